@@ -1,0 +1,100 @@
+#include "app/cli/commands.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/common/runtime.h"
+#include "core/scene/point_cloud.h"
+#include "ui/app_window.h"
+#include "ui/offscreen_render.h"
+
+namespace ss::app {
+
+namespace {
+
+int fail(const std::string& message, int code = 1) {
+  std::fprintf(stderr, "scorescope: %s\n", message.c_str());
+  return code;
+}
+
+// The explorer state the options describe; errors are printed and returned as a code.
+Expected<ui::ExplorerState> explorerFrom(const AppOptions& o) {
+  auto sde = sdeConfigFrom(o);
+  if (!sde) return sde.error();
+  ui::ExplorerState s;
+  s.sde = sde.value();
+  s.data = {o.data, o.particles, o.seed};
+  s.t = o.t;
+  if (!(o.t >= 0.0 && o.t <= s.sde.T))
+    return Error{"--t " + std::to_string(o.t) + " must lie in [0, T = " + std::to_string(s.sde.T) + "]"};
+  return s;
+}
+
+void reportAutoSigma(const ui::ExplorerState& s, const scene::PointCloud& cloud) {
+  if (s.sde.kind == sde::SdeKind::VE && s.sde.sigmaMaxIsAuto())
+    std::printf("VE: sigma_max = %.4g (the data's diameter)\n", s.sde.resolved(cloud.diameter).sigmaMax);
+}
+
+}  // namespace
+
+int printVersion(const AppOptions& o) {
+  std::printf("ScoreScope %s\n", appVersion().c_str());
+  std::printf("LibTorch %s (%s)\n", torchVersion().c_str(), torchHasCuda() ? "CUDA available" : "CPU only");
+  auto choice = parseDeviceChoice(o.device);
+  if (!choice) return fail(choice.error().message);
+  auto dev = resolveDevice(choice.value());
+  if (!dev) return fail(dev.error().message);
+  std::printf("device: %s (--device %s)\n", dev.value().c_str(), o.device.c_str());
+  return 0;
+}
+
+int notYetAvailable(const char* name, const char* what) {
+  std::fprintf(stderr, "scorescope %s: not yet available in this version (%s).\n", name, what);
+  return 1;
+}
+
+int runGuiCommand(const AppOptions& o) {
+  auto state = explorerFrom(o);
+  if (!state) return fail(state.error().message);
+  auto choice = parseDeviceChoice(o.device);
+  if (!choice) return fail(choice.error().message);
+  auto dev = resolveDevice(choice.value());
+  if (!dev) return fail(dev.error().message);
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  ui::GuiOptions g;
+  g.initial = state.value();
+  g.runtimeLine = "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
+  g.maxFrames = o.frames;
+  g.screenshot = o.screenshot;
+  return ui::runGui(g);
+}
+
+int runRender(const AppOptions& o) {
+  auto state = explorerFrom(o);
+  if (!state) return fail(state.error().message);
+  auto size = parseSize(o.size);
+  if (!size) return fail(size.error().message);
+  const auto [w, h] = size.value();
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  auto cloud = scene::buildPointCloud(state.value().data);
+  if (!cloud) return fail(cloud.error().message);
+  reportAutoSigma(state.value(), *cloud.value());
+
+  ui::WindowOptions win;
+  win.visible = false;
+  win.width = 64;
+  win.height = 64;
+  // Type scales with the image so a 4K export has labels as legible as the window's.
+  win.fontScale = std::clamp(static_cast<float>(h) / 800.0f, 1.0f, 3.0f);
+  auto ctx = ui::UiContext::create(win);
+  if (!ctx) return fail(ctx.error().message, 2);
+  auto image = ui::renderExplorer(*ctx.value(), state.value(), cloud.value(), w, h);
+  if (!image) return fail(image.error().message);
+  auto written = ui::writePng(o.out, image.value());
+  if (!written) return fail(written.error().message);
+  std::printf("wrote %s (%dx%d, %s, %s, t = %.3f)\n", o.out.c_str(), w, h, o.data.c_str(),
+              o.sde.c_str(), o.t);
+  return 0;
+}
+
+}  // namespace ss::app

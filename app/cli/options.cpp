@@ -1,0 +1,56 @@
+#include "app/cli/options.h"
+
+#include <cstdio>
+
+namespace ss::app {
+
+void addSharedOptions(CLI::App& app, AppOptions& o) {
+  app.add_option("--data", o.data,
+                 "Dataset: 8gaussians, 25gaussians, moons, swissroll, circles, rings, checkerboard, "
+                 "pinwheel, spirals, or a mixture .json / points .csv file")
+      ->capture_default_str();
+  app.add_option("--sde", o.sde, "Forward SDE: vp, subvp or ve")->capture_default_str();
+  app.add_option("--beta-min", o.betaMin, "VP/sub-VP: beta(0)")->capture_default_str();
+  app.add_option("--beta-max", o.betaMax, "VP/sub-VP: beta(1)")->capture_default_str();
+  app.add_option("--sigma-min", o.sigmaMin, "VE: smallest noise scale")->capture_default_str();
+  app.add_option("--sigma-max", o.sigmaMax,
+                 "VE: largest noise scale (default: the data's diameter, printed)");
+  app.add_option("--N", o.N, "Discretization steps (SMLD/DDPM grids, sampler steps)")
+      ->capture_default_str();
+  app.add_option("--eps", o.eps, "Smallest time used by training and samplers")
+      ->capture_default_str();
+  app.add_option("--particles", o.particles, "Number of particles drawn from the data")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  app.add_option("--device", o.device, "auto, cpu or cuda (auto = CUDA when available)")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "LibTorch compute threads (0 = 1 on 2 cores, else cores-1)")
+      ->capture_default_str();
+}
+
+Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
+  auto kind = sde::parseSdeKind(o.sde);
+  if (!kind) return Error{"unknown --sde '" + o.sde + "': choose vp, subvp or ve"};
+  sde::SdeConfig c;
+  c.kind = *kind;
+  c.betaMin = o.betaMin;
+  c.betaMax = o.betaMax;
+  c.sigmaMin = o.sigmaMin;
+  c.sigmaMax = o.sigmaMax;
+  c.N = o.N;
+  c.eps = o.eps;
+  if (std::string err = c.validate(); !err.empty()) return Error{err};
+  return c;
+}
+
+Expected<std::pair<int, int>> parseSize(const std::string& text) {
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
+    return Error{"--size '" + text + "': expected WIDTHxHEIGHT, e.g. 1280x800"};
+  if (w < 16 || h < 16 || w > 16384 || h > 16384)
+    return Error{"--size '" + text + "': each side must be between 16 and 16384 pixels"};
+  return std::pair{w, h};
+}
+
+}  // namespace ss::app

@@ -1,0 +1,48 @@
+// AppOptions: every command-line option in one place, and the helpers that attach the
+// shared ones (SDE, data, device) to the app and to each subcommand. Main thread.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "core/common/error.h"
+#include "core/sde/sde_config.h"
+
+namespace ss::app {
+
+struct AppOptions {
+  // shared by the GUI and every subcommand
+  std::string device = "auto";
+  std::string data = "8gaussians";
+  std::string sde = "vp";
+  double betaMin = 0.1, betaMax = 20.0;
+  double sigmaMin = 0.01, sigmaMax = 0.0;  // 0 = the data's diameter
+  int N = 1000;
+  double eps = 1e-5;
+  int64_t particles = 20000;
+  uint64_t seed = 0;
+  int threads = 0;  // 0 = default (1 on a 2-core machine)
+  // view (GUI and render)
+  double t = 0.0;
+  // render
+  std::string size = "1280x800";
+  std::string out = "scorescope.png";
+  // GUI smoke tests
+  int frames = 0;
+  std::string screenshot;
+  bool version = false;
+};
+
+// --sde --beta-min --beta-max --sigma-min --sigma-max --N --eps --data --particles --seed
+// --device --threads.
+void addSharedOptions(CLI::App& app, AppOptions& o);
+
+// The SDE the options describe, validated (VE's σmax may still be 0 = auto).
+Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o);
+
+// "1280x800" → {1280, 800}, each in [16, 16384].
+Expected<std::pair<int, int>> parseSize(const std::string& text);
+
+}  // namespace ss::app

@@ -1,0 +1,44 @@
+#include "core/common/runtime.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <thread>
+
+namespace ss {
+
+Expected<DeviceChoice> parseDeviceChoice(const std::string& text) {
+  if (text == "auto") return DeviceChoice::Auto;
+  if (text == "cpu") return DeviceChoice::Cpu;
+  if (text == "cuda") return DeviceChoice::Cuda;
+  return Error{"unknown device '" + text + "': choose auto, cpu or cuda"};
+}
+
+bool torchHasCuda() { return torch::cuda::is_available(); }
+
+Expected<std::string> resolveDevice(DeviceChoice choice) {
+  switch (choice) {
+    case DeviceChoice::Cpu: return std::string("cpu");
+    case DeviceChoice::Auto: return std::string(torchHasCuda() ? "cuda:0" : "cpu");
+    case DeviceChoice::Cuda:
+      if (torchHasCuda()) return std::string("cuda:0");
+      return Error{"--device cuda: the linked LibTorch " + torchVersion() +
+                   " has no usable CUDA device (see README, 'Using a CUDA LibTorch')"};
+  }
+  return Error{"unknown device choice"};
+}
+
+std::string torchVersion() { return TORCH_VERSION; }
+
+std::string appVersion() { return SCORESCOPE_VERSION; }
+
+int defaultComputeThreads() {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return cores <= 2 ? 1 : static_cast<int>(cores - 1);
+}
+
+void setComputeThreads(int threads) {
+  if (threads > 0) torch::set_num_threads(threads);
+}
+
+}  // namespace ss

@@ -1,0 +1,31 @@
+// Device choice and runtime facts (LibTorch version, CUDA availability, thread count)
+// behind a torch-free header, so the app and ui can report them without LibTorch.
+// Any thread.
+#pragma once
+
+#include <string>
+
+#include "core/common/error.h"
+
+namespace ss {
+
+enum class DeviceChoice { Auto, Cpu, Cuda };
+
+// "auto" | "cpu" | "cuda"; anything else is an error naming the valid choices.
+Expected<DeviceChoice> parseDeviceChoice(const std::string& text);
+
+// The device a choice resolves to on this build and machine ("cpu", "cuda:0"):
+// Auto = CUDA when the linked LibTorch has it and a GPU is visible, else CPU; Cuda without
+// CUDA is an error that says which LibTorch is linked.
+Expected<std::string> resolveDevice(DeviceChoice choice);
+
+std::string torchVersion();   // e.g. "1.13.0"
+bool torchHasCuda();          // CUDA compiled in and a device visible
+std::string appVersion();     // ScoreScope's version
+
+// LibTorch intra-op threads; 0 leaves LibTorch's default. On a 2-core machine the
+// default (1 when ≤ 2 cores) leaves the UI a core.
+void setComputeThreads(int threads);
+int defaultComputeThreads();
+
+}  // namespace ss

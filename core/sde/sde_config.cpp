@@ -1,0 +1,119 @@
+#include "core/sde/sde_config.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace ss::sde {
+
+std::string_view toString(SdeKind kind) {
+  switch (kind) {
+    case SdeKind::VE: return "ve";
+    case SdeKind::VP: return "vp";
+    case SdeKind::SubVP: return "subvp";
+  }
+  return "?";
+}
+
+std::optional<SdeKind> parseSdeKind(std::string_view name) {
+  if (name == "ve") return SdeKind::VE;
+  if (name == "vp") return SdeKind::VP;
+  if (name == "subvp" || name == "sub-vp") return SdeKind::SubVP;
+  return std::nullopt;
+}
+
+namespace {
+std::string describe(const char* field, double value, const char* rule) {
+  std::ostringstream s;
+  s << field << " (" << value << ") " << rule;
+  return s.str();
+}
+bool finite(double v) { return std::isfinite(v); }
+}  // namespace
+
+std::string SdeConfig::validate() const {
+  if (!finite(T) || T <= 0) return describe("T", T, "must be a positive number");
+  if (!finite(eps) || eps <= 0 || eps >= T)
+    return describe("eps", eps, "must be positive and smaller than T");
+  if (N < 1) return describe("N", N, "must be at least 1");
+  if (kind == SdeKind::VE) {
+    if (!finite(sigmaMin) || sigmaMin <= 0)
+      return describe("sigma_min", sigmaMin, "must be a positive number");
+    if (!finite(sigmaMax) || sigmaMax < 0)
+      return describe("sigma_max", sigmaMax, "must be positive (or 0 for auto: the data's diameter)");
+    if (sigmaMax > 0 && sigmaMin >= sigmaMax) {
+      std::ostringstream s;
+      s << "sigma_min (" << sigmaMin << ") must be smaller than sigma_max (" << sigmaMax << ")";
+      return s.str();
+    }
+  } else {
+    if (!finite(betaMin) || betaMin <= 0)
+      return describe("beta_min", betaMin, "must be a positive number");
+    if (!finite(betaMax) || betaMax <= 0)
+      return describe("beta_max", betaMax, "must be a positive number");
+    if (betaMin > betaMax) {
+      std::ostringstream s;
+      s << "beta_min (" << betaMin << ") must not exceed beta_max (" << betaMax << ")";
+      return s.str();
+    }
+  }
+  return {};
+}
+
+SdeConfig SdeConfig::resolved(double dataDiameter) const {
+  SdeConfig c = *this;
+  if (c.kind == SdeKind::VE && c.sigmaMaxIsAuto()) {
+    // MATH.md §1: σmax about the largest distance between two data points; never below
+    // a few σmin so the grid stays meaningful on degenerate data.
+    double d = std::isfinite(dataDiameter) && dataDiameter > 0 ? dataDiameter : 1.0;
+    c.sigmaMax = std::max(d, 10.0 * c.sigmaMin);
+  }
+  return c;
+}
+
+double betaAt(const SdeConfig& c, double t) { return c.betaMin + t * (c.betaMax - c.betaMin); }
+
+double integratedBeta(const SdeConfig& c, double t) {
+  return c.betaMin * t + 0.5 * t * t * (c.betaMax - c.betaMin);
+}
+
+Marginal marginal(const SdeConfig& c, double t) {
+  switch (c.kind) {
+    case SdeKind::VE:
+      return {1.0, c.sigmaMin * std::pow(c.sigmaMax / c.sigmaMin, t)};
+    case SdeKind::VP: {
+      double B = integratedBeta(c, t);
+      return {std::exp(-0.5 * B), std::sqrt(-std::expm1(-B))};
+    }
+    case SdeKind::SubVP: {
+      double B = integratedBeta(c, t);
+      return {std::exp(-0.5 * B), -std::expm1(-B)};
+    }
+  }
+  return {1.0, 1.0};
+}
+
+double diffusion(const SdeConfig& c, double t) {
+  switch (c.kind) {
+    case SdeKind::VE: {
+      double sigma = c.sigmaMin * std::pow(c.sigmaMax / c.sigmaMin, t);
+      return sigma * std::sqrt(2.0 * (std::log(c.sigmaMax) - std::log(c.sigmaMin)));
+    }
+    case SdeKind::VP: return std::sqrt(betaAt(c, t));
+    case SdeKind::SubVP:
+      return std::sqrt(betaAt(c, t) * -std::expm1(-2.0 * integratedBeta(c, t)));
+  }
+  return 0.0;
+}
+
+double driftCoefficient(const SdeConfig& c, double t) {
+  return c.kind == SdeKind::VE ? 0.0 : -0.5 * betaAt(c, t);
+}
+
+double priorStd(const SdeConfig& c) { return c.kind == SdeKind::VE ? c.sigmaMax : 1.0; }
+
+double snr(const SdeConfig& c, double t) {
+  Marginal m = marginal(c, t);
+  return (m.a * m.a) / (m.sigma * m.sigma);
+}
+
+}  // namespace ss::sde

@@ -1,0 +1,78 @@
+# End to end: the real executable's version, help, render and error paths.
+# cmake -DAPP=... -DWORK=... -DDATA=... -P cli_test.cmake
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+
+function(run_app expect_code)
+  execute_process(COMMAND ${APP} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err
+                  WORKING_DIRECTORY ${WORK} TIMEOUT 300)
+  if(NOT code EQUAL expect_code)
+    message(FATAL_ERROR "scorescope ${ARGN}: exit ${code}, expected ${expect_code}\nstdout: ${out}\nstderr: ${err}")
+  endif()
+  set(OUT "${out}${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect_contains text)
+  string(FIND "${OUT}" "${text}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "expected output to contain '${text}', got:\n${OUT}")
+  endif()
+endfunction()
+
+run_app(0 --version)
+expect_contains("ScoreScope")
+expect_contains("LibTorch 1.")
+expect_contains("device: cpu")
+
+run_app(0 --help)
+foreach(sub train sample nll render bench)
+  expect_contains("${sub}")
+endforeach()
+
+run_app(0 render --help)
+expect_contains("--sigma-max")
+expect_contains("--beta-min")
+
+run_app(1 train)
+expect_contains("not yet available")
+
+# A render: the PNG exists with the asked size (PNG header: width, height big-endian).
+run_app(0 render --data 8gaussians --sde vp --t 0.3 --size 320x200 --out shot.png)
+file(READ ${WORK}/shot.png header LIMIT 24 HEX)
+string(SUBSTRING "${header}" 32 8 w)
+string(SUBSTRING "${header}" 40 8 h)
+if(NOT w STREQUAL "00000140" OR NOT h STREQUAL "000000c8")
+  message(FATAL_ERROR "shot.png is ${w}x${h} (hex), expected 320x200")
+endif()
+
+# VE prints the σmax it derived from the data.
+run_app(0 render --data moons --sde ve --t 1 --size 64x64 --out ve.png)
+expect_contains("sigma_max")
+
+# Bad input: clear messages, no output file, exit 1.
+run_app(1 render --data nope --out bad.png)
+expect_contains("8gaussians")
+run_app(1 render --sde ve --sigma-min 0.5 --sigma-max 0.1 --out bad.png)
+expect_contains("sigma_min")
+run_app(1 render --beta-min -1 --out bad.png)
+expect_contains("beta_min")
+run_app(1 render --size 10x10000000 --out bad.png)
+expect_contains("--size")
+run_app(1 render --data ${DATA}/does-not-exist.csv --out bad.png)
+expect_contains("does-not-exist.csv")
+if(EXISTS ${WORK}/bad.png)
+  message(FATAL_ERROR "a failed render left bad.png behind")
+endif()
+
+# No display: one line and exit code 2, not a crash.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=DISPLAY --unset=WAYLAND_DISPLAY
+                        ${APP} render --size 64x64 --out nodisplay.png
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK})
+if(NOT code EQUAL 2)
+  message(FATAL_ERROR "without a display: exit ${code}, expected 2\n${out}${err}")
+endif()
+string(FIND "${err}" "display" pos)
+if(pos EQUAL -1)
+  message(FATAL_ERROR "without a display: expected a message about the display, got: ${err}")
+endif()
+message(STATUS "cli end-to-end ok")

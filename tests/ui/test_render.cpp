@@ -1,0 +1,144 @@
+// Tier 3: the explorer canvas rendered offscreen (hidden window, Xvfb in CI) and read back.
+// The checks are structural: lit pixels, mapped back to world coordinates through the
+// plot's camera, must sit where the forward marginal puts the particles.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "core/scene/point_cloud.h"
+#include "ui/offscreen_render.h"
+#include "ui/theme.h"
+
+using namespace ss;
+
+namespace {
+
+struct World {
+  std::vector<ui::Vec2> lit;  // world positions of lit pixels inside the plot
+};
+
+class RenderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ui::WindowOptions w;
+    w.visible = false;
+    w.width = 64;
+    w.height = 64;
+    w.fontScale = 1.0f;
+    auto ctx = ui::UiContext::create(w);
+    ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): "
+                          << ctx.error().message;
+    s_ui = std::move(ctx.value());
+  }
+  static void TearDownTestSuite() { s_ui.reset(); }
+
+  static ui::RenderedImage render(const std::string& data, int64_t n, double t, sde::SdeKind kind) {
+    ui::ExplorerState state;
+    state.data = {data, n, 0};
+    state.sde.kind = kind;
+    state.t = t;
+    state.canvas.pointSize = 3.0f;
+    state.canvas.alpha = 1.0f;
+    auto cloud = scene::buildPointCloud(state.data);
+    EXPECT_TRUE(cloud.ok()) << cloud.error().message;
+    auto image = ui::renderExplorer(*s_ui, state, cloud.value(), 800, 600);
+    EXPECT_TRUE(image.ok()) << image.error().message;
+    return image.value();
+  }
+
+  // Pixels inside the plot (away from captions, legend and frame) that differ clearly from
+  // the background, mapped to world coordinates.
+  static World litPixels(const ui::RenderedImage& img) {
+    World w;
+    const auto& g = img.plot;
+    const unsigned bg = ui::canvasColours().background;
+    const int br = bg & 0xFF, bgG = (bg >> 8) & 0xFF, bb = (bg >> 16) & 0xFF;
+    const int x0 = static_cast<int>(g.origin.x) + 2, x1 = static_cast<int>(g.origin.x + g.size.x) - 2;
+    // Skip the caption band at the top and the legend column at the right.
+    const int y0 = static_cast<int>(g.origin.y + 90), y1 = static_cast<int>(g.origin.y + g.size.y) - 2;
+    const int xr = x1 - 150;
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) {
+        if (x > xr && y < y0 + 220) continue;
+        const unsigned char* p = &img.rgba[(static_cast<size_t>(y) * img.width + x) * 4];
+        const int diff = std::abs(p[0] - br) + std::abs(p[1] - bgG) + std::abs(p[2] - bb);
+        if (diff < 90) continue;  // background, grid lines and axes stay below this
+        w.lit.push_back(g.camera.pixelToWorld({x - g.origin.x + 0.5f, y - g.origin.y + 0.5f}, g.size));
+      }
+    return w;
+  }
+
+  static inline std::unique_ptr<ui::UiContext> s_ui;
+};
+
+float nearestMeanDistance(ui::Vec2 p) {
+  float best = 1e9f;
+  for (int k = 0; k < 8; ++k) {
+    const float a = static_cast<float>(k) * static_cast<float>(M_PI) / 4.0f;
+    best = std::min(best, std::hypot(p.x - 2.0f * std::cos(a), p.y - 2.0f * std::sin(a)));
+  }
+  return best;
+}
+
+}  // namespace
+
+TEST_F(RenderTest, EightGaussiansAtTimeZeroLightsOnlyNearTheMeans) {
+  auto img = render("8gaussians", 20000, 0.0, sde::SdeKind::VP);
+  ASSERT_EQ(img.width, 800);
+  ASSERT_EQ(img.height, 600);
+  auto w = litPixels(img);
+  ASSERT_GT(w.lit.size(), 500u) << "almost nothing was drawn";
+  size_t near = 0;
+  std::vector<int> perMean(8, 0);
+  for (auto p : w.lit) {
+    const float d = nearestMeanDistance(p);
+    if (d < 0.5f) ++near;  // std 0.1: 0.5 is five standard deviations
+    for (int k = 0; k < 8; ++k) {
+      const float a = static_cast<float>(k) * static_cast<float>(M_PI) / 4.0f;
+      if (std::hypot(p.x - 2.0f * std::cos(a), p.y - 2.0f * std::sin(a)) < 0.25f) ++perMean[k];
+    }
+  }
+  EXPECT_GT(static_cast<double>(near) / w.lit.size(), 0.995) << "lit pixels away from the means";
+  for (int k = 0; k < 8; ++k) EXPECT_GT(perMean[k], 30) << "mean " << k << " is not drawn";
+}
+
+TEST_F(RenderTest, EightGaussiansAtTimeOneIsSpreadLikeTheStandardNormal) {
+  // Few particles so lit pixels are roughly proportional to particles (little overlap).
+  auto img = render("8gaussians", 1500, 1.0, sde::SdeKind::VP);
+  auto w = litPixels(img);
+  ASSERT_GT(w.lit.size(), 500u);
+  double mx = 0, my = 0;
+  for (auto p : w.lit) {
+    mx += p.x;
+    my += p.y;
+  }
+  mx /= w.lit.size();
+  my /= w.lit.size();
+  double vx = 0, vy = 0;
+  size_t near = 0;
+  for (auto p : w.lit) {
+    vx += (p.x - mx) * (p.x - mx);
+    vy += (p.y - my) * (p.y - my);
+    if (nearestMeanDistance(p) < 0.3f) ++near;
+  }
+  vx /= w.lit.size();
+  vy /= w.lit.size();
+  EXPECT_NEAR(mx, 0.0, 0.15);
+  EXPECT_NEAR(my, 0.0, 0.15);
+  // N(0, I): unit variance per axis (the view clips a little of the tails).
+  EXPECT_NEAR(std::sqrt(vx), 1.0, 0.2);
+  EXPECT_NEAR(std::sqrt(vy), 1.0, 0.2);
+  // The eight modes are gone: only a small share of pixels sits near a former mean.
+  EXPECT_LT(static_cast<double>(near) / w.lit.size(), 0.25);
+}
+
+TEST_F(RenderTest, VeAtTimeOneSpreadsToSigmaMax) {
+  auto img = render("8gaussians", 1500, 1.0, sde::SdeKind::VE);
+  auto w = litPixels(img);
+  // σmax = the data's diameter (≈ 4.2): the cloud is far wider than the data's radius 2.
+  double r2 = 0;
+  for (auto p : w.lit) r2 += p.x * p.x + p.y * p.y;
+  ASSERT_FALSE(w.lit.empty());
+  EXPECT_GT(std::sqrt(r2 / w.lit.size()), 2.5);
+}

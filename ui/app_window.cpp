@@ -1,0 +1,125 @@
+#include "ui/app_window.h"
+
+#include <epoxy/gl.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <stb/stb_image_write.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <vector>
+
+#include "core/scene/point_cloud.h"
+#include "ui/panels/panels.h"
+#include "ui/panels/widgets.h"
+#include "ui/theme.h"
+#include "ui/views/canvas2d.h"
+
+namespace ss::ui {
+
+namespace {
+
+// ImGui 1.86 indexes keys by the GLFW backend's key codes.
+void handleKeys(ExplorerState& state, Canvas2D& canvas) {
+  if (ImGui::GetIO().WantTextInput) return;
+  const double step = state.sde.T / 100.0;
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
+  if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
+  if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
+  if (ImGui::IsKeyPressed(GLFW_KEY_F)) canvas.requestFit();
+}
+
+bool saveWindow(GLFWwindow* window, const std::string& path) {
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(window, &w, &h);
+  std::vector<unsigned char> px(static_cast<size_t>(w) * h * 4);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  glReadBuffer(GL_BACK);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+  stbi_flip_vertically_on_write(1);
+  const std::string tmp = path + ".tmp";
+  const bool ok = stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4) != 0;
+  stbi_flip_vertically_on_write(0);
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, path, ec);
+  return ok && !ec;
+}
+
+}  // namespace
+
+int runGui(const GuiOptions& options) {
+  auto created = UiContext::create(options.window);
+  if (!created) {
+    std::fprintf(stderr, "scorescope: %s\n", created.error().message.c_str());
+    return 2;
+  }
+  UiContext& ui = *created.value();
+
+  ExplorerState state = options.initial;
+  scene::DataWorker worker;
+  worker.request(state.data);
+  DataPanelState dataView;
+  ProcessPanelState processView;
+  int frames = 0;
+  {
+    Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
+    double last = glfwGetTime();
+    while (!glfwWindowShouldClose(ui.window())) {
+      glfwPollEvents();
+      const double now = glfwGetTime();
+      advancePlayback(state, now - last);
+      last = now;
+
+      uint64_t version = 0;
+      auto cloud = worker.latest(&version);
+      ui.beginFrame();
+      handleKeys(state, canvas);
+
+      const ImVec2 display = ImGui::GetIO().DisplaySize;
+      const float panelWidth = std::min(26.0f * fonts().size, 0.4f * display.x);
+      ImGui::SetNextWindowPos(ImVec2(0, 0));
+      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y));
+      ImGui::Begin("ScoreScope", nullptr,
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+      if (drawDataPanel(state, dataView, cloud.get(), worker.busy(), worker.lastError()))
+        worker.request(state.data);
+      drawProcessPanel(state, processView, cloud.get());
+      drawTimelinePanel(state, cloud.get());
+      if (drawViewPanel(state, cloud.get())) canvas.requestFit();
+      ImGui::Separator();
+      ImGui::TextDisabled("%s", options.runtimeLine.c_str());
+      ImGui::TextDisabled("%.0f fps · %s particles", ImGui::GetIO().Framerate,
+                          cloud ? std::to_string(cloud->n).c_str() : "–");
+      if (!fonts().warning.empty()) errorText(fonts().warning);
+      if (!canvas.error().empty()) errorText(canvas.error());
+      ImGui::End();
+
+      ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y));
+      ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+      ImGui::Begin("##canvas", nullptr,
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
+      const ImVec2 avail = ImGui::GetContentRegionAvail();
+      canvas.draw(makeCanvasScene(state, cloud, version), state.canvas, {avail.x, avail.y}, true);
+      ImGui::End();
+      ImGui::PopStyleVar();
+
+      // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
+      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames &&
+                             (cloud || frames + 1 >= options.maxFrames + 600);
+      ui.renderFrame();
+      if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
+        std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
+      ui.swapBuffers();
+      ++frames;
+      if (lastFrame) break;
+    }
+  }
+  return 0;
+}
+
+}  // namespace ss::ui

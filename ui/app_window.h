@@ -1,0 +1,24 @@
+// The GUI: a window with the side panels on the left and the 2D canvas filling the rest,
+// driven by a DataWorker so loading never blocks a frame. UI thread (the main thread).
+#pragma once
+
+#include <string>
+
+#include "ui/explorer_state.h"
+#include "ui/ui_context.h"
+
+namespace ss::ui {
+
+struct GuiOptions {
+  ExplorerState initial;
+  WindowOptions window;
+  std::string runtimeLine;  // e.g. "LibTorch 1.13.0 · cpu", shown in the status line
+  int maxFrames = 0;        // > 0: close after this many frames (smoke tests)
+  std::string screenshot;   // with maxFrames: save the last frame's window here as PNG
+};
+
+// Runs until the window closes. Returns the process exit code: 0, or 2 when there is no
+// display or no OpenGL 3.3 (after printing one line saying so).
+int runGui(const GuiOptions& options);
+
+}  // namespace ss::ui

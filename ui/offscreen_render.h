@@ -1,0 +1,30 @@
+// Renders the explorer canvas headless into an image of any size, through the same
+// Canvas2D::draw the GUI uses, and saves it as PNG (atomically: temp file + rename).
+// UI thread, with a UiContext (hidden window is enough).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/scene/point_cloud.h"
+#include "ui/explorer_state.h"
+#include "ui/ui_context.h"
+#include "ui/views/canvas2d.h"
+
+namespace ss::ui {
+
+struct RenderedImage {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgba;  // width×height×4, top row first
+  PlotGeometry plot;                // where the plot landed, in image pixels
+};
+
+Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
+                                       std::shared_ptr<const scene::PointCloud> cloud,
+                                       int width, int height);
+
+Expected<bool> writePng(const std::string& path, const RenderedImage& image);
+
+}  // namespace ss::ui

@@ -1,0 +1,37 @@
+// The side panels of the 2D explorer, one per file: data, process (SDE), timeline and view.
+// Each edits ExplorerState (or a draft of it) and reports what the app must act on.
+// UI thread, inside an ImGui window.
+#pragma once
+
+#include <string>
+
+#include "core/scene/point_cloud.h"
+#include "core/sde/sde_config.h"
+#include "ui/explorer_state.h"
+
+namespace ss::ui {
+
+struct DataPanelState {
+  std::string pathDraft;    // text field for a .json / .csv file
+  int particlesDraft = -1;  // slider value while dragging; applied on release
+};
+
+// Returns true when state.data changed and a new cloud must be requested.
+bool drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::PointCloud* cloud,
+                   bool busy, const std::string& error);
+
+struct ProcessPanelState {
+  sde::SdeConfig draft;  // what the fields show; copied into state.sde when valid
+  std::string error;     // why the draft is not applied
+  bool initialized = false;
+};
+
+void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene::PointCloud* cloud);
+
+// Time slider with play/pause/loop/speed and the marginal's numbers.
+void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud);
+
+// Point size, opacity, colouring, grid; returns true when "fit view" was pressed.
+bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud);
+
+}  // namespace ss::ui

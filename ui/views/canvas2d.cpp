@@ -1,0 +1,236 @@
+#include "ui/views/canvas2d.h"
+
+#include <imgui.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "ui/theme.h"
+
+namespace ss::ui {
+
+namespace {
+
+ImVec2 im(Vec2 v) { return ImVec2(v.x, v.y); }
+
+std::string formatTick(float v, float step) {
+  char buf[32];
+  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-6f)));
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v) < step * 1e-3f ? 0.0f : v);
+  return buf;
+}
+
+}  // namespace
+
+bool Canvas2D::ensureResources(int fbWidth, int fbHeight) {
+  if (!m_points) {
+    auto r = PointRenderer::create();
+    if (!r) {
+      m_error = r.error().message;
+      return false;
+    }
+    m_points = std::move(r.value());
+  }
+  if (!m_fbo || m_fbo->width() != fbWidth || m_fbo->height() != fbHeight) {
+    auto fb = gl::Framebuffer::create(fbWidth, fbHeight);
+    if (!fb) {
+      m_error = fb.error().message;
+      return false;
+    }
+    m_fbo = std::move(fb.value());
+  }
+  return true;
+}
+
+void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2 size,
+                    bool interactive) {
+  const float font = ImGui::GetFontSize();
+  const ImVec2 cursor = ImGui::GetCursorScreenPos();
+  // Margins for the tick labels on the left and at the bottom.
+  const Vec2 origin{cursor.x + 3.6f * font, cursor.y + 0.4f * font};
+  const Vec2 plot{std::max(size.x - 3.6f * font - 0.6f * font, 16.0f),
+                  std::max(size.y - 2.2f * font, 16.0f)};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto& colours = canvasColours();
+  dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x, cursor.y + size.y), colours.background);
+
+  const ImVec2 fbScale = ImGui::GetIO().DisplayFramebufferScale;
+  const int fbW = std::max(1, static_cast<int>(std::lround(plot.x * fbScale.x)));
+  const int fbH = std::max(1, static_cast<int>(std::lround(plot.y * fbScale.y)));
+  if (!ensureResources(fbW, fbH)) {
+    ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "Canvas unavailable: %s", m_error.c_str());
+    return;
+  }
+
+  const auto* cloud = scene.cloud.get();
+  if (cloud && cloud->request.data != m_fittedData) {
+    m_fittedData = cloud->request.data;
+    m_fitPending = true;
+  }
+  if (cloud && m_fitPending) {
+    // Frame the data together with the unit prior disc, so every t stays in view.
+    auto b = cloud->bounds;
+    b = {std::min(b[0], -2.5f), std::min(b[1], -2.5f), std::max(b[2], 2.5f), std::max(b[3], 2.5f)};
+    m_camera.fit(b, plot);
+    m_fitPending = false;
+  }
+
+  // Interaction: the plot is one invisible button; drag pans, the wheel zooms about the cursor.
+  ImGui::SetCursorScreenPos(im(origin));
+  ImGui::InvisibleButton("##plot", im(plot));
+  if (interactive) {
+    ImGuiIO& io = ImGui::GetIO();
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f))
+      m_camera.panPixels({io.MouseDelta.x, io.MouseDelta.y});
+    if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) {
+      const Vec2 mouse{io.MousePos.x - origin.x, io.MousePos.y - origin.y};
+      m_camera.zoomAbout(mouse, plot, std::pow(1.15f, io.MouseWheel));
+    }
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) m_fitPending = true;
+  }
+  m_geometry = {origin, plot, m_camera};
+
+  ColourMode mode = ColourMode::Attribute;
+  if (cloud) {
+    mode = options.colourMode.value_or(cloud->numClasses >= 2 && cloud->numClasses <= 10
+                                           ? ColourMode::Class
+                                           : ColourMode::Attribute);
+  }
+  {
+    gl::StateGuard guard;
+    m_fbo->bind();
+    const auto& bg = ImGui::ColorConvertU32ToFloat4(colours.background);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    if (cloud) {
+      m_points->upload(*cloud, scene.cloudVersion);
+      PointRenderer::Params p;
+      p.a = scene.a;
+      p.sigma = scene.sigma;
+      p.camera = m_camera;
+      p.viewport = plot;
+      p.pointSize = options.pointSize * fbScale.x;
+      p.alpha = options.alpha;
+      p.colourMode = mode;
+      p.numClasses = cloud->numClasses;
+      m_points->draw(p);
+    }
+  }
+  // GL's texture origin is bottom-left: flip v.
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_fbo->colour().id())), im(origin),
+               ImVec2(origin.x + plot.x, origin.y + plot.y), ImVec2(0, 1), ImVec2(1, 0));
+  drawAxes(origin, plot, options.showGrid);
+  if (cloud && options.showMeans && !cloud->mixtureMeans.empty()) {
+    for (size_t k = 0; k + 1 < cloud->mixtureMeans.size(); k += 2) {
+      Vec2 p = m_camera.worldToPixel({scene.a * cloud->mixtureMeans[k], scene.a * cloud->mixtureMeans[k + 1]}, plot);
+      p = {p.x + origin.x, p.y + origin.y};
+      const float r = 0.35f * font;
+      dl->AddLine(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), IM_COL32_WHITE, 2.0f);
+      dl->AddLine(ImVec2(p.x - r, p.y + r), ImVec2(p.x + r, p.y - r), IM_COL32_WHITE, 2.0f);
+    }
+  }
+  drawCaptions(scene, options, origin, plot, mode);
+  if (!cloud) {
+    const char* msg = "Loading data…";
+    ImVec2 ts = ImGui::CalcTextSize(msg);
+    dl->AddText(ImVec2(origin.x + 0.5f * (plot.x - ts.x), origin.y + 0.5f * plot.y), colours.text, msg);
+  }
+  ImGui::SetCursorScreenPos(ImVec2(cursor.x, cursor.y + size.y));
+}
+
+void Canvas2D::drawAxes(Vec2 origin, Vec2 size, bool grid) const {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto& colours = canvasColours();
+  const Vec2 tl = m_camera.pixelToWorld({0, 0}, size);
+  const Vec2 br = m_camera.pixelToWorld(size, size);
+  const float step = niceTickStep(std::max(br.x - tl.x, tl.y - br.y), 9.0f);
+  const float font = ImGui::GetFontSize();
+  const ImVec2 end(origin.x + size.x, origin.y + size.y);
+  dl->PushClipRect(ImVec2(origin.x - 4.0f * font, origin.y - font), ImVec2(end.x + font, end.y + 2.0f * font));
+  for (float x = std::ceil(tl.x / step) * step; x <= br.x; x += step) {
+    const float px = origin.x + m_camera.worldToPixel({x, 0}, size).x;
+    const bool axis = std::fabs(x) < 0.5f * step;
+    if (grid || axis) dl->AddLine(ImVec2(px, origin.y), ImVec2(px, end.y), axis ? colours.axis : colours.grid, axis ? 1.5f : 1.0f);
+    dl->AddLine(ImVec2(px, end.y), ImVec2(px, end.y + 0.25f * font), colours.axis);
+    const std::string label = formatTick(x, step);
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddText(ImVec2(px - 0.5f * ts.x, end.y + 0.25f * font), colours.dimText, label.c_str());
+  }
+  for (float y = std::ceil(br.y / step) * step; y <= tl.y; y += step) {
+    const float py = origin.y + m_camera.worldToPixel({0, y}, size).y;
+    const bool axis = std::fabs(y) < 0.5f * step;
+    if (grid || axis) dl->AddLine(ImVec2(origin.x, py), ImVec2(end.x, py), axis ? colours.axis : colours.grid, axis ? 1.5f : 1.0f);
+    dl->AddLine(ImVec2(origin.x - 0.25f * font, py), ImVec2(origin.x, py), colours.axis);
+    const std::string label = formatTick(y, step);
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddText(ImVec2(origin.x - ts.x - 0.4f * font, py - 0.5f * ts.y), colours.dimText, label.c_str());
+  }
+  dl->AddRect(im(origin), end, colours.axis);
+  dl->PopClipRect();
+}
+
+void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,
+                            Vec2 size, ColourMode mode) const {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const auto& colours = canvasColours();
+  const Fonts& f = fonts();
+  const float pad = 0.6f * f.size;
+  // A translucent backing keeps captions legible over dense particles.
+  auto backed = [&](ImFont* font, float px, ImVec2 at, unsigned colour, const std::string& text) {
+    const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0.0f, text.c_str());
+    dl->AddRectFilled(ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2),
+                      IM_COL32(16, 19, 26, 170), 4.0f);
+    dl->AddText(font, px, at, colour, text.c_str());
+    return ts;
+  };
+  ImVec2 at(origin.x + pad, origin.y + pad);
+  if (!scene.title.empty()) {
+    const ImVec2 ts = backed(f.large, f.large->FontSize, at, colours.text, scene.title);
+    at.y += ts.y + 0.3f * f.size;
+  }
+  if (!scene.subtitle.empty()) backed(f.regular, f.size, at, colours.text, scene.subtitle);
+
+  const auto* cloud = scene.cloud.get();
+  if (!cloud) return;
+  // Legend, top-right: class swatches, or a colour bar for a continuous attribute.
+  const float sw = 0.8f * f.size;
+  if (mode == ColourMode::Class && cloud->numClasses >= 2) {
+    const int k = std::min(cloud->numClasses, 10);
+    const float rowH = f.size * 1.2f;
+    const float w = 5.5f * f.size;
+    ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
+    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2), IM_COL32(16, 19, 26, 190), 4.0f);
+    dl->AddText(ImVec2(p.x, p.y), colours.dimText, "class");
+    const float* pal = categoricalPalette();
+    for (int i = 0; i < k; ++i) {
+      const float y = p.y + rowH * (i + 1);
+      dl->AddCircleFilled(ImVec2(p.x + 0.5f * sw, y + 0.5f * f.size), 0.4f * sw,
+                          ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
+      dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, std::to_string(i + 1).c_str());
+    }
+  } else if (mode == ColourMode::Attribute) {
+    const float w = 7.0f * f.size, h = 0.6f * f.size;
+    ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
+    const std::string label = scene.colourLegend.empty() ? "colour: attribute" : scene.colourLegend;
+    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + 2.4f * f.size + 4), IM_COL32(16, 19, 26, 190), 4.0f);
+    dl->AddText(p, colours.dimText, label.c_str());
+    // Matches the shader's viridis keys (lifted by 0.15 at the dark end).
+    static const ImVec4 keys[5] = {{0.267f, 0.005f, 0.329f, 1}, {0.229f, 0.322f, 0.546f, 1},
+                                   {0.128f, 0.567f, 0.551f, 1}, {0.369f, 0.789f, 0.383f, 1},
+                                   {0.993f, 0.906f, 0.144f, 1}};
+    const float y0 = p.y + 1.3f * f.size;
+    const int steps = 32;
+    for (int i = 0; i < steps; ++i) {
+      const float u = 0.15f + 0.85f * (i + 0.5f) / steps;
+      const float s = u * 4.0f;
+      const int j = std::min(static_cast<int>(s), 3);
+      const float fr = s - j;
+      const ImVec4 c(keys[j].x + (keys[j + 1].x - keys[j].x) * fr, keys[j].y + (keys[j + 1].y - keys[j].y) * fr,
+                     keys[j].z + (keys[j + 1].z - keys[j].z) * fr, 1);
+      dl->AddRectFilled(ImVec2(p.x + w * i / steps, y0), ImVec2(p.x + w * (i + 1) / steps + 0.5f, y0 + h),
+                        ImGui::ColorConvertFloat4ToU32(c));
+    }
+  }
+}
+
+}  // namespace ss::ui

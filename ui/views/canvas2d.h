@@ -1,0 +1,68 @@
+// Canvas2D: the 2D plot every 2D mode draws into. Particles go through OpenGL into the
+// canvas's own framebuffer (shown as an ImGui image); axes, ticks, captions and legends are
+// ImGui draw-list overlays. The GUI and `scorescope render` call the same draw(), so a
+// rendered PNG is what the window shows. Drag to pan, wheel to zoom about the cursor.
+// UI thread, inside an ImGui frame, with a current GL context.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/scene/point_cloud.h"
+#include "ui/gl/objects.h"
+#include "ui/views/camera2d.h"
+#include "ui/views/point_renderer.h"
+
+namespace ss::ui {
+
+struct CanvasScene {
+  std::shared_ptr<const scene::PointCloud> cloud;  // may be null while loading
+  uint64_t cloudVersion = 0;
+  float a = 1, sigma = 0;  // marginal at the shown t
+  std::string title;       // large caption, e.g. "8gaussians · VP SDE"
+  std::string subtitle;    // e.g. "t = 0.30   a(t) = 0.72   σ(t) = 0.69"
+  std::string colourLegend;  // what the continuous colour encodes
+};
+
+struct CanvasOptions {
+  float pointSize = 3.0f;  // logical pixels
+  float alpha = 0.75f;
+  std::optional<ColourMode> colourMode;  // empty: by class when there are 2..10 classes
+  bool showGrid = true;
+  bool showMeans = false;  // mixture means as crosses
+};
+
+// Where the last draw placed the plot, for tests and picking.
+struct PlotGeometry {
+  Vec2 origin;  // top-left of the plot area, logical pixels in the ImGui window space
+  Vec2 size;    // logical pixels
+  Camera2D camera;
+};
+
+class Canvas2D {
+ public:
+  // Fills `size` logical pixels at the current ImGui cursor. `interactive` enables pan/zoom.
+  void draw(const CanvasScene& scene, const CanvasOptions& options, Vec2 size, bool interactive);
+
+  // Frames the data's bounds on the next draw (also done for a new cloud).
+  void requestFit() { m_fitPending = true; }
+  const PlotGeometry& geometry() const { return m_geometry; }
+  const std::string& error() const { return m_error; }
+
+ private:
+  void drawAxes(Vec2 origin, Vec2 size, bool grid) const;
+  void drawCaptions(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size,
+                    ColourMode mode) const;
+  bool ensureResources(int fbWidth, int fbHeight);
+
+  std::optional<PointRenderer> m_points;
+  std::optional<gl::Framebuffer> m_fbo;
+  Camera2D m_camera;
+  PlotGeometry m_geometry;
+  bool m_fitPending = true;
+  std::string m_fittedData;
+  std::string m_error;
+};
+
+}  // namespace ss::ui
