@@ -75,4 +75,10 @@ string(FIND "${err}" "display" pos)
 if(pos EQUAL -1)
   message(FATAL_ERROR "without a display: expected a message about the display, got: ${err}")
 endif()
-message(STATUS "cli end-to-end ok")
+
+# The GUI itself (tier 4): opens on the default scene, runs 30 frames, saves its window.
+run_app(0 --frames 30 --screenshot gui.png)
+if(NOT EXISTS ${WORK}/gui.png)
+  message(FATAL_ERROR "the GUI did not save gui.png")
+endif()
+message(STATUS "gui smoke ok")
