@@ -1,0 +1,234 @@
+// The toy file formats: Gaussian mixtures as JSON, point sets as CSV. Every failure is an
+// Error whose message starts with the path (and the line, for CSV) and names the problem.
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "core/data/toy.h"
+
+namespace ss::data {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+Error fail(const std::string& where, const std::string& what) { return Error{where + ": " + what}; }
+
+std::string show(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+// Empty when `path` names a readable regular file.
+std::string checkFile(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return "no such file";
+  if (fs::is_directory(path, ec)) return "is a directory, not a file";
+  return {};
+}
+
+// ---- JSON mixtures --------------------------------------------------------------------
+
+constexpr const char* kMixtureShape =
+    R"({"weights": [w, ...], "means": [[x, y], ...], "stds": [s, ...]})";
+
+// A finite number at `where`, or a message.
+std::string readNumber(const nlohmann::json& v, const std::string& where, double& out) {
+  if (!v.is_number()) return where + " must be a number, got " + v.dump();
+  out = v.get<double>();
+  if (!std::isfinite(out)) return where + " = " + show(out) + " is not a finite number";
+  return {};
+}
+
+std::string parseMixture(const nlohmann::json& j, GaussianMixture& gm) {
+  if (!j.is_object()) return std::string("expected a JSON object ") + kMixtureShape;
+  for (const char* field : {"weights", "means", "stds"}) {
+    if (!j.contains(field))
+      return std::string("missing field '") + field + "' (expected " + kMixtureShape + ")";
+    if (!j[field].is_array()) return std::string("field '") + field + "' must be an array";
+  }
+  const auto& jw = j["weights"];
+  const auto& jm = j["means"];
+  const auto& js = j["stds"];
+  const size_t k = jw.size();
+  if (jm.size() != k || js.size() != k) {
+    std::ostringstream s;
+    s << "lengths differ: weights has " << k << ", means has " << jm.size() << ", stds has "
+      << js.size() << " entries";
+    return s.str();
+  }
+  if (k == 0) return "no components: weights, means and stds are empty";
+
+  std::vector<double> w(k), m(2 * k), sd(k);
+  for (size_t i = 0; i < k; ++i) {
+    const std::string idx = "[" + std::to_string(i) + "]";
+    if (auto e = readNumber(jw[i], "weights" + idx, w[i]); !e.empty()) return e;
+    if (w[i] < 0) return "weights" + idx + " = " + show(w[i]) + " must not be negative";
+    if (!jm[i].is_array() || jm[i].size() != 2)
+      return "means" + idx + " must be a pair [x, y], got " + jm[i].dump();
+    for (size_t c = 0; c < 2; ++c)
+      if (auto e = readNumber(jm[i][c], "means" + idx + "[" + std::to_string(c) + "]",
+                              m[2 * i + c]);
+          !e.empty())
+        return e;
+    if (auto e = readNumber(js[i], "stds" + idx, sd[i]); !e.empty()) return e;
+    if (sd[i] <= 0) return "stds" + idx + " = " + show(sd[i]) + " must be positive";
+  }
+  double total = 0;
+  for (double v : w) total += v;
+  if (!(total > 0) || !std::isfinite(total))
+    return "weights sum to " + show(total) + ": they must sum to a positive finite number";
+
+  const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+  gm.weights = torch::tensor(w, f64) / total;
+  gm.means = torch::tensor(m, f64).reshape({static_cast<int64_t>(k), 2});
+  gm.stds = torch::tensor(sd, f64);
+  return {};
+}
+
+// ---- CSV points -----------------------------------------------------------------------
+
+std::string trim(const std::string& s) {
+  const char* ws = " \t\r\n";
+  const size_t b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return {};
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+std::vector<std::string> splitFields(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string field;
+  while (std::getline(ss, field, ',')) out.push_back(trim(field));
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+// True when the whole field is a number (from_chars also reads "nan" and "inf").
+bool parseNumber(const std::string& field, double& out) {
+  const char* b = field.data();
+  const char* e = b + field.size();
+  if (b != e && *b == '+') ++b;
+  if (b == e) return false;
+  auto r = std::from_chars(b, e, out);
+  return r.ec == std::errc() && r.ptr == e;
+}
+
+}  // namespace
+
+Expected<GaussianMixture> loadMixtureJson(const std::string& path) {
+  if (auto e = checkFile(path); !e.empty()) return fail(path, e);
+  std::ifstream in(path);
+  if (!in) return fail(path, "cannot open for reading");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    return fail(path, std::string("invalid JSON: ") + e.what());
+  }
+  GaussianMixture gm;
+  if (auto e = parseMixture(j, gm); !e.empty()) return fail(path, e);
+  return gm;
+}
+
+Expected<torch::Tensor> loadPointsCsv(const std::string& path) {
+  if (auto e = checkFile(path); !e.empty()) return fail(path, e);
+  std::ifstream in(path);
+  if (!in) return fail(path, "cannot open for reading");
+
+  std::vector<float> xy;
+  std::string raw;
+  int lineNo = 0;
+  bool sawContent = false;
+  while (std::getline(in, raw)) {
+    ++lineNo;
+    const std::string line = trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    const auto fields = splitFields(line);
+    double v[2] = {0, 0};
+    bool numeric = fields.size() == 2;
+    for (size_t c = 0; c < fields.size(); ++c) {
+      double tmp = 0;
+      if (!parseNumber(fields[c], tmp)) numeric = false;
+      else if (c < 2) v[c] = tmp;
+    }
+    const bool first = !sawContent;
+    sawContent = true;
+    const std::string where = path + ":" + std::to_string(lineNo);
+    if (!numeric) {
+      bool anyText = false;
+      for (const auto& f : fields) {
+        double ignored = 0;
+        anyText |= !parseNumber(f, ignored);
+      }
+      if (first && anyText) continue;  // the header line
+      if (fields.size() > 2)
+        return fail(where, "expected two numbers 'x,y', got " + std::to_string(fields.size()) +
+                               " columns in '" + line + "'");
+      return fail(where, "expected two numbers 'x,y', got '" + line + "'");
+    }
+    for (double c : v)
+      if (!std::isfinite(c) || std::abs(c) > std::numeric_limits<float>::max())
+        return fail(where, "NaN or infinite value in '" + line + "'");
+    xy.push_back(static_cast<float>(v[0]));
+    xy.push_back(static_cast<float>(v[1]));
+  }
+  if (xy.empty())
+    return fail(path, sawContent ? "no 'x,y' rows after the header" : "empty file: no 'x,y' rows");
+  const auto rows = static_cast<int64_t>(xy.size() / 2);
+  return torch::from_blob(xy.data(), {rows, 2}, torch::kFloat32).clone();
+}
+
+Expected<bool> writePointsCsv(const std::string& path, const torch::Tensor& x,
+                              const std::vector<std::string>& columns) {
+  if (columns.empty()) return fail(path, "no column names given");
+  if (x.dim() != 2 || x.size(1) != static_cast<int64_t>(columns.size())) {
+    std::ostringstream s;
+    s << "expected an [M, " << columns.size() << "] tensor, got " << x.sizes();
+    return fail(path, s.str());
+  }
+  const bool asFloat = x.scalar_type() == torch::kFloat32;
+  const auto t = x.detach().to(torch::kCPU, asFloat ? torch::kFloat32 : torch::kFloat64).contiguous();
+
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    if (!out) return fail(path, "cannot open '" + tmp + "' for writing");
+    for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
+    out << '\n';
+    char buf[64];
+    const int64_t m = t.size(0), cols = t.size(1);
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t c = 0; c < cols; ++c) {
+        // Shortest representation that reads back to the same value.
+        auto r = asFloat ? std::to_chars(buf, buf + sizeof buf, t.data_ptr<float>()[i * cols + c])
+                         : std::to_chars(buf, buf + sizeof buf, t.data_ptr<double>()[i * cols + c]);
+        if (c) out << ',';
+        out.write(buf, r.ptr - buf);
+      }
+      out << '\n';
+    }
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return fail(path, "writing '" + tmp + "' failed");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    return fail(path, "cannot replace the file: " + ec.message());
+  }
+  return true;
+}
+
+}  // namespace ss::data
