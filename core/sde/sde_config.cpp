@@ -55,6 +55,13 @@ std::string SdeConfig::validate() const {
       s << "beta_min (" << betaMin << ") must not exceed beta_max (" << betaMax << ")";
       return s.str();
     }
+    // VP's DDPM grid uses b_i ≤ βmax/N as a per-step variance: it must stay below 1.
+    if (kind == SdeKind::VP && betaMax / N >= 1.0) {
+      std::ostringstream s;
+      s << "N (" << N << ") must exceed beta_max (" << betaMax
+        << ") so the DDPM betas beta/N stay below 1";
+      return s.str();
+    }
   }
   return {};
 }
