@@ -1,13 +1,12 @@
-// A round point with a soft anti-aliased rim.
+// A round point with a one-pixel anti-aliased rim, so small points stay bright.
 in vec3 v_colour;
 uniform float u_alpha;
+uniform float u_pointSize;  // pixels
 out vec4 o_colour;
 
 void main() {
-  vec2 p = gl_PointCoord * 2.0 - 1.0;
-  float r = length(p);
-  float edge = fwidth(r);
-  float a = 1.0 - smoothstep(1.0 - edge * 1.5, 1.0, r);
+  float r = length(gl_PointCoord * 2.0 - 1.0) * 0.5 * u_pointSize;  // pixels from the centre
+  float a = clamp(0.5 * u_pointSize - r + 0.5, 0.0, 1.0);
   if (a <= 0.0) discard;
   o_colour = vec4(v_colour, u_alpha * a);
 }

@@ -26,8 +26,8 @@ struct CanvasScene {
 };
 
 struct CanvasOptions {
-  float pointSize = 3.0f;  // logical pixels
-  float alpha = 0.75f;
+  float pointSize = 4.0f;  // logical pixels
+  float alpha = 0.8f;
   std::optional<ColourMode> colourMode;  // empty: by class when there are 2..10 classes
   bool showGrid = true;
   bool showMeans = false;  // mixture means as crosses
