@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   app.add_flag("--version", o.version,
                "Print the app version, the LibTorch version and the device it would use");
   addSharedOptions(app, o);
-  app.add_option("--t", o.t, "Initial time shown, in [0, T]")->capture_default_str();
+  addViewOptions(app, o);
+  app.add_option("--ui-scale", o.uiScale, "Type and widget scale (default: the monitor's; raise it for a projector)");
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
 
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
   auto* nll = app.add_subcommand("nll", "Exact log-likelihood through the probability-flow ODE (not yet available)");
   auto* bench = app.add_subcommand("bench", "Benchmarks (not yet available)");
   for (auto* sub : {render, train, sample, nll, bench}) addSharedOptions(*sub, o);
-  render->add_option("--t", o.t, "Time shown, in [0, T]")->capture_default_str();
+  addViewOptions(*render, o);
   render->add_option("--size", o.size, "Image size WIDTHxHEIGHT")->capture_default_str();
   render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();
   app.require_subcommand(0, 1);

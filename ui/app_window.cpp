@@ -59,6 +59,7 @@ int runGui(const GuiOptions& options) {
   UiContext& ui = *created.value();
 
   ExplorerState state = options.initial;
+  if (state.uiScale <= 0) state.uiScale = ui.scale();
   scene::DataWorker worker;
   worker.request(state.data);
   DataPanelState dataView;
@@ -75,6 +76,7 @@ int runGui(const GuiOptions& options) {
 
       uint64_t version = 0;
       auto cloud = worker.latest(&version);
+      if (!ImGui::IsAnyItemActive()) ui.setScale(state.uiScale);  // no-op unless it changed
       ui.beginFrame();
       handleKeys(state, canvas);
 
@@ -105,6 +107,7 @@ int runGui(const GuiOptions& options) {
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       canvas.draw(makeCanvasScene(state, cloud, version), state.canvas, {avail.x, avail.y}, true);
+      if (canvas.takeUserMoved()) state.canvas.followSpread = false;
       ImGui::End();
       ImGui::PopStyleVar();
 

@@ -31,7 +31,7 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
   std::snprintf(buf, sizeof buf, "t = %.3f    a(t) = %.3f    σ(t) = %.3f    forward process", t, m.a,
                 m.sigma);
   s.subtitle = buf;
-  s.colourLegend = "colour: position in the data";
+  s.colourLegend = "colour: position along the data";
   s.cloud = std::move(cloud);
   s.cloudVersion = version;
   return s;

@@ -20,6 +20,7 @@ struct ExplorerState {
   double playSeconds = 4.0;  // seconds for t to run from 0 to T
   bool loop = true;
   CanvasOptions canvas;
+  float uiScale = 0;  // GUI type and widget scale; 0 = the monitor's content scale
 };
 
 // The SDE resolved against the cloud's diameter (VE's automatic σmax).

@@ -7,6 +7,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstdio>
 
@@ -16,6 +17,15 @@ namespace ss::ui {
 
 namespace {
 std::string g_lastGlfwError;
+int g_glErrors = 0;
+std::string g_firstGlError;
+
+void GLAPIENTRY onGlDebug(GLenum source, GLenum type, GLuint id, GLenum severity, GLsizei length,
+                          const GLchar* message, const void* user) {
+  if (type != GL_DEBUG_TYPE_ERROR) return;
+  if (g_glErrors++ == 0) g_firstGlError = message ? message : "?";
+  std::fprintf(stderr, "scorescope: GL error: %s\n", message ? message : "?");
+}
 void onGlfwError(int code, const char* description) {
   g_lastGlfwError = description ? description : ("GLFW error " + std::to_string(code));
 }
@@ -35,6 +45,7 @@ Expected<std::unique_ptr<UiContext>> UiContext::create(const WindowOptions& opti
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
   glfwWindowHint(GLFW_VISIBLE, options.visible ? GLFW_TRUE : GLFW_FALSE);
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+  glfwWindowHint(GLFW_OPENGL_DEBUG_CONTEXT, options.debugGl ? GLFW_TRUE : GLFW_FALSE);
   GLFWwindow* window =
       glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
   if (!window) {
@@ -50,6 +61,12 @@ Expected<std::unique_ptr<UiContext>> UiContext::create(const WindowOptions& opti
     return Error{"OpenGL 3.3 core is not available (got " +
                  std::to_string(epoxy_gl_version() / 10) + "." +
                  std::to_string(epoxy_gl_version() % 10) + ")"};
+  }
+
+  if (options.debugGl && (epoxy_gl_version() >= 43 || epoxy_has_gl_extension("GL_KHR_debug"))) {
+    glEnable(GL_DEBUG_OUTPUT);
+    glEnable(GL_DEBUG_OUTPUT_SYNCHRONOUS);
+    glDebugMessageCallback(onGlDebug, nullptr);
   }
 
   auto ctx = std::unique_ptr<UiContext>(new UiContext());
@@ -79,11 +96,23 @@ UiContext::~UiContext() {
   glfwTerminate();
 }
 
+void UiContext::setScale(float scale) {
+  scale = std::clamp(scale, 0.5f, 4.0f);
+  if (scale == m_scale) return;
+  m_scale = scale;
+  setupTheme(m_scale);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
 std::string UiContext::glVersion() const {
   const char* v = reinterpret_cast<const char*>(glGetString(GL_VERSION));
   const char* r = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   return std::string(v ? v : "?") + " on " + (r ? r : "?");
 }
+
+int UiContext::glErrorCount() const { return g_glErrors; }
+std::string UiContext::firstGlError() const { return g_firstGlError; }
 
 void UiContext::beginFrame() {
   ImGui_ImplOpenGL3_NewFrame();

@@ -19,6 +19,7 @@ struct WindowOptions {
   bool visible = true;
   std::string title = "ScoreScope";
   float fontScale = 0;  // 0: the monitor's content scale (high-DPI), else this factor
+  bool debugGl = false;  // debug context + glDebugMessageCallback (GL 4.3 / KHR_debug)
 };
 
 class UiContext {
@@ -31,7 +32,12 @@ class UiContext {
 
   GLFWwindow* window() const { return m_window; }
   float scale() const { return m_scale; }
+  // Rebuilds fonts and style at a new scale (projector / high-DPI). Call between frames.
+  void setScale(float scale);
   std::string glVersion() const;  // "4.5 (Core Profile) Mesa …"
+  // With debugGl: how many GL errors the driver reported, and the first message.
+  int glErrorCount() const;
+  std::string firstGlError() const;
 
   // GUI frames (GLFW input): beginFrame → build ImGui → renderFrame (draws into the
   // window's back buffer) → swapBuffers.

@@ -25,6 +25,8 @@ Expected<ui::ExplorerState> explorerFrom(const AppOptions& o) {
   s.sde = sde.value();
   s.data = {o.data, o.particles, o.seed};
   s.t = o.t;
+  s.canvas.followSpread = o.follow || (s.sde.kind == sde::SdeKind::VE && !o.noFollow);
+  s.uiScale = o.uiScale;
   if (!(o.t >= 0.0 && o.t <= s.sde.T))
     return Error{"--t " + std::to_string(o.t) + " must lie in [0, T = " + std::to_string(s.sde.T) + "]"};
   return s;
@@ -63,6 +65,7 @@ int runGuiCommand(const AppOptions& o) {
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
   ui::GuiOptions g;
   g.initial = state.value();
+  g.window.fontScale = o.uiScale;
   g.runtimeLine = "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;
   g.screenshot = o.screenshot;

@@ -28,6 +28,12 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
       ->capture_default_str();
 }
 
+void addViewOptions(CLI::App& app, AppOptions& o) {
+  app.add_option("--t", o.t, "Time shown, in [0, T]")->capture_default_str();
+  auto* f = app.add_flag("--follow", o.follow, "Zoom follows the spread a(t)·data ± 2.5σ(t) (default for VE)");
+  app.add_flag("--no-follow", o.noFollow, "Keep the view framed on the data")->excludes(f);
+}
+
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
   auto kind = sde::parseSdeKind(o.sde);
   if (!kind) return Error{"unknown --sde '" + o.sde + "': choose vp, subvp or ve"};

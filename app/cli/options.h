@@ -26,6 +26,8 @@ struct AppOptions {
   int threads = 0;  // 0 = default (1 on a 2-core machine)
   // view (GUI and render)
   double t = 0.0;
+  bool follow = false, noFollow = false;  // zoom follows the spread (default: on for VE)
+  float uiScale = 0;                      // GUI scale; 0 = the monitor's content scale
   // render
   std::string size = "1280x800";
   std::string out = "scorescope.png";
@@ -38,6 +40,9 @@ struct AppOptions {
 // --sde --beta-min --beta-max --sigma-min --sigma-max --N --eps --data --particles --seed
 // --device --threads.
 void addSharedOptions(CLI::App& app, AppOptions& o);
+
+// --t, --follow/--no-follow: what the view shows (GUI and render).
+void addViewOptions(CLI::App& app, AppOptions& o);
 
 // The SDE the options describe, validated (VE's σmax may still be 0 = auto).
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o);

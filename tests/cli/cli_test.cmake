@@ -82,3 +82,16 @@ if(NOT EXISTS ${WORK}/gui.png)
   message(FATAL_ERROR "the GUI did not save gui.png")
 endif()
 message(STATUS "gui smoke ok")
+
+# No OpenGL 3.3 (Mesa told to offer 3.0 only): one line and exit code 2.
+execute_process(COMMAND ${CMAKE_COMMAND} -E env MESA_GL_VERSION_OVERRIDE=3.0
+                        ${APP} render --size 64x64 --out nogl.png
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK})
+if(NOT code EQUAL 2)
+  message(FATAL_ERROR "without OpenGL 3.3: exit ${code}, expected 2\n${out}${err}")
+endif()
+string(FIND "${err}" "OpenGL 3.3" pos)
+if(pos EQUAL -1)
+  message(FATAL_ERROR "without OpenGL 3.3: expected a message naming it, got: ${err}")
+endif()
+message(STATUS "no-GL path ok")

@@ -26,12 +26,16 @@ class RenderTest : public ::testing::Test {
     w.width = 64;
     w.height = 64;
     w.fontScale = 1.0f;
+    w.debugGl = true;  // the driver reports GL errors; TearDown fails on any
     auto ctx = ui::UiContext::create(w);
     ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): "
                           << ctx.error().message;
     s_ui = std::move(ctx.value());
   }
   static void TearDownTestSuite() { s_ui.reset(); }
+  void TearDown() override {
+    EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError();
+  }
 
   static ui::RenderedImage render(const std::string& data, int64_t n, double t, sde::SdeKind kind) {
     ui::ExplorerState state;

@@ -27,6 +27,9 @@ struct ProcessPanelState {
 };
 
 void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene::PointCloud* cloud);
+// Applies view.draft: when valid it becomes state.sde and the error clears; otherwise the
+// error names the field and state.sde keeps the last valid SDE.
+void applySdeDraft(ExplorerState& state, ProcessPanelState& view);
 
 // Time slider with play/pause/loop/speed and the marginal's numbers.
 void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud);

@@ -5,6 +5,11 @@
 
 namespace ss::ui {
 
+void applySdeDraft(ExplorerState& state, ProcessPanelState& view) {
+  view.error = view.draft.validate();
+  if (view.error.empty()) state.sde = view.draft;
+}
+
 void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene::PointCloud* cloud) {
   if (!view.initialized) {
     view.draft = state.sde;
@@ -22,6 +27,10 @@ void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene
   ImGui::SameLine();
   edited |= ImGui::RadioButton("VE", &kind, static_cast<int>(sde::SdeKind::VE));
   tooltip("Variance exploding (SMLD limit): dx = √(d[σ²(t)]/dt) dw");
+  if (static_cast<sde::SdeKind>(kind) != d.kind) {
+    // VE's spread grows to σmax ≫ the data: follow it by default; VP/sub-VP stay in N(0, I).
+    state.canvas.followSpread = static_cast<sde::SdeKind>(kind) == sde::SdeKind::VE;
+  }
   d.kind = static_cast<sde::SdeKind>(kind);
 
   if (d.kind == sde::SdeKind::VE) {
@@ -42,10 +51,7 @@ void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene
   }
   edited |= ImGui::InputInt("N (steps)", &d.N);
   edited |= ImGui::InputDouble("ε (t min)", &d.eps, 0.0, 0.0, "%.1e");
-  if (edited) {
-    view.error = d.validate();
-    if (view.error.empty()) state.sde = d;
-  }
+  if (edited) applySdeDraft(state, view);
   if (!view.error.empty()) errorText(view.error + " (showing the last valid SDE)");
   if (ImGui::SmallButton("defaults")) {
     const sde::SdeKind k = d.kind;

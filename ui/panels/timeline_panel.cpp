@@ -4,6 +4,7 @@
 
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
+#include "ui/views/schedule_plot.h"
 
 namespace ss::ui {
 
@@ -26,6 +27,8 @@ void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud) {
   ImGui::Checkbox("loop", &state.loop);
   float secs = static_cast<float>(state.playSeconds);
   if (ImGui::SliderFloat("duration", &secs, 1.0f, 30.0f, "%.1f s")) state.playSeconds = secs;
+  scheduleplot(cfg, &state.t, 4.5f * ImGui::GetFontSize());
+  tooltip("The noise schedule: click or drag to scrub t");
   const sde::Marginal m = sde::marginal(cfg, std::clamp(state.t, 0.0, cfg.T));
   ImGui::Text("a(t) = %.4f   σ(t) = %.4f", m.a, m.sigma);
   ImGui::Text("g(t) = %.4f   SNR = %.3g", sde::diffusion(cfg, state.t), sde::snr(cfg, state.t));
@@ -45,6 +48,10 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
     ImGui::SameLine();
     ImGui::Checkbox("mixture means a(t)μ", &o.showMeans);
   }
+  ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
+  tooltip("Type and widget size: raise it for a projector (applied on release)");
+  ImGui::Checkbox("zoom follows the spread", &o.followSpread);
+  tooltip("Re-frame as the cloud grows or shrinks with t (useful for VE, whose spread reaches σmax)");
   const bool fit = ImGui::Button("Fit view");
   tooltip("Also: double-click the canvas. Drag to pan, scroll to zoom about the cursor.");
   return fit;

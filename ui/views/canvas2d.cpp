@@ -67,7 +67,12 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     m_fittedData = cloud->request.data;
     m_fitPending = true;
   }
-  if (cloud && m_fitPending) {
+  if (cloud && options.followSpread) {
+    const auto& b = cloud->bounds;
+    const float r = 2.5f * scene.sigma;
+    m_camera.fit({scene.a * b[0] - r, scene.a * b[1] - r, scene.a * b[2] + r, scene.a * b[3] + r}, plot);
+    m_fitPending = false;
+  } else if (cloud && m_fitPending) {
     // Frame the data together with the unit prior disc, so every t stays in view.
     auto b = cloud->bounds;
     b = {std::min(b[0], -2.5f), std::min(b[1], -2.5f), std::max(b[2], 2.5f), std::max(b[3], 2.5f)};
@@ -80,11 +85,15 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   ImGui::InvisibleButton("##plot", im(plot));
   if (interactive) {
     ImGuiIO& io = ImGui::GetIO();
-    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f))
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f) &&
+        (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f)) {
       m_camera.panPixels({io.MouseDelta.x, io.MouseDelta.y});
+      m_userMoved = true;
+    }
     if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f) {
       const Vec2 mouse{io.MousePos.x - origin.x, io.MousePos.y - origin.y};
       m_camera.zoomAbout(mouse, plot, std::pow(1.15f, io.MouseWheel));
+      m_userMoved = true;
     }
     if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) m_fitPending = true;
   }
@@ -209,9 +218,9 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
       dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, std::to_string(i + 1).c_str());
     }
   } else if (mode == ColourMode::Attribute) {
-    const float w = 7.0f * f.size, h = 0.6f * f.size;
-    ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
     const std::string label = scene.colourLegend.empty() ? "colour: attribute" : scene.colourLegend;
+    const float w = std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x), h = 0.6f * f.size;
+    ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
     dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + 2.4f * f.size + 4), IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(p, colours.dimText, label.c_str());
     // Matches the shader's viridis keys (lifted by 0.15 at the dark end).

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/scene/point_cloud.h"
 #include "ui/gl/objects.h"
@@ -31,6 +32,7 @@ struct CanvasOptions {
   std::optional<ColourMode> colourMode;  // empty: by class when there are 2..10 classes
   bool showGrid = true;
   bool showMeans = false;  // mixture means as crosses
+  bool followSpread = false;  // re-frame every frame to a(t)·data ± 2.5σ(t) (VE grows to σmax)
 };
 
 // Where the last draw placed the plot, for tests and picking.
@@ -49,6 +51,8 @@ class Canvas2D {
   void requestFit() { m_fitPending = true; }
   const PlotGeometry& geometry() const { return m_geometry; }
   const std::string& error() const { return m_error; }
+  // True once after the user panned or zoomed (the app then stops following the spread).
+  bool takeUserMoved() { return std::exchange(m_userMoved, false); }
 
  private:
   void drawAxes(Vec2 origin, Vec2 size, bool grid) const;
@@ -61,6 +65,7 @@ class Canvas2D {
   Camera2D m_camera;
   PlotGeometry m_geometry;
   bool m_fitPending = true;
+  bool m_userMoved = false;
   std::string m_fittedData;
   std::string m_error;
 };

@@ -1,0 +1,123 @@
+// Tier 2: view and panel logic without a display: the camera's maths, tick spacing,
+// playback, and how an invalid SDE draft leaves the shown SDE alone.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ui/explorer_state.h"
+#include "ui/panels/panels.h"
+#include "ui/views/camera2d.h"
+
+using namespace ss;
+using ui::Vec2;
+
+TEST(Camera2D, PixelAndWorldAreInverse) {
+  ui::Camera2D cam;
+  cam.center = {0.5f, -1.0f};
+  cam.unitsPerPixel = 0.02f;
+  const Vec2 viewport{800, 600};
+  for (Vec2 w : {Vec2{0, 0}, Vec2{2, 3}, Vec2{-4.5f, 1.25f}}) {
+    const Vec2 back = cam.pixelToWorld(cam.worldToPixel(w, viewport), viewport);
+    EXPECT_NEAR(back.x, w.x, 1e-5);
+    EXPECT_NEAR(back.y, w.y, 1e-5);
+  }
+  // The centre maps to the middle of the viewport, and +y points up the screen.
+  const Vec2 mid = cam.worldToPixel(cam.center, viewport);
+  EXPECT_FLOAT_EQ(mid.x, 400);
+  EXPECT_FLOAT_EQ(mid.y, 300);
+  EXPECT_LT(cam.worldToPixel({0.5f, 0.0f}, viewport).y, 300);
+}
+
+TEST(Camera2D, ZoomKeepsThePointUnderTheCursor) {
+  ui::Camera2D cam;
+  const Vec2 viewport{1000, 700};
+  const Vec2 cursor{830, 120};
+  const Vec2 before = cam.pixelToWorld(cursor, viewport);
+  cam.zoomAbout(cursor, viewport, 1.7f);
+  const Vec2 after = cam.pixelToWorld(cursor, viewport);
+  EXPECT_NEAR(after.x, before.x, 1e-4);
+  EXPECT_NEAR(after.y, before.y, 1e-4);
+  EXPECT_NEAR(cam.unitsPerPixel, 0.01f / 1.7f, 1e-7);
+}
+
+TEST(Camera2D, FitShowsTheWholeBoxWithEqualAspect) {
+  ui::Camera2D cam;
+  const Vec2 viewport{1200, 600};
+  cam.fit({-1, -3, 5, 3}, viewport);
+  for (Vec2 corner : {Vec2{-1, -3}, Vec2{5, 3}}) {
+    const Vec2 p = cam.worldToPixel(corner, viewport);
+    EXPECT_GE(p.x, 0);
+    EXPECT_LE(p.x, viewport.x);
+    EXPECT_GE(p.y, 0);
+    EXPECT_LE(p.y, viewport.y);
+  }
+  EXPECT_FLOAT_EQ(cam.center.x, 2);
+  EXPECT_FLOAT_EQ(cam.center.y, 0);
+}
+
+TEST(Camera2D, PanMovesTheWorldWithTheMouse) {
+  ui::Camera2D cam;
+  const Vec2 viewport{400, 400};
+  const Vec2 grabbed = cam.pixelToWorld({100, 100}, viewport);
+  cam.panPixels({30, -20});
+  const Vec2 now = cam.worldToPixel(grabbed, viewport);
+  EXPECT_NEAR(now.x, 130, 1e-3);
+  EXPECT_NEAR(now.y, 80, 1e-3);
+}
+
+TEST(TickStep, IsOneTwoOrFiveTimesAPowerOfTen) {
+  for (float span : {0.013f, 0.7f, 3.0f, 9.0f, 47.0f, 1234.0f}) {
+    const float step = ui::niceTickStep(span, 8.0f);
+    const float mantissa = step / std::pow(10.0f, std::floor(std::log10(step) + 1e-6f));
+    EXPECT_TRUE(std::fabs(mantissa - 1) < 1e-3 || std::fabs(mantissa - 2) < 1e-3 ||
+                std::fabs(mantissa - 5) < 1e-3 || std::fabs(mantissa - 10) < 1e-3)
+        << span << " -> " << step;
+    const float ticks = span / step;
+    EXPECT_GE(ticks, 3.0f) << span;
+    EXPECT_LE(ticks, 20.0f) << span;
+  }
+}
+
+TEST(ProcessPanel, InvalidDraftKeepsTheLastValidSde) {
+  ui::ExplorerState state;
+  ui::ProcessPanelState view;
+  view.draft = state.sde;
+  view.draft.kind = sde::SdeKind::VE;
+  view.draft.sigmaMin = 0.5;
+  view.draft.sigmaMax = 0.1;
+  ui::applySdeDraft(state, view);
+  EXPECT_NE(view.error.find("sigma_min"), std::string::npos) << view.error;
+  EXPECT_EQ(state.sde.kind, sde::SdeKind::VP) << "an invalid draft must not be applied";
+
+  view.draft.sigmaMax = 20;
+  ui::applySdeDraft(state, view);
+  EXPECT_TRUE(view.error.empty()) << view.error;
+  EXPECT_EQ(state.sde.kind, sde::SdeKind::VE);
+  EXPECT_DOUBLE_EQ(state.sde.sigmaMax, 20);
+}
+
+TEST(ExplorerState, CanvasSceneCarriesTheMarginal) {
+  ui::ExplorerState state;
+  state.t = 0.4;
+  const auto s = ui::makeCanvasScene(state, nullptr, 0);
+  const auto m = sde::marginal(state.sde, 0.4);
+  EXPECT_FLOAT_EQ(s.a, static_cast<float>(m.a));
+  EXPECT_FLOAT_EQ(s.sigma, static_cast<float>(m.sigma));
+  EXPECT_NE(s.subtitle.find("t = 0.400"), std::string::npos) << s.subtitle;
+  EXPECT_NE(s.title.find("VP SDE"), std::string::npos) << s.title;
+}
+
+TEST(ExplorerState, PlaybackLoopsOrStopsAtT) {
+  ui::ExplorerState state;
+  state.playing = true;
+  state.playSeconds = 2.0;
+  ui::advancePlayback(state, 1.0);
+  EXPECT_NEAR(state.t, 0.5, 1e-12);
+  ui::advancePlayback(state, 1.5);
+  EXPECT_DOUBLE_EQ(state.t, 0.0) << "looping wraps to 0";
+  state.loop = false;
+  state.t = 0.9;
+  ui::advancePlayback(state, 1.0);
+  EXPECT_DOUBLE_EQ(state.t, 1.0);
+  EXPECT_FALSE(state.playing);
+}
