@@ -64,17 +64,23 @@ if(EXISTS ${WORK}/bad.png)
   message(FATAL_ERROR "a failed render left bad.png behind")
 endif()
 
-# No display: one line and exit code 2, not a crash.
-execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=DISPLAY --unset=WAYLAND_DISPLAY
-                        ${APP} render --size 64x64 --out nodisplay.png
-                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK})
-if(NOT code EQUAL 2)
-  message(FATAL_ERROR "without a display: exit ${code}, expected 2\n${out}${err}")
-endif()
-string(FIND "${err}" "display" pos)
-if(pos EQUAL -1)
-  message(FATAL_ERROR "without a display: expected a message about the display, got: ${err}")
-endif()
+# Runs the app under a changed environment and expects exit code 2 and a message naming `text`.
+function(expect_exit2 what text)
+  cmake_parse_arguments(ARG "" "" "ENV" ${ARGN})
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env ${ARG_ENV} ${APP} render --size 64x64 --out exit2.png
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK})
+  if(NOT code EQUAL 2)
+    message(FATAL_ERROR "${what}: exit ${code}, expected 2\n${out}${err}")
+  endif()
+  string(FIND "${err}" "${text}" pos)
+  if(pos EQUAL -1)
+    message(FATAL_ERROR "${what}: expected a message naming '${text}', got: ${err}")
+  endif()
+endfunction()
+
+# No display, or no OpenGL 3.3 (Mesa told to offer 3.0 only): one line and exit 2, not a crash.
+expect_exit2("without a display" "display" ENV --unset=DISPLAY --unset=WAYLAND_DISPLAY)
+expect_exit2("without OpenGL 3.3" "OpenGL 3.3" ENV MESA_GL_VERSION_OVERRIDE=3.0)
 
 # The GUI itself (tier 4): opens on the default scene, runs 30 frames, saves its window.
 run_app(0 --frames 30 --screenshot gui.png)
@@ -82,16 +88,3 @@ if(NOT EXISTS ${WORK}/gui.png)
   message(FATAL_ERROR "the GUI did not save gui.png")
 endif()
 message(STATUS "gui smoke ok")
-
-# No OpenGL 3.3 (Mesa told to offer 3.0 only): one line and exit code 2.
-execute_process(COMMAND ${CMAKE_COMMAND} -E env MESA_GL_VERSION_OVERRIDE=3.0
-                        ${APP} render --size 64x64 --out nogl.png
-                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK})
-if(NOT code EQUAL 2)
-  message(FATAL_ERROR "without OpenGL 3.3: exit ${code}, expected 2\n${out}${err}")
-endif()
-string(FIND "${err}" "OpenGL 3.3" pos)
-if(pos EQUAL -1)
-  message(FATAL_ERROR "without OpenGL 3.3: expected a message naming it, got: ${err}")
-endif()
-message(STATUS "no-GL path ok")
