@@ -1,0 +1,110 @@
+#include "core/nn/score_net.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/nn/mlp.h"
+#include "core/nn/unet.h"
+
+namespace ss::nn {
+
+namespace {
+
+std::string shapeOf(const torch::Tensor& t) {
+  std::ostringstream s;
+  s << t.sizes();
+  return s.str();
+}
+
+// Copies `from` into `to` entry by entry, names and shapes checked. `what`: "parameter"/"buffer".
+void copyAll(const torch::OrderedDict<std::string, torch::Tensor>& from,
+             const torch::OrderedDict<std::string, torch::Tensor>& to, const char* what) {
+  if (from.size() != to.size()) {
+    std::ostringstream s;
+    s << "copyWeights: the source has " << from.size() << " " << what << "s, the target "
+      << to.size() << " (different architectures)";
+    throw Failure(s.str());
+  }
+  for (size_t i = 0; i < from.size(); ++i) {
+    const auto& src = from[i];
+    const auto& dst = to[i];
+    if (src.key() != dst.key()) {
+      throw Failure(std::string("copyWeights: ") + what + " " + std::to_string(i) + " is '" +
+                    src.key() + "' in the source but '" + dst.key() + "' in the target");
+    }
+    if (!src.value().sizes().equals(dst.value().sizes())) {
+      throw Failure(std::string("copyWeights: ") + what + " '" + src.key() + "' has shape " +
+                    shapeOf(src.value()) + " in the source but " + shapeOf(dst.value()) +
+                    " in the target");
+    }
+  }
+  for (size_t i = 0; i < from.size(); ++i) to[i].value().copy_(from[i].value());
+}
+
+}  // namespace
+
+std::shared_ptr<ScoreNet> makeNet(const NetConfig& config, uint64_t seed) {
+  if (std::string e = config.validate(); !e.empty()) throw Failure(e);
+  // A private generator: the weights depend on (config, seed) only; the global RNG is not
+  // reseeded (the default initialization still draws from it once, then is overwritten).
+  auto gen = at::detail::createCPUGenerator(seed);
+  switch (config.kind) {
+    case NetKind::Mlp: return std::make_shared<MlpNet>(config.mlp, gen);
+    case NetKind::UNet: return std::make_shared<UNet>(config.unet, gen);
+  }
+  throw Failure("makeNet: unknown network kind");
+}
+
+void copyWeights(const ScoreNet& source, ScoreNet& target) {
+  torch::NoGradGuard noGrad;
+  copyAll(source.named_parameters(), target.named_parameters(), "parameter");
+  copyAll(source.named_buffers(), target.named_buffers(), "buffer");
+}
+
+std::shared_ptr<ScoreNet> cloneNet(const ScoreNet& source, const NetConfig& config) {
+  auto copy = makeNet(config, 0);
+  const auto params = source.parameters();
+  if (!params.empty()) copy->to(params.front().device(), params.front().scalar_type());
+  copyWeights(source, *copy);
+  copy->train(source.is_training());
+  // Also the frozen/trainable state of each parameter (an EMA copy stays frozen).
+  const auto dst = copy->parameters();
+  for (size_t i = 0; i < params.size(); ++i) dst[i].set_requires_grad(params[i].requires_grad());
+  return copy;
+}
+
+int64_t parameterCount(const torch::nn::Module& net) {
+  int64_t n = 0;
+  for (const auto& p : net.parameters()) n += p.numel();
+  return n;
+}
+
+torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
+                      const torch::Tensor& t) {
+  auto out = net.forward(x, t);
+  auto sigma = sde.marginal(t).sigma.to(out.scalar_type());
+  std::vector<int64_t> shape(out.dim(), 1);
+  shape[0] = sigma.numel();
+  return out / sigma.view(shape);
+}
+
+NetScoreFn::NetScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde)
+    : m_net(std::move(net)), m_sde(std::move(sde)) {
+  if (!m_net || !m_sde) throw Failure("NetScoreFn needs a network and an SDE");
+}
+
+torch::Tensor NetScoreFn::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
+  // NoGradGuard rather than InferenceMode: results stay ordinary tensors that callers may
+  // mix with autograd-tracked ones later.
+  torch::NoGradGuard noGrad;
+  const auto params = m_net->parameters();
+  if (params.empty() || (params.front().scalar_type() == x.scalar_type() &&
+                         params.front().device() == x.device()))
+    return scoreOf(*m_net, *m_sde, x, t);
+  const auto opts = params.front().options();
+  return scoreOf(*m_net, *m_sde, x.to(opts), t.to(opts)).to(x.options());
+}
+
+}  // namespace ss::nn
