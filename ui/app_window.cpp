@@ -5,11 +5,16 @@
 #include <imgui.h>
 #include <stb/stb_image_write.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
 
 #include "core/scene/point_cloud.h"
+#include "core/scene/vector_field.h"
+#include "core/train/trainer.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
 #include "ui/theme.h"
@@ -48,6 +53,50 @@ bool saveWindow(GLFWwindow* window, const std::string& path) {
   return ok && !ec;
 }
 
+// Asks for a new score field when what it depends on changed (the worker keeps only the
+// newest request, so asking every frame while scrubbing is fine).
+struct FieldKey {
+  uint64_t snapshot = 0;
+  double t = -1;
+  std::array<float, 4> bounds{};
+  int nx = 0, ny = 0;
+  bool learned = false, exact = false;
+  std::string data;
+  sde::SdeConfig sde;
+  bool operator==(const FieldKey&) const = default;
+};
+
+void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerState& state,
+                  const scene::PointCloud* cloud, const train::Trainer& trainer, const Canvas2D& canvas) {
+  const auto& o = state.canvas;
+  if (!cloud || (!o.showLearnedField && !o.showExactField)) return;
+  uint64_t snapVersion = 0;
+  auto snap = o.showLearnedField ? trainer.snapshot(&snapVersion) : nullptr;
+  FieldKey key;
+  key.snapshot = snap ? snapVersion : 0;
+  key.sde = resolvedSde(state, cloud);
+  key.t = std::clamp(state.t, key.sde.eps, key.sde.T);  // the score is singular at t = 0
+  key.bounds = canvas.visibleWorld();
+  key.nx = std::clamp(o.fieldResolution, 2, 128);
+  const float aspect = (key.bounds[3] - key.bounds[1]) / std::max(key.bounds[2] - key.bounds[0], 1e-6f);
+  key.ny = std::clamp(static_cast<int>(std::lround(key.nx * aspect)), 2, 128);
+  key.learned = snap != nullptr;
+  key.exact = o.showExactField;
+  key.data = cloud->request.data;
+  if (key == last || (!key.learned && !key.exact)) return;
+  last = key;
+  scene::FieldRequest r;
+  r.model = snap;
+  r.exact = key.exact;
+  r.data = key.data;
+  r.sde = key.sde;
+  r.t = key.t;
+  r.bounds = key.bounds;
+  r.nx = key.nx;
+  r.ny = key.ny;
+  fields.request(std::move(r));
+}
+
 }  // namespace
 
 int runGui(const GuiOptions& options) {
@@ -64,6 +113,16 @@ int runGui(const GuiOptions& options) {
   worker.request(state.data);
   DataPanelState dataView;
   ProcessPanelState processView;
+  TrainingPanelState trainingView;
+  train::TrainProblemSpec spec;
+  spec.data = state.data.data;
+  spec.sde = state.sde;
+  spec.device = options.device;
+  spec.threads = options.threads;
+  train::Trainer trainer(spec);
+  if (options.startTraining) trainer.start();
+  scene::FieldWorker fields;
+  FieldKey lastField;
   int frames = 0;
   {
     Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
@@ -76,6 +135,14 @@ int runGui(const GuiOptions& options) {
 
       uint64_t version = 0;
       auto cloud = worker.latest(&version);
+      auto stats = trainer.stats();
+      // The trainer follows the explorer's dataset and SDE (a change restarts the model).
+      if (spec.data != state.data.data || !(spec.sde == state.sde)) {
+        spec.data = state.data.data;
+        spec.sde = state.sde;
+        if (stats) spec.train = stats->train;
+        trainer.setProblem(spec);
+      }
       if (!ImGui::IsAnyItemActive()) ui.setScale(state.uiScale);  // no-op unless it changed
       ui.beginFrame();
       handleKeys(state, canvas);
@@ -99,14 +166,26 @@ int runGui(const GuiOptions& options) {
       if (!canvas.error().empty()) errorText(canvas.error());
       ImGui::End();
 
+      // Training strip along the bottom, under the canvas: controls | loss plot | knobs.
+      const float stripHeight = std::min(13.0f * fonts().size, 0.38f * display.y);
+      ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
+      ImGui::Begin("##training", nullptr,
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
+      drawTrainingPanel(trainer, stats.get(), trainingView);
+      ImGui::End();
+
       ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
-      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - stripHeight));
       ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
       ImGui::Begin("##canvas", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
       const ImVec2 avail = ImGui::GetContentRegionAvail();
-      canvas.draw(makeCanvasScene(state, cloud, version), state.canvas, {avail.x, avail.y}, true);
+      CanvasScene scene = makeCanvasScene(state, cloud, version);
+      scene.field = fields.latest();
+      canvas.draw(scene, state.canvas, {avail.x, avail.y}, true);
+      requestField(fields, lastField, state, cloud.get(), trainer, canvas);
       if (canvas.takeUserMoved()) state.canvas.followSpread = false;
       ImGui::End();
       ImGui::PopStyleVar();

@@ -13,6 +13,9 @@ struct GuiOptions {
   ExplorerState initial;
   WindowOptions window;
   std::string runtimeLine;  // e.g. "LibTorch 1.13.0 · cpu", shown in the status line
+  std::string device = "cpu";  // resolved compute device for training
+  int threads = 1;             // LibTorch threads for the workers
+  bool startTraining = false;  // press Start on launch
   int maxFrames = 0;        // > 0: close after this many frames (smoke tests)
   std::string screenshot;   // with maxFrames: save the last frame's window here as PNG
 };

@@ -68,6 +68,9 @@ int runGuiCommand(const AppOptions& o) {
   g.window.fontScale = o.uiScale;
   g.runtimeLine = "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;
+  g.startTraining = o.train;
+  g.device = dev.value();
+  g.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
   g.screenshot = o.screenshot;
   return ui::runGui(g);
 }

@@ -6,7 +6,23 @@
 
 namespace ss::app {
 
+struct TrainOptions {
+  int64_t steps = 4000;
+  int batch = 512;
+  double lr = 2e-3;
+  double ema = 0.999;
+  int warmup = 100;
+  double clip = 1.0;
+  int width = 128, depth = 3;
+  std::string weighting = "sigma2";
+  std::string objective = "dsm";
+  bool importanceSampling = false;
+  std::string out = "model.pt";
+  bool json = false;
+};
+
 int runGuiCommand(const AppOptions& o);
+int runTrain(const AppOptions& o, const TrainOptions& t);
 int runRender(const AppOptions& o);
 int printVersion(const AppOptions& o);
 // train, sample, nll, bench until their issues land: says so honestly, exit code 1.

@@ -33,6 +33,7 @@ struct AppOptions {
   std::string out = "scorescope.png";
   // GUI smoke tests
   int frames = 0;
+  bool train = false;  // GUI: start training on launch
   std::string screenshot;
   bool version = false;
 };

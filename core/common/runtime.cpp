@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <dlfcn.h>
+
 #include <thread>
 
 namespace ss {
@@ -38,7 +40,13 @@ int defaultComputeThreads() {
 }
 
 void setComputeThreads(int threads) {
-  if (threads > 0) torch::set_num_threads(threads);
+  if (threads <= 0) return;
+  torch::set_num_threads(threads);
+  // LibTorch's matrix products go through the system BLAS. OpenBLAS keeps a thread pool of
+  // its own that fights LibTorch's (and the UI) for the cores; size it the same. Looked up
+  // at run time so any BLAS (or none) links.
+  using SetThreads = void (*)(int);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
 }
 
 }  // namespace ss

@@ -31,6 +31,7 @@ struct SdeConfig {
   // A copy with sigmaMax filled in from the data's diameter when it is 0 (auto).
   SdeConfig resolved(double dataDiameter) const;
   bool sigmaMaxIsAuto() const { return sigmaMax <= 0.0; }
+  bool operator==(const SdeConfig&) const = default;
 };
 
 // The marginal p_0t(x(t) | x(0)) = N(a(t) x(0), σ(t)² I).

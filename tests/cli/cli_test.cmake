@@ -33,8 +33,23 @@ run_app(0 render --help)
 expect_contains("--sigma-max")
 expect_contains("--beta-min")
 
-run_app(1 train)
+run_app(1 sample)
 expect_contains("not yet available")
+
+# Training end to end: a short run writes a checkpoint and ends with one JSON object.
+run_app(0 train --data 8gaussians --steps 60 --batch 128 --out model.pt --json)
+expect_contains("\"steps\":60")
+expect_contains("\"final_loss\"")
+if(NOT EXISTS ${WORK}/model.pt)
+  message(FATAL_ERROR "train did not write model.pt")
+endif()
+run_app(1 train --steps 10 --lr -1 --out never.pt)
+expect_contains("lr")
+run_app(1 train --steps 50 --lr 1e6 --warmup 0 --clip 0 --out never.pt)
+expect_contains("diverged")
+if(EXISTS ${WORK}/never.pt)
+  message(FATAL_ERROR "a failed training run wrote a checkpoint")
+endif()
 
 # A render: the PNG exists with the asked size (PNG header: width, height big-endian).
 run_app(0 render --data 8gaussians --sde vp --t 0.3 --size 320x200 --out shot.png)

@@ -7,6 +7,7 @@
 
 #include "core/scene/point_cloud.h"
 #include "core/sde/sde_config.h"
+#include "core/train/trainer.h"
 #include "ui/explorer_state.h"
 
 namespace ss::ui {
@@ -33,6 +34,18 @@ void applySdeDraft(ExplorerState& state, ProcessPanelState& view);
 
 // Time slider with play/pause/loop/speed and the marginal's numbers.
 void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud);
+
+struct TrainingPanelState {
+  train::TrainConfig draft;  // the knobs as shown; sent to the trainer when valid
+  bool initialized = false;
+  std::string error;
+  std::string checkpointPath = "model.pt";
+};
+
+// Start/pause/step/reset, live knobs, stats, the loss plot, checkpoint save/load. Commands
+// go to the trainer's mailbox; nothing here waits on training.
+void drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
+                       TrainingPanelState& view);
 
 // Point size, opacity, colouring, grid; returns true when "fit view" was pressed.
 bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud);

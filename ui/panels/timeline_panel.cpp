@@ -52,6 +52,10 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
   tooltip("Type and widget size: raise it for a projector (applied on release)");
   ImGui::Checkbox("zoom follows the spread", &o.followSpread);
   tooltip("Re-frame as the cloud grows or shrinks with t (useful for VE, whose spread reaches σmax)");
+  ImGui::Checkbox("learned score", &o.showLearnedField);
+  ImGui::SameLine();
+  ImGui::Checkbox("exact score", &o.showExactField);
+  ImGui::SliderInt("arrows", &o.fieldResolution, 8, 64);
   const bool fit = ImGui::Button("Fit view");
   tooltip("Also: double-click the canvas. Drag to pan, scroll to zoom about the cursor.");
   return fit;

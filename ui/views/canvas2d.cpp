@@ -3,7 +3,9 @@
 #include <imgui.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "ui/theme.h"
 
@@ -138,6 +140,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
       dl->AddLine(ImVec2(p.x - r, p.y + r), ImVec2(p.x + r, p.y - r), IM_COL32_WHITE, 2.0f);
     }
   }
+  if (scene.field) drawField(scene, options, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
     const char* msg = "Loading data…";
@@ -145,6 +148,71 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     dl->AddText(ImVec2(origin.x + 0.5f * (plot.x - ts.x), origin.y + 0.5f * plot.y), colours.text, msg);
   }
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, cursor.y + size.y));
+}
+
+std::array<float, 4> Canvas2D::visibleWorld() const {
+  const Vec2 tl = m_geometry.camera.pixelToWorld({0, 0}, m_geometry.size);
+  const Vec2 br = m_geometry.camera.pixelToWorld(m_geometry.size, m_geometry.size);
+  return {tl.x, br.y, br.x, tl.y};
+}
+
+void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,
+                         Vec2 size) const {
+  const auto& f = *scene.field;
+  const auto& r = f.request;
+  const size_t cells = static_cast<size_t>(r.nx) * r.ny;
+  const bool learned = options.showLearnedField && f.learned.size() == 2 * cells;
+  const bool exact = options.showExactField && f.exact.size() == 2 * cells;
+  if (!learned && !exact) return;
+  // Arrow length: magnitude relative to the field's typical size (median of the shown
+  // fields × 2), clamped to 0.9 of a cell; direction exact; colour tells which field.
+  std::vector<float> mags;
+  mags.reserve(2 * cells);
+  auto collect = [&](const std::vector<float>& v) {
+    for (size_t i = 0; i < cells; ++i) mags.push_back(std::hypot(v[2 * i], v[2 * i + 1]));
+  };
+  if (learned) collect(f.learned);
+  if (exact) collect(f.exact);
+  std::nth_element(mags.begin(), mags.begin() + mags.size() / 2, mags.end());
+  const float ref = std::max(2.0f * mags[mags.size() / 2], 1e-12f);
+  const float cellW = (r.bounds[2] - r.bounds[0]) / r.nx, cellH = (r.bounds[3] - r.bounds[1]) / r.ny;
+  const float maxLen = 0.9f * std::min(cellW, cellH);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(im(origin), ImVec2(origin.x + size.x, origin.y + size.y), true);
+  auto arrows = [&](const std::vector<float>& v, ImU32 colour, float width) {
+    for (int j = 0; j < r.ny; ++j)
+      for (int i = 0; i < r.nx; ++i) {
+        const size_t k = static_cast<size_t>(j) * r.nx + i;
+        const float vx = v[2 * k], vy = v[2 * k + 1];
+        const float m = std::hypot(vx, vy);
+        if (!(m > 0) || !std::isfinite(m)) continue;
+        const float len = maxLen * std::min(1.0f, m / ref);
+        const Vec2 w0{r.bounds[0] + (i + 0.5f) * cellW, r.bounds[1] + (j + 0.5f) * cellH};
+        const Vec2 w1{w0.x + vx / m * len, w0.y + vy / m * len};
+        Vec2 a = m_camera.worldToPixel(w0, size), b = m_camera.worldToPixel(w1, size);
+        a = {a.x + origin.x, a.y + origin.y};
+        b = {b.x + origin.x, b.y + origin.y};
+        dl->AddLine(im(a), im(b), colour, width);
+        // Arrow head: two short strokes back from the tip.
+        const float hx = b.x - a.x, hy = b.y - a.y, hl = std::hypot(hx, hy);
+        if (hl < 3.0f) continue;
+        const float ux = hx / hl, uy = hy / hl, head = std::min(0.35f * hl, 7.0f);
+        dl->AddLine(im(b), ImVec2(b.x - head * (ux - 0.5f * uy), b.y - head * (uy + 0.5f * ux)), colour, width);
+        dl->AddLine(im(b), ImVec2(b.x - head * (ux + 0.5f * uy), b.y - head * (uy - 0.5f * ux)), colour, width);
+      }
+  };
+  if (exact) arrows(f.exact, IM_COL32(255, 170, 60, 220), 2.0f);
+  if (learned) arrows(f.learned, IM_COL32(235, 240, 255, 230), 1.6f);
+  dl->PopClipRect();
+  // Legend line under the captions' colour key.
+  const Fonts& fo = fonts();
+  ImVec2 p(origin.x + 0.6f * fo.size, origin.y + size.y - 1.6f * fo.size);
+  std::string text;
+  if (learned) text += "white: learned score (step " + std::to_string(f.modelStep) + ")";
+  if (exact) text += std::string(text.empty() ? "" : "   ") + "orange: exact score";
+  const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
+  dl->AddRectFilled(ImVec2(p.x - 4, p.y - 2), ImVec2(p.x + ts.x + 4, p.y + ts.y + 2), IM_COL32(16, 19, 26, 190), 4.0f);
+  dl->AddText(p, canvasColours().text, text.c_str());
 }
 
 void Canvas2D::drawAxes(Vec2 origin, Vec2 size, bool grid) const {

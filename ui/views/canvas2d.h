@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/scene/point_cloud.h"
+#include "core/scene/vector_field.h"
 #include "ui/gl/objects.h"
 #include "ui/views/camera2d.h"
 #include "ui/views/point_renderer.h"
@@ -24,6 +25,7 @@ struct CanvasScene {
   std::string title;       // large caption, e.g. "8gaussians · VP SDE"
   std::string subtitle;    // e.g. "t = 0.30   a(t) = 0.72   σ(t) = 0.69"
   std::string colourLegend;  // what the continuous colour encodes
+  std::shared_ptr<const scene::VectorField> field;  // score arrows (may be null)
 };
 
 struct CanvasOptions {
@@ -33,6 +35,9 @@ struct CanvasOptions {
   bool showGrid = true;
   bool showMeans = false;  // mixture means as crosses
   bool followSpread = false;  // re-frame every frame to a(t)·data ± 2.5σ(t) (VE grows to σmax)
+  bool showLearnedField = true;  // arrows of the learned score (when a model exists)
+  bool showExactField = false;   // arrows of the exact score beside it
+  int fieldResolution = 24;      // arrows across the view
 };
 
 // Where the last draw placed the plot, for tests and picking.
@@ -51,6 +56,8 @@ class Canvas2D {
   void requestFit() { m_fitPending = true; }
   const PlotGeometry& geometry() const { return m_geometry; }
   const std::string& error() const { return m_error; }
+  // The world rectangle the plot shows (xmin, ymin, xmax, ymax), as of the last draw.
+  std::array<float, 4> visibleWorld() const;
   // True once after the user panned or zoomed (the app then stops following the spread).
   bool takeUserMoved() { return std::exchange(m_userMoved, false); }
 
@@ -59,6 +66,7 @@ class Canvas2D {
   void drawCaptions(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size,
                     ColourMode mode) const;
   bool ensureResources(int fbWidth, int fbHeight);
+  void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
 
   std::optional<PointRenderer> m_points;
   std::optional<gl::Framebuffer> m_fbo;

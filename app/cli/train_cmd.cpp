@@ -1,0 +1,122 @@
+// scorescope train: trains on the calling thread with a progress bar on a terminal and
+// writes the checkpoint atomically; --json ends with one JSON object.
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "core/common/runtime.h"
+#include "core/train/checkpoint.h"
+#include "core/train/problem.h"
+#include "core/train/train_step.h"
+
+namespace ss::app {
+
+namespace {
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "scorescope train: %s\n", message.c_str());
+  return 1;
+}
+
+void progress(int64_t step, int64_t total, double smoothed, double rate) {
+  const int width = 30;
+  const int filled = static_cast<int>(width * step / std::max<int64_t>(total, 1));
+  std::fprintf(stderr, "\r[%.*s%.*s] %lld/%lld  loss %.4g  %.0f steps/s ", filled,
+               "==============================", width - filled, "                              ",
+               static_cast<long long>(step), static_cast<long long>(total), smoothed, rate);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int runTrain(const AppOptions& o, const TrainOptions& t) {
+  using Clock = std::chrono::steady_clock;
+  auto sde = sdeConfigFrom(o);
+  if (!sde) return fail(sde.error().message);
+  auto choice = parseDeviceChoice(o.device);
+  if (!choice) return fail(choice.error().message);
+  auto device = resolveDevice(choice.value());
+  if (!device) return fail(device.error().message);
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  if (t.steps < 1) return fail("--steps (" + std::to_string(t.steps) + ") must be at least 1");
+
+  train::TrainConfig cfg;
+  cfg.lr = t.lr;
+  cfg.batch = t.batch;
+  cfg.seed = o.seed;
+  cfg.emaDecay = t.ema;
+  cfg.warmup = t.warmup;
+  cfg.gradClip = t.clip;
+  if (!train::parseWeighting(t.weighting, &cfg.loss.weighting))
+    return fail("unknown --weighting '" + t.weighting + "': choose sigma2, g2 or one");
+  if (!train::parseObjective(t.objective, &cfg.loss.objective))
+    return fail("unknown --objective '" + t.objective + "': choose dsm or ssm");
+  cfg.loss.importanceSampling = t.importanceSampling;
+  if (std::string e = cfg.validate(); !e.empty()) return fail(e);
+  nn::NetConfig net;
+  net.mlp.width = t.width;
+  net.mlp.depth = t.depth;
+  if (std::string e = net.validate(); !e.empty()) return fail(e);
+
+  auto problem = train::buildProblem(o.data, sde.value(), cfg.datasetSize, o.seed);
+  if (!problem) return fail(problem.error().message);
+  if (sde.value().kind == sde::SdeKind::VE && sde.value().sigmaMaxIsAuto() && !t.json)
+    std::printf("VE: sigma_max = %.4g (the data's diameter)\n", problem.value().sde.sigmaMax);
+
+  const auto start = Clock::now();
+  std::unique_ptr<train::TrainStep> step;
+  try {
+    step = std::make_unique<train::TrainStep>(train::TrainStep::Setup{
+        net, problem.value().sdeObject, problem.value().data, cfg, torch::Device(device.value())});
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  const bool bar = !t.json && isatty(STDERR_FILENO);
+  double first = 0, last = 0, smoothed = 0;
+  int64_t firstCount = 0;
+  auto lastDraw = Clock::now();
+  for (int64_t i = 0; i < t.steps; ++i) {
+    const auto r = step->step();
+    if (!std::isfinite(r.loss))
+      return fail("training diverged at step " + std::to_string(i + 1) +
+                  " (loss is not finite); nothing was written. Lower --lr (now " +
+                  std::to_string(cfg.lr) + ").");
+    if (i < 20) first += r.loss, ++firstCount;
+    smoothed = i == 0 ? r.loss : 0.98 * smoothed + 0.02 * r.loss;
+    last = r.loss;
+    if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || i + 1 == t.steps)) {
+      lastDraw = Clock::now();
+      const double secs = std::chrono::duration<double>(lastDraw - start).count();
+      progress(i + 1, t.steps, smoothed, (i + 1) / std::max(secs, 1e-9));
+    }
+  }
+  if (bar) std::fprintf(stderr, "\n");
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!t.out.empty()) {
+    train::CheckpointMeta meta{o.data, problem.value().sde, net, cfg, step->steps(), appVersion()};
+    auto saved = train::saveCheckpoint(t.out, *step, meta);
+    if (!saved) return fail(saved.error().message);
+  }
+  (void)last;
+  const double initial = first / std::max<int64_t>(firstCount, 1);
+  if (t.json) {
+    nlohmann::json j = {{"steps", step->steps()},        {"initial_loss", initial},
+                        {"final_loss", smoothed},         {"steps_per_s", step->steps() / wall},
+                        {"device", device.value()},       {"wall_s", wall},
+                        {"batch", cfg.batch},             {"data", o.data},
+                        {"sde", o.sde},                   {"out", t.out}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("trained %lld steps in %.1f s (%.0f steps/s on %s): loss %.4g -> %.4g%s%s\n",
+                static_cast<long long>(step->steps()), wall, step->steps() / wall,
+                device.value().c_str(), initial, smoothed, t.out.empty() ? "" : ", wrote ",
+                t.out.c_str());
+  }
+  return 0;
+}
+
+}  // namespace ss::app

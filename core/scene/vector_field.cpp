@@ -1,0 +1,116 @@
+#include "core/scene/vector_field.h"
+
+#include <torch/torch.h>
+
+#include "core/data/toy.h"
+#include "core/score/exact_score.h"
+#include "core/train/snapshot.h"
+
+namespace ss::scene {
+
+struct FieldWorker::Cache {
+  std::string key;
+  std::shared_ptr<const score::ExactScore> exact;
+};
+
+namespace {
+
+std::string cacheKey(const FieldRequest& r) {
+  const auto& s = r.sde;
+  return r.data + "|" + std::string(sde::toString(s.kind)) + "|" + std::to_string(s.betaMin) + "|" +
+         std::to_string(s.betaMax) + "|" + std::to_string(s.sigmaMin) + "|" + std::to_string(s.sigmaMax);
+}
+
+torch::Tensor gridPoints(const FieldRequest& r) {
+  const auto& b = r.bounds;
+  auto xs = torch::linspace(0.5, r.nx - 0.5, r.nx, torch::kFloat32) * ((b[2] - b[0]) / r.nx) + b[0];
+  auto ys = torch::linspace(0.5, r.ny - 0.5, r.ny, torch::kFloat32) * ((b[3] - b[1]) / r.ny) + b[1];
+  auto mesh = torch::meshgrid({ys, xs}, "ij");  // [ny, nx] each
+  return torch::stack({mesh[1].reshape({-1}), mesh[0].reshape({-1})}, 1);  // [ny·nx, 2]
+}
+
+std::vector<float> toVector(const torch::Tensor& t) {
+  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+}  // namespace
+
+FieldWorker::FieldWorker()
+    : m_cache(std::make_unique<Cache>()), m_thread([this](std::stop_token st) { loop(st); }) {}
+
+FieldWorker::~FieldWorker() {
+  m_thread.request_stop();
+  m_cv.notify_all();
+}
+
+void FieldWorker::request(FieldRequest request) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_pending = std::move(request);
+  }
+  m_cv.notify_all();
+}
+
+std::string FieldWorker::lastError() const {
+  std::lock_guard lock(m_mutex);
+  return m_lastError;
+}
+
+bool FieldWorker::waitIdle(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(m_mutex);
+  return m_cv.wait_for(lock, timeout, [&] { return !m_running && !m_pending; });
+}
+
+void FieldWorker::loop(std::stop_token stop) {
+  for (;;) {
+    FieldRequest req;
+    {
+      std::unique_lock lock(m_mutex);
+      if (!m_cv.wait(lock, stop, [&] { return m_pending.has_value(); })) return;
+      req = std::move(*m_pending);
+      m_pending.reset();
+      m_running = true;
+    }
+    std::string error;
+    std::shared_ptr<VectorField> field;
+    try {
+      torch::NoGradGuard noGrad;
+      if (req.nx < 1 || req.ny < 1 || req.nx * req.ny > 512 * 512)
+        throw std::runtime_error("grid " + std::to_string(req.nx) + "x" + std::to_string(req.ny) + " is out of range");
+      field = std::make_shared<VectorField>();
+      auto x = gridPoints(req);
+      if (req.model) {
+        const auto& m = *req.model;
+        auto xd = x.to(m.device);
+        auto t = torch::full({xd.size(0)}, req.t, xd.options());
+        field->learned = toVector((*m.scoreFn())(xd, t));
+        field->modelStep = m.step;
+      }
+      if (req.exact && !req.data.empty()) {
+        const std::string key = cacheKey(req);
+        if (m_cache->key != key) {
+          auto toy = data::makeToy(req.data);
+          if (!toy) throw std::runtime_error(toy.error().message);
+          m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
+          m_cache->key = key;
+        }
+        auto t = torch::full({x.size(0)}, req.t, x.options());
+        field->exact = toVector((*m_cache->exact)(x, t));
+      }
+      field->request = std::move(req);
+    } catch (const std::exception& e) {
+      error = e.what();
+      field.reset();
+    }
+    {
+      std::lock_guard lock(m_mutex);
+      m_running = false;
+      m_lastError = error;
+      if (field) m_box.publish(std::move(field));
+    }
+    m_cv.notify_all();
+  }
+}
+
+}  // namespace ss::scene

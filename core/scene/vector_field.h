@@ -1,0 +1,71 @@
+// Score fields on a grid for the views: the learned score of a trainer snapshot and/or the
+// exact score of the data, at one t, computed on a worker and published as plain floats.
+// The UI sends a request whenever t, the view, or the snapshot changes; only the newest
+// request is computed. Torch-free header: any thread; the UI never waits.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/common/latest.h"
+#include "core/sde/sde_config.h"
+
+namespace ss::train {
+struct ModelSnapshot;
+}
+
+namespace ss::scene {
+
+struct FieldRequest {
+  std::shared_ptr<const train::ModelSnapshot> model;  // null: no learned field
+  bool exact = true;        // also compute the exact score of `data`
+  std::string data;         // dataset (for the exact score)
+  sde::SdeConfig sde;       // resolved
+  double t = 0.5;
+  std::array<float, 4> bounds{-3, -3, 3, 3};  // xmin, ymin, xmax, ymax (world units)
+  int nx = 24, ny = 24;     // grid cells; vectors at cell centres
+};
+
+struct VectorField {
+  FieldRequest request;
+  std::vector<float> learned;  // nx·ny×2 (row-major, y from ymin up), empty without a model
+  std::vector<float> exact;    // nx·ny×2, empty when not asked
+  int64_t modelStep = -1;
+};
+
+class FieldWorker {
+ public:
+  FieldWorker();
+  ~FieldWorker();
+  FieldWorker(const FieldWorker&) = delete;
+  FieldWorker& operator=(const FieldWorker&) = delete;
+
+  void request(FieldRequest request);
+  std::shared_ptr<const VectorField> latest(uint64_t* version = nullptr) const {
+    return m_box.latest(version);
+  }
+  std::string lastError() const;
+  bool waitIdle(std::chrono::milliseconds timeout) const;  // tests only
+
+ private:
+  void loop(std::stop_token stop);
+
+  LatestBox<VectorField> m_box;
+  mutable std::mutex m_mutex;
+  mutable std::condition_variable_any m_cv;
+  std::optional<FieldRequest> m_pending;
+  bool m_running = false;
+  std::string m_lastError;
+  struct Cache;
+  std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
+  std::jthread m_thread;
+};
+
+}  // namespace ss::scene

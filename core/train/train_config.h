@@ -1,0 +1,47 @@
+// Training settings as plain data (the UI edits them, checkpoints store them): the objective
+// and its weighting (MATH.md §3) and the optimizer knobs. Torch-free: ui/ may include it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/common/error.h"
+
+namespace ss::train {
+
+enum class Weighting { Sigma2, G2, One };
+enum class Objective { Dsm, Ssm };
+
+std::string toString(Weighting w);  // "sigma2", "g2", "one"
+std::string toString(Objective o);  // "dsm", "ssm"
+bool parseWeighting(const std::string& s, Weighting* out);
+bool parseObjective(const std::string& s, Objective* out);
+
+struct LossConfig {
+  Objective objective = Objective::Dsm;
+  Weighting weighting = Weighting::Sigma2;
+  // With Weighting::G2: draw t with density ∝ g(t)²/σ(t)² and reweight, which cuts the
+  // variance of the likelihood-weighted loss (Song et al. 2021, "maximum likelihood training").
+  // Ignored (allowed) with the other weightings.
+  bool importanceSampling = false;
+  int ssmProjections = 1;   // sliced SM: random directions per sample
+  bool rademacher = true;   // sliced SM: Rademacher (else Gaussian) directions
+};
+
+struct TrainConfig {
+  LossConfig loss;
+  double lr = 2e-3;           // Adam learning rate after warm-up
+  int batch = 512;
+  double gradClip = 1.0;      // max global gradient norm; 0 = off
+  int warmup = 100;           // steps of linear learning-rate warm-up; 0 = off
+  double emaDecay = 0.999;    // EMA of the weights used by every view
+  uint64_t seed = 0;
+  int datasetSize = 65536;    // points pre-drawn from a toy distribution to train on
+  double divergenceFactor = 1e3;  // a loss this many times the smoothed loss is a divergence
+
+  std::string validate() const;  // empty when valid, else names the field
+  std::string toJson() const;
+  static Expected<TrainConfig> fromJson(const std::string& json);
+};
+
+}  // namespace ss::train

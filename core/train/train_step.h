@@ -1,0 +1,66 @@
+// TrainStep: one training problem's model, EMA, optimizer and RNG, advanced one optimizer
+// step at a time (the hot loop of the trainer thread, the CLI and the benchmarks). Owned by
+// exactly one thread. Uses LibTorch: not for ui/.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "core/nn/score_net.h"
+#include "core/sde/sde.h"
+#include "core/train/losses.h"
+#include "core/train/train_config.h"
+
+namespace ss::train {
+
+class TrainStep {
+ public:
+  struct Setup {
+    nn::NetConfig net;
+    std::shared_ptr<const sde::Sde> sde;
+    torch::Tensor data;  // [M, ...] float32 training set; moved to `device`
+    TrainConfig config;
+    torch::Device device = torch::kCPU;
+  };
+  // Builds the network from config.seed, its EMA copy and Adam. Throws ss::Failure on an
+  // invalid setup.
+  explicit TrainStep(Setup setup);
+
+  struct Result {
+    double loss = 0;      // minibatch loss before the update
+    double gradNorm = 0;  // global gradient norm before clipping
+  };
+  // One optimizer step: draw a batch, loss, backward, clip, warm-up lr, Adam, EMA update.
+  // A non-finite loss skips the update (weights untouched) and is returned as is.
+  Result step();
+
+  int64_t steps() const { return m_steps; }
+  nn::ScoreNet& net() { return *m_net; }
+  nn::ScoreNet& ema() { return *m_ema; }
+  const Setup& setup() const { return m_setup; }
+  const TrainConfig& config() const { return m_setup.config; }
+
+  // Live knobs (lr, batch, clipping, warm-up, EMA decay, loss weighting) without a restart.
+  void setConfig(const TrainConfig& config);
+
+  // Restores weights (and EMA) from another net of the same architecture, resets Adam's
+  // moments (divergence rollback).
+  void restoreWeights(const nn::ScoreNet& net, const nn::ScoreNet& ema, int64_t steps);
+
+  // Checkpoint support: everything needed to resume bit-identically.
+  void save(torch::serialize::OutputArchive& archive) const;
+  void load(torch::serialize::InputArchive& archive, int64_t steps);
+
+ private:
+  double currentLr() const;
+
+  Setup m_setup;
+  std::shared_ptr<nn::ScoreNet> m_net, m_ema;
+  std::vector<torch::Tensor> m_params, m_emaParams;
+  std::unique_ptr<torch::optim::Adam> m_adam;
+  at::Generator m_gen;
+  int64_t m_steps = 0;
+};
+
+}  // namespace ss::train

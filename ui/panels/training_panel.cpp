@@ -1,0 +1,111 @@
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "ui/panels/panels.h"
+#include "ui/panels/widgets.h"
+#include "ui/views/loss_plot.h"
+
+namespace ss::ui {
+
+namespace {
+
+ImVec4 statusColour(train::TrainerStatus s) {
+  switch (s) {
+    case train::TrainerStatus::Running: return ImVec4(0.45f, 0.85f, 0.45f, 1);
+    case train::TrainerStatus::Diverged:
+    case train::TrainerStatus::Failed: return ImVec4(1.0f, 0.45f, 0.42f, 1);
+    default: return ImVec4(0.85f, 0.85f, 0.6f, 1);
+  }
+}
+
+}  // namespace
+
+void drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
+                       TrainingPanelState& view) {
+  if (!stats) {
+    ImGui::TextDisabled("starting…");
+    return;
+  }
+  if (!view.initialized) {
+    view.draft = stats->train;
+    view.initialized = true;
+  }
+  if (!ImGui::BeginTable("##training", 3, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("loss", ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn("knobs", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextUnformatted("Training");
+  ImGui::SameLine();
+  const bool running = stats->status == train::TrainerStatus::Running;
+  if (ImGui::Button(running ? "Pause" : "Start", ImVec2(5.0f * ImGui::GetFontSize(), 0)))
+    running ? trainer.pause() : trainer.start();
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) trainer.stepOnce();
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) trainer.reset();
+  tooltip("Re-initialise the model (same seed): training starts over");
+
+  ImGui::PushStyleColor(ImGuiCol_Text, statusColour(stats->status));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted((train::toString(stats->status) + ": " + stats->message).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::Text("step %lld   loss %.4g", static_cast<long long>(stats->step), stats->lossSmoothed);
+  ImGui::Text("%.0f steps/s   %.3g samples/s", stats->stepsPerSecond, stats->samplesPerSecond);
+  ImGui::TextDisabled("%s · %lld parameters · |grad| %.3g", stats->device.c_str(),
+                      static_cast<long long>(stats->parameters), stats->gradNorm);
+  ImGui::TableSetColumnIndex(1);
+  lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
+           std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
+  ImGui::TableSetColumnIndex(2);
+  ImGui::PushItemWidth(-9.0f * ImGui::GetFontSize());
+
+  // Live knobs: applied before the next step, without a restart.
+  train::TrainConfig& d = view.draft;
+  bool edited = false;
+  float lr = static_cast<float>(d.lr);
+  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.1e", ImGuiSliderFlags_Logarithmic)) {
+    d.lr = lr;
+    edited = true;
+  }
+  edited |= ImGui::SliderInt("batch", &d.batch, 16, 8192, "%d", ImGuiSliderFlags_Logarithmic);
+  int w = static_cast<int>(d.loss.weighting);
+  if (ImGui::Combo("weighting", &w, "σ(t)² (noise prediction)\0g(t)² (likelihood)\0one\0")) {
+    d.loss.weighting = static_cast<train::Weighting>(w);
+    edited = true;
+  }
+  float ema = static_cast<float>(d.emaDecay);
+  if (ImGui::SliderFloat("EMA decay", &ema, 0.0f, 0.9999f, "%.4f")) {
+    d.emaDecay = ema;
+    edited = true;
+  }
+  float clip = static_cast<float>(d.gradClip);
+  if (ImGui::SliderFloat("grad clip", &clip, 0.0f, 10.0f, clip == 0 ? "off" : "%.2f")) {
+    d.gradClip = clip;
+    edited = true;
+  }
+  if (edited) {
+    view.error = d.validate();
+    if (view.error.empty()) trainer.setTrainConfig(d);
+  }
+  if (!view.error.empty()) errorText(view.error);
+
+  char path[512];
+  std::snprintf(path, sizeof path, "%s", view.checkpointPath.c_str());
+  if (ImGui::InputText("checkpoint", path, sizeof path)) view.checkpointPath = path;
+  ImGui::SameLine();
+  if (ImGui::Button("Save")) trainer.saveCheckpoint(view.checkpointPath);
+  ImGui::SameLine();
+  if (ImGui::Button("Load")) {
+    trainer.loadCheckpoint(view.checkpointPath);
+    view.initialized = false;  // show the loaded settings
+  }
+  ImGui::PopItemWidth();
+  ImGui::EndTable();
+}
+
+}  // namespace ss::ui
