@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   auto* bench = app.add_subcommand("bench", "Benchmarks (not yet available)");
   for (auto* sub : {render, train, sample, nll, bench}) addSharedOptions(*sub, o);
   addViewOptions(*render, o);
+  render->add_option("--field", o.field, "Score arrows: none, exact, learned (needs --model) or both")
+      ->capture_default_str();
+  render->add_option("--model", o.model, "Checkpoint whose EMA model gives the learned score");
   render->add_option("--size", o.size, "Image size WIDTHxHEIGHT")->capture_default_str();
   render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();
   TrainOptions to;

@@ -12,11 +12,11 @@ namespace ss::ui {
 
 Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
                                        std::shared_ptr<const scene::PointCloud> cloud, int width,
-                                       int height) {
+                                       int height, const FieldSource& fields) {
   auto target = gl::Framebuffer::create(width, height);
   if (!target) return target.error();
   Canvas2D canvas;
-  const CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1);
+  CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1);
   RenderedImage image;
   // Two frames: ImGui settles window sizes on the first; the second is the one kept.
   for (int frame = 0; frame < 2; ++frame) {
@@ -30,6 +30,7 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
     canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)}, false);
     ImGui::End();
     ImGui::PopStyleVar();
+    if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
     target.value().bind();
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT);

@@ -3,6 +3,8 @@
 // UI thread, with a UiContext (hidden window is enough).
 #pragma once
 
+#include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,9 +23,14 @@ struct RenderedImage {
   PlotGeometry plot;                // where the plot landed, in image pixels
 };
 
+// Supplies a score field for the world rectangle the plot shows (xmin, ymin, xmax, ymax).
+using FieldSource =
+    std::function<std::shared_ptr<const scene::VectorField>(const std::array<float, 4>& bounds)>;
+
+// `fields` (optional) is asked once the view is framed; its field is drawn on the canvas.
 Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
                                        std::shared_ptr<const scene::PointCloud> cloud,
-                                       int width, int height);
+                                       int width, int height, const FieldSource& fields = {});
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image);
 

@@ -1,10 +1,14 @@
 #include "app/cli/commands.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "core/common/runtime.h"
 #include "core/scene/point_cloud.h"
+#include "core/scene/vector_field.h"
+#include "core/train/trainer.h"
 #include "ui/app_window.h"
 #include "ui/offscreen_render.h"
 
@@ -94,7 +98,39 @@ int runRender(const AppOptions& o) {
   win.fontScale = std::clamp(static_cast<float>(h) / 800.0f, 1.0f, 3.0f);
   auto ctx = ui::UiContext::create(win);
   if (!ctx) return fail(ctx.error().message, 2);
-  auto image = ui::renderExplorer(*ctx.value(), state.value(), cloud.value(), w, h);
+  const bool exact = o.field == "exact" || o.field == "both";
+  const bool learned = o.field == "learned" || o.field == "both";
+  if (!exact && !learned && o.field != "none")
+    return fail("unknown --field '" + o.field + "': choose none, exact, learned or both");
+  std::shared_ptr<const train::ModelSnapshot> model;
+  if (learned) {
+    if (o.model.empty()) return fail("--field " + o.field + " needs --model FILE (a checkpoint)");
+    auto snap = train::loadModelSnapshot(o.model, "cpu");
+    if (!snap) return fail(snap.error().message);
+    model = snap.value();
+  }
+  state.value().canvas.showExactField = exact;
+  state.value().canvas.showLearnedField = learned;
+  ui::FieldSource fields;
+  if (exact || learned) {
+    fields = [&](const std::array<float, 4>& bounds) -> std::shared_ptr<const scene::VectorField> {
+      scene::FieldWorker worker;
+      scene::FieldRequest r;
+      r.model = model;
+      r.exact = exact;
+      r.data = o.data;
+      r.sde = ui::resolvedSde(state.value(), cloud.value().get());
+      r.t = std::max(o.t, r.sde.eps);
+      r.bounds = bounds;
+      r.nx = 28;
+      r.ny = std::max(2, static_cast<int>(std::lround(28.0 * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
+      worker.request(r);
+      worker.waitIdle(std::chrono::minutes(5));
+      if (!worker.lastError().empty()) std::fprintf(stderr, "scorescope: field: %s\n", worker.lastError().c_str());
+      return worker.latest();
+    };
+  }
+  auto image = ui::renderExplorer(*ctx.value(), state.value(), cloud.value(), w, h, fields);
   if (!image) return fail(image.error().message);
   auto written = ui::writePng(o.out, image.value());
   if (!written) return fail(written.error().message);

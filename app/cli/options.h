@@ -31,6 +31,8 @@ struct AppOptions {
   // render
   std::string size = "1280x800";
   std::string out = "scorescope.png";
+  std::string field = "none";  // none | exact | learned | both
+  std::string model;           // checkpoint for the learned field
   // GUI smoke tests
   int frames = 0;
   bool train = false;  // GUI: start training on launch

@@ -373,6 +373,26 @@ struct Trainer::Impl {
   }
 };
 
+Expected<std::shared_ptr<const ModelSnapshot>> loadModelSnapshot(const std::string& path,
+                                                                 const std::string& device) {
+  auto meta = readCheckpointMeta(path);
+  if (!meta) return meta.error();
+  auto problem = buildProblem(meta.value().data, meta.value().sde, meta.value().train.datasetSize,
+                              meta.value().train.seed);
+  if (!problem) return Error{path + ": its dataset cannot be loaded: " + problem.error().message};
+  auto step = loadCheckpoint(path, problem.value().data, torch::Device(device));
+  if (!step) return step.error();
+  auto snap = std::make_shared<ModelSnapshot>();
+  snap->ema = nn::cloneNet(step.value()->ema(), meta.value().net);
+  snap->ema->eval();
+  snap->net = meta.value().net;
+  snap->sde = problem.value().sdeObject;
+  snap->data = meta.value().data;
+  snap->step = meta.value().step;
+  snap->device = torch::Device(device);
+  return std::shared_ptr<const ModelSnapshot>(std::move(snap));
+}
+
 Trainer::Trainer(TrainProblemSpec spec) : m_impl(std::make_unique<Impl>(std::move(spec))) {}
 
 Trainer::~Trainer() {

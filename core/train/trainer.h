@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/error.h"
 #include "core/nn/net_config.h"
 #include "core/sde/sde_config.h"
 #include "core/train/train_config.h"
@@ -19,6 +20,11 @@
 namespace ss::train {
 
 struct ModelSnapshot;  // core/train/snapshot.h (LibTorch); opaque to ui/
+
+// Loads a checkpoint's EMA model as a snapshot for the views (render, scenes). `device` is
+// a resolved device string. Errors name the file and the problem.
+Expected<std::shared_ptr<const ModelSnapshot>> loadModelSnapshot(const std::string& path,
+                                                                 const std::string& device);
 
 struct TrainProblemSpec {
   std::string data = "8gaussians";

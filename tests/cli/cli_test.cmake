@@ -43,6 +43,13 @@ expect_contains("\"final_loss\"")
 if(NOT EXISTS ${WORK}/model.pt)
   message(FATAL_ERROR "train did not write model.pt")
 endif()
+# The learned (from the checkpoint) and exact score fields on a render.
+run_app(0 render --data 8gaussians --t 0.3 --field both --model model.pt --size 320x200 --out field.png)
+run_app(1 render --field learned --out nomodel.png)
+expect_contains("--model")
+run_app(1 render --field both --model shot.png --out badmodel.png)
+expect_contains("shot.png")
+
 run_app(1 train --steps 10 --lr -1 --out never.pt)
 expect_contains("lr")
 run_app(1 train --steps 50 --lr 1e6 --warmup 0 --clip 0 --out never.pt)
@@ -98,7 +105,7 @@ expect_exit2("without a display" "display" ENV --unset=DISPLAY --unset=WAYLAND_D
 expect_exit2("without OpenGL 3.3" "OpenGL 3.3" ENV MESA_GL_VERSION_OVERRIDE=3.0)
 
 # The GUI itself (tier 4): opens on the default scene, runs 30 frames, saves its window.
-run_app(0 --frames 30 --screenshot gui.png)
+run_app(0 --frames 60 --train --screenshot gui.png)
 if(NOT EXISTS ${WORK}/gui.png)
   message(FATAL_ERROR "the GUI did not save gui.png")
 endif()
