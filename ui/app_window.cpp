@@ -172,7 +172,11 @@ int runGui(const GuiOptions& options) {
       ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
       ImGui::Begin("##training", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
-      drawTrainingPanel(trainer, stats.get(), trainingView);
+      if (drawTrainingPanel(trainer, stats.get(), trainingView)) {
+        spec.net = trainingView.netDraft;
+        if (stats) spec.train = stats->train;
+        trainer.setProblem(spec);
+      }
       ImGui::End();
 
       ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));

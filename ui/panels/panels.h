@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/scene/point_cloud.h"
+#include "core/nn/net_config.h"
 #include "core/sde/sde_config.h"
 #include "core/train/trainer.h"
 #include "ui/explorer_state.h"
@@ -40,11 +41,13 @@ struct TrainingPanelState {
   bool initialized = false;
   std::string error;
   std::string checkpointPath = "model.pt";
+  nn::NetConfig netDraft;  // architecture fields; applied with a restart
 };
 
 // Start/pause/step/reset, live knobs, stats, the loss plot, checkpoint save/load. Commands
-// go to the trainer's mailbox; nothing here waits on training.
-void drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
+// go to the trainer's mailbox; nothing here waits on training. Returns true when the user
+// applied a new architecture (view.netDraft): the caller restarts the trainer with it.
+bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
                        TrainingPanelState& view);
 
 // Point size, opacity, colouring, grid; returns true when "fit view" was pressed.

@@ -22,17 +22,17 @@ ImVec4 statusColour(train::TrainerStatus s) {
 
 }  // namespace
 
-void drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
+bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
                        TrainingPanelState& view) {
   if (!stats) {
     ImGui::TextDisabled("starting…");
-    return;
+    return false;
   }
   if (!view.initialized) {
     view.draft = stats->train;
     view.initialized = true;
   }
-  if (!ImGui::BeginTable("##training", 3, ImGuiTableFlags_SizingStretchProp)) return;
+  if (!ImGui::BeginTable("##training", 3, ImGuiTableFlags_SizingStretchProp)) return false;
   ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn("loss", ImGuiTableColumnFlags_WidthStretch, 1.4f);
   ImGui::TableSetupColumn("knobs", ImGuiTableColumnFlags_WidthStretch, 1.1f);
@@ -58,6 +58,18 @@ void drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   ImGui::Text("%.0f steps/s   %.3g samples/s", stats->stepsPerSecond, stats->samplesPerSecond);
   ImGui::TextDisabled("%s · %lld parameters · |grad| %.3g", stats->device.c_str(),
                       static_cast<long long>(stats->parameters), stats->gradNorm);
+  // Architecture: applying it restarts the model.
+  bool applyNet = false;
+  ImGui::PushItemWidth(4.5f * ImGui::GetFontSize());
+  ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
+  ImGui::SameLine();
+  ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
+  ImGui::PopItemWidth();
+  ImGui::SameLine();
+  const std::string netError = view.netDraft.validate();
+  if (ImGui::Button("Apply") && netError.empty()) applyNet = true;
+  tooltip("MLP hidden width and layers: applying restarts training from scratch");
+  if (!netError.empty()) errorText(netError);
   ImGui::TableSetColumnIndex(1);
   lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
            std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
@@ -106,6 +118,7 @@ void drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   }
   ImGui::PopItemWidth();
   ImGui::EndTable();
+  return applyNet;
 }
 
 }  // namespace ss::ui
