@@ -130,6 +130,9 @@ LossResult scoreMatchingLoss(const ScoreCallable& score, const sde::Sde& sde,
                         : residual * (weight / (m.sigma * m.sigma));
   } else {
     // Sliced SM at x_t: vᵀ∇x(vᵀs) + ½(vᵀs)², the Hessian-vector term by double backward.
+    // It needs autograd even when the caller evaluates under a NoGradGuard. A score that does
+    // not depend on x (differentiably) contributes no Jacobian term.
+    torch::AutoGradMode gradMode(true);
     xt = xt.detach().requires_grad_(true);
     auto s = score(xt, t);
     torch::Tensor total;

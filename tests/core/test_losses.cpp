@@ -463,7 +463,7 @@ TEST(LossImportance, SamplerFollowsTheDensity) {
 }
 
 TEST(LossImportance, MatchesUniformEstimateAndCutsVariance) {
-  constexpr int64_t kB = 200000;
+  constexpr int64_t kB = 100000;
   auto x0 = eightGaussiansSample(kB, 13);
   for (auto kind : {SdeKind::VP, SdeKind::SubVP}) {
     auto sde = makeSde(kind);
