@@ -1,0 +1,27 @@
+// Sample-quality metrics for 2D (and flat) point sets. Pure functions, any thread. LibTorch.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "core/data/toy.h"
+
+namespace ss::metrics {
+
+// Sliced Wasserstein-2 distance between point sets a [N, d] and b [M, d]: sqrt of the mean
+// over `projections` seeded random unit directions of W2² between the 1-D projections
+// (quantiles matched: sorted values for N = M; for N ≠ M the exact W2² between the two
+// empirical measures, the step quantile functions integrated over the merged levels).
+double slicedWasserstein2(const torch::Tensor& a, const torch::Tensor& b, int projections = 256,
+                          uint64_t seed = 0);
+
+// Energy distance 2E‖X−Y‖ − E‖X−X'‖ − E‖Y−Y'‖ (V-statistic; subsampled to ≤ maxPoints each).
+double energyDistance(const torch::Tensor& a, const torch::Tensor& b, int64_t maxPoints = 4000,
+                      uint64_t seed = 0);
+
+// Mean negative log-likelihood (nats) of x [N, 2] under a Gaussian mixture.
+double mixtureNll(const data::GaussianMixture& gm, const torch::Tensor& x);
+
+// Fraction of samples nearest to each component mean: [K] summing to 1.
+torch::Tensor modeWeights(const data::GaussianMixture& gm, const torch::Tensor& x);
+
+}  // namespace ss::metrics

@@ -1,0 +1,198 @@
+// SamplerRun: the PC loop and the probability-flow ODE, one step() at a time (MATH.md §4).
+//
+// Time grids. PC: step i (0-based) evaluates at t_i = linspace(T, eps, steps)[i] with
+// Δt = −T/steps, as the reference's pc_sampler. The discrete SMLD/DDPM grids that the
+// reverse-diffusion and ancestral predictors and the Langevin step size index by
+// floor(t (N−1)/T) are built with N = config.steps (the given Sde itself when its N equals
+// steps), so changing `steps` runs exactly the reference with sde.N = steps.
+// Fixed-step ODE solvers take `steps` equal steps over linspace(T, eps, steps + 1), so they
+// end exactly at eps. RK45 runs from T to eps, one accepted step per step().
+// state().t: PC, the time the next step evaluates at (t_k after k steps, eps at the end);
+// ODE, the integration time.
+#include "core/sample/sampler.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/sample/steps.h"
+
+namespace ss::sample {
+
+struct SamplerRun::Impl {
+  std::shared_ptr<const score::ScoreFn> score;
+  std::shared_ptr<const sde::Sde> sde;
+  std::shared_ptr<const sde::Sde> grid;  // same kind, N = steps (PC only; may be null)
+  torch::Tensor ddpmBetas, smldSigmas;
+  torch::Tensor xT;
+  torch::Tensor particles;  // int64 indices on xT's device (empty: no trajectories)
+  int every = 1;
+  uint64_t noiseSeed;
+  detail::Noise noise;
+  detail::DormandPrince rk45;
+  std::vector<double> times;  // PC: steps times; fixed-step ODE: steps + 1 times
+
+  Impl(const SamplerConfig& cfg, const sde::Sde& s, uint64_t seed)
+      : noiseSeed(seed), noise(seed), rk45(cfg.rtol, cfg.atol, s.eps()) {}
+
+  detail::StepContext context(int64_t& nfe, int steps) {
+    return {*score, *sde, grid.get(), ddpmBetas, smldSigmas, noise, nfe, steps};
+  }
+};
+
+namespace {
+
+std::vector<double> linspace(double a, double b, int n) {
+  auto t = torch::linspace(a, b, n, torch::kFloat64);
+  return {t.data_ptr<double>(), t.data_ptr<double>() + n};
+}
+
+bool needsGrid(const SamplerConfig& c) {
+  return c.kind == SamplerKind::Pc &&
+         (c.predictor == Predictor::ReverseDiffusion || c.predictor == Predictor::Ancestral ||
+          c.corrector == Corrector::Langevin);
+}
+
+}  // namespace
+
+SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
+                       std::shared_ptr<const sde::Sde> sde, SamplerConfig config,
+                       torch::Tensor xT, uint64_t noiseSeed, TrajectoryOptions trajectories)
+    : m_config(config) {
+  if (!score) throw Failure("SamplerRun needs a score");
+  if (!sde) throw Failure("SamplerRun needs an SDE");
+  if (std::string err = config.validate(sde->config()); !err.empty()) throw Failure(err);
+  if (!xT.defined() || xT.dim() < 1 || xT.size(0) == 0)
+    throw Failure("SamplerRun needs a non-empty batch x(T) [B, ...]");
+  if (!xT.is_floating_point()) throw Failure("x(T) must be a floating-point tensor");
+  if (trajectories.every < 1) {
+    std::ostringstream s;
+    s << "trajectory every (" << trajectories.every << ") must be at least 1";
+    throw Failure(s.str());
+  }
+  for (int64_t p : trajectories.particles)
+    if (p < 0 || p >= xT.size(0)) {
+      std::ostringstream s;
+      s << "trajectory particle " << p << " is outside the batch [0, " << xT.size(0) << ")";
+      throw Failure(s.str());
+    }
+
+  m_impl = std::make_shared<Impl>(config, *sde, noiseSeed);
+  auto& im = *m_impl;
+  im.score = std::move(score);
+  im.sde = std::move(sde);
+  im.xT = xT.detach().clone();
+  im.every = trajectories.every;
+  if (!trajectories.particles.empty())
+    im.particles = torch::tensor(trajectories.particles, torch::kLong).to(xT.device());
+
+  const sde::SdeConfig& sc = im.sde->config();
+  if (needsGrid(config)) {
+    if (config.steps == sc.N) {
+      im.grid = im.sde;
+    } else {
+      sde::SdeConfig g = sc;
+      g.N = config.steps;
+      im.grid = sde::Sde::create(g);
+    }
+    const int n = config.steps;
+    if (sc.kind == sde::SdeKind::VE)
+      im.smldSigmas = torch::exp(
+          torch::linspace(std::log(sc.sigmaMin), std::log(sc.sigmaMax), n, torch::kFloat64));
+    else  // the VpSde's DDPM betas; sub-VP borrows them for the Langevin α (MATH.md §4)
+      im.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
+  }
+  if (config.kind == SamplerKind::Pc)
+    im.times = linspace(sc.T, sc.eps, config.steps);
+  else if (config.solver != OdeSolver::Rk45)
+    im.times = linspace(sc.T, sc.eps, config.steps + 1);
+  rewind();
+}
+
+torch::Tensor SamplerRun::priorDraw(const sde::Sde& sde, int64_t n, at::IntArrayRef shape,
+                                    uint64_t priorSeed, torch::Device device) {
+  std::vector<int64_t> full{n};
+  full.insert(full.end(), shape.begin(), shape.end());
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(priorSeed);
+  auto x = sde.priorSample(full, torch::TensorOptions().dtype(torch::kFloat32), gen);
+  return x.to(device);
+}
+
+void SamplerRun::rewind() {
+  auto& im = *m_impl;
+  im.noise.reseed(im.noiseSeed);
+  im.rk45.reset();
+  m_state = RunState{};
+  m_state.t = im.sde->T();
+  m_state.x = im.xT.clone();
+  m_state.xMean = m_state.x;
+  m_trajectory.clear();
+  m_trajectoryTimes.clear();
+  if (im.particles.defined()) {
+    m_trajectory.push_back(m_state.x.index_select(0, im.particles).to(torch::kCPU).clone());
+    m_trajectoryTimes.push_back(m_state.t);
+  }
+}
+
+void SamplerRun::step() {
+  if (m_state.done) return;
+  torch::NoGradGuard noGrad;
+  auto& im = *m_impl;
+  const auto& c = m_config;
+  auto ctx = im.context(m_state.nfe, c.steps);
+  const double tEval = m_state.t;
+  const int64_t k = m_state.step;
+
+  if (c.kind == SamplerKind::Pc) {
+    const double t = im.times[static_cast<size_t>(k)];
+    detail::Update u{m_state.x, m_state.xMean};
+    if (c.corrector == Corrector::Langevin)
+      u = detail::langevinUpdate(ctx, u.x, t, c.snr, c.correctorSteps);
+    if (c.predictor != Predictor::None) u = detail::predictorUpdate(c.predictor, ctx, u.x, t);
+    else u.xMean = u.x;  // the reference's NonePredictor returns (x, x)
+    m_state.x = u.x;
+    m_state.xMean = u.xMean;
+    m_state.step = k + 1;
+    m_state.done = m_state.step >= c.steps;
+    m_state.t = m_state.done ? im.sde->eps() : im.times[static_cast<size_t>(k + 1)];
+  } else {
+    auto drift = detail::probabilityFlowDrift(ctx);
+    double t = m_state.t;
+    if (c.solver == OdeSolver::Rk45) {
+      im.rk45.step(drift, m_state.x, t);
+      m_state.done = t <= im.sde->eps();
+    } else {
+      const double t1 = im.times[static_cast<size_t>(k + 1)];
+      m_state.x = detail::fixedOdeStep(c.solver, drift, m_state.x, t, t1 - t);
+      t = t1;
+      m_state.done = k + 1 >= c.steps;
+    }
+    m_state.t = m_state.done ? im.sde->eps() : t;
+    m_state.xMean = m_state.x;
+    m_state.step = k + 1;
+  }
+
+  if (!torch::isfinite(m_state.x).all().item<bool>()) {
+    m_state.done = true;
+    std::ostringstream s;
+    s << "sampler state became NaN/Inf at step " << m_state.step << ", t = " << tEval;
+    throw Failure(s.str());
+  }
+  if (im.particles.defined() && (m_state.step % im.every == 0 || m_state.done)) {
+    m_trajectory.push_back(m_state.x.index_select(0, im.particles).to(torch::kCPU).clone());
+    m_trajectoryTimes.push_back(m_state.t);
+  }
+}
+
+void SamplerRun::runToEnd() {
+  while (!m_state.done) step();
+}
+
+torch::Tensor SamplerRun::result() const {
+  if (m_config.kind == SamplerKind::Pc && m_config.denoise) return m_state.xMean;
+  return m_state.x;
+}
+
+}  // namespace ss::sample
