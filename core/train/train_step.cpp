@@ -1,9 +1,21 @@
 #include "core/train/train_step.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/record_function.h>
+#include <c10/core/InferenceMode.h>
+#include <ATen/Parallel.h>
+#include <ATen/ParallelFuture.h>
+#include <dlfcn.h>
+#include <immintrin.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <latch>
 #include <limits>
+#include <numbers>
+#include <optional>
 
 #include "core/common/error.h"
 
@@ -19,7 +31,241 @@ at::Generator generatorFor(const torch::Device& device, uint64_t seed) {
   return gen;
 }
 
+
+// ---- The fast path's fused loops ---------------------------------------------------------
+// Plain float arithmetic in a fixed order, without FMA contraction: the AVX2 and the scalar
+// versions give bit-identical results (IEEE sqrt and division are exact), so a run does not
+// depend on which one the CPU picks.
+
+struct AdamEma {
+  float beta1, oneMinusBeta1, beta2, oneMinusBeta2, clip, invSqrtBc2, eps, stepSize, decay,
+      oneMinusDecay;
+};
+
+void adamEmaScalar(float* p, const float* g, float* m, float* v, float* e, int64_t begin,
+                   int64_t end, const AdamEma& s) {
+  for (int64_t i = begin; i < end; ++i) {
+    const float gi = g[i] * s.clip;
+    const float mi = m[i] * s.beta1 + gi * s.oneMinusBeta1;
+    const float vi = v[i] * s.beta2 + (gi * gi) * s.oneMinusBeta2;
+    const float denom = std::sqrt(vi) * s.invSqrtBc2 + s.eps;
+    const float pi = p[i] - s.stepSize * (mi / denom);
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = pi;
+    e[i] = e[i] * s.decay + pi * s.oneMinusDecay;
+  }
+}
+
+__attribute__((target("avx2"))) void adamEmaAvx2(float* p, const float* g, float* m, float* v,
+                                                 float* e, int64_t n, const AdamEma& s) {
+  const __m256 b1 = _mm256_set1_ps(s.beta1), ob1 = _mm256_set1_ps(s.oneMinusBeta1);
+  const __m256 b2 = _mm256_set1_ps(s.beta2), ob2 = _mm256_set1_ps(s.oneMinusBeta2);
+  const __m256 clip = _mm256_set1_ps(s.clip), isb = _mm256_set1_ps(s.invSqrtBc2);
+  const __m256 eps = _mm256_set1_ps(s.eps), lr = _mm256_set1_ps(s.stepSize);
+  const __m256 d = _mm256_set1_ps(s.decay), od = _mm256_set1_ps(s.oneMinusDecay);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 gi = _mm256_mul_ps(_mm256_loadu_ps(g + i), clip);
+    const __m256 mi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), b1), _mm256_mul_ps(gi, ob1));
+    const __m256 vi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(v + i), b2),
+                                    _mm256_mul_ps(_mm256_mul_ps(gi, gi), ob2));
+    const __m256 denom = _mm256_add_ps(_mm256_mul_ps(_mm256_sqrt_ps(vi), isb), eps);
+    const __m256 pi = _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_mul_ps(lr, _mm256_div_ps(mi, denom)));
+    _mm256_storeu_ps(m + i, mi);
+    _mm256_storeu_ps(v + i, vi);
+    _mm256_storeu_ps(p + i, pi);
+    _mm256_storeu_ps(e + i, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(e + i), d), _mm256_mul_ps(pi, od)));
+  }
+  adamEmaScalar(p, g, m, v, e, i, n, s);
+}
+
+// Σ x² in float lanes as LibTorch's norm kernel (so it overflows to inf where that does, and
+// the trainer's divergence check sees the same NaN weights), 32 lanes in a fixed order: the
+// AVX2 and the scalar versions give the same sum.
+double sumSquaresScalar(const float* x, int64_t n) {
+  float lanes[32] = {};
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32)
+    for (int k = 0; k < 32; ++k) lanes[k] += x[i + k] * x[i + k];
+  double acc = 0;
+  for (float l : lanes) acc += l;
+  for (; i < n; ++i) acc += static_cast<double>(x[i]) * x[i];
+  return acc;
+}
+
+__attribute__((target("avx2"))) double sumSquaresAvx2(const float* x, int64_t n) {
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256 x0 = _mm256_loadu_ps(x + i), x1 = _mm256_loadu_ps(x + i + 8);
+    const __m256 x2 = _mm256_loadu_ps(x + i + 16), x3 = _mm256_loadu_ps(x + i + 24);
+    a0 = _mm256_add_ps(a0, _mm256_mul_ps(x0, x0));
+    a1 = _mm256_add_ps(a1, _mm256_mul_ps(x1, x1));
+    a2 = _mm256_add_ps(a2, _mm256_mul_ps(x2, x2));
+    a3 = _mm256_add_ps(a3, _mm256_mul_ps(x3, x3));
+  }
+  alignas(32) float lanes[32];
+  _mm256_store_ps(lanes, a0);
+  _mm256_store_ps(lanes + 8, a1);
+  _mm256_store_ps(lanes + 16, a2);
+  _mm256_store_ps(lanes + 24, a3);
+  double acc = 0;
+  for (float l : lanes) acc += l;
+  for (; i < n; ++i) acc += static_cast<double>(x[i]) * x[i];
+  return acc;
+}
+
+// SiLU with its sigmoid kept for the backward: a → s = σ(a) in place, h = a·s; then
+// dL/da = dL/dh · (s + h·(1 − s)), no exp. exp is Cephes' expf (range reduction + degree-6
+// polynomial, ~1 ulp), the same arithmetic in the AVX2 and the scalar versions.
+inline float expScalar(float x) {
+  x = std::min(std::max(x, -87.0f), 88.0f);
+  const float fx = std::nearbyint(x * 1.44269504088896341f);
+  float r = x - fx * 0.693359375f;
+  r = r - fx * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float y = p * (r * r) + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(fx) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return y * scale;
+}
+
+void siluForwardScalar(float* as, float* h, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    const float a = as[i];
+    const float s = 1.0f / (1.0f + expScalar(-a));
+    as[i] = s;
+    h[i] = a * s;
+  }
+}
+
+__attribute__((target("avx2"))) void siluForwardAvx2(float* as, float* h, int64_t n) {
+  const __m256 lo = _mm256_set1_ps(-87.0f), hi = _mm256_set1_ps(88.0f);
+  const __m256 log2e = _mm256_set1_ps(1.44269504088896341f);
+  const __m256 c1 = _mm256_set1_ps(0.693359375f), c2 = _mm256_set1_ps(-2.12194440e-4f);
+  const __m256 p0 = _mm256_set1_ps(1.9875691500e-4f), p1 = _mm256_set1_ps(1.3981999507e-3f);
+  const __m256 p2 = _mm256_set1_ps(8.3334519073e-3f), p3 = _mm256_set1_ps(4.1665795894e-2f);
+  const __m256 p4 = _mm256_set1_ps(1.6666665459e-1f), p5 = _mm256_set1_ps(5.0000001201e-1f);
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256i bias = _mm256_set1_epi32(127);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 a = _mm256_loadu_ps(as + i);
+    // x = −a clamped as std::min(std::max(x, lo), hi) does (NaN in a: h = a·s stays NaN).
+    __m256 x = _mm256_sub_ps(_mm256_setzero_ps(), a);
+    x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
+    const __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(fx, c1));
+    r = _mm256_sub_ps(r, _mm256_mul_ps(fx, c2));
+    __m256 p = p0;
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), p1);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), p2);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), p3);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), p4);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), p5);
+    const __m256 y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), one);
+    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), bias), 23);
+    const __m256 e = _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
+    const __m256 sg = _mm256_div_ps(one, _mm256_add_ps(one, e));
+    _mm256_storeu_ps(as + i, sg);
+    _mm256_storeu_ps(h + i, _mm256_mul_ps(a, sg));
+  }
+  siluForwardScalar(as, h, i, n);
+}
+
+void siluBackwardScalar(float* d, const float* s, const float* h, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) d[i] = d[i] * (s[i] + h[i] * (1.0f - s[i]));
+}
+
+__attribute__((target("avx2"))) void siluBackwardAvx2(float* d, const float* s, const float* h,
+                                                      int64_t n) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 si = _mm256_loadu_ps(s + i);
+    const __m256 g = _mm256_add_ps(si, _mm256_mul_ps(_mm256_loadu_ps(h + i), _mm256_sub_ps(one, si)));
+    _mm256_storeu_ps(d + i, _mm256_mul_ps(_mm256_loadu_ps(d + i), g));
+  }
+  siluBackwardScalar(d, s, h, i, n);
+}
+
+// Sets OpenBLAS (when it is the BLAS) to one thread for the guard's life, if it had more.
+class OpenBlasSingleThreaded {
+ public:
+  OpenBlasSingleThreaded() {
+    using Get = int (*)();
+    static const auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    static const auto set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (get && set && (m_prev = get()) > 1) {
+      m_set = set;
+      m_set(1);
+    }
+  }
+  ~OpenBlasSingleThreaded() {
+    if (m_set) m_set(m_prev);
+  }
+  OpenBlasSingleThreaded(const OpenBlasSingleThreaded&) = delete;
+  OpenBlasSingleThreaded& operator=(const OpenBlasSingleThreaded&) = delete;
+
+ private:
+  using Set = void (*)(int);
+  Set m_set = nullptr;
+  int m_prev = 1;
+};
+
+bool haveAvx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+
+// Batch rows per forward/backward chunk: the activations of a chunk stay in L2, and the
+// weight gradients accumulate over chunks. SCORESCOPE_TRAIN_CHUNK overrides (benchmarks).
+int64_t chunkRows() {
+  static const int64_t rows = [] {
+    if (const char* env = std::getenv("SCORESCOPE_TRAIN_CHUNK")) {
+      const long v = std::strtol(env, nullptr, 10);
+      if (v > 0) return static_cast<int64_t>(v);
+    }
+    return int64_t{512};
+  }();
+  return rows;
+}
+
 }  // namespace
+
+// Views into flat buffers: layer l (0..depth-1 hidden, depth = output) has W [out, in] and
+// b [out]; parameters are laid out in the module's order (hidden0.weight, hidden0.bias, ...).
+struct TrainStep::Fast {
+  int64_t dim = 0, width = 0, depth = 0, freqs = 0, in = 0, total = 0;
+  torch::Tensor flat, emaFlat, grad, expAvg, expAvgSq;
+  std::vector<torch::Tensor> W, b, gW, gb;
+  std::vector<int64_t> offsets;  // per parameter, into the flat buffers
+  torch::Tensor timeW;           // [freqs], the net's buffer
+  int64_t adamStep = 0;
+  bool adamInFlat = true;  // the flat moments are current (else m_adam's state is)
+  // Per-batch buffers (reallocated when the batch size changes).
+  int64_t batch = -1;
+  torch::Tensor X, proj;  // [B, in], [B, freqs]
+  // One per worker (a share of the batch's rows each with single-threaded BLAS when LibTorch
+  // has several threads); worker 0 accumulates straight into `grad`.
+  struct Work {
+    std::vector<torch::Tensor> A, H;   // per hidden layer [chunk, width]; A holds σ(A)
+    torch::Tensor O, G, D0, D1, ones;  // [chunk, dim] ×2, [chunk, width] ×2, [chunk]
+    torch::Tensor grad;                // flat, like `grad`
+    std::vector<torch::Tensor> gW, gb;
+    double loss = 0;
+  };
+  std::vector<Work> work;
+};
+
+TrainStep::~TrainStep() = default;
 
 TrainStep::TrainStep(Setup setup) : m_setup(std::move(setup)) {
   if (std::string e = m_setup.config.validate(); !e.empty()) throw Failure(e);
@@ -38,6 +284,102 @@ TrainStep::TrainStep(Setup setup) : m_setup(std::move(setup)) {
   m_adam = std::make_unique<torch::optim::Adam>(
       m_params, torch::optim::AdamOptions(m_setup.config.lr));
   m_gen = generatorFor(m_setup.device, m_setup.config.seed + 0x5EED);
+  if (m_setup.fastPath && m_setup.net.kind == nn::NetKind::Mlp && m_setup.net.mlp.xFeatures == 0 &&
+      m_setup.device.is_cpu())
+    buildFast();
+}
+
+void TrainStep::buildFast() {
+  torch::NoGradGuard noGrad;
+  const auto& mc = m_setup.net.mlp;
+  auto f = std::make_unique<Fast>();
+  f->dim = mc.dim;
+  f->width = mc.width;
+  f->depth = mc.depth;
+  f->freqs = mc.timeFeatures / 2;
+  f->in = mc.dim + 2 * f->freqs;
+  if (m_params.size() != static_cast<size_t>(2 * (f->depth + 1)) ||
+      m_emaParams.size() != m_params.size()) {
+    m_fast.reset();
+    return;
+  }
+  for (const auto& p : m_params) {
+    if (p.scalar_type() != torch::kFloat32) {
+      m_fast.reset();
+      return;
+    }
+    f->offsets.push_back(f->total);
+    f->total += p.numel();
+  }
+  const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+  f->flat = torch::empty({f->total}, opts);
+  f->emaFlat = torch::empty({f->total}, opts);
+  f->grad = torch::zeros({f->total}, opts);
+  f->expAvg = torch::zeros({f->total}, opts);
+  f->expAvgSq = torch::zeros({f->total}, opts);
+  for (size_t i = 0; i < m_params.size(); ++i) {
+    auto& p = m_params[i];
+    auto& e = m_emaParams[i];
+    const int64_t off = f->offsets[i], n = p.numel();
+    auto view = f->flat.narrow(0, off, n).view(p.sizes());
+    auto emaView = f->emaFlat.narrow(0, off, n).view(p.sizes());
+    view.copy_(p.detach());
+    emaView.copy_(e.detach());
+    // The modules' parameters become views into the flat buffers (same TensorImpl, so
+    // autograd, the optimizer's keys and the module all keep working).
+    p.set_data(view);
+    e.set_data(emaView);
+    auto gview = f->grad.narrow(0, off, n).view(p.sizes());
+    if (i % 2 == 0) {
+      f->W.push_back(view);
+      f->gW.push_back(gview);
+    } else {
+      f->b.push_back(view);
+      f->gb.push_back(gview);
+    }
+  }
+  for (const auto& buf : m_net->named_buffers())
+    if (buf.key() == "time_W") f->timeW = buf.value();
+  if (!f->timeW.defined() || f->timeW.numel() != f->freqs) {
+    m_fast.reset();
+    return;
+  }
+  m_fast = std::move(f);
+}
+
+void TrainStep::exportAdamState() const {
+  auto& state = m_adam->state();
+  state.clear();
+  if (m_fast->adamStep == 0) return;
+  for (size_t i = 0; i < m_params.size(); ++i) {
+    const auto& p = m_params[i];
+    const int64_t off = m_fast->offsets[i], n = p.numel();
+    auto st = std::make_unique<torch::optim::AdamParamState>();
+    st->step(m_fast->adamStep);
+    st->exp_avg(m_fast->expAvg.narrow(0, off, n).view(p.sizes()).clone());
+    st->exp_avg_sq(m_fast->expAvgSq.narrow(0, off, n).view(p.sizes()).clone());
+    state[c10::guts::to_string(p.unsafeGetTensorImpl())] = std::move(st);
+  }
+}
+
+void TrainStep::importAdamState() {
+  torch::NoGradGuard noGrad;
+  auto& state = m_adam->state();
+  m_fast->expAvg.zero_();
+  m_fast->expAvgSq.zero_();
+  m_fast->adamStep = 0;
+  for (size_t i = 0; i < m_params.size(); ++i) {
+    const auto& p = m_params[i];
+    auto it = state.find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+    if (it == state.end()) continue;
+    auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
+    const int64_t off = m_fast->offsets[i], n = p.numel();
+    m_fast->expAvg.narrow(0, off, n).copy_(st.exp_avg().reshape({n}));
+    m_fast->expAvgSq.narrow(0, off, n).copy_(st.exp_avg_sq().reshape({n}));
+    m_fast->adamStep = std::max(m_fast->adamStep, st.step());
+  }
+  state.clear();
+  m_fast->adamInFlat = true;
 }
 
 double TrainStep::currentLr() const {
@@ -47,6 +389,19 @@ double TrainStep::currentLr() const {
 }
 
 TrainStep::Result TrainStep::step() {
+  const bool fast = m_fast && m_setup.config.loss.objective == Objective::Dsm;
+  if (fast) {
+    if (!m_fast->adamInFlat) importAdamState();
+    return fastStep();
+  }
+  if (m_fast && m_fast->adamInFlat) {
+    exportAdamState();
+    m_fast->adamInFlat = false;
+  }
+  return genericStep();
+}
+
+TrainStep::Result TrainStep::genericStep() {
   const auto& c = m_setup.config;
   const auto& data = m_setup.data;
   auto idx = torch::randint(data.size(0), {c.batch}, m_gen,
@@ -81,6 +436,239 @@ TrainStep::Result TrainStep::step() {
   return r;
 }
 
+TrainStep::Result TrainStep::fastStep() {
+  // The MLP's DSM step by hand: forward and backward with addmm / mm / addmv and fused SiLU
+  // kernels into preallocated buffers, chunk by chunk (and split over workers), the loss and
+  // its gradient in one loop, then one fused pass for clipping, Adam and the EMA over the
+  // flat buffers. The generator is drawn
+  // in the generic step's order (batch indices, times, noise).
+  c10::InferenceMode inference;
+  const auto& c = m_setup.config;
+  const auto& data = m_setup.data;
+  const auto& sde = *m_setup.sde;
+  Fast& f = *m_fast;
+  const int64_t B = c.batch, dim = f.dim, width = f.width, depth = f.depth;
+  const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+  // Workers: one per LibTorch thread, each with at least 128 rows.
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), B / 128));
+  const int64_t partRows = (B + parts - 1) / parts;
+  const int64_t chunk = std::min<int64_t>(partRows, chunkRows());
+  if (f.batch != B || static_cast<int64_t>(f.work.size()) != parts ||
+      f.work[0].D0.size(0) != chunk) {
+    f.batch = B;
+    f.X = torch::empty({B, f.in}, opts);
+    f.proj = torch::empty({B, f.freqs}, opts);
+    f.work.assign(static_cast<size_t>(parts), Fast::Work{});
+    for (int64_t k = 0; k < parts; ++k) {
+      auto& w = f.work[static_cast<size_t>(k)];
+      for (int64_t i = 0; i < depth; ++i) {
+        w.A.push_back(torch::empty({chunk, width}, opts));
+        w.H.push_back(torch::empty({chunk, width}, opts));
+      }
+      w.O = torch::empty({chunk, dim}, opts);
+      w.G = torch::empty({chunk, dim}, opts);
+      w.D0 = torch::empty({chunk, width}, opts);
+      w.D1 = torch::empty({chunk, width}, opts);
+      w.ones = torch::ones({chunk}, opts);
+      if (k == 0) {
+        w.grad = f.grad;
+        w.gW = f.gW;
+        w.gb = f.gb;
+      } else {
+        w.grad = torch::zeros({f.total}, opts);
+        for (size_t i = 0; i < m_params.size(); ++i) {
+          auto v = w.grad.narrow(0, f.offsets[i], m_params[i].numel()).view(m_params[i].sizes());
+          (i % 2 == 0 ? w.gW : w.gb).push_back(v);
+        }
+      }
+    }
+  }
+
+  // Draws, in the generic order. (RECORD_FUNCTION scopes: the profile in bench/README.md.)
+  std::optional<at::RecordFunction> phase;
+  auto enter = [&phase](const char* name) {
+    phase.reset();
+    phase.emplace(at::RecordScope::USER_SCOPE);
+    if (phase->isActive()) phase->before(name);
+  };
+  enter("ss::draw");
+  auto idx = torch::randint(data.size(0), {B}, m_gen, torch::TensorOptions().dtype(torch::kLong));
+  const double eps = sde.eps(), T = sde.T();
+  torch::Tensor t, factor;  // factor: λ(t)/σ(t)² per sample, undefined when λ = σ²
+  const auto& lc = c.loss;
+  if (lc.importanceSampling && lc.weighting == Weighting::G2) {
+    torch::Tensor invDensity;
+    std::tie(t, invDensity) = importanceSampleTime(sde, B, opts, m_gen);
+    factor = weightOf(lc.weighting, sde, t) * invDensity / (T - eps);
+  } else {
+    t = eps + (T - eps) * torch::rand({B}, m_gen, opts);
+    if (lc.weighting != Weighting::Sigma2) factor = weightOf(lc.weighting, sde, t);
+  }
+  auto z = torch::randn({B, dim}, m_gen, opts);
+  const auto m = sde.marginal(t);
+  auto a = m.a.contiguous(), sigma = m.sigma.contiguous();
+  if (factor.defined()) factor = (factor / (sigma * sigma)).contiguous();
+
+  // Input rows [x_t, sin(2π t W), cos(2π t W)].
+  enter("ss::input");
+  {
+    const int64_t* ip = idx.data_ptr<int64_t>();
+    const float* dp = data.data_ptr<float>();
+    const float* ap = a.data_ptr<float>();
+    const float* sp = sigma.data_ptr<float>();
+    const float* zp = z.data_ptr<float>();
+    float* xp = f.X.data_ptr<float>();
+    for (int64_t r = 0; r < B; ++r) {
+      const float* x0 = dp + ip[r] * dim;
+      for (int64_t k = 0; k < dim; ++k) xp[r * f.in + k] = ap[r] * x0[k] + sp[r] * zp[r * dim + k];
+    }
+    at::mul_out(f.proj, t.unsqueeze(1), f.timeW.unsqueeze(0));
+    f.proj.mul_(2.0 * std::numbers::pi);
+    auto sinOut = f.X.narrow(1, dim, f.freqs), cosOut = f.X.narrow(1, dim + f.freqs, f.freqs);
+    at::sin_out(sinOut, f.proj);
+    at::cos_out(cosOut, f.proj);
+  }
+
+  const float* sp = sigma.data_ptr<float>();
+  const float* zp = z.data_ptr<float>();
+  const float* fp = factor.defined() ? factor.data_ptr<float>() : nullptr;
+  const float gradScale = static_cast<float>(2.0 / static_cast<double>(B));
+  // Rows [begin, end) by chunks: forward, loss, backward into w's gradient.
+  const bool timed = parts == 1;
+  auto run = [&](Fast::Work& w, int64_t begin, int64_t end) {
+  w.grad.zero_();
+  w.loss = 0;
+  for (int64_t r0 = begin; r0 < end; r0 += chunk) {
+    const int64_t n = std::min(chunk, end - r0);
+    auto X = f.X.narrow(0, r0, n);
+    // Forward.
+    if (timed) enter("ss::forward");
+    torch::Tensor cur = X;
+    for (int64_t l = 0; l < depth; ++l) {
+      auto A = w.A[l].narrow(0, 0, n), H = w.H[l].narrow(0, 0, n);
+      at::addmm_out(A, f.b[l], cur, f.W[l].t());
+      // A becomes σ(A) (kept for the backward), H = SiLU(A).
+      if (haveAvx2()) siluForwardAvx2(A.data_ptr<float>(), H.data_ptr<float>(), n * width);
+      else siluForwardScalar(A.data_ptr<float>(), H.data_ptr<float>(), 0, n * width);
+      cur = H;
+    }
+    auto O = w.O.narrow(0, 0, n), G = w.G.narrow(0, 0, n);
+    at::addmm_out(O, f.b[depth], cur, f.W[depth].t());
+    if (timed) enter("ss::loss");
+    // Loss: per sample w·‖σ (out/σ) + z‖², and d(mean)/d(out) = 2 w (σ s + z) / B.
+    {
+      const float* op = O.data_ptr<float>();
+      float* gp = G.data_ptr<float>();
+      for (int64_t r = 0; r < n; ++r) {
+        const int64_t row = r0 + r;
+        const float s = sp[row], lw = fp ? fp[row] : 1.0f;
+        float per = 0;
+        for (int64_t k = 0; k < dim; ++k) {
+          const float res = s * (op[r * dim + k] / s) + zp[row * dim + k];
+          per += res * res;
+          gp[r * dim + k] = gradScale * lw * res;
+        }
+        w.loss += static_cast<double>(lw) * per;
+      }
+    }
+    // Backward: weight gradients accumulate over chunks (zeroed above).
+    if (timed) enter("ss::backward");
+    at::addmm_out(w.gW[depth], w.gW[depth], G.t(), cur);
+    at::addmv_out(w.gb[depth], w.gb[depth], G.t(), w.ones.narrow(0, 0, n));
+    torch::Tensor d = w.D0.narrow(0, 0, n);
+    at::mm_out(d, G, f.W[depth]);
+    for (int64_t l = depth - 1; l >= 0; --l) {
+      // dL/dA in place, from σ(A) and H.
+      float* dp = d.data_ptr<float>();
+      const float* sg = w.A[l].data_ptr<float>();
+      const float* hp = w.H[l].data_ptr<float>();
+      if (haveAvx2()) siluBackwardAvx2(dp, sg, hp, n * width);
+      else siluBackwardScalar(dp, sg, hp, 0, n * width);
+      const torch::Tensor input = l == 0 ? X : w.H[l - 1].narrow(0, 0, n);
+      at::addmm_out(w.gW[l], w.gW[l], d.t(), input);
+      at::addmv_out(w.gb[l], w.gb[l], d.t(), w.ones.narrow(0, 0, n));
+      if (l > 0) {
+        auto next = (d.data_ptr() == w.D0.data_ptr() ? w.D1 : w.D0).narrow(0, 0, n);
+        at::mm_out(next, d, f.W[l]);
+        d = next;
+      }
+    }
+  }
+  };
+  if (parts == 1) {
+    run(f.work[0], 0, B);
+  } else {
+    // Data parallel: one worker per LibTorch thread, each a share of the rows with single-threaded
+    // BLAS (OpenBLAS's own pool would fight LibTorch's for the cores), then the gradients
+    // are summed in worker order (deterministic for a given thread count).
+    enter("ss::forward_backward_parallel");
+    OpenBlasSingleThreaded blasGuard;
+    // Workers 1.. on LibTorch's inter-op pool (no OpenMP needed in this file), 0 here.
+    std::latch done(parts - 1);
+    std::vector<std::exception_ptr> errors(static_cast<size_t>(parts));
+    for (int64_t k = 1; k < parts; ++k) {
+      at::launch([&, k] {
+        try {
+          c10::InferenceMode inferenceHere;
+          run(f.work[static_cast<size_t>(k)], k * partRows, std::min(B, (k + 1) * partRows));
+        } catch (...) {
+          errors[static_cast<size_t>(k)] = std::current_exception();
+        }
+        done.count_down();
+      });
+    }
+    try {
+      run(f.work[0], 0, std::min(B, partRows));
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+    done.wait();
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    enter("ss::reduce");
+    for (int64_t k = 1; k < parts; ++k) f.grad.add_(f.work[static_cast<size_t>(k)].grad);
+  }
+  double lossSum = 0;
+  for (const auto& w : f.work) lossSum += w.loss;
+
+  enter("ss::adam_ema");
+  Result r;
+  r.loss = lossSum / static_cast<double>(B);
+  if (!std::isfinite(r.loss)) {
+    r.gradNorm = std::numeric_limits<double>::quiet_NaN();
+    return r;
+  }
+  const float* gp = f.grad.data_ptr<float>();
+  // The global norm in float as clip_grad_norm_ returns it (inf past float's range).
+  r.gradNorm = static_cast<float>(
+      std::sqrt(haveAvx2() ? sumSquaresAvx2(gp, f.total) : sumSquaresScalar(gp, f.total)));
+  // clip_grad_norm_'s coefficient, NaN kept (an infinite norm poisons the weights there too,
+  // which the trainer's divergence check relies on); Adam's defaults as torch::optim::Adam's.
+  const double maxNorm = c.gradClip > 0 ? c.gradClip : std::numeric_limits<double>::infinity();
+  double clip = maxNorm / (r.gradNorm + 1e-6);
+  if (clip > 1.0) clip = 1.0;
+  const auto& ao = static_cast<const torch::optim::AdamOptions&>(m_adam->param_groups()[0].options());
+  const double beta1 = std::get<0>(ao.betas()), beta2 = std::get<1>(ao.betas());
+  ++f.adamStep;
+  const double bc1 = 1 - std::pow(beta1, static_cast<double>(f.adamStep));
+  const double bc2 = 1 - std::pow(beta2, static_cast<double>(f.adamStep));
+  const double lr = currentLr();
+  ++m_steps;
+  const double decay = std::min(c.emaDecay, (1.0 + m_steps) / (10.0 + m_steps));
+  const AdamEma s{static_cast<float>(beta1), static_cast<float>(1 - beta1),
+                  static_cast<float>(beta2), static_cast<float>(1 - beta2),
+                  static_cast<float>(clip), static_cast<float>(1.0 / std::sqrt(bc2)),
+                  static_cast<float>(ao.eps()), static_cast<float>(lr / bc1),
+                  static_cast<float>(decay), static_cast<float>(1.0 - decay)};
+  float* pp = f.flat.data_ptr<float>();
+  float* mp = f.expAvg.data_ptr<float>();
+  float* vp = f.expAvgSq.data_ptr<float>();
+  float* ep = f.emaFlat.data_ptr<float>();
+  if (haveAvx2()) adamEmaAvx2(pp, gp, mp, vp, ep, f.total, s);
+  else adamEmaScalar(pp, gp, mp, vp, ep, 0, f.total, s);
+  return r;
+}
+
 void TrainStep::setConfig(const TrainConfig& config) {
   if (std::string e = config.validate(); !e.empty()) throw Failure(e);
   m_setup.config = config;
@@ -90,6 +678,7 @@ void TrainStep::restoreWeights(const nn::ScoreNet& net, const nn::ScoreNet& ema,
   nn::copyWeights(net, *m_net);
   nn::copyWeights(ema, *m_ema);
   m_adam = std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
+  if (m_fast) importAdamState();  // an empty state: zero moments
   m_steps = steps;
 }
 
@@ -97,6 +686,7 @@ void TrainStep::save(torch::serialize::OutputArchive& archive) const {
   torch::serialize::OutputArchive net, ema, adam, rng;
   m_net->save(net);
   m_ema->save(ema);
+  if (m_fast && m_fast->adamInFlat) exportAdamState();
   m_adam->save(adam);
   archive.write("net", net);
   archive.write("ema", ema);
@@ -118,6 +708,11 @@ void TrainStep::load(torch::serialize::InputArchive& archive, int64_t steps) {
   for (auto& p : m_emaParams) p.set_requires_grad(false);
   m_adam = std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
   m_adam->load(adam);
+  if (m_fast) {
+    // Loading replaced the parameters' storage: flatten again, then take Adam's moments.
+    buildFast();
+    if (m_fast) importAdamState();
+  }
   torch::Tensor state;
   if (m_gen.device().is_cpu() && archive.try_read("rng", state)) m_gen.set_state(state);
   m_steps = steps;

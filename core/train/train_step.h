@@ -22,10 +22,18 @@ class TrainStep {
     torch::Tensor data;  // [M, ...] float32 training set; moved to `device`
     TrainConfig config;
     torch::Device device = torch::kCPU;
+    // The hand-written MLP step (flat parameters, manual backward, fused SiLU and Adam + EMA,
+    // data parallel over LibTorch's threads) where it applies: an MLP fed x directly
+    // (xFeatures 0), DSM with any weighting, CPU, float32. Other objectives (SSM) run the
+    // generic autograd step; false forces it always. See bench/README.md.
+    bool fastPath = true;
   };
   // Builds the network from config.seed, its EMA copy and Adam. Throws ss::Failure on an
   // invalid setup.
   explicit TrainStep(Setup setup);
+  ~TrainStep();
+  TrainStep(const TrainStep&) = delete;
+  TrainStep& operator=(const TrainStep&) = delete;
 
   struct Result {
     double loss = 0;      // minibatch loss before the update
@@ -40,6 +48,8 @@ class TrainStep {
   nn::ScoreNet& ema() { return *m_ema; }
   const Setup& setup() const { return m_setup; }
   const TrainConfig& config() const { return m_setup.config; }
+  // Whether step() runs the hand-written MLP step (see Setup::fastPath).
+  bool usesFastPath() const { return m_fast != nullptr; }
 
   // Live knobs (lr, batch, clipping, warm-up, EMA decay, loss weighting) without a restart.
   void setConfig(const TrainConfig& config);
@@ -54,6 +64,14 @@ class TrainStep {
 
  private:
   double currentLr() const;
+  Result genericStep();
+  Result fastStep();
+  // The fast path: flat parameter / EMA / gradient / Adam buffers, the net's and the EMA's
+  // parameters made views into them. Rebuilt whenever the parameters are replaced (load).
+  struct Fast;
+  void buildFast();
+  void exportAdamState() const;  // the flat Adam moments → m_adam's state (for save)
+  void importAdamState();        // m_adam's state → the flat moments (after load)
 
   Setup m_setup;
   std::shared_ptr<nn::ScoreNet> m_net, m_ema;
@@ -61,6 +79,7 @@ class TrainStep {
   std::unique_ptr<torch::optim::Adam> m_adam;
   at::Generator m_gen;
   int64_t m_steps = 0;
+  std::unique_ptr<Fast> m_fast;
 };
 
 }  // namespace ss::train
