@@ -60,7 +60,7 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
                       static_cast<long long>(stats->parameters), stats->gradNorm);
   // Architecture: applying it restarts the model.
   bool applyNet = false;
-  ImGui::PushItemWidth(4.5f * ImGui::GetFontSize());
+  ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
   ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
   ImGui::SameLine();
   ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
@@ -108,7 +108,12 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
 
   char path[512];
   std::snprintf(path, sizeof path, "%s", view.checkpointPath.c_str());
-  if (ImGui::InputText("checkpoint", path, sizeof path)) view.checkpointPath = path;
+  // The path field leaves room for both buttons on the same row.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttons = ImGui::CalcTextSize("SaveLoad").x + 4 * style.FramePadding.x + 2 * style.ItemSpacing.x;
+  ImGui::SetNextItemWidth(std::max(4.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().x - buttons));
+  if (ImGui::InputTextWithHint("##checkpoint", "checkpoint path", path, sizeof path)) view.checkpointPath = path;
+  tooltip("Checkpoint file: Save writes it atomically, Load replaces the model (a bad file changes nothing)");
   ImGui::SameLine();
   if (ImGui::Button("Save")) trainer.saveCheckpoint(view.checkpointPath);
   ImGui::SameLine();
