@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
 
   auto* render = app.add_subcommand("render", "Render the 2D view offscreen to a PNG (needs an X display; Xvfb works)");
   auto* train = app.add_subcommand("train", "Train a score model and write a checkpoint");
-  auto* sample = app.add_subcommand("sample", "Sample with a score model or the exact score (not yet available)");
-  auto* nll = app.add_subcommand("nll", "Exact log-likelihood through the probability-flow ODE (not yet available)");
+  auto* sample = app.add_subcommand("sample", "Sample with a trained model or the exact score; --metrics compares with the true data");
+  auto* nll = app.add_subcommand("nll", "Exact log-likelihood of fresh data samples through the probability-flow ODE");
   auto* bench = app.add_subcommand("bench", "Benchmarks (not yet available)");
   for (auto* sub : {render, train, sample, nll, bench}) addSharedOptions(*sub, o);
   addViewOptions(*render, o);
@@ -46,6 +46,37 @@ int main(int argc, char** argv) {
   train->add_flag("--importance-sampling", to.importanceSampling, "With g2: importance-sample t");
   train->add_option("--out", to.out, "Checkpoint to write (atomically)")->capture_default_str();
   train->add_flag("--json", to.json, "End with one JSON object on the last line");
+  SampleOptions so;
+  for (auto* sub : {sample, nll}) {
+    sub->add_option("--model", so.model, "Checkpoint whose EMA model gives the score (its data and SDE are used)");
+    sub->add_option("--score", so.score, "exact: the toy's exact score (mixture, or empirical on 4096 points)");
+    sub->add_option("--rtol", so.rtol, "RK45 relative tolerance")->capture_default_str();
+    sub->add_option("--atol", so.atol, "RK45 absolute tolerance")->capture_default_str();
+    sub->add_flag("--json", so.json, "End with one JSON object on the last line");
+  }
+  sample->add_option("--n", so.n, "Number of samples")->capture_default_str();
+  sample->add_option("--sampler", so.sampler,
+                     "Preset: pc (Euler-Maruyama predictor), ald (annealed Langevin, SMLD), ddpm "
+                     "(ancestral), ode (PF-ODE RK45); diffusers-style names: euler (= PF-ODE Euler), "
+                     "heun (= PF-ODE Heun), euler_a (~ ancestral)")
+      ->capture_default_str();
+  sample->add_option("--predictor", so.predictor,
+                     "PC predictor: euler-maruyama, reverse-diffusion, ancestral (VP, VE) or none");
+  sample->add_option("--corrector", so.corrector, "PC corrector: langevin or none");
+  sample->add_option("--snr", so.snr, "Langevin target signal-to-noise ratio")->capture_default_str();
+  sample->add_option("--corrector-steps", so.correctorSteps, "Langevin steps per noise level")
+      ->capture_default_str();
+  sample->add_option("--steps", so.steps, "Time steps (PC and fixed-step ODE solvers)")->capture_default_str();
+  sample->add_option("--solver", so.solver, "PF-ODE solver: euler, heun, rk4 or rk45 (implies the ODE)");
+  sample->add_flag("--no-denoise", so.noDenoise, "Return the last x, not the last step's mean");
+  sample->add_option("--out", so.out, "Write the samples as CSV (atomically)");
+  sample->add_flag("--metrics", so.metrics,
+                   "sw2 and energy distance to fresh true samples (with the floor of two true sets); "
+                   "for mixtures nll_true, the Monte Carlo entropy and mode weights");
+  nll->add_option("--n", so.n, "Number of fresh data samples (default 5000)");
+  nll->add_option("--divergence", so.divergence, "auto (exact in 2D), exact or hutchinson")->capture_default_str();
+  nll->add_option("--probe", so.probe, "Hutchinson probes: rademacher or gaussian")->capture_default_str();
+  nll->add_option("--probes", so.probes, "Hutchinson probes per evaluation")->capture_default_str();
   app.require_subcommand(0, 1);
 
   try {
@@ -56,8 +87,11 @@ int main(int argc, char** argv) {
   if (o.version) return printVersion(o);
   if (render->parsed()) return runRender(o);
   if (train->parsed()) return runTrain(o, to);
-  if (sample->parsed()) return notYetAvailable("sample", "samplers land with the samplers issue");
-  if (nll->parsed()) return notYetAvailable("nll", "likelihoods land with the samplers issue");
+  if (sample->parsed()) return runSample(o, so);
+  if (nll->parsed()) {
+    if (nll->get_option("--n")->count() == 0) so.n = 5000;
+    return runNll(o, so);
+  }
   if (bench->parsed()) return notYetAvailable("bench", "benchmarks land with the training issue");
   return runGuiCommand(o);
 }

@@ -21,9 +21,31 @@ struct TrainOptions {
   bool json = false;
 };
 
+// sample and nll: a checkpoint (--model) or the exact score (--score exact).
+struct SampleOptions {
+  std::string model;
+  std::string score;            // "exact"
+  std::string sampler = "pc";   // preset: pc, ald, ddpm, ode, euler, heun, euler_a
+  std::string predictor, corrector, solver;  // empty: the preset's
+  double snr = 0.16;
+  int correctorSteps = 1;
+  int steps = 1000;
+  double rtol = 1e-5, atol = 1e-5;
+  int64_t n = 20000;
+  bool noDenoise = false;
+  std::string out;              // samples CSV
+  bool metrics = false;
+  bool json = false;
+  // nll
+  std::string divergence = "auto", probe = "rademacher";
+  int probes = 1;
+};
+
 int runGuiCommand(const AppOptions& o);
 int runTrain(const AppOptions& o, const TrainOptions& t);
 int runRender(const AppOptions& o);
+int runSample(const AppOptions& o, const SampleOptions& s);
+int runNll(const AppOptions& o, const SampleOptions& s);
 int printVersion(const AppOptions& o);
 // train, sample, nll, bench until their issues land: says so honestly, exit code 1.
 int notYetAvailable(const char* name, const char* what);

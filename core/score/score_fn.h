@@ -17,6 +17,13 @@ class ScoreFn {
   // x: [B, ...] float; t: [B] on x's device. Returns s(x, t) shaped like x, same dtype.
   virtual torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const = 0;
   virtual std::string name() const = 0;
+  // s(x, t) recorded by autograd, so callers can differentiate it in x (the likelihood's
+  // divergence). The default runs operator() with grad mode on, which suits scores built
+  // from tensor ops; a score that turns autograd off inside operator() overrides it.
+  virtual torch::Tensor differentiable(const torch::Tensor& x, const torch::Tensor& t) const {
+    torch::AutoGradMode on(true);
+    return (*this)(x, t);
+  }
 };
 
 }  // namespace ss::score
