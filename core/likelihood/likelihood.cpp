@@ -30,6 +30,11 @@ torch::Tensor flowDrift(const score::ScoreFn& score, const sde::Sde& sde, const 
                         double t, bool withGrad) {
   auto tt = timeLike(x, t);
   torch::Tensor s = withGrad ? score.differentiable(x, tt) : score(x, tt);
+  // The drift f(x) depends on x on its own, so check the score itself: a score evaluated
+  // without autograd would silently drop its part of the divergence.
+  if (withGrad && !s.requires_grad())
+    throw Failure("likelihood: the score '" + score.name() +
+                  "' is not differentiable in x (autograd recorded nothing)");
   return sde.reverse(x, tt, s.to(x.scalar_type()), /*probabilityFlow=*/true).drift;
 }
 
@@ -140,9 +145,6 @@ LikelihoodResult logLikelihood(const score::ScoreFn& score, const sde::Sde& sde,
     torch::AutoGradMode on(true);
     auto y = state.narrow(1, 0, d).reshape(shape).detach().requires_grad_(true);
     auto ft = flowDrift(score, sde, y, t, true);
-    if (!ft.requires_grad())
-      throw Failure("likelihood: the score '" + score.name() +
-                    "' is not differentiable in x (autograd recorded nothing)");
     torch::Tensor div;
     if (exact) {
       auto flatF = ft.reshape({b, d});

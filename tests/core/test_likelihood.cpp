@@ -299,3 +299,33 @@ TEST(AnnealedLangevin, RecoversModeWeightsWherePlainLangevinDoesNot) {
 }
 
 }  // namespace
+
+namespace {
+
+// A score that evaluates without autograd, as a network under NoGradGuard would.
+class DetachedScore final : public ss::score::ScoreFn {
+ public:
+  explicit DetachedScore(std::shared_ptr<const ss::score::ScoreFn> inner) : m_inner(std::move(inner)) {}
+  torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override {
+    torch::NoGradGuard off;
+    return (*m_inner)(x, t);
+  }
+  std::string name() const override { return "detached"; }
+
+ private:
+  std::shared_ptr<const ss::score::ScoreFn> m_inner;
+};
+
+TEST(Likelihood, RefusesAScoreAutogradCannotDifferentiate) {
+  auto gm = eightGaussians();
+  auto sde = sdeFor(SdeKind::VP, gm);
+  DetachedScore score(std::make_shared<ss::score::MixtureScore>(gm, sde));
+  try {
+    ss::likelihood::logLikelihood(score, *sde, samplesOf(gm, 10, 1));
+    FAIL() << "a score without autograd must not give a likelihood";
+  } catch (const ss::Failure& e) {
+    EXPECT_NE(std::string(e.what()).find("not differentiable"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
