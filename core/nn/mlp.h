@@ -28,6 +28,13 @@ class MlpNet final : public ScoreNet {
   // x: [B, dim]; t: [B] (or a scalar, shared by the batch). Returns [B, dim].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) override;
 
+  // Read access for the hand-written inference path (fast_mlp.h): the layers as registered.
+  const MlpConfig& config() const { return m_cfg; }
+  const torch::Tensor& timeW() const { return m_timeW; }
+  const torch::Tensor& xW() const { return m_xW; }  // undefined when xFeatures == 0
+  const std::vector<torch::nn::Linear>& hidden() const { return m_hidden; }
+  const torch::nn::Linear& out() const { return m_out; }
+
  private:
   MlpConfig m_cfg;
   torch::Tensor m_timeW, m_xW;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/nn/fast_mlp.h"
 #include "core/nn/mlp.h"
 #include "core/nn/unet.h"
 
@@ -90,12 +91,34 @@ torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x
   return out / sigma.view(shape);
 }
 
-NetScoreFn::NetScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde)
+NetScoreFn::NetScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde,
+                       bool fastPath)
     : m_net(std::move(net)), m_sde(std::move(sde)) {
   if (!m_net || !m_sde) throw Failure("NetScoreFn needs a network and an SDE");
+  if (fastPath) m_fast = detail::FastMlpScore::create(*m_net);
+}
+
+NetScoreFn::~NetScoreFn() = default;
+
+bool NetScoreFn::usesFastPath(const torch::Tensor& x, const torch::Tensor& t) const {
+  return m_fast && m_fast->accepts(x, t);
+}
+
+torch::Tensor NetScoreFn::differentiable(const torch::Tensor& x, const torch::Tensor& t) const {
+  torch::AutoGradMode on(true);
+  const auto params = m_net->parameters();
+  if (params.empty() || (params.front().scalar_type() == x.scalar_type() &&
+                         params.front().device() == x.device()))
+    return scoreOf(*m_net, *m_sde, x, t);
+  const auto opts = params.front().options();
+  return scoreOf(*m_net, *m_sde, x.to(opts), t.to(opts)).to(x.options());
 }
 
 torch::Tensor NetScoreFn::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
+  if (usesFastPath(x, t)) {
+    auto s = (*m_fast)(*m_sde, x, t);
+    return s.scalar_type() == x.scalar_type() ? s : s.to(x.scalar_type());
+  }
   // NoGradGuard rather than InferenceMode: results stay ordinary tensors that callers may
   // mix with autograd-tracked ones later.
   torch::NoGradGuard noGrad;

@@ -37,17 +37,33 @@ int64_t parameterCount(const torch::nn::Module& net);
 torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
                       const torch::Tensor& t);
 
+namespace detail {
+class FastMlpScore;
+}
+
 // A trained (or snapshot) network as a ScoreFn: evaluates without autograd. The network
-// must not be trained while this is used; one thread evaluates at a time.
+// must not be trained while this is used. The MLP (without x features) on the CPU in float32
+// takes a hand-written inference path (fast_mlp.h: chunked, no autograd, per-thread buffers)
+// that gives scoreOf's result up to float rounding; everything else (CUDA, other dtypes, the
+// U-Net) runs the module's forward. `fastPath = false` forces the module's forward
+// (comparisons, benchmarks). Callable from any thread on the fast path; the module's forward
+// is LibTorch's (one thread at a time per module, as before).
 class NetScoreFn final : public score::ScoreFn {
  public:
-  NetScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde);
+  NetScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde,
+             bool fastPath = true);
+  ~NetScoreFn() override;
   torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override;
+  // The module's forward with autograd on (the likelihood's divergence): never the fast path.
+  torch::Tensor differentiable(const torch::Tensor& x, const torch::Tensor& t) const override;
   std::string name() const override { return "learned"; }
+  // Whether a call with these arguments takes the hand-written path.
+  bool usesFastPath(const torch::Tensor& x, const torch::Tensor& t) const;
 
  private:
   std::shared_ptr<ScoreNet> m_net;
   std::shared_ptr<const sde::Sde> m_sde;
+  std::unique_ptr<detail::FastMlpScore> m_fast;  // null: always the module's forward
 };
 
 }  // namespace ss::nn
