@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   addViewOptions(app, o);
   app.add_option("--ui-scale", o.uiScale, "Type and widget scale (default: the monitor's; raise it for a projector)");
   app.add_flag("--train", o.train, "Start training on launch");
+  app.add_option("--mode", o.mode, "Start in forward, sde (reverse SDE) or ode (probability-flow ODE) mode")
+      ->capture_default_str();
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
 
@@ -30,6 +32,14 @@ int main(int argc, char** argv) {
   render->add_option("--field", o.field, "Score arrows: none, exact, learned (needs --model) or both")
       ->capture_default_str();
   render->add_option("--model", o.model, "Checkpoint whose EMA model gives the learned score");
+  render->add_option("--mode", o.mode,
+                     "forward (the forward process at --t), sde (reverse SDE) or ode (probability-flow "
+                     "ODE): a reverse run from the prior, shown at --t with trails")
+      ->capture_default_str();
+  render->add_option("--sampler", o.sampler,
+                     "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4 or rk45")
+      ->capture_default_str();
+  render->add_option("--steps", o.steps, "Steps of the reverse run (fixed-step samplers)")->capture_default_str();
   render->add_option("--size", o.size, "Image size WIDTHxHEIGHT")->capture_default_str();
   render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();
   TrainOptions to;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/scene/point_cloud.h"
+#include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
 #include "core/train/trainer.h"
 #include "ui/panels/panels.h"
@@ -24,9 +25,24 @@ namespace ss::ui {
 
 namespace {
 
-// ImGui 1.86 indexes keys by the GLFW backend's key codes.
-void handleKeys(ExplorerState& state, Canvas2D& canvas) {
-  if (ImGui::GetIO().WantTextInput) return;
+// ImGui 1.86 indexes keys by the GLFW backend's key codes. Returns true when a new run
+// should be requested (1–3 switch modes, R re-samples).
+bool handleKeys(ExplorerState& state, Canvas2D& canvas) {
+  if (ImGui::GetIO().WantTextInput) return false;
+  bool resample = false;
+  const scene::RunMode modes[] = {scene::RunMode::Forward, scene::RunMode::ReverseSde,
+                                  scene::RunMode::ProbabilityFlow};
+  for (int i = 0; i < 3; ++i)
+    if (ImGui::IsKeyPressed(GLFW_KEY_1 + i) && state.mode != modes[i]) {
+      state.mode = modes[i];
+      state.t = state.mode == scene::RunMode::Forward ? 0.0 : state.sde.T;
+      state.playing = state.mode != scene::RunMode::Forward;
+      resample = true;
+    }
+  if (ImGui::IsKeyPressed(GLFW_KEY_R) && state.mode != scene::RunMode::Forward) {
+    state.t = state.sde.T;
+    resample = true;
+  }
   const double step = state.sde.T / 100.0;
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
   if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
@@ -34,7 +50,17 @@ void handleKeys(ExplorerState& state, Canvas2D& canvas) {
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
   if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
   if (ImGui::IsKeyPressed(GLFW_KEY_F)) canvas.requestFit();
+  return resample;
 }
+
+// What a reverse run depends on besides its sampler settings: a change re-runs it.
+struct RunKey {
+  std::string data;
+  int64_t n = 0;
+  uint64_t seed = 0;
+  sde::SdeConfig sde;
+  bool operator==(const RunKey&) const = default;
+};
 
 bool saveWindow(GLFWwindow* window, const std::string& path) {
   int w = 0, h = 0;
@@ -123,6 +149,11 @@ int runGui(const GuiOptions& options) {
   if (options.startTraining) trainer.start();
   scene::FieldWorker fields;
   FieldKey lastField;
+  scene::RunWorker runs;
+  RunView runView;
+  RunKey lastRun;
+  bool firstRun = state.mode != scene::RunMode::Forward;  // started in a reverse mode
+  SamplingPanelState samplingView;
   int frames = 0;
   {
     Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
@@ -145,7 +176,7 @@ int runGui(const GuiOptions& options) {
       }
       if (!ImGui::IsAnyItemActive()) ui.setScale(state.uiScale);  // no-op unless it changed
       ui.beginFrame();
-      handleKeys(state, canvas);
+      bool resample = handleKeys(state, canvas);
 
       const ImVec2 display = ImGui::GetIO().DisplaySize;
       const float panelWidth = std::min(26.0f * fonts().size, 0.4f * display.x);
@@ -156,6 +187,8 @@ int runGui(const GuiOptions& options) {
       if (drawDataPanel(state, dataView, cloud.get(), worker.busy(), worker.lastError()))
         worker.request(state.data);
       drawProcessPanel(state, processView, cloud.get());
+      resample |= drawSamplingPanel(state, samplingView, runView.run.get(), runs.busy(), runs.lastError(),
+                                    trainer.snapshot() != nullptr);
       drawTimelinePanel(state, cloud.get());
       if (drawViewPanel(state, cloud.get())) canvas.requestFit();
       ImGui::Separator();
@@ -186,7 +219,16 @@ int runGui(const GuiOptions& options) {
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
       const ImVec2 avail = ImGui::GetContentRegionAvail();
-      CanvasScene scene = makeCanvasScene(state, cloud, version);
+      if (cloud && state.mode != scene::RunMode::Forward) {
+        const RunKey key{state.data.data, state.data.n, state.data.seed, resolvedSde(state, cloud.get())};
+        if (resample || firstRun || !(key == lastRun)) {
+          firstRun = false;
+          lastRun = key;
+          runs.request(runRequestFor(state, cloud.get(), trainer.snapshot()));
+        }
+        runView.update(runs.latest(), state.t, cloud.get());
+      }
+      CanvasScene scene = makeCanvasScene(state, cloud, version, &runView);
       scene.field = fields.latest();
       canvas.draw(scene, state.canvas, {avail.x, avail.y}, true);
       requestField(fields, lastField, state, cloud.get(), trainer, canvas);

@@ -12,11 +12,11 @@ namespace ss::ui {
 
 Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
                                        std::shared_ptr<const scene::PointCloud> cloud, int width,
-                                       int height, const FieldSource& fields) {
+                                       int height, const FieldSource& fields, const RunView* run) {
   auto target = gl::Framebuffer::create(width, height);
   if (!target) return target.error();
   Canvas2D canvas;
-  CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1);
+  CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1, run);
   RenderedImage image;
   // Two frames: ImGui settles window sizes on the first; the second is the one kept.
   for (int frame = 0; frame < 2; ++frame) {

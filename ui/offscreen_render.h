@@ -28,9 +28,11 @@ using FieldSource =
     std::function<std::shared_ptr<const scene::VectorField>(const std::array<float, 4>& bounds)>;
 
 // `fields` (optional) is asked once the view is framed; its field is drawn on the canvas.
+// `run` (optional): in a reverse mode, its frame replaces the data cloud (with trails).
 Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
                                        std::shared_ptr<const scene::PointCloud> cloud,
-                                       int width, int height, const FieldSource& fields = {});
+                                       int width, int height, const FieldSource& fields = {},
+                                       const RunView* run = nullptr);
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image);
 

@@ -7,6 +7,7 @@
 
 #include "core/common/runtime.h"
 #include "core/scene/point_cloud.h"
+#include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
 #include "core/train/trainer.h"
 #include "ui/app_window.h"
@@ -67,6 +68,13 @@ int runGuiCommand(const AppOptions& o) {
   auto dev = resolveDevice(choice.value());
   if (!dev) return fail(dev.error().message);
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  if (o.mode == "sde" || o.mode == "ode") {
+    state.value().mode = o.mode == "sde" ? scene::RunMode::ReverseSde : scene::RunMode::ProbabilityFlow;
+    state.value().t = state.value().sde.T;
+    state.value().playing = true;
+  } else if (o.mode != "forward") {
+    return fail("unknown --mode '" + o.mode + "': choose forward, sde or ode");
+  }
   ui::GuiOptions g;
   g.initial = state.value();
   g.window.fontScale = o.uiScale;
@@ -103,8 +111,8 @@ int runRender(const AppOptions& o) {
   if (!exact && !learned && o.field != "none")
     return fail("unknown --field '" + o.field + "': choose none, exact, learned or both");
   std::shared_ptr<const train::ModelSnapshot> model;
-  if (learned) {
-    if (o.model.empty()) return fail("--field " + o.field + " needs --model FILE (a checkpoint)");
+  if (learned && o.model.empty()) return fail("--field " + o.field + " needs --model FILE (a checkpoint)");
+  if (!o.model.empty()) {
     auto snap = train::loadModelSnapshot(o.model, "cpu");
     if (!snap) return fail(snap.error().message);
     model = snap.value();
@@ -130,7 +138,36 @@ int runRender(const AppOptions& o) {
       return worker.latest();
     };
   }
-  auto image = ui::renderExplorer(*ctx.value(), state.value(), cloud.value(), w, h, fields);
+  // A reverse run (computed to the end first), shown at --t.
+  ui::RunView runView;
+  if (o.mode != "forward") {
+    auto& st = state.value();
+    if (o.mode == "sde") {
+      st.mode = scene::RunMode::ReverseSde;
+      auto preset = sample::samplerPreset(o.sampler);
+      if (!preset || preset.value().kind != sample::SamplerKind::Pc)
+        return fail("--sampler '" + o.sampler + "' with --mode sde: choose pc, ald or ddpm");
+      st.sampler = preset.value();
+    } else if (o.mode == "ode") {
+      st.mode = scene::RunMode::ProbabilityFlow;
+      auto solver = sample::parseOdeSolver(o.sampler == "pc" ? "rk45" : o.sampler);
+      if (!solver) return fail(solver.error().message);
+      st.sampler.kind = sample::SamplerKind::Ode;
+      st.sampler.solver = solver.value();
+    } else {
+      return fail("unknown --mode '" + o.mode + "': choose forward, sde or ode");
+    }
+    st.sampler.steps = o.steps;
+    if (std::string e = st.sampler.validate(ui::resolvedSde(st, cloud.value().get())); !e.empty()) return fail(e);
+    st.useModel = model != nullptr;
+    scene::RunWorker runs;
+    runs.request(ui::runRequestFor(st, cloud.value().get(), model));
+    runs.waitIdle(std::chrono::minutes(10));
+    if (!runs.lastError().empty()) return fail(runs.lastError());
+    runView.update(runs.latest(), o.t, cloud.value().get());
+  }
+  auto image = ui::renderExplorer(*ctx.value(), state.value(), cloud.value(), w, h, fields,
+                                  o.mode == "forward" ? nullptr : &runView);
   if (!image) return fail(image.error().message);
   auto written = ui::writePng(o.out, image.value());
   if (!written) return fail(written.error().message);

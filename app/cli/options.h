@@ -32,7 +32,10 @@ struct AppOptions {
   std::string size = "1280x800";
   std::string out = "scorescope.png";
   std::string field = "none";  // none | exact | learned | both
-  std::string model;           // checkpoint for the learned field
+  std::string model;           // checkpoint for the learned field (and, with --mode, the sampler)
+  std::string mode = "forward";  // forward | sde | ode
+  std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
+  int steps = 1000;
   // GUI smoke tests
   int frames = 0;
   bool train = false;  // GUI: start training on launch

@@ -33,6 +33,15 @@ void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene
 // error names the field and state.sde keeps the last valid SDE.
 void applySdeDraft(ExplorerState& state, ProcessPanelState& view);
 
+struct SamplingPanelState {
+  std::string error;  // why the sampler settings are not applied
+};
+
+// Mode (forward | reverse SDE | PF-ODE) and sampler settings. Returns true when a new run
+// should be requested (mode or valid settings changed, or "Sample now").
+bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
+                       bool busy, const std::string& runError, bool hasModel);
+
 // Time slider with play/pause/loop/speed and the marginal's numbers.
 void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud);
 

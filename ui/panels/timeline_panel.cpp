@@ -16,7 +16,9 @@ void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud) {
   if (ImGui::SliderFloat("##t", &t, 0.0f, static_cast<float>(cfg.T), "t = %.3f")) state.t = t;
   tooltip("Drag to scrub the forward process (space: play/pause, ←/→: step, Home: t = 0)");
   if (ImGui::Button(state.playing ? "Pause" : "Play")) {
-    if (!state.playing && state.t >= cfg.T) state.t = 0;
+    const bool reverse = state.mode != scene::RunMode::Forward;
+    if (!state.playing && !reverse && state.t >= cfg.T) state.t = 0;
+    if (!state.playing && reverse && state.t <= 0) state.t = cfg.T;
     state.playing = !state.playing;
   }
   ImGui::SameLine();

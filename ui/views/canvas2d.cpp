@@ -141,6 +141,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     }
   }
   if (scene.field) drawField(scene, options, origin, plot);
+  if (scene.run && options.showTrails) drawTrails(scene, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
     const char* msg = "Loading data…";
@@ -154,6 +155,47 @@ std::array<float, 4> Canvas2D::visibleWorld() const {
   const Vec2 tl = m_geometry.camera.pixelToWorld({0, 0}, m_geometry.size);
   const Vec2 br = m_geometry.camera.pixelToWorld(m_geometry.size, m_geometry.size);
   return {tl.x, br.y, br.x, tl.y};
+}
+
+void Canvas2D::drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const {
+  const auto& r = *scene.run;
+  const size_t records = r.traceTimes.size(), k = static_cast<size_t>(r.traced);
+  if (k == 0 || records < 2 || r.traces.size() < records * k * 2) return;
+  // Records up to the shown time: reverse runs go from T down, forward runs up from 0.
+  const bool reverse = r.traceTimes.front() > r.traceTimes.back();
+  size_t last = 0;
+  while (last + 1 < records &&
+         (reverse ? r.traceTimes[last + 1] >= scene.runT - 1e-12 : r.traceTimes[last + 1] <= scene.runT + 1e-12))
+    ++last;
+  if (last == 0) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(im(origin), ImVec2(origin.x + size.x, origin.y + size.y), true);
+  // Fade with age. ODE paths are smooth: keep all of it, older parts dimmer. SDE paths are
+  // Brownian: a comet tail over the last 0.12·T, so the picture does not fill with scribble.
+  const bool sde = r.request.mode == scene::RunMode::ReverseSde;
+  const double span = std::abs(r.traceTimes.front() - r.traceTimes.back());
+  const double tail = sde ? 0.12 * span : span;
+  const float font = ImGui::GetFontSize();
+  for (size_t p = 0; p < k; ++p) {
+    auto at = [&](size_t i) {
+      const float* v = &r.traces[(i * k + p) * 2];
+      Vec2 q = m_camera.worldToPixel({v[0], v[1]}, size);
+      return ImVec2(q.x + origin.x, q.y + origin.y);
+    };
+    ImVec2 prev = at(0);
+    for (size_t i = 1; i <= last; ++i) {
+      const ImVec2 cur = at(i);
+      const double age = std::abs(r.traceTimes[last] - r.traceTimes[i]) / std::max(tail, 1e-12);
+      if (age < 1.0) {
+        const float alpha = sde ? 0.85f * static_cast<float>(1.0 - age)
+                                : 0.25f + 0.6f * static_cast<float>(1.0 - age);
+        dl->AddLine(prev, cur, IM_COL32(255, 255, 255, static_cast<int>(255 * alpha)), sde ? 1.2f : 1.5f);
+      }
+      prev = cur;
+    }
+    dl->AddCircleFilled(prev, 0.22f * font, IM_COL32(255, 255, 255, 230));
+  }
+  dl->PopClipRect();
 }
 
 void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,

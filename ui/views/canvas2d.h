@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/scene/point_cloud.h"
+#include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
 #include "ui/gl/objects.h"
 #include "ui/views/camera2d.h"
@@ -26,6 +27,8 @@ struct CanvasScene {
   std::string subtitle;    // e.g. "t = 0.30   a(t) = 0.72   σ(t) = 0.69"
   std::string colourLegend;  // what the continuous colour encodes
   std::shared_ptr<const scene::VectorField> field;  // score arrows (may be null)
+  std::shared_ptr<const scene::RunResult> run;      // reverse modes: trails of traced particles
+  double runT = 0;                                  // the shown frame's time
 };
 
 struct CanvasOptions {
@@ -37,6 +40,7 @@ struct CanvasOptions {
   bool followSpread = false;  // re-frame every frame to a(t)·data ± 2.5σ(t) (VE grows to σmax)
   bool showLearnedField = true;  // arrows of the learned score (when a model exists)
   bool showExactField = false;   // arrows of the exact score beside it
+  bool showTrails = true;        // reverse modes: paths of the traced particles up to t
   int fieldResolution = 24;      // arrows across the view
 };
 
@@ -66,6 +70,7 @@ class Canvas2D {
   void drawCaptions(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size,
                     ColourMode mode) const;
   bool ensureResources(int fbWidth, int fbHeight);
+  void drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
   void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
 
   std::optional<PointRenderer> m_points;

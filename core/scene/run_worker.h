@@ -1,0 +1,97 @@
+// Sampler and forward-process runs for the views: a worker thread runs one run at a time
+// (reverse SDE / PC, probability-flow ODE, or the forward process) with a trained snapshot
+// or the exact score, and publishes its frames progressively as plain floats, so the
+// timeline can replay what is computed while the run extends. A new request cancels the
+// running one between steps. Torch-free header: the UI includes it and never waits.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/common/latest.h"
+#include "core/sample/sampler_config.h"
+#include "core/sde/sde_config.h"
+
+namespace ss::train {
+struct ModelSnapshot;
+}
+
+namespace ss::scene {
+
+enum class RunMode { Forward, ReverseSde, ProbabilityFlow };
+const char* toString(RunMode m);  // "forward", "sde", "ode"
+
+struct RunRequest {
+  RunMode mode = RunMode::ReverseSde;
+  std::shared_ptr<const train::ModelSnapshot> model;  // null: the exact score of `data`
+  std::string data = "8gaussians";
+  sde::SdeConfig sde;                 // resolved (VE σmax set)
+  sample::SamplerConfig sampler;      // ReverseSde: its PC settings; ProbabilityFlow: its solver
+  bool simulatedForward = false;      // Forward: Euler–Maruyama paths, not exact marginals
+  int64_t particles = 20000;
+  uint64_t seed = 0;                  // the prior draw (reverse) or the data draw (forward)
+  int traced = 24;                    // particles whose every step is kept (trails)
+  int maxFrames = 240;                // whole-cloud frames kept, evenly over the steps
+};
+
+// One recorded moment of a run: every particle's position.
+struct RunFrame {
+  double t = 0;
+  int64_t step = 0, nfe = 0;
+  std::vector<float> x;  // n×2
+};
+
+struct RunResult {
+  RunRequest request;
+  int64_t n = 0;
+  std::vector<std::shared_ptr<const RunFrame>> frames;  // in run order (t falls for reverse runs)
+  // Traced particles: positions at every step, [step][traced][2], with their times.
+  std::vector<float> traces;
+  std::vector<double> traceTimes;
+  int traced = 0;
+  std::vector<float> colour;  // n values in [0, 1]: the start position's angle (stable colours)
+  int64_t nfe = 0;
+  bool done = false;
+  std::string scoreName;
+  // The frame nearest to t (null when there is none yet).
+  std::shared_ptr<const RunFrame> frameAt(double t) const;
+};
+
+class RunWorker {
+ public:
+  RunWorker();
+  ~RunWorker();
+  RunWorker(const RunWorker&) = delete;
+  RunWorker& operator=(const RunWorker&) = delete;
+
+  void request(RunRequest request);
+  std::shared_ptr<const RunResult> latest(uint64_t* version = nullptr) const {
+    return m_box.latest(version);
+  }
+  std::string lastError() const;
+  bool busy() const;
+  bool waitIdle(std::chrono::milliseconds timeout) const;  // command line and tests only
+
+ private:
+  void loop(std::stop_token stop);
+  bool superseded(const std::stop_token& stop) const;
+
+  LatestBox<RunResult> m_box;
+  mutable std::mutex m_mutex;
+  mutable std::condition_variable_any m_cv;
+  std::optional<RunRequest> m_pending;
+  bool m_running = false;
+  std::string m_lastError;
+  struct Cache;
+  std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
+  std::jthread m_thread;
+};
+
+}  // namespace ss::scene

@@ -1,0 +1,107 @@
+// RunWorker (core/scene/run_worker.h): sampler and forward runs on a worker, published
+// progressively as plain frames; a new request supersedes the running one.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "core/scene/run_worker.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using ss::scene::RunMode;
+using ss::scene::RunRequest;
+using ss::scene::RunWorker;
+
+RunRequest request(RunMode mode, int64_t n = 2000) {
+  RunRequest r;
+  r.mode = mode;
+  r.data = "8gaussians";
+  r.particles = n;
+  r.sampler.steps = 200;
+  r.maxFrames = 41;
+  r.traced = 8;
+  return r;
+}
+
+// Mean distance of the points from the origin: 8gaussians puts its modes on the circle of
+// radius 2 (std 0.1); the prior N(0, I) has E|x| = √(π/2) ≈ 1.25.
+double meanSpread(const std::vector<float>& x) {
+  double s = 0;
+  for (size_t i = 0; i < x.size(); i += 2) s += std::hypot(x[i], x[i + 1]);
+  return s / (x.size() / 2);
+}
+
+TEST(RunWorker, ReverseSdeEndsOnTheDataAndKeepsFramesAndTraces) {
+  RunWorker w;
+  w.request(request(RunMode::ReverseSde));
+  ASSERT_TRUE(w.waitIdle(120s));
+  ASSERT_EQ(w.lastError(), "");
+  auto r = w.latest();
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->done);
+  EXPECT_EQ(r->n, 2000);
+  ASSERT_EQ(r->frames.size(), 41u);  // every 5th of 200 steps, and the start
+  EXPECT_DOUBLE_EQ(r->frames.front()->t, 1.0);
+  EXPECT_NEAR(r->frames.back()->t, 1e-5, 1e-12);
+  EXPECT_EQ(r->frames.back()->nfe, 200);
+  for (size_t i = 1; i < r->frames.size(); ++i) EXPECT_LT(r->frames[i]->t, r->frames[i - 1]->t);
+  // Traces: 8 particles at every step (201 records).
+  EXPECT_EQ(r->traced, 8);
+  EXPECT_EQ(r->traceTimes.size(), 201u);
+  EXPECT_EQ(r->traces.size(), 201u * 8 * 2);
+  // The end sits on the ring of modes.
+  const double start = meanSpread(r->frames.front()->x), end = meanSpread(r->frames.back()->x);
+  EXPECT_NEAR(start, std::sqrt(M_PI / 2), 0.1) << "prior N(0, I): E|x| = √(π/2)";
+  EXPECT_GT(end, 1.5);
+  EXPECT_EQ(r->frameAt(0.0), r->frames.back());
+  EXPECT_EQ(r->frameAt(1.0), r->frames.front());
+  EXPECT_EQ(r->colour.size(), 2000u);
+}
+
+TEST(RunWorker, OdeAndForwardRuns) {
+  RunWorker w;
+  auto ode = request(RunMode::ProbabilityFlow);
+  ode.sampler.solver = ss::sample::OdeSolver::Rk45;
+  ode.sampler.rtol = ode.sampler.atol = 1e-3;
+  w.request(ode);
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r && r->done) << w.lastError();
+  EXPECT_GT(r->frames.size(), 3u);  // RK45 keeps every accepted step
+  EXPECT_EQ(r->frames.size(), r->traceTimes.size());
+
+  auto fwd = request(RunMode::Forward);
+  fwd.simulatedForward = true;
+  w.request(fwd);
+  ASSERT_TRUE(w.waitIdle(120s));
+  r = w.latest();
+  ASSERT_TRUE(r && r->done) << w.lastError();
+  EXPECT_DOUBLE_EQ(r->frames.front()->t, 0.0);
+  EXPECT_DOUBLE_EQ(r->frames.back()->t, 1.0);
+  EXPECT_NEAR(meanSpread(r->frames.back()->x), std::sqrt(M_PI / 2), 0.1) << "the forward end is the prior";
+}
+
+TEST(RunWorker, NewRequestSupersedesAndBadRequestKeepsTheLastResult) {
+  RunWorker w;
+  auto slow = request(RunMode::ReverseSde, 20000);
+  slow.sampler.steps = 1000;
+  w.request(slow);
+  std::this_thread::sleep_for(50ms);
+  w.request(request(RunMode::ReverseSde));  // replaces the long run between steps
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r && r->done);
+  EXPECT_EQ(r->n, 2000);
+
+  auto bad = request(RunMode::ReverseSde);
+  bad.data = "no-such-data";
+  w.request(bad);
+  ASSERT_TRUE(w.waitIdle(60s));
+  EXPECT_NE(w.lastError().find("8gaussians"), std::string::npos) << w.lastError();
+  EXPECT_EQ(w.latest(), r) << "a failed request leaves the last result";
+}
+
+}  // namespace

@@ -1,0 +1,120 @@
+// The mode switch (forward process | reverse SDE | probability-flow ODE) and the sampler's
+// settings. Runs go to the RunWorker; nothing here waits for them.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ui/panels/panels.h"
+#include "ui/panels/widgets.h"
+
+namespace ss::ui {
+
+namespace {
+
+const char* kPresets[] = {"pc", "ald", "ddpm"};
+const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)", "ancestral (ddpm, euler_a)"};
+const char* kSolvers[] = {"Euler", "Heun", "RK4", "RK45 (adaptive)"};
+
+}  // namespace
+
+bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
+                       bool busy, const std::string& runError, bool hasModel) {
+  if (!ImGui::CollapsingHeader("Mode and sampler", ImGuiTreeNodeFlags_DefaultOpen)) return false;
+  bool resample = false;
+  int mode = static_cast<int>(state.mode);
+  bool modeChanged = false;
+  modeChanged |= ImGui::RadioButton("forward", &mode, static_cast<int>(scene::RunMode::Forward));
+  tooltip("x(t) = a(t)·x0 + σ(t)·ε: data → noise (key 1)");
+  ImGui::SameLine();
+  modeChanged |= ImGui::RadioButton("reverse SDE", &mode, static_cast<int>(scene::RunMode::ReverseSde));
+  tooltip("dx = [f − g² s(x,t)] dt + g dw̄, from the prior at T down to ε (key 2)");
+  ImGui::SameLine();
+  modeChanged |= ImGui::RadioButton("PF-ODE", &mode, static_cast<int>(scene::RunMode::ProbabilityFlow));
+  tooltip("dx = [f − ½ g² s(x,t)] dt: deterministic, same marginals (key 3)");
+  if (modeChanged) {
+    state.mode = static_cast<scene::RunMode>(mode);
+    // A reverse run starts at T; the forward process at 0.
+    state.t = state.mode == scene::RunMode::Forward ? 0.0 : state.sde.T;
+    state.playing = state.mode != scene::RunMode::Forward;
+    resample = true;
+  }
+  if (state.mode == scene::RunMode::Forward) return resample;
+
+  auto& c = state.sampler;
+  bool edited = false;
+  if (state.mode == scene::RunMode::ReverseSde) {
+    int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), state.samplerPreset) -
+                                  std::begin(kPresets));
+    if (preset >= 3) preset = 0;
+    if (ImGui::Combo("sampler", &preset, kPresetLabels, 3)) {
+      state.samplerPreset = kPresets[preset];
+      auto p = sample::samplerPreset(state.samplerPreset).take();
+      c.predictor = p.predictor;
+      c.corrector = p.corrector;
+      edited = true;
+    }
+    bool corrector = c.corrector == sample::Corrector::Langevin;
+    if (ImGui::Checkbox("Langevin corrector", &corrector)) {
+      c.corrector = corrector ? sample::Corrector::Langevin : sample::Corrector::None;
+      edited = true;
+    }
+    tooltip("x ← x + ε s + √(2ε) z with ε = 2α (r‖z‖/‖s‖)², before each predictor step");
+    if (corrector) {
+      float snr = static_cast<float>(c.snr);
+      if (ImGui::SliderFloat("snr r", &snr, 0.01f, 0.5f, "%.3f")) c.snr = snr, edited = true;
+      edited |= ImGui::SliderInt("corrector steps", &c.correctorSteps, 1, 5);
+    }
+  } else {
+    int solver = static_cast<int>(c.solver);
+    if (ImGui::Combo("solver", &solver, kSolvers, 4)) {
+      c.solver = static_cast<sample::OdeSolver>(solver);
+      edited = true;
+    }
+    if (c.solver == sample::OdeSolver::Rk45) {
+      float logTol = static_cast<float>(std::log10(c.rtol));
+      if (ImGui::SliderFloat("log10 tol", &logTol, -6.0f, -1.0f, "%.1f")) {
+        c.rtol = c.atol = std::pow(10.0, logTol);
+        edited = true;
+      }
+      tooltip("Dormand–Prince RK45 with rtol = atol: looser → fewer score evaluations");
+    }
+  }
+  const bool fixedSteps = state.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45;
+  if (fixedSteps) {
+    int steps = c.steps;
+    if (ImGui::SliderInt("steps", &steps, 10, 2000)) {
+      c.steps = steps;
+      edited = true;
+    }
+  }
+  ImGui::Checkbox("learned score", &state.useModel);
+  tooltip("On: the trainer's latest EMA snapshot (when one exists). Off: the exact score of the data.");
+  if (state.useModel && !hasModel) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("(no model yet: exact)");
+  }
+  ImGui::Checkbox("trails", &state.canvas.showTrails);
+
+  // Apply settings only when valid for this SDE; say why otherwise.
+  const sample::SamplerKind kind =
+      state.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+  sample::SamplerConfig check = c;
+  check.kind = kind;
+  view.error = check.validate(state.sde);
+  if (edited && view.error.empty()) resample = true;
+  if (!view.error.empty()) errorText(view.error);
+
+  if (ImGui::Button("Sample now")) resample = true;
+  tooltip("Re-run from the same prior draw with the newest model (R)");
+  ImGui::SameLine();
+  if (run) {
+    ImGui::Text("%s NFE %lld", busy ? "running…" : run->done ? "done," : "stopped,", static_cast<long long>(run->nfe));
+  } else if (busy) {
+    ImGui::TextUnformatted("running…");
+  }
+  if (!runError.empty()) errorText(runError);
+  return resample && view.error.empty();
+}
+
+}  // namespace ss::ui
