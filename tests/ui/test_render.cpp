@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/scene/point_cloud.h"
+#include "core/scene/run_worker.h"
 #include "ui/offscreen_render.h"
 #include "ui/theme.h"
 
@@ -152,4 +153,47 @@ TEST_F(RenderTest, VeAtTimeOneSpreadsToSigmaMax) {
   size_t outside = 0;
   for (auto p : w.lit) outside += std::hypot(p.x, p.y) > 2.5f;
   EXPECT_GT(static_cast<double>(outside) / w.lit.size(), 0.4);
+}
+
+// Reverse modes: a run from the prior with the exact score, shown at t = 0, lands on the
+// modes; at t = T it is the spread-out prior draw.
+TEST_F(RenderTest, ReverseSdeAndOdeRunsEndOnTheMeans) {
+  for (auto mode : {scene::RunMode::ReverseSde, scene::RunMode::ProbabilityFlow}) {
+    ui::ExplorerState state;
+    state.data = {"8gaussians", 20000, 0};
+    state.mode = mode;
+    state.sampler.steps = 300;
+    state.canvas.pointSize = 3.0f;
+    state.canvas.alpha = 1.0f;
+    state.canvas.showTrails = false;  // trails are lit pixels too; checked below
+    auto cloud = scene::buildPointCloud(state.data).take();
+    scene::RunWorker runs;
+    runs.request(ui::runRequestFor(state, cloud.get(), nullptr));
+    ASSERT_TRUE(runs.waitIdle(std::chrono::minutes(2)));
+    ASSERT_EQ(runs.lastError(), "");
+    for (double t : {0.0, 1.0}) {
+      state.t = t;
+      ui::RunView view;
+      view.update(runs.latest(), t, cloud.get());
+      ASSERT_TRUE(view.cloud);
+      auto img = ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view);
+      ASSERT_TRUE(img.ok()) << img.error().message;
+      auto w = litPixels(img.value());
+      ASSERT_GT(w.lit.size(), 500u);
+      size_t near = 0;
+      for (auto p : w.lit) near += nearestMeanDistance(p) < 0.5f;
+      const double share = static_cast<double>(near) / w.lit.size();
+      const char* name = scene::toString(mode);
+      if (t == 0.0) EXPECT_GT(share, 0.97) << name << ": the samples sit on the modes";
+      else EXPECT_LT(share, 0.6) << name << ": at T the prior draw covers the plane";
+    }
+    // With trails on, the canvas draws more (the traced paths) than without.
+    state.t = 0.0;
+    ui::RunView view;
+    view.update(runs.latest(), 0.0, cloud.get());
+    auto plain = litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
+    state.canvas.showTrails = true;
+    auto trails = litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
+    EXPECT_GT(trails, plain) << scene::toString(mode);
+  }
 }

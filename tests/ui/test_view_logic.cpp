@@ -121,3 +121,44 @@ TEST(ExplorerState, PlaybackLoopsOrStopsAtT) {
   EXPECT_DOUBLE_EQ(state.t, 1.0);
   EXPECT_FALSE(state.playing);
 }
+
+TEST(ExplorerState, ReverseModesPlayFromTDownToZero) {
+  ui::ExplorerState state;
+  state.mode = scene::RunMode::ReverseSde;
+  state.t = 1.0;
+  state.playing = true;
+  state.playSeconds = 2.0;
+  ui::advancePlayback(state, 1.0);
+  EXPECT_NEAR(state.t, 0.5, 1e-12);
+  ui::advancePlayback(state, 1.5);
+  EXPECT_DOUBLE_EQ(state.t, 1.0) << "looping wraps back to T";
+  state.loop = false;
+  state.t = 0.1;
+  ui::advancePlayback(state, 1.0);
+  EXPECT_DOUBLE_EQ(state.t, 0.0);
+  EXPECT_FALSE(state.playing);
+}
+
+TEST(RunView, PicksTheNearestFrameAndRebuildsOnlyWhenItChanges) {
+  auto run = std::make_shared<scene::RunResult>();
+  run->n = 2;
+  for (double t : {1.0, 0.5, 0.0}) {
+    auto f = std::make_shared<scene::RunFrame>();
+    f->t = t;
+    f->x = {static_cast<float>(t), 0.f, 0.f, static_cast<float>(t)};
+    run->frames.push_back(f);
+  }
+  ui::RunView view;
+  view.update(run, 0.6, nullptr);
+  ASSERT_TRUE(view.cloud);
+  EXPECT_EQ(view.frame, run->frames[1]);
+  EXPECT_FLOAT_EQ(view.cloud->x0[0], 0.5f);
+  const uint64_t v = view.version;
+  view.update(run, 0.55, nullptr);
+  EXPECT_EQ(view.version, v) << "same frame: no rebuild, no re-upload";
+  view.update(run, 0.1, nullptr);
+  EXPECT_NE(view.version, v);
+  EXPECT_EQ(view.frame, run->frames[2]);
+  view.update(nullptr, 0.1, nullptr);
+  EXPECT_FALSE(view.cloud) << "no run, nothing to show";
+}
