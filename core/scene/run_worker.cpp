@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "core/data/toy.h"
+#include "core/metrics/metrics.h"
 #include "core/sample/forward.h"
 #include "core/sample/sampler.h"
 #include "core/score/exact_score.h"
@@ -51,6 +52,27 @@ std::string cacheKey(const RunRequest& r) {
   return r.data + "|" + std::string(sde::toString(s.kind)) + "|" + std::to_string(s.betaMin) + "|" +
          std::to_string(s.betaMax) + "|" + std::to_string(s.sigmaMin) + "|" + std::to_string(s.sigmaMax) +
          "|" + std::to_string(s.N) + "|" + std::to_string(s.eps);
+}
+
+RunMetrics metricsOf(const data::ToyDistribution& toy, const torch::Tensor& samples, uint64_t seed) {
+  RunMetrics m;
+  const int64_t n = samples.size(0);
+  auto x = samples.to(torch::kCPU, torch::kFloat64);
+  auto truth = toy.sample(n, seed + 101).x.to(torch::kFloat64);
+  auto truth2 = toy.sample(n, seed + 202).x.to(torch::kFloat64);
+  m.sw2 = metrics::slicedWasserstein2(x, truth, 128, seed);
+  m.sw2Floor = metrics::slicedWasserstein2(truth2, truth, 128, seed);
+  if (auto gm = toy.mixture()) {
+    m.hasDensity = true;
+    m.nllTrue = metrics::mixtureNll(*gm, x);
+    m.entropy = metrics::mixtureNll(*gm, toy.sample(200000, seed + 303).x.to(torch::kFloat64));
+    auto w = metrics::modeWeights(*gm, x).to(torch::kFloat64).contiguous();
+    m.modeWeights.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+    auto tw = gm->weights.to(torch::kCPU, torch::kFloat64).contiguous();
+    m.trueWeights.assign(tw.data_ptr<double>(), tw.data_ptr<double>() + tw.numel());
+  }
+  m.valid = std::isfinite(m.sw2);
+  return m;
 }
 
 // Colour by the angle of a start position around the origin: neighbouring starts share a
@@ -211,6 +233,7 @@ void RunWorker::loop(std::stop_token stop) {
         else reverse->step();
         const auto& st = state();
         if (st.done || st.step % every == 0) addFrame();
+        if (st.done && reverse) result->metrics = metricsOf(*m_cache->toy, reverse->result(), req.seed);
         if (st.done || Clock::now() - lastPublish > std::chrono::milliseconds(100)) {
           result->done = st.done;
           publish();

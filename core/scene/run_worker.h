@@ -48,6 +48,15 @@ struct RunFrame {
   std::vector<float> x;  // n×2
 };
 
+// How the run's final samples compare with the data (computed once the run is done).
+struct RunMetrics {
+  bool valid = false;
+  double sw2 = 0, sw2Floor = 0;  // sliced W2 to fresh true samples; the same between two true sets
+  double nllTrue = 0, entropy = 0;  // mixtures: mean NLL under the true density; its MC entropy
+  bool hasDensity = false;
+  std::vector<double> modeWeights, trueWeights;  // mixtures
+};
+
 struct RunResult {
   RunRequest request;
   int64_t n = 0;
@@ -59,6 +68,7 @@ struct RunResult {
   std::vector<float> colour;  // n values in [0, 1]: the start position's angle (stable colours)
   int64_t nfe = 0;
   bool done = false;
+  RunMetrics metrics;  // reverse runs, once done
   std::string scoreName;
   // The frame nearest to t (null when there is none yet).
   std::shared_ptr<const RunFrame> frameAt(double t) const;

@@ -105,3 +105,23 @@ TEST(RunWorker, NewRequestSupersedesAndBadRequestKeepsTheLastResult) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(RunWorker, FinishedReverseRunsCarryMetrics) {
+  RunWorker w;
+  w.request(request(RunMode::ReverseSde));
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r && r->done) << w.lastError();
+  const auto& m = r->metrics;
+  ASSERT_TRUE(m.valid);
+  EXPECT_TRUE(m.hasDensity);
+  EXPECT_GT(m.sw2Floor, 0.0);
+  EXPECT_LT(m.sw2, 3.0 * m.sw2Floor) << "the exact score's samples match the data";
+  EXPECT_NEAR(m.nllTrue, m.entropy, 0.15);
+  ASSERT_EQ(m.modeWeights.size(), 8u);
+  for (double x : m.modeWeights) EXPECT_NEAR(x, 0.125, 0.04);
+}
+
+}  // namespace

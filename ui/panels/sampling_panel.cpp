@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
@@ -114,6 +115,25 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
     ImGui::TextUnformatted("running…");
   }
   if (!runError.empty()) errorText(runError);
+  if (run && run->done && run->metrics.valid) {
+    const auto& m = run->metrics;
+    ImGui::Text("sw2 %.4f   (floor %.4f)", m.sw2, m.sw2Floor);
+    tooltip("Sliced Wasserstein-2 to fresh true samples; the floor is the same distance between two "
+            "independent true sets of this size");
+    if (m.hasDensity) {
+      ImGui::Text("NLL %.3f nats   (entropy %.3f)", m.nllTrue, m.entropy);
+      tooltip("Mean negative log-likelihood of the samples under the true density, beside the true "
+              "entropy (Monte Carlo): lower than the entropy means too concentrated, higher too spread");
+      if (!m.modeWeights.empty() && m.modeWeights.size() <= 32) {
+        std::vector<float> w(m.modeWeights.begin(), m.modeWeights.end());
+        const float top = *std::max_element(w.begin(), w.end());
+        ImGui::PlotHistogram("##modes", w.data(), static_cast<int>(w.size()), 0, "mode weights", 0.0f,
+                             std::max(top, static_cast<float>(m.trueWeights.empty() ? 0.0 : 2 * m.trueWeights[0])),
+                             ImVec2(-FLT_MIN, 3.0f * ImGui::GetFontSize()));
+        tooltip("Fraction of samples nearest each mixture component (true weights: equal for the built-ins)");
+      }
+    }
+  }
   return resample && view.error.empty();
 }
 
