@@ -226,7 +226,7 @@ int runGui(const GuiOptions& options) {
           lastRun = key;
           runs.request(runRequestFor(state, cloud.get(), trainer.snapshot()));
         }
-        runView.update(runs.latest(), state.t, cloud.get());
+        runView.update(runs.latest(), state.t, cloud.get(), state.mode);
       }
       CanvasScene scene = makeCanvasScene(state, cloud, version, &runView);
       scene.field = fields.latest();

@@ -19,8 +19,9 @@ sde::SdeConfig resolvedSde(const ExplorerState& state, const scene::PointCloud* 
 }
 
 void RunView::update(std::shared_ptr<const scene::RunResult> latest, double t,
-                     const scene::PointCloud* data) {
+                     const scene::PointCloud* data, std::optional<scene::RunMode> mode) {
   run = std::move(latest);
+  if (run && mode && run->request.mode != *mode) run.reset();
   auto f = run ? run->frameAt(t) : nullptr;
   if (f == frame && (cloud || !f)) return;
   frame = f;
@@ -105,6 +106,7 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
       s.runT = run->frame->t;
     } else {
       s.subtitle = std::string(runLabel(state)) + ": sampling…";
+      s.placeholder = "Sampling…";
     }
     return s;
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/sample/sampler_config.h"
@@ -38,9 +39,12 @@ struct RunView {
   std::shared_ptr<const scene::RunResult> run;
   std::shared_ptr<const scene::RunFrame> frame;
   std::shared_ptr<const scene::PointCloud> cloud;
-  uint64_t version = 1;
-  // Picks the frame nearest t; `data` lends the mixture means and the diameter.
-  void update(std::shared_ptr<const scene::RunResult> latest, double t, const scene::PointCloud* data);
+  // Versions of run clouds have the top bit set, so they never equal a data cloud's.
+  uint64_t version = 1ull << 63;
+  // Picks the frame nearest t; `data` lends the mixture means and the diameter. A result of
+  // another mode than `mode` (a switch not yet re-run) shows nothing.
+  void update(std::shared_ptr<const scene::RunResult> latest, double t, const scene::PointCloud* data,
+              std::optional<scene::RunMode> mode = std::nullopt);
 };
 
 // The SDE resolved against the cloud's diameter (VE's automatic σmax).

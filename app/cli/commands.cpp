@@ -162,7 +162,7 @@ int runRender(const AppOptions& o) {
     st.useModel = model != nullptr;
     scene::RunWorker runs;
     runs.request(ui::runRequestFor(st, cloud.value().get(), model));
-    runs.waitIdle(std::chrono::minutes(10));
+    if (!runs.waitIdle(std::chrono::minutes(10))) return fail("the reverse run did not finish within 10 minutes");
     if (!runs.lastError().empty()) return fail(runs.lastError());
     runView.update(runs.latest(), o.t, cloud.value().get());
   }

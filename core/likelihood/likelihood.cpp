@@ -48,7 +48,7 @@ void checkFinite(const torch::Tensor& state, double t, const char* what) {
 
 OdeResult integrate(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& x0,
                     double t0, double t1, double rtol, double atol, const char* what) {
-  if (!(rtol > 0) || !(atol > 0)) {
+  if (!(rtol > 0) || !(atol > 0) || !std::isfinite(rtol) || !std::isfinite(atol)) {
     std::ostringstream s;
     s << what << ": rtol (" << rtol << ") and atol (" << atol << ") must be positive";
     throw Failure(s.str());
@@ -77,8 +77,8 @@ OdeResult integrate(const score::ScoreFn& score, const sde::Sde& sde, const torc
 
 std::string LikelihoodConfig::validate() const {
   std::ostringstream s;
-  if (!(rtol > 0)) s << "rtol (" << rtol << ") must be positive";
-  else if (!(atol > 0)) s << "atol (" << atol << ") must be positive";
+  if (!(rtol > 0) || !std::isfinite(rtol)) s << "rtol (" << rtol << ") must be positive and finite";
+  else if (!(atol > 0) || !std::isfinite(atol)) s << "atol (" << atol << ") must be positive and finite";
   else if (probes < 1) s << "probes (" << probes << ") must be at least 1";
   return s.str();
 }

@@ -104,14 +104,24 @@ bool NetScoreFn::usesFastPath(const torch::Tensor& x, const torch::Tensor& t) co
   return m_fast && m_fast->accepts(x, t);
 }
 
-torch::Tensor NetScoreFn::differentiable(const torch::Tensor& x, const torch::Tensor& t) const {
-  torch::AutoGradMode on(true);
-  const auto params = m_net->parameters();
+namespace {
+
+// The module's forward in the network's dtype and device, returned in x's.
+torch::Tensor moduleScore(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
+                          const torch::Tensor& t) {
+  const auto params = net.parameters();
   if (params.empty() || (params.front().scalar_type() == x.scalar_type() &&
                          params.front().device() == x.device()))
-    return scoreOf(*m_net, *m_sde, x, t);
+    return scoreOf(net, sde, x, t);
   const auto opts = params.front().options();
-  return scoreOf(*m_net, *m_sde, x.to(opts), t.to(opts)).to(x.options());
+  return scoreOf(net, sde, x.to(opts), t.to(opts)).to(x.options());
+}
+
+}  // namespace
+
+torch::Tensor NetScoreFn::differentiable(const torch::Tensor& x, const torch::Tensor& t) const {
+  torch::AutoGradMode on(true);
+  return moduleScore(*m_net, *m_sde, x, t);
 }
 
 torch::Tensor NetScoreFn::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
@@ -122,12 +132,7 @@ torch::Tensor NetScoreFn::operator()(const torch::Tensor& x, const torch::Tensor
   // NoGradGuard rather than InferenceMode: results stay ordinary tensors that callers may
   // mix with autograd-tracked ones later.
   torch::NoGradGuard noGrad;
-  const auto params = m_net->parameters();
-  if (params.empty() || (params.front().scalar_type() == x.scalar_type() &&
-                         params.front().device() == x.device()))
-    return scoreOf(*m_net, *m_sde, x, t);
-  const auto opts = params.front().options();
-  return scoreOf(*m_net, *m_sde, x.to(opts), t.to(opts)).to(x.options());
+  return moduleScore(*m_net, *m_sde, x, t);
 }
 
 }  // namespace ss::nn

@@ -1,5 +1,7 @@
 #include "core/scene/point_cloud.h"
 
+#include <stdexcept>
+
 #include <torch/torch.h>
 
 #include "core/data/toy.h"
@@ -52,59 +54,11 @@ Expected<std::shared_ptr<const PointCloud>> buildPointCloud(const DataRequest& r
   }
 }
 
-DataWorker::DataWorker() : m_thread([this](std::stop_token st) { loop(st); }) {}
-
-DataWorker::~DataWorker() {
-  m_thread.request_stop();
-  m_cv.notify_all();
-}
-
-void DataWorker::request(const DataRequest& request) {
-  {
-    std::lock_guard lock(m_mutex);
-    m_pending = request;
-  }
-  m_cv.notify_all();
-}
-
-std::string DataWorker::lastError() const {
-  std::lock_guard lock(m_mutex);
-  return m_lastError;
-}
-
-bool DataWorker::busy() const {
-  std::lock_guard lock(m_mutex);
-  return m_running || m_pending.has_value();
-}
-
-bool DataWorker::waitIdle(std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(m_mutex);
-  return m_cv.wait_for(lock, timeout, [&] { return !m_running && !m_pending; });
-}
-
-void DataWorker::loop(std::stop_token stop) {
-  for (;;) {
-    DataRequest req;
-    {
-      std::unique_lock lock(m_mutex);
-      if (!m_cv.wait(lock, stop, [&] { return m_pending.has_value(); })) return;
-      req = *m_pending;
-      m_pending.reset();
-      m_running = true;
-    }
-    auto result = buildPointCloud(req);  // catches everything it can throw
-    {
-      std::lock_guard lock(m_mutex);
-      m_running = false;
-      if (result) {
-        m_lastError.clear();
-        m_box.publish(result.value());
-      } else {
-        m_lastError = result.error().message;
-      }
-    }
-    m_cv.notify_all();
-  }
-}
+DataWorker::DataWorker()
+    : m_worker([](DataRequest& req, RequestWorker<DataRequest, PointCloud>& w) {
+        auto result = buildPointCloud(req);  // catches everything it can throw
+        if (!result) throw std::runtime_error(result.error().message);
+        w.publish(result.value());
+      }) {}
 
 }  // namespace ss::scene

@@ -18,6 +18,7 @@
 
 #include "core/common/error.h"
 #include "core/common/latest.h"
+#include "core/common/request_worker.h"
 
 namespace ss::scene {
 
@@ -52,30 +53,21 @@ Expected<std::shared_ptr<const PointCloud>> buildPointCloud(const DataRequest& r
 class DataWorker {
  public:
   DataWorker();
-  ~DataWorker();  // stops and joins
   DataWorker(const DataWorker&) = delete;
   DataWorker& operator=(const DataWorker&) = delete;
 
-  void request(const DataRequest& request);
+  void request(const DataRequest& request) { m_worker.request(request); }
   std::shared_ptr<const PointCloud> latest(uint64_t* version = nullptr) const {
-    return m_box.latest(version);
+    return m_worker.latest(version);
   }
-  std::string lastError() const;
-  bool busy() const;
+  std::string lastError() const { return m_worker.lastError(); }
+  bool busy() const { return m_worker.busy(); }
   // Blocks until no request is pending or running; false on timeout. Command line and
   // tests only: the UI thread never calls this.
-  bool waitIdle(std::chrono::milliseconds timeout) const;
+  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }
 
  private:
-  void loop(std::stop_token stop);
-
-  LatestBox<PointCloud> m_box;
-  mutable std::mutex m_mutex;
-  mutable std::condition_variable_any m_cv;
-  std::optional<DataRequest> m_pending;
-  bool m_running = false;
-  std::string m_lastError;
-  std::jthread m_thread;  // last member: starts after the state above exists
+  RequestWorker<DataRequest, PointCloud> m_worker;
 };
 
 }  // namespace ss::scene

@@ -35,7 +35,9 @@ std::shared_ptr<const RunFrame> RunResult::frameAt(double t) const {
 }
 
 struct RunWorker::Cache {
-  std::string key;
+  std::string data;  // what the exact score was built for
+  sde::SdeConfig sde;
+  bool valid = false;
   std::shared_ptr<const data::ToyDistribution> toy;
   std::shared_ptr<const score::ExactScore> exact;
 };
@@ -47,11 +49,18 @@ std::vector<float> toVector(const torch::Tensor& t) {
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-std::string cacheKey(const RunRequest& r) {
-  const auto& s = r.sde;
-  return r.data + "|" + std::string(sde::toString(s.kind)) + "|" + std::to_string(s.betaMin) + "|" +
-         std::to_string(s.betaMax) + "|" + std::to_string(s.sigmaMin) + "|" + std::to_string(s.sigmaMax) +
-         "|" + std::to_string(s.N) + "|" + std::to_string(s.eps);
+// A snapshot serves a run only when it models this data under this SDE and has trained:
+// right after a dataset or SDE change the trainer still publishes the old model for a
+// moment, and a step-0 network is noise.
+bool modelFits(const train::ModelSnapshot& m, const RunRequest& r) {
+  if (m.step <= 0 || m.data != r.data || !m.sde) return false;
+  const auto& a = m.sde->config();
+  const auto& b = r.sde;
+  if (a.kind != b.kind || a.betaMin != b.betaMin || a.betaMax != b.betaMax || a.sigmaMin != b.sigmaMin ||
+      a.T != b.T || a.eps != b.eps)
+    return false;
+  // VE's σmax is resolved against each side's own draw of the data: equal up to sampling.
+  return std::abs(a.sigmaMax - b.sigmaMax) <= 0.05 * std::max(a.sigmaMax, b.sigmaMax);
 }
 
 RunMetrics metricsOf(const data::ToyDistribution& toy, const torch::Tensor& samples, uint64_t seed) {
@@ -86,169 +95,123 @@ std::vector<float> angleColour(const torch::Tensor& x) {
 }  // namespace
 
 RunWorker::RunWorker()
-    : m_cache(std::make_unique<Cache>()), m_thread([this](std::stop_token st) { loop(st); }) {}
+    : m_cache(std::make_unique<Cache>()),
+      m_worker([this](RunRequest& req, RequestWorker<RunRequest, RunResult>& w) { compute(req, w); }) {}
 
-RunWorker::~RunWorker() {
-  m_thread.request_stop();
-  m_cv.notify_all();
-}
+RunWorker::~RunWorker() = default;
 
-void RunWorker::request(RunRequest request) {
-  {
-    std::lock_guard lock(m_mutex);
-    m_pending = std::move(request);
-  }
-  m_cv.notify_all();
-}
-
-std::string RunWorker::lastError() const {
-  std::lock_guard lock(m_mutex);
-  return m_lastError;
-}
-
-bool RunWorker::busy() const {
-  std::lock_guard lock(m_mutex);
-  return m_running || m_pending.has_value();
-}
-
-bool RunWorker::waitIdle(std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(m_mutex);
-  return m_cv.wait_for(lock, timeout, [&] { return !m_running && !m_pending; });
-}
-
-bool RunWorker::superseded(const std::stop_token& stop) const {
-  if (stop.stop_requested()) return true;
-  std::lock_guard lock(m_mutex);
-  return m_pending.has_value();
-}
-
-void RunWorker::loop(std::stop_token stop) {
+void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w) {
   using Clock = std::chrono::steady_clock;
-  for (;;) {
-    RunRequest req;
-    {
-      std::unique_lock lock(m_mutex);
-      if (!m_cv.wait(lock, stop, [&] { return m_pending.has_value(); })) return;
-      req = std::move(*m_pending);
-      m_pending.reset();
-      m_running = true;
-      m_lastError.clear();
+  torch::NoGradGuard noGrad;
+  if (req.particles < 1 || req.particles > 2'000'000)
+    throw std::runtime_error("particles must be between 1 and 2,000,000");
+  if (req.maxFrames < 2) throw std::runtime_error("a run keeps at least 2 frames");
+  // Whole-cloud frames cost 8 bytes per particle: keep them within ~200 MB.
+  const int64_t maxFrames =
+      std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (200ll << 20) / (8 * req.particles)));
+  if (!m_cache->valid || m_cache->data != req.data || !(m_cache->sde == req.sde)) {
+    m_cache->valid = false;
+    auto toy = data::makeToy(req.data);
+    if (!toy) throw std::runtime_error(toy.error().message);
+    m_cache->toy = toy.value();
+    m_cache->exact = score::exactScoreFor(*m_cache->toy, sde::Sde::create(req.sde));
+    m_cache->data = req.data;
+    m_cache->sde = req.sde;
+    m_cache->valid = true;
+  }
+  auto sdeObj = sde::Sde::create(req.sde);
+  std::shared_ptr<const score::ScoreFn> scoreFn = m_cache->exact;
+  torch::Device device = torch::kCPU;
+  std::string scoreName = m_cache->exact->name();
+  if (req.model && !modelFits(*req.model, req)) {
+    scoreName += " (no trained model for this data and SDE yet)";
+  } else if (req.model) {
+    scoreFn = req.model->scoreFn();
+    sdeObj = req.model->sde;
+    device = req.model->device;
+    scoreName = "learned (step " + std::to_string(req.model->step) + ")";
+  }
+
+  const int64_t n = req.particles;
+  const int traced = static_cast<int>(std::min<int64_t>(std::max(req.traced, 0), n));
+  sample::TrajectoryOptions traj;
+  traj.particles.resize(static_cast<size_t>(traced));
+  std::iota(traj.particles.begin(), traj.particles.end(), 0);
+
+  auto result = std::make_shared<RunResult>();
+  result->request = req;
+  result->n = n;
+  result->traced = traced;
+  result->scoreName = scoreName;
+
+  // The run as step/state/trajectory callbacks over either kind.
+  std::unique_ptr<sample::SamplerRun> reverse;
+  std::unique_ptr<sample::ForwardRun> forward;
+  int64_t plannedSteps = 0;
+  if (req.mode == RunMode::Forward) {
+    auto draw = m_cache->toy->sample(n, req.seed);
+    result->colour = toVector(draw.colour);
+    plannedSteps = req.sampler.steps;
+    forward = std::make_unique<sample::ForwardRun>(
+        sdeObj, draw.x.to(torch::kFloat32),
+        req.simulatedForward ? sample::ForwardMode::Simulated : sample::ForwardMode::Exact,
+        req.sampler.steps, req.seed + 1, traj);
+  } else {
+    auto cfg = req.sampler;
+    cfg.kind = req.mode == RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    auto xT = sample::SamplerRun::priorDraw(*sdeObj, n, {2}, req.seed, device);
+    result->colour = angleColour(xT);
+    const bool adaptive = cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
+    plannedSteps = adaptive ? 0 : cfg.steps;
+    reverse = std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj);
+  }
+  auto state = [&]() -> const sample::RunState& { return forward ? forward->state() : reverse->state(); };
+  auto trajectory = [&]() -> const std::vector<torch::Tensor>& {
+    return forward ? forward->trajectory() : reverse->trajectory();
+  };
+  auto trajectoryTimes = [&]() -> const std::vector<double>& {
+    return forward ? forward->trajectoryTimes() : reverse->trajectoryTimes();
+  };
+  const int64_t every =
+      plannedSteps > 0 ? std::max<int64_t>(1, (plannedSteps + maxFrames - 2) / (maxFrames - 1)) : 1;
+
+  size_t tracesDone = 0;
+  auto addFrame = [&] {
+    auto f = std::make_shared<RunFrame>();
+    const auto& st = state();
+    f->t = st.t;
+    f->step = st.step;
+    f->nfe = st.nfe;
+    f->x = toVector(st.x);
+    result->frames.push_back(std::move(f));
+    const auto& tr = trajectory();
+    const auto& tt = trajectoryTimes();
+    for (; tracesDone < tr.size(); ++tracesDone) {
+      auto v = toVector(tr[tracesDone]);
+      result->traces.insert(result->traces.end(), v.begin(), v.end());
+      result->traceTimes.push_back(tt[tracesDone]);
     }
-    std::string error;
-    try {
-      torch::NoGradGuard noGrad;
-      if (req.particles < 1 || req.particles > 2'000'000)
-        throw std::runtime_error("particles must be between 1 and 2,000,000");
-      if (req.maxFrames < 2) throw std::runtime_error("a run keeps at least 2 frames");
-      const std::string key = cacheKey(req);
-      if (m_cache->key != key) {
-        auto toy = data::makeToy(req.data);
-        if (!toy) throw std::runtime_error(toy.error().message);
-        m_cache->toy = toy.value();
-        m_cache->exact = score::exactScoreFor(*m_cache->toy, sde::Sde::create(req.sde));
-        m_cache->key = key;
-      }
-      auto sdeObj = sde::Sde::create(req.sde);
-      std::shared_ptr<const score::ScoreFn> scoreFn = m_cache->exact;
-      torch::Device device = torch::kCPU;
-      std::string scoreName = m_cache->exact->name();
-      if (req.model) {
-        scoreFn = req.model->scoreFn();
-        sdeObj = req.model->sde;
-        device = req.model->device;
-        scoreName = "learned (step " + std::to_string(req.model->step) + ")";
-      }
+    result->nfe = st.nfe;
+  };
+  auto publish = [&] {
+    w.publish(std::make_shared<const RunResult>(*result));  // frames are shared
+  };
 
-      const int64_t n = req.particles;
-      const int traced = static_cast<int>(std::min<int64_t>(std::max(req.traced, 0), n));
-      sample::TrajectoryOptions traj;
-      traj.particles.resize(static_cast<size_t>(traced));
-      std::iota(traj.particles.begin(), traj.particles.end(), 0);
-
-      auto result = std::make_shared<RunResult>();
-      result->request = req;
-      result->n = n;
-      result->traced = traced;
-      result->scoreName = scoreName;
-
-      // The run as step/state/trajectory callbacks over either kind.
-      std::unique_ptr<sample::SamplerRun> reverse;
-      std::unique_ptr<sample::ForwardRun> forward;
-      int64_t plannedSteps = 0;
-      if (req.mode == RunMode::Forward) {
-        auto draw = m_cache->toy->sample(n, req.seed);
-        result->colour = toVector(draw.colour);
-        plannedSteps = req.sampler.steps;
-        forward = std::make_unique<sample::ForwardRun>(
-            sdeObj, draw.x.to(torch::kFloat32),
-            req.simulatedForward ? sample::ForwardMode::Simulated : sample::ForwardMode::Exact,
-            req.sampler.steps, req.seed + 1, traj);
-      } else {
-        auto cfg = req.sampler;
-        cfg.kind = req.mode == RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
-        auto xT = sample::SamplerRun::priorDraw(*sdeObj, n, {2}, req.seed, device);
-        result->colour = angleColour(xT);
-        const bool adaptive = cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
-        plannedSteps = adaptive ? 0 : cfg.steps;
-        reverse = std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj);
-      }
-      auto state = [&]() -> const sample::RunState& { return forward ? forward->state() : reverse->state(); };
-      auto trajectory = [&]() -> const std::vector<torch::Tensor>& {
-        return forward ? forward->trajectory() : reverse->trajectory();
-      };
-      auto trajectoryTimes = [&]() -> const std::vector<double>& {
-        return forward ? forward->trajectoryTimes() : reverse->trajectoryTimes();
-      };
-      const int64_t every =
-          plannedSteps > 0 ? std::max<int64_t>(1, (plannedSteps + req.maxFrames - 2) / (req.maxFrames - 1)) : 1;
-
-      size_t tracesDone = 0;
-      auto addFrame = [&] {
-        auto f = std::make_shared<RunFrame>();
-        const auto& st = state();
-        f->t = st.t;
-        f->step = st.step;
-        f->nfe = st.nfe;
-        f->x = toVector(st.x);
-        result->frames.push_back(std::move(f));
-        const auto& tr = trajectory();
-        const auto& tt = trajectoryTimes();
-        for (; tracesDone < tr.size(); ++tracesDone) {
-          auto v = toVector(tr[tracesDone]);
-          result->traces.insert(result->traces.end(), v.begin(), v.end());
-          result->traceTimes.push_back(tt[tracesDone]);
-        }
-        result->nfe = st.nfe;
-      };
-      auto publish = [&] {
-        m_box.publish(std::make_shared<const RunResult>(*result));  // frames are shared
-      };
-
-      addFrame();
+  addFrame();
+  publish();
+  auto lastPublish = Clock::now();
+  while (!state().done) {
+    if (w.superseded()) break;
+    if (forward) forward->step();
+    else reverse->step();
+    const auto& st = state();
+    if (st.done || st.step % every == 0) addFrame();
+    if (st.done && reverse) result->metrics = metricsOf(*m_cache->toy, reverse->result(), req.seed);
+    if (st.done || Clock::now() - lastPublish > std::chrono::milliseconds(100)) {
+      result->done = st.done;
       publish();
-      auto lastPublish = Clock::now();
-      while (!state().done) {
-        if (superseded(stop)) break;
-        if (forward) forward->step();
-        else reverse->step();
-        const auto& st = state();
-        if (st.done || st.step % every == 0) addFrame();
-        if (st.done && reverse) result->metrics = metricsOf(*m_cache->toy, reverse->result(), req.seed);
-        if (st.done || Clock::now() - lastPublish > std::chrono::milliseconds(100)) {
-          result->done = st.done;
-          publish();
-          lastPublish = Clock::now();
-        }
-      }
-    } catch (const std::exception& e) {
-      error = e.what();
+      lastPublish = Clock::now();
     }
-    {
-      std::lock_guard lock(m_mutex);
-      m_running = false;
-      m_lastError = error;
-    }
-    m_cv.notify_all();
   }
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/common/latest.h"
+#include "core/common/request_worker.h"
 #include "core/sample/sampler_config.h"
 #include "core/sde/sde_config.h"
 
@@ -81,27 +82,20 @@ class RunWorker {
   RunWorker(const RunWorker&) = delete;
   RunWorker& operator=(const RunWorker&) = delete;
 
-  void request(RunRequest request);
+  void request(RunRequest request) { m_worker.request(std::move(request)); }
   std::shared_ptr<const RunResult> latest(uint64_t* version = nullptr) const {
-    return m_box.latest(version);
+    return m_worker.latest(version);
   }
-  std::string lastError() const;
-  bool busy() const;
-  bool waitIdle(std::chrono::milliseconds timeout) const;  // command line and tests only
+  std::string lastError() const { return m_worker.lastError(); }
+  bool busy() const { return m_worker.busy(); }
+  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // command line and tests only
 
  private:
-  void loop(std::stop_token stop);
-  bool superseded(const std::stop_token& stop) const;
+  void compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w);  // worker thread
 
-  LatestBox<RunResult> m_box;
-  mutable std::mutex m_mutex;
-  mutable std::condition_variable_any m_cv;
-  std::optional<RunRequest> m_pending;
-  bool m_running = false;
-  std::string m_lastError;
   struct Cache;
   std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
-  std::jthread m_thread;
+  RequestWorker<RunRequest, RunResult> m_worker;  // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

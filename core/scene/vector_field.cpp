@@ -36,81 +36,40 @@ std::vector<float> toVector(const torch::Tensor& t) {
 
 }  // namespace
 
+void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
+  torch::NoGradGuard noGrad;
+  if (req.nx < 1 || req.ny < 1 || req.nx * req.ny > 512 * 512)
+    throw std::runtime_error("grid " + std::to_string(req.nx) + "x" + std::to_string(req.ny) + " is out of range");
+  auto field = std::make_shared<VectorField>();
+  auto x = gridPoints(req);
+  if (req.model) {
+    const auto& m = *req.model;
+    auto xd = x.to(m.device);
+    auto t = torch::full({xd.size(0)}, req.t, xd.options());
+    field->learned = toVector((*m.scoreFn())(xd, t));
+    field->modelStep = m.step;
+  }
+  if (req.exact && !req.data.empty()) {
+    const std::string key = cacheKey(req);
+    if (m_cache->key != key) {
+      auto toy = data::makeToy(req.data);
+      if (!toy) throw std::runtime_error(toy.error().message);
+      m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
+      m_cache->key = key;
+    }
+    auto t = torch::full({x.size(0)}, req.t, x.options());
+    field->exact = toVector((*m_cache->exact)(x, t));
+  }
+  field->request = std::move(req);
+  w.publish(std::move(field));
+}
+
 FieldWorker::FieldWorker()
-    : m_cache(std::make_unique<Cache>()), m_thread([this](std::stop_token st) { loop(st); }) {}
+    : m_cache(std::make_unique<Cache>()),
+      m_worker([this](FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
+        compute(req, w);
+      }) {}
 
-FieldWorker::~FieldWorker() {
-  m_thread.request_stop();
-  m_cv.notify_all();
-}
-
-void FieldWorker::request(FieldRequest request) {
-  {
-    std::lock_guard lock(m_mutex);
-    m_pending = std::move(request);
-  }
-  m_cv.notify_all();
-}
-
-std::string FieldWorker::lastError() const {
-  std::lock_guard lock(m_mutex);
-  return m_lastError;
-}
-
-bool FieldWorker::waitIdle(std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(m_mutex);
-  return m_cv.wait_for(lock, timeout, [&] { return !m_running && !m_pending; });
-}
-
-void FieldWorker::loop(std::stop_token stop) {
-  for (;;) {
-    FieldRequest req;
-    {
-      std::unique_lock lock(m_mutex);
-      if (!m_cv.wait(lock, stop, [&] { return m_pending.has_value(); })) return;
-      req = std::move(*m_pending);
-      m_pending.reset();
-      m_running = true;
-    }
-    std::string error;
-    std::shared_ptr<VectorField> field;
-    try {
-      torch::NoGradGuard noGrad;
-      if (req.nx < 1 || req.ny < 1 || req.nx * req.ny > 512 * 512)
-        throw std::runtime_error("grid " + std::to_string(req.nx) + "x" + std::to_string(req.ny) + " is out of range");
-      field = std::make_shared<VectorField>();
-      auto x = gridPoints(req);
-      if (req.model) {
-        const auto& m = *req.model;
-        auto xd = x.to(m.device);
-        auto t = torch::full({xd.size(0)}, req.t, xd.options());
-        field->learned = toVector((*m.scoreFn())(xd, t));
-        field->modelStep = m.step;
-      }
-      if (req.exact && !req.data.empty()) {
-        const std::string key = cacheKey(req);
-        if (m_cache->key != key) {
-          auto toy = data::makeToy(req.data);
-          if (!toy) throw std::runtime_error(toy.error().message);
-          m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
-          m_cache->key = key;
-        }
-        auto t = torch::full({x.size(0)}, req.t, x.options());
-        field->exact = toVector((*m_cache->exact)(x, t));
-      }
-      field->request = std::move(req);
-    } catch (const std::exception& e) {
-      error = e.what();
-      field.reset();
-    }
-    {
-      std::lock_guard lock(m_mutex);
-      m_running = false;
-      m_lastError = error;
-      if (field) m_box.publish(std::move(field));
-    }
-    m_cv.notify_all();
-  }
-}
+FieldWorker::~FieldWorker() = default;
 
 }  // namespace ss::scene

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/common/latest.h"
+#include "core/common/request_worker.h"
 #include "core/sde/sde_config.h"
 
 namespace ss::train {
@@ -47,25 +48,19 @@ class FieldWorker {
   FieldWorker(const FieldWorker&) = delete;
   FieldWorker& operator=(const FieldWorker&) = delete;
 
-  void request(FieldRequest request);
+  void request(FieldRequest request) { m_worker.request(std::move(request)); }
   std::shared_ptr<const VectorField> latest(uint64_t* version = nullptr) const {
-    return m_box.latest(version);
+    return m_worker.latest(version);
   }
-  std::string lastError() const;
-  bool waitIdle(std::chrono::milliseconds timeout) const;  // tests only
+  std::string lastError() const { return m_worker.lastError(); }
+  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // tests only
 
  private:
-  void loop(std::stop_token stop);
+  void compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w);  // worker thread
 
-  LatestBox<VectorField> m_box;
-  mutable std::mutex m_mutex;
-  mutable std::condition_variable_any m_cv;
-  std::optional<FieldRequest> m_pending;
-  bool m_running = false;
-  std::string m_lastError;
   struct Cache;
   std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
-  std::jthread m_thread;
+  RequestWorker<FieldRequest, VectorField> m_worker;  // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

@@ -125,3 +125,35 @@ TEST(RunWorker, FinishedReverseRunsCarryMetrics) {
 }
 
 }  // namespace
+
+#include "core/nn/score_net.h"
+#include "core/sde/sde.h"
+#include "core/train/snapshot.h"
+
+namespace {
+
+TEST(RunWorker, UsesOnlyATrainedModelOfThisDataAndSde) {
+  auto snap = std::make_shared<ss::train::ModelSnapshot>();
+  snap->ema = ss::nn::makeNet(ss::nn::NetConfig{}, 1);
+  snap->sde = ss::sde::Sde::create(ss::sde::SdeConfig{});
+  snap->data = "8gaussians";
+  snap->step = 0;
+  RunWorker w;
+  auto r = request(RunMode::ProbabilityFlow, 500);
+  r.sampler.solver = ss::sample::OdeSolver::Rk45;
+  r.model = snap;
+  w.request(r);
+  ASSERT_TRUE(w.waitIdle(60s));
+  EXPECT_NE(w.latest()->scoreName.find("no trained model"), std::string::npos) << "step 0 is noise";
+  snap->step = 100;
+  r.data = "moons";  // the trainer has not caught up with a dataset change yet
+  w.request(r);
+  ASSERT_TRUE(w.waitIdle(60s));
+  EXPECT_NE(w.latest()->scoreName.find("no trained model"), std::string::npos) << w.latest()->scoreName;
+  r.data = "8gaussians";
+  w.request(r);
+  ASSERT_TRUE(w.waitIdle(60s));
+  EXPECT_EQ(w.latest()->scoreName, "learned (step 100)");
+}
+
+}  // namespace

@@ -159,6 +159,12 @@ TEST(RunView, PicksTheNearestFrameAndRebuildsOnlyWhenItChanges) {
   view.update(run, 0.1, nullptr);
   EXPECT_NE(view.version, v);
   EXPECT_EQ(view.frame, run->frames[2]);
+  EXPECT_NE(view.version & (1ull << 63), 0u) << "run versions never equal a data cloud's";
   view.update(nullptr, 0.1, nullptr);
   EXPECT_FALSE(view.cloud) << "no run, nothing to show";
+  run->request.mode = scene::RunMode::ReverseSde;
+  view.update(run, 0.1, nullptr, scene::RunMode::ProbabilityFlow);
+  EXPECT_FALSE(view.cloud) << "a run of the other mode is not shown under this mode's label";
+  view.update(run, 0.1, nullptr, scene::RunMode::ReverseSde);
+  EXPECT_TRUE(view.cloud);
 }

@@ -89,11 +89,14 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
       edited = true;
     }
   }
-  ImGui::Checkbox("learned score", &state.useModel);
+  edited |= ImGui::Checkbox("learned score", &state.useModel);
   tooltip("On: the trainer's latest EMA snapshot (when one exists). Off: the exact score of the data.");
   if (state.useModel && !hasModel) {
     ImGui::SameLine();
     ImGui::TextDisabled("(no model yet: exact)");
+  }
+  if (run && state.useModel && run->scoreName.find("no trained model") != std::string::npos) {
+    ImGui::TextDisabled("the exact score until the model has trained: press Sample now (R) later");
   }
   ImGui::Checkbox("trails", &state.canvas.showTrails);
 

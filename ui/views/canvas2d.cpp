@@ -144,7 +144,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   if (scene.run && options.showTrails) drawTrails(scene, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
-    const char* msg = "Loading data…";
+    const char* msg = scene.placeholder.c_str();
     ImVec2 ts = ImGui::CalcTextSize(msg);
     dl->AddText(ImVec2(origin.x + 0.5f * (plot.x - ts.x), origin.y + 0.5f * plot.y), colours.text, msg);
   }

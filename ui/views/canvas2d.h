@@ -29,6 +29,7 @@ struct CanvasScene {
   std::shared_ptr<const scene::VectorField> field;  // score arrows (may be null)
   std::shared_ptr<const scene::RunResult> run;      // reverse modes: trails of traced particles
   double runT = 0;                                  // the shown frame's time
+  std::string placeholder = "Loading data…";        // shown while there is no cloud
 };
 
 struct CanvasOptions {
