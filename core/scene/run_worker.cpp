@@ -190,6 +190,15 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
       auto v = toVector(tr[tracesDone]);
       result->traces.insert(result->traces.end(), v.begin(), v.end());
       result->traceTimes.push_back(tt[tracesDone]);
+      // Tweedie: the score is singular at t = 0, so evaluate at max(t, ε).
+      const double te = std::max(tt[tracesDone], sdeObj->eps());
+      auto xp = tr[tracesDone].to(device, torch::kFloat32);
+      auto tv = torch::full({xp.size(0)}, te, xp.options());
+      auto m = sdeObj->marginal(torch::full({1}, te, torch::kFloat64));
+      const double a = m.a.item<double>(), sg = m.sigma.item<double>();
+      auto x0 = (xp + (sg * sg) * (*scoreFn)(xp, tv)) / a;
+      auto w = toVector(x0);
+      result->tweedie.insert(result->tweedie.end(), w.begin(), w.end());
     }
     result->nfe = st.nfe;
   };

@@ -65,6 +65,9 @@ struct RunResult {
   // Traced particles: positions at every step, [step][traced][2], with their times.
   std::vector<float> traces;
   std::vector<double> traceTimes;
+  // The Tweedie estimate x̂₀ = (x + σ(t)² s(x, t)) / a(t) of each traced particle at each
+  // record (same layout as traces): where the score says the particle's data point is.
+  std::vector<float> tweedie;
   int traced = 0;
   std::vector<float> colour;  // n values in [0, 1]: the start position's angle (stable colours)
   int64_t nfe = 0;

@@ -157,3 +157,29 @@ TEST(RunWorker, UsesOnlyATrainedModelOfThisDataAndSde) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(RunWorker, TweedieEstimatesPointAtTheDataEarlyAndAtTheMeanLate) {
+  RunWorker w;
+  w.request(request(RunMode::ReverseSde));
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r && r->done) << w.lastError();
+  ASSERT_EQ(r->tweedie.size(), r->traces.size());
+  const size_t k = static_cast<size_t>(r->traced), records = r->traceTimes.size();
+  // At t = T the posterior mean of x0 given pure noise is the data mean (≈ 0 here); at the
+  // end x̂₀ equals the sample itself (σ → 0) and sits on a mode (|x| ≈ 2).
+  double early = 0, lateGap = 0, lateRadius = 0;
+  for (size_t p = 0; p < k; ++p) {
+    early += std::hypot(r->tweedie[p * 2], r->tweedie[p * 2 + 1]);
+    const size_t i = ((records - 1) * k + p) * 2;
+    lateGap += std::hypot(r->tweedie[i] - r->traces[i], r->tweedie[i + 1] - r->traces[i + 1]);
+    lateRadius += std::hypot(r->tweedie[i], r->tweedie[i + 1]);
+  }
+  EXPECT_LT(early / k, 0.3) << "x̂₀ at T is near the data mean";
+  EXPECT_LT(lateGap / k, 0.05) << "x̂₀ at ε is the sample";
+  EXPECT_NEAR(lateRadius / k, 2.0, 0.3) << "and it sits on the ring of modes";
+}
+
+}  // namespace

@@ -194,6 +194,16 @@ void Canvas2D::drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) cons
       prev = cur;
     }
     dl->AddCircleFilled(prev, 0.22f * font, IM_COL32(255, 255, 255, 230));
+    // The Tweedie estimate x̂₀ as a hollow ghost ahead of the particle, joined by a faint line.
+    if (r.tweedie.size() == r.traces.size()) {
+      const float* g = &r.tweedie[(last * k + p) * 2];
+      if (std::isfinite(g[0]) && std::isfinite(g[1])) {
+        Vec2 q = m_camera.worldToPixel({g[0], g[1]}, size);
+        const ImVec2 ghost(q.x + origin.x, q.y + origin.y);
+        dl->AddLine(prev, ghost, IM_COL32(255, 214, 102, 90), 1.0f);
+        dl->AddCircle(ghost, 0.3f * font, IM_COL32(255, 214, 102, 220), 12, 1.5f);
+      }
+    }
   }
   dl->PopClipRect();
 }
