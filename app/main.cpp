@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   render->add_option("--sampler", o.sampler,
                      "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4 or rk45")
       ->capture_default_str();
+  render->add_flag("--density", o.density, "Draw the exact density p_t at --t as a heatmap (log scale)");
   render->add_option("--steps", o.steps, "Steps of the reverse run (fixed-step samplers)")->capture_default_str();
   render->add_option("--size", o.size, "Image size WIDTHxHEIGHT")->capture_default_str();
   render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();

@@ -87,6 +87,7 @@ struct FieldKey {
   std::array<float, 4> bounds{};
   int nx = 0, ny = 0;
   bool learned = false, exact = false;
+  int densityNx = 0, densityNy = 0;
   std::string data;
   sde::SdeConfig sde;
   bool operator==(const FieldKey&) const = default;
@@ -95,7 +96,7 @@ struct FieldKey {
 void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerState& state,
                   const scene::PointCloud* cloud, const train::Trainer& trainer, const Canvas2D& canvas) {
   const auto& o = state.canvas;
-  if (!cloud || (!o.showLearnedField && !o.showExactField)) return;
+  if (!cloud || (!o.showLearnedField && !o.showExactField && !o.showDensity)) return;
   uint64_t snapVersion = 0;
   auto snap = o.showLearnedField ? trainer.snapshot(&snapVersion) : nullptr;
   FieldKey key;
@@ -108,12 +109,18 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   key.ny = std::clamp(static_cast<int>(std::lround(key.nx * aspect)), 2, 128);
   key.learned = snap != nullptr;
   key.exact = o.showExactField;
+  if (o.showDensity) {
+    key.densityNx = 160;
+    key.densityNy = std::clamp(static_cast<int>(std::lround(160 * aspect)), 2, 400);
+  }
   key.data = cloud->request.data;
-  if (key == last || (!key.learned && !key.exact)) return;
+  if (key == last || (!key.learned && !key.exact && key.densityNx == 0)) return;
   last = key;
   scene::FieldRequest r;
   r.model = snap;
   r.exact = key.exact;
+  r.densityNx = key.densityNx;
+  r.densityNy = key.densityNy;
   r.data = key.data;
   r.sde = key.sde;
   r.t = key.t;

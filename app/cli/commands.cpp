@@ -119,8 +119,9 @@ int runRender(const AppOptions& o) {
   }
   state.value().canvas.showExactField = exact;
   state.value().canvas.showLearnedField = learned;
+  state.value().canvas.showDensity = o.density;
   ui::FieldSource fields;
-  if (exact || learned) {
+  if (exact || learned || o.density) {
     fields = [&](const std::array<float, 4>& bounds) -> std::shared_ptr<const scene::VectorField> {
       scene::FieldWorker worker;
       scene::FieldRequest r;
@@ -132,6 +133,10 @@ int runRender(const AppOptions& o) {
       r.bounds = bounds;
       r.nx = 28;
       r.ny = std::max(2, static_cast<int>(std::lround(28.0 * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
+      if (o.density) {
+        r.densityNx = std::clamp(w / 4, 64, 512);
+        r.densityNy = std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
+      }
       worker.request(r);
       worker.waitIdle(std::chrono::minutes(5));
       if (!worker.lastError().empty()) std::fprintf(stderr, "scorescope: field: %s\n", worker.lastError().c_str());

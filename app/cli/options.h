@@ -36,6 +36,7 @@ struct AppOptions {
   std::string mode = "forward";  // forward | sde | ode
   std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
+  bool density = false;  // render: the exact p_t heatmap
   // GUI smoke tests
   int frames = 0;
   bool train = false;  // GUI: start training on launch

@@ -21,7 +21,14 @@ std::string cacheKey(const FieldRequest& r) {
          std::to_string(s.betaMax) + "|" + std::to_string(s.sigmaMin) + "|" + std::to_string(s.sigmaMax);
 }
 
-torch::Tensor gridPoints(const FieldRequest& r) {
+torch::Tensor gridPoints(const FieldRequest& r, int nx, int ny);
+
+torch::Tensor gridPoints(const FieldRequest& r) { return gridPoints(r, r.nx, r.ny); }
+
+torch::Tensor gridPoints(const FieldRequest& req, int nx, int ny) {
+  FieldRequest r = req;
+  r.nx = nx;
+  r.ny = ny;
   const auto& b = r.bounds;
   auto xs = torch::linspace(0.5, r.nx - 0.5, r.nx, torch::kFloat32) * ((b[2] - b[0]) / r.nx) + b[0];
   auto ys = torch::linspace(0.5, r.ny - 0.5, r.ny, torch::kFloat32) * ((b[3] - b[1]) / r.ny) + b[1];
@@ -49,7 +56,10 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     field->learned = toVector((*m.scoreFn())(xd, t));
     field->modelStep = m.step;
   }
-  if (req.exact && !req.data.empty()) {
+  const bool density = req.densityNx > 0 && req.densityNy > 0;
+  if (density && static_cast<int64_t>(req.densityNx) * req.densityNy > 1024 * 1024)
+    throw std::runtime_error("density grid is out of range");
+  if ((req.exact || density) && !req.data.empty()) {
     const std::string key = cacheKey(req);
     if (m_cache->key != key) {
       auto toy = data::makeToy(req.data);
@@ -57,8 +67,15 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
       m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
       m_cache->key = key;
     }
-    auto t = torch::full({x.size(0)}, req.t, x.options());
-    field->exact = toVector((*m_cache->exact)(x, t));
+    if (req.exact) {
+      auto t = torch::full({x.size(0)}, req.t, x.options());
+      field->exact = toVector((*m_cache->exact)(x, t));
+    }
+    if (density) {
+      auto xd = gridPoints(req, req.densityNx, req.densityNy);
+      auto t = torch::full({xd.size(0)}, req.t, xd.options());
+      field->logDensity = toVector(m_cache->exact->logProb(xd, t));
+    }
   }
   field->request = std::move(req);
   w.publish(std::move(field));

@@ -32,12 +32,15 @@ struct FieldRequest {
   double t = 0.5;
   std::array<float, 4> bounds{-3, -3, 3, 3};  // xmin, ymin, xmax, ymax (world units)
   int nx = 24, ny = 24;     // grid cells; vectors at cell centres
+  // The exact log-density log p_t of `data` on a finer grid over the same bounds (0: none).
+  int densityNx = 0, densityNy = 0;
 };
 
 struct VectorField {
   FieldRequest request;
   std::vector<float> learned;  // nx·ny×2 (row-major, y from ymin up), empty without a model
   std::vector<float> exact;    // nx·ny×2, empty when not asked
+  std::vector<float> logDensity;  // densityNx·densityNy (row-major, y from ymin up), or empty
   int64_t modelStep = -1;
 };
 

@@ -3,11 +3,13 @@
 // plot's camera, must sit where the forward marginal puts the particles.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
+#include "core/scene/vector_field.h"
 #include "ui/offscreen_render.h"
 #include "ui/theme.h"
 
@@ -196,4 +198,53 @@ TEST_F(RenderTest, ReverseSdeAndOdeRunsEndOnTheMeans) {
     auto trails = litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
     EXPECT_GT(trails, plain) << scene::toString(mode);
   }
+}
+
+// The exact density heatmap: with the particles hidden, its brightest pixels sit at the
+// perturbed means a(t)·μ_k.
+TEST_F(RenderTest, DensityHeatmapPeaksAtTheMeans) {
+  ui::ExplorerState state;
+  state.data = {"8gaussians", 2000, 0};
+  state.t = 0.05;
+  state.canvas.alpha = 0.0f;  // particles invisible: only the heatmap lights pixels
+  state.canvas.showDensity = true;
+  state.canvas.showLearnedField = false;
+  auto cloud = scene::buildPointCloud(state.data).take();
+  ui::FieldSource fields = [&](const std::array<float, 4>& bounds) {
+    scene::FieldWorker worker;
+    scene::FieldRequest r;
+    r.exact = false;
+    r.data = state.data.data;
+    r.sde = ui::resolvedSde(state, cloud.get());
+    r.t = state.t;
+    r.bounds = bounds;
+    r.densityNx = 200;
+    r.densityNy = static_cast<int>(200 * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]));
+    worker.request(r);
+    EXPECT_TRUE(worker.waitIdle(std::chrono::minutes(1)));
+    EXPECT_EQ(worker.lastError(), "");
+    return worker.latest();
+  };
+  auto img = ui::renderExplorer(*s_ui, state, cloud, 800, 600, fields);
+  ASSERT_TRUE(img.ok()) << img.error().message;
+  const auto& g = img.value().plot;
+  // Brightness of each plot pixel; the brightest 0.5% must lie within 0.3 (1.5 std of p_t's
+  // components) of a mean (a(0.05) ≈ 0.985).
+  std::vector<std::pair<int, ui::Vec2>> px;
+  for (int y = static_cast<int>(g.origin.y) + 90; y < static_cast<int>(g.origin.y + g.size.y) - 2; ++y)
+    for (int x = static_cast<int>(g.origin.x) + 2; x < static_cast<int>(g.origin.x + g.size.x) - 160; ++x) {
+      const unsigned char* p = &img.value().rgba[(static_cast<size_t>(y) * img.value().width + x) * 4];
+      const ui::Vec2 w = g.camera.pixelToWorld({x - g.origin.x + 0.5f, y - g.origin.y + 0.5f}, g.size);
+      if (std::fabs(w.x) < 0.05f || std::fabs(w.y) < 0.05f) continue;  // axis lines
+      if (std::hypot(w.x, w.y) > 2.4f) continue;  // the modes' ring ± 0.4; legends and captions lie outside
+      px.push_back({p[0] + p[1] + p[2], w});
+    }
+  ASSERT_GT(px.size(), 10000u);
+  std::sort(px.begin(), px.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  const size_t top = px.size() / 200;
+  size_t near = 0;
+  for (size_t i = 0; i < top; ++i) near += nearestMeanDistance({px[i].second.x / 0.985f, px[i].second.y / 0.985f}) < 0.3f;
+  EXPECT_GT(static_cast<double>(near) / top, 0.95) << "the heatmap's brightest pixels sit on the means";
+  // And far from the data it is dark (the background).
+  EXPECT_LT(px.back().first, 80);
 }

@@ -58,6 +58,13 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
   ImGui::SameLine();
   ImGui::Checkbox("exact score", &o.showExactField);
   ImGui::SliderInt("arrows", &o.fieldResolution, 8, 64);
+  ImGui::Checkbox("density p_t", &o.showDensity);
+  tooltip("Heatmap of the exact density of the perturbed data at the shown t, computed on a worker");
+  if (o.showDensity) {
+    ImGui::SameLine();
+    ImGui::Checkbox("log", &o.logDensity);
+    tooltip("Colour by log p_t over the 8 nats below its peak (shows the tails), or by p_t / max");
+  }
   const bool fit = ImGui::Button("Fit view");
   tooltip("Also: double-click the canvas. Drag to pan, scroll to zoom about the cursor.");
   return fit;

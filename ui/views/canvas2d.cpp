@@ -5,6 +5,7 @@
 #include <cmath>
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <vector>
 
 #include "ui/theme.h"
@@ -113,6 +114,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     const auto& bg = ImGui::ColorConvertU32ToFloat4(colours.background);
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
+    if (options.showDensity && scene.field && !scene.field->logDensity.empty()) drawDensity(scene, options);
     if (cloud) {
       m_points->upload(*cloud, scene.cloudVersion);
       PointRenderer::Params p;
@@ -142,6 +144,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   }
   if (scene.field) drawField(scene, options, origin, plot);
   if (scene.run && options.showTrails) drawTrails(scene, origin, plot);
+  if (options.showDensity && scene.field && !scene.field->logDensity.empty()) drawDensityLegend(options, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
     const char* msg = scene.placeholder.c_str();
@@ -155,6 +158,85 @@ std::array<float, 4> Canvas2D::visibleWorld() const {
   const Vec2 tl = m_geometry.camera.pixelToWorld({0, 0}, m_geometry.size);
   const Vec2 br = m_geometry.camera.pixelToWorld(m_geometry.size, m_geometry.size);
   return {tl.x, br.y, br.x, tl.y};
+}
+
+namespace {
+
+// Inferno-like keys from the canvas background up to pale yellow: density reads as light.
+void heatColour(float v, unsigned char* out) {
+  static const float k[5][3] = {{0.063f, 0.071f, 0.094f}, {0.341f, 0.063f, 0.431f}, {0.737f, 0.216f, 0.329f},
+                                {0.976f, 0.557f, 0.035f}, {0.988f, 1.000f, 0.643f}};
+  v = std::clamp(v, 0.0f, 1.0f) * 4.0f;
+  const int i = std::min(3, static_cast<int>(v));
+  const float f = v - static_cast<float>(i);
+  // Kept at 55% of the way from the background to the colour map, so the particles drawn
+  // on top stay the brightest thing on the canvas.
+  for (int c = 0; c < 3; ++c) {
+    const float m = k[i][c] + f * (k[i + 1][c] - k[i][c]);
+    out[c] = static_cast<unsigned char>(std::lround(255.0f * (k[0][c] + 0.55f * (m - k[0][c]))));
+  }
+  out[3] = 255;
+}
+
+}  // namespace
+
+void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& options) {
+  const auto& f = *scene.field;
+  const auto& r = f.request;
+  const int w = r.densityNx, h = r.densityNy;
+  if (static_cast<size_t>(w) * h != f.logDensity.size()) return;
+  if (m_heatSource != scene.field || m_heatLog != options.logDensity || !m_heat) {
+    // p_t / max, or (log p_t − max) / 8 nats + 1: both in [0, 1], peak = 1.
+    float peak = -std::numeric_limits<float>::infinity();
+    for (float v : f.logDensity) peak = std::max(peak, v);
+    std::vector<unsigned char> rgba(static_cast<size_t>(w) * h * 4);
+    for (size_t i = 0; i < f.logDensity.size(); ++i) {
+      const float lp = f.logDensity[i] - peak;
+      const float v = options.logDensity ? 1.0f + lp / 8.0f : std::exp(lp);
+      heatColour(std::isfinite(v) ? v : 0.0f, &rgba[i * 4]);
+    }
+    if (!m_heat || m_heat->width() != w || m_heat->height() != h) {
+      auto fb = gl::Framebuffer::create(w, h);
+      if (!fb) return;
+      m_heat = std::move(fb.value());
+    }
+    glBindTexture(GL_TEXTURE_2D, m_heat->colour().id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());  // row 0 = ymin
+    m_heatSource = scene.field;
+    m_heatLog = options.logDensity;
+    m_heatPeak = peak;
+  }
+  // The grid's world rectangle in the canvas framebuffer's pixels (y up, as GL's).
+  const Vec2 size = m_geometry.size;
+  const float sx = static_cast<float>(m_fbo->width()) / size.x, sy = static_cast<float>(m_fbo->height()) / size.y;
+  const Vec2 lo = m_camera.worldToPixel({r.bounds[0], r.bounds[1]}, size);  // bottom-left, y down
+  const Vec2 hi = m_camera.worldToPixel({r.bounds[2], r.bounds[3]}, size);
+  const GLint x0 = static_cast<GLint>(std::lround(lo.x * sx)), x1 = static_cast<GLint>(std::lround(hi.x * sx));
+  const GLint y0 = static_cast<GLint>(std::lround((size.y - lo.y) * sy));
+  const GLint y1 = static_cast<GLint>(std::lround((size.y - hi.y) * sy));
+  glBindFramebuffer(GL_READ_FRAMEBUFFER, m_heat->id());
+  glBindFramebuffer(GL_DRAW_FRAMEBUFFER, m_fbo->id());
+  glBlitFramebuffer(0, 0, w, h, x0, y0, x1, y1, GL_COLOR_BUFFER_BIT, GL_LINEAR);
+  glBindFramebuffer(GL_FRAMEBUFFER, m_fbo->id());
+}
+
+void Canvas2D::drawDensityLegend(const CanvasOptions& options, Vec2 origin, Vec2 size) const {
+  // A colour bar at the bottom right: what the heatmap's colours mean.
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize();
+  const float barW = 10.0f * font, barH = 0.6f * font;
+  const ImVec2 p0(origin.x + size.x - barW - 0.8f * font, origin.y + size.y - 2.2f * font);
+  const int n = 32;
+  for (int i = 0; i < n; ++i) {
+    unsigned char c[4];
+    heatColour(static_cast<float>(i) / (n - 1), c);
+    dl->AddRectFilled(ImVec2(p0.x + barW * i / n, p0.y), ImVec2(p0.x + barW * (i + 1) / n, p0.y + barH),
+                      IM_COL32(c[0], c[1], c[2], 255));
+  }
+  const char* label = options.logDensity ? "exact log p_t: peak − 8 … peak" : "exact p_t / max p_t: 0 … 1";
+  const ImVec2 ts = ImGui::CalcTextSize(label);
+  dl->AddText(ImVec2(p0.x + barW - ts.x, p0.y - 1.15f * font), canvasColours().text, label);
 }
 
 void Canvas2D::drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const {

@@ -43,6 +43,8 @@ struct CanvasOptions {
   bool showExactField = false;   // arrows of the exact score beside it
   bool showTrails = true;        // reverse modes: paths of the traced particles up to t
   int fieldResolution = 24;      // arrows across the view
+  bool showDensity = false;      // heatmap of the exact p_t under the particles
+  bool logDensity = true;        // colour by log p_t (8 nats below the peak → dark)
 };
 
 // Where the last draw placed the plot, for tests and picking.
@@ -71,11 +73,17 @@ class Canvas2D {
   void drawCaptions(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size,
                     ColourMode mode) const;
   bool ensureResources(int fbWidth, int fbHeight);
+  void drawDensity(const CanvasScene& scene, const CanvasOptions& options);  // into the bound FBO
+  void drawDensityLegend(const CanvasOptions& options, Vec2 origin, Vec2 size) const;
   void drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
   void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
 
   std::optional<PointRenderer> m_points;
   std::optional<gl::Framebuffer> m_fbo;
+  std::optional<gl::Framebuffer> m_heat;        // the density heatmap, one texel per grid cell
+  std::shared_ptr<const scene::VectorField> m_heatSource;  // what m_heat shows
+  bool m_heatLog = true;
+  float m_heatPeak = 0;                         // max p_t (or log p_t) of the shown grid
   Camera2D m_camera;
   PlotGeometry m_geometry;
   bool m_fitPending = true;
