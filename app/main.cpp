@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
   app.add_flag("--train", o.train, "Start training on launch");
   app.add_option("--mode", o.mode, "Start in forward, sde (reverse SDE) or ode (probability-flow ODE) mode")
       ->capture_default_str();
+  app.add_flag("--density", o.density, "Show the exact density heatmap");
+  app.add_option("--arrows", o.arrows, "Score arrows across the view (8..128)");
+  app.add_option("--frame-times", o.frameTimes, "Write each frame's duration to this JSON file at exit (benchmark)");
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
 

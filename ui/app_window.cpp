@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "core/scene/point_cloud.h"
@@ -61,6 +62,28 @@ struct RunKey {
   sde::SdeConfig sde;
   bool operator==(const RunKey&) const = default;
 };
+
+// Frame durations as JSON with their median, p95 and p99 (written atomically).
+bool writeFrameTimes(const std::string& path, std::vector<double> ms) {
+  std::vector<double> sorted = ms;
+  std::sort(sorted.begin(), sorted.end());
+  auto q = [&](double p) {
+    return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
+  };
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    f << "{\"frames\":" << ms.size() << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95)
+      << ",\"p99_ms\":" << q(0.99) << ",\"max_ms\":" << (sorted.empty() ? 0.0 : sorted.back())
+      << ",\"ms\":[";
+    for (size_t i = 0; i < ms.size(); ++i) f << (i ? "," : "") << ms[i];
+    f << "]}\n";
+    if (!f) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
 
 bool saveWindow(GLFWwindow* window, const std::string& path) {
   int w = 0, h = 0;
@@ -162,12 +185,16 @@ int runGui(const GuiOptions& options) {
   bool firstRun = state.mode != scene::RunMode::Forward;  // started in a reverse mode
   SamplingPanelState samplingView;
   int frames = 0;
+  std::vector<double> frameMs;
+  double frameStart = glfwGetTime();
   {
     Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(ui.window())) {
       glfwPollEvents();
       const double now = glfwGetTime();
+      if (!options.frameTimes.empty() && frames > 0) frameMs.push_back(1000.0 * (now - frameStart));
+      frameStart = now;
       advancePlayback(state, now - last);
       last = now;
 
@@ -254,6 +281,8 @@ int runGui(const GuiOptions& options) {
       if (lastFrame) break;
     }
   }
+  if (!options.frameTimes.empty() && !writeFrameTimes(options.frameTimes, frameMs))
+    std::fprintf(stderr, "scorescope: cannot write %s\n", options.frameTimes.c_str());
   return 0;
 }
 

@@ -18,6 +18,9 @@ struct GuiOptions {
   bool startTraining = false;  // press Start on launch
   int maxFrames = 0;        // > 0: close after this many frames (smoke tests)
   std::string screenshot;   // with maxFrames: save the last frame's window here as PNG
+  // Write every frame's duration (ms, frame start to frame start) here at exit as JSON, with
+  // the median, p95 and p99: the frame-time benchmark (bench/frame_times.sh).
+  std::string frameTimes;
 };
 
 // Runs until the window closes. Returns the process exit code: 0, or 2 when there is no

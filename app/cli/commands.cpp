@@ -75,7 +75,10 @@ int runGuiCommand(const AppOptions& o) {
   } else if (o.mode != "forward") {
     return fail("unknown --mode '" + o.mode + "': choose forward, sde or ode");
   }
+  state.value().canvas.showDensity = o.density;
+  if (o.arrows > 0) state.value().canvas.fieldResolution = std::clamp(o.arrows, 2, 128);
   ui::GuiOptions g;
+  g.frameTimes = o.frameTimes;
   g.initial = state.value();
   g.window.fontScale = o.uiScale;
   g.runtimeLine = "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();

@@ -36,7 +36,9 @@ struct AppOptions {
   std::string mode = "forward";  // forward | sde | ode
   std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
-  bool density = false;  // render: the exact p_t heatmap
+  bool density = false;  // render and GUI: the exact p_t heatmap
+  int arrows = 0;        // GUI: score arrows across the view (0: the default)
+  std::string frameTimes;  // GUI: write frame durations here (benchmark)
   // GUI smoke tests
   int frames = 0;
   bool train = false;  // GUI: start training on launch

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "core/common/latest.h"
+#include "core/common/runtime.h"
 
 namespace ss {
 
@@ -71,6 +72,7 @@ class RequestWorker {
  private:
   void loop(std::stop_token stop) {
     m_stop = stop;
+    lowerCurrentThreadPriority();  // the UI thread comes first
     for (;;) {
       Request req;
       {

@@ -4,6 +4,9 @@
 #include <torch/version.h>
 
 #include <dlfcn.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -47,6 +50,13 @@ void setComputeThreads(int threads) {
   // at run time so any BLAS (or none) links.
   using SetThreads = void (*)(int);
   if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
+}
+
+void lowerCurrentThreadPriority() {
+#ifdef __linux__
+  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  (void)setpriority(PRIO_PROCESS, tid, 10);  // best effort: an error leaves the priority as is
+#endif
 }
 
 }  // namespace ss

@@ -28,4 +28,9 @@ std::string appVersion();     // ScoreScope's version
 void setComputeThreads(int threads);
 int defaultComputeThreads();
 
+// Lowers the calling thread's scheduling priority (Linux: nice +10 for this thread only),
+// so background workers (training, sampling, fields) yield the CPU to the UI thread and the
+// OpenGL driver's threads on a machine with few cores. A no-op where unsupported.
+void lowerCurrentThreadPriority();
+
 }  // namespace ss

@@ -124,6 +124,7 @@ struct Trainer::Impl {
   }
 
   void loop(std::stop_token stop) {
+    lowerCurrentThreadPriority();  // the UI thread comes first
     guarded([&] { prepare(m_spec); });
     for (;;) {
       std::vector<Command> commands;
