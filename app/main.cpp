@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
                      "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4 or rk45")
       ->capture_default_str();
   render->add_flag("--density", o.density, "Draw the exact density p_t at --t as a heatmap (log scale)");
+  render->add_flag("--score-error", o.scoreError,
+                   "Draw p_t·|s_model - grad log p_t|^2 at --t as a heatmap (needs --model)");
   render->add_option("--steps", o.steps, "Steps of the reverse run (fixed-step samplers)")->capture_default_str();
   render->add_option("--size", o.size, "Image size WIDTHxHEIGHT")->capture_default_str();
   render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();

@@ -111,6 +111,7 @@ struct FieldKey {
   int nx = 0, ny = 0;
   bool learned = false, exact = false;
   int densityNx = 0, densityNy = 0;
+  bool scoreError = false;
   std::string data;
   sde::SdeConfig sde;
   bool operator==(const FieldKey&) const = default;
@@ -119,9 +120,9 @@ struct FieldKey {
 void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerState& state,
                   const scene::PointCloud* cloud, const train::Trainer& trainer, const Canvas2D& canvas) {
   const auto& o = state.canvas;
-  if (!cloud || (!o.showLearnedField && !o.showExactField && !o.showDensity)) return;
+  if (!cloud || (!o.showLearnedField && !o.showExactField && !o.showDensity && !o.showScoreError)) return;
   uint64_t snapVersion = 0;
-  auto snap = o.showLearnedField ? trainer.snapshot(&snapVersion) : nullptr;
+  auto snap = o.showLearnedField || o.showScoreError ? trainer.snapshot(&snapVersion) : nullptr;
   FieldKey key;
   key.snapshot = snap ? snapVersion : 0;
   key.sde = resolvedSde(state, cloud);
@@ -132,7 +133,8 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   key.ny = std::clamp(static_cast<int>(std::lround(key.nx * aspect)), 2, 128);
   key.learned = snap != nullptr;
   key.exact = o.showExactField;
-  if (o.showDensity) {
+  key.scoreError = o.showScoreError && snap != nullptr;
+  if (o.showDensity || key.scoreError) {
     key.densityNx = 160;
     key.densityNy = std::clamp(static_cast<int>(std::lround(160 * aspect)), 2, 400);
   }
@@ -144,6 +146,7 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   r.exact = key.exact;
   r.densityNx = key.densityNx;
   r.densityNy = key.densityNy;
+  r.scoreError = key.scoreError;
   r.data = key.data;
   r.sde = key.sde;
   r.t = key.t;

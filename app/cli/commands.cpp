@@ -123,8 +123,10 @@ int runRender(const AppOptions& o) {
   state.value().canvas.showExactField = exact;
   state.value().canvas.showLearnedField = learned;
   state.value().canvas.showDensity = o.density;
+  if (o.scoreError && !model) return fail("--score-error needs --model FILE (a checkpoint)");
+  state.value().canvas.showScoreError = o.scoreError;
   ui::FieldSource fields;
-  if (exact || learned || o.density) {
+  if (exact || learned || o.density || o.scoreError) {
     fields = [&](const std::array<float, 4>& bounds) -> std::shared_ptr<const scene::VectorField> {
       scene::FieldWorker worker;
       scene::FieldRequest r;
@@ -136,7 +138,8 @@ int runRender(const AppOptions& o) {
       r.bounds = bounds;
       r.nx = 28;
       r.ny = std::max(2, static_cast<int>(std::lround(28.0 * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
-      if (o.density) {
+      r.scoreError = o.scoreError;
+      if (o.density || o.scoreError) {
         r.densityNx = std::clamp(w / 4, 64, 512);
         r.densityNy = std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
       }

@@ -37,6 +37,7 @@ struct AppOptions {
   std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
   bool density = false;  // render and GUI: the exact p_t heatmap
+  bool scoreError = false;  // render: the p_t-weighted score error heatmap (needs --model)
   int arrows = 0;        // GUI: score arrows across the view (0: the default)
   std::string frameTimes;  // GUI: write frame durations here (benchmark)
   // GUI smoke tests

@@ -74,7 +74,15 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     if (density) {
       auto xd = gridPoints(req, req.densityNx, req.densityNy);
       auto t = torch::full({xd.size(0)}, req.t, xd.options());
-      field->logDensity = toVector(m_cache->exact->logProb(xd, t));
+      auto logp = m_cache->exact->logProb(xd, t);
+      field->logDensity = toVector(logp);
+      if (req.scoreError && req.model) {
+        const auto& m = *req.model;
+        auto learned = (*m.scoreFn())(xd.to(m.device), t.to(m.device)).to(torch::kCPU, torch::kFloat64);
+        auto exact = (*m_cache->exact)(xd, t).to(torch::kFloat64);
+        auto err = torch::exp(logp.to(torch::kFloat64)) * (learned - exact).pow(2).sum(1);
+        field->scoreError = toVector(err);
+      }
     }
   }
   field->request = std::move(req);

@@ -34,6 +34,8 @@ struct FieldRequest {
   int nx = 24, ny = 24;     // grid cells; vectors at cell centres
   // The exact log-density log p_t of `data` on a finer grid over the same bounds (0: none).
   int densityNx = 0, densityNy = 0;
+  // With a model and a density grid: also the score error p_t·‖s_θ − ∇log p_t‖² there.
+  bool scoreError = false;
 };
 
 struct VectorField {
@@ -41,6 +43,7 @@ struct VectorField {
   std::vector<float> learned;  // nx·ny×2 (row-major, y from ymin up), empty without a model
   std::vector<float> exact;    // nx·ny×2, empty when not asked
   std::vector<float> logDensity;  // densityNx·densityNy (row-major, y from ymin up), or empty
+  std::vector<float> scoreError;  // densityNx·densityNy: p_t·‖s_θ − ∇log p_t‖², or empty
   int64_t modelStep = -1;
 };
 

@@ -65,6 +65,9 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
     ImGui::Checkbox("log", &o.logDensity);
     tooltip("Colour by log p_t over the 8 nats below its peak (shows the tails), or by p_t / max");
   }
+  ImGui::Checkbox("score error", &o.showScoreError);
+  tooltip("Heatmap of p_t(x)·‖s_θ(x,t) − ∇log p_t(x)‖²: where the learned score is wrong, weighted by "
+          "where the data is (needs a trained snapshot)");
   const bool fit = ImGui::Button("Fit view");
   tooltip("Also: double-click the canvas. Drag to pan, scroll to zoom about the cursor.");
   return fit;

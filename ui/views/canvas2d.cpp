@@ -114,7 +114,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     const auto& bg = ImGui::ColorConvertU32ToFloat4(colours.background);
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    if (options.showDensity && scene.field && !scene.field->logDensity.empty()) drawDensity(scene, options);
+    if (heatShown(scene, options)) drawDensity(scene, options);
     if (cloud) {
       m_points->upload(*cloud, scene.cloudVersion);
       PointRenderer::Params p;
@@ -144,7 +144,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   }
   if (scene.field) drawField(scene, options, origin, plot);
   if (scene.run && options.showTrails) drawTrails(scene, origin, plot);
-  if (options.showDensity && scene.field && !scene.field->logDensity.empty()) drawDensityLegend(options, origin, plot);
+  if (heatShown(scene, options)) drawDensityLegend(options, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
     const char* msg = scene.placeholder.c_str();
@@ -180,19 +180,33 @@ void heatColour(float v, unsigned char* out) {
 
 }  // namespace
 
+bool Canvas2D::heatShown(const CanvasScene& scene, const CanvasOptions& options) const {
+  if (!scene.field) return false;
+  if (options.showScoreError && !scene.field->scoreError.empty()) return true;
+  return options.showDensity && !scene.field->logDensity.empty();
+}
+
 void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& options) {
   const auto& f = *scene.field;
   const auto& r = f.request;
   const int w = r.densityNx, h = r.densityNy;
-  if (static_cast<size_t>(w) * h != f.logDensity.size()) return;
-  if (m_heatSource != scene.field || m_heatLog != options.logDensity || !m_heat) {
-    // p_t / max, or (log p_t − max) / 8 nats + 1: both in [0, 1], peak = 1.
+  const bool error = options.showScoreError && !f.scoreError.empty();
+  const std::vector<float>& values = error ? f.scoreError : f.logDensity;
+  if (static_cast<size_t>(w) * h != values.size()) return;
+  if (m_heatSource != scene.field || m_heatLog != options.logDensity || m_heatError != error || !m_heat) {
+    // Density: p_t / max, or (log p_t − max) / 8 nats + 1. Score error: √(e / max e).
+    // All in [0, 1], peak = 1.
     float peak = -std::numeric_limits<float>::infinity();
-    for (float v : f.logDensity) peak = std::max(peak, v);
+    for (float v : values) peak = std::max(peak, v);
     std::vector<unsigned char> rgba(static_cast<size_t>(w) * h * 4);
-    for (size_t i = 0; i < f.logDensity.size(); ++i) {
-      const float lp = f.logDensity[i] - peak;
-      const float v = options.logDensity ? 1.0f + lp / 8.0f : std::exp(lp);
+    for (size_t i = 0; i < values.size(); ++i) {
+      float v;
+      if (error) {
+        v = peak > 0 ? std::sqrt(std::max(values[i], 0.0f) / peak) : 0.0f;
+      } else {
+        const float lp = values[i] - peak;
+        v = options.logDensity ? 1.0f + lp / 8.0f : std::exp(lp);
+      }
       heatColour(std::isfinite(v) ? v : 0.0f, &rgba[i * 4]);
     }
     if (!m_heat || m_heat->width() != w || m_heat->height() != h) {
@@ -205,6 +219,7 @@ void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& option
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());  // row 0 = ymin
     m_heatSource = scene.field;
     m_heatLog = options.logDensity;
+    m_heatError = error;
     m_heatPeak = peak;
   }
   // The grid's world rectangle in the canvas framebuffer's pixels (y up, as GL's).
@@ -234,7 +249,9 @@ void Canvas2D::drawDensityLegend(const CanvasOptions& options, Vec2 origin, Vec2
     dl->AddRectFilled(ImVec2(p0.x + barW * i / n, p0.y), ImVec2(p0.x + barW * (i + 1) / n, p0.y + barH),
                       IM_COL32(c[0], c[1], c[2], 255));
   }
-  const char* label = options.logDensity ? "exact log p_t: peak − 8 … peak" : "exact p_t / max p_t: 0 … 1";
+  const char* label = m_heatError           ? "score error p_t·‖s_θ − ∇log p_t‖²: √ scale, 0 … max"
+                      : options.logDensity ? "exact log p_t: peak − 8 … peak"
+                                           : "exact p_t / max p_t: 0 … 1";
   const ImVec2 ts = ImGui::CalcTextSize(label);
   dl->AddText(ImVec2(p0.x + barW - ts.x, p0.y - 1.15f * font), canvasColours().text, label);
 }

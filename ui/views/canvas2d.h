@@ -45,6 +45,7 @@ struct CanvasOptions {
   int fieldResolution = 24;      // arrows across the view
   bool showDensity = false;      // heatmap of the exact p_t under the particles
   bool logDensity = true;        // colour by log p_t (8 nats below the peak → dark)
+  bool showScoreError = false;   // heatmap of p_t·‖s_θ − ∇log p_t‖² instead (needs a model)
 };
 
 // Where the last draw placed the plot, for tests and picking.
@@ -73,6 +74,7 @@ class Canvas2D {
   void drawCaptions(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size,
                     ColourMode mode) const;
   bool ensureResources(int fbWidth, int fbHeight);
+  bool heatShown(const CanvasScene& scene, const CanvasOptions& options) const;
   void drawDensity(const CanvasScene& scene, const CanvasOptions& options);  // into the bound FBO
   void drawDensityLegend(const CanvasOptions& options, Vec2 origin, Vec2 size) const;
   void drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
@@ -83,6 +85,7 @@ class Canvas2D {
   std::optional<gl::Framebuffer> m_heat;        // the density heatmap, one texel per grid cell
   std::shared_ptr<const scene::VectorField> m_heatSource;  // what m_heat shows
   bool m_heatLog = true;
+  bool m_heatError = false;
   float m_heatPeak = 0;                         // max p_t (or log p_t) of the shown grid
   Camera2D m_camera;
   PlotGeometry m_geometry;
