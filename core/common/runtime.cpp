@@ -52,6 +52,21 @@ void setComputeThreads(int threads) {
   if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
 }
 
+OpenBlasSingleThreaded::OpenBlasSingleThreaded() {
+  using Get = int (*)();
+  using Set = void (*)(int);
+  static const auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  static const auto set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  if (get && set && (m_prev = get()) > 1) {
+    m_set = set;
+    m_set(1);
+  }
+}
+
+OpenBlasSingleThreaded::~OpenBlasSingleThreaded() {
+  if (m_set) m_set(m_prev);
+}
+
 void lowerCurrentThreadPriority() {
 #ifdef __linux__
   const auto tid = static_cast<id_t>(syscall(SYS_gettid));

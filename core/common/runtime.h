@@ -28,6 +28,21 @@ std::string appVersion();     // ScoreScope's version
 void setComputeThreads(int threads);
 int defaultComputeThreads();
 
+// Sets OpenBLAS (when it is the BLAS) to one thread for the guard's life, if it had more:
+// the hand-written data-parallel paths (training step, inference) split rows across
+// LibTorch's pool themselves, and OpenBLAS's own pool would fight them.
+class OpenBlasSingleThreaded {
+ public:
+  OpenBlasSingleThreaded();
+  ~OpenBlasSingleThreaded();
+  OpenBlasSingleThreaded(const OpenBlasSingleThreaded&) = delete;
+  OpenBlasSingleThreaded& operator=(const OpenBlasSingleThreaded&) = delete;
+
+ private:
+  void (*m_set)(int) = nullptr;
+  int m_prev = 1;
+};
+
 // Lowers the calling thread's scheduling priority (Linux: nice +10 for this thread only),
 // so background workers (training, sampling, fields) yield the CPU to the UI thread and the
 // OpenGL driver's threads on a machine with few cores. A no-op where unsupported.

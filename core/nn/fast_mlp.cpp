@@ -14,6 +14,8 @@
 #include <numbers>
 #include <vector>
 
+#include "core/common/fast_exp.h"
+#include "core/common/runtime.h"
 #include "core/nn/mlp.h"
 
 namespace ss::nn::detail {
@@ -29,25 +31,8 @@ constexpr int64_t kMaxSmallDim = 8;
 // SiLU(a) = a σ(a) with σ(a) = 1 / (1 + e^(−a)) and e^x as Cephes' expf (range reduction +
 // degree-6 polynomial, ~1 ulp), as the training step's kernels; AVX2 + FMA or scalar.
 
-inline float expScalar(float x) {
-  x = std::min(std::max(x, -87.0f), 88.0f);
-  const float fx = std::nearbyint(x * 1.44269504088896341f);
-  float r = x - fx * 0.693359375f;
-  r = r - fx * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float y = p * (r * r) + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(fx) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return y * scale;
-}
 
-inline float siluScalar(float a) { return a / (1.0f + expScalar(-a)); }
+inline float siluScalar(float a) { return a / (1.0f + cephesExp(-a)); }
 
 __attribute__((target("avx2,fma"))) inline __m256 silu8(__m256 a) {
   const __m256 lo = _mm256_set1_ps(-87.0f), hi = _mm256_set1_ps(88.0f);
@@ -273,30 +258,6 @@ torch::Tensor pack64(const torch::Tensor& W) {
   return W.detach().reshape({N / 64, 64, K}).permute({0, 2, 1}).contiguous();
 }
 
-// Sets OpenBLAS (when it is the BLAS) to one thread for the guard's life, if it had more
-// (as the training step's data-parallel path does).
-class OpenBlasSingleThreaded {
- public:
-  OpenBlasSingleThreaded() {
-    using Get = int (*)();
-    static const auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    static const auto set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (get && set && (m_prev = get()) > 1) {
-      m_set = set;
-      m_set(1);
-    }
-  }
-  ~OpenBlasSingleThreaded() {
-    if (m_set) m_set(m_prev);
-  }
-  OpenBlasSingleThreaded(const OpenBlasSingleThreaded&) = delete;
-  OpenBlasSingleThreaded& operator=(const OpenBlasSingleThreaded&) = delete;
-
- private:
-  using Set = void (*)(int);
-  Set m_set = nullptr;
-  int m_prev = 1;
-};
 
 // Per-thread chunk buffers, grown on demand and reused by every later call on that thread.
 struct Workspace {

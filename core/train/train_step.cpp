@@ -18,6 +18,8 @@
 #include <optional>
 
 #include "core/common/error.h"
+#include "core/common/fast_exp.h"
+#include "core/common/runtime.h"
 
 namespace ss::train {
 
@@ -119,28 +121,11 @@ __attribute__((target("avx2"))) double sumSquaresAvx2(const float* x, int64_t n)
 // SiLU with its sigmoid kept for the backward: a → s = σ(a) in place, h = a·s; then
 // dL/da = dL/dh · (s + h·(1 − s)), no exp. exp is Cephes' expf (range reduction + degree-6
 // polynomial, ~1 ulp), the same arithmetic in the AVX2 and the scalar versions.
-inline float expScalar(float x) {
-  x = std::min(std::max(x, -87.0f), 88.0f);
-  const float fx = std::nearbyint(x * 1.44269504088896341f);
-  float r = x - fx * 0.693359375f;
-  r = r - fx * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float y = p * (r * r) + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(fx) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return y * scale;
-}
 
 void siluForwardScalar(float* as, float* h, int64_t begin, int64_t end) {
   for (int64_t i = begin; i < end; ++i) {
     const float a = as[i];
-    const float s = 1.0f / (1.0f + expScalar(-a));
+    const float s = 1.0f / (1.0f + cephesExp(-a));
     as[i] = s;
     h[i] = a * s;
   }
@@ -196,29 +181,6 @@ __attribute__((target("avx2"))) void siluBackwardAvx2(float* d, const float* s, 
   siluBackwardScalar(d, s, h, i, n);
 }
 
-// Sets OpenBLAS (when it is the BLAS) to one thread for the guard's life, if it had more.
-class OpenBlasSingleThreaded {
- public:
-  OpenBlasSingleThreaded() {
-    using Get = int (*)();
-    static const auto get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-    static const auto set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (get && set && (m_prev = get()) > 1) {
-      m_set = set;
-      m_set(1);
-    }
-  }
-  ~OpenBlasSingleThreaded() {
-    if (m_set) m_set(m_prev);
-  }
-  OpenBlasSingleThreaded(const OpenBlasSingleThreaded&) = delete;
-  OpenBlasSingleThreaded& operator=(const OpenBlasSingleThreaded&) = delete;
-
- private:
-  using Set = void (*)(int);
-  Set m_set = nullptr;
-  int m_prev = 1;
-};
 
 bool haveAvx2() {
   static const bool yes = __builtin_cpu_supports("avx2");
