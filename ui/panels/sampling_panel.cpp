@@ -98,9 +98,9 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   if (run && state.useModel && run->scoreName.find("no trained model") != std::string::npos) {
     ImGui::TextDisabled("the exact score until the model has trained: press Sample now (R) later");
   }
-  ImGui::Checkbox("trails and Tweedie x̂₀", &state.canvas.showTrails);
+  ImGui::Checkbox("trails and Tweedie estimates", &state.canvas.showTrails);
   tooltip("White: paths of traced particles, fading with age. Gold rings: each one's Tweedie estimate "
-          "x̂₀ = (x + σ(t)² s(x,t)) / a(t), the denoised guess the score makes at the current t");
+          "E[x0 | x] = (x + σ(t)² s(x,t)) / a(t), the denoised guess the score makes at the current t");
 
   // Apply settings only when valid for this SDE; say why otherwise.
   const sample::SamplerKind kind =
