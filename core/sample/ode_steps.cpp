@@ -77,7 +77,7 @@ void DormandPrince::step(const Drift& f, torch::Tensor& x, double& t) {
   const double direction = m_tEnd < t ? -1.0 : 1.0;
   if (!m_f.defined()) {
     m_f = f(x, t);
-    m_hAbs = initialStep(f, x, t, direction);
+    if (m_hAbs <= 0) m_hAbs = initialStep(f, x, t, direction);
   }
   const double minStep =
       10.0 * std::abs(std::nextafter(t, direction * std::numeric_limits<double>::infinity()) - t);

@@ -33,9 +33,29 @@ struct SamplerRun::Impl {
   detail::Noise noise;
   detail::DormandPrince rk45;
   std::vector<double> times;  // PC: steps times; fixed-step ODE: steps + 1 times
+  // Conditioning (undefined when none): y in the mixed basis [1 or B, ...], the mask, the
+  // basis and its own noise stream (replayed by rewind), and the ODE's fixed z.
+  torch::Tensor condY, condMask, basis, odeZ;
+  detail::Noise condNoise;
 
   Impl(const SamplerConfig& cfg, const sde::Sde& s, uint64_t seed)
-      : noiseSeed(seed), noise(seed), rk45(cfg.rtol, cfg.atol, s.eps()) {}
+      : noiseSeed(seed),
+        noise(seed),
+        rk45(cfg.rtol, cfg.atol, s.eps()),
+        condNoise(seed ^ 0x9e3779b97f4a7c15ull) {}
+
+  bool conditioned() const { return condY.defined(); }
+  // B x and B⁻¹ x = Bᵀ x over dim 1.
+  torch::Tensor mix(const torch::Tensor& x) const {
+    return basis.defined() ? x.movedim(1, -1).matmul(basis.t()).movedim(-1, 1) : x;
+  }
+  torch::Tensor unmix(const torch::Tensor& x) const {
+    return basis.defined() ? x.movedim(1, -1).matmul(basis).movedim(-1, 1) : x;
+  }
+  // B⁻¹[(1−m)⊙Bx + m⊙known]
+  torch::Tensor paste(const torch::Tensor& x, const torch::Tensor& known) const {
+    return unmix(mix(x) * (1 - condMask) + known * condMask);
+  }
 
   detail::StepContext context(int64_t& nfe, int steps) {
     return {*score, *sde, grid.get(), ddpmBetas, smldSigmas, noise, nfe, steps};
@@ -49,6 +69,46 @@ std::vector<double> linspace(double a, double b, int n) {
   return {t.data_ptr<double>(), t.data_ptr<double>() + n};
 }
 
+std::string shapeString(at::IntArrayRef s) {
+  std::ostringstream o;
+  o << s;
+  return o.str();
+}
+
+}  // namespace
+
+void SamplerRun::setUpConditioning(Impl& im, const Conditioning& c, const torch::Tensor& xT) {
+  const auto opts = xT.options();
+  auto y = c.observation.detach().to(opts);
+  if (y.dim() == xT.dim() - 1) y = y.unsqueeze(0);
+  if (y.dim() != xT.dim() || (y.size(0) != 1 && y.size(0) != xT.size(0)) ||
+      y.sizes().slice(1) != xT.sizes().slice(1))
+    throw Failure("the observation's shape " + shapeString(c.observation.sizes()) +
+                  " does not match the samples' " + shapeString(xT.sizes().slice(1)));
+  if (!c.mask.defined()) throw Failure("conditioning needs a mask (1 = known, 0 = unknown)");
+  auto m = c.mask.detach().to(opts);
+  try {
+    (void)(m * y);
+  } catch (const std::exception&) {
+    throw Failure("the mask's shape " + shapeString(c.mask.sizes()) +
+                  " does not broadcast to the observation's " + shapeString(y.sizes()));
+  }
+  if (m.numel() == 0 || (m < 0).any().item<bool>() || (m > 1).any().item<bool>())
+    throw Failure("mask values must lie in [0, 1] (1 = known)");
+  if (c.basis.defined()) {
+    auto q = c.basis.detach().to(opts);
+    if (xT.dim() < 2 || q.dim() != 2 || q.size(0) != q.size(1) || q.size(0) != xT.size(1))
+      throw Failure("the colour basis must be a [C, C] matrix over the samples' channels");
+    auto err = (q.matmul(q.t()) - torch::eye(q.size(0), opts)).abs().max().item<double>();
+    if (!(err < 1e-4)) throw Failure("the colour basis must be orthogonal (B Bᵀ = I)");
+    im.basis = q;
+  }
+  im.condMask = m;
+  im.condY = im.mix(y);
+}
+
+namespace {
+
 bool needsGrid(const SamplerConfig& c) {
   return c.kind == SamplerKind::Pc &&
          (c.predictor == Predictor::ReverseDiffusion || c.predictor == Predictor::Ancestral ||
@@ -59,7 +119,8 @@ bool needsGrid(const SamplerConfig& c) {
 
 SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
                        std::shared_ptr<const sde::Sde> sde, SamplerConfig config,
-                       torch::Tensor xT, uint64_t noiseSeed, TrajectoryOptions trajectories)
+                       torch::Tensor xT, uint64_t noiseSeed, TrajectoryOptions trajectories,
+                       Conditioning conditioning)
     : m_config(config) {
   if (!score) throw Failure("SamplerRun needs a score");
   if (!sde) throw Failure("SamplerRun needs an SDE");
@@ -87,6 +148,7 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
   im.every = trajectories.every;
   if (!trajectories.particles.empty())
     im.particles = torch::tensor(trajectories.particles, torch::kLong).to(xT.device());
+  if (conditioning.active()) setUpConditioning(im, conditioning, xT);
 
   const sde::SdeConfig& sc = im.sde->config();
   if (needsGrid(config)) {
@@ -127,6 +189,11 @@ void SamplerRun::rewind() {
   m_state = RunState{};
   m_state.t = im.sde->T();
   m_state.x = im.xT.clone();
+  if (im.conditioned()) {
+    im.condNoise.reseed(im.noiseSeed ^ 0x9e3779b97f4a7c15ull);
+    if (m_config.kind == SamplerKind::Ode) im.odeZ = im.condNoise.like(im.mix(m_state.x));
+    m_state.x = im.paste(m_state.x, im.condY);
+  }
   m_state.xMean = m_state.x;
   m_trajectory.clear();
   m_trajectoryTimes.clear();
@@ -148,12 +215,18 @@ void SamplerRun::step() {
   if (c.kind == SamplerKind::Pc) {
     const double t = im.times[static_cast<size_t>(k)];
     detail::Update u{m_state.x, m_state.xMean};
-    if (c.corrector == Corrector::Langevin)
+    if (c.corrector == Corrector::Langevin) {
       u = detail::langevinUpdate(ctx, u.x, t, c.snr, c.correctorSteps);
+      m_state.x = u.x;
+      m_state.xMean = u.xMean;
+      if (im.conditioned()) project(t);
+      u = {m_state.x, m_state.xMean};
+    }
     if (c.predictor != Predictor::None) u = detail::predictorUpdate(c.predictor, ctx, u.x, t);
     else u.xMean = u.x;  // the reference's NonePredictor returns (x, x)
     m_state.x = u.x;
     m_state.xMean = u.xMean;
+    if (im.conditioned()) project(t);
     m_state.step = k + 1;
     m_state.done = m_state.step >= c.steps;
     m_state.t = m_state.done ? im.sde->eps() : im.times[static_cast<size_t>(k + 1)];
@@ -172,6 +245,10 @@ void SamplerRun::step() {
     m_state.t = m_state.done ? im.sde->eps() : t;
     m_state.xMean = m_state.x;
     m_state.step = k + 1;
+    if (im.conditioned()) {
+      project(t);
+      im.rk45.stateChanged();
+    }
   }
 
   if (!torch::isfinite(m_state.x).all().item<bool>()) {
@@ -190,9 +267,21 @@ void SamplerRun::runToEnd() {
   while (!m_state.done) step();
 }
 
+void SamplerRun::project(double t) {
+  auto& im = *m_impl;
+  auto tt = torch::full({1}, t, torch::kFloat64);
+  auto mc = im.sde->marginal(tt);
+  const double a = mc.a.item<double>(), sigma = mc.sigma.item<double>();
+  auto mean = im.condY * a;
+  auto z = m_config.kind == SamplerKind::Pc ? im.condNoise.like(im.mix(m_state.x)) : im.odeZ;
+  m_state.x = im.paste(m_state.x, mean + z * sigma);
+  m_state.xMean = im.paste(m_state.xMean, mean);
+}
+
 torch::Tensor SamplerRun::result() const {
-  if (m_config.kind == SamplerKind::Pc && m_config.denoise) return m_state.xMean;
-  return m_state.x;
+  auto r = (m_config.kind == SamplerKind::Pc && m_config.denoise) ? m_state.xMean : m_state.x;
+  if (m_impl->conditioned()) r = m_impl->paste(r, m_impl->condY);
+  return r;
 }
 
 }  // namespace ss::sample

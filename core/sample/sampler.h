@@ -19,6 +19,21 @@ struct TrajectoryOptions {
   int every = 1;                   // record every k-th step
 };
 
+// Controllable generation by projection (MATH.md §6): entries the mask marks as known are
+// replaced, after every predictor, corrector and ODE step at time t, by a forward
+// perturbation of the observation y, x ← B⁻¹[(1−m)⊙Bx + m⊙(a(t) By + σ(t) z)], where B
+// mixes channels by an orthogonal matrix (identity for inpainting; the grey/colour basis for
+// colorization). PC draws a fresh z each time (the reference's inpainter); the ODE keeps
+// one z per run, so the known part follows a deterministic path. x(T) starts with By in the
+// known part; result() pastes y exactly into it, so known entries equal the observation.
+// In 2D, mask (1, 0) with y = (c, ·) samples p(x₂ | x₁ = c).
+struct Conditioning {
+  torch::Tensor observation;  // y: one sample's shape [...] or [B, ...]
+  torch::Tensor mask;         // 1 = known, 0 = unknown, in the mixed basis; broadcasts to y
+  torch::Tensor basis;        // optional orthogonal [C, C] acting on dim 1 of x (channels)
+  bool active() const { return observation.defined(); }
+};
+
 struct RunState {
   double t = 0;            // current time (T at the start)
   torch::Tensor x;         // [B, ...] current sample
@@ -35,7 +50,7 @@ class SamplerRun {
   // config (the message names the field and the valid choices).
   SamplerRun(std::shared_ptr<const score::ScoreFn> score, std::shared_ptr<const sde::Sde> sde,
              SamplerConfig config, torch::Tensor xT, uint64_t noiseSeed,
-             TrajectoryOptions trajectories = {});
+             TrajectoryOptions trajectories = {}, Conditioning conditioning = {});
   // x(T) ~ p_T from `priorSeed`: n samples of the SDE's data shape `shape` (e.g. {2}).
   static torch::Tensor priorDraw(const sde::Sde& sde, int64_t n, at::IntArrayRef shape,
                                  uint64_t priorSeed, torch::Device device = torch::kCPU);
@@ -47,7 +62,8 @@ class SamplerRun {
   void rewind();  // back to x(T) with the same noise sequence
 
   const RunState& state() const { return m_state; }
-  // The sample: x̄ of the last step when config.denoise, else x.
+  // The sample: x̄ of the last step when config.denoise, else x (with the observation pasted
+  // into the known entries when conditioned).
   torch::Tensor result() const;
   // Recorded positions: one [P, ...] tensor per recorded step, with its time.
   const std::vector<torch::Tensor>& trajectory() const { return m_trajectory; }
@@ -56,6 +72,8 @@ class SamplerRun {
 
  private:
   struct Impl;
+  static void setUpConditioning(Impl& im, const Conditioning& c, const torch::Tensor& xT);
+  void project(double t);
   std::shared_ptr<Impl> m_impl;
   SamplerConfig m_config;
   RunState m_state;

@@ -74,6 +74,9 @@ class DormandPrince {
     m_f = torch::Tensor();
     m_hAbs = 0;
   }
+  // The caller changed x between steps (inpainting's projection): drop the cached f(x, t)
+  // (first same as last) but keep the step size.
+  void stateChanged() { m_f = torch::Tensor(); }
   double stepSize() const { return m_hAbs; }  // |h| proposed for the next step
 
  private:
