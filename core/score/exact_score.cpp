@@ -81,8 +81,9 @@ EmpiricalResult empirical(const torch::Tensor& points, const torch::Tensor& x,
   auto A = perSample(a, b, dev, "a(t)");
   auto S = perSample(sigma, b, dev, "sigma(t)");
 
-  // −‖x − a y‖² = [2a x, −a², −‖x‖²] · [y, ‖y‖², 1]: one matmul per chunk, in float64.
-  auto yAug = torch::cat({Y, Y.pow(2).sum(1, true), torch::ones({m, 1}, Y.options())}, 1).t();
+  // −‖x − a y‖² = 2a x·y − a²‖y‖² − ‖x‖²: one matmul per chunk against Yᵀ (a view, so no
+  // copy of the points per call: with image-sized points that copy dominated), in float64.
+  auto yNorm2 = Y.norm(2, 1).pow(2).unsqueeze(0);  // [1, M]
   // The [rows, M] float64 buffer plus the matmul's and reductions' temporaries.
   const int64_t perRow = m * 8 * 3;
   const int64_t rows = std::clamp<int64_t>(chunkBytes / perRow, 1, std::max<int64_t>(b, 1));
@@ -96,8 +97,7 @@ EmpiricalResult empirical(const torch::Tensor& points, const torch::Tensor& x,
     auto xc = X.narrow(0, i, n);
     auto ac = A.narrow(0, i, n).unsqueeze(1);
     auto s2 = S.narrow(0, i, n).pow(2).unsqueeze(1);
-    auto xAug = torch::cat({2.0 * ac * xc, -ac * ac, -xc.pow(2).sum(1, true)}, 1);
-    auto L = torch::mm(xAug, yAug);  // −‖x − a y‖², [n, M]
+    auto L = (2.0 * ac) * torch::mm(xc, Y.t()) - (ac * ac) * yNorm2 - xc.pow(2).sum(1, true);  // [n, M]
     torch::Tensor mx, Z;
     if (differentiable) {
       L = L.clamp_max(0.0) / (2.0 * s2);

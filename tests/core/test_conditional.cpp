@@ -87,19 +87,7 @@ TEST(Conditional, InpaintingOneCoordinateSamplesTheConditionalOfAMixture) {
 void expectRecoversOtherHalf(const SamplerConfig& config) {
   auto images = twoImages(1, 11);
   auto sde = vp(1000, config.kind == SamplerKind::Ode ? 1e-5 : 1e-3);
-  auto score = std::make_shared<ss::score::EmpiricalScore>(images.reshape({2, -1}).to(torch::kFloat64),
-                                                           sde);
-  // The empirical score works on flattened points: wrap the [B, 1, 8, 8] batch.
-  struct Flat final : ss::score::ScoreFn {
-    std::shared_ptr<const ss::score::ScoreFn> inner;
-    torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override {
-      auto flat = x.reshape({x.size(0), -1}).to(torch::kFloat64);
-      return (*inner)(flat, t.to(torch::kFloat64)).reshape(x.sizes()).to(x.scalar_type());
-    }
-    std::string name() const override { return "flat"; }
-  };
-  auto flat = std::make_shared<Flat>();
-  flat->inner = score;
+  auto flat = std::make_shared<ss::score::EmpiricalScore>(images, sde);  // flattens [B, 1, 8, 8]
   for (int which = 0; which < 2; ++which) {
     auto y = images[which];
     auto mask = ss::sample::maskTensor(ss::sample::makeMask(ss::sample::MaskPreset::LeftHalf, 8, 8), 8, 8);
@@ -127,17 +115,7 @@ TEST(Conditional, InpaintingWithTheEmpiricalScoreRecoversTheOtherHalfOde) {
 TEST(Conditional, ColorizationWithTheEmpiricalScoreRecoversTheColours) {
   auto images = twoImages(3, 21);
   auto sde = vp();
-  auto inner = std::make_shared<ss::score::EmpiricalScore>(images.reshape({2, -1}).to(torch::kFloat64), sde);
-  struct Flat final : ss::score::ScoreFn {
-    std::shared_ptr<const ss::score::ScoreFn> inner;
-    torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override {
-      auto flat = x.reshape({x.size(0), -1}).to(torch::kFloat64);
-      return (*inner)(flat, t.to(torch::kFloat64)).reshape(x.sizes()).to(x.scalar_type());
-    }
-    std::string name() const override { return "flat"; }
-  };
-  auto flat = std::make_shared<Flat>();
-  flat->inner = inner;
+  auto flat = std::make_shared<ss::score::EmpiricalScore>(images, sde);
   auto grey = ss::sample::toGrey(images[1]);  // [1, 8, 8]
   auto xT = SamplerRun::priorDraw(*sde, 8, {3, 8, 8}, 9);
   SamplerRun run(flat, sde, pc(1000), xT, 4, {}, ss::sample::colorization(grey));
