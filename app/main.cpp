@@ -50,8 +50,10 @@ int main(int argc, char** argv) {
   render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();
   TrainOptions to;
   train->add_option("--steps", to.steps, "Optimizer steps")->capture_default_str();
-  train->add_option("--batch", to.batch, "Batch size")->capture_default_str();
-  train->add_option("--lr", to.lr, "Adam learning rate (after warm-up)")->capture_default_str();
+  train->add_option("--batch", to.batch, "Batch size (default: 512 for 2D, 32 for images)");
+  train->add_option("--lr", to.lr, "Adam learning rate after warm-up (default: 2e-3 for 2D, 5e-4 for images)");
+  train->add_option("--net", to.net, "auto (MLP for 2D, U-Net for images), mlp or unet")->capture_default_str();
+  train->add_option("--preset", to.preset, "U-Net size: small (CPU, minutes) or large (GPU)")->capture_default_str();
   train->add_option("--ema", to.ema, "EMA decay of the weights")->capture_default_str();
   train->add_option("--warmup", to.warmup, "Learning-rate warm-up steps")->capture_default_str();
   train->add_option("--clip", to.clip, "Max gradient norm (0 = off)")->capture_default_str();
@@ -70,7 +72,7 @@ int main(int argc, char** argv) {
     sub->add_option("--atol", so.atol, "RK45 absolute tolerance")->capture_default_str();
     sub->add_flag("--json", so.json, "End with one JSON object on the last line");
   }
-  sample->add_option("--n", so.n, "Number of samples")->capture_default_str();
+  sample->add_option("--n", so.n, "Number of samples (default 20000; images 64)");
   sample->add_option("--sampler", so.sampler,
                      "Preset: pc (Euler-Maruyama predictor), ald (annealed Langevin, SMLD), ddpm "
                      "(ancestral), ode (PF-ODE RK45); diffusers-style names: euler (= PF-ODE Euler), "
@@ -85,7 +87,16 @@ int main(int argc, char** argv) {
   sample->add_option("--steps", so.steps, "Time steps (PC and fixed-step ODE solvers)")->capture_default_str();
   sample->add_option("--solver", so.solver, "PF-ODE solver: euler, heun, rk4 or rk45 (implies the ODE)");
   sample->add_flag("--no-denoise", so.noDenoise, "Return the last x, not the last step's mean");
-  sample->add_option("--out", so.out, "Write the samples as CSV (atomically)");
+  sample->add_option("--out", so.out, "Write the samples as CSV, or for images a PNG grid (atomically)");
+  sample->add_option("--inpaint", so.inpaint, "Images: inpaint this image file (white mask pixels = known)");
+  sample->add_option("--inpaint-index", so.inpaintIndex, "Images: inpaint dataset image K");
+  sample->add_option("--mask", so.mask, "Images: mask PNG, white = known (resized to the data)");
+  sample->add_option("--mask-preset", so.maskPreset,
+                     "Images: left-half (default), right-half, top-half, bottom-half, centre-box, random-50, "
+                     "every-other-row");
+  sample->add_option("--colorize", so.colorize, "RGB images: colorize the grey level of this image file");
+  sample->add_option("--colorize-index", so.colorizeIndex, "RGB images: colorize dataset image K");
+  sample->add_option("--cols", so.cols, "Images: grid columns")->capture_default_str();
   sample->add_flag("--metrics", so.metrics,
                    "sw2 and energy distance to fresh true samples (with the floor of two true sets); "
                    "for mixtures nll_true, the Monte Carlo entropy and mode weights");
@@ -101,11 +112,17 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (o.version) return printVersion(o);
+  for (auto* sub : {train, sample, nll})
+    if (sub->parsed()) o.epsGiven = sub->get_option("--eps")->count() > 0;
   if (render->parsed()) return runRender(o);
   if (train->parsed()) return runTrain(o, to);
-  if (sample->parsed()) return runSample(o, so);
+  if (sample->parsed()) {
+    so.nGiven = sample->get_option("--n")->count() > 0;  // images: 64
+    return runSample(o, so);
+  }
   if (nll->parsed()) {
-    if (nll->get_option("--n")->count() == 0) so.n = 5000;
+    so.nGiven = nll->get_option("--n")->count() > 0;
+    if (!so.nGiven) so.n = 5000;  // images: 256
     return runNll(o, so);
   }
   if (bench->parsed()) return notYetAvailable("bench", "benchmarks land with the training issue");

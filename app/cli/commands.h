@@ -2,14 +2,20 @@
 // 0 success, 1 bad input or a failed run (message on stderr), 2 no display / no OpenGL.
 #pragma once
 
+#include <memory>
+
 #include "app/cli/options.h"
+
+namespace ss::train {
+struct ModelSnapshot;
+}
 
 namespace ss::app {
 
 struct TrainOptions {
   int64_t steps = 4000;
-  int batch = 512;
-  double lr = 2e-3;
+  int batch = 0;     // 0: 512 for 2D, 32 for images
+  double lr = 0;     // 0: 2e-3 for 2D, 5e-4 for images
   double ema = 0.999;
   int warmup = 100;
   double clip = 1.0;
@@ -18,6 +24,8 @@ struct TrainOptions {
   std::string objective = "dsm";
   bool importanceSampling = false;
   std::string out = "model.pt";
+  std::string net = "auto";     // auto (mlp for 2D, unet for images), mlp or unet
+  std::string preset = "small"; // U-Net size: small (CPU) or large (GPU)
   bool json = false;
 };
 
@@ -33,12 +41,17 @@ struct SampleOptions {
   double rtol = 1e-5, atol = 1e-5;
   int64_t n = 20000;
   bool noDenoise = false;
-  std::string out;              // samples CSV
+  std::string out;              // samples CSV (2D) or PNG grid (images)
+  // images (sample)
+  std::string inpaint, mask, maskPreset, colorize;  // image files; preset names
+  int64_t inpaintIndex = -1, colorizeIndex = -1;    // or a dataset image
+  int cols = 8;                                      // grid columns
   bool metrics = false;
   bool json = false;
   // nll
   std::string divergence = "auto", probe = "rademacher";
   int probes = 1;
+  bool nGiven = false;  // --n given (else sample: 20000 points, 64 images; nll: 5000, 256)
 };
 
 int runGuiCommand(const AppOptions& o);
@@ -47,6 +60,15 @@ int runRender(const AppOptions& o);
 int runSample(const AppOptions& o, const SampleOptions& s);
 int runNll(const AppOptions& o, const SampleOptions& s);
 int printVersion(const AppOptions& o);
+
+// Images (image_cmd.cpp): whether a sample/nll run is on images (the data names an image
+// dataset, or --model holds a U-Net, returned in *snap on the resolved device).
+bool isImageRun(const AppOptions& o, const SampleOptions& s,
+                std::shared_ptr<const train::ModelSnapshot>* snap, std::string* error);
+int runImageSample(const AppOptions& o, const SampleOptions& s,
+                   std::shared_ptr<const train::ModelSnapshot> snap);
+int runImageNll(const AppOptions& o, const SampleOptions& s,
+                std::shared_ptr<const train::ModelSnapshot> snap);
 // train, sample, nll, bench until their issues land: says so honestly, exit code 1.
 int notYetAvailable(const char* name, const char* what);
 

@@ -7,8 +7,10 @@ namespace ss::app {
 void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--data", o.data,
                  "Dataset: 8gaussians, 25gaussians, moons, swissroll, circles, rings, checkerboard, "
-                 "pinwheel, spirals, or a mixture .json / points .csv file")
+                 "pinwheel, spirals, or a mixture .json / points .csv file; images: fashion-mnist "
+                 "(:train, :test), twemoji, or a folder of images (one sub-folder per class)")
       ->capture_default_str();
+  app.add_option("--limit", o.limit, "Image datasets: use the first N images (0 = all; the exact score: 1000)");
   app.add_option("--sde", o.sde, "Forward SDE: vp, subvp or ve")->capture_default_str();
   app.add_option("--beta-min", o.betaMin, "VP/sub-VP: beta(0)")->capture_default_str();
   app.add_option("--beta-max", o.betaMax, "VP/sub-VP: beta(1)")->capture_default_str();

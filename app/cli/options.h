@@ -21,6 +21,8 @@ struct AppOptions {
   double sigmaMin = 0.01, sigmaMax = 0.0;  // 0 = the data's diameter
   int N = 1000;
   double eps = 1e-5;
+  bool epsGiven = false;  // --eps on the command line (else some paths pick their own)
+  int64_t limit = 0;      // image datasets: use the first N images (0 = all, or the path's default)
   int64_t particles = 20000;
   uint64_t seed = 0;
   int threads = 0;  // 0 = default (1 on a 2-core machine)

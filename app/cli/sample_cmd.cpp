@@ -141,6 +141,14 @@ void progress(const sample::RunState& st, const sample::SamplerConfig& c, double
 
 int runSample(const AppOptions& o, const SampleOptions& s) {
   const char* cmd = "sample";
+  {
+    std::shared_ptr<const train::ModelSnapshot> snap;
+    std::string error;
+    if (isImageRun(o, s, &snap, &error)) return runImageSample(o, s, snap);
+    if (!error.empty()) return fail(cmd, error);
+  }
+  if (!s.inpaint.empty() || s.inpaintIndex >= 0 || !s.colorize.empty() || s.colorizeIndex >= 0)
+    return fail(cmd, "--inpaint and --colorize work on image datasets (--data fashion-mnist, twemoji, a folder)");
   if (s.n < 1) return fail(cmd, "--n (" + std::to_string(s.n) + ") must be at least 1");
   auto src = sourceFrom(o, s);
   if (!src) return fail(cmd, src.error().message);
@@ -240,6 +248,12 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
 }
 
 int runNll(const AppOptions& o, const SampleOptions& s) {
+  {
+    std::shared_ptr<const train::ModelSnapshot> snap;
+    std::string error;
+    if (isImageRun(o, s, &snap, &error)) return runImageNll(o, s, snap);
+    if (!error.empty()) return fail("nll", error);
+  }
   const char* cmd = "nll";
   if (s.n < 1) return fail(cmd, "--n (" + std::to_string(s.n) + ") must be at least 1");
   auto src = sourceFrom(o, s);

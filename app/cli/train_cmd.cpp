@@ -9,6 +9,7 @@
 
 #include "app/cli/commands.h"
 #include "core/common/runtime.h"
+#include "core/data/image_dataset.h"
 #include "core/train/checkpoint.h"
 #include "core/train/problem.h"
 #include "core/train/train_step.h"
@@ -44,9 +45,10 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
   if (t.steps < 1) return fail("--steps (" + std::to_string(t.steps) + ") must be at least 1");
 
+  const bool images = data::isImageDatasetSpec(o.data);
   train::TrainConfig cfg;
-  cfg.lr = t.lr;
-  cfg.batch = t.batch;
+  cfg.lr = t.lr != 0 ? t.lr : (images ? 5e-4 : 2e-3);  // a negative one is refused below
+  cfg.batch = t.batch != 0 ? t.batch : (images ? 32 : 512);
   cfg.seed = o.seed;
   cfg.emaDecay = t.ema;
   cfg.warmup = t.warmup;
@@ -57,13 +59,25 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
     return fail("unknown --objective '" + t.objective + "': choose dsm or ssm");
   cfg.loss.importanceSampling = t.importanceSampling;
   if (std::string e = cfg.validate(); !e.empty()) return fail(e);
+  if (t.net != "auto" && t.net != "mlp" && t.net != "unet")
+    return fail("unknown --net '" + t.net + "': choose auto, mlp or unet");
+  if (images && t.net == "mlp") return fail("images train the U-Net: drop --net mlp");
+  if (!images && t.net == "unet") return fail("--net unet needs an image dataset (--data fashion-mnist, …)");
+
+  auto problem = train::buildProblem(o.data, sde.value(), cfg.datasetSize, o.seed, o.limit);
+  if (!problem) return fail(problem.error().message);
   nn::NetConfig net;
   net.mlp.width = t.width;
   net.mlp.depth = t.depth;
+  if (images) {
+    const auto& x = problem.value().data;
+    auto unet = nn::unetPreset(t.preset, static_cast<int>(x.size(1)), static_cast<int>(x.size(2)));
+    if (!unet) return fail(unet.error().message);
+    net.kind = nn::NetKind::UNet;
+    net.unet = unet.value();
+    if (!t.json) std::printf("%s\n", problem.value().summary.c_str());
+  }
   if (std::string e = net.validate(); !e.empty()) return fail(e);
-
-  auto problem = train::buildProblem(o.data, sde.value(), cfg.datasetSize, o.seed);
-  if (!problem) return fail(problem.error().message);
   if (sde.value().kind == sde::SdeKind::VE && sde.value().sigmaMaxIsAuto() && !t.json)
     std::printf("VE: sigma_max = %.4g (the data's diameter)\n", problem.value().sde.sigmaMax);
 

@@ -191,6 +191,27 @@ std::string readUNet(const json& j, UNetConfig& c) {
 
 }  // namespace
 
+Expected<UNetConfig> unetPreset(const std::string& name, int channels, int size) {
+  UNetConfig c;
+  c.channels = channels;
+  c.size = size;
+  if (name == "small") {
+    c.baseChannels = 16;
+    c.multipliers = {1, 2};
+    c.groups = 8;
+    c.timeFeatures = 32;
+  } else if (name == "large") {
+    c.baseChannels = 64;
+    c.multipliers = {1, 2, 2};
+    c.groups = 16;
+    c.timeFeatures = 128;
+  } else {
+    return Error{"unknown U-Net preset '" + name + "': choose small or large"};
+  }
+  if (std::string e = validateUNet(c); !e.empty()) return Error{e};
+  return c;
+}
+
 std::string NetConfig::validate() const {
   // Only the active network's settings matter; the other one is kept for the UI's draft.
   return kind == NetKind::UNet ? validateUNet(unet) : validateMlp(mlp);

@@ -1,12 +1,32 @@
 #include "core/train/problem.h"
 
+#include "core/data/image_dataset.h"
 #include "core/data/toy.h"
 
 namespace ss::train {
 
 Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sdeConfig, int64_t n,
-                               uint64_t seed) {
+                               uint64_t seed, int64_t imageLimit) {
   if (std::string e = sdeConfig.validate(); !e.empty()) return Error{e};
+  if (data::isImageDatasetSpec(data)) {
+    if (imageLimit < 0) return Error{"the image limit must be 0 (all) or positive"};
+    data::ImageLoadOptions opt;
+    opt.limit = imageLimit;
+    auto set = data::loadImageDataset(data, opt);
+    if (!set) return set.error();
+    try {
+      Problem p;
+      p.data = set.value().images;
+      p.labels = set.value().labels;
+      p.classNames = set.value().classNames;
+      p.summary = set.value().summary();
+      p.sde = sdeConfig.resolved(data::diameter(p.data));
+      p.sdeObject = sde::Sde::create(p.sde);
+      return p;
+    } catch (const std::exception& e) {
+      return Error{data + ": " + e.what()};
+    }
+  }
   if (n < 1) return Error{"the training set needs at least one point"};
   auto toy = data::makeToy(data);
   if (!toy) return toy.error();

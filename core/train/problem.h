@@ -1,11 +1,13 @@
-// The training problem built from plain settings: the training set drawn from a dataset and
-// the SDE resolved against it (VE's σmax = the data's diameter). Any thread. LibTorch.
+// The training problem built from plain settings: the training set drawn from a toy or
+// loaded from an image dataset, and the SDE resolved against it (VE's σmax = the data's
+// diameter). Any thread. LibTorch.
 #pragma once
 
 #include <torch/torch.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/common/error.h"
 #include "core/sde/sde.h"
@@ -13,13 +15,18 @@
 namespace ss::train {
 
 struct Problem {
-  torch::Tensor data;  // [M, 2] float32 on the CPU
+  torch::Tensor data;  // [M, 2] points, or [M, C, H, W] images in [0, 1]; float32, CPU
+  torch::Tensor labels;                 // images: [M] int64 when the dataset has classes
+  std::vector<std::string> classNames;  // images: index = label
+  std::string summary;                  // images: what was loaded (data::ImageDataset::summary)
   sde::SdeConfig sde;  // resolved
   std::shared_ptr<const sde::Sde> sdeObject;
 };
 
-// A point set (CSV) trains on its points; a distribution on `n` seeded draws.
+// A point set (CSV) trains on its points; a distribution on `n` seeded draws; an image
+// dataset (data::isImageDatasetSpec: "fashion-mnist", "twemoji", a folder) on its first
+// `imageLimit` images (0 = all).
 Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sde, int64_t n,
-                               uint64_t seed);
+                               uint64_t seed, int64_t imageLimit = 0);
 
 }  // namespace ss::train

@@ -1,0 +1,407 @@
+// scorescope sample / nll on image datasets (Fashion-MNIST, Twemoji, a folder): a grid of
+// samples from a trained U-Net (--model) or the exact empirical score of a subset (--score
+// exact, which memorizes: every sample is a training image), with inpainting (--inpaint
+// IMAGE.png or --inpaint-index K, --mask MASK.png or --mask-preset NAME) and colorization
+// (--colorize IMAGE.png or --colorize-index K) by the projection of MATH.md §6; nll reports
+// the PF-ODE bits/dim of dequantized test images (Hutchinson divergence).
+#include <unistd.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/commands.h"
+#include "core/common/runtime.h"
+#include "core/data/image_dataset.h"
+#include "core/likelihood/likelihood.h"
+#include "core/sample/conditional.h"
+#include "core/sample/masks.h"
+#include "core/sample/sampler.h"
+#include "core/score/exact_score.h"
+#include "core/train/snapshot.h"
+#include "core/train/trainer.h"
+
+namespace ss::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int fail(const char* cmd, const std::string& message) {
+  std::fprintf(stderr, "scorescope %s: %s\n", cmd, message.c_str());
+  return 1;
+}
+
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+constexpr int64_t kDefaultExactImages = 1000;
+
+struct ImageSource {
+  std::shared_ptr<const score::ScoreFn> score;
+  std::shared_ptr<const sde::Sde> sde;
+  std::string data, scoreName, device;
+  int channels = 1, size = 28;
+  data::ImageDataset set;  // the exact score's images; with a model, loaded when needed
+};
+
+Expected<std::string> deviceFrom(const AppOptions& o) {
+  auto choice = parseDeviceChoice(o.device);
+  if (!choice) return choice.error();
+  auto device = resolveDevice(choice.value());
+  if (!device) return device.error();
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  return device.value();
+}
+
+Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& s,
+                                      std::shared_ptr<const train::ModelSnapshot> snap) {
+  if (s.model.empty() == s.score.empty())
+    return Error{"choose exactly one of --model FILE (a checkpoint) or --score exact"};
+  auto device = deviceFrom(o);
+  if (!device) return device.error();
+  ImageSource src;
+  src.device = device.value();
+  if (snap) {
+    if (snap->net.kind != nn::NetKind::UNet)
+      return Error{s.model + " holds a 2D model, not an image model"};
+    src.score = snap->scoreFn();
+    src.sde = snap->sde;
+    src.data = snap->data;
+    src.channels = snap->net.unet.channels;
+    src.size = snap->net.unet.size;
+    src.scoreName = "learned U-Net (" + s.model + ", step " + std::to_string(snap->step) + ")";
+    return src;
+  }
+  if (s.score != "exact") return Error{"unknown --score '" + s.score + "': the only choice is exact"};
+  data::ImageLoadOptions opt;
+  opt.limit = o.limit > 0 ? o.limit : kDefaultExactImages;
+  auto set = data::loadImageDataset(o.data, opt);
+  if (!set) return set.error();
+  src.set = std::move(set.value());
+  src.data = o.data;
+  src.channels = static_cast<int>(src.set.images.size(1));
+  src.size = static_cast<int>(src.set.images.size(2));
+  auto cfg = sdeConfigFrom(o);
+  if (!cfg) return cfg.error();
+  auto sc = cfg.value();
+  // The exact empirical score is stiff near ε (its scale is 1/σ²): the last Euler–Maruyama
+  // step at ε = 1e-5 would overshoot a hundredfold, so sample to the reference's 1e-3 unless
+  // --eps is given.
+  if (!o.epsGiven) sc.eps = 1e-3;
+  try {
+    sc = sc.resolved(data::diameter(src.set.images));
+    src.sde = sde::Sde::create(sc);
+    src.score = std::make_shared<score::EmpiricalScore>(src.set.images.to(torch::Device(src.device)), src.sde);
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  src.scoreName = "exact (empirical, " + std::to_string(src.set.size()) + " images)";
+  return src;
+}
+
+// The dataset behind a model (for --inpaint-index / --colorize-index and nll): its images
+// at the model's size and channels.
+Expected<data::ImageDataset> datasetFor(const ImageSource& src, const std::string& spec, int64_t limit) {
+  data::ImageLoadOptions opt;
+  opt.limit = limit;
+  opt.size = src.size;
+  opt.channels = src.channels;
+  return data::loadImageDataset(spec, opt);
+}
+
+Expected<torch::Tensor> pickImage(ImageSource& src, const AppOptions& o, const std::string& path,
+                                  int64_t index, const char* what) {
+  if (!path.empty()) return data::readImage(path, src.size, src.channels);
+  if (src.set.size() == 0) {
+    auto set = datasetFor(src, src.data, std::max<int64_t>(index + 1, o.limit));
+    if (!set) return set.error();
+    src.set = std::move(set.value());
+  }
+  if (index < 0 || index >= src.set.size())
+    return Error{std::string(what) + " " + std::to_string(index) + " is outside the dataset's " +
+                 std::to_string(src.set.size()) + " images"};
+  return src.set.images[index].clone();
+}
+
+void progressBar(double frac, const std::string& right) {
+  const int width = 30;
+  const int filled = static_cast<int>(width * std::clamp(frac, 0.0, 1.0));
+  std::fprintf(stderr, "\r[%.*s%.*s] %s ", filled, "==============================", width - filled,
+               "                              ", right.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+bool isImageRun(const AppOptions& o, const SampleOptions& s,
+                std::shared_ptr<const train::ModelSnapshot>* snapOut, std::string* error) {
+  if (s.model.empty()) return data::isImageDatasetSpec(o.data);
+  auto snap = train::loadModelSnapshot(s.model, "cpu");
+  if (!snap) {
+    *error = snap.error().message;
+    return false;
+  }
+  if (snap.value()->net.kind != nn::NetKind::UNet) return false;
+  if (auto device = deviceFrom(o); device && device.value() != "cpu") {
+    auto moved = train::loadModelSnapshot(s.model, device.value());
+    if (!moved) {
+      *error = moved.error().message;
+      return false;
+    }
+    *snapOut = moved.value();
+  } else {
+    *snapOut = snap.value();
+  }
+  return true;
+}
+
+int runImageSample(const AppOptions& o, const SampleOptions& s,
+                   std::shared_ptr<const train::ModelSnapshot> snap) {
+  const char* cmd = "sample";
+  const int64_t n = s.nGiven ? s.n : 64;
+  if (n < 1 || n > 1024) return fail(cmd, "--n (" + std::to_string(n) + ") must lie in [1, 1024] for images");
+  const bool inpaint = !s.inpaint.empty() || s.inpaintIndex >= 0;
+  const bool colorize = !s.colorize.empty() || s.colorizeIndex >= 0;
+  if (inpaint && colorize) return fail(cmd, "choose one of inpainting and colorization");
+  if (!inpaint && (!s.mask.empty() || !s.maskPreset.empty()))
+    return fail(cmd, "--mask and --mask-preset need --inpaint IMAGE.png or --inpaint-index K");
+  if (!s.mask.empty() && !s.maskPreset.empty()) return fail(cmd, "choose one of --mask and --mask-preset");
+  auto srcOr = imageSourceFrom(o, s, std::move(snap));
+  if (!srcOr) return fail(cmd, srcOr.error().message);
+  auto& src = srcOr.value();
+  if (colorize && src.channels != 3)
+    return fail(cmd, "colorization needs an RGB dataset (this one has " + std::to_string(src.channels) + " channel)");
+
+  sample::SamplerConfig cfg;
+  {
+    auto preset = sample::samplerPreset(s.sampler);
+    if (!preset) return fail(cmd, preset.error().message);
+    cfg = preset.value();
+    if (!s.predictor.empty()) {
+      auto p = sample::parsePredictor(s.predictor);
+      if (!p) return fail(cmd, p.error().message);
+      cfg.predictor = p.value();
+    }
+    if (!s.corrector.empty()) {
+      auto k = sample::parseCorrector(s.corrector);
+      if (!k) return fail(cmd, k.error().message);
+      cfg.corrector = k.value();
+    }
+    if (!s.solver.empty()) {
+      auto v = sample::parseOdeSolver(s.solver);
+      if (!v) return fail(cmd, v.error().message);
+      cfg.solver = v.value();
+      cfg.kind = sample::SamplerKind::Ode;
+    }
+    cfg.snr = s.snr;
+    cfg.correctorSteps = s.correctorSteps;
+    cfg.steps = s.steps;
+    cfg.rtol = s.rtol;
+    cfg.atol = s.atol;
+    cfg.denoise = !s.noDenoise;
+    if (std::string e = cfg.validate(src.sde->config()); !e.empty()) return fail(cmd, e);
+  }
+
+  // The observation and what the grid's first tile shows of it.
+  sample::Conditioning cond;
+  torch::Tensor shown;
+  std::string task = "unconditional";
+  try {
+    if (inpaint) {
+      auto y = pickImage(src, o, s.inpaint, s.inpaintIndex, "--inpaint-index");
+      if (!y) return fail(cmd, y.error().message);
+      torch::Tensor mask;
+      if (!s.mask.empty()) {
+        auto m = data::readImage(s.mask, src.size, 1);
+        if (!m) return fail(cmd, m.error().message);
+        mask = (m.value()[0] > 0.5f).to(torch::kFloat32);  // white = known
+      } else {
+        sample::MaskPreset preset = sample::MaskPreset::LeftHalf;
+        if (!s.maskPreset.empty() && !sample::parseMaskPreset(s.maskPreset, &preset))
+          return fail(cmd, "unknown --mask-preset '" + s.maskPreset + "': choose " + sample::maskPresetNames());
+        mask = sample::maskTensor(sample::makeMask(preset, src.size, src.size, o.seed), src.size, src.size);
+      }
+      if (mask.sum().item<double>() == 0) return fail(cmd, "the mask marks no pixel as known (white = known)");
+      cond = sample::inpainting(y.value(), mask);
+      shown = y.value() * mask + 0.5f * (1 - mask);
+      task = "inpainting (" + std::to_string(static_cast<int>(100 * mask.mean().item<double>())) + " % known)";
+    } else if (colorize) {
+      auto y = pickImage(src, o, s.colorize, s.colorizeIndex, "--colorize-index");
+      if (!y) return fail(cmd, y.error().message);
+      auto grey = sample::toGrey(y.value());
+      cond = sample::colorization(grey);
+      shown = grey.expand({3, -1, -1}).clone();
+      task = "colorization";
+    }
+  } catch (const std::exception& e) {
+    return fail(cmd, e.what());
+  }
+
+  if (!s.json)
+    std::printf("%s of %s (%d×%d×%d), %s SDE, score: %s, %s, %lld samples, %s\n", task.c_str(),
+                src.data.c_str(), src.channels, src.size, src.size,
+                std::string(sde::toString(src.sde->kind())).c_str(), src.scoreName.c_str(),
+                cfg.kind == sample::SamplerKind::Ode ? "probability-flow ODE" : "reverse SDE (PC)",
+                static_cast<long long>(n), src.device.c_str());
+
+  const auto start = Clock::now();
+  torch::Tensor samples;
+  int64_t nfe = 0, steps = 0;
+  double knownError = 0;
+  try {
+    const torch::Device dev(src.device);
+    auto xT = sample::SamplerRun::priorDraw(*src.sde, n, {src.channels, src.size, src.size}, o.seed, dev);
+    if (cond.active()) {
+      cond.observation = cond.observation.to(dev);
+      cond.mask = cond.mask.to(dev);
+      if (cond.basis.defined()) cond.basis = cond.basis.to(dev);
+    }
+    sample::SamplerRun run(src.score, src.sde, cfg, xT, o.seed + 1, {}, cond);
+    const bool bar = !s.json && isatty(STDERR_FILENO);
+    auto lastDraw = Clock::now();
+    while (!run.state().done) {
+      run.step();
+      if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
+        lastDraw = Clock::now();
+        const auto& st = run.state();
+        progressBar(1.0 - st.t / src.sde->T(), "t = " + std::to_string(st.t) + "  nfe " + std::to_string(st.nfe));
+      }
+    }
+    if (bar) std::fprintf(stderr, "\n");
+    samples = run.result().to(torch::kCPU, torch::kFloat32);
+    nfe = run.state().nfe;
+    steps = run.state().step;
+    if (inpaint) {
+      auto m = cond.mask.to(torch::kCPU);
+      knownError = ((samples - cond.observation.to(torch::kCPU)).abs() * m).max().item<double>();
+    } else if (colorize) {
+      knownError = (sample::toGrey(samples) - sample::toGrey(cond.observation.to(torch::kCPU))).abs().max().item<double>();
+    }
+  } catch (const std::exception& e) {
+    return fail(cmd, e.what());
+  }
+  const double wall = seconds(start);
+
+  // Nearest training image of each sample (L2), when the exact score's set is at hand: shows
+  // memorization.
+  double nearest = -1;
+  if (src.set.size() > 0 && s.model.empty()) {
+    auto d = torch::cdist(samples.reshape({samples.size(0), -1}), src.set.images.reshape({src.set.size(), -1}));
+    nearest = std::get<0>(d.min(1)).mean().item<double>() / std::sqrt(static_cast<double>(samples[0].numel()));
+  }
+
+  if (!s.out.empty()) {
+    auto tiles = samples.clamp(0, 1);
+    if (shown.defined()) tiles = torch::cat({shown.unsqueeze(0).to(torch::kCPU), tiles});
+    auto grid = data::imageGrid(tiles, s.cols > 0 ? s.cols : 8);
+    auto written = data::writePng(s.out, grid);
+    if (!written) return fail(cmd, written.error().message);
+  }
+
+  nlohmann::json j = {{"data", src.data},       {"task", task},   {"score", src.scoreName},
+                      {"sde", std::string(sde::toString(src.sde->kind()))},
+                      {"n", n},                 {"steps", steps}, {"nfe", nfe},
+                      {"wall_s", wall},         {"device", src.device},
+                      {"shape", {src.channels, src.size, src.size}}};
+  if (cond.active()) j["known_max_error"] = knownError;
+  if (nearest >= 0) j["nearest_training_rms"] = nearest;
+  if (!s.out.empty()) j["out"] = s.out;
+  if (s.json) {
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("%lld samples in %.1f s (%lld steps, %lld score evaluations)%s%s\n",
+                static_cast<long long>(n), wall, static_cast<long long>(steps), static_cast<long long>(nfe),
+                s.out.empty() ? "" : ", wrote ", s.out.c_str());
+    if (inpaint) std::printf("known pixels: max |x - observation| = %.3g\n", knownError);
+    if (colorize) std::printf("grey level: max |grey(x) - observation| = %.3g\n", knownError);
+    if (nearest >= 0)
+      std::printf("RMS distance to the nearest training image: %.4f per pixel (0 = memorized)\n", nearest);
+  }
+  return 0;
+}
+
+int runImageNll(const AppOptions& o, const SampleOptions& s, std::shared_ptr<const train::ModelSnapshot> snap) {
+  const char* cmd = "nll";
+  if (s.model.empty())
+    return fail(cmd, "bits/dim needs a trained model (--model FILE): the exact empirical score "
+                     "memorizes its training images and puts no mass anywhere else");
+  const int64_t wanted = s.nGiven ? s.n : 256;
+  if (wanted < 1) return fail(cmd, "--n (" + std::to_string(wanted) + ") must be at least 1");
+  auto srcOr = imageSourceFrom(o, s, std::move(snap));
+  if (!srcOr) return fail(cmd, srcOr.error().message);
+  auto& src = srcOr.value();
+  likelihood::LikelihoodConfig cfg;
+  cfg.rtol = s.rtol;
+  cfg.atol = s.atol;
+  cfg.probes = s.probes;
+  cfg.seed = o.seed;
+  {
+    auto d = likelihood::parseDivergence(s.divergence);
+    if (!d) return fail(cmd, d.error().message);
+    cfg.divergence = d.value();
+    auto p = likelihood::parseProbe(s.probe);
+    if (!p) return fail(cmd, p.error().message);
+    cfg.probe = p.value();
+    if (std::string e = cfg.validate(); !e.empty()) return fail(cmd, e);
+  }
+  // Test images: Fashion-MNIST's test split; other sets their first n images.
+  std::string spec = src.data;
+  if (spec == "fashion-mnist" || spec == "fashion-mnist:train") spec = "fashion-mnist:test";
+  {
+    auto set = datasetFor(src, spec, wanted);
+    if (!set) return fail(cmd, set.error().message);
+    src.set = std::move(set.value());
+  }
+  const int64_t n = std::min<int64_t>(wanted, src.set.size());
+  const int64_t dims = src.set.images[0].numel();
+  if (!s.json)
+    std::printf("bits/dim of %lld images of %s with %s, %s divergence, RK45 rtol %g atol %g\n",
+                static_cast<long long>(n), spec.c_str(), src.scoreName.c_str(),
+                likelihood::toString(cfg.divergence).c_str(), cfg.rtol, cfg.atol);
+  const auto start = Clock::now();
+  std::vector<torch::Tensor> bpds;
+  int64_t nfe = 0;
+  const int64_t batch = 32;
+  const bool bar = !s.json && isatty(STDERR_FILENO);
+  try {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed + 7);
+    for (int64_t i = 0; i < n; i += batch) {
+      const int64_t b = std::min(batch, n - i);
+      auto x = likelihood::dequantize(src.set.images.narrow(0, i, b), gen).to(torch::Device(src.device));
+      auto r = likelihood::logLikelihood(*src.score, *src.sde, x, cfg);
+      bpds.push_back(likelihood::bitsPerDim(r.logp.to(torch::kCPU), dims, 8.0));
+      nfe += r.nfe;
+      if (bar) {
+        auto sofar = torch::cat(bpds);
+        progressBar(static_cast<double>(i + b) / n, std::to_string(i + b) + "/" + std::to_string(n) +
+                                                         "  bits/dim " + std::to_string(sofar.mean().item<double>()));
+      }
+    }
+  } catch (const std::exception& e) {
+    return fail(cmd, e.what());
+  }
+  if (bar) std::fprintf(stderr, "\n");
+  auto all = torch::cat(bpds);
+  const double mean = all.mean().item<double>();
+  const double se = n > 1 ? all.std().item<double>() / std::sqrt(static_cast<double>(n)) : 0.0;
+  const double wall = seconds(start);
+  if (s.json) {
+    nlohmann::json j = {{"data", spec},           {"score", src.scoreName}, {"n", n},
+                        {"bits_per_dim", mean},   {"bits_per_dim_se", se},  {"nfe", nfe},
+                        {"divergence", likelihood::toString(cfg.divergence)}, {"wall_s", wall},
+                        {"device", src.device}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("bits/dim: %.4f ± %.4f (standard error, %lld images, dequantized, offset 8 for [0,1])\n", mean,
+                se, static_cast<long long>(n));
+    std::printf("%lld drift evaluations in %.1f s\n", static_cast<long long>(nfe), wall);
+  }
+  return 0;
+}
+
+}  // namespace ss::app
