@@ -97,6 +97,9 @@ int main(int argc, char** argv) {
   sample->add_option("--colorize", so.colorize, "RGB images: colorize the grey level of this image file");
   sample->add_option("--colorize-index", so.colorizeIndex, "RGB images: colorize dataset image K");
   sample->add_option("--cols", so.cols, "Images: grid columns")->capture_default_str();
+  sample->add_option("--class", so.classLabel,
+                     "Mixtures: guide toward component K with the exact time-dependent posterior p_t(k | x)");
+  sample->add_option("--guidance", so.guidance, "Guidance scale w (1 = the exact conditional)")->capture_default_str();
   sample->add_flag("--metrics", so.metrics,
                    "sw2 and energy distance to fresh true samples (with the floor of two true sets); "
                    "for mixtures nll_true, the Monte Carlo entropy and mode weights");

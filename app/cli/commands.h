@@ -46,6 +46,9 @@ struct SampleOptions {
   std::string inpaint, mask, maskPreset, colorize;  // image files; preset names
   int64_t inpaintIndex = -1, colorizeIndex = -1;    // or a dataset image
   int cols = 8;                                      // grid columns
+  // classifier guidance (2D mixtures: the components are the classes)
+  int64_t classLabel = -1;
+  double guidance = 1.0;
   bool metrics = false;
   bool json = false;
   // nll

@@ -16,6 +16,7 @@
 #include "core/metrics/metrics.h"
 #include "core/sample/sampler.h"
 #include "core/score/exact_score.h"
+#include "core/score/guided_score.h"
 #include "core/train/problem.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
@@ -154,6 +155,19 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   if (!src) return fail(cmd, src.error().message);
   auto cfg = samplerFrom(s, src.value().sde->config());
   if (!cfg) return fail(cmd, cfg.error().message);
+  if (s.classLabel >= 0) {
+    auto gm = src.value().toy->mixture();
+    if (!gm) return fail(cmd, "--class needs a mixture dataset (its components are the classes); " +
+                                  src.value().data + " has none");
+    try {
+      auto clf = std::make_shared<score::MixtureClassifier>(*gm, src.value().sde);
+      auto guided = std::make_shared<score::GuidedScore>(src.value().score, clf, s.classLabel, s.guidance);
+      src.value().scoreName = guided->name();
+      src.value().score = guided;
+    } catch (const std::exception& e) {
+      return fail(cmd, e.what());
+    }
+  }
   const auto& sc = src.value();
   if (!s.json) {
     std::printf("%s on %s, %s SDE, score: %s, %lld particles, %s\n", describe(cfg.value()).c_str(),

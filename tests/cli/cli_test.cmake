@@ -164,6 +164,19 @@ if(NOT EXISTS ${WORK}/gui.png)
 endif()
 message(STATUS "gui smoke ok")
 
+# Classifier guidance toward one component of a mixture, with the exact posterior.
+run_app(0 sample --score exact --data 8gaussians --class 2 --n 500 --steps 300 --metrics --json)
+string(REGEX MATCH "{[^\n]*}[ \n]*$" json "${OUT}")
+string(JSON w2 GET "${json}" mode_weights 2)
+execute_process(COMMAND awk "BEGIN { exit !(${w2} > 0.95) }" RESULT_VARIABLE bad)
+if(bad)
+  message(FATAL_ERROR "guided sampling toward class 2: its mode weight is ${w2}")
+endif()
+run_app(1 sample --score exact --data moons --class 0)
+expect_contains("mixture")
+run_app(1 sample --score exact --data 8gaussians --class 8)
+expect_contains("outside")
+
 # Images (Fashion-MNIST from dataset-fashion-mnist, which scripts/deps installs).
 if(EXISTS /usr/share/datasets/fashion-mnist)
   # The exact empirical score memorizes: inpainting the left half of a training image gives
