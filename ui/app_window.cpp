@@ -13,14 +13,17 @@
 #include <fstream>
 #include <vector>
 
+#include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
 #include "core/train/trainer.h"
+#include "ui/panels/image_panel.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
 #include "ui/theme.h"
 #include "ui/views/canvas2d.h"
+#include "ui/views/image_grid.h"
 
 namespace ss::ui {
 
@@ -93,10 +96,13 @@ bool saveWindow(GLFWwindow* window, const std::string& path) {
   glReadBuffer(GL_BACK);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-  stbi_flip_vertically_on_write(1);
+  // GL rows run bottom to top: flip them here. stbi_flip_vertically_on_write is a
+  // process-global flag, and core's data::writePng may be writing on a worker meanwhile.
+  const size_t row = static_cast<size_t>(w) * 4;
+  for (int y = 0; y < h / 2; ++y)
+    std::swap_ranges(px.begin() + y * row, px.begin() + (y + 1) * row, px.begin() + (h - 1 - y) * row);
   const std::string tmp = path + ".tmp";
   const bool ok = stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4) != 0;
-  stbi_flip_vertically_on_write(0);
   std::error_code ec;
   if (ok) std::filesystem::rename(tmp, path, ec);
   return ok && !ec;
@@ -156,6 +162,105 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   fields.request(std::move(r));
 }
 
+
+// The image explorer: the image panel and the timeline on the left, the grid of x_t | x̂₀
+// cells filling the rest. The ImageRunWorker samples; this loop only reads its latest result.
+int runImageExplorer(UiContext& ui, const GuiOptions& options) {
+  ExplorerState state = options.initial;
+  if (state.uiScale <= 0) state.uiScale = ui.scale();
+  state.mode = scene::RunMode::ReverseSde;  // the timeline plays from T down to 0
+  state.loop = false;
+  state.sde = sde::SdeConfig{};  // the exact score's VP SDE, for the timeline's schedule
+  state.sde.eps = 1e-3;
+  state.t = state.sde.T;
+  state.playing = true;
+  ImagePanelState view;
+  view.draft.data = state.data.data;
+  view.draft.seed = state.data.seed;
+  view.draft.sampler = sample::samplerPreset("pc").take();
+  view.draft.sampler.steps = options.imageSteps > 0 ? options.imageSteps : 1000;
+  if (options.imageLimit > 0) view.draft.limit = options.imageLimit;
+  scene::ImageRunWorker worker;
+  worker.request(view.draft);
+  int frames = 0;
+  std::vector<double> frameMs;
+  double frameStart = glfwGetTime();
+  {
+    ImageGrid grid;  // owns GL textures: destroyed before the UiContext
+    double last = glfwGetTime();
+    while (!glfwWindowShouldClose(ui.window())) {
+      glfwPollEvents();
+      const double now = glfwGetTime();
+      if (!options.frameTimes.empty() && frames > 0) frameMs.push_back(1000.0 * (now - frameStart));
+      frameStart = now;
+      advancePlayback(state, now - last);
+      last = now;
+      auto run = worker.latest();
+      if (!ImGui::IsAnyItemActive()) ui.setScale(state.uiScale);
+      ui.beginFrame();
+      bool resample = false;
+      if (!ImGui::GetIO().WantTextInput) {
+        const double step = state.sde.T / 100.0;
+        if (ImGui::IsKeyPressed(GLFW_KEY_R)) resample = true;
+        if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
+        if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
+        if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
+        if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
+        if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
+      }
+      const ImVec2 display = ImGui::GetIO().DisplaySize;
+      const float panelWidth = std::min(26.0f * fonts().size, 0.4f * display.x);
+      ImGui::SetNextWindowPos(ImVec2(0, 0));
+      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y));
+      ImGui::Begin("ScoreScope", nullptr,
+                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+      resample |= drawImagePanel(view, run.get(), worker.busy());
+      drawTimelinePanel(state, nullptr);
+      ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
+      ImGui::Separator();
+      ImGui::TextDisabled("%s", options.runtimeLine.c_str());
+      ImGui::TextDisabled("%.0f fps", ImGui::GetIO().Framerate);
+      if (!fonts().warning.empty()) errorText(fonts().warning);
+      ImGui::End();
+      if (resample) {
+        state.t = state.sde.T;
+        state.playing = true;
+        worker.request(view.draft);
+      }
+
+      ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y));
+      ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+      ImGui::Begin("##images", nullptr,
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
+      const ImVec2 avail = ImGui::GetContentRegionAvail();
+      if (run && !run->frames.empty()) {
+        grid.draw(*run, run->frameAt(state.t), avail.x, avail.y);
+      } else {
+        ImGui::SetCursorPos(ImVec2(16, 16));
+        if (run && !run->error.empty()) errorText(run->error);
+        else ImGui::TextDisabled("loading %s…", view.draft.data.c_str());
+      }
+      ImGui::End();
+      ImGui::PopStyleVar();
+
+      // Smoke tests: stop after maxFrames once the run is done and played to t = 0.
+      const bool finished = run && run->done && !worker.busy() && !state.playing;
+      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames &&
+                             (finished || frames + 1 >= options.maxFrames + 6000);
+      ui.renderFrame();
+      if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
+        std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
+      ui.swapBuffers();
+      ++frames;
+      if (lastFrame) break;
+    }
+  }
+  if (!options.frameTimes.empty() && !writeFrameTimes(options.frameTimes, frameMs))
+    std::fprintf(stderr, "scorescope: cannot write %s\n", options.frameTimes.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int runGui(const GuiOptions& options) {
@@ -165,6 +270,7 @@ int runGui(const GuiOptions& options) {
     return 2;
   }
   UiContext& ui = *created.value();
+  if (scene::looksLikeImageDataset(options.initial.data.data)) return runImageExplorer(ui, options);
 
   ExplorerState state = options.initial;
   if (state.uiScale <= 0) state.uiScale = ui.scale();

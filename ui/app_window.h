@@ -1,7 +1,9 @@
 // The GUI: a window with the side panels on the left and the 2D canvas filling the rest,
-// driven by a DataWorker so loading never blocks a frame. UI thread (the main thread).
+// driven by a DataWorker so loading never blocks a frame; for an image dataset, the image
+// grid explorer instead, driven by an ImageRunWorker. UI thread (the main thread).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "ui/explorer_state.h"
@@ -21,6 +23,10 @@ struct GuiOptions {
   // Write every frame's duration (ms, frame start to frame start) here at exit as JSON, with
   // the median, p95 and p99: the frame-time benchmark (bench/frame_times.sh).
   std::string frameTimes;
+  // The image explorer (when --data names an image dataset): sampler steps and the exact
+  // score's image count; 0 = the panel's defaults (1000 steps, 500 images).
+  int imageSteps = 0;
+  int64_t imageLimit = 0;
 };
 
 // Runs until the window closes. Returns the process exit code: 0, or 2 when there is no

@@ -1,0 +1,218 @@
+#include "core/scene/image_run.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/data/image_dataset.h"
+#include "core/data/toy.h"
+#include "core/sample/conditional.h"
+#include "core/sample/sampler.h"
+#include "core/score/exact_score.h"
+#include "core/train/snapshot.h"
+#include "core/train/trainer.h"
+
+namespace ss::scene {
+
+bool looksLikeImageDataset(const std::string& spec) {
+  if (spec == "fashion-mnist" || spec.starts_with("fashion-mnist:") || spec == "twemoji" ||
+      spec.starts_with("folder:"))
+    return true;
+  std::error_code ec;
+  return !spec.empty() && std::filesystem::is_directory(spec, ec);
+}
+
+const char* toString(ImageTask task) {
+  switch (task) {
+    case ImageTask::Unconditional: return "unconditional";
+    case ImageTask::Inpaint: return "inpaint";
+    case ImageTask::Colorize: return "colorize";
+  }
+  return "?";
+}
+
+std::shared_ptr<const ImageFrame> ImageRunResult::frameAt(double t) const {
+  std::shared_ptr<const ImageFrame> best;
+  double bestDist = 0;
+  for (const auto& f : frames) {
+    const double d = std::abs(f->t - t);
+    if (!best || d <= bestDist) best = f, bestDist = d;  // ties: the later frame (the final, denoised one)
+  }
+  return best;
+}
+
+// What a (data, limit, model) triple loads once: the score, its SDE, the images.
+struct ImageRunWorker::Cache {
+  std::string data, model;
+  int64_t limit = -1;
+  bool valid = false;
+  std::shared_ptr<const score::ScoreFn> score;
+  std::shared_ptr<const sde::Sde> sde;
+  data::ImageDataset set;  // the exact score's images; with a model, loaded on demand
+  int channels = 1, size = 28;
+  std::string scoreName;
+};
+
+namespace {
+
+std::vector<float> toVector(const torch::Tensor& t) {
+  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+std::runtime_error failure(const std::string& m) { return std::runtime_error(m); }
+
+}  // namespace
+
+ImageRunWorker::ImageRunWorker()
+    : m_cache(std::make_unique<Cache>()),
+      m_worker([this](ImageRunRequest& req, Worker& w) { compute(req, w); }) {}
+
+ImageRunWorker::~ImageRunWorker() = default;
+
+void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
+  using Clock = std::chrono::steady_clock;
+  torch::NoGradGuard noGrad;
+  auto result = std::make_shared<ImageRunResult>();
+  result->request = req;
+  try {
+    if (req.n < 1 || req.n > 1024) throw failure("n must lie in [1, 1024]");
+    if (req.maxFrames < 2) throw failure("a run keeps at least 2 frames");
+    auto& c = *m_cache;
+    if (!c.valid || c.data != req.data || c.model != req.model || (req.model.empty() && c.limit != req.limit)) {
+      c.valid = false;
+      c.set = {};
+      if (!req.model.empty()) {
+        auto snap = train::loadModelSnapshot(req.model, "cpu");
+        if (!snap) throw failure(snap.error().message);
+        if (snap.value()->net.kind != nn::NetKind::UNet)
+          throw failure(req.model + " holds a 2D model, not an image model");
+        c.score = snap.value()->scoreFn();
+        c.sde = snap.value()->sde;
+        c.channels = snap.value()->net.unet.channels;
+        c.size = snap.value()->net.unet.size;
+        c.scoreName = "learned U-Net (step " + std::to_string(snap.value()->step) + ")";
+      } else {
+        if (req.limit < 1) throw failure("the image limit must be at least 1");
+        data::ImageLoadOptions opt;
+        opt.limit = req.limit;
+        auto set = data::loadImageDataset(req.data, opt);
+        if (!set) throw failure(set.error().message);
+        if (set.value().size() == 0) throw failure("the dataset " + req.data + " holds no images");
+        c.set = std::move(set.value());
+        c.channels = static_cast<int>(c.set.images.size(1));
+        c.size = static_cast<int>(c.set.images.size(2));
+        sde::SdeConfig sc;  // VP; ε = 1e-3: the empirical score is stiff near 0 (as the CLI)
+        sc.eps = 1e-3;
+        sc = sc.resolved(data::diameter(c.set.images.reshape({c.set.size(), -1})));
+        c.sde = sde::Sde::create(sc);
+        c.score = std::make_shared<score::EmpiricalScore>(c.set.images, c.sde);
+        c.scoreName = "exact (empirical, " + std::to_string(c.set.size()) + " images)";
+      }
+      c.data = req.data;
+      c.model = req.model;
+      c.limit = req.limit;
+      c.valid = true;
+    }
+    result->channels = c.channels;
+    result->size = c.size;
+    result->n = req.n;
+    result->T = c.sde->T();
+    result->scoreName = c.scoreName;
+    if (std::string e = req.sampler.validate(c.sde->config()); !e.empty()) throw failure(e);
+
+    // The observation, from the dataset (at the model's size and channels when a model).
+    sample::Conditioning cond;
+    if (req.task != ImageTask::Unconditional) {
+      if (req.task == ImageTask::Colorize && c.channels != 3)
+        throw failure("colorization needs an RGB dataset (this one has " + std::to_string(c.channels) +
+                      " channel)");
+      if (c.set.size() <= req.imageIndex && !req.model.empty()) {
+        data::ImageLoadOptions opt;
+        opt.limit = std::max(req.imageIndex + 1, req.limit);
+        opt.size = c.size;
+        opt.channels = c.channels;
+        auto set = data::loadImageDataset(req.data, opt);
+        if (!set) throw failure(set.error().message);
+        c.set = std::move(set.value());
+      }
+      if (req.imageIndex < 0 || req.imageIndex >= c.set.size())
+        throw failure("image " + std::to_string(req.imageIndex) + " is outside the dataset's " +
+                      std::to_string(c.set.size()) + " images");
+      auto y = c.set.images[req.imageIndex].clone();
+      torch::Tensor shown;
+      if (req.task == ImageTask::Inpaint) {
+        auto mask = sample::maskTensor(sample::makeMask(req.mask, c.size, c.size, req.seed), c.size, c.size);
+        cond = sample::inpainting(y, mask);
+        shown = y * mask + 0.5f * (1 - mask);
+      } else {
+        auto grey = sample::toGrey(y);
+        cond = sample::colorization(grey);
+        shown = grey.expand({3, -1, -1}).clone();
+      }
+      result->observation = toVector(shown.clamp(0, 1));
+    }
+
+    const auto& cfg = req.sampler;
+    const int64_t perFrame = 2 * req.n * c.channels * c.size * c.size * 4;  // bytes
+    const int64_t maxFrames = std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (400ll << 20) / perFrame));
+    const bool adaptive = cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
+    const int64_t every = adaptive ? 1 : std::max<int64_t>(1, (cfg.steps + maxFrames - 2) / (maxFrames - 1));
+
+    auto xT = sample::SamplerRun::priorDraw(*c.sde, req.n, {c.channels, c.size, c.size}, req.seed);
+    sample::SamplerRun run(c.score, c.sde, cfg, xT, req.seed + 1, {}, cond);
+    auto addFrame = [&] {
+      const auto& st = run.state();
+      auto f = std::make_shared<ImageFrame>();
+      f->t = st.t;
+      f->step = st.step;
+      f->nfe = st.nfe;
+      auto x = st.done ? run.result() : st.x;
+      // Tweedie: the score is singular at t = 0, so evaluate at max(t, ε).
+      const double te = std::max(st.t, c.sde->eps());
+      const auto m = sde::marginal(c.sde->config(), te);
+      f->sigma = sde::marginal(c.sde->config(), st.t).sigma;
+      auto tv = torch::full({x.size(0)}, te, x.options());
+      auto x0 = (x + (m.sigma * m.sigma) * (*c.score)(x, tv)) / m.a;
+      f->x = toVector(x.clamp(0, 1));
+      f->x0 = toVector(x0.clamp(0, 1));
+      // Adaptive runs keep the newest frames within the budget by thinning every other one.
+      if (static_cast<int64_t>(result->frames.size()) >= maxFrames) {
+        std::vector<std::shared_ptr<const ImageFrame>> kept;
+        for (size_t i = 0; i < result->frames.size(); i += 2) kept.push_back(result->frames[i]);
+        result->frames = std::move(kept);
+      }
+      result->frames.push_back(std::move(f));
+    };
+    auto status = [&] {
+      const auto& st = run.state();
+      result->status = (st.done ? "done: " : "running: ") + std::to_string(st.step) + " steps, " +
+                       std::to_string(st.nfe) + " score evaluations";
+    };
+    addFrame();
+    status();
+    w.publish(std::make_shared<const ImageRunResult>(*result));
+    auto lastPublish = Clock::now();
+    while (!run.state().done) {
+      if (w.superseded()) return;
+      run.step();
+      const auto& st = run.state();
+      if (st.done || st.step % every == 0) addFrame();
+      if (st.done || Clock::now() - lastPublish > std::chrono::milliseconds(100)) {
+        result->done = st.done;
+        status();
+        w.publish(std::make_shared<const ImageRunResult>(*result));
+        lastPublish = Clock::now();
+      }
+    }
+  } catch (const std::exception& e) {
+    result->error = e.what();
+    result->done = true;
+    result->status = "failed";
+    w.publish(std::make_shared<const ImageRunResult>(*result));
+  }
+}
+
+}  // namespace ss::scene

@@ -1,0 +1,85 @@
+// Image sampler runs for the image explorer: a worker thread samples a grid of images with
+// the exact empirical score of a dataset subset or a trained U-Net checkpoint, optionally
+// inpainting or colorizing a dataset image, and publishes recorded frames (x_t and its
+// Tweedie estimate x̂₀) progressively as plain floats. The newest request wins; a running
+// one stops between steps. Torch-free header: the UI includes it and never waits.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/request_worker.h"
+#include "core/sample/masks.h"
+#include "core/sample/sampler_config.h"
+
+namespace ss::scene {
+
+// The same test as data::isImageDatasetSpec (which lives in a torch header): "fashion-mnist",
+// "fashion-mnist:train|test", "twemoji", "folder:PATH" or an existing directory.
+bool looksLikeImageDataset(const std::string& spec);
+
+enum class ImageTask { Unconditional, Inpaint, Colorize };
+const char* toString(ImageTask task);  // "unconditional", "inpaint", "colorize"
+
+struct ImageRunRequest {
+  std::string data = "fashion-mnist";  // dataset spec (data::loadImageDataset)
+  int64_t limit = 500;                 // images of the exact empirical score
+  std::string model;                   // U-Net checkpoint; empty = the exact empirical score
+  sample::SamplerConfig sampler;       // steps etc.; the SDE is VP (ε = 1e-3) or the model's
+  int64_t n = 64;                      // images in the grid
+  uint64_t seed = 0;                   // prior draw; seed + 1 drives the sampler's noise
+  ImageTask task = ImageTask::Unconditional;
+  sample::MaskPreset mask = sample::MaskPreset::LeftHalf;  // Inpaint
+  int64_t imageIndex = 0;              // Inpaint / Colorize: the dataset image observed
+  int maxFrames = 120;                 // recorded frames, evenly over the steps
+};
+
+// One recorded moment: every image of the grid and its Tweedie estimate.
+struct ImageFrame {
+  double t = 0, sigma = 0;  // time and σ(t) of the run's SDE
+  int64_t step = 0, nfe = 0;
+  std::vector<float> x;     // n×C×H×W in [0, 1] (clamped)
+  std::vector<float> x0;    // x̂₀ = (x + σ² s(x, t)) / a, n×C×H×W in [0, 1] (clamped)
+};
+
+struct ImageRunResult {
+  ImageRunRequest request;
+  int channels = 0, size = 0;  // C and H = W
+  int64_t n = 0;
+  double T = 1.0;
+  std::vector<std::shared_ptr<const ImageFrame>> frames;  // in run order (t falls)
+  std::vector<float> observation;  // C×H×W in [0, 1] when conditioned (unknown pixels grey)
+  std::string scoreName, status;   // e.g. "exact (empirical, 500 images)", "done: 1000 steps"
+  std::string error;               // a failed load or run; then frames may be empty
+  bool done = false;
+  // The recorded frame nearest to t (null when there is none yet).
+  std::shared_ptr<const ImageFrame> frameAt(double t) const;
+};
+
+class ImageRunWorker {
+ public:
+  ImageRunWorker();
+  ~ImageRunWorker();
+  ImageRunWorker(const ImageRunWorker&) = delete;
+  ImageRunWorker& operator=(const ImageRunWorker&) = delete;
+
+  void request(ImageRunRequest request) { m_worker.request(std::move(request)); }
+  std::shared_ptr<const ImageRunResult> latest(uint64_t* version = nullptr) const {
+    return m_worker.latest(version);
+  }
+  bool busy() const { return m_worker.busy(); }
+  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // tests only
+
+ private:
+  using Worker = RequestWorker<ImageRunRequest, ImageRunResult>;
+  void compute(ImageRunRequest& req, Worker& w);  // worker thread
+
+  struct Cache;
+  std::unique_ptr<Cache> m_cache;  // worker-owned: dataset and score per (data, limit, model)
+  Worker m_worker;                 // last: joins before the cache goes
+};
+
+}  // namespace ss::scene

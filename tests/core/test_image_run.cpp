@@ -1,0 +1,181 @@
+// ImageRunWorker (core/scene/image_run.h): image sampler runs on a worker with the exact
+// empirical score of a tiny generated folder; frames carry x_t and the Tweedie estimate.
+#include <gtest/gtest.h>
+#include <stb/stb_image_write.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <unistd.h>
+#include <string>
+#include <vector>
+
+#include "core/scene/image_run.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using ss::scene::ImageRunRequest;
+using ss::scene::ImageRunWorker;
+using ss::scene::ImageTask;
+
+constexpr int kSize = 8;
+
+// Three distinct 8×8 grey images: left half white, top half white, a checkerboard.
+std::vector<std::vector<float>> patterns() {
+  std::vector<std::vector<float>> p(3, std::vector<float>(kSize * kSize));
+  for (int y = 0; y < kSize; ++y)
+    for (int x = 0; x < kSize; ++x) {
+      p[0][y * kSize + x] = x < kSize / 2 ? 1.f : 0.f;
+      p[1][y * kSize + x] = y < kSize / 2 ? 1.f : 0.f;
+      p[2][y * kSize + x] = (x + y) % 2 ? 1.f : 0.f;
+    }
+  return p;
+}
+
+std::string makeFolder() {
+  const fs::path dir = fs::temp_directory_path() / ("scorescope_image_run_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto p = patterns();
+  for (size_t i = 0; i < p.size(); ++i) {
+    std::vector<unsigned char> px(p[i].size());
+    for (size_t k = 0; k < px.size(); ++k) px[k] = static_cast<unsigned char>(255 * p[i][k]);
+    const std::string path = (dir / ("img" + std::to_string(i) + ".png")).string();
+    EXPECT_TRUE(stbi_write_png(path.c_str(), kSize, kSize, 1, px.data(), kSize)) << path;
+  }
+  return dir.string();
+}
+
+ImageRunRequest request(const std::string& dir) {
+  ImageRunRequest r;
+  r.data = dir;
+  r.n = 8;
+  r.sampler.steps = 1000;  // the exact score is stiff near ε: fewer Euler–Maruyama steps oscillate
+  r.maxFrames = 41;
+  return r;
+}
+
+// RMS distance of image i of `buf` (n×1×8×8) to the nearest pattern.
+double nearestRms(const std::vector<float>& buf, int i) {
+  double best = 1e9;
+  for (const auto& p : patterns()) {
+    double s = 0;
+    for (int k = 0; k < kSize * kSize; ++k) s += std::pow(buf[i * kSize * kSize + k] - p[k], 2);
+    best = std::min(best, std::sqrt(s / (kSize * kSize)));
+  }
+  return best;
+}
+
+TEST(ImageRunWorker, FolderIsAnImageDataset) {
+  const std::string dir = makeFolder();
+  EXPECT_TRUE(ss::scene::looksLikeImageDataset(dir));
+  EXPECT_TRUE(ss::scene::looksLikeImageDataset("fashion-mnist"));
+  EXPECT_TRUE(ss::scene::looksLikeImageDataset("folder:/nowhere"));
+  EXPECT_FALSE(ss::scene::looksLikeImageDataset("8gaussians"));
+}
+
+TEST(ImageRunWorker, ExactScoreRunEndsOnDatasetImages) {
+  ImageRunWorker w;
+  w.request(request(makeFolder()));
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->error.empty()) << r->error;
+  EXPECT_TRUE(r->done);
+  EXPECT_EQ(r->channels, 1);
+  EXPECT_EQ(r->size, kSize);
+  EXPECT_EQ(r->n, 8);
+  ASSERT_GE(r->frames.size(), 10u);
+  EXPECT_NEAR(r->frames.front()->t, 1.0, 1e-9);
+  const auto& last = *r->frames.back();
+  EXPECT_LT(last.t, 0.01);
+  EXPECT_EQ(last.step, 1000);
+  EXPECT_GT(last.nfe, 0);
+  ASSERT_EQ(last.x.size(), 8u * kSize * kSize);
+  ASSERT_EQ(last.x0.size(), last.x.size());
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_LT(nearestRms(last.x, i), 0.05) << "sample " << i;
+    EXPECT_LT(nearestRms(last.x0, i), 0.05) << "Tweedie estimate " << i;
+  }
+  // frameAt picks the nearest recorded frame.
+  EXPECT_EQ(r->frameAt(-1.0), r->frames.back());
+  EXPECT_EQ(r->frameAt(2.0), r->frames.front());
+}
+
+TEST(ImageRunWorker, InpaintingKeepsTheKnownPixels) {
+  auto req = request(makeFolder());
+  req.task = ImageTask::Inpaint;
+  req.mask = ss::sample::MaskPreset::TopHalf;
+  req.imageIndex = 2;  // the checkerboard (sorted file names)
+  ImageRunWorker w;
+  w.request(req);
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->error.empty()) << r->error;
+  ASSERT_EQ(r->observation.size(), static_cast<size_t>(kSize * kSize));
+  const auto& last = *r->frames.back();
+  const auto p = patterns()[2];
+  for (int i = 0; i < 8; ++i)
+    for (int k = 0; k < kSize * kSize / 2; ++k)  // the top half is known
+      ASSERT_NEAR(last.x[i * kSize * kSize + k], p[k], 1e-4) << "sample " << i << " pixel " << k;
+  // The only image that agrees with the top half is the checkerboard itself.
+  for (int i = 0; i < 8; ++i) EXPECT_LT(nearestRms(last.x, i), 0.05);
+}
+
+TEST(ImageRunWorker, MissingFolderIsAnErrorInTheResult) {
+  ImageRunWorker w;
+  auto req = request("folder:/nonexistent/scorescope-images");
+  w.request(req);
+  ASSERT_TRUE(w.waitIdle(60s));
+  auto r = w.latest();
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->error.empty());
+  EXPECT_TRUE(r->frames.empty());
+  // A bad checkpoint too, and the worker keeps serving.
+  req.model = "/nonexistent/model.pt";
+  w.request(req);
+  ASSERT_TRUE(w.waitIdle(60s));
+  EXPECT_FALSE(w.latest()->error.empty());
+}
+
+TEST(ImageRunWorker, ColorizationKeepsTheGreyLevel) {
+  // Three RGB 8×8 images: pure red, green and blue halves on grey.
+  const fs::path dir = fs::temp_directory_path() / ("scorescope_image_rgb_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (int i = 0; i < 3; ++i) {
+    std::vector<unsigned char> px(kSize * kSize * 3, 128);
+    for (int y = 0; y < kSize; ++y)
+      for (int x = 0; x < kSize / 2; ++x)
+        for (int k = 0; k < 3; ++k) px[(y * kSize + x) * 3 + k] = k == i ? 255 : 0;
+    const std::string path = (dir / ("rgb" + std::to_string(i) + ".png")).string();
+    ASSERT_TRUE(stbi_write_png(path.c_str(), kSize, kSize, 3, px.data(), kSize * 3)) << path;
+  }
+  auto req = request(dir.string());
+  req.task = ImageTask::Colorize;
+  req.imageIndex = 1;
+  ImageRunWorker w;
+  w.request(req);
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->error.empty()) << r->error;
+  EXPECT_EQ(r->channels, 3);
+  const int plane = kSize * kSize;
+  ASSERT_EQ(r->observation.size(), static_cast<size_t>(3 * plane));
+  const auto& last = *r->frames.back();
+  for (int i = 0; i < 8; ++i)
+    for (int k = 0; k < plane; ++k) {
+      const float* x = last.x.data() + i * 3 * plane;
+      const float grey = (x[k] + x[plane + k] + x[2 * plane + k]) / 3;
+      ASSERT_NEAR(grey, r->observation[k], 0.02) << "sample " << i << " pixel " << k;  // frames are clamped
+    }
+  // A grey dataset cannot be colorized: an error in the result.
+  req.data = makeFolder();
+  w.request(req);
+  ASSERT_TRUE(w.waitIdle(60s));
+  EXPECT_NE(w.latest()->error.find("RGB"), std::string::npos) << w.latest()->error;
+}
+
+}  // namespace

@@ -1,0 +1,121 @@
+#include "ui/panels/image_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "ui/panels/widgets.h"
+
+namespace ss::ui {
+
+namespace {
+
+const char* kPresets[] = {"pc", "ald", "ddpm", "ode", "euler", "heun"};
+const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)", "ancestral (ddpm)",
+                               "PF-ODE RK45 (ode)",   "PF-ODE Euler",            "PF-ODE Heun"};
+constexpr sample::MaskPreset kMasks[] = {sample::MaskPreset::LeftHalf,  sample::MaskPreset::RightHalf,
+                                         sample::MaskPreset::TopHalf,   sample::MaskPreset::BottomHalf,
+                                         sample::MaskPreset::CentreBox, sample::MaskPreset::Random50,
+                                         sample::MaskPreset::EveryOtherRow};
+
+// The preset's settings with the draft's steps (the preset decides the kind and solver).
+bool applyPreset(ImagePanelState& view) {
+  auto p = sample::samplerPreset(view.samplerPreset);
+  if (!p) {
+    view.error = p.error().message;
+    return false;
+  }
+  const int steps = view.draft.sampler.steps;
+  view.draft.sampler = p.value();
+  view.draft.sampler.steps = steps;
+  return true;
+}
+
+}  // namespace
+
+bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy) {
+  auto& d = view.draft;
+  bool changed = false;
+  if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) {
+    ImGui::TextWrapped("data: %s", d.data.c_str());
+    bool exact = d.model.empty();
+    if (ImGui::RadioButton("exact empirical score", exact) && !exact) d.model.clear(), changed = true;
+    tooltip("The exact score of the first `limit` images (MATH.md §7): no training; it memorizes");
+    if (d.model.empty()) {
+      int limit = static_cast<int>(d.limit);
+      ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+      ImGui::InputInt("images (limit)", &limit, 100, 1000);
+      d.limit = std::clamp(limit, 1, 100000);
+      changed |= ImGui::IsItemDeactivatedAfterEdit();
+    }
+    char path[512];
+    std::snprintf(path, sizeof path, "%s", view.modelPath.c_str());
+    if (ImGui::InputTextWithHint("##model", "U-Net checkpoint (.pt)", path, sizeof path,
+                                 ImGuiInputTextFlags_EnterReturnsTrue)) {
+      view.modelPath = path;
+      d.model = view.modelPath;
+      changed = true;
+    } else {
+      view.modelPath = path;
+    }
+    tooltip("A checkpoint of `scorescope train --data <images>`; Enter loads it");
+
+    int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
+                                  std::begin(kPresets));
+    if (preset >= 6) preset = 0;
+    if (ImGui::Combo("sampler", &preset, kPresetLabels, 6)) {
+      view.samplerPreset = kPresets[preset];
+      changed |= applyPreset(view);
+    }
+    if (!(d.sampler.kind == sample::SamplerKind::Ode && d.sampler.solver == sample::OdeSolver::Rk45)) {
+      ImGui::SliderInt("steps", &d.sampler.steps, 10, 2000);
+      changed |= ImGui::IsItemDeactivatedAfterEdit();
+    }
+    int n = static_cast<int>(d.n);
+    ImGui::SliderInt("images", &n, 1, 256);
+    d.n = n;
+    changed |= ImGui::IsItemDeactivatedAfterEdit();
+
+    int task = static_cast<int>(d.task);
+    if (ImGui::Combo("task", &task, "unconditional\0inpaint\0colorize (RGB)\0")) {
+      d.task = static_cast<scene::ImageTask>(task);
+      changed = true;
+    }
+    if (d.task == scene::ImageTask::Inpaint) {
+      int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) - std::begin(kMasks));
+      std::string names;
+      for (auto m : kMasks) names += sample::toString(m) + '\0';
+      if (ImGui::Combo("mask", &mask, names.c_str())) d.mask = kMasks[mask], changed = true;
+    }
+    if (d.task != scene::ImageTask::Unconditional) {
+      int index = static_cast<int>(d.imageIndex);
+      ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+      if (ImGui::InputInt("image index", &index)) {
+        d.imageIndex = std::max(0, index);
+        changed = true;
+      }
+    }
+    int seed = static_cast<int>(d.seed);
+    ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+    if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(std::max(0, seed)), changed = true;
+    if (ImGui::Button("Sample")) changed = true;
+    tooltip("Run again with the same noise (R); change the seed for new noise");
+    if (busy) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("running…");
+    }
+    if (run) {
+      ImGui::TextDisabled("score: %s", run->scoreName.c_str());
+      if (run->size > 0)
+        ImGui::TextDisabled("%d×%d×%d, %lld images · %s", run->channels, run->size, run->size,
+                            static_cast<long long>(run->n), run->status.c_str());
+      if (!run->error.empty()) errorText(run->error);
+    }
+    if (!view.error.empty()) errorText(view.error);
+  }
+  if (changed) view.error.clear();
+  return changed;
+}
+
+}  // namespace ss::ui

@@ -1,0 +1,128 @@
+#include "ui/views/image_grid.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "ui/theme.h"
+
+namespace ss::ui {
+
+int ImageGrid::columns(int64_t n) {
+  return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(std::max<int64_t>(n, 1))))));
+}
+
+void ImageGrid::upload(Atlas& atlas, const std::vector<float>& images, int64_t n, int channels, int size,
+                       int cols) {
+  const int rows = static_cast<int>((n + cols - 1) / cols);
+  const int w = cols * size, h = rows * size;
+  std::vector<unsigned char> rgba(static_cast<size_t>(w) * h * 4, 0);
+  const size_t plane = static_cast<size_t>(size) * size;
+  for (int64_t i = 0; i < n; ++i) {
+    const float* img = images.data() + static_cast<size_t>(i) * channels * plane;
+    const int ox = static_cast<int>(i % cols) * size, oy = static_cast<int>(i / cols) * size;
+    for (int y = 0; y < size; ++y)
+      for (int x = 0; x < size; ++x) {
+        unsigned char* px = &rgba[(static_cast<size_t>(oy + y) * w + ox + x) * 4];
+        for (int k = 0; k < 3; ++k) {
+          const float v = img[std::min(k, channels - 1) * plane + static_cast<size_t>(y) * size + x];
+          px[k] = static_cast<unsigned char>(std::lround(255.0f * std::clamp(v, 0.0f, 1.0f)));
+        }
+        px[3] = 255;
+      }
+  }
+  if (!atlas.texture || atlas.texture.width() != w || atlas.texture.height() != h) {
+    atlas.texture = gl::Texture2D::create(w, h, rgba.data());
+  } else {
+    glBindTexture(GL_TEXTURE_2D, atlas.texture.id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  }
+  glBindTexture(GL_TEXTURE_2D, atlas.texture.id());
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  atlas.cols = cols;
+  atlas.rows = rows;
+  atlas.size = size;
+}
+
+namespace {
+
+ImTextureID textureId(const gl::Texture2D& t) {
+  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id()));
+}
+
+// Tile i of an atlas as UV corners.
+void tileUv(int i, int cols, int rows, ImVec2* uv0, ImVec2* uv1) {
+  const float u = 1.0f / cols, v = 1.0f / rows;
+  *uv0 = ImVec2(static_cast<float>(i % cols) * u, static_cast<float>(i / cols) * v);
+  *uv1 = ImVec2(uv0->x + u, uv0->y + v);
+}
+
+}  // namespace
+
+void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<const scene::ImageFrame>& frame,
+                     float width, float height) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const int S = run.size;
+  if (!frame || S <= 0 || run.n <= 0) return;
+  const int cols = columns(run.n);
+  const int rows = static_cast<int>((run.n + cols - 1) / cols);
+  if (frame.get() != m_uploaded) {
+    upload(m_x, frame->x, run.n, run.channels, S, cols);
+    upload(m_x0, frame->x0, run.n, run.channels, S, cols);
+    m_uploaded = frame.get();
+    m_keep = frame;
+  }
+  const bool observed = !run.observation.empty();
+  if (observed && run.observation != m_obsUploaded) {
+    upload(m_obs, run.observation, 1, run.channels, S, 1);
+    m_obsUploaded = run.observation;
+  }
+
+  // Labels, with the observation's tile to their right.
+  char caption[256];
+  std::snprintf(caption, sizeof caption, "t = %.3f   σ(t) = %.3f   step %lld   NFE %lld", frame->t, frame->sigma,
+                static_cast<long long>(frame->step), static_cast<long long>(frame->nfe));
+  const ImU32 text = canvasColours().text, dim = canvasColours().dimText;
+  dl->AddText(ImVec2(origin.x + 8, origin.y + 4), text, caption);
+  dl->AddText(ImVec2(origin.x + 8, origin.y + 4 + line), dim,
+              "each cell: x_t (left) | its Tweedie estimate of x_0 = (x + σ² s)/a (right)");
+  float header = 2 * line + 8;
+  if (observed) {
+    const float obsSide = std::max(2 * line, static_cast<float>(S) * std::floor(2 * line / S));
+    const ImVec2 p0(origin.x + width - obsSide - 8, origin.y + 4);
+    dl->AddText(ImVec2(p0.x - ImGui::CalcTextSize("observed").x - 6, p0.y), dim, "observed");
+    dl->AddImage(textureId(m_obs.texture), p0, ImVec2(p0.x + obsSide, p0.y + obsSide));
+    header = std::max(header, obsSide + 8);
+  }
+
+  // Cell = two tiles of S pixels and a gap of S/4 between cells, at an integer zoom when it fits.
+  const float gap = std::max(2.0f, S / 4.0f);
+  const float unitW = cols * (2.0f * S) + (cols - 1) * gap / 1.0f;
+  const float unitH = rows * static_cast<float>(S) + (rows - 1) * gap;
+  const float availW = width - 16, availH = height - header - 8;
+  float zoom = std::min(availW / unitW, availH / unitH);
+  if (zoom >= 1.0f) zoom = std::floor(zoom);
+  zoom = std::max(zoom, 0.25f);
+  const float tile = S * zoom, g = gap * zoom;
+  const float gridW = cols * 2 * tile + (cols - 1) * g, gridH = rows * tile + (rows - 1) * g;
+  const ImVec2 start(origin.x + std::max(8.0f, (width - gridW) / 2), origin.y + header + std::max(0.0f, (availH - gridH) / 2));
+  for (int64_t i = 0; i < run.n; ++i) {
+    const int c = static_cast<int>(i % cols), r = static_cast<int>(i / cols);
+    const ImVec2 p(start.x + c * (2 * tile + g), start.y + r * (tile + g));
+    ImVec2 uv0, uv1;
+    tileUv(static_cast<int>(i), cols, m_x.rows, &uv0, &uv1);
+    dl->AddImage(textureId(m_x.texture), p, ImVec2(p.x + tile, p.y + tile), uv0, uv1);
+    dl->AddImage(textureId(m_x0.texture), ImVec2(p.x + tile, p.y), ImVec2(p.x + 2 * tile, p.y + tile), uv0, uv1);
+    dl->AddLine(ImVec2(p.x + tile, p.y), ImVec2(p.x + tile, p.y + tile), dim);
+  }
+  ImGui::Dummy(ImVec2(width, height));
+}
+
+}  // namespace ss::ui

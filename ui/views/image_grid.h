@@ -1,0 +1,38 @@
+// ImageGrid: draws a recorded image frame as a grid of cells (8×8 for 64 images), each cell
+// x_t | x̂₀ side by side, from one RGBA texture per image kind (an atlas of all the tiles)
+// re-uploaded only when the frame changes; nearest filtering at an integer zoom that fills
+// the space. Owns GL textures: UI thread with the context current.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/scene/image_run.h"
+#include "ui/gl/objects.h"
+
+namespace ss::ui {
+
+class ImageGrid {
+ public:
+  // Draws into the current ImGui window at the cursor, filling `width`×`height` pixels:
+  // labels (t, σ(t), step, NFE; the observation when conditioned), then the grid.
+  void draw(const scene::ImageRunResult& run, const std::shared_ptr<const scene::ImageFrame>& frame,
+            float width, float height);
+  // Columns for n images: ⌈√n⌉ (8 for 64).
+  static int columns(int64_t n);
+
+ private:
+  struct Atlas {
+    gl::Texture2D texture;
+    int cols = 0, rows = 0, size = 0;
+  };
+  // Uploads n×C×S×S floats in [0, 1] as a cols×rows atlas of RGBA tiles (grey → R replicated).
+  static void upload(Atlas& atlas, const std::vector<float>& images, int64_t n, int channels, int size, int cols);
+
+  Atlas m_x, m_x0, m_obs;
+  const scene::ImageFrame* m_uploaded = nullptr;  // the frame whose buffers the atlases hold
+  std::shared_ptr<const scene::ImageFrame> m_keep;  // keeps m_uploaded's address unique
+  std::vector<float> m_obsUploaded;  // the observation m_obs holds
+};
+
+}  // namespace ss::ui
