@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/cli/options.h"
+#include "core/sample/sampler_config.h"
 
 namespace ss::train {
 struct ModelSnapshot;
@@ -56,6 +57,9 @@ struct SampleOptions {
   int probes = 1;
   bool nGiven = false;  // --n given (else sample: 20000 points, 64 images; nll: 5000, 256)
 };
+
+// The sampler that --sampler and its overrides describe, validated against the SDE.
+Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::SdeConfig& sde);
 
 int runGuiCommand(const AppOptions& o);
 int runTrain(const AppOptions& o, const TrainOptions& t);

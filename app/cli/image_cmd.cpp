@@ -177,35 +177,9 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
   if (colorize && src.channels != 3)
     return fail(cmd, "colorization needs an RGB dataset (this one has " + std::to_string(src.channels) + " channel)");
 
-  sample::SamplerConfig cfg;
-  {
-    auto preset = sample::samplerPreset(s.sampler);
-    if (!preset) return fail(cmd, preset.error().message);
-    cfg = preset.value();
-    if (!s.predictor.empty()) {
-      auto p = sample::parsePredictor(s.predictor);
-      if (!p) return fail(cmd, p.error().message);
-      cfg.predictor = p.value();
-    }
-    if (!s.corrector.empty()) {
-      auto k = sample::parseCorrector(s.corrector);
-      if (!k) return fail(cmd, k.error().message);
-      cfg.corrector = k.value();
-    }
-    if (!s.solver.empty()) {
-      auto v = sample::parseOdeSolver(s.solver);
-      if (!v) return fail(cmd, v.error().message);
-      cfg.solver = v.value();
-      cfg.kind = sample::SamplerKind::Ode;
-    }
-    cfg.snr = s.snr;
-    cfg.correctorSteps = s.correctorSteps;
-    cfg.steps = s.steps;
-    cfg.rtol = s.rtol;
-    cfg.atol = s.atol;
-    cfg.denoise = !s.noDenoise;
-    if (std::string e = cfg.validate(src.sde->config()); !e.empty()) return fail(cmd, e);
-  }
+  auto cfgOr = samplerFrom(s, src.sde->config());
+  if (!cfgOr) return fail(cmd, cfgOr.error().message);
+  const sample::SamplerConfig cfg = cfgOr.value();
 
   // The observation and what the grid's first tile shows of it.
   sample::Conditioning cond;

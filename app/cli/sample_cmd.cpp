@@ -80,36 +80,6 @@ Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
   return src;
 }
 
-Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::SdeConfig& sde) {
-  auto cfg = sample::samplerPreset(s.sampler);
-  if (!cfg) return cfg.error();
-  auto c = cfg.value();
-  if (!s.predictor.empty()) {
-    auto p = sample::parsePredictor(s.predictor);
-    if (!p) return p.error();
-    c.predictor = p.value();
-  }
-  if (!s.corrector.empty()) {
-    auto k = sample::parseCorrector(s.corrector);
-    if (!k) return k.error();
-    c.corrector = k.value();
-  }
-  if (!s.solver.empty()) {
-    auto v = sample::parseOdeSolver(s.solver);
-    if (!v) return v.error();
-    c.solver = v.value();
-    c.kind = sample::SamplerKind::Ode;
-  }
-  c.snr = s.snr;
-  c.correctorSteps = s.correctorSteps;
-  c.steps = s.steps;
-  c.rtol = s.rtol;
-  c.atol = s.atol;
-  c.denoise = !s.noDenoise;
-  if (std::string e = c.validate(sde); !e.empty()) return Error{e};
-  return c;
-}
-
 std::string describe(const sample::SamplerConfig& c) {
   if (c.kind == sample::SamplerKind::Ode) {
     std::string d = "probability-flow ODE, " + sample::toString(c.solver);
@@ -139,6 +109,36 @@ void progress(const sample::RunState& st, const sample::SamplerConfig& c, double
 }
 
 }  // namespace
+
+Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::SdeConfig& sde) {
+  auto cfg = sample::samplerPreset(s.sampler);
+  if (!cfg) return cfg.error();
+  auto c = cfg.value();
+  if (!s.predictor.empty()) {
+    auto p = sample::parsePredictor(s.predictor);
+    if (!p) return p.error();
+    c.predictor = p.value();
+  }
+  if (!s.corrector.empty()) {
+    auto k = sample::parseCorrector(s.corrector);
+    if (!k) return k.error();
+    c.corrector = k.value();
+  }
+  if (!s.solver.empty()) {
+    auto v = sample::parseOdeSolver(s.solver);
+    if (!v) return v.error();
+    c.solver = v.value();
+    c.kind = sample::SamplerKind::Ode;
+  }
+  c.snr = s.snr;
+  c.correctorSteps = s.correctorSteps;
+  c.steps = s.steps;
+  c.rtol = s.rtol;
+  c.atol = s.atol;
+  c.denoise = !s.noDenoise;
+  if (std::string e = c.validate(sde); !e.empty()) return Error{e};
+  return c;
+}
 
 int runSample(const AppOptions& o, const SampleOptions& s) {
   const char* cmd = "sample";
