@@ -24,6 +24,7 @@
 #include "ui/theme.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/image_grid.h"
+#include "ui/views/mask_painter.h"
 
 namespace ss::ui {
 
@@ -187,6 +188,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options) {
   double frameStart = glfwGetTime();
   {
     ImageGrid grid;  // owns GL textures: destroyed before the UiContext
+    MaskPainter painter;  // likewise; shown left of the grid while "Paint mask…" is on
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(ui.window())) {
       glfwPollEvents();
@@ -233,6 +235,24 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options) {
       ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
       ImGui::Begin("##images", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
+      if (view.paintMask && view.draft.task == scene::ImageTask::Inpaint) {
+        const ImVec2 all = ImGui::GetContentRegionAvail();
+        // The grid keeps the zoom it has beside a painter of 30 %; the painter takes the rest.
+        const float gridW = run && !run->frames.empty() ? ImageGrid::fitWidth(*run, 0.7f * all.x, all.y)
+                                                        : 0.58f * all.x;
+        const float w = std::floor(std::clamp(all.x - gridW, 0.3f * all.x, 0.5f * all.x));
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 10));
+        ImGui::BeginChild("##painter", ImVec2(w, all.y), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+        if (painter.draw(run.get(), w - 24, all.y - 20)) {  // an edit finished, or Inpaint
+          view.draft.customMask = painter.mask().pixels();
+          state.t = state.sde.T;
+          state.playing = true;
+          worker.request(view.draft);
+        }
+        ImGui::EndChild();
+        ImGui::PopStyleVar();
+        ImGui::SameLine(0, 0);
+      }
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       if (run && !run->frames.empty()) {
         grid.draw(*run, run->frameAt(state.t), avail.x, avail.y);

@@ -129,7 +129,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       if (req.task == ImageTask::Colorize && c.channels != 3)
         throw failure("colorization needs an RGB dataset (this one has " + std::to_string(c.channels) +
                       " channel)");
-      if (c.set.size() <= req.imageIndex && !req.model.empty()) {
+      if (req.imageFile.empty() && c.set.size() <= req.imageIndex && !req.model.empty()) {
         data::ImageLoadOptions opt;
         opt.limit = std::max(req.imageIndex + 1, req.limit);
         opt.size = c.size;
@@ -138,13 +138,32 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
         if (!set) throw failure(set.error().message);
         c.set = std::move(set.value());
       }
-      if (req.imageIndex < 0 || req.imageIndex >= c.set.size())
-        throw failure("image " + std::to_string(req.imageIndex) + " is outside the dataset's " +
-                      std::to_string(c.set.size()) + " images");
-      auto y = c.set.images[req.imageIndex].clone();
+      torch::Tensor y;
+      if (!req.imageFile.empty()) {
+        auto file = data::readImage(req.imageFile, c.size, c.channels);
+        if (!file) throw failure(file.error().message);
+        y = file.value().to(torch::kFloat32);
+      } else {
+        if (req.imageIndex < 0 || req.imageIndex >= c.set.size())
+          throw failure("image " + std::to_string(req.imageIndex) + " is outside the dataset's " +
+                        std::to_string(c.set.size()) + " images");
+        y = c.set.images[req.imageIndex].clone();
+      }
       torch::Tensor shown;
       if (req.task == ImageTask::Inpaint) {
-        auto mask = sample::maskTensor(sample::makeMask(req.mask, c.size, c.size, req.seed), c.size, c.size);
+        std::vector<float> m;
+        if (!req.customMask.empty()) {
+          if (req.customMask.size() != static_cast<size_t>(c.size) * c.size)
+            throw failure("the painted mask holds " + std::to_string(req.customMask.size()) + " pixels, not " +
+                          std::to_string(c.size) + "×" + std::to_string(c.size));
+          m.assign(req.customMask.begin(), req.customMask.end());
+          for (float& v : m) v = v != 0 ? 1.f : 0.f;
+        } else {
+          m = sample::makeMask(req.mask, c.size, c.size, req.seed);
+        }
+        result->mask.assign(m.size(), 0);
+        for (size_t i = 0; i < m.size(); ++i) result->mask[i] = m[i] > 0.5f ? 1 : 0;
+        auto mask = sample::maskTensor(m, c.size, c.size);
         cond = sample::inpainting(y, mask);
         shown = y * mask + 0.5f * (1 - mask);
       } else {
@@ -153,6 +172,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
         shown = grey.expand({3, -1, -1}).clone();
       }
       result->observation = toVector(shown.clamp(0, 1));
+      result->source = toVector(y.clamp(0, 1));
     }
 
     const auto& cfg = req.sampler;

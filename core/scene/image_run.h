@@ -33,7 +33,11 @@ struct ImageRunRequest {
   uint64_t seed = 0;                   // prior draw; seed + 1 drives the sampler's noise
   ImageTask task = ImageTask::Unconditional;
   sample::MaskPreset mask = sample::MaskPreset::LeftHalf;  // Inpaint
+  // Inpaint: a painted H×W mask (row-major, 1 = known) used instead of `mask` when non-empty;
+  // its size must match the images' (an error in the result otherwise).
+  std::vector<uint8_t> customMask;
   int64_t imageIndex = 0;              // Inpaint / Colorize: the dataset image observed
+  std::string imageFile;               // or this image file (PNG, JPEG…), resized to the data's
   int maxFrames = 120;                 // recorded frames, evenly over the steps
 };
 
@@ -52,6 +56,8 @@ struct ImageRunResult {
   double T = 1.0;
   std::vector<std::shared_ptr<const ImageFrame>> frames;  // in run order (t falls)
   std::vector<float> observation;  // C×H×W in [0, 1] when conditioned (unknown pixels grey)
+  std::vector<float> source;       // C×H×W in [0, 1] when conditioned: the dataset image itself
+  std::vector<uint8_t> mask;       // H×W, 1 = known: the mask inpainting used (else empty)
   std::string scoreName, status;   // e.g. "exact (empirical, 500 images)", "done: 1000 steps"
   std::string error;               // a failed load or run; then frames may be empty
   bool done = false;

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "ui/panels/widgets.h"
@@ -83,6 +84,13 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
       changed = true;
     }
     if (d.task == scene::ImageTask::Inpaint) {
+      if (ImGui::Checkbox("Paint mask…", &view.paintMask) && !view.paintMask && !d.customMask.empty()) {
+        d.customMask.clear();  // back to the preset
+        changed = true;
+      }
+      tooltip("Open the mask painter beside the grid: brush, eraser, rectangle, lasso, presets");
+    }
+    if (d.task == scene::ImageTask::Inpaint && !view.paintMask) {
       int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) - std::begin(kMasks));
       std::string names;
       for (auto m : kMasks) names += sample::toString(m) + '\0';
@@ -93,8 +101,19 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
       if (ImGui::InputInt("image index", &index)) {
         d.imageIndex = std::max(0, index);
+        d.imageFile.clear();  // the index picks a dataset image again
+        view.imagePath.clear();
         changed = true;
       }
+      char file[512];
+      std::snprintf(file, sizeof file, "%s", view.imagePath.c_str());
+      if (ImGui::InputTextWithHint("##imagefile", "or an image file (Enter)", file, sizeof file,
+                                   ImGuiInputTextFlags_EnterReturnsTrue)) {
+        d.imageFile = file;
+        changed = true;
+      }
+      view.imagePath = file;
+      tooltip("Observe this PNG/JPEG (resized to the dataset's size) instead of a dataset image");
     }
     int seed = static_cast<int>(d.seed);
     ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());

@@ -20,6 +20,9 @@ class ImageGrid {
             float width, float height);
   // Columns for n images: ⌈√n⌉ (8 for 64).
   static int columns(int64_t n);
+  // The narrowest width (pixels) that still shows `run` at the zoom it gets in maxWidth×height:
+  // the rest can go to a view beside it (the mask painter). Inside an ImGui frame.
+  static float fitWidth(const scene::ImageRunResult& run, float maxWidth, float height);
 
  private:
   struct Atlas {
@@ -27,6 +30,9 @@ class ImageGrid {
     int cols = 0, rows = 0, size = 0;
   };
   // Uploads n×C×S×S floats in [0, 1] as a cols×rows atlas of RGBA tiles (grey → R replicated).
+  // The zoom (pixels per image pixel; an integer when ≥ 1) of the grid in width×height below a
+  // header of that height.
+  static float layoutZoom(const scene::ImageRunResult& run, float width, float height, float header);
   static void upload(Atlas& atlas, const std::vector<float>& images, int64_t n, int channels, int size, int cols);
 
   Atlas m_x, m_x0, m_obs;
