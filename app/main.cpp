@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   app.add_option("--frame-times", o.frameTimes, "Write each frame's duration to this JSON file at exit (benchmark)");
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
+  app.add_option("--scene", o.scene, "Open this scene file (assets/scenes/ holds the built-in lessons)");
 
   auto* render = app.add_subcommand("render", "Render the 2D view offscreen to a PNG (needs an X display; Xvfb works)");
   auto* train = app.add_subcommand("train", "Train a score model and write a checkpoint");
@@ -47,7 +48,17 @@ int main(int argc, char** argv) {
                    "Draw p_t·|s_model - grad log p_t|^2 at --t as a heatmap (needs --model)");
   render->add_option("--steps", o.steps, "Steps of the reverse run (fixed-step samplers)")->capture_default_str();
   render->add_option("--size", o.size, "Image size WIDTHxHEIGHT")->capture_default_str();
-  render->add_option("--out", o.out, "Output PNG (written atomically)")->capture_default_str();
+  render->add_option("--out", o.out,
+                     "Output: a PNG; with --frames an animated .gif, an .mp4 (needs ffmpeg) or a folder/ "
+                     "of numbered PNGs (written atomically)")
+      ->capture_default_str();
+  render->add_option("--scene", o.scene,
+                     "Render this scene file (its data, SDE, model, sampler, mode, layers, camera, t); "
+                     "--size, --out, --frames, --fps and --stage still apply");
+  render->add_option("--stage", o.stage, "With --scene: show stage K of the lesson (1-based)");
+  render->add_option("--frames", o.frames,
+                     "Animate the timeline over this many frames (forward: 0 to T; reverse: T to 0)");
+  render->add_option("--fps", o.fps, "Animation frame rate")->capture_default_str();
   TrainOptions to;
   train->add_option("--steps", to.steps, "Optimizer steps")->capture_default_str();
   train->add_option("--batch", to.batch, "Batch size (default: 512 for 2D, 32 for images)");
@@ -117,7 +128,10 @@ int main(int argc, char** argv) {
   if (o.version) return printVersion(o);
   for (auto* sub : {train, sample, nll})
     if (sub->parsed()) o.epsGiven = sub->get_option("--eps")->count() > 0;
-  if (render->parsed()) return runRender(o);
+  if (render->parsed()) {
+    o.tGiven = render->get_option("--t")->count() > 0;
+    return runRender(o);
+  }
   if (train->parsed()) return runTrain(o, to);
   if (sample->parsed()) {
     so.nGiven = sample->get_option("--n")->count() > 0;  // images: 64

@@ -5,20 +5,20 @@
 #include <stb/stb_image_write.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "ui/gl/objects.h"
+#include "ui/views/image_grid.h"
 
 namespace ss::ui {
 
-Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
-                                       std::shared_ptr<const scene::PointCloud> cloud, int width,
-                                       int height, const FieldSource& fields, const RunView* run) {
+namespace {
+
+// Two ImGui frames into an offscreen target (the first settles window sizes; the second is
+// kept), `draw(frame)` filling a borderless window the size of the image.
+Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height, const std::function<void(int)>& draw) {
   auto target = gl::Framebuffer::create(width, height);
   if (!target) return target.error();
-  Canvas2D canvas;
-  CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1, run);
-  RenderedImage image;
-  // Two frames: ImGui settles window sizes on the first; the second is the one kept.
   for (int frame = 0; frame < 2; ++frame) {
     ui.beginHeadlessFrame(width, height);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -27,23 +27,46 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
     ImGui::Begin("##render", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
-    canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)}, false);
+    draw(frame);
     ImGui::End();
     ImGui::PopStyleVar();
-    if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
     target.value().bind();
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ui.endHeadlessFrame();
   }
-  if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};
   glFinish();
+  RenderedImage image;
   image.width = width;
   image.height = height;
   image.rgba = target.value().readRgba();
-  image.plot = canvas.geometry();
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   return image;
+}
+
+}  // namespace
+
+Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
+                                       std::shared_ptr<const scene::PointCloud> cloud, int width,
+                                       int height, const FieldSource& fields, const RunView* run) {
+  Canvas2D canvas;
+  CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1, run);
+  auto image = renderWindow(ui, width, height, [&](int frame) {
+    canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)}, false);
+    if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
+  });
+  if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};
+  if (image) image.value().plot = canvas.geometry();
+  return image;
+}
+
+Expected<RenderedImage> renderImageGrid(UiContext& ui, const scene::ImageRunResult& run,
+                                        const std::shared_ptr<const scene::ImageFrame>& frame, int width,
+                                        int height) {
+  ImageGrid grid;
+  return renderWindow(ui, width, height, [&](int) {
+    grid.draw(run, frame, static_cast<float>(width), static_cast<float>(height));
+  });
 }
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
 #include "ui/explorer_state.h"
 #include "ui/ui_context.h"
@@ -33,6 +34,12 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
                                        std::shared_ptr<const scene::PointCloud> cloud,
                                        int width, int height, const FieldSource& fields = {},
                                        const RunView* run = nullptr);
+
+// The image explorer's grid (x_t | x̂₀ per cell, with its labels) at `frame`, as the GUI
+// draws it.
+Expected<RenderedImage> renderImageGrid(UiContext& ui, const scene::ImageRunResult& run,
+                                        const std::shared_ptr<const scene::ImageFrame>& frame, int width,
+                                        int height);
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image);
 

@@ -10,6 +10,9 @@
 namespace ss::train {
 struct ModelSnapshot;
 }
+namespace ss::ui {
+struct ExplorerState;
+}
 
 namespace ss::app {
 
@@ -60,6 +63,9 @@ struct SampleOptions {
 
 // The sampler that --sampler and its overrides describe, validated against the SDE.
 Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::SdeConfig& sde);
+
+// The explorer state the shared and view options describe (validated).
+Expected<ui::ExplorerState> explorerFrom(const AppOptions& o);
 
 int runGuiCommand(const AppOptions& o);
 int runTrain(const AppOptions& o, const TrainOptions& t);

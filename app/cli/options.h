@@ -28,6 +28,7 @@ struct AppOptions {
   int threads = 0;  // 0 = default (1 on a 2-core machine)
   // view (GUI and render)
   double t = 0.0;
+  bool tGiven = false;  // --t on the command line (render --scene: overrides the scene's t)
   bool follow = false, noFollow = false;  // zoom follows the spread (default: on for VE)
   float uiScale = 0;                      // GUI scale; 0 = the monitor's content scale
   // render
@@ -42,8 +43,12 @@ struct AppOptions {
   bool scoreError = false;  // render: the p_t-weighted score error heatmap (needs --model)
   int arrows = 0;        // GUI: score arrows across the view (0: the default)
   std::string frameTimes;  // GUI: write frame durations here (benchmark)
+  // scenes (GUI and render)
+  std::string scene;  // a scene file to open / render
+  int stage = 0;      // render: show this stage of the scene (1-based; 0 = the scene itself)
+  double fps = 30;    // render --frames: animation frame rate
   // GUI smoke tests
-  int frames = 0;
+  int frames = 0;  // GUI: close after this many frames; render: animation frames (0 = one PNG)
   bool train = false;  // GUI: start training on launch
   std::string screenshot;
   bool version = false;

@@ -79,7 +79,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     // Frame the data together with the unit prior disc, so every t stays in view.
     auto b = cloud->bounds;
     b = {std::min(b[0], -2.5f), std::min(b[1], -2.5f), std::max(b[2], 2.5f), std::max(b[3], 2.5f)};
-    m_camera.fit(b, plot);
+    m_camera.fit(options.view ? *options.view : b, plot, options.view ? 0.0f : 0.08f);
     m_fitPending = false;
   }
 

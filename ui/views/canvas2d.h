@@ -46,6 +46,9 @@ struct CanvasOptions {
   bool showDensity = false;      // heatmap of the exact p_t under the particles
   bool logDensity = true;        // colour by log p_t (8 nats below the peak → dark)
   bool showScoreError = false;   // heatmap of p_t·‖s_θ − ∇log p_t‖² instead (needs a model)
+  // The world box (xmin, ymin, xmax, ymax) a fit frames (a scene's camera); empty: the
+  // data's bounds with the unit prior disc.
+  std::optional<std::array<float, 4>> view;
 };
 
 // Where the last draw placed the plot, for tests and picking.

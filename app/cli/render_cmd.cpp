@@ -1,0 +1,259 @@
+// scorescope render: the view a scene (or the options) describes, offscreen, as one PNG or
+// as an animation of the timeline (--frames: GIF, MP4 through ffmpeg, or numbered PNGs).
+// 2D scenes draw through the GUI's Canvas2D, image scenes through its ImageGrid.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <thread>
+
+#include <unistd.h>
+
+#include "app/cli/commands.h"
+#include "core/common/runtime.h"
+#include "core/scene/image_run.h"
+#include "core/scene/point_cloud.h"
+#include "core/scene/run_worker.h"
+#include "core/scene/vector_field.h"
+#include "core/train/quick_train.h"
+#include "core/train/trainer.h"
+#include "ui/export/animation_writer.h"
+#include "ui/offscreen_render.h"
+#include "ui/scene_file.h"
+
+namespace ss::app {
+
+namespace {
+
+int fail(const std::string& message, int code = 1) {
+  std::fprintf(stderr, "scorescope render: %s\n", message.c_str());
+  return code;
+}
+
+// The scene the command-line options describe (no --scene).
+Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
+  auto state = explorerFrom(o);
+  if (!state) return state.error();
+  ui::Scene scene = ui::sceneFromState(state.value());
+  auto& st = scene.state;
+  const bool exact = o.field == "exact" || o.field == "both";
+  const bool learned = o.field == "learned" || o.field == "both";
+  if (!exact && !learned && o.field != "none")
+    return Error{"unknown --field '" + o.field + "': choose none, exact, learned or both"};
+  if (learned && o.model.empty()) return Error{"--field " + o.field + " needs --model FILE (a checkpoint)"};
+  if (o.scoreError && o.model.empty()) return Error{"--score-error needs --model FILE (a checkpoint)"};
+  st.canvas.showExactField = exact;
+  st.canvas.showLearnedField = learned;
+  st.canvas.showDensity = o.density;
+  st.canvas.showScoreError = o.scoreError;
+  st.canvas.fieldResolution = 28;
+  scene.model.checkpoint = o.model;
+  st.useModel = !o.model.empty();
+  if (o.mode == "sde") {
+    st.mode = scene::RunMode::ReverseSde;
+    auto preset = sample::samplerPreset(o.sampler);
+    if (!preset || preset.value().kind != sample::SamplerKind::Pc)
+      return Error{"--sampler '" + o.sampler + "' with --mode sde: choose pc, ald or ddpm"};
+    st.sampler = preset.value();
+    st.samplerPreset = o.sampler;
+  } else if (o.mode == "ode") {
+    st.mode = scene::RunMode::ProbabilityFlow;
+    auto solver = sample::parseOdeSolver(o.sampler == "pc" ? "rk45" : o.sampler);
+    if (!solver) return solver.error();
+    st.sampler.kind = sample::SamplerKind::Ode;
+    st.sampler.solver = solver.value();
+  } else if (o.mode != "forward") {
+    return Error{"unknown --mode '" + o.mode + "': choose forward, sde or ode"};
+  }
+  st.sampler.steps = o.steps;
+  return scene;
+}
+
+// The model the scene names: a checkpoint, or trained here for its N steps (seeded).
+Expected<std::shared_ptr<const train::ModelSnapshot>> sceneModel(const ui::Scene& scene, const AppOptions& o) {
+  if (!scene.model.checkpoint.empty()) return train::loadModelSnapshot(scene.model.checkpoint, "cpu");
+  if (scene.model.trainSteps <= 0) return std::shared_ptr<const train::ModelSnapshot>();
+  train::TrainProblemSpec spec;
+  spec.data = scene.state.data.data;
+  spec.sde = scene.state.sde;
+  spec.train.seed = scene.model.trainSeed;
+  spec.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
+  std::printf("training %lld steps (seed %llu) on %s…\n", static_cast<long long>(scene.model.trainSteps),
+              static_cast<unsigned long long>(scene.model.trainSeed), spec.data.c_str());
+  std::fflush(stdout);
+  return train::trainSnapshot(spec, scene.model.trainSteps);
+}
+
+// The times an animation shows: forward runs 0 → T, reverse runs T → 0, `frames` of them.
+std::vector<double> animationTimes(const ui::ExplorerState& st, int frames) {
+  std::vector<double> ts;
+  for (int i = 0; i < frames; ++i) {
+    const double u = frames == 1 ? 1.0 : static_cast<double>(i) / (frames - 1);
+    ts.push_back(st.mode == scene::RunMode::Forward ? u * st.sde.T : (1.0 - u) * st.sde.T);
+  }
+  return ts;
+}
+
+// Writes one frame (frames == 0) or the animation; `draw(t)` renders the view at t.
+int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& times,
+                const std::function<Expected<ui::RenderedImage>(double)>& draw, const std::string& what) {
+  if (o.frames <= 0) {
+    auto image = draw(times.front());
+    if (!image) return fail(image.error().message);
+    auto written = ui::writePng(o.out, image.value());
+    if (!written) return fail(written.error().message);
+    std::printf("wrote %s (%dx%d, %s, t = %.3f)\n", o.out.c_str(), w, h, what.c_str(), times.front());
+    return 0;
+  }
+  auto writer = ui::AnimationWriter::open({o.out, w, h, o.fps});
+  if (!writer) return fail(writer.error().message);
+  const auto start = std::chrono::steady_clock::now();
+  const bool bar = isatty(STDERR_FILENO);
+  for (size_t i = 0; i < times.size(); ++i) {
+    auto image = draw(times[i]);
+    if (!image) {
+      writer.value()->cancel();
+      return fail(image.error().message);
+    }
+    writer.value()->pushWait(std::move(image.value().rgba));
+    if (writer.value()->failed()) break;
+    if (bar) std::fprintf(stderr, "\rframe %zu/%zu", i + 1, times.size());
+  }
+  if (bar) std::fprintf(stderr, "\n");
+  auto done = writer.value()->finish();
+  if (!done) return fail(done.error().message);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("wrote %s (%zu frames, %dx%d, %.0f fps, %s) in %.1f s\n", o.out.c_str(), times.size(), w, h,
+              o.fps, what.c_str(), secs);
+  return 0;
+}
+
+int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui, int w, int h) {
+  scene::ImageRunRequest req = scene.images;
+  req.data = scene.state.data.data;
+  req.sampler = scene.state.sampler;
+  if (req.model.empty() && !scene.model.checkpoint.empty()) req.model = scene.model.checkpoint;
+  if (o.frames > 0) req.maxFrames = std::max(req.maxFrames, std::min(o.frames, 400));
+  scene::ImageRunWorker worker;
+  worker.request(req);
+  std::shared_ptr<const scene::ImageRunResult> run;
+  for (;;) {  // the run publishes every ~100 ms; wait for the final result
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    run = worker.latest();
+    if (run && (run->done || !run->error.empty()) && !worker.busy()) break;
+  }
+  if (!run->error.empty()) return fail(run->error);
+  const double T = run->T;
+  ui::ExplorerState timeline = scene.state;
+  timeline.mode = scene::RunMode::ReverseSde;
+  timeline.sde.T = T;
+  std::vector<double> times = o.frames > 0 ? animationTimes(timeline, o.frames) : std::vector<double>{scene.state.t};
+  return writeOutput(o, w, h, times,
+                     [&](double t) { return ui::renderImageGrid(ui, *run, run->frameAt(t), w, h); },
+                     req.data + ", " + run->scoreName);
+}
+
+}  // namespace
+
+int runRender(const AppOptions& o) {
+  auto size = parseSize(o.size);
+  if (!size) return fail(size.error().message);
+  const auto [w, h] = size.value();
+  if (o.frames < 0 || o.frames > 10000) return fail("--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
+  if (!(o.fps > 0 && o.fps <= 120)) return fail("--fps must lie in (0, 120]");
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+
+  ui::Scene scene;
+  if (!o.scene.empty()) {
+    auto loaded = ui::loadScene(o.scene);
+    if (!loaded) return fail(loaded.error().message);
+    for (const auto& warning : loaded.value().warnings)
+      std::fprintf(stderr, "scorescope render: %s: %s\n", o.scene.c_str(), warning.c_str());
+    scene = std::move(loaded.value().scene);
+    if (o.stage > 0) {
+      auto staged = ui::sceneAtStage(scene, o.stage - 1);
+      if (!staged) return fail(o.scene + ": " + staged.error().message);
+      scene = std::move(staged.value().scene);
+    }
+    if (o.tGiven) {
+      if (!(o.t >= 0.0 && o.t <= scene.state.sde.T))
+        return fail("--t " + std::to_string(o.t) + " must lie in [0, T = " + std::to_string(scene.state.sde.T) + "]");
+      scene.state.t = o.t;
+    }
+  } else {
+    auto built = sceneFromOptions(o);
+    if (!built) return fail(built.error().message);
+    scene = std::move(built.value());
+  }
+
+  ui::WindowOptions win;
+  win.visible = false;
+  win.width = 64;
+  win.height = 64;
+  // Type scales with the image so a 4K export has labels as legible as the window's.
+  win.fontScale = std::clamp(static_cast<float>(h) / 800.0f, 1.0f, 3.0f);
+  auto ctx = ui::UiContext::create(win);
+  if (!ctx) return fail(ctx.error().message, 2);
+  if (ui::isImageScene(scene)) return renderImages(o, scene, *ctx.value(), w, h);
+
+  auto& st = scene.state;
+  auto cloud = scene::buildPointCloud(st.data);
+  if (!cloud) return fail(cloud.error().message);
+  if (st.sde.kind == sde::SdeKind::VE && st.sde.sigmaMaxIsAuto())
+    std::printf("VE: sigma_max = %.4g (the data's diameter)\n", st.sde.resolved(cloud.value()->diameter).sigmaMax);
+  auto model = sceneModel(scene, o);
+  if (!model) return fail(model.error().message);
+  if (!model.value()) {  // nothing learned to draw
+    st.canvas.showLearnedField = false;
+    st.canvas.showScoreError = false;
+    st.useModel = false;
+  }
+  const auto& c = st.canvas;
+  const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;
+  double shownT = st.t;
+  ui::FieldSource fields;
+  if (anyField) {
+    fields = [&](const std::array<float, 4>& bounds) -> std::shared_ptr<const scene::VectorField> {
+      scene::FieldWorker worker;
+      scene::FieldRequest r;
+      r.model = c.showLearnedField || c.showScoreError ? model.value() : nullptr;
+      r.exact = c.showExactField;
+      r.data = st.data.data;
+      r.sde = ui::resolvedSde(st, cloud.value().get());
+      r.t = std::max(shownT, r.sde.eps);
+      r.bounds = bounds;
+      r.nx = std::clamp(c.fieldResolution, 2, 128);
+      r.ny = std::clamp(static_cast<int>(std::lround(r.nx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))), 2, 128);
+      r.scoreError = c.showScoreError;
+      if (c.showDensity || c.showScoreError) {
+        r.densityNx = std::clamp(w / 4, 64, 512);
+        r.densityNy = std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
+      }
+      worker.request(r);
+      worker.waitIdle(std::chrono::minutes(5));
+      if (!worker.lastError().empty()) std::fprintf(stderr, "scorescope render: field: %s\n", worker.lastError().c_str());
+      return worker.latest();
+    };
+  }
+  // A reverse run (computed to the end first), shown at each frame's t.
+  std::shared_ptr<const scene::RunResult> run;
+  if (st.mode != scene::RunMode::Forward) {
+    if (std::string e = st.sampler.validate(ui::resolvedSde(st, cloud.value().get())); !e.empty()) return fail(e);
+    scene::RunWorker runs;
+    runs.request(ui::runRequestFor(st, cloud.value().get(), st.useModel ? model.value() : nullptr));
+    if (!runs.waitIdle(std::chrono::minutes(10))) return fail("the reverse run did not finish within 10 minutes");
+    if (!runs.lastError().empty()) return fail(runs.lastError());
+    run = runs.latest();
+  }
+  const std::vector<double> times = o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
+  auto draw = [&](double t) -> Expected<ui::RenderedImage> {
+    st.t = shownT = t;
+    ui::RunView view;
+    if (run) view.update(run, t, cloud.value().get());
+    return ui::renderExplorer(*ctx.value(), st, cloud.value(), w, h, fields, run ? &view : nullptr);
+  };
+  return writeOutput(o, w, h, times, draw, st.data.data + ", " + std::string(sde::toString(st.sde.kind)));
+}
+
+}  // namespace ss::app

@@ -1,0 +1,455 @@
+#include "ui/scene_file.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <initializer_list>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+
+
+namespace ss::ui {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFormat = "scorescope-scene";
+constexpr int kVersion = 1;
+
+// Reads one JSON object leniently: a missing key or a value of the wrong type keeps the
+// default and adds a warning; keys nobody asked for are reported by finish().
+class Section {
+ public:
+  Section(const json& parent, const std::string& key, std::string path, std::vector<std::string>& warnings)
+      : m_path(std::move(path)), m_warnings(warnings) {
+    auto it = parent.find(key);
+    if (it == parent.end()) {
+      m_warnings.push_back(m_path + ": missing, defaults used");
+    } else if (!it->is_object()) {
+      m_warnings.push_back(m_path + ": not an object, defaults used");
+    } else {
+      m_obj = &*it;
+    }
+  }
+  Section(const json& obj, std::string path, std::vector<std::string>& warnings)
+      : m_obj(&obj), m_path(std::move(path)), m_warnings(warnings) {}
+  ~Section() { finish(); }
+
+  bool present() const { return m_obj != nullptr; }
+
+  template <class T>
+  void get(const char* key, T& out) {
+    m_seen.insert(key);
+    if (!m_obj) return;
+    auto it = m_obj->find(key);
+    if (it == m_obj->end()) {
+      m_missing.push_back(key);
+      return;
+    }
+    try {
+      if constexpr (std::is_same_v<T, bool>) {
+        if (!it->is_boolean()) throw std::runtime_error("");
+      } else if constexpr (std::is_arithmetic_v<T>) {
+        if (!it->is_number()) throw std::runtime_error("");
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!it->is_string()) throw std::runtime_error("");
+      }
+      out = it->get<T>();
+    } catch (const std::exception&) {
+      m_warnings.push_back(m_path + "." + key + ": " + it->dump() + " has the wrong type, default kept");
+    }
+  }
+  // A value that may be absent without a warning.
+  const json* optional(const char* key) {
+    m_seen.insert(key);
+    if (!m_obj) return nullptr;
+    auto it = m_obj->find(key);
+    return it == m_obj->end() || it->is_null() ? nullptr : &*it;
+  }
+  void warn(const std::string& message) { m_warnings.push_back(m_path + ": " + message); }
+  const std::string& path() const { return m_path; }
+
+  // Marks keys that other Sections read, so they are not reported as unknown.
+  void known(std::initializer_list<const char*> keys) {
+    for (const char* k : keys) m_seen.insert(k);
+  }
+  void finish() {
+    if (!m_obj) return;
+    if (!m_missing.empty()) {
+      std::string list;
+      for (const auto& k : m_missing) list += (list.empty() ? "" : ", ") + k;
+      m_warnings.push_back(m_path + ": missing " + list + ", defaults used");
+    }
+    for (auto it = m_obj->begin(); it != m_obj->end(); ++it)
+      if (!m_seen.count(it.key())) m_warnings.push_back(m_path + "." + it.key() + ": unknown field, ignored");
+    m_obj = nullptr;
+  }
+
+
+ private:
+  const json* m_obj = nullptr;
+  std::string m_path;
+  std::vector<std::string>& m_warnings;
+  std::vector<std::string> m_missing;
+  std::set<std::string> m_seen;
+};
+
+// Relative file paths in a scene are the scene file's; built-in names and specs stay.
+std::string resolvePath(const std::string& p, const std::string& baseDir) {
+  if (p.empty() || baseDir.empty()) return p;
+  if (p.rfind("folder:", 0) == 0) return "folder:" + resolvePath(p.substr(7), baseDir);
+  const fs::path path(p);
+  if (path.is_absolute()) return p;
+  const bool looksLikeFile = p.find('/') != std::string::npos || path.has_extension();
+  if (!looksLikeFile) return p;  // "8gaussians", "fashion-mnist:test", "twemoji"
+  return (fs::path(baseDir) / path).lexically_normal().string();
+}
+
+json sdeJson(const sde::SdeConfig& c) {
+  return {{"kind", std::string(sde::toString(c.kind))}, {"beta_min", c.betaMin}, {"beta_max", c.betaMax},
+          {"sigma_min", c.sigmaMin}, {"sigma_max", c.sigmaMax}, {"N", c.N}, {"T", c.T}, {"eps", c.eps}};
+}
+
+json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
+  return {{"preset", preset},
+          {"predictor", sample::toString(s.predictor)},
+          {"corrector", sample::toString(s.corrector)},
+          {"ode", s.kind == sample::SamplerKind::Ode},
+          {"solver", sample::toString(s.solver)},
+          {"steps", s.steps},
+          {"snr", s.snr},
+          {"corrector_steps", s.correctorSteps},
+          {"rtol", s.rtol},
+          {"atol", s.atol},
+          {"denoise", s.denoise}};
+}
+
+void readSde(const json& root, sde::SdeConfig& c, std::vector<std::string>& w) {
+  Section s(root, "sde", "sde", w);
+  std::string kind(sde::toString(c.kind));
+  s.get("kind", kind);
+  if (auto k = sde::parseSdeKind(kind)) c.kind = *k;
+  else s.warn("kind '" + kind + "' is not vp, subvp or ve; vp used");
+  s.get("beta_min", c.betaMin);
+  s.get("beta_max", c.betaMax);
+  s.get("sigma_min", c.sigmaMin);
+  s.get("sigma_max", c.sigmaMax);
+  s.get("N", c.N);
+  s.get("T", c.T);
+  s.get("eps", c.eps);
+}
+
+void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset, std::vector<std::string>& w) {
+  Section s(root, "sampler", "sampler", w);
+  s.get("preset", preset);
+  if (auto p = sample::samplerPreset(preset)) c = p.value();
+  else s.warn("preset '" + preset + "' is unknown; pc used"), preset = "pc";
+  std::string predictor = sample::toString(c.predictor), corrector = sample::toString(c.corrector),
+              solver = sample::toString(c.solver);
+  bool ode = c.kind == sample::SamplerKind::Ode;
+  s.get("predictor", predictor);
+  s.get("corrector", corrector);
+  s.get("ode", ode);
+  s.get("solver", solver);
+  s.get("steps", c.steps);
+  s.get("snr", c.snr);
+  s.get("corrector_steps", c.correctorSteps);
+  s.get("rtol", c.rtol);
+  s.get("atol", c.atol);
+  s.get("denoise", c.denoise);
+  c.kind = ode ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+  if (auto p = sample::parsePredictor(predictor)) c.predictor = p.value();
+  else s.warn(p.error().message);
+  if (auto p = sample::parseCorrector(corrector)) c.corrector = p.value();
+  else s.warn(p.error().message);
+  if (auto p = sample::parseOdeSolver(solver)) c.solver = p.value();
+  else s.warn(p.error().message);
+}
+
+void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
+  auto& c = scene.state.canvas;
+  Section s(root, "layers", "layers", w);
+  s.get("point_size", c.pointSize);
+  s.get("alpha", c.alpha);
+  std::string colour = !c.colourMode ? "auto" : *c.colourMode == ColourMode::Class ? "class" : "attribute";
+  s.get("colour", colour);
+  if (colour == "auto") c.colourMode.reset();
+  else if (colour == "class") c.colourMode = ColourMode::Class;
+  else if (colour == "attribute") c.colourMode = ColourMode::Attribute;
+  else s.warn("colour '" + colour + "' is not auto, class or attribute; auto used");
+  s.get("grid", c.showGrid);
+  s.get("means", c.showMeans);
+  s.get("learned_field", c.showLearnedField);
+  s.get("exact_field", c.showExactField);
+  s.get("field_resolution", c.fieldResolution);
+  c.fieldResolution = std::clamp(c.fieldResolution, 2, 128);
+  s.get("trails", c.showTrails);
+  scene.state.showTrails = c.showTrails;
+  s.get("density", c.showDensity);
+  s.get("log_density", c.logDensity);
+  s.get("score_error", c.showScoreError);
+}
+
+void readCamera(const json& root, Scene& scene, std::vector<std::string>& w) {
+  auto& c = scene.state.canvas;
+  Section s(root, "camera", "camera", w);
+  s.get("follow_spread", c.followSpread);
+  if (const json* v = s.optional("view")) {
+    if (v->is_array() && v->size() == 4 && std::all_of(v->begin(), v->end(), [](const json& x) { return x.is_number(); })) {
+      std::array<float, 4> b{};
+      for (int i = 0; i < 4; ++i) b[i] = (*v)[i].get<float>();
+      if (b[2] > b[0] && b[3] > b[1]) c.view = b;
+      else s.warn("view must be [xmin, ymin, xmax, ymax] with max > min; the data is framed");
+    } else {
+      s.warn("view must be [xmin, ymin, xmax, ymax]; the data is framed");
+    }
+  }
+}
+
+void readImages(const json& root, Scene& scene, std::vector<std::string>& w, const std::string& baseDir) {
+  auto& r = scene.images;
+  Section s(root, "images", "images", w);
+  int64_t limit = r.limit, n = r.n, index = r.imageIndex;
+  uint64_t seed = r.seed;
+  s.get("limit", limit);
+  s.get("model", r.model);
+  r.model = resolvePath(r.model, baseDir);
+  s.get("n", n);
+  s.get("seed", seed);
+  s.get("image_index", index);
+  r.limit = std::clamp<int64_t>(limit, 1, 100000);
+  r.n = std::clamp<int64_t>(n, 1, 256);
+  r.seed = seed;
+  r.imageIndex = std::max<int64_t>(0, index);
+  std::string task = scene::toString(r.task), mask = sample::toString(r.mask);
+  s.get("task", task);
+  s.get("mask", mask);
+  if (task == "unconditional") r.task = scene::ImageTask::Unconditional;
+  else if (task == "inpaint") r.task = scene::ImageTask::Inpaint;
+  else if (task == "colorize") r.task = scene::ImageTask::Colorize;
+  else s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
+  if (!sample::parseMaskPreset(mask, &r.mask)) s.warn("mask '" + mask + "' is unknown; left-half used");
+}
+
+}  // namespace
+
+bool isImageScene(const Scene& scene) { return scene::looksLikeImageDataset(scene.state.data.data); }
+
+Scene sceneFromState(const ExplorerState& state) {
+  Scene s;
+  s.state = state;
+  s.state.playing = false;
+  s.images.data = state.data.data;
+  return s;
+}
+
+Expected<LoadedScene> parseScene(const std::string& text, const std::string& baseDir) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const std::exception& e) {
+    return Error{std::string("not valid JSON: ") + e.what()};
+  }
+  if (!root.is_object()) return Error{"a scene must be a JSON object"};
+  if (auto f = root.find("format"); f != root.end() && (!f->is_string() || *f != kFormat))
+    return Error{"not a ScoreScope scene (format is " + f->dump() + ", expected \"" + kFormat + "\")"};
+  LoadedScene out;
+  auto& w = out.warnings;
+  Scene& scene = out.scene;
+  Section top(root, "scene", w);
+  top.known({"data", "sde", "sampler", "time", "layers", "camera", "images"});
+  std::string format = kFormat;
+  int version = kVersion;
+  top.get("format", format);
+  top.get("version", version);
+  if (version > kVersion)
+    w.push_back("version " + std::to_string(version) + " is newer than this app reads (" +
+                std::to_string(kVersion) + "); fields it does not know are ignored");
+  top.get("title", scene.title);
+  if (top.optional("description")) top.get("description", scene.description);
+  if (top.optional("caption")) top.get("caption", scene.caption);
+  {
+    Section d(root, "data", "data", w);
+    d.get("name", scene.state.data.data);
+    d.get("n", scene.state.data.n);
+    d.get("seed", scene.state.data.seed);
+    scene.state.data.data = resolvePath(scene.state.data.data, baseDir);
+    if (scene.state.data.n < 1 || scene.state.data.n > 2000000) {
+      d.warn("n (" + std::to_string(scene.state.data.n) + ") must lie in [1, 2000000]; 20000 used");
+      scene.state.data.n = 20000;
+    }
+  }
+  readSde(root, scene.state.sde, w);
+  if (std::string e = scene.state.sde.validate(); !e.empty()) return Error{"sde: " + e};
+  if (const json* m = top.optional("model")) {
+    if (!m->is_object()) return Error{"model must be an object: {\"checkpoint\": FILE} or {\"train_steps\": N, \"seed\": S}"};
+    Section s(*m, "model", w);
+    if (s.optional("checkpoint")) s.get("checkpoint", scene.model.checkpoint);
+    if (s.optional("train_steps")) s.get("train_steps", scene.model.trainSteps);
+    if (s.optional("seed")) s.get("seed", scene.model.trainSeed);
+    scene.model.checkpoint = resolvePath(scene.model.checkpoint, baseDir);
+    if (!scene.model.checkpoint.empty() && scene.model.trainSteps > 0)
+      return Error{"model: give a checkpoint or train_steps, not both"};
+    s.finish();
+    if (scene.model.trainSteps < 0 || scene.model.trainSteps > 10000000)
+      return Error{"model.train_steps (" + std::to_string(scene.model.trainSteps) + ") must lie in [0, 10000000]"};
+  }
+  readSampler(root, scene.state.sampler, scene.state.samplerPreset, w);
+  std::string mode = scene::toString(scene.state.mode);
+  top.get("mode", mode);
+  if (mode == "forward") scene.state.mode = scene::RunMode::Forward;
+  else if (mode == "sde") scene.state.mode = scene::RunMode::ReverseSde;
+  else if (mode == "ode") scene.state.mode = scene::RunMode::ProbabilityFlow;
+  else w.push_back("mode: '" + mode + "' is not forward, sde or ode; forward used");
+  if (top.optional("use_model")) top.get("use_model", scene.state.useModel);
+  if (std::string e = scene.state.sampler.validate(scene.state.sde.kind); !e.empty() &&
+      scene.state.mode != scene::RunMode::Forward)
+    return Error{"sampler: " + e};
+  {
+    Section t(root, "time", "time", w);
+    t.get("t", scene.state.t);
+    t.get("playing", scene.state.playing);
+    t.get("play_seconds", scene.state.playSeconds);
+    t.get("loop", scene.state.loop);
+    if (!(scene.state.t >= 0 && scene.state.t <= scene.state.sde.T)) {
+      t.warn("t (" + std::to_string(scene.state.t) + ") lies outside [0, T]; clamped");
+      scene.state.t = std::clamp(std::isfinite(scene.state.t) ? scene.state.t : 0.0, 0.0, scene.state.sde.T);
+    }
+    if (!(scene.state.playSeconds > 0.05 && scene.state.playSeconds < 3600)) {
+      t.warn("play_seconds must lie in (0.05, 3600); 4 used");
+      scene.state.playSeconds = 4.0;
+    }
+  }
+  readLayers(root, scene, w);
+  readCamera(root, scene, w);
+  if (top.optional("ui_scale")) top.get("ui_scale", scene.state.uiScale);
+  scene.images.data = scene.state.data.data;
+  scene.images.sampler = scene.state.sampler;
+  if (isImageScene(scene) || top.optional("images")) readImages(root, scene, w, baseDir);
+  if (scene.images.model.empty()) scene.images.model = scene.model.checkpoint;
+  if (const json* st = top.optional("stages")) {
+    if (!st->is_array()) return Error{"stages must be an array of {\"caption\": ..., \"set\": {...}}"};
+    for (size_t i = 0; i < st->size(); ++i) {
+      const json& s = (*st)[i];
+      if (!s.is_object()) return Error{"stages[" + std::to_string(i) + "] must be an object"};
+      SceneStage stage;
+      Section sec(s, "stages[" + std::to_string(i) + "]", w);
+      sec.get("caption", stage.caption);
+      if (const json* p = sec.optional("set")) {
+        if (!p->is_object()) return Error{"stages[" + std::to_string(i) + "].set must be an object"};
+        stage.patch = p->dump();
+      }
+      sec.finish();
+      scene.stages.push_back(std::move(stage));
+    }
+  }
+  top.finish();  // before `out` is returned: its warnings belong in it
+  return out;
+}
+
+std::string sceneToJson(const Scene& scene) {
+  const auto& s = scene.state;
+  const auto& c = s.canvas;
+  json j;
+  j["format"] = kFormat;
+  j["version"] = kVersion;
+  j["title"] = scene.title;
+  j["description"] = scene.description;
+  j["caption"] = scene.caption;
+  j["data"] = {{"name", s.data.data}, {"n", s.data.n}, {"seed", s.data.seed}};
+  j["sde"] = sdeJson(s.sde);
+  if (!scene.model.checkpoint.empty()) j["model"] = {{"checkpoint", scene.model.checkpoint}};
+  else if (scene.model.trainSteps > 0) j["model"] = {{"train_steps", scene.model.trainSteps}, {"seed", scene.model.trainSeed}};
+  else j["model"] = nullptr;
+  j["sampler"] = samplerJson(s.sampler, s.samplerPreset);
+  j["mode"] = scene::toString(s.mode);
+  j["use_model"] = s.useModel;
+  j["time"] = {{"t", s.t}, {"playing", s.playing}, {"play_seconds", s.playSeconds}, {"loop", s.loop}};
+  j["layers"] = {{"point_size", c.pointSize},
+                 {"alpha", c.alpha},
+                 {"colour", !c.colourMode ? "auto" : *c.colourMode == ColourMode::Class ? "class" : "attribute"},
+                 {"grid", c.showGrid},
+                 {"means", c.showMeans},
+                 {"learned_field", c.showLearnedField},
+                 {"exact_field", c.showExactField},
+                 {"field_resolution", c.fieldResolution},
+                 {"trails", c.showTrails},
+                 {"density", c.showDensity},
+                 {"log_density", c.logDensity},
+                 {"score_error", c.showScoreError}};
+  j["camera"] = {{"follow_spread", c.followSpread}};
+  if (c.view) j["camera"]["view"] = *c.view;
+  j["ui_scale"] = s.uiScale;
+  if (isImageScene(scene)) {
+    const auto& r = scene.images;
+    j["images"] = {{"limit", r.limit},       {"model", r.model},
+                   {"n", r.n},               {"seed", r.seed},
+                   {"task", scene::toString(r.task)}, {"mask", sample::toString(r.mask)},
+                   {"image_index", r.imageIndex}};
+  }
+  json stages = json::array();
+  for (const auto& st : scene.stages) {
+    json patch = json::parse(st.patch, nullptr, false);
+    stages.push_back({{"caption", st.caption}, {"set", patch.is_discarded() ? json::object() : patch}});
+  }
+  j["stages"] = stages;
+  return j.dump(2) + "\n";
+}
+
+Expected<LoadedScene> loadScene(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Error{path + ": cannot open the scene file"};
+  std::stringstream ss;
+  ss << f.rdbuf();
+  if (!f && !f.eof()) return Error{path + ": cannot read the scene file"};
+  const std::string base = fs::absolute(fs::path(path)).parent_path().string();
+  auto scene = parseScene(ss.str(), base);
+  if (!scene) return Error{path + ": " + scene.error().message};
+  return scene;
+}
+
+Expected<bool> saveScene(const std::string& path, const Scene& scene) {
+  const std::string text = sceneToJson(scene);
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return Error{path + ": cannot write (is the folder there and writable?)"};
+    f << text;
+    f.flush();
+    if (!f) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return Error{path + ": writing failed (disk full?)"};
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Error{path + ": cannot replace the file: " + ec.message()};
+  }
+  return true;
+}
+
+Expected<LoadedScene> sceneAtStage(const Scene& scene, int index) {
+  if (index < 0 || index >= static_cast<int>(scene.stages.size()))
+    return Error{"stage " + std::to_string(index + 1) + " does not exist (the scene has " +
+                 std::to_string(scene.stages.size()) + ")"};
+  json base = json::parse(sceneToJson(scene));
+  json patch = json::parse(scene.stages[index].patch, nullptr, false);
+  if (patch.is_discarded() || !patch.is_object())
+    return Error{"stages[" + std::to_string(index) + "].set is not a JSON object"};
+  base.merge_patch(patch);
+  auto out = parseScene(base.dump());  // paths are absolute already
+  if (!out) return Error{"stage " + std::to_string(index + 1) + ": " + out.error().message};
+  out.value().scene.stages = scene.stages;
+  if (!scene.stages[index].caption.empty()) out.value().scene.caption = scene.stages[index].caption;
+  return out;
+}
+
+}  // namespace ss::ui

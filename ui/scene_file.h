@@ -1,0 +1,68 @@
+// Scenes: everything that reproduces a view (dataset, SDE, model, sampler, mode, layers,
+// camera, t, seeds, and for images the image run) as a JSON file, read leniently (unknown
+// or missing fields get defaults and a warning; a broken file is an error), written
+// atomically. The GUI's File menu, `scorescope --scene` and `render --scene` share it.
+// Plain data, any thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/common/error.h"
+#include "core/scene/image_run.h"
+#include "ui/explorer_state.h"
+
+namespace ss::ui {
+
+// The model a scene samples with: a checkpoint, or "train for N steps with seed S", or none
+// (the exact score).
+struct SceneModel {
+  std::string checkpoint;  // absolute once read (relative paths are the scene file's)
+  int64_t trainSteps = 0;  // > 0: train this many steps instead
+  uint64_t trainSeed = 0;
+  bool none() const { return checkpoint.empty() && trainSteps <= 0; }
+  bool operator==(const SceneModel&) const = default;
+};
+
+// One step of a lesson: a caption, and a JSON object merged over the scene (RFC 7386
+// merge patch), e.g. {"mode": "ode", "time": {"t": 1}}.
+struct SceneStage {
+  std::string caption;
+  std::string patch = "{}";
+};
+
+struct Scene {
+  std::string title;
+  std::string description;  // what the lesson shows, a sentence or two
+  std::string caption;      // the equation line shown under the view in presentation mode
+  ExplorerState state;      // data, SDE, t, mode, sampler, layers, camera
+  SceneModel model;
+  // Image datasets: the image explorer's run (its data follows state.data.data; its sampler
+  // is state.sampler).
+  scene::ImageRunRequest images;
+  std::vector<SceneStage> stages;
+};
+
+struct LoadedScene {
+  Scene scene;
+  std::vector<std::string> warnings;  // each names the field, e.g. "layers.arows: unknown field"
+};
+
+// True when the scene's data is an image dataset (the image explorer shows it).
+bool isImageScene(const Scene& scene);
+
+// `baseDir` resolves relative data and checkpoint paths (the scene file's directory).
+Expected<LoadedScene> parseScene(const std::string& json, const std::string& baseDir = "");
+std::string sceneToJson(const Scene& scene);  // pretty, every field, stable order
+Expected<LoadedScene> loadScene(const std::string& path);
+// Atomic: a temp file beside `path`, then rename.
+Expected<bool> saveScene(const std::string& path, const Scene& scene);
+
+// The scene with stage `index`'s patch applied over it (the stage's caption replaces the
+// scene's when set); an index out of range is an error.
+Expected<LoadedScene> sceneAtStage(const Scene& scene, int index);
+
+// The scene a GUI/command-line state describes (no model, no stages).
+Scene sceneFromState(const ExplorerState& state);
+
+}  // namespace ss::ui
