@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
   addViewOptions(app, o);
   app.add_option("--ui-scale", o.uiScale, "Type and widget scale (default: the monitor's; raise it for a projector)");
   app.add_flag("--train", o.train, "Start training on launch");
-  app.add_option("--mode", o.mode, "Start in forward, sde (reverse SDE) or ode (probability-flow ODE) mode")
+  app.add_option("--mode", o.mode,
+                 "Start in forward, sde (reverse SDE), ode (probability-flow ODE) or compare (reverse SDE | "
+                 "PF-ODE panes from the same prior draw) mode")
       ->capture_default_str();
   app.add_flag("--density", o.density, "Show the exact density heatmap");
   app.add_option("--arrows", o.arrows, "Score arrows across the view (8..128)");
@@ -25,6 +27,13 @@ int main(int argc, char** argv) {
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
   app.add_option("--scene", o.scene, "Open this scene file (assets/scenes/ holds the built-in lessons)");
+  app.add_option("--record", o.record,
+                 "Record the timeline on launch through the GUI (as File > Record animation…, with the "
+                 "saved size, frames and fps): demo.gif, demo.mp4 or folder/");
+  app.add_flag("--lessons", o.lessons, "Open the lesson browser on launch (it opens by itself on the first launch)");
+  app.add_flag("--present", o.present,
+               "Start in presentation mode: full screen, large type, panels hidden, the lesson's caption "
+               "(F5 or Esc leaves it; arrows and Page Up/Down step the lesson's stages)");
 
   auto* render = app.add_subcommand("render", "Render the 2D view offscreen to a PNG (needs an X display; Xvfb works)");
   auto* train = app.add_subcommand("train", "Train a score model and write a checkpoint");
@@ -38,8 +47,14 @@ int main(int argc, char** argv) {
   render->add_option("--model", o.model, "Checkpoint whose EMA model gives the learned score");
   render->add_option("--mode", o.mode,
                      "forward (the forward process at --t), sde (reverse SDE) or ode (probability-flow "
-                     "ODE): a reverse run from the prior, shown at --t with trails")
+                     "ODE): a reverse run from the prior, shown at --t with trails; compare: the runs of "
+                     "--compare from one prior draw, side by side")
       ->capture_default_str();
+  render->add_option("--compare", o.compare,
+                     "With --mode compare: 2 or 3 panes MODE:SAMPLER[:exact|learned], MODE sde (pc, ald, "
+                     "ddpm) or ode (euler, heun, rk4, rk45); learned needs --model")
+      ->capture_default_str();
+  render->add_flag("--overlay", o.overlay, "With --mode compare: draw every run in one pane, one colour each");
   render->add_option("--sampler", o.sampler,
                      "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4 or rk45")
       ->capture_default_str();
@@ -55,6 +70,9 @@ int main(int argc, char** argv) {
   render->add_option("--scene", o.scene,
                      "Render this scene file (its data, SDE, model, sampler, mode, layers, camera, t); "
                      "--size, --out, --frames, --fps and --stage still apply");
+  render->add_option("--supersample", o.supersample,
+                     "Draw at K times --size and box-filter down (1-4): smoother lines; small type for thumbnails")
+      ->capture_default_str();
   render->add_option("--stage", o.stage, "With --scene: show stage K of the lesson (1-based)");
   render->add_option("--frames", o.frames,
                      "Animate the timeline over this many frames (forward: 0 to T; reverse: T to 0)");

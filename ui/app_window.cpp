@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "core/scene/image_run.h"
@@ -18,11 +20,16 @@
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
 #include "core/train/trainer.h"
+#include "ui/export/samples_csv.h"
+#include "ui/lesson_shell.h"
+#include "ui/offscreen_render.h"
 #include "ui/panels/image_panel.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
 #include "ui/theme.h"
 #include "ui/views/canvas2d.h"
+#include "ui/views/compare_view.h"
+#include "ui/views/caption_overlay.h"
 #include "ui/views/image_grid.h"
 #include "ui/views/mask_painter.h"
 
@@ -31,27 +38,28 @@ namespace ss::ui {
 namespace {
 
 // ImGui 1.86 indexes keys by the GLFW backend's key codes. Returns true when a new run
-// should be requested (1–3 switch modes, R re-samples).
-bool handleKeys(ExplorerState& state, Canvas2D& canvas) {
+// should be requested (1–3 switch modes, 4 compare, R re-samples).
+// `arrowsStepStages`: in presentation mode with a lesson, ←/→ belong to the stages.
+bool handleKeys(ExplorerState& state, Canvas2D& canvas, bool arrowsStepStages = false) {
   if (ImGui::GetIO().WantTextInput) return false;
   bool resample = false;
   const scene::RunMode modes[] = {scene::RunMode::Forward, scene::RunMode::ReverseSde,
                                   scene::RunMode::ProbabilityFlow};
-  for (int i = 0; i < 3; ++i)
-    if (ImGui::IsKeyPressed(GLFW_KEY_1 + i) && state.mode != modes[i]) {
-      state.mode = modes[i];
-      state.t = state.mode == scene::RunMode::Forward ? 0.0 : state.sde.T;
-      state.playing = state.mode != scene::RunMode::Forward;
-      resample = true;
-    }
+  for (int i = 0; i < 4; ++i) {  // 4: compare panes
+    const bool compare = i == 3;
+    if (!ImGui::IsKeyPressed(GLFW_KEY_1 + i)) continue;
+    if (compare ? state.compare.enabled : !state.compare.enabled && state.mode == modes[i]) continue;
+    setCompare(state, compare, compare ? scene::RunMode::ReverseSde : modes[i]);
+    resample = true;
+  }
   if (ImGui::IsKeyPressed(GLFW_KEY_R) && state.mode != scene::RunMode::Forward) {
     state.t = state.sde.T;
     resample = true;
   }
   const double step = state.sde.T / 100.0;
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
+  if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
+  if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
   if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
   if (ImGui::IsKeyPressed(GLFW_KEY_F)) canvas.requestFit();
@@ -64,6 +72,8 @@ struct RunKey {
   int64_t n = 0;
   uint64_t seed = 0;
   sde::SdeConfig sde;
+  int fixedAxis = -1;
+  double fixedValue = 0;
   bool operator==(const RunKey&) const = default;
 };
 
@@ -129,7 +139,10 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   const auto& o = state.canvas;
   if (!cloud || (!o.showLearnedField && !o.showExactField && !o.showDensity && !o.showScoreError)) return;
   uint64_t snapVersion = 0;
-  auto snap = o.showLearnedField || o.showScoreError ? trainer.snapshot(&snapVersion) : nullptr;
+  // An untrained network's arrows would only mislead: the learned field starts after step 0.
+  const auto trainStats = trainer.stats();
+  const bool trained = trainStats && trainStats->step > 0;
+  auto snap = trained && (o.showLearnedField || o.showScoreError) ? trainer.snapshot(&snapVersion) : nullptr;
   FieldKey key;
   key.snapshot = snap ? snapVersion : 0;
   key.sde = resolvedSde(state, cloud);
@@ -164,23 +177,104 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
 }
 
 
+// The open lesson in the side panel: its title and description, and its stages as buttons.
+void drawLessonHeader(LessonShell& shell) {
+  const Scene& sc = shell.scene();
+  if (!ImGui::CollapsingHeader("Lesson", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(sc.title.c_str());
+  if (!sc.description.empty()) ImGui::TextDisabled("%s", sc.description.c_str());
+  ImGui::PopTextWrapPos();
+  if (!sc.stages.empty()) {
+    ImGui::TextDisabled("stages (F5 presents; then ←/→ step them)");
+    for (int i = 0; i < static_cast<int>(sc.stages.size()); ++i) {
+      if (i > 0) ImGui::SameLine();
+      const bool current = shell.stage() == i;
+      if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+      if (ImGui::Button(std::to_string(i + 1).c_str())) shell.requestStage(i);
+      if (current) ImGui::PopStyleColor();
+      if (ImGui::IsItemHovered() && !sc.stages[i].caption.empty()) ImGui::SetTooltip("%s", sc.stages[i].caption.c_str());
+    }
+  }
+}
+
+// `--record FILE`: the Record action with the saved export size, frames and fps.
+FileAction recordOnLaunch(LessonShell& shell, const std::string& out) {
+  const Prefs& p = shell.prefs();
+  FileAction a;
+  a.kind = FileAction::Kind::Record;
+  a.path = out;
+  a.width = p.exportWidth;
+  a.height = p.exportHeight;
+  a.frames = p.animationFrames;
+  a.fps = p.animationFps;
+  return a;
+}
+
+// Save, PNG and CSV export, and starting a recording (between GUI frames: they may render
+// offscreen). `draw(w, h)` renders the explorer's view; `frame` holds the shown samples (n×2).
+void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerState& state,
+                      const scene::ImageRunRequest* images,
+                      const std::function<Expected<RenderedImage>(int, int)>& draw, const scene::RunFrame* frame) {
+  switch (a.kind) {
+    case FileAction::Kind::Save:
+      shell.save(a.path, state, images);
+      break;
+    case FileAction::Kind::ExportPng: {
+      auto image = draw(a.width, a.height);
+      auto written = image ? writePng(a.path, image.value()) : Expected<bool>(image.error());
+      if (written) shell.report("wrote " + a.path + " (" + std::to_string(a.width) + "×" + std::to_string(a.height) + ")", false);
+      else shell.report(written.error().message, true);
+      break;
+    }
+    case FileAction::Kind::ExportCsv: {
+      if (!frame) {
+        shell.report("no samples to export: run the reverse SDE or the ODE first", true);
+        break;
+      }
+      auto written = writeSamplesCsv(a.path, frame->x);
+      if (written) shell.report("wrote " + a.path + " (" + std::to_string(frame->x.size() / 2) + " samples at t = " +
+                                    std::to_string(frame->t) + ")", false);
+      else shell.report(written.error().message, true);
+      break;
+    }
+    case FileAction::Kind::Record: {
+      const bool forward = state.mode == scene::RunMode::Forward && !images;
+      auto started = shell.recorder().start(a.path, a.width, a.height, a.frames, a.fps, forward, state.sde.T);
+      if (!started) shell.report(started.error().message, true);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 // The image explorer: the image panel and the timeline on the left, the grid of x_t | x̂₀
 // cells filling the rest. The ImageRunWorker samples; this loop only reads its latest result.
-int runImageExplorer(UiContext& ui, const GuiOptions& options) {
-  ExplorerState state = options.initial;
-  if (state.uiScale <= 0) state.uiScale = ui.scale();
-  state.mode = scene::RunMode::ReverseSde;  // the timeline plays from T down to 0
-  state.loop = false;
-  state.sde = sde::SdeConfig{};  // the exact score's VP SDE, for the timeline's schedule
-  state.sde.eps = 1e-3;
-  state.t = state.sde.T;
-  state.playing = true;
+// Returns when the window closes, or with *next set when the user opened a 2D scene.
+int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened,
+                     std::optional<Scene>* next) {
+  ExplorerState state;
   ImagePanelState view;
-  view.draft.data = state.data.data;
-  view.draft.seed = state.data.seed;
-  view.draft.sampler = sample::samplerPreset("pc").take();
-  view.draft.sampler.steps = options.imageSteps > 0 ? options.imageSteps : 1000;
-  if (options.imageLimit > 0) view.draft.limit = options.imageLimit;
+  // The timeline plays from T down to 0 on the exact score's VP SDE (ε = 1e-3).
+  auto applyScene = [&](const Scene& s) {
+    const float scale = state.uiScale;
+    state = s.state;
+    state.uiScale = scale;
+    state.mode = scene::RunMode::ReverseSde;
+    state.loop = false;
+    state.sde = sde::SdeConfig{};
+    state.sde.eps = 1e-3;
+    state.t = state.sde.T;
+    state.playing = true;
+    view.draft = s.images;
+    view.draft.data = s.state.data.data;
+    view.draft.sampler = s.state.sampler;
+    view.samplerPreset = s.state.samplerPreset;
+    view.modelPath = view.draft.model;
+  };
+  applyScene(opened);
+  state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
   scene::ImageRunWorker worker;
   worker.request(view.draft);
   int frames = 0;
@@ -198,24 +292,42 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options) {
       advancePlayback(state, now - last);
       last = now;
       auto run = worker.latest();
-      if (!ImGui::IsAnyItemActive()) ui.setScale(state.uiScale);
+      auto& recorder = shell.recorder();
+      if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
+      if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));
       ui.beginFrame();
+      FileAction fileAction = shell.frame(run && run->done);
       bool resample = false;
+      if (auto s = shell.takeOpened()) {
+        if (!isImageScene(*s)) {
+          ImGui::EndFrame();
+          shell.uiScale = state.uiScale;
+          *next = std::move(*s);
+          break;
+        }
+        applyScene(*s);
+        resample = true;
+      }
+      const float top = shell.top();
+      const bool presenting = shell.presentation();
+      const bool arrowsStepStages = presenting && !shell.scene().stages.empty();
       if (!ImGui::GetIO().WantTextInput) {
         const double step = state.sde.T / 100.0;
         if (ImGui::IsKeyPressed(GLFW_KEY_R)) resample = true;
         if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
-        if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
-        if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
+        if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
+        if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
         if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
         if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
       }
       const ImVec2 display = ImGui::GetIO().DisplaySize;
-      const float panelWidth = std::min(26.0f * fonts().size, 0.4f * display.x);
-      ImGui::SetNextWindowPos(ImVec2(0, 0));
-      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y));
+      const float panelWidth = presenting ? 0.0f : std::min(26.0f * fonts().size, 0.4f * display.x);
+      if (!presenting) {
+      ImGui::SetNextWindowPos(ImVec2(0, top));
+      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y - top));
       ImGui::Begin("ScoreScope", nullptr,
                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+      if (!shell.scene().title.empty()) drawLessonHeader(shell);
       resample |= drawImagePanel(view, run.get(), worker.busy());
       drawTimelinePanel(state, nullptr);
       ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
@@ -224,14 +336,15 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options) {
       ImGui::TextDisabled("%.0f fps", ImGui::GetIO().Framerate);
       if (!fonts().warning.empty()) errorText(fonts().warning);
       ImGui::End();
+      }
       if (resample) {
         state.t = state.sde.T;
         state.playing = true;
         worker.request(view.draft);
       }
 
-      ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
-      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y));
+      ImGui::SetNextWindowPos(ImVec2(panelWidth, top));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - top));
       ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
       ImGui::Begin("##images", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
@@ -255,24 +368,45 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options) {
       }
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       if (run && !run->frames.empty()) {
-        grid.draw(*run, run->frameAt(state.t), avail.x, avail.y);
+        const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
+        grid.draw(*run, run->frameAt(state.t), avail.x, avail.y - band);
       } else {
         ImGui::SetCursorPos(ImVec2(16, 16));
         if (run && !run->error.empty()) errorText(run->error);
         else ImGui::TextDisabled("loading %s…", view.draft.data.c_str());
+      }
+      if (presenting) {
+        const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
+        drawCaptionOverlay(shell.caption(), {o.x, o.y}, {sz.x, sz.y});
       }
       ImGui::End();
       ImGui::PopStyleVar();
 
       // Smoke tests: stop after maxFrames once the run is done and played to t = 0.
       const bool finished = run && run->done && !worker.busy() && !state.playing;
-      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames &&
+      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
                              (finished || frames + 1 >= options.maxFrames + 6000);
+      if (FileAction d = shell.endFrame(); d.kind != FileAction::Kind::None) fileAction = d;
+      if (frames == 0 && !options.record.empty()) fileAction = recordOnLaunch(shell, options.record);
       ui.renderFrame();
       if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
         std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
       ui.swapBuffers();
       ++frames;
+
+      // File actions that render offscreen run here, between GUI frames.
+      auto drawExport = [&](int w, int h) -> Expected<RenderedImage> {
+        if (!run || run->frames.empty()) return Error{"no images to draw yet"};
+        return renderImageGrid(ui, *run, run->frameAt(state.t), w, h);
+      };
+      handleFileAction(shell, fileAction, state, &view.draft, drawExport, nullptr);
+      if (recorder.active()) {
+        bool failed = false;
+        const auto& prefs = shell.prefs();
+        const std::string msg = recorder.tick(run && run->done && !worker.busy(),
+                                              [&] { return drawExport(prefs.exportWidth, prefs.exportHeight); }, &failed);
+        if (!msg.empty()) shell.report(msg, failed);
+      }
       if (lastFrame) break;
     }
   }
@@ -281,19 +415,12 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options) {
   return 0;
 }
 
-}  // namespace
-
-int runGui(const GuiOptions& options) {
-  auto created = UiContext::create(options.window);
-  if (!created) {
-    std::fprintf(stderr, "scorescope: %s\n", created.error().message.c_str());
-    return 2;
-  }
-  UiContext& ui = *created.value();
-  if (scene::looksLikeImageDataset(options.initial.data.data)) return runImageExplorer(ui, options);
-
-  ExplorerState state = options.initial;
-  if (state.uiScale <= 0) state.uiScale = ui.scale();
+// The 2D explorer. Returns when the window closes, or with *next set when the user opened an
+// image scene.
+int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened,
+          std::optional<Scene>* next) {
+  ExplorerState state = opened.state;
+  state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
   scene::DataWorker worker;
   worker.request(state.data);
   DataPanelState dataView;
@@ -311,13 +438,43 @@ int runGui(const GuiOptions& options) {
   scene::RunWorker runs;
   RunView runView;
   RunKey lastRun;
+  CompareRuns compareRuns;  // compare mode: one run per pane
   bool firstRun = state.mode != scene::RunMode::Forward;  // started in a reverse mode
   SamplingPanelState samplingView;
+  // Scenes: what the open one asks of the model ("train N steps" pauses at N), and whether
+  // the camera must re-frame on the next draw.
+  SceneModel appliedModel;
+  int64_t pauseAtStep = 0;
+  bool fitPending = false;
+  auto applyModel = [&](const SceneModel& m) {
+    if (m == appliedModel) return;
+    appliedModel = m;
+    if (m.none()) return;
+    spec.data = state.data.data;
+    spec.sde = state.sde;
+    if (m.trainSteps > 0) spec.train.seed = m.trainSeed;
+    trainer.setProblem(spec);  // a fresh model on the scene's data and SDE, then:
+    if (!m.checkpoint.empty()) trainer.loadCheckpoint(m.checkpoint);
+    else trainer.start(), pauseAtStep = m.trainSteps;
+  };
+  auto applyScene = [&](const Scene& s) {
+    const ExplorerState before = state;
+    state = s.state;
+    state.uiScale = s.state.uiScale > 0 ? s.state.uiScale : before.uiScale;
+    if (!(state.data.data == before.data.data && state.data.n == before.data.n && state.data.seed == before.data.seed))
+      worker.request(state.data);
+    fitPending = true;
+    firstRun = state.mode != scene::RunMode::Forward;
+    applyModel(s.model);
+  };
+  applyModel(opened.model);
   int frames = 0;
   std::vector<double> frameMs;
   double frameStart = glfwGetTime();
   {
     Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
+    CompareView compareView;  // compare mode's other panes (GL objects too); canvas is pane 0
+    compareView.setLeader(&canvas);
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(ui.window())) {
       glfwPollEvents();
@@ -337,21 +494,42 @@ int runGui(const GuiOptions& options) {
         if (stats) spec.train = stats->train;
         trainer.setProblem(spec);
       }
-      if (!ImGui::IsAnyItemActive()) ui.setScale(state.uiScale);  // no-op unless it changed
+      if (pauseAtStep > 0 && stats && stats->step >= pauseAtStep) trainer.pause(), pauseAtStep = 0;
+      auto& recorder = shell.recorder();
+      if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
+      if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));  // no-op unless it changed
       ui.beginFrame();
-      bool resample = handleKeys(state, canvas);
+      FileAction fileAction = shell.frame(runView.run != nullptr);
+      if (auto s = shell.takeOpened()) {
+        if (isImageScene(*s)) {
+          ImGui::EndFrame();
+          shell.uiScale = state.uiScale;
+          *next = std::move(*s);
+          break;
+        }
+        applyScene(*s);
+      }
+      if (std::exchange(fitPending, false)) canvas.requestFit();
+      bool resample = handleKeys(state, canvas, shell.presentation() && !shell.scene().stages.empty());
+      const float top = shell.top();
+      const bool presenting = shell.presentation();
 
       const ImVec2 display = ImGui::GetIO().DisplaySize;
-      const float panelWidth = std::min(26.0f * fonts().size, 0.4f * display.x);
-      ImGui::SetNextWindowPos(ImVec2(0, 0));
-      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y));
+      // Presentation mode hides the panels and the training strip: the canvas fills the screen.
+      const float panelWidth = presenting ? 0.0f : std::min(26.0f * fonts().size, 0.4f * display.x);
+      ImGui::SetNextWindowPos(ImVec2(0, top));
+      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y - top));
+      if (!presenting) {
       ImGui::Begin("ScoreScope", nullptr,
                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+      if (!shell.scene().title.empty()) drawLessonHeader(shell);
       if (drawDataPanel(state, dataView, cloud.get(), worker.busy(), worker.lastError()))
         worker.request(state.data);
       drawProcessPanel(state, processView, cloud.get());
-      resample |= drawSamplingPanel(state, samplingView, runView.run.get(), runs.busy(), runs.lastError(),
-                                    trainer.snapshot() != nullptr);
+      const bool comparing = state.compare.enabled;
+      resample |= drawSamplingPanel(state, samplingView, comparing ? compareRuns.run(0) : runView.run.get(),
+                                    comparing ? compareRuns.busy() : runs.busy(),
+                                    comparing ? compareRuns.lastError() : runs.lastError(), trainer.snapshot() != nullptr);
       drawTimelinePanel(state, cloud.get());
       if (drawViewPanel(state, cloud.get())) canvas.requestFit();
       ImGui::Separator();
@@ -361,9 +539,11 @@ int runGui(const GuiOptions& options) {
       if (!fonts().warning.empty()) errorText(fonts().warning);
       if (!canvas.error().empty()) errorText(canvas.error());
       ImGui::End();
+      }
 
       // Training strip along the bottom, under the canvas: controls | loss plot | knobs.
-      const float stripHeight = std::min(13.0f * fonts().size, 0.38f * display.y);
+      const float stripHeight = presenting ? 0.0f : std::min(13.0f * fonts().size, 0.38f * display.y);
+      if (!presenting) {
       ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
       ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
       ImGui::Begin("##training", nullptr,
@@ -374,16 +554,18 @@ int runGui(const GuiOptions& options) {
         trainer.setProblem(spec);
       }
       ImGui::End();
+      }
 
-      ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
-      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - stripHeight));
+      ImGui::SetNextWindowPos(ImVec2(panelWidth, top));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - stripHeight - top));
       ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
       ImGui::Begin("##canvas", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
       const ImVec2 avail = ImGui::GetContentRegionAvail();
-      if (cloud && state.mode != scene::RunMode::Forward) {
-        const RunKey key{state.data.data, state.data.n, state.data.seed, resolvedSde(state, cloud.get())};
+      if (cloud && state.mode != scene::RunMode::Forward && !state.compare.enabled) {
+        const RunKey key{state.data.data, state.data.n, state.data.seed, resolvedSde(state, cloud.get()),
+                         state.fixedAxis, state.fixedValue};
         if (resample || firstRun || !(key == lastRun)) {
           firstRun = false;
           lastRun = key;
@@ -393,26 +575,98 @@ int runGui(const GuiOptions& options) {
       }
       CanvasScene scene = makeCanvasScene(state, cloud, version, &runView);
       scene.field = fields.latest();
-      canvas.draw(scene, state.canvas, {avail.x, avail.y}, true);
+      // In presentation mode the caption band sits under the plot, not over its axis.
+      const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
+      if (state.compare.enabled) {  // compare mode: the panes (canvas is pane 0)
+        if (cloud) compareRuns.update(state, cloud.get(), trainer.snapshot(), resample);
+        compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band}, true, scene.field);
+        if (compareView.takeUserMoved()) state.canvas.followSpread = false;
+      } else {
+        canvas.draw(scene, state.canvas, {avail.x, avail.y - band}, true);
+      }
       requestField(fields, lastField, state, cloud.get(), trainer, canvas);
       if (canvas.takeUserMoved()) state.canvas.followSpread = false;
+      if (presenting) {
+        const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
+        drawCaptionOverlay(shell.caption(), {o.x, o.y}, {sz.x, sz.y});
+      }
       ImGui::End();
       ImGui::PopStyleVar();
 
       // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
-      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames &&
+      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
                              (cloud || frames + 1 >= options.maxFrames + 600);
+      if (FileAction d = shell.endFrame(); d.kind != FileAction::Kind::None) fileAction = d;
+      if (frames == 0 && !options.record.empty()) fileAction = recordOnLaunch(shell, options.record);
       ui.renderFrame();
       if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
         std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
       ui.swapBuffers();
       ++frames;
+
+      // File actions that render offscreen run here, between GUI frames.
+      auto fieldNow = [&](const std::array<float, 4>&) { return fields.latest(); };
+      const RunView* shownRun = state.mode != scene::RunMode::Forward && runView.run ? &runView : nullptr;
+      auto drawExport = [&](int w, int h) -> Expected<RenderedImage> {
+        if (!cloud) return Error{"no data to draw yet"};
+        if (state.compare.enabled) return renderCompare(ui, state, cloud, compareRuns.views(), w, h);
+        return renderExplorer(ui, state, cloud, w, h, fieldNow, shownRun);
+      };
+      handleFileAction(shell, fileAction, state, nullptr, drawExport, runView.frame.get());
+      if (recorder.active()) {
+        // A frame is ready when the run is complete and the field (if shown) is for this t.
+        const auto f = fields.latest();
+        const bool wantsField = state.canvas.showDensity || state.canvas.showExactField ||
+                                state.canvas.showScoreError || (state.canvas.showLearnedField && trainer.snapshot());
+        const double fieldT = std::clamp(state.t, resolvedSde(state, cloud.get()).eps, state.sde.T);
+        const bool runDone = state.compare.enabled ? compareRuns.done() : runView.run && runView.run->done;
+        const bool ready = cloud && (state.mode == scene::RunMode::Forward || runDone) &&
+                           (!wantsField || (f && std::abs(f->request.t - fieldT) < 1e-9));
+        bool failed = false;
+        const auto& prefs = shell.prefs();
+        const std::string msg = recorder.tick(ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight); }, &failed);
+        if (!msg.empty()) shell.report(msg, failed);
+      }
       if (lastFrame) break;
     }
   }
   if (!options.frameTimes.empty() && !writeFrameTimes(options.frameTimes, frameMs))
     std::fprintf(stderr, "scorescope: cannot write %s\n", options.frameTimes.c_str());
   return 0;
+}
+
+}  // namespace
+
+int runGui(const GuiOptions& options) {
+  auto created = UiContext::create(options.window);
+  if (!created) {
+    std::fprintf(stderr, "scorescope: %s\n", created.error().message.c_str());
+    return 2;
+  }
+  UiContext& ui = *created.value();
+  Scene first = options.scene ? *options.scene : sceneFromState(options.initial);
+  if (!options.scene && isImageScene(first)) {
+    first.images.data = options.initial.data.data;
+    first.images.seed = options.initial.data.seed;
+    first.state.sampler.steps = options.imageSteps > 0 ? options.imageSteps : 1000;
+    first.images.sampler = first.state.sampler;
+    if (options.imageLimit > 0) first.images.limit = options.imageLimit;
+    first.state.playing = options.initial.playing;
+  }
+  LessonShell shell(ui, first, options.scenePath);
+  shell.uiScale = options.initial.uiScale > 0 ? options.initial.uiScale : ui.scale();
+  if (options.presentation) shell.togglePresentation();
+  if (options.lessons == GuiOptions::Lessons::Yes ||
+      (options.lessons == GuiOptions::Lessons::FirstLaunch && shell.firstLaunch()))
+    shell.showLessons();
+  std::optional<Scene> next = std::move(first);
+  int code = 0;
+  while (next && code == 0) {
+    const Scene s = std::move(*next);
+    next.reset();
+    code = isImageScene(s) ? runImageExplorer(ui, options, shell, s, &next) : run2D(ui, options, shell, s, &next);
+  }
+  return code;
 }
 
 }  // namespace ss::ui

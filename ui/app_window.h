@@ -6,13 +6,25 @@
 #include <cstdint>
 #include <string>
 
+#include <optional>
+
 #include "ui/explorer_state.h"
+#include "ui/scene_file.h"
 #include "ui/ui_context.h"
 
 namespace ss::ui {
 
 struct GuiOptions {
   ExplorerState initial;
+  // A scene to open instead (`--scene`): its state replaces `initial`; its title, caption,
+  // model and stages come with it. scenePath: where it was read (Save writes there).
+  std::optional<Scene> scene;
+  std::string scenePath;
+  bool presentation = false;  // start in presentation mode (F5 toggles it)
+  std::string record;         // record the timeline here on launch (File > Record animation…)
+  // Open the lesson browser on launch: true, or "auto" = only on the very first launch (no
+  // preferences saved yet).
+  enum class Lessons { No, Yes, FirstLaunch } lessons = Lessons::No;
   WindowOptions window;
   std::string runtimeLine;  // e.g. "LibTorch 1.13.0 · cpu", shown in the status line
   std::string device = "cpu";  // resolved compute device for training

@@ -59,7 +59,111 @@ scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCl
   r.sampler = state.sampler;
   r.particles = state.data.n;
   r.seed = state.data.seed;
+  r.fixedAxis = state.mode == scene::RunMode::Forward ? -1 : state.fixedAxis;
+  r.fixedValue = state.fixedValue;
   return r;
+}
+
+std::vector<ComparePane> CompareSpec::defaultComparePanes() {
+  ComparePane sde;  // reverse SDE, Euler–Maruyama (pc)
+  ComparePane ode;
+  ode.mode = scene::RunMode::ProbabilityFlow;
+  ode.sampler.kind = sample::SamplerKind::Ode;
+  ode.sampler.solver = sample::OdeSolver::Rk45;
+  ode.samplerPreset = "rk45";
+  return {sde, ode};
+}
+
+ExplorerState paneState(const ExplorerState& state, size_t pane) {
+  ExplorerState s = state;
+  s.compare.enabled = false;
+  if (pane < state.compare.panes.size()) {
+    const ComparePane& p = state.compare.panes[pane];
+    s.mode = p.mode;
+    s.sampler = p.sampler;
+    s.samplerPreset = p.samplerPreset;
+    s.useModel = p.useModel;
+  }
+  return s;
+}
+
+scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane, const scene::PointCloud* cloud,
+                                 std::shared_ptr<const train::ModelSnapshot> model) {
+  return runRequestFor(paneState(state, pane), cloud, std::move(model));
+}
+
+std::string paneLabel(const ComparePane& pane, bool withScore) {
+  std::string s;
+  if (pane.mode == scene::RunMode::ProbabilityFlow) {
+    static const char* solvers[] = {"Euler", "Heun", "RK4", "RK45"};
+    s = std::string("PF-ODE · ") + solvers[static_cast<int>(pane.sampler.solver) & 3];
+  } else {
+    const auto& c = pane.sampler;
+    s = "reverse SDE · ";
+    if (c.predictor == sample::Predictor::None) s += "annealed Langevin";
+    else if (c.predictor == sample::Predictor::Ancestral) s += "ancestral";
+    else if (c.predictor == sample::Predictor::ReverseDiffusion) s += "reverse diffusion";
+    else s += "Euler–Maruyama";
+    if (c.predictor != sample::Predictor::None && c.corrector == sample::Corrector::Langevin) s += " + Langevin";
+  }
+  if (withScore && !pane.useModel) s += " · exact score";
+  return s;
+}
+
+void setCompare(ExplorerState& state, bool on, scene::RunMode mode) {
+  state.compare.enabled = on;
+  state.mode = on ? scene::RunMode::ReverseSde : mode;
+  if (state.compare.panes.size() < 2) state.compare.panes = CompareSpec::defaultComparePanes();
+  state.t = state.mode == scene::RunMode::Forward ? 0.0 : state.sde.T;
+  state.playing = state.mode != scene::RunMode::Forward;
+}
+
+Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, int steps) {
+  std::vector<ComparePane> panes;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    start = comma + 1;
+    std::vector<std::string> parts;
+    for (size_t a = 0;;) {
+      const size_t b = std::min(item.find(':', a), item.size());
+      parts.push_back(item.substr(a, b - a));
+      if (b == item.size()) break;
+      a = b + 1;
+    }
+    const auto bad = [&](const std::string& why) {
+      return Error{"--compare item '" + item + "': " + why +
+                   " (expected MODE:SAMPLER[:exact|learned], e.g. sde:pc,ode:rk45)"};
+    };
+    if (parts.size() < 2 || parts.size() > 3) return bad("wrong number of fields");
+    ComparePane p;
+    if (parts.size() == 3) {
+      if (parts[2] != "exact" && parts[2] != "learned") return bad("the score is exact or learned");
+      p.useModel = parts[2] == "learned";
+    }
+    if (parts[0] == "sde") {
+      auto preset = sample::samplerPreset(parts[1]);
+      if (!preset || preset.value().kind != sample::SamplerKind::Pc) return bad("an SDE sampler is pc, ald or ddpm");
+      p.sampler = preset.value();
+      p.samplerPreset = parts[1];
+    } else if (parts[0] == "ode") {
+      auto solver = sample::parseOdeSolver(parts[1]);
+      if (!solver) return bad("an ODE solver is euler, heun, rk4 or rk45");
+      p.mode = scene::RunMode::ProbabilityFlow;
+      p.sampler.kind = sample::SamplerKind::Ode;
+      p.sampler.solver = solver.value();
+      p.samplerPreset = parts[1];
+    } else {
+      return bad("the mode is sde or ode");
+    }
+    p.sampler.steps = steps;
+    panes.push_back(p);
+    if (comma == text.size()) break;
+  }
+  if (panes.size() < 2 || panes.size() > 3)
+    return Error{"--compare '" + text + "': give 2 or 3 panes, e.g. sde:pc,ode:rk45"};
+  return panes;
 }
 
 namespace {
@@ -104,6 +208,8 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
       s.colourLegend = "colour: direction of the prior draw x(T)";
       s.run = run->run;
       s.runT = run->frame->t;
+      s.fixedAxis = state.fixedAxis;
+      s.fixedValue = static_cast<float>(state.fixedValue);
     } else {
       s.subtitle = std::string(runLabel(state)) + ": sampling…";
       s.placeholder = "Sampling…";

@@ -6,7 +6,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/common/error.h"
 #include "core/sample/sampler_config.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
@@ -14,6 +16,24 @@
 #include "ui/views/canvas2d.h"
 
 namespace ss::ui {
+
+// One pane of compare mode: a reverse run (SDE or PF-ODE) with its own sampler and score.
+struct ComparePane {
+  scene::RunMode mode = scene::RunMode::ReverseSde;  // ReverseSde or ProbabilityFlow
+  sample::SamplerConfig sampler;                     // its preset/solver and steps
+  std::string samplerPreset = "pc";                  // ReverseSde: pc | ald | ddpm
+  bool useModel = true;  // the learned snapshot when one exists, else the exact score
+};
+
+// Compare mode: two or three reverse runs from the same prior draw (the same seed), side by
+// side on one timeline (or overlaid in one pane), with one picked particle ringed in each.
+struct CompareSpec {
+  bool enabled = false;  // the canvas shows the panes (state.mode then stays a reverse mode)
+  bool overlay = false;  // all runs in one pane, one colour per run
+  std::vector<ComparePane> panes = defaultComparePanes();
+  int64_t picked = 0;  // particle index ringed in every pane (0: the first traced particle)
+  static std::vector<ComparePane> defaultComparePanes();  // reverse SDE (pc) | PF-ODE (RK45)
+};
 
 struct ExplorerState {
   scene::DataRequest data;  // the dataset asked of the DataWorker
@@ -31,6 +51,11 @@ struct ExplorerState {
   std::string samplerPreset = "pc";
   bool useModel = true;   // sample with the learned snapshot when one exists, else the exact score
   bool showTrails = true; // paths of the traced particles up to the shown t
+  // 2D inpainting of reverse runs: coordinate fixedAxis (0 = x₁, 1 = x₂) held at fixedValue,
+  // the other sampled from the conditional (MATH.md §6); -1 = off.
+  int fixedAxis = -1;
+  double fixedValue = 0.0;
+  CompareSpec compare;
 };
 
 // The run shown in a reverse mode and the point cloud built from its frame at the shown t
@@ -59,6 +84,21 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
 // The RunRequest the state describes (the SDE resolved against the data cloud).
 scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
                                 std::shared_ptr<const train::ModelSnapshot> model);
+
+// Compare mode: the RunRequest of pane `pane` (the same data, SDE, particles and seed as
+// runRequestFor, so every pane starts from the same prior draw).
+scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane, const scene::PointCloud* cloud,
+                                 std::shared_ptr<const train::ModelSnapshot> model);
+// The state as one pane sees it (mode, sampler, score of the pane; compare off).
+ExplorerState paneState(const ExplorerState& state, size_t pane);
+// "reverse SDE · Euler–Maruyama", "PF-ODE · RK45", with " · exact score" for an exact pane
+// when `withScore`.
+std::string paneLabel(const ComparePane& pane, bool withScore = true);
+// Switches compare mode on (a reverse mode at T, playing) or off (back to `mode`).
+void setCompare(ExplorerState& state, bool on, scene::RunMode mode = scene::RunMode::ReverseSde);
+// "sde:pc,ode:rk45" → panes. Each item MODE:SAMPLER[:exact|learned], MODE sde or ode, SAMPLER
+// pc|ald|ddpm (sde) or euler|heun|rk4|rk45 (ode); 2 or 3 items; `steps` for fixed-step ones.
+Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, int steps);
 
 // Advances t by `dt` seconds of playback: forward mode from 0 to T, reverse modes from T to
 // 0 (as the sampler runs); stops there, or wraps when looping.

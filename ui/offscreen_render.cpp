@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "ui/gl/objects.h"
+#include "ui/views/compare_view.h"
 #include "ui/views/image_grid.h"
 
 namespace ss::ui {
@@ -57,6 +58,22 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
   });
   if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};
   if (image) image.value().plot = canvas.geometry();
+  return image;
+}
+
+Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
+                                      std::shared_ptr<const scene::PointCloud> cloud,
+                                      const std::vector<const RunView*>& views, int width, int height) {
+  CompareView view;
+  ExplorerState shown = state;
+  auto image = renderWindow(ui, width, height, [&](int) {
+    view.draw(shown, cloud, 1, views, {static_cast<float>(width), static_cast<float>(height)}, false);
+  });
+  if (!view.error().empty()) return Error{"canvas: " + view.error()};
+  if (image) {
+    image.value().panes = view.geometries();
+    if (!image.value().panes.empty()) image.value().plot = image.value().panes.front();
+  }
   return image;
 }
 

@@ -22,6 +22,7 @@ struct RenderedImage {
   int width = 0, height = 0;
   std::vector<unsigned char> rgba;  // width×height×4, top row first
   PlotGeometry plot;                // where the plot landed, in image pixels
+  std::vector<PlotGeometry> panes;  // compare mode: each pane's plot (plot = the first)
 };
 
 // Supplies a score field for the world rectangle the plot shows (xmin, ymin, xmax, ymax).
@@ -34,6 +35,12 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
                                        std::shared_ptr<const scene::PointCloud> cloud,
                                        int width, int height, const FieldSource& fields = {},
                                        const RunView* run = nullptr);
+
+// Compare mode (state.compare): `views[i]` is pane i's run at state.t; the panes side by
+// side, or overlaid in one pane, as the GUI draws them.
+Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
+                                      std::shared_ptr<const scene::PointCloud> cloud,
+                                      const std::vector<const RunView*>& views, int width, int height);
 
 // The image explorer's grid (x_t | x̂₀ per cell, with its labels) at `frame`, as the GUI
 // draws it.

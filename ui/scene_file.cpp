@@ -171,6 +171,45 @@ void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset
   else s.warn(p.error().message);
 }
 
+// Compare mode: {"enabled", "overlay", "picked", "panes": [{"mode": "sde"|"ode",
+// "sampler": {...as the scene's sampler...}, "use_model"}]} (2 or 3 panes).
+void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
+  auto& spec = scene.state.compare;
+  Section s(c, "compare", w);
+  s.get("enabled", spec.enabled);
+  s.get("overlay", spec.overlay);
+  s.get("picked", spec.picked);
+  spec.picked = std::max<int64_t>(0, spec.picked);
+  const json* panes = s.optional("panes");
+  if (!panes) return;
+  if (!panes->is_array() || panes->size() < 2 || panes->size() > 3) {
+    s.warn("panes must be a list of 2 or 3 panes; reverse SDE | PF-ODE used");
+    return;
+  }
+  std::vector<ComparePane> out;
+  for (size_t i = 0; i < panes->size(); ++i) {
+    const std::string path = "compare.panes[" + std::to_string(i) + "]";
+    if (!(*panes)[i].is_object()) {
+      w.push_back(path + ": not an object; reverse SDE | PF-ODE used");
+      return;
+    }
+    ComparePane p;
+    Section ps((*panes)[i], path, w);
+    std::string mode = "sde";
+    ps.get("mode", mode);
+    ps.get("use_model", p.useModel);
+    if (mode != "sde" && mode != "ode") ps.warn("mode '" + mode + "' is not sde or ode; sde used"), mode = "sde";
+    p.mode = mode == "ode" ? scene::RunMode::ProbabilityFlow : scene::RunMode::ReverseSde;
+    ps.known({"sampler"});
+    std::vector<std::string> sw;
+    readSampler((*panes)[i], p.sampler, p.samplerPreset, sw);
+    for (auto& x : sw) w.push_back(path + "." + x);
+    p.sampler.kind = mode == "ode" ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    out.push_back(std::move(p));
+  }
+  spec.panes = std::move(out);
+}
+
 void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   auto& c = scene.state.canvas;
   Section s(root, "layers", "layers", w);
@@ -328,6 +367,21 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   readLayers(root, scene, w);
   readCamera(root, scene, w);
   if (top.optional("ui_scale")) top.get("ui_scale", scene.state.uiScale);
+  if (const json* c = top.optional("compare")) {
+    if (c->is_object()) readCompare(*c, scene, w);
+    else w.push_back("compare: not an object, ignored");
+    if (scene.state.compare.enabled && scene.state.mode == scene::RunMode::Forward)
+      scene.state.mode = scene::RunMode::ReverseSde;  // compare panes are reverse runs
+  }
+  if (const json* f = top.optional("inpaint_2d")) {
+    Section in(*f, "inpaint_2d", w);
+    in.get("axis", scene.state.fixedAxis);
+    in.get("value", scene.state.fixedValue);
+    if (scene.state.fixedAxis < -1 || scene.state.fixedAxis > 1) {
+      in.warn("axis must be 0 (x1), 1 (x2) or -1 (off); off used");
+      scene.state.fixedAxis = -1;
+    }
+  }
   scene.images.data = scene.state.data.data;
   scene.images.sampler = scene.state.sampler;
   if (isImageScene(scene) || top.optional("images")) readImages(root, scene, w, baseDir);
@@ -385,6 +439,18 @@ std::string sceneToJson(const Scene& scene) {
   j["camera"] = {{"follow_spread", c.followSpread}};
   if (c.view) j["camera"]["view"] = *c.view;
   j["ui_scale"] = s.uiScale;
+  if (s.compare.enabled || s.compare.overlay) {
+    json panes = json::array();
+    for (const auto& p : s.compare.panes) {
+      json pj = {{"mode", p.mode == scene::RunMode::ProbabilityFlow ? "ode" : "sde"},
+                 {"sampler", samplerJson(p.sampler, p.samplerPreset)},
+                 {"use_model", p.useModel}};
+      panes.push_back(pj);
+    }
+    j["compare"] = {{"enabled", s.compare.enabled}, {"overlay", s.compare.overlay},
+                    {"picked", s.compare.picked}, {"panes", panes}};
+  }
+  if (s.fixedAxis >= 0) j["inpaint_2d"] = {{"axis", s.fixedAxis}, {"value", s.fixedValue}};
   if (isImageScene(scene)) {
     const auto& r = scene.images;
     j["images"] = {{"limit", r.limit},       {"model", r.model},

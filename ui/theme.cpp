@@ -28,7 +28,7 @@ Fonts setupTheme(float scale) {
   g_fonts.size = 18.0f * scale;
   // Greek letters and math symbols for σ, β, ε, ∇, ≈ in labels and captions.
   static const ImWchar kRanges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2000, 0x206F,
-                                    0x2190, 0x22FF, 0};
+                                    0x2070, 0x209F, 0x2190, 0x22FF, 0};
   if (const char* path = findFont()) {
     ImFontConfig cfg;
     cfg.OversampleH = 2;

@@ -65,8 +65,10 @@ int runGuiCommand(const AppOptions& o) {
     state.value().mode = o.mode == "sde" ? scene::RunMode::ReverseSde : scene::RunMode::ProbabilityFlow;
     state.value().t = state.value().sde.T;
     state.value().playing = true;
+  } else if (o.mode == "compare") {
+    ui::setCompare(state.value(), true);
   } else if (o.mode != "forward") {
-    return fail("unknown --mode '" + o.mode + "': choose forward, sde or ode");
+    return fail("unknown --mode '" + o.mode + "': choose forward, sde, ode or compare");
   }
   state.value().canvas.showDensity = o.density;
   if (o.arrows > 0) state.value().canvas.fieldResolution = std::clamp(o.arrows, 2, 128);
@@ -80,6 +82,20 @@ int runGuiCommand(const AppOptions& o) {
   g.device = dev.value();
   g.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
   g.screenshot = o.screenshot;
+  g.presentation = o.present;
+  g.record = o.record;
+  // The lesson browser greets a first launch of the plain GUI (not smoke tests, not a scene).
+  g.lessons = o.lessons ? ui::GuiOptions::Lessons::Yes
+              : o.frames == 0 && o.scene.empty() ? ui::GuiOptions::Lessons::FirstLaunch
+                                                 : ui::GuiOptions::Lessons::No;
+  if (!o.scene.empty()) {
+    auto loaded = ui::loadScene(o.scene);
+    if (!loaded) return fail(loaded.error().message);
+    for (const auto& w : loaded.value().warnings)
+      std::fprintf(stderr, "scorescope: %s: %s\n", o.scene.c_str(), w.c_str());
+    g.scene = loaded.value().scene;
+    g.scenePath = o.scene;
+  }
   return ui::runGui(g);
 }
 

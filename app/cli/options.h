@@ -33,10 +33,13 @@ struct AppOptions {
   float uiScale = 0;                      // GUI scale; 0 = the monitor's content scale
   // render
   std::string size = "1280x800";
+  int supersample = 1;  // render: draw at k× the size and box-filter down
   std::string out = "scorescope.png";
   std::string field = "none";  // none | exact | learned | both
   std::string model;           // checkpoint for the learned field (and, with --mode, the sampler)
-  std::string mode = "forward";  // forward | sde | ode
+  std::string mode = "forward";  // forward | sde | ode | compare (render)
+  std::string compare = "sde:pc,ode:rk45";  // render --mode compare: the panes, MODE:SAMPLER[:exact|learned]
+  bool overlay = false;                     // render --mode compare: all runs in one pane
   std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
   bool density = false;  // render and GUI: the exact p_t heatmap
@@ -45,6 +48,9 @@ struct AppOptions {
   std::string frameTimes;  // GUI: write frame durations here (benchmark)
   // scenes (GUI and render)
   std::string scene;  // a scene file to open / render
+  bool present = false;  // GUI: start in presentation mode
+  bool lessons = false;  // GUI: open the lesson browser on launch
+  std::string record;    // GUI: record the timeline on launch
   int stage = 0;      // render: show this stage of the scene (1-based; 0 = the scene itself)
   double fps = 30;    // render --frames: animation frame rate
   // GUI smoke tests

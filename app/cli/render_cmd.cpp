@@ -21,6 +21,7 @@
 #include "ui/export/animation_writer.h"
 #include "ui/offscreen_render.h"
 #include "ui/scene_file.h"
+#include "ui/views/compare_view.h"
 
 namespace ss::app {
 
@@ -63,8 +64,22 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
     if (!solver) return solver.error();
     st.sampler.kind = sample::SamplerKind::Ode;
     st.sampler.solver = solver.value();
+  } else if (o.mode == "compare") {
+    auto panes = ui::parseComparePanes(o.compare, o.steps);
+    if (!panes) return panes.error();
+    const double t = st.t;  // setCompare starts at T; render shows --t
+    ui::setCompare(st, true);
+    st.t = t;
+    st.playing = false;
+    st.compare.panes = panes.value();
+    st.compare.overlay = o.overlay;
+    for (const auto& p : st.compare.panes)
+      if (p.useModel && o.model.empty() && o.compare.find("learned") != std::string::npos)
+        return Error{"--compare '" + o.compare + "' has a learned pane: give --model FILE"};
+    if (o.model.empty())
+      for (auto& p : st.compare.panes) p.useModel = false;
   } else if (o.mode != "forward") {
-    return Error{"unknown --mode '" + o.mode + "': choose forward, sde or ode"};
+    return Error{"unknown --mode '" + o.mode + "': choose forward, sde, ode or compare"};
   }
   st.sampler.steps = o.steps;
   return scene;
@@ -95,9 +110,34 @@ std::vector<double> animationTimes(const ui::ExplorerState& st, int frames) {
   return ts;
 }
 
-// Writes one frame (frames == 0) or the animation; `draw(t)` renders the view at t.
+// Box-filters an image rendered at k× the size down to w×h (antialiased exports, thumbnails).
+ui::RenderedImage downsample(const ui::RenderedImage& big, int k) {
+  if (k <= 1) return big;
+  ui::RenderedImage out;
+  out.width = big.width / k;
+  out.height = big.height / k;
+  out.rgba.assign(static_cast<size_t>(out.width) * out.height * 4, 0);
+  for (int y = 0; y < out.height; ++y)
+    for (int x = 0; x < out.width; ++x)
+      for (int c = 0; c < 4; ++c) {
+        int sum = 0;
+        for (int dy = 0; dy < k; ++dy)
+          for (int dx = 0; dx < k; ++dx)
+            sum += big.rgba[(static_cast<size_t>(y * k + dy) * big.width + (x * k + dx)) * 4 + c];
+        out.rgba[(static_cast<size_t>(y) * out.width + x) * 4 + c] = static_cast<unsigned char>((sum + k * k / 2) / (k * k));
+      }
+  return out;
+}
+
+// Writes one frame (frames == 0) or the animation; `drawBig(t)` renders the view at t, at
+// o.supersample × the size.
 int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& times,
-                const std::function<Expected<ui::RenderedImage>(double)>& draw, const std::string& what) {
+                const std::function<Expected<ui::RenderedImage>(double)>& drawBig, const std::string& what) {
+  auto draw = [&](double t) -> Expected<ui::RenderedImage> {
+    auto image = drawBig(t);
+    if (!image || o.supersample <= 1) return image;
+    return downsample(image.value(), o.supersample);
+  };
   if (o.frames <= 0) {
     auto image = draw(times.front());
     if (!image) return fail(image.error().message);
@@ -149,9 +189,47 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   timeline.mode = scene::RunMode::ReverseSde;
   timeline.sde.T = T;
   std::vector<double> times = o.frames > 0 ? animationTimes(timeline, o.frames) : std::vector<double>{scene.state.t};
-  return writeOutput(o, w, h, times,
+  return writeOutput(o, w / o.supersample, h / o.supersample, times,
                      [&](double t) { return ui::renderImageGrid(ui, *run, run->frameAt(t), w, h); },
                      req.data + ", " + run->scoreName);
+}
+
+// Compare mode: every pane's run (concurrently, from the same prior draw) computed to the
+// end, then the panes drawn at each frame's t.
+int renderCompare(const AppOptions& o, ui::ExplorerState& st, const std::shared_ptr<const scene::PointCloud>& cloud,
+                  const std::shared_ptr<const train::ModelSnapshot>& model, ui::UiContext& ui, int w, int h) {
+  const size_t n = st.compare.panes.size();
+  std::vector<std::unique_ptr<scene::RunWorker>> workers;
+  for (size_t i = 0; i < n; ++i) {
+    const ui::ExplorerState pane = ui::paneState(st, i);
+    if (std::string e = pane.sampler.validate(ui::resolvedSde(pane, cloud.get())); !e.empty())
+      return fail("pane " + std::to_string(i + 1) + ": " + e);
+    workers.push_back(std::make_unique<scene::RunWorker>());
+    workers.back()->request(ui::paneRequestFor(st, i, cloud.get(), model));
+  }
+  std::vector<std::shared_ptr<const scene::RunResult>> runs;
+  std::string what = st.data.data + ", compare";
+  for (size_t i = 0; i < n; ++i) {
+    if (!workers[i]->waitIdle(std::chrono::minutes(10))) return fail("a compare run did not finish within 10 minutes");
+    if (!workers[i]->lastError().empty()) return fail("pane " + std::to_string(i + 1) + ": " + workers[i]->lastError());
+    runs.push_back(workers[i]->latest());
+    what += (i ? " | " : ": ") + ui::paneLabel(st.compare.panes[i]);
+    if (runs.back() && runs.back()->metrics.valid)
+      std::printf("pane %zu (%s): %s\n", i + 1, ui::paneLabel(st.compare.panes[i]).c_str(),
+                  ui::paneMetrics(*runs.back()).c_str());
+  }
+  const std::vector<double> times = o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
+  auto draw = [&](double t) -> Expected<ui::RenderedImage> {
+    st.t = t;
+    std::vector<ui::RunView> views(n);
+    std::vector<const ui::RunView*> ptrs;
+    for (size_t i = 0; i < n; ++i) {
+      views[i].update(runs[i], t, cloud.get());
+      ptrs.push_back(&views[i]);
+    }
+    return ui::renderCompare(ui, st, cloud, ptrs, w, h);
+  };
+  return writeOutput(o, w / o.supersample, h / o.supersample, times, draw, what);
 }
 
 }  // namespace
@@ -159,7 +237,9 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
 int runRender(const AppOptions& o) {
   auto size = parseSize(o.size);
   if (!size) return fail(size.error().message);
-  const auto [w, h] = size.value();
+  const auto [outW, outH] = size.value();
+  if (o.supersample < 1 || o.supersample > 4) return fail("--supersample must lie in [1, 4]");
+  const int w = outW * o.supersample, h = outH * o.supersample;  // the size drawn
   if (o.frames < 0 || o.frames > 10000) return fail("--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
   if (!(o.fps > 0 && o.fps <= 120)) return fail("--fps must lie in (0, 120]");
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
@@ -208,6 +288,7 @@ int runRender(const AppOptions& o) {
     st.canvas.showLearnedField = false;
     st.canvas.showScoreError = false;
     st.useModel = false;
+    for (auto& p : st.compare.panes) p.useModel = false;
   }
   const auto& c = st.canvas;
   const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;
@@ -236,6 +317,7 @@ int runRender(const AppOptions& o) {
       return worker.latest();
     };
   }
+  if (st.compare.enabled) return renderCompare(o, st, cloud.value(), model.value(), *ctx.value(), w, h);
   // A reverse run (computed to the end first), shown at each frame's t.
   std::shared_ptr<const scene::RunResult> run;
   if (st.mode != scene::RunMode::Forward) {
@@ -253,7 +335,7 @@ int runRender(const AppOptions& o) {
     if (run) view.update(run, t, cloud.value().get());
     return ui::renderExplorer(*ctx.value(), st, cloud.value(), w, h, fields, run ? &view : nullptr);
   };
-  return writeOutput(o, w, h, times, draw, st.data.data + ", " + std::string(sde::toString(st.sde.kind)));
+  return writeOutput(o, outW, outH, times, draw, st.data.data + ", " + std::string(sde::toString(st.sde.kind)));
 }
 
 }  // namespace ss::app

@@ -8,6 +8,7 @@
 
 #include "core/data/toy.h"
 #include "core/metrics/metrics.h"
+#include "core/sample/conditional.h"
 #include "core/sample/forward.h"
 #include "core/sample/sampler.h"
 #include "core/score/exact_score.h"
@@ -163,7 +164,15 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
     result->colour = angleColour(xT);
     const bool adaptive = cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
     plannedSteps = adaptive ? 0 : cfg.steps;
-    reverse = std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj);
+    sample::Conditioning cond;
+    if (req.fixedAxis == 0 || req.fixedAxis == 1) {
+      auto y = torch::zeros({2}, torch::kFloat32);
+      auto mask = torch::zeros({2}, torch::kFloat32);
+      y[req.fixedAxis] = req.fixedValue;
+      mask[req.fixedAxis] = 1.0;
+      cond = sample::inpainting(y.to(device), mask.to(device));
+    }
+    reverse = std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj, cond);
   }
   auto state = [&]() -> const sample::RunState& { return forward ? forward->state() : reverse->state(); };
   auto trajectory = [&]() -> const std::vector<torch::Tensor>& {
@@ -182,7 +191,9 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
     f->t = st.t;
     f->step = st.step;
     f->nfe = st.nfe;
-    f->x = toVector(st.x);
+    // The finished run's samples are the sampler's result: the last mean x̄ when denoising,
+    // with known (inpainted) coordinates equal to their values.
+    f->x = toVector(reverse && st.done ? reverse->result() : st.x);
     result->frames.push_back(std::move(f));
     const auto& tr = trajectory();
     const auto& tt = trajectoryTimes();

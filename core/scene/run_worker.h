@@ -40,6 +40,10 @@ struct RunRequest {
   uint64_t seed = 0;                  // the prior draw (reverse) or the data draw (forward)
   int traced = 24;                    // particles whose every step is kept (trails)
   int maxFrames = 240;                // whole-cloud frames kept, evenly over the steps
+  // 2D inpainting (reverse runs): coordinate `fixedAxis` (0 = x₁, 1 = x₂) is known and equal
+  // to `fixedValue`; the other is sampled from p(x_other | x_fixed) (MATH.md §6). -1: off.
+  int fixedAxis = -1;
+  double fixedValue = 0.0;
 };
 
 // One recorded moment of a run: every particle's position.

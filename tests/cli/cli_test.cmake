@@ -120,6 +120,23 @@ if(NOT w STREQUAL "00000140" OR NOT h STREQUAL "000000c8")
   message(FATAL_ERROR "shot.png is ${w}x${h} (hex), expected 320x200")
 endif()
 
+# Compare mode: the SDE and ODE panes from one prior draw in one PNG of the asked size, with
+# each pane's metrics printed; a bad pane list is refused and writes nothing.
+run_app(0 render --mode compare --compare sde:pc,ode:rk45 --particles 2000 --steps 200 --size 480x200 --out compare.png)
+expect_contains("pane 2 (PF-ODE")
+expect_contains("sw2")
+file(READ ${WORK}/compare.png header LIMIT 24 HEX)
+string(SUBSTRING "${header}" 32 8 w)
+string(SUBSTRING "${header}" 40 8 h)
+if(NOT w STREQUAL "000001e0" OR NOT h STREQUAL "000000c8")
+  message(FATAL_ERROR "compare.png is ${w}x${h} (hex), expected 480x200")
+endif()
+run_app(1 render --mode compare --compare sde:rk45,ode:rk45 --out badcompare.png)
+expect_contains("--compare")
+if(EXISTS ${WORK}/badcompare.png)
+  message(FATAL_ERROR "a failed compare render left badcompare.png behind")
+endif()
+
 # VE prints the σmax it derived from the data.
 run_app(0 render --data moons --sde ve --t 1 --size 64x64 --out ve.png)
 expect_contains("sigma_max")

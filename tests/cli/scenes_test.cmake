@@ -16,7 +16,7 @@ endfunction()
 
 file(GLOB presets ${SCENES}/*.json)
 list(LENGTH presets count)
-if(count LESS 9)
+if(count LESS 10)
   message(FATAL_ERROR "expected the built-in lessons in ${SCENES}, found ${count}")
 endif()
 foreach(p ${presets})
@@ -77,4 +77,30 @@ run_app(0 render --scene sparse.json --size 64x64 --out sparse.png)
 string(FIND "${OUT}" "zoom: unknown field" pos)
 if(pos EQUAL -1 OR NOT EXISTS ${WORK}/sparse.png)
   message(FATAL_ERROR "a sparse scene: ${OUT}")
+endif()
+
+# The GUI opens a lesson in presentation mode, records its timeline through File > Record's
+# path (--record) and keeps its preferences in $XDG_CONFIG_HOME (never in the working folder).
+file(MAKE_DIRECTORY ${WORK}/config/scorescope)
+file(WRITE ${WORK}/config/scorescope/prefs.json
+     "{\"export_width\": 200, \"export_height\": 120, \"animation_frames\": 8, \"animation_fps\": 10}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E env XDG_CONFIG_HOME=${WORK}/config
+                ${APP} --scene ${SCENES}/01-forward-destroys-structure.json --present --record gui.gif
+                --frames 20 --screenshot present.png
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK} TIMEOUT 300)
+if(NOT code EQUAL 0 OR NOT EXISTS ${WORK}/present.png)
+  message(FATAL_ERROR "GUI --scene --present --record: exit ${code}\n${out}${err}")
+endif()
+file(READ ${WORK}/gui.gif head LIMIT 10 HEX)
+if(NOT head MATCHES "^474946383961c8007800")
+  message(FATAL_ERROR "gui.gif: header ${head}, expected GIF89a 200x120")
+endif()
+file(READ ${WORK}/config/scorescope/prefs.json prefs)
+string(FIND "${prefs}" "01-forward-destroys-structure.json" pos)
+if(pos EQUAL -1 OR NOT EXISTS ${WORK}/config/scorescope/imgui.ini)
+  message(FATAL_ERROR "preferences not kept: ${prefs}")
+endif()
+file(GLOB stray ${WORK}/*.ini)
+if(stray)
+  message(FATAL_ERROR "stray files in the working folder: ${stray}")
 endif()

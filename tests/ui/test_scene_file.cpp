@@ -43,6 +43,13 @@ Scene sampleScene() {
   s.model.trainSteps = 500;
   s.model.trainSeed = 3;
   s.stages.push_back({"first", R"({"time":{"t":0.5}})"});
+  s.state.compare.enabled = true;
+  s.state.compare.overlay = true;
+  s.state.compare.picked = 12;
+  s.state.compare.panes[1].sampler.solver = sample::OdeSolver::Heun;
+  s.state.compare.panes[1].samplerPreset = "heun";
+  s.state.fixedAxis = 1;
+  s.state.fixedValue = -0.25;
   return s;
 }
 
@@ -70,6 +77,15 @@ TEST(SceneFile, RoundTripKeepsEveryField) {
   EXPECT_TRUE(r.model == s.model);
   ASSERT_EQ(r.stages.size(), 1u);
   EXPECT_EQ(r.stages[0].caption, "first");
+  EXPECT_TRUE(r.state.compare.enabled);
+  EXPECT_TRUE(r.state.compare.overlay);
+  EXPECT_EQ(r.state.compare.picked, 12);
+  ASSERT_EQ(r.state.compare.panes.size(), 2u);
+  EXPECT_EQ(r.state.compare.panes[0].mode, scene::RunMode::ReverseSde);
+  EXPECT_EQ(r.state.compare.panes[1].mode, scene::RunMode::ProbabilityFlow);
+  EXPECT_EQ(r.state.compare.panes[1].sampler.solver, sample::OdeSolver::Heun);
+  EXPECT_EQ(r.state.fixedAxis, 1);
+  EXPECT_DOUBLE_EQ(r.state.fixedValue, -0.25);
 }
 
 TEST(SceneFile, MissingAndUnknownFieldsWarnAndKeepDefaults) {
@@ -154,7 +170,7 @@ TEST(SceneFile, SaveIsAtomicAndRefusesAMissingFolder) {
 // Every lesson in assets/scenes reads without a single warning: a preset is complete.
 TEST(SceneFile, BuiltinPresetsReadCleanly) {
   const auto presets = builtinScenes();
-  ASSERT_GE(presets.size(), 9u) << "assets dir: " << assetsDir();
+  ASSERT_GE(presets.size(), 10u) << "assets dir: " << assetsDir();
   for (const auto& p : presets) {
     auto s = loadScene(p);
     ASSERT_TRUE(s) << s.error().message;

@@ -17,13 +17,88 @@ const char* kPresets[] = {"pc", "ald", "ddpm"};
 const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)", "ancestral (ddpm, euler_a)"};
 const char* kSolvers[] = {"Euler", "Heun", "RK4", "RK45 (adaptive)"};
 
+// Compare mode's panes: count, overlay, and per pane its mode, sampler, steps and score.
+// Edits re-run only the panes they change (CompareRuns compares requests); returns true
+// for "Sample now" (every pane again, with the newest model).
+bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool busy, const std::string& runError,
+                         bool hasModel) {
+  auto& cmp = state.compare;
+  ImGui::Checkbox("overlay in one pane", &cmp.overlay);
+  tooltip("Side by side (off) or all runs in one pane, one colour per run (on)");
+  int count = static_cast<int>(cmp.panes.size());
+  if (ImGui::SliderInt("panes", &count, 2, 3)) {
+    while (static_cast<int>(cmp.panes.size()) < count) {
+      ComparePane p;  // a third pane: predictor–corrector (EM + Langevin), beside plain EM
+      p.sampler.corrector = sample::Corrector::Langevin;
+      p.sampler.steps = cmp.panes.empty() ? 1000 : cmp.panes.front().sampler.steps;
+      cmp.panes.push_back(p);
+    }
+    cmp.panes.resize(static_cast<size_t>(count));
+  }
+  view.error.clear();
+  for (size_t i = 0; i < cmp.panes.size(); ++i) {
+    ComparePane& p = cmp.panes[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::Separator();
+    ImGui::Text("pane %zu: %s", i + 1, paneLabel(p).c_str());
+    int mode = p.mode == scene::RunMode::ProbabilityFlow ? 1 : 0;
+    if (ImGui::Combo("mode", &mode, "reverse SDE\0PF-ODE\0")) {
+      p.mode = mode == 1 ? scene::RunMode::ProbabilityFlow : scene::RunMode::ReverseSde;
+      p.sampler.kind = mode == 1 ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    }
+    auto& c = p.sampler;
+    if (p.mode == scene::RunMode::ReverseSde) {
+      int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), p.samplerPreset) -
+                                    std::begin(kPresets));
+      if (preset >= 3) preset = 0;
+      if (ImGui::Combo("sampler", &preset, kPresetLabels, 3)) {
+        p.samplerPreset = kPresets[preset];
+        auto preset0 = sample::samplerPreset(p.samplerPreset).take();
+        c.predictor = preset0.predictor;
+        c.corrector = preset0.corrector;
+      }
+    } else {
+      int solver = static_cast<int>(c.solver);
+      if (ImGui::Combo("solver", &solver, kSolvers, 4)) c.solver = static_cast<sample::OdeSolver>(solver);
+    }
+    if (p.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45)
+      ImGui::SliderInt("steps", &c.steps, 10, 2000);
+    ImGui::Checkbox("learned score", &p.useModel);
+    tooltip("On: the trainer's latest EMA snapshot (when one exists). Off: the exact score. A learned "
+            "and an exact pane with the same sampler compare the model with the truth.");
+    if (p.useModel && !hasModel) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("(no model yet: exact)");
+    }
+    sample::SamplerConfig check = c;
+    check.kind = p.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    if (std::string e = check.validate(state.sde); !e.empty() && view.error.empty())
+      view.error = "pane " + std::to_string(i + 1) + ": " + e;
+    ImGui::PopID();
+  }
+  ImGui::Separator();
+  ImGui::Text("picked particle #%lld", static_cast<long long>(cmp.picked));
+  tooltip("Ringed in every pane: the same prior draw x(T). Click a particle in any pane to pick it.");
+  ImGui::SameLine();
+  if (ImGui::SmallButton("reset")) cmp.picked = 0;
+  if (!view.error.empty()) errorText(view.error);
+  const bool resample = ImGui::Button("Sample now");
+  tooltip("Re-run every pane from the same prior draw with the newest model (R)");
+  if (busy) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted("running…");
+  }
+  if (!runError.empty()) errorText(runError);
+  return resample;
+}
+
 }  // namespace
 
 bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
                        bool busy, const std::string& runError, bool hasModel) {
   if (!ImGui::CollapsingHeader("Mode and sampler", ImGuiTreeNodeFlags_DefaultOpen)) return false;
   bool resample = false;
-  int mode = static_cast<int>(state.mode);
+  int mode = state.compare.enabled ? 3 : static_cast<int>(state.mode);
   bool modeChanged = false;
   modeChanged |= ImGui::RadioButton("forward", &mode, static_cast<int>(scene::RunMode::Forward));
   tooltip("x(t) = a(t)·x0 + σ(t)·ε: data → noise (key 1)");
@@ -33,13 +108,15 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   ImGui::SameLine();
   modeChanged |= ImGui::RadioButton("PF-ODE", &mode, static_cast<int>(scene::RunMode::ProbabilityFlow));
   tooltip("dx = [f − ½ g² s(x,t)] dt: deterministic, same marginals (key 3)");
+  modeChanged |= ImGui::RadioButton("compare panes", &mode, 3);
+  tooltip("Two or three reverse runs from the same prior draw side by side, e.g. SDE | ODE (key 4)");
   if (modeChanged) {
-    state.mode = static_cast<scene::RunMode>(mode);
     // A reverse run starts at T; the forward process at 0.
-    state.t = state.mode == scene::RunMode::Forward ? 0.0 : state.sde.T;
-    state.playing = state.mode != scene::RunMode::Forward;
+    if (mode == 3) setCompare(state, true);
+    else setCompare(state, false, static_cast<scene::RunMode>(mode));
     resample = true;
   }
+  if (state.compare.enabled) return drawCompareControls(state, view, busy, runError, hasModel) || resample;
   if (state.mode == scene::RunMode::Forward) return resample;
 
   auto& c = state.sampler;
@@ -97,6 +174,24 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   }
   if (run && state.useModel && run->scoreName.find("no trained model") != std::string::npos) {
     ImGui::TextDisabled("the exact score until the model has trained: press Sample now (R) later");
+  }
+  // 2D inpainting (MATH.md §6): hold one coordinate, sample the other from the conditional.
+  bool fix = state.fixedAxis >= 0;
+  if (ImGui::Checkbox("inpaint: fix one coordinate", &fix)) {
+    state.fixedAxis = fix ? 0 : -1;
+    edited = true;
+  }
+  tooltip("After every step the known coordinate is replaced by a(t)·c + σ(t)·z; the other follows the "
+          "reverse process, so the samples come from p(x_other | x_known = c)");
+  if (fix) {
+    edited |= ImGui::RadioButton("x\u2081", &state.fixedAxis, 0);
+    ImGui::SameLine();
+    edited |= ImGui::RadioButton("x\u2082", &state.fixedAxis, 1);
+    ImGui::SameLine();
+    float value = static_cast<float>(state.fixedValue);
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::SliderFloat("##fixed", &value, -4.0f, 4.0f, "= %.2f")) state.fixedValue = value;
+    edited |= ImGui::IsItemDeactivatedAfterEdit();
   }
   ImGui::Checkbox("trails and Tweedie estimates", &state.canvas.showTrails);
   tooltip("White: paths of traced particles, fading with age. Gold rings: each one's Tweedie estimate "

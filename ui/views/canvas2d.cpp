@@ -70,7 +70,9 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     m_fittedData = cloud->request.data;
     m_fitPending = true;
   }
-  if (cloud && options.followSpread) {
+  if (m_override && !m_fitPending) {
+    m_camera = *m_override;
+  } else if (cloud && options.followSpread) {
     const auto& b = cloud->bounds;
     const float r = 2.5f * scene.sigma;
     m_camera.fit({scene.a * b[0] - r, scene.a * b[1] - r, scene.a * b[2] + r, scene.a * b[3] + r}, plot);
@@ -144,6 +146,22 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   }
   if (scene.field) drawField(scene, options, origin, plot);
   if (scene.run && options.showTrails) drawTrails(scene, origin, plot);
+  if (scene.fixedAxis == 0 || scene.fixedAxis == 1) {  // the inpainting condition x_k = c
+    const Vec2 c = m_camera.worldToPixel({scene.fixedValue, scene.fixedValue}, plot);
+    const bool vertical = scene.fixedAxis == 0;
+    const float len = vertical ? plot.y : plot.x, dash = 0.6f * font;
+    const ImU32 col = IM_COL32(255, 210, 90, 220);
+    for (float u = 0; u < len; u += 2 * dash) {
+      const float e = std::min(len, u + dash);
+      if (vertical) dl->AddLine(ImVec2(origin.x + c.x, origin.y + u), ImVec2(origin.x + c.x, origin.y + e), col, 2.0f);
+      else dl->AddLine(ImVec2(origin.x + u, origin.y + c.y), ImVec2(origin.x + e, origin.y + c.y), col, 2.0f);
+    }
+    char label[48];
+    std::snprintf(label, sizeof label, vertical ? "x\u2081 = %.2f known" : "x\u2082 = %.2f known", scene.fixedValue);
+    const ImVec2 at = vertical ? ImVec2(origin.x + c.x + 6, origin.y + plot.y - 2.2f * font)
+                               : ImVec2(origin.x + 8, origin.y + c.y - 1.3f * font);
+    dl->AddText(at, col, label);
+  }
   if (heatShown(scene, options)) drawDensityLegend(options, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
@@ -422,19 +440,23 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
   if (!cloud) return;
   // Legend, top-right: class swatches, or a colour bar for a continuous attribute.
   const float sw = 0.8f * f.size;
+  if (!scene.legend) return;
   if (mode == ColourMode::Class && cloud->numClasses >= 2) {
     const int k = std::min(cloud->numClasses, 10);
     const float rowH = f.size * 1.2f;
-    const float w = 5.5f * f.size;
+    float w = 5.5f * f.size;
+    for (const auto& name : scene.classNames) w = std::max(w, 1.6f * sw + ImGui::CalcTextSize(name.c_str()).x);
     ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
     dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2), IM_COL32(16, 19, 26, 190), 4.0f);
-    dl->AddText(ImVec2(p.x, p.y), colours.dimText, "class");
+    dl->AddText(ImVec2(p.x, p.y), colours.dimText, scene.classHeader.c_str());
     const float* pal = categoricalPalette();
     for (int i = 0; i < k; ++i) {
       const float y = p.y + rowH * (i + 1);
       dl->AddCircleFilled(ImVec2(p.x + 0.5f * sw, y + 0.5f * f.size), 0.4f * sw,
                           ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
-      dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, std::to_string(i + 1).c_str());
+      const std::string name = static_cast<size_t>(i) < scene.classNames.size() ? scene.classNames[i]
+                                                                                : std::to_string(i + 1);
+      dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, name.c_str());
     }
   } else if (mode == ColourMode::Attribute) {
     const std::string label = scene.colourLegend.empty() ? "colour: attribute" : scene.colourLegend;

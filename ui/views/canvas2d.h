@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
@@ -30,6 +31,14 @@ struct CanvasScene {
   std::shared_ptr<const scene::RunResult> run;      // reverse modes: trails of traced particles
   double runT = 0;                                  // the shown frame's time
   std::string placeholder = "Loading data…";        // shown while there is no cloud
+  // Class legend: names for classes 1..k (compare overlay: one run per class), header above.
+  std::vector<std::string> classNames;
+  std::string classHeader = "class";
+  bool legend = true;  // the colour legend at the top right
+  // 2D inpainting: the known coordinate (0 = x₁, 1 = x₂) and its value, drawn as a dashed
+  // line with its label; -1 = none.
+  int fixedAxis = -1;
+  float fixedValue = 0;
 };
 
 struct CanvasOptions {
@@ -71,6 +80,14 @@ class Canvas2D {
   std::array<float, 4> visibleWorld() const;
   // True once after the user panned or zoomed (the app then stops following the spread).
   bool takeUserMoved() { return std::exchange(m_userMoved, false); }
+  // Compare panes share one camera: with an override the draw uses it instead of framing the
+  // data (a double-click still fits; pan/zoom still move this canvas's copy, read by camera()).
+  void setCameraOverride(std::optional<Camera2D> camera) { m_override = camera; }
+  const Camera2D& camera() const { return m_camera; }
+  void setCamera(const Camera2D& camera) {
+    m_camera = camera;
+    m_fitPending = false;
+  }
 
  private:
   void drawAxes(Vec2 origin, Vec2 size, bool grid) const;
@@ -91,6 +108,7 @@ class Canvas2D {
   bool m_heatError = false;
   float m_heatPeak = 0;                         // max p_t (or log p_t) of the shown grid
   Camera2D m_camera;
+  std::optional<Camera2D> m_override;
   PlotGeometry m_geometry;
   bool m_fitPending = true;
   bool m_userMoved = false;

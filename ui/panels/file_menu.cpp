@@ -1,0 +1,263 @@
+#include "ui/panels/file_menu.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <stb/stb_image.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/common/assets.h"
+#include "ui/panels/widgets.h"
+#include "ui/scene_file.h"
+
+namespace ss::ui {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Dialog = FileMenuState::Dialog;
+
+void openDialog(FileMenuState& s, Dialog d, std::string path) {
+  s.dialog = d;
+  s.dialogJustOpened = true;
+  s.path = std::move(path);
+}
+
+// A text field bound to a std::string (ImGui 1.86 has no std::string overload without the
+// misc/cpp helper). Returns true when Enter was pressed.
+bool pathField(const char* label, std::string& text, bool focus) {
+  char buf[1024];
+  std::snprintf(buf, sizeof buf, "%s", text.c_str());
+  if (focus) ImGui::SetKeyboardFocusHere();
+  ImGui::SetNextItemWidth(-1);
+  const bool enter = ImGui::InputText(label, buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue);
+  text = buf;
+  return enter;
+}
+
+const gl::Texture2D* thumbnail(FileMenuState& s, const std::string& scene) {
+  if (auto it = s.thumbnails.find(scene); it != s.thumbnails.end()) return &it->second;
+  if (std::find(s.missingThumbnails.begin(), s.missingThumbnails.end(), scene) != s.missingThumbnails.end())
+    return nullptr;
+  const fs::path p = fs::path(scene).parent_path() / "thumbs" / (fs::path(scene).stem().string() + ".png");
+  int w = 0, h = 0, c = 0;
+  unsigned char* px = stbi_load(p.string().c_str(), &w, &h, &c, 4);
+  if (!px) {
+    s.missingThumbnails.push_back(scene);
+    return nullptr;
+  }
+  auto [it, _] = s.thumbnails.emplace(scene, gl::Texture2D::create(w, h, px));
+  stbi_image_free(px);
+  return &it->second;
+}
+
+// The built-in lessons as a grid of thumbnails with their titles; a click opens one.
+FileAction drawLessons(FileMenuState& s) {
+  FileAction action;
+  struct Lesson {
+    std::string path, title, description;
+  };
+  static std::vector<Lesson> lessons;  // read once: the presets do not change while running
+  if (lessons.empty())
+    for (const auto& p : builtinScenes()) {
+      auto loaded = loadScene(p);
+      lessons.push_back({p, loaded ? loaded.value().scene.title : lessonLabel(p),
+                         loaded ? loaded.value().scene.description : loaded.error().message});
+    }
+  if (lessons.empty()) {
+    errorText("No built-in lessons found (assets/scenes beside the executable or in the source tree; "
+              "$SCORESCOPE_ASSETS overrides).");
+    return action;
+  }
+  const float font = ImGui::GetFontSize();
+  const float thumbW = 14 * font, thumbH = thumbW * 10 / 16;
+  const int cols = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (thumbW + font)));
+  for (size_t i = 0; i < lessons.size(); ++i) {
+    const auto& l = lessons[i];
+    if (i % cols != 0) ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::PushID(static_cast<int>(i));
+    bool clicked = false;
+    if (const auto* tex = thumbnail(s, l.path)) {
+      clicked = ImGui::ImageButton(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(tex->id())),
+                                   ImVec2(thumbW, thumbH));
+    } else {
+      clicked = ImGui::Button(lessonLabel(l.path).c_str(), ImVec2(thumbW, thumbH));
+    }
+    if (ImGui::IsItemHovered() && !l.description.empty()) {
+      ImGui::BeginTooltip();
+      ImGui::PushTextWrapPos(28 * font);
+      ImGui::TextUnformatted(l.description.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::EndTooltip();
+    }
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + thumbW);
+    ImGui::TextUnformatted(l.title.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopID();
+    ImGui::EndGroup();
+    if (clicked) {
+      action.kind = FileAction::Kind::Open;
+      action.path = l.path;
+    }
+  }
+  return action;
+}
+
+}  // namespace
+
+FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
+  FileAction action;
+  if (s.dialog == Dialog::None) return action;
+  const char* titles[] = {"", "Open scene", "Save scene as", "Export PNG", "Export samples (CSV)",
+                          "Record animation", "Lessons"};
+  const char* title = titles[static_cast<int>(s.dialog)];
+  if (s.dialogJustOpened) ImGui::OpenPopup(title);
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const bool lessons = s.dialog == Dialog::Lessons;
+  ImGui::SetNextWindowSize(lessons ? ImVec2(display.x * 0.8f, display.y * 0.8f) : ImVec2(40 * ImGui::GetFontSize(), 0),
+                           ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  bool open = true;
+  if (!ImGui::BeginPopupModal(title, &open)) {
+    s.dialog = Dialog::None;
+    return action;
+  }
+  const bool focus = std::exchange(s.dialogJustOpened, false);
+  bool accept = false;
+  if (lessons) {
+    action = drawLessons(s);
+  } else {
+    const char* hint = s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/" : "path";
+    ImGui::TextDisabled("%s", hint);
+    accept = pathField("##path", s.path, focus);
+    if (s.dialog == Dialog::ExportPng || s.dialog == Dialog::Record) {
+      int size[2] = {prefs.exportWidth, prefs.exportHeight};
+      ImGui::InputInt2("size (pixels)", size);
+      prefs.exportWidth = std::clamp(size[0], 16, 16384);
+      prefs.exportHeight = std::clamp(size[1], 16, 16384);
+    }
+    if (s.dialog == Dialog::Record) {
+      ImGui::InputInt("frames", &prefs.animationFrames);
+      prefs.animationFrames = std::clamp(prefs.animationFrames, 2, 10000);
+      ImGui::InputDouble("fps", &prefs.animationFps, 1, 10, "%.0f");
+      prefs.animationFps = std::clamp(prefs.animationFps, 1.0, 120.0);
+      ImGui::TextDisabled("The timeline runs once (forward 0 to T, reverse runs T to 0); GIF up to 50 fps.");
+    }
+    if (s.dialog == Dialog::Open && !prefs.recentScenes.empty()) {
+      ImGui::Separator();
+      ImGui::TextDisabled("recent");
+      for (const auto& r : prefs.recentScenes)
+        if (ImGui::Selectable(r.c_str())) s.path = r, accept = true;
+    }
+    accept |= ImGui::Button(s.dialog == Dialog::Open ? "Open" : s.dialog == Dialog::Record ? "Record" : "Save");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) open = false;
+  }
+  if (accept && !s.path.empty()) {
+    action.path = s.path;
+    action.width = prefs.exportWidth;
+    action.height = prefs.exportHeight;
+    action.frames = prefs.animationFrames;
+    action.fps = prefs.animationFps;
+    switch (s.dialog) {
+      case Dialog::Open: action.kind = FileAction::Kind::Open; break;
+      case Dialog::SaveAs: action.kind = FileAction::Kind::Save; break;
+      case Dialog::ExportPng: action.kind = FileAction::Kind::ExportPng; break;
+      case Dialog::ExportCsv: action.kind = FileAction::Kind::ExportCsv; break;
+      case Dialog::Record: {
+        action.kind = FileAction::Kind::Record;
+        const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
+        prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
+        break;
+      }
+      default: break;
+    }
+  }
+  if (action.kind != FileAction::Kind::None || !open || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) {
+    ImGui::CloseCurrentPopup();
+    s.dialog = Dialog::None;
+  }
+  ImGui::EndPopup();
+  return action;
+}
+
+namespace {
+
+std::string stemOr(const std::string& path, const std::string& fallback) {
+  return path.empty() ? fallback : fs::path(path).stem().string();
+}
+
+}  // namespace
+
+std::string lessonLabel(const std::string& path) {
+  std::string s = fs::path(path).stem().string();
+  std::replace(s.begin(), s.end(), '-', ' ');
+  return s;
+}
+
+float menuBarHeight(const FileMenuState& state) { return state.presentation ? 0.0f : ImGui::GetFrameHeight(); }
+
+FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& recording, bool hasRun) {
+  FileAction action;
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.WantTextInput && s.dialog == Dialog::None) {
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) openDialog(s, Dialog::Open, s.scenePath);
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S)) {
+      if (s.scenePath.empty()) openDialog(s, Dialog::SaveAs, "scene.json");
+      else action = {FileAction::Kind::Save, s.scenePath};
+    }
+    if (ImGui::IsKeyPressed(GLFW_KEY_F5) || (s.presentation && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)))
+      action.kind = FileAction::Kind::TogglePresentation;
+  }
+  if (!s.presentation && ImGui::BeginMainMenuBar()) {
+    if (ImGui::BeginMenu("File")) {
+      if (ImGui::MenuItem("Lessons…")) openDialog(s, Dialog::Lessons, "");
+      if (ImGui::MenuItem("Open scene…", "Ctrl+O")) openDialog(s, Dialog::Open, s.scenePath);
+      if (ImGui::BeginMenu("Open recent", !prefs.recentScenes.empty())) {
+        for (const auto& r : prefs.recentScenes)
+          if (ImGui::MenuItem(r.c_str())) action = {FileAction::Kind::Open, r};
+        ImGui::EndMenu();
+      }
+      if (ImGui::MenuItem("Save scene", "Ctrl+S")) {
+        if (s.scenePath.empty()) openDialog(s, Dialog::SaveAs, "scene.json");
+        else action = {FileAction::Kind::Save, s.scenePath};
+      }
+      if (ImGui::MenuItem("Save scene as…")) openDialog(s, Dialog::SaveAs, s.scenePath.empty() ? "scene.json" : s.scenePath);
+      ImGui::Separator();
+      if (ImGui::MenuItem("Export PNG…")) openDialog(s, Dialog::ExportPng, stemOr(s.scenePath, "scorescope") + ".png");
+      if (ImGui::MenuItem("Export samples (CSV)…", nullptr, false, hasRun))
+        openDialog(s, Dialog::ExportCsv, stemOr(s.scenePath, "samples") + ".csv");
+      if (ImGui::MenuItem("Record animation…", nullptr, false, !recording.active))
+        openDialog(s, Dialog::Record, stemOr(s.scenePath, "scorescope") +
+                                          (prefs.animationFormat == "png" ? "-frames/" : "." + prefs.animationFormat));
+      if (ImGui::MenuItem("Cancel recording", nullptr, false, recording.active)) action.kind = FileAction::Kind::CancelRecord;
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+      if (ImGui::MenuItem("Presentation mode", "F5", s.presentation)) action.kind = FileAction::Kind::TogglePresentation;
+      ImGui::SliderFloat("presentation type scale", &prefs.presentationScale, 1.0f, 3.0f, "%.2f×");
+      ImGui::EndMenu();
+    }
+    if (recording.active) {
+      ImGui::Separator();
+      char label[64];
+      std::snprintf(label, sizeof label, "recording %d/%d", recording.framesDone, recording.framesTotal);
+      ImGui::ProgressBar(recording.framesTotal > 0 ? float(recording.framesDone) / recording.framesTotal : 0.0f,
+                         ImVec2(12 * ImGui::GetFontSize(), 0), label);
+      if (ImGui::SmallButton("Cancel")) action.kind = FileAction::Kind::CancelRecord;
+    } else if (!s.message.empty()) {
+      ImGui::Separator();
+      ImGui::PushStyleColor(ImGuiCol_Text, s.messageIsError ? ImVec4(1.0f, 0.45f, 0.42f, 1.0f) : ImVec4(0.6f, 0.8f, 0.6f, 1.0f));
+      ImGui::TextUnformatted(s.message.c_str());
+      ImGui::PopStyleColor();
+    }
+    ImGui::EndMainMenuBar();
+  }
+  return action;
+}
+
+}  // namespace ss::ui

@@ -1,0 +1,43 @@
+// Records the timeline from the GUI without ever waiting: the app lends it the explorer's t
+// (one frame per UI frame, and only once the views for that t are ready), it renders that
+// frame offscreen and hands it to an AnimationWriter, whose worker encodes. Cancel removes
+// the partial output. UI thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/common/error.h"
+#include "ui/export/animation_writer.h"
+#include "ui/offscreen_render.h"
+#include "ui/panels/file_menu.h"
+
+namespace ss::ui {
+
+class TimelineRecorder {
+ public:
+  // Opens the output (errors show before any frame). Forward mode runs t from 0 to T, the
+  // reverse modes from T down to 0.
+  Expected<bool> start(const std::string& out, int width, int height, int frames, double fps, bool forward,
+                       double T);
+  bool active() const { return m_writer != nullptr; }
+  // The t the explorer should show while recording.
+  double targetT() const;
+  // Renders the frame for targetT() with `draw` when `ready` (the views show that t), and
+  // pushes it; after the last frame, waits (across UI frames) for the encoder and finishes.
+  // Returns a message when the recording ended ("wrote …" or the error), else empty.
+  std::string tick(bool ready, const std::function<Expected<RenderedImage>()>& draw, bool* error);
+  void cancel();
+  RecordingStatus status() const;
+
+ private:
+  std::unique_ptr<AnimationWriter> m_writer;
+  std::string m_out;
+  int m_frames = 0, m_next = 0;
+  bool m_forward = true;
+  double m_T = 1.0;
+  std::vector<unsigned char> m_pending;  // a rendered frame the writer's queue refused
+};
+
+}  // namespace ss::ui
