@@ -430,11 +430,19 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
     return ts;
   };
   ImVec2 at(origin.x + pad, origin.y + pad);
+  float captionRight = at.x;  // the caption block's extent: a legend that would cover it moves below
   if (!scene.title.empty()) {
     const ImVec2 ts = backed(f.large, f.large->FontSize, at, colours.text, scene.title);
+    captionRight = std::max(captionRight, at.x + ts.x);
     at.y += ts.y + 0.3f * f.size;
   }
-  if (!scene.subtitle.empty()) backed(f.regular, f.size, at, colours.text, scene.subtitle);
+  if (!scene.subtitle.empty()) {
+    const ImVec2 ts = backed(f.regular, f.size, at, colours.text, scene.subtitle);
+    captionRight = std::max(captionRight, at.x + ts.x);
+    at.y += ts.y;
+  }
+  // The legend's top: beside the captions when it clears them, else under them.
+  auto legendTop = [&](float left) { return left - 6 < captionRight + pad ? at.y + pad : origin.y + pad; };
 
   const auto* cloud = scene.cloud.get();
   if (!cloud) return;
@@ -446,7 +454,8 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
     const float rowH = f.size * 1.2f;
     float w = 5.5f * f.size;
     for (const auto& name : scene.classNames) w = std::max(w, 1.6f * sw + ImGui::CalcTextSize(name.c_str()).x);
-    ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
+    ImVec2 p(origin.x + size.x - w - pad, 0);
+    p.y = legendTop(p.x);
     dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2), IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(ImVec2(p.x, p.y), colours.dimText, scene.classHeader.c_str());
     const float* pal = categoricalPalette();
@@ -461,7 +470,8 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
   } else if (mode == ColourMode::Attribute) {
     const std::string label = scene.colourLegend.empty() ? "colour: attribute" : scene.colourLegend;
     const float w = std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x), h = 0.6f * f.size;
-    ImVec2 p(origin.x + size.x - w - pad, origin.y + pad);
+    ImVec2 p(origin.x + size.x - w - pad, 0);
+    p.y = legendTop(p.x);
     dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + 2.4f * f.size + 4), IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(p, colours.dimText, label.c_str());
     // Matches the shader's viridis keys (lifted by 0.15 at the dark end).
