@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
   render->add_option("--scene", o.scene,
                      "Render this scene file (its data, SDE, model, sampler, mode, layers, camera, t); "
                      "--size, --out, --frames, --fps and --stage still apply");
+  render->add_flag("--transparent", o.transparent,
+                   "2D views: no background behind the plot (alpha 0 in the PNG; for slides)");
   render->add_option("--supersample", o.supersample,
                      "Draw at K times --size and box-filter down (1-4): smoother lines; small type for thumbnails")
       ->capture_default_str();

@@ -215,13 +215,14 @@ FileAction recordOnLaunch(LessonShell& shell, const std::string& out) {
 // offscreen). `draw(w, h)` renders the explorer's view; `frame` holds the shown samples (n×2).
 void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerState& state,
                       const scene::ImageRunRequest* images,
-                      const std::function<Expected<RenderedImage>(int, int)>& draw, const scene::RunFrame* frame) {
+                      const std::function<Expected<RenderedImage>(int, int, bool)>& draw,
+                      const scene::RunFrame* frame) {
   switch (a.kind) {
     case FileAction::Kind::Save:
       shell.save(a.path, state, images);
       break;
     case FileAction::Kind::ExportPng: {
-      auto image = draw(a.width, a.height);
+      auto image = draw(a.width, a.height, a.transparent);
       auto written = image ? writePng(a.path, image.value()) : Expected<bool>(image.error());
       if (written) shell.report("wrote " + a.path + " (" + std::to_string(a.width) + "×" + std::to_string(a.height) + ")", false);
       else shell.report(written.error().message, true);
@@ -395,7 +396,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ++frames;
 
       // File actions that render offscreen run here, between GUI frames.
-      auto drawExport = [&](int w, int h) -> Expected<RenderedImage> {
+      auto drawExport = [&](int w, int h, bool) -> Expected<RenderedImage> {
         if (!run || run->frames.empty()) return Error{"no images to draw yet"};
         return renderImageGrid(ui, *run, run->frameAt(state.t), w, h);
       };
@@ -404,7 +405,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         bool failed = false;
         const auto& prefs = shell.prefs();
         const std::string msg = recorder.tick(run && run->done && !worker.busy(),
-                                              [&] { return drawExport(prefs.exportWidth, prefs.exportHeight); }, &failed);
+                                              [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
         if (!msg.empty()) shell.report(msg, failed);
       }
       if (lastFrame) break;
@@ -607,10 +608,12 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       // File actions that render offscreen run here, between GUI frames.
       auto fieldNow = [&](const std::array<float, 4>&) { return fields.latest(); };
       const RunView* shownRun = state.mode != scene::RunMode::Forward && runView.run ? &runView : nullptr;
-      auto drawExport = [&](int w, int h) -> Expected<RenderedImage> {
+      auto drawExport = [&](int w, int h, bool transparent) -> Expected<RenderedImage> {
         if (!cloud) return Error{"no data to draw yet"};
-        if (state.compare.enabled) return renderCompare(ui, state, cloud, compareRuns.views(), w, h);
-        return renderExplorer(ui, state, cloud, w, h, fieldNow, shownRun);
+        ExplorerState shown = state;
+        shown.canvas.transparentBackground = transparent;
+        if (state.compare.enabled) return renderCompare(ui, shown, cloud, compareRuns.views(), w, h);
+        return renderExplorer(ui, shown, cloud, w, h, fieldNow, shownRun);
       };
       handleFileAction(shell, fileAction, state, nullptr, drawExport, runView.frame.get());
       if (recorder.active()) {
@@ -624,7 +627,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
                            (!wantsField || (f && std::abs(f->request.t - fieldT) < 1e-9));
         bool failed = false;
         const auto& prefs = shell.prefs();
-        const std::string msg = recorder.tick(ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight); }, &failed);
+        const std::string msg =
+            recorder.tick(ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
         if (!msg.empty()) shell.report(msg, failed);
       }
       if (lastFrame) break;

@@ -17,7 +17,9 @@ namespace {
 
 // Two ImGui frames into an offscreen target (the first settles window sizes; the second is
 // kept), `draw(frame)` filling a borderless window the size of the image.
-Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height, const std::function<void(int)>& draw) {
+// `transparent`: no window background and a clear alpha of 0 (PNG exports for slides).
+Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height, const std::function<void(int)>& draw,
+                                     bool transparent = false) {
   auto target = gl::Framebuffer::create(width, height);
   if (!target) return target.error();
   for (int frame = 0; frame < 2; ++frame) {
@@ -27,12 +29,12 @@ Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height, const
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::Begin("##render", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus);
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | (transparent ? ImGuiWindowFlags_NoBackground : 0));
     draw(frame);
     ImGui::End();
     ImGui::PopStyleVar();
     target.value().bind();
-    glClearColor(0, 0, 0, 1);
+    glClearColor(0, 0, 0, transparent ? 0.0f : 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ui.endHeadlessFrame();
   }
@@ -55,7 +57,7 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
   auto image = renderWindow(ui, width, height, [&](int frame) {
     canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)}, false);
     if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
-  });
+  }, state.canvas.transparentBackground);
   if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};
   if (image) image.value().plot = canvas.geometry();
   return image;
@@ -68,7 +70,7 @@ Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
   ExplorerState shown = state;
   auto image = renderWindow(ui, width, height, [&](int) {
     view.draw(shown, cloud, 1, views, {static_cast<float>(width), static_cast<float>(height)}, false);
-  });
+  }, state.canvas.transparentBackground);
   if (!view.error().empty()) return Error{"canvas: " + view.error()};
   if (image) {
     image.value().panes = view.geometries();

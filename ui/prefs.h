@@ -17,6 +17,7 @@ struct Prefs {
   double animationFps = 30;
   std::string animationFormat = "gif";  // gif | mp4 | png
   float presentationScale = 1.75f;      // type scale in presentation mode
+  bool transparentPng = false;          // Export PNG: no background
   static constexpr size_t kMaxRecent = 8;
 
   void addRecent(const std::string& path);  // moves it to the front (absolute path)

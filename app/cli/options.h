@@ -34,6 +34,7 @@ struct AppOptions {
   // render
   std::string size = "1280x800";
   int supersample = 1;  // render: draw at k× the size and box-filter down
+  bool transparent = false;  // render: no background (PNG alpha)
   std::string out = "scorescope.png";
   std::string field = "none";  // none | exact | learned | both
   std::string model;           // checkpoint for the learned field (and, with --mode, the sampler)

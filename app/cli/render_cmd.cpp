@@ -278,6 +278,7 @@ int runRender(const AppOptions& o) {
   if (ui::isImageScene(scene)) return renderImages(o, scene, *ctx.value(), w, h);
 
   auto& st = scene.state;
+  st.canvas.transparentBackground = o.transparent;
   auto cloud = scene::buildPointCloud(st.data);
   if (!cloud) return fail(cloud.error().message);
   if (st.sde.kind == sde::SdeKind::VE && st.sde.sigmaMaxIsAuto())

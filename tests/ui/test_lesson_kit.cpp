@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "ui/export/samples_csv.h"
+#include "ui/offscreen_render.h"
 #include "ui/prefs.h"
 #include "ui/recorder.h"
 
@@ -141,6 +142,46 @@ TEST(SamplesCsv, WritesAHeaderAndOneRowPerSample) {
   EXPECT_FALSE(std::getline(f, d));
   EXPECT_FALSE(writeSamplesCsv((dir / "no" / "s.csv").string(), {1, 2}));
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ss::ui
+
+#include "core/scene/point_cloud.h"
+
+namespace ss::ui {
+namespace {
+
+// Export PNG's "transparent background": alpha 0 where nothing is drawn, opaque particles;
+// the default export is opaque everywhere.
+TEST(TransparentExport, OnlyWhatIsDrawnIsOpaque) {
+  WindowOptions wo;
+  wo.visible = false;
+  wo.width = wo.height = 64;
+  wo.fontScale = 1;
+  auto ctx = UiContext::create(wo);
+  ASSERT_TRUE(ctx) << "needs an X display (xvfb-run): " << ctx.error().message;
+  ExplorerState st;
+  st.data = {"8gaussians", 4000, 0};
+  st.canvas.showGrid = false;
+  st.canvas.alpha = 1.0f;
+  auto cloud = scene::buildPointCloud(st.data);
+  ASSERT_TRUE(cloud);
+  auto alphaAt = [](const RenderedImage& im, int x, int y) { return im.rgba[(static_cast<size_t>(y) * im.width + x) * 4 + 3]; };
+  const auto opaque = renderExplorer(*ctx.value(), st, cloud.value(), 320, 200).take();
+  for (size_t i = 3; i < opaque.rgba.size(); i += 4) ASSERT_EQ(opaque.rgba[i], 255);
+  st.canvas.transparentBackground = true;
+  const auto clear = renderExplorer(*ctx.value(), st, cloud.value(), 320, 200).take();
+  const auto& g = clear.plot;
+  // Inside the plot, far from the ring of modes (radius 2) and the captions: nothing drawn.
+  const Vec2 empty = g.camera.worldToPixel({-0.7f, -0.6f}, g.size);  // off the axes and legends
+  EXPECT_EQ(alphaAt(clear, static_cast<int>(g.origin.x + empty.x), static_cast<int>(g.origin.y + empty.y)), 0);
+  // On a mode (2, 0): particles, opaque.
+  const Vec2 mode = g.camera.worldToPixel({2.0f, 0.0f}, g.size);
+  EXPECT_GT(alphaAt(clear, static_cast<int>(g.origin.x + mode.x), static_cast<int>(g.origin.y + mode.y)), 200);
+  size_t zero = 0;
+  for (size_t i = 3; i < clear.rgba.size(); i += 4) zero += clear.rgba[i] == 0;
+  EXPECT_GT(zero, clear.rgba.size() / 4 / 3);  // most of the image is background
 }
 
 }  // namespace

@@ -140,6 +140,10 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
       prefs.exportWidth = std::clamp(size[0], 16, 16384);
       prefs.exportHeight = std::clamp(size[1], 16, 16384);
     }
+    if (s.dialog == Dialog::ExportPng) {
+      ImGui::Checkbox("transparent background", &prefs.transparentPng);
+      tooltip("2D views: alpha 0 where nothing is drawn, for slides with their own background");
+    }
     if (s.dialog == Dialog::Record) {
       ImGui::InputInt("frames", &prefs.animationFrames);
       prefs.animationFrames = std::clamp(prefs.animationFrames, 2, 10000);
@@ -163,6 +167,7 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
     action.height = prefs.exportHeight;
     action.frames = prefs.animationFrames;
     action.fps = prefs.animationFps;
+    action.transparent = prefs.transparentPng;
     switch (s.dialog) {
       case Dialog::Open: action.kind = FileAction::Kind::Open; break;
       case Dialog::SaveAs: action.kind = FileAction::Kind::Save; break;

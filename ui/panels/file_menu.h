@@ -21,6 +21,7 @@ struct FileAction {
   int width = 0, height = 0;  // ExportPng, Record
   int frames = 0;             // Record
   double fps = 30;            // Record
+  bool transparent = false;   // ExportPng: no background behind the plot (2D views)
 };
 
 // Shown while an animation is being recorded.

@@ -55,7 +55,8 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
                   std::max(size.y - 2.2f * font, 16.0f)};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const auto& colours = canvasColours();
-  dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x, cursor.y + size.y), colours.background);
+  if (!options.transparentBackground)
+    dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x, cursor.y + size.y), colours.background);
 
   const ImVec2 fbScale = ImGui::GetIO().DisplayFramebufferScale;
   const int fbW = std::max(1, static_cast<int>(std::lround(plot.x * fbScale.x)));
@@ -114,7 +115,9 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     gl::StateGuard guard;
     m_fbo->bind();
     const auto& bg = ImGui::ColorConvertU32ToFloat4(colours.background);
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    // Transparent exports keep the background's colour under alpha 0, so semi-transparent
+    // points blend towards it, not towards black.
+    glClearColor(bg.x, bg.y, bg.z, options.transparentBackground ? 0.0f : 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     if (heatShown(scene, options)) drawDensity(scene, options);
     if (cloud) {

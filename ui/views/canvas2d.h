@@ -58,6 +58,8 @@ struct CanvasOptions {
   // The world box (xmin, ymin, xmax, ymax) a fit frames (a scene's camera); empty: the
   // data's bounds with the unit prior disc.
   std::optional<std::array<float, 4>> view;
+  // Exports: no background behind the plot (PNG alpha 0 where nothing is drawn).
+  bool transparentBackground = false;
 };
 
 // Where the last draw placed the plot, for tests and picking.
