@@ -13,8 +13,10 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <vector>
 
+#include "core/common/atomic_file.h"
 #include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
@@ -84,19 +86,12 @@ bool writeFrameTimes(const std::string& path, std::vector<double> ms) {
   auto q = [&](double p) {
     return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
   };
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    f << "{\"frames\":" << ms.size() << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95)
-      << ",\"p99_ms\":" << q(0.99) << ",\"max_ms\":" << (sorted.empty() ? 0.0 : sorted.back())
-      << ",\"ms\":[";
-    for (size_t i = 0; i < ms.size(); ++i) f << (i ? "," : "") << ms[i];
-    f << "]}\n";
-    if (!f) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
+  std::ostringstream f;
+  f << "{\"frames\":" << ms.size() << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95)
+    << ",\"p99_ms\":" << q(0.99) << ",\"max_ms\":" << (sorted.empty() ? 0.0 : sorted.back()) << ",\"ms\":[";
+  for (size_t i = 0; i < ms.size(); ++i) f << (i ? "," : "") << ms[i];
+  f << "]}\n";
+  return writeFileAtomic(path, f.str()).ok();
 }
 
 bool saveWindow(GLFWwindow* window, const std::string& path) {
@@ -112,11 +107,9 @@ bool saveWindow(GLFWwindow* window, const std::string& path) {
   const size_t row = static_cast<size_t>(w) * 4;
   for (int y = 0; y < h / 2; ++y)
     std::swap_ranges(px.begin() + y * row, px.begin() + (y + 1) * row, px.begin() + (h - 1 - y) * row);
-  const std::string tmp = path + ".tmp";
-  const bool ok = stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4) != 0;
-  std::error_code ec;
-  if (ok) std::filesystem::rename(tmp, path, ec);
-  return ok && !ec;
+  return writeFileAtomic(path, [&](const std::string& tmp) {
+    return stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4) != 0;
+  }).ok();
 }
 
 // Asks for a new score field when what it depends on changed (the worker keeps only the

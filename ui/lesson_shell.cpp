@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "ui/theme.h"
+
 namespace ss::ui {
 
 namespace fs = std::filesystem;
@@ -100,6 +102,7 @@ void LessonShell::save(const std::string& path, const ExplorerState& state, cons
 void LessonShell::togglePresentation() {
   GLFWwindow* w = m_ui.window();
   m_menu.presentation = !m_menu.presentation;
+  setHighContrast(m_menu.presentation);
   GLFWmonitor* monitor = glfwGetPrimaryMonitor();
   const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
   if (m_menu.presentation && mode) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "core/common/atomic_file.h"
 #include "ui/gl/objects.h"
 #include "ui/views/compare_view.h"
 #include "ui/views/image_grid.h"
@@ -89,22 +90,9 @@ Expected<RenderedImage> renderImageGrid(UiContext& ui, const scene::ImageRunResu
 }
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image) {
-  namespace fs = std::filesystem;
-  const fs::path out(path);
-  std::error_code ec;
-  if (out.has_parent_path() && !fs::exists(out.parent_path(), ec))
-    return Error{path + ": folder " + out.parent_path().string() + " does not exist"};
-  const std::string tmp = path + ".tmp";
-  if (!stbi_write_png(tmp.c_str(), image.width, image.height, 4, image.rgba.data(), image.width * 4)) {
-    fs::remove(tmp, ec);
-    return Error{path + ": cannot write the PNG"};
-  }
-  fs::rename(tmp, out, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Error{path + ": " + ec.message()};
-  }
-  return true;
+  return writeFileAtomic(path, [&](const std::string& tmp) {
+    return stbi_write_png(tmp.c_str(), image.width, image.height, 4, image.rgba.data(), image.width * 4) != 0;
+  });
 }
 
 }  // namespace ss::ui

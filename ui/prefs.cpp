@@ -1,5 +1,7 @@
 #include "ui/prefs.h"
 
+#include "core/common/atomic_file.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -60,22 +62,7 @@ Expected<bool> savePrefs(const std::string& path, const Prefs& p) {
   std::error_code ec;
   const fs::path out(path);
   if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << j.dump(2) << "\n";
-    f.flush();
-    if (!f) {
-      fs::remove(tmp, ec);
-      return Error{path + ": cannot write the preferences"};
-    }
-  }
-  fs::rename(tmp, out, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Error{path + ": " + ec.message()};
-  }
-  return true;
+  return writeFileAtomic(path, j.dump(2) + "\n");
 }
 
 }  // namespace ss::ui

@@ -1,5 +1,7 @@
 #include "ui/scene_file.h"
 
+#include "core/common/atomic_file.h"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -480,26 +482,7 @@ Expected<LoadedScene> loadScene(const std::string& path) {
 }
 
 Expected<bool> saveScene(const std::string& path, const Scene& scene) {
-  const std::string text = sceneToJson(scene);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return Error{path + ": cannot write (is the folder there and writable?)"};
-    f << text;
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return Error{path + ": writing failed (disk full?)"};
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Error{path + ": cannot replace the file: " + ec.message()};
-  }
-  return true;
+  return writeFileAtomic(path, sceneToJson(scene));
 }
 
 Expected<LoadedScene> sceneAtStage(const Scene& scene, int index) {

@@ -68,6 +68,13 @@ Fonts setupTheme(float scale) {
 
 const Fonts& fonts() { return g_fonts; }
 
+namespace {
+bool g_highContrast = false;
+}  // namespace
+
+void setHighContrast(bool on) { g_highContrast = on; }
+bool highContrast() { return g_highContrast; }
+
 const CanvasColours& canvasColours() {
   static const CanvasColours k{
       IM_COL32(16, 19, 26, 255),     // background
@@ -76,7 +83,15 @@ const CanvasColours& canvasColours() {
       IM_COL32(225, 230, 238, 255),  // text
       IM_COL32(160, 168, 180, 255),  // dim text
   };
-  return k;
+  // Presentation: black, with a grid and labels a projector in a lit room still shows.
+  static const CanvasColours projector{
+      IM_COL32(0, 0, 0, 255),
+      IM_COL32(255, 255, 255, 40),
+      IM_COL32(255, 255, 255, 220),
+      IM_COL32(255, 255, 255, 255),
+      IM_COL32(215, 220, 228, 255),
+  };
+  return g_highContrast ? projector : k;
 }
 
 }  // namespace ss::ui

@@ -26,5 +26,8 @@ struct CanvasColours {
   unsigned background, grid, axis, text, dimText;
 };
 const CanvasColours& canvasColours();
+// Presentation mode's high-contrast canvas (black background, brighter grid and labels).
+void setHighContrast(bool on);
+bool highContrast();
 
 }  // namespace ss::ui
