@@ -290,7 +290,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
       if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));
       ui.beginFrame();
-      FileAction fileAction = shell.frame(run && run->done);
+      FileAction fileAction = shell.frame(false);  // no point samples to export as CSV here
       bool resample = false;
       if (auto s = shell.takeOpened()) {
         if (!isImageScene(*s)) {
