@@ -286,6 +286,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       advancePlayback(state, now - last);
       last = now;
       auto run = worker.latest();
+      if (run && !run->done && !run->frames.empty()) holdPlaybackAtRun(state, run->frames.back()->t);
       auto& recorder = shell.recorder();
       if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
       if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));
@@ -565,7 +566,10 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
           lastRun = key;
           runs.request(runRequestFor(state, cloud.get(), trainer.snapshot()));
         }
-        runView.update(runs.latest(), state.t, cloud.get(), state.mode);
+        auto latestRun = runs.latest();
+        if (latestRun && !latestRun->done && !latestRun->frames.empty())
+          holdPlaybackAtRun(state, latestRun->frames.back()->t);
+        runView.update(std::move(latestRun), state.t, cloud.get(), state.mode);
       }
       CanvasScene scene = makeCanvasScene(state, cloud, version, &runView);
       scene.field = fields.latest();

@@ -221,6 +221,11 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
   return s;
 }
 
+void holdPlaybackAtRun(ExplorerState& state, double computedT) {
+  if (state.mode == scene::RunMode::Forward || !state.playing || computedT < 0) return;
+  state.t = std::max(state.t, computedT);
+}
+
 void advancePlayback(ExplorerState& state, double dt) {
   if (!state.playing) return;
   const double T = state.sde.T;

@@ -104,6 +104,11 @@ Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, in
 // 0 (as the sampler runs); stops there, or wraps when looping.
 void advancePlayback(ExplorerState& state, double dt);
 
+// Reverse runs still computing: playback may not run ahead of the newest computed time
+// `computedT` (the run's last frame), so the timeline shows what the canvas shows and the run
+// extends as it computes. No-op in forward mode, when paused, or when `computedT` < 0.
+void holdPlaybackAtRun(ExplorerState& state, double computedT);
+
 // "VP SDE", "sub-VP SDE", "VE SDE".
 std::string sdeLabel(sde::SdeKind kind);
 

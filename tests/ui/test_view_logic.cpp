@@ -168,3 +168,26 @@ TEST(RunView, PicksTheNearestFrameAndRebuildsOnlyWhenItChanges) {
   view.update(run, 0.1, nullptr, scene::RunMode::ReverseSde);
   EXPECT_TRUE(view.cloud);
 }
+
+// Playback of a reverse run waits for the run: t never falls below the newest computed time
+// while playing, so the timeline and the canvas agree.
+TEST(Playback, ReverseRunsDoNotRunAheadOfTheComputation) {
+  ss::ui::ExplorerState s;
+  s.mode = ss::scene::RunMode::ReverseSde;
+  s.playing = true;
+  s.t = 1.0;
+  ss::ui::advancePlayback(s, 2.0);  // half of the default 4 s playback: t falls to 0.5
+  EXPECT_NEAR(s.t, 0.5, 1e-9);
+  ss::ui::holdPlaybackAtRun(s, 0.8);  // the run has only reached t = 0.8
+  EXPECT_DOUBLE_EQ(s.t, 0.8);
+  ss::ui::holdPlaybackAtRun(s, 0.3);  // it has passed the shown t: nothing to hold
+  EXPECT_DOUBLE_EQ(s.t, 0.8);
+  s.playing = false;  // scrubbing while paused is free
+  s.t = 0.1;
+  ss::ui::holdPlaybackAtRun(s, 0.8);
+  EXPECT_DOUBLE_EQ(s.t, 0.1);
+  s.mode = ss::scene::RunMode::Forward;
+  s.playing = true;
+  ss::ui::holdPlaybackAtRun(s, 0.8);
+  EXPECT_DOUBLE_EQ(s.t, 0.1);
+}
