@@ -204,6 +204,19 @@ FileAction recordOnLaunch(LessonShell& shell, const std::string& out) {
   return a;
 }
 
+// The end of a GUI frame in both explorers: the shell's dialog (last: ImGui 1.86 asserts on
+// windows begun after a modal), --record on launch, render, the smoke test's screenshot, swap.
+void endGuiFrame(UiContext& ui, LessonShell& shell, const GuiOptions& options, int& frames, bool lastFrame,
+                 FileAction& fileAction) {
+  if (FileAction d = shell.endFrame(); d.kind != FileAction::Kind::None) fileAction = d;
+  if (frames == 0 && !options.record.empty()) fileAction = recordOnLaunch(shell, options.record);
+  ui.renderFrame();
+  if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
+    std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
+  ui.swapBuffers();
+  ++frames;
+}
+
 // Save, PNG and CSV export, and starting a recording (between GUI frames: they may render
 // offscreen). `draw(w, h)` renders the explorer's view; `frame` holds the shown samples (n×2).
 void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerState& state,
@@ -381,13 +394,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       const bool finished = run && run->done && !worker.busy() && !state.playing;
       const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
                              (finished || frames + 1 >= options.maxFrames + 6000);
-      if (FileAction d = shell.endFrame(); d.kind != FileAction::Kind::None) fileAction = d;
-      if (frames == 0 && !options.record.empty()) fileAction = recordOnLaunch(shell, options.record);
-      ui.renderFrame();
-      if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
-        std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
-      ui.swapBuffers();
-      ++frames;
+      endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
 
       // File actions that render offscreen run here, between GUI frames.
       auto drawExport = [&](int w, int h, bool) -> Expected<RenderedImage> {
@@ -594,13 +601,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
       const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
                              (cloud || frames + 1 >= options.maxFrames + 600);
-      if (FileAction d = shell.endFrame(); d.kind != FileAction::Kind::None) fileAction = d;
-      if (frames == 0 && !options.record.empty()) fileAction = recordOnLaunch(shell, options.record);
-      ui.renderFrame();
-      if (lastFrame && !options.screenshot.empty() && !saveWindow(ui.window(), options.screenshot))
-        std::fprintf(stderr, "scorescope: cannot write %s\n", options.screenshot.c_str());
-      ui.swapBuffers();
-      ++frames;
+      endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
 
       // File actions that render offscreen run here, between GUI frames.
       auto fieldNow = [&](const std::array<float, 4>&) { return fields.latest(); };
