@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   app.add_option("--frame-times", o.frameTimes, "Write each frame's duration to this JSON file at exit (benchmark)");
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
+  // Hidden (empty group): drops canvas probes once the data is in, for screenshots and tests.
+  app.add_option("--probe", o.probes, "X,Y | cluster:X,Y | encode:X,Y")->group("");
   app.add_option("--scene", o.scene, "Open this scene file (assets/scenes/ holds the built-in lessons)");
   app.add_option("--record", o.record,
                  "Record the timeline on launch through the GUI (as File > Record animation…, with the "
@@ -42,8 +44,11 @@ int main(int argc, char** argv) {
   auto* bench = app.add_subcommand("bench", "Benchmarks (not yet available)");
   for (auto* sub : {render, train, sample, nll, bench}) addSharedOptions(*sub, o);
   addViewOptions(*render, o);
-  render->add_option("--field", o.field, "Score arrows: none, exact, learned (needs --model) or both")
+  render->add_option("--field", o.field,
+                     "Score arrows: none, exact, learned (needs --model), both, or difference (learned - "
+                     "exact, needs --model)")
       ->capture_default_str();
+  addFieldOptions(*render, o);
   render->add_option("--model", o.model, "Checkpoint whose EMA model gives the learned score");
   render->add_option("--mode", o.mode,
                      "forward (the forward process at --t), sde (reverse SDE) or ode (probability-flow "
@@ -59,6 +64,10 @@ int main(int argc, char** argv) {
                      "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4 or rk45")
       ->capture_default_str();
   render->add_flag("--density", o.density, "Draw the exact density p_t at --t as a heatmap (log scale)");
+  render->add_option("--density-source", o.densitySource,
+                     "With --density: exact (the data's closed form) or model (log p_t of --model from the "
+                     "probability-flow ODE on a 128-cell grid; waits for it)")
+      ->capture_default_str();
   render->add_flag("--score-error", o.scoreError,
                    "Draw p_t·|s_model - grad log p_t|^2 at --t as a heatmap (needs --model)");
   render->add_option("--steps", o.steps, "Steps of the reverse run (fixed-step samplers)")->capture_default_str();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -17,10 +18,12 @@
 #include <vector>
 
 #include "core/common/atomic_file.h"
+#include "core/scene/density_worker.h"
 #include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
+#include "core/train/classifier.h"
 #include "core/train/trainer.h"
 #include "ui/export/samples_csv.h"
 #include "ui/lesson_shell.h"
@@ -29,7 +32,9 @@
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
 #include "ui/theme.h"
+#include "ui/panels/canvas_tools_panel.h"
 #include "ui/views/canvas2d.h"
+#include "ui/views/canvas_tools.h"
 #include "ui/views/compare_view.h"
 #include "ui/views/caption_overlay.h"
 #include "ui/views/image_grid.h"
@@ -60,6 +65,14 @@ bool handleKeys(ExplorerState& state, Canvas2D& canvas, bool arrowsStepStages = 
   }
   const double step = state.sde.T / 100.0;
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
+  if (stepThroughActive(state)) {  // step-through: ←/→ one predictor or corrector move
+    if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) stepMove(state, 1);
+    if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) stepMove(state, -1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) stepMove(state, -moveCount(state));
+    if (ImGui::IsKeyPressed(GLFW_KEY_END)) stepMove(state, moveCount(state));
+    if (ImGui::IsKeyPressed(GLFW_KEY_F)) canvas.requestFit();
+    return resample;
+  }
   if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
   if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
@@ -79,15 +92,16 @@ struct RunKey {
   bool operator==(const RunKey&) const = default;
 };
 
-// Frame durations as JSON with their median, p95 and p99 (written atomically).
-bool writeFrameTimes(const std::string& path, std::vector<double> ms) {
+// Frame durations as JSON with their median, p95 and p99 (written atomically); `extra`:
+// more fields, e.g. "\"train_steps\":120", saying what the workers did meanwhile.
+bool writeFrameTimes(const std::string& path, std::vector<double> ms, const std::string& extra = {}) {
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
   auto q = [&](double p) {
     return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
   };
   std::ostringstream f;
-  f << "{\"frames\":" << ms.size() << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95)
+  f << "{" << (extra.empty() ? "" : extra + ",") << "\"frames\":" << ms.size() << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95)
     << ",\"p99_ms\":" << q(0.99) << ",\"max_ms\":" << (sorted.empty() ? 0.0 : sorted.back()) << ",\"ms\":[";
   for (size_t i = 0; i < ms.size(); ++i) f << (i ? "," : "") << ms[i];
   f << "]}\n";
@@ -122,6 +136,7 @@ struct FieldKey {
   bool learned = false, exact = false;
   int densityNx = 0, densityNy = 0;
   bool scoreError = false;
+  bool streamLearned = false, streamExact = false;
   std::string data;
   sde::SdeConfig sde;
   bool operator==(const FieldKey&) const = default;
@@ -147,12 +162,16 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   key.learned = snap != nullptr;
   key.exact = o.showExactField;
   key.scoreError = o.showScoreError && snap != nullptr;
+  // Streamlines of the learned flow, or the exact one when asked or when there is no model.
+  const bool stream = o.fieldStreamlines && !(o.fieldDifference && o.showLearnedField && o.showExactField);
+  key.streamLearned = stream && o.showLearnedField && snap;
+  key.streamExact = stream && (o.showExactField || (o.showLearnedField && !snap));
   if (o.showDensity || key.scoreError) {
     key.densityNx = 160;
     key.densityNy = std::clamp(static_cast<int>(std::lround(160 * aspect)), 2, 400);
   }
   key.data = cloud->request.data;
-  if (key == last || (!key.learned && !key.exact && key.densityNx == 0)) return;
+  if (key == last || (!key.learned && !key.exact && !key.streamExact && key.densityNx == 0)) return;
   last = key;
   scene::FieldRequest r;
   r.model = snap;
@@ -166,9 +185,107 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   r.bounds = key.bounds;
   r.nx = key.nx;
   r.ny = key.ny;
+  if (key.streamLearned || key.streamExact) {
+    r.streamLearned = key.streamLearned;
+    r.streamExact = key.streamExact;
+    scene::setStreamGrid(r, key.nx);
+  }
   fields.request(std::move(r));
 }
 
+
+// The trained classifier a run should be guided by: its newest snapshot when the state asks
+// for one and it was trained on the shown data (null otherwise); *used gets its version.
+std::shared_ptr<const train::ClassifierSnapshot> classifierFor(const ExplorerState& state,
+                                                               const train::ClassifierTrainer& classifier,
+                                                               uint64_t* used) {
+  if (!state.trainedClassifier || state.guideClass < 0) return nullptr;
+  uint64_t version = 0;
+  auto snap = classifier.snapshot(&version);
+  if (!snap || snap->spec.data != state.data.data) return nullptr;
+  *used = version;
+  return snap;
+}
+
+// Keeps the background classifier in step with the explorer: guidance by a trained
+// classifier starts its training for the shown data and SDE (once per spec, so a failure is
+// not retried every frame), and a newly finished classifier re-runs the guided sampler.
+// Returns true when a new run should be requested.
+bool followClassifier(const ExplorerState& state, const scene::PointCloud* cloud,
+                      train::ClassifierTrainer& classifier, std::optional<train::ClassifierSpec>& requested,
+                      bool retrain, uint64_t guidedBy) {
+  if (!cloud || !state.trainedClassifier || state.guideClass < 0) return false;
+  train::ClassifierSpec spec;
+  spec.data = state.data.data;
+  spec.sde = resolvedSde(state, cloud);
+  if (retrain || !requested || !(spec == *requested)) {
+    requested = spec;
+    classifier.train(spec);
+    return false;
+  }
+  uint64_t version = 0;
+  const auto snap = classifier.snapshot(&version);
+  const auto st = classifier.stats();
+  return snap && version != guidedBy && snap->spec == spec && st && st->status == train::ClassifierStatus::Done &&
+         st->step == snap->step;
+}
+// The model's density (PF-ODE) is seconds of work per grid: ask again only when t or the
+// view really changed, and take a new training snapshot only once the last request is done
+// and a few seconds have passed, so the refinement can finish while training runs.
+struct ModelDensityKey {
+  uint64_t snapshot = 0;
+  double t = -1;
+  std::array<float, 4> bounds{};
+  bool coarse = false;  // playing: the coarse level only
+  std::chrono::steady_clock::time_point asked{};
+};
+
+constexpr double kModelDensitySnapshotSeconds = 2.5;
+constexpr double kModelDensityTolerance = 1e-4;  // RK45 rtol = atol: ~1e-3 nats, 2–3× fewer steps than 1e-5
+
+bool sameView(const std::array<float, 4>& a, const std::array<float, 4>& b) {
+  // Half a finest-grid cell of the view's width: below what the heatmap can show.
+  const float tol = 0.5f * std::max(a[2] - a[0], a[3] - a[1]) / 128.0f;
+  for (int i = 0; i < 4; ++i)
+    if (std::abs(a[i] - b[i]) > tol) return false;
+  return true;
+}
+
+// Requests the model density when due; returns why there is no grid to show ("" when there is).
+std::string requestModelDensity(scene::DensityWorker& worker, ModelDensityKey& last, const ExplorerState& state,
+                                const scene::PointCloud* cloud, const train::Trainer& trainer,
+                                const Canvas2D& canvas) {
+  const auto& o = state.canvas;
+  if (!cloud || !o.showDensity || o.densitySource != DensitySource::Model) return "";
+  const auto trainStats = trainer.stats();
+  uint64_t version = 0;
+  auto snap = trainStats && trainStats->step > 0 ? trainer.snapshot(&version) : nullptr;
+  if (!snap) return "needs a trained model (start training)";
+  const auto now = std::chrono::steady_clock::now();
+  const auto sdeCfg = resolvedSde(state, cloud);
+  const double t = std::clamp(state.t, sdeCfg.eps, sdeCfg.T);
+  const auto bounds = canvas.visibleWorld();
+  // While playing, t moves every frame: ask for the coarse level alone, once the last one is
+  // done, so it keeps up; the refinement follows when the timeline stops.
+  const bool coarse = state.playing;
+  if (coarse && worker.busy()) return worker.latest() ? "" : "computing\u2026";
+  const bool moved = last.snapshot == 0 || std::abs(t - last.t) > 1e-6 || !sameView(bounds, last.bounds) ||
+                     coarse != last.coarse;
+  const bool newModel = version != last.snapshot && !worker.busy() &&
+                        std::chrono::duration<double>(now - last.asked).count() >= kModelDensitySnapshotSeconds;
+  if (moved || newModel) {
+    last = {version, t, bounds, coarse, now};
+    scene::DensityRequest r;
+    r.model = std::move(snap);
+    r.t = t;
+    r.bounds = bounds;
+    r.rtol = r.atol = kModelDensityTolerance;
+    if (coarse) r.finest = r.coarsest;
+    worker.request(std::move(r));
+  }
+  if (!worker.latest()) return worker.lastError().empty() ? "computing\u2026" : worker.lastError();
+  return "";
+}
 
 // The open lesson in the side panel: its title and description, and its stages as buttons.
 void drawLessonHeader(LessonShell& shell) {
@@ -436,6 +553,12 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
   train::Trainer trainer(spec);
   if (options.startTraining) trainer.start();
   scene::FieldWorker fields;
+  scene::DensityWorker modelDensity;  // the model's log p_t through the PF-ODE, refined
+  ModelDensityKey lastModelDensity;
+  std::string modelDensityPending;
+  train::ClassifierTrainer classifier;  // class guidance's trained classifier (on demand)
+  std::optional<train::ClassifierSpec> classifierSpec;  // what it was last asked to train
+  uint64_t guidedBy = 0;                 // the classifier snapshot the last run used
   FieldKey lastField;
   scene::RunWorker runs;
   RunView runView;
@@ -443,6 +566,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
   CompareRuns compareRuns;  // compare mode: one run per pane
   bool firstRun = state.mode != scene::RunMode::Forward;  // started in a reverse mode
   SamplingPanelState samplingView;
+  CanvasTools tools;  // probes and drawing on the canvas (owns the probe worker)
+  bool scriptedProbes = options.probes.empty();  // --probe: queued once the data is in
   // Scenes: what the open one asks of the model ("train N steps" pauses at N), and whether
   // the camera must re-frame on the next draw.
   SceneModel appliedModel;
@@ -513,6 +638,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       }
       if (std::exchange(fitPending, false)) canvas.requestFit();
       bool resample = handleKeys(state, canvas, shell.presentation() && !shell.scene().stages.empty());
+      stepMove(state, 0);  // step-through: t stays on the shown move (no-op otherwise)
       const float top = shell.top();
       const bool presenting = shell.presentation();
 
@@ -527,11 +653,25 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       if (!shell.scene().title.empty()) drawLessonHeader(shell);
       if (drawDataPanel(state, dataView, cloud.get(), worker.busy(), worker.lastError()))
         worker.request(state.data);
+      if (const auto a = drawCanvasToolsPanel(tools, state, drawnDataDir()); a.dataChanged) {
+        worker.request(state.data);  // the drawn CSV; runs, fields and the trainer follow
+        if (a.train) {
+          spec.data = state.data.data;
+          spec.sde = state.sde;
+          if (stats) spec.train = stats->train;
+          trainer.setProblem(spec);
+          trainer.start();
+        }
+      }
       drawProcessPanel(state, processView, cloud.get());
       const bool comparing = state.compare.enabled;
       resample |= drawSamplingPanel(state, samplingView, comparing ? compareRuns.run(0) : runView.run.get(),
                                     comparing ? compareRuns.busy() : runs.busy(),
                                     comparing ? compareRuns.lastError() : runs.lastError(), trainer.snapshot() != nullptr);
+      bool retrainClassifier = false;
+      const auto clfStats = classifier.stats();
+      resample |= drawGuidancePanel(state, cloud.get(), clfStats.get(), retrainClassifier);
+      resample |= followClassifier(state, cloud.get(), classifier, classifierSpec, retrainClassifier, guidedBy);
       drawTimelinePanel(state, cloud.get());
       if (drawViewPanel(state, cloud.get())) canvas.requestFit();
       ImGui::Separator();
@@ -571,7 +711,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         if (resample || firstRun || !(key == lastRun)) {
           firstRun = false;
           lastRun = key;
-          runs.request(runRequestFor(state, cloud.get(), trainer.snapshot()));
+          runs.request(runRequestFor(state, cloud.get(), trainer.snapshot(), classifierFor(state, classifier, &guidedBy)));
         }
         auto latestRun = runs.latest();
         if (latestRun && !latestRun->done && !latestRun->frames.empty())
@@ -580,6 +720,9 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       }
       CanvasScene scene = makeCanvasScene(state, cloud, version, &runView);
       scene.field = fields.latest();
+      scene.modelDensity = modelDensity.latest();
+      scene.modelDensityPending = modelDensityPending;
+      scene.modelDensityRefining = modelDensity.busy();
       // In presentation mode the caption band sits under the plot, not over its axis.
       const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
       if (state.compare.enabled) {  // compare mode: the panes (canvas is pane 0)
@@ -587,9 +730,19 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band}, true, scene.field);
         if (compareView.takeUserMoved()) state.canvas.followSpread = false;
       } else {
+        canvas.setPanEnabled(tools.tool == CanvasTool::Pan);
+        tools.decorate(scene);
         canvas.draw(scene, state.canvas, {avail.x, avail.y - band}, true);
+        tools.handlePointer(canvas.pointer(), state, cloud.get(), trainer.snapshot());
+        if (cloud && !std::exchange(scriptedProbes, true))
+          for (const auto& text : options.probes)
+            if (auto p = parseProbeSpec(text))
+              tools.probe(p.value().tool, p.value().at, state, cloud.get(), trainer.snapshot(),
+                          canvas.geometry().camera.unitsPerPixel);
       }
+      tools.poll();
       requestField(fields, lastField, state, cloud.get(), trainer, canvas);
+      modelDensityPending = requestModelDensity(modelDensity, lastModelDensity, state, cloud.get(), trainer, canvas);
       if (canvas.takeUserMoved()) state.canvas.followSpread = false;
       if (presenting) {
         const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
@@ -600,7 +753,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
 
       // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
       const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
-                             (cloud || frames + 1 >= options.maxFrames + 600);
+                             ((cloud && tools.idle()) || frames + 1 >= options.maxFrames + 600);
       endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
 
       // File actions that render offscreen run here, between GUI frames.
@@ -632,8 +785,17 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       if (lastFrame) break;
     }
   }
-  if (!options.frameTimes.empty() && !writeFrameTimes(options.frameTimes, frameMs))
-    std::fprintf(stderr, "scorescope: cannot write %s\n", options.frameTimes.c_str());
+  if (!options.frameTimes.empty()) {
+    // What the workers got done while the frames were timed (the benchmark's "busy" is busy).
+    const auto st = trainer.stats();
+    const auto run = runs.latest();
+    const std::string extra = "\"train_steps\":" + std::to_string(st ? st->step : 0) +
+                              ",\"run_frames\":" + std::to_string(run ? run->frames.size() : 0) +
+                              ",\"run_done\":" + (run && run->done ? "true" : "false") +
+                              ",\"field\":" + (fields.latest() ? "true" : "false");
+    if (!writeFrameTimes(options.frameTimes, frameMs, extra))
+      std::fprintf(stderr, "scorescope: cannot write %s\n", options.frameTimes.c_str());
+  }
   return 0;
 }
 

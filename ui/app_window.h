@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <optional>
 
@@ -32,6 +33,9 @@ struct GuiOptions {
   bool startTraining = false;  // press Start on launch
   int maxFrames = 0;        // > 0: close after this many frames (smoke tests)
   std::string screenshot;   // with maxFrames: save the last frame's window here as PNG
+  // Scripted canvas probes (hidden --probe, for screenshots): "X,Y", "cluster:X,Y" or
+  // "encode:X,Y" (ui/views/canvas_tools.h, parseProbeSpec), dropped at the initial t.
+  std::vector<std::string> probes;
   // Write every frame's duration (ms, frame start to frame start) here at exit as JSON, with
   // the median, p95 and p99: the frame-time benchmark (bench/frame_times.sh).
   std::string frameTimes;

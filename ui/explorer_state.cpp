@@ -50,7 +50,8 @@ void RunView::update(std::shared_ptr<const scene::RunResult> latest, double t,
 }
 
 scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
-                                std::shared_ptr<const train::ModelSnapshot> model) {
+                                std::shared_ptr<const train::ModelSnapshot> model,
+                                std::shared_ptr<const train::ClassifierSnapshot> classifier) {
   scene::RunRequest r;
   r.mode = state.mode;
   r.model = state.useModel ? std::move(model) : nullptr;
@@ -61,6 +62,17 @@ scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCl
   r.seed = state.data.seed;
   r.fixedAxis = state.mode == scene::RunMode::Forward ? -1 : state.fixedAxis;
   r.fixedValue = state.fixedValue;
+  if (state.mode != scene::RunMode::Forward && state.guideClass >= 0 &&
+      (!state.trainedClassifier || classifier)) {
+    r.guideClass = state.guideClass;
+    r.guidance = state.guidance;
+    r.classifier = state.trainedClassifier ? std::move(classifier) : nullptr;
+  }
+  if (stepThroughActive(state)) {
+    r.recordMoves = true;
+    r.moveParticles = state.moveParticles;
+    r.maxFrames = std::max(r.maxFrames, state.sampler.steps + 1);  // a cloud for every step
+  }
   return r;
 }
 
@@ -77,6 +89,7 @@ std::vector<ComparePane> CompareSpec::defaultComparePanes() {
 ExplorerState paneState(const ExplorerState& state, size_t pane) {
   ExplorerState s = state;
   s.compare.enabled = false;
+  s.stepThrough = false;  // compare panes replay by t
   if (pane < state.compare.panes.size()) {
     const ComparePane& p = state.compare.panes[pane];
     s.mode = p.mode;
@@ -210,6 +223,11 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
       s.runT = run->frame->t;
       s.fixedAxis = state.fixedAxis;
       s.fixedValue = static_cast<float>(state.fixedValue);
+      if (stepThroughActive(state)) {
+        s.move = state.move;
+        s.moveEquation = moveEquation(state, state.move);
+        s.subtitle = moveLabel(state, state.move) + "    reverse SDE, step-through    score: " + run->run->scoreName;
+      }
     } else {
       s.subtitle = std::string(runLabel(state)) + ": sampling…";
       s.placeholder = "Sampling…";
@@ -219,6 +237,86 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
   s.cloud = std::move(cloud);
   s.cloudVersion = version;
   return s;
+}
+
+int movesPerStep(const sample::SamplerConfig& c) {
+  const int corrector = c.corrector == sample::Corrector::Langevin ? std::max(c.correctorSteps, 0) : 0;
+  return corrector + (c.predictor == sample::Predictor::None ? 0 : 1);
+}
+
+bool stepThroughActive(const ExplorerState& state) {
+  return state.stepThrough && state.mode == scene::RunMode::ReverseSde && !state.compare.enabled &&
+         movesPerStep(state.sampler) > 0 && state.sampler.steps > 0;
+}
+
+int moveCount(const ExplorerState& state) {
+  return stepThroughActive(state) ? state.sampler.steps * movesPerStep(state.sampler) : 0;
+}
+
+MoveInfo moveInfo(const ExplorerState& state, int move) {
+  const auto& c = state.sampler;
+  const int per = std::max(movesPerStep(c), 1);
+  MoveInfo m;
+  m.step = move / per;
+  const int sub = move % per;
+  const int correctors = c.corrector == sample::Corrector::Langevin ? c.correctorSteps : 0;
+  m.corrector = sub < correctors;
+  m.index = m.corrector ? sub : 0;
+  const double T = state.sde.T, eps = state.sde.eps;
+  m.t = c.steps > 1 ? T + (eps - T) * m.step / (c.steps - 1) : T;  // the sampler's linspace
+  return m;
+}
+
+std::string moveLabel(const ExplorerState& state, int move) {
+  const MoveInfo m = moveInfo(state, move);
+  char buf[120];
+  if (m.corrector)
+    std::snprintf(buf, sizeof buf, "step %d/%d · corrector %d/%d · t = %.4f", m.step + 1, state.sampler.steps,
+                  m.index + 1, state.sampler.correctorSteps, m.t);
+  else
+    std::snprintf(buf, sizeof buf, "step %d/%d · predictor · t = %.4f", m.step + 1, state.sampler.steps, m.t);
+  return buf;
+}
+
+std::string moveEquation(const ExplorerState& state, int move) {
+  if (moveInfo(state, move).corrector)
+    return "Langevin corrector at fixed t (MATH.md §4):\n"
+           "  ε = 2α (r ‖z‖ / ‖s‖)²    r = snr, α = 1 − b_i (VP, sub-VP) or 1 (VE),\n"
+           "                           norms per sample, averaged over the batch\n"
+           "  x′ = x + ε s(x, t)        solid: the drift part\n"
+           "  x = x′ + √(2ε) z          dashed: the noise part";
+  switch (state.sampler.predictor) {
+    case sample::Predictor::EulerMaruyama:
+      return "Euler–Maruyama predictor, t → t + Δt, Δt = −T/N < 0:\n"
+             "  x′ = x + [f(x, t) − g(t)² s(x, t)] Δt    solid: the drift part\n"
+             "  x = x′ + g(t) √|Δt| z                    dashed: the noise part";
+    case sample::Predictor::ReverseDiffusion:
+      return "Reverse-diffusion predictor (the forward discretization x_{i+1} = x_i + F_i + G_i z, reversed):\n"
+             "  x′ = x − [F − G² s(x, t)]    solid: the drift part\n"
+             "  x = x′ + G z                 dashed: the noise part";
+    case sample::Predictor::Ancestral:
+      return state.sde.kind == sde::SdeKind::VE
+                 ? "Ancestral (SMLD) predictor:\n  x′ = x + (σ_i² − σ_{i−1}²) s    solid: the drift part\n"
+                   "  x = x′ + √(σ_{i−1}²(σ_i² − σ_{i−1}²)/σ_i²) z    dashed: the noise part"
+                 : "Ancestral (DDPM) predictor:\n  x′ = (x + b_i s) / √(1 − b_i)    solid: the drift part\n"
+                   "  x = x′ + √b_i z    dashed: the noise part";
+    case sample::Predictor::None: break;
+  }
+  return "";
+}
+
+void stepMove(ExplorerState& state, int delta) {
+  const int n = moveCount(state);
+  if (n == 0) return;
+  state.move = std::clamp(state.move + delta, 0, n - 1);
+  state.playing = false;
+  state.t = moveInfo(state, state.move).t;
+}
+
+void setStepThrough(ExplorerState& state, bool on) {
+  state.stepThrough = on;
+  state.move = 0;
+  if (on) stepMove(state, 0);
 }
 
 void holdPlaybackAtRun(ExplorerState& state, double computedT) {

@@ -55,7 +55,27 @@ struct ExplorerState {
   // the other sampled from the conditional (MATH.md §6); -1 = off.
   int fixedAxis = -1;
   double fixedValue = 0.0;
+  // 2D class guidance of reverse runs (MATH.md §6): toward class guideClass (-1: off) with
+  // scale `guidance`, by the exact posterior of the mixture's components, or by the
+  // time-dependent classifier trained in the background (trainedClassifier).
+  int guideClass = -1;
+  double guidance = 1.0;
+  bool trainedClassifier = false;
   CompareSpec compare;
+  // PC step-through (reverse SDE): the timeline advances one sub-move at a time (each
+  // Langevin corrector step, then the predictor) and the canvas draws the shown move's
+  // displacement for the traced particles and the first `moveParticles` ones.
+  bool stepThrough = false;
+  int move = 0;           // the shown move, 0-based in run order
+  int moveParticles = 0;  // particles drawn besides the traced ones (0: the traced only)
+};
+
+// One move of a PC step-through, from the sampler's settings alone (MATH.md §4).
+struct MoveInfo {
+  int step = 0;            // the PC step, 0-based
+  bool corrector = false;  // a Langevin corrector step; else the predictor
+  int index = 0;           // corrector: which of the step's corrector steps, 0-based
+  double t = 0;            // the step's time t_step = linspace(T, ε, steps)[step]
 };
 
 // The run shown in a reverse mode and the point cloud built from its frame at the shown t
@@ -82,8 +102,10 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
                             const RunView* run = nullptr);
 
 // The RunRequest the state describes (the SDE resolved against the data cloud).
+// With trainedClassifier, guidance waits for `classifier` (the run is unguided until then).
 scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
-                                std::shared_ptr<const train::ModelSnapshot> model);
+                                std::shared_ptr<const train::ModelSnapshot> model,
+                                std::shared_ptr<const train::ClassifierSnapshot> classifier = nullptr);
 
 // Compare mode: the RunRequest of pane `pane` (the same data, SDE, particles and seed as
 // runRequestFor, so every pane starts from the same prior draw).
@@ -108,6 +130,22 @@ void advancePlayback(ExplorerState& state, double dt);
 // `computedT` (the run's last frame), so the timeline shows what the canvas shows and the run
 // extends as it computes. No-op in forward mode, when paused, or when `computedT` < 0.
 void holdPlaybackAtRun(ExplorerState& state, double computedT);
+
+// PC step-through. Moves per PC step: the corrector steps (Langevin) plus one for a predictor.
+int movesPerStep(const sample::SamplerConfig& c);
+// Step-through applies: on, in reverse-SDE mode (not compare) with at least one move per step.
+bool stepThroughActive(const ExplorerState& state);
+int moveCount(const ExplorerState& state);  // steps × movesPerStep; 0 when not active
+MoveInfo moveInfo(const ExplorerState& state, int move);
+// "step 3/200 · corrector 1/2 · t = 0.9850" or "step 3/200 · predictor · t = 0.9850" (1-based).
+std::string moveLabel(const ExplorerState& state, int move);
+// The update the move applies, as MATH.md §4 writes it (tooltips, legend).
+std::string moveEquation(const ExplorerState& state, int move);
+// Moves `delta` moves (clamped to the run's moves), pauses, and puts t on the move's time.
+// delta 0 just re-clamps (after a sampler change). No-op when step-through is not active.
+void stepMove(ExplorerState& state, int delta);
+// Switches step-through on (move 0 at T, paused) or off.
+void setStepThrough(ExplorerState& state, bool on);
 
 // "VP SDE", "sub-VP SDE", "VE SDE".
 std::string sdeLabel(sde::SdeKind kind);

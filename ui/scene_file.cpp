@@ -212,6 +212,27 @@ void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
   spec.panes = std::move(out);
 }
 
+// The score field's style; optional keys (scenes written before they existed load quietly).
+void readFieldStyle(Section& s, CanvasOptions& c) {
+  auto flag = [&](const char* key, bool& out) {
+    if (const json* v = s.optional(key)) {
+      if (v->is_boolean()) out = v->get<bool>();
+      else s.warn(std::string(key) + ": " + v->dump() + " is not true or false, default kept");
+    }
+  };
+  flag("field_difference", c.fieldDifference);
+  flag("streamlines", c.fieldStreamlines);
+  if (const json* v = s.optional("arrow_length")) {
+    const auto length = v->is_string() ? parseFieldLength(v->get<std::string>()) : std::nullopt;
+    if (length) c.fieldLength = *length;
+    else s.warn("arrow_length " + v->dump() + " is not scaled, normalized or true; default kept");
+  }
+  if (const json* v = s.optional("arrow_scale")) {
+    if (v->is_number() && v->get<double>() > 0 && v->get<double>() <= 100) c.arrowScale = v->get<float>();
+    else s.warn("arrow_scale " + v->dump() + " is not a number in (0, 100]; default kept");
+  }
+}
+
 void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   auto& c = scene.state.canvas;
   Section s(root, "layers", "layers", w);
@@ -229,10 +250,16 @@ void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   s.get("exact_field", c.showExactField);
   s.get("field_resolution", c.fieldResolution);
   c.fieldResolution = std::clamp(c.fieldResolution, 2, 128);
+  readFieldStyle(s, c);
   s.get("trails", c.showTrails);
   scene.state.showTrails = c.showTrails;
   s.get("density", c.showDensity);
   s.get("log_density", c.logDensity);
+  std::string source = toString(c.densitySource);
+  if (s.optional("density_source")) s.get("density_source", source);
+  if (source == "exact") c.densitySource = DensitySource::Exact;
+  else if (source == "model") c.densitySource = DensitySource::Model;
+  else s.warn("density_source '" + source + "' is not exact or model; exact used");
   s.get("score_error", c.showScoreError);
 }
 
@@ -348,6 +375,19 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   else if (mode == "ode") scene.state.mode = scene::RunMode::ProbabilityFlow;
   else w.push_back("mode: '" + mode + "' is not forward, sde or ode; forward used");
   if (top.optional("use_model")) top.get("use_model", scene.state.useModel);
+  // PC step-through (reverse SDE): "step_through": true, "move": K (0-based) and
+  // "move_particles": M (arrows for M particles beside the traced ones), all optional.
+  if (top.optional("step_through")) top.get("step_through", scene.state.stepThrough);
+  if (top.optional("move")) top.get("move", scene.state.move);
+  if (top.optional("move_particles")) top.get("move_particles", scene.state.moveParticles);
+  if (scene.state.moveParticles < 0 || scene.state.moveParticles > 2000) {
+    w.push_back("move_particles (" + std::to_string(scene.state.moveParticles) + ") must lie in [0, 2000]; 0 used");
+    scene.state.moveParticles = 0;
+  }
+  if (scene.state.move < 0) {
+    w.push_back("move (" + std::to_string(scene.state.move) + ") must be at least 0; 0 used");
+    scene.state.move = 0;
+  }
   if (std::string e = scene.state.sampler.validate(scene.state.sde.kind); !e.empty() &&
       scene.state.mode != scene::RunMode::Forward)
     return Error{"sampler: " + e};
@@ -384,6 +424,20 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
       scene.state.fixedAxis = -1;
     }
   }
+  if (const json* f = top.optional("guidance")) {
+    Section g(*f, "guidance", w);
+    g.get("class", scene.state.guideClass);
+    g.get("scale", scene.state.guidance);
+    std::string by = scene.state.trainedClassifier ? "trained" : "exact";
+    if (g.optional("classifier")) g.get("classifier", by);
+    if (by != "exact" && by != "trained") g.warn("classifier must be exact or trained; exact used");
+    scene.state.trainedClassifier = by == "trained";
+    if (scene.state.guideClass < -1) scene.state.guideClass = -1;
+    if (!(scene.state.guidance >= 0) || !std::isfinite(scene.state.guidance)) {
+      g.warn("scale must be ≥ 0; 1 used");
+      scene.state.guidance = 1.0;
+    }
+  }
   scene.images.data = scene.state.data.data;
   scene.images.sampler = scene.state.sampler;
   if (isImageScene(scene) || top.optional("images")) readImages(root, scene, w, baseDir);
@@ -403,6 +457,12 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
       sec.finish();
       scene.stages.push_back(std::move(stage));
     }
+  }
+  if (stepThroughActive(scene.state)) {  // t follows the shown move, paused
+    if (scene.state.move >= moveCount(scene.state))
+      w.push_back("move (" + std::to_string(scene.state.move) + ") is past the run's " +
+                  std::to_string(moveCount(scene.state)) + " moves; the last used");
+    stepMove(scene.state, 0);
   }
   top.finish();  // before `out` is returned: its warnings belong in it
   return out;
@@ -425,6 +485,7 @@ std::string sceneToJson(const Scene& scene) {
   j["sampler"] = samplerJson(s.sampler, s.samplerPreset);
   j["mode"] = scene::toString(s.mode);
   j["use_model"] = s.useModel;
+  if (s.stepThrough) j["step_through"] = true, j["move"] = s.move, j["move_particles"] = s.moveParticles;
   j["time"] = {{"t", s.t}, {"playing", s.playing}, {"play_seconds", s.playSeconds}, {"loop", s.loop}};
   j["layers"] = {{"point_size", c.pointSize},
                  {"alpha", c.alpha},
@@ -434,9 +495,14 @@ std::string sceneToJson(const Scene& scene) {
                  {"learned_field", c.showLearnedField},
                  {"exact_field", c.showExactField},
                  {"field_resolution", c.fieldResolution},
+                 {"field_difference", c.fieldDifference},
+                 {"streamlines", c.fieldStreamlines},
+                 {"arrow_length", toString(c.fieldLength)},
+                 {"arrow_scale", c.arrowScale},
                  {"trails", c.showTrails},
                  {"density", c.showDensity},
                  {"log_density", c.logDensity},
+                 {"density_source", toString(c.densitySource)},
                  {"score_error", c.showScoreError}};
   j["camera"] = {{"follow_spread", c.followSpread}};
   if (c.view) j["camera"]["view"] = *c.view;
@@ -453,6 +519,8 @@ std::string sceneToJson(const Scene& scene) {
                     {"picked", s.compare.picked}, {"panes", panes}};
   }
   if (s.fixedAxis >= 0) j["inpaint_2d"] = {{"axis", s.fixedAxis}, {"value", s.fixedValue}};
+  if (s.guideClass >= 0)
+    j["guidance"] = {{"class", s.guideClass}, {"scale", s.guidance}, {"classifier", s.trainedClassifier ? "trained" : "exact"}};
   if (isImageScene(scene)) {
     const auto& r = scene.images;
     j["images"] = {{"limit", r.limit},       {"model", r.model},

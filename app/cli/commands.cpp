@@ -11,6 +11,7 @@
 #include "core/scene/vector_field.h"
 #include "core/train/trainer.h"
 #include "ui/app_window.h"
+#include "ui/views/canvas_tools.h"
 
 namespace ss::app {
 
@@ -70,6 +71,12 @@ int runGuiCommand(const AppOptions& o) {
   } else if (o.mode != "forward") {
     return fail("unknown --mode '" + o.mode + "': choose forward, sde, ode or compare");
   }
+  if (o.stepThrough) {  // the GUI opens on the move (or the first), paused
+    if (o.mode != "sde") return fail("--step-through needs --mode sde");
+    ui::setStepThrough(state.value(), true);
+    state.value().move = std::max(o.move, 0);
+    ui::stepMove(state.value(), 0);  // clamps the move and puts t on it
+  }
   state.value().canvas.showDensity = o.density;
   if (o.arrows > 0) state.value().canvas.fieldResolution = std::clamp(o.arrows, 2, 128);
   ui::GuiOptions g;
@@ -82,6 +89,9 @@ int runGuiCommand(const AppOptions& o) {
   g.device = dev.value();
   g.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
   g.screenshot = o.screenshot;
+  for (const auto& p : o.probes)
+    if (auto parsed = ui::parseProbeSpec(p); !parsed) return fail(parsed.error().message);
+  g.probes = o.probes;
   g.presentation = o.present;
   g.record = o.record;
   // The lesson browser greets a first launch of the plain GUI (not smoke tests, not a scene).

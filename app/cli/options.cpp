@@ -34,6 +34,21 @@ void addViewOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--t", o.t, "Time shown, in [0, T]")->capture_default_str();
   auto* f = app.add_flag("--follow", o.follow, "Zoom follows the spread a(t)·data ± 2.5σ(t) (default for VE)");
   app.add_flag("--no-follow", o.noFollow, "Keep the view framed on the data")->excludes(f);
+  app.add_flag("--step-through", o.stepThrough,
+               "render, --mode sde: PC step-through, each corrector and predictor move drawn as arrows");
+  app.add_option("--move", o.move, "render --step-through: the move shown, 0-based (with --frames: the first)");
+}
+
+void addFieldOptions(CLI::App& app, AppOptions& o) {
+  app.add_flag("--streamlines", o.streamlines,
+               "Draw the --field as streamlines of the probability-flow ODE drift v = f - g^2 s / 2, "
+               "arrowheads along -v (the reverse-time flow); not with --field difference");
+  app.add_option("--arrow-length", o.arrowLength,
+                 "Score arrows: scaled (length ~ |s| up to a cell), normalized (equal length, |s| as "
+                 "colour with a colour bar) or true (an arrow is s * --arrow-scale in world units)")
+      ->capture_default_str();
+  app.add_option("--arrow-scale", o.arrowScale, "With --arrow-length true: world units per unit of score")
+      ->capture_default_str();
 }
 
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/common/error.h"
 #include "core/sde/sde_config.h"
@@ -29,6 +30,8 @@ struct AppOptions {
   // view (GUI and render)
   double t = 0.0;
   bool tGiven = false;  // --t on the command line (render --scene: overrides the scene's t)
+  bool stepThrough = false;  // render: PC step-through, the moves of one step as arrows
+  int move = -1;             // render --step-through: the move shown (0-based; -1: the scene's)
   bool follow = false, noFollow = false;  // zoom follows the spread (default: on for VE)
   float uiScale = 0;                      // GUI scale; 0 = the monitor's content scale
   // render
@@ -36,7 +39,10 @@ struct AppOptions {
   int supersample = 1;  // render: draw at k× the size and box-filter down
   bool transparent = false;  // render: no background (PNG alpha)
   std::string out = "scorescope.png";
-  std::string field = "none";  // none | exact | learned | both
+  std::string field = "none";  // none | exact | learned | both | difference
+  bool streamlines = false;    // render: probability-flow streamlines instead of score arrows
+  std::string arrowLength = "scaled";  // render: scaled | normalized | true
+  double arrowScale = 0.05;            // render: --arrow-length true: an arrow is s·Δ world units
   std::string model;           // checkpoint for the learned field (and, with --mode, the sampler)
   std::string mode = "forward";  // forward | sde | ode | compare (render)
   std::string compare = "sde:pc,ode:rk45";  // render --mode compare: the panes, MODE:SAMPLER[:exact|learned]
@@ -44,6 +50,7 @@ struct AppOptions {
   std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
   bool density = false;  // render and GUI: the exact p_t heatmap
+  std::string densitySource = "exact";  // render: exact | model (PF-ODE, needs --model)
   bool scoreError = false;  // render: the p_t-weighted score error heatmap (needs --model)
   int arrows = 0;        // GUI: score arrows across the view (0: the default)
   std::string frameTimes;  // GUI: write frame durations here (benchmark)
@@ -58,6 +65,7 @@ struct AppOptions {
   int frames = 0;  // GUI: close after this many frames; render: animation frames (0 = one PNG)
   bool train = false;  // GUI: start training on launch
   std::string screenshot;
+  std::vector<std::string> probes;  // GUI (hidden --probe): scripted canvas probes
   bool version = false;
 };
 
@@ -67,6 +75,9 @@ void addSharedOptions(CLI::App& app, AppOptions& o);
 
 // --t, --follow/--no-follow: what the view shows (GUI and render).
 void addViewOptions(CLI::App& app, AppOptions& o);
+
+// render: --streamlines, --arrow-length, --arrow-scale (the score field's style).
+void addFieldOptions(CLI::App& app, AppOptions& o);
 
 // The SDE the options describe, validated (VE's σmax may still be 0 = auto).
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o);

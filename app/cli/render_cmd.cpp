@@ -13,6 +13,7 @@
 #include "app/cli/commands.h"
 #include "core/common/runtime.h"
 #include "core/scene/image_run.h"
+#include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
@@ -32,21 +33,64 @@ int fail(const std::string& message, int code = 1) {
   return code;
 }
 
+// The field with the model's log p_t (PF-ODE) as its density, at the finest level (the
+// coarse ones are for the GUI; render waits for the last). A failure keeps the field as is.
+std::shared_ptr<const scene::VectorField> modelDensityField(const scene::VectorField& field,
+                                                            std::shared_ptr<const train::ModelSnapshot> model,
+                                                            double t, const std::array<float, 4>& bounds) {
+  scene::DensityWorker worker;
+  scene::DensityRequest r;
+  r.model = std::move(model);
+  r.t = t;
+  r.bounds = bounds;
+  r.coarsest = r.finest;  // only the finest level
+  r.rtol = r.atol = 1e-4;
+  const auto start = std::chrono::steady_clock::now();
+  worker.request(r);
+  worker.waitIdle(std::chrono::minutes(10));
+  auto grid = worker.latest();
+  if (!grid) {
+    std::fprintf(stderr, "scorescope render: model density: %s\n",
+                 worker.lastError().empty() ? "not finished within 10 minutes" : worker.lastError().c_str());
+    return std::make_shared<scene::VectorField>(field);
+  }
+  std::printf("model density: %dx%d at t = %.4g, %lld NFE, %.1f s\n", grid->nx, grid->ny, t,
+              static_cast<long long>(grid->nfe),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return std::make_shared<scene::VectorField>(scene::withModelDensity(field, *grid));
+}
+
 // The scene the command-line options describe (no --scene).
 Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   auto state = explorerFrom(o);
   if (!state) return state.error();
   ui::Scene scene = ui::sceneFromState(state.value());
   auto& st = scene.state;
-  const bool exact = o.field == "exact" || o.field == "both";
-  const bool learned = o.field == "learned" || o.field == "both";
+  const bool difference = o.field == "difference";
+  const bool exact = o.field == "exact" || o.field == "both" || difference;
+  const bool learned = o.field == "learned" || o.field == "both" || difference;
   if (!exact && !learned && o.field != "none")
-    return Error{"unknown --field '" + o.field + "': choose none, exact, learned or both"};
+    return Error{"unknown --field '" + o.field + "': choose none, exact, learned, both or difference"};
   if (learned && o.model.empty()) return Error{"--field " + o.field + " needs --model FILE (a checkpoint)"};
+  if (o.streamlines && (difference || o.field == "none"))
+    return Error{"--streamlines draws the probability flow of a score: use --field learned, exact or both"};
+  const auto length = ui::parseFieldLength(o.arrowLength);
+  if (!length) return Error{"unknown --arrow-length '" + o.arrowLength + "': choose scaled, normalized or true"};
+  if (!(o.arrowScale > 0 && o.arrowScale <= 100))
+    return Error{"--arrow-scale must be in (0, 100] world units per unit of score"};
+  st.canvas.fieldDifference = difference;
+  st.canvas.fieldStreamlines = o.streamlines;
+  st.canvas.fieldLength = *length;
+  st.canvas.arrowScale = static_cast<float>(o.arrowScale);
   if (o.scoreError && o.model.empty()) return Error{"--score-error needs --model FILE (a checkpoint)"};
   st.canvas.showExactField = exact;
   st.canvas.showLearnedField = learned;
   st.canvas.showDensity = o.density;
+  if (o.densitySource == "model" || o.densitySource == "exact")
+    st.canvas.densitySource = o.densitySource == "model" ? ui::DensitySource::Model : ui::DensitySource::Exact;
+  else return Error{"unknown --density-source '" + o.densitySource + "': choose exact or model"};
+  if (o.densitySource == "model" && o.model.empty())
+    return Error{"--density-source model needs --model FILE (a checkpoint)"};
   st.canvas.showScoreError = o.scoreError;
   st.canvas.fieldResolution = 28;
   scene.model.checkpoint = o.model;
@@ -83,6 +127,21 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   }
   st.sampler.steps = o.steps;
   return scene;
+}
+
+// --step-through / --move over the scene; t follows the shown move. Empty when fine.
+std::string applyStepThrough(const AppOptions& o, ui::ExplorerState& st) {
+  if (o.stepThrough) st.stepThrough = true;
+  if (o.move >= 0) st.move = o.move;
+  if (!st.stepThrough) return o.move >= 0 ? "--move needs --step-through (or a scene with step_through)" : "";
+  if (st.mode != scene::RunMode::ReverseSde || st.compare.enabled)
+    return "--step-through needs a reverse-SDE run (--mode sde)";
+  if (!ui::stepThroughActive(st)) return "--step-through needs a predictor or a corrector";
+  if (st.move >= ui::moveCount(st))
+    return "--move " + std::to_string(st.move) + " is past the run's " + std::to_string(ui::moveCount(st)) +
+           " moves (0-based: at most " + std::to_string(ui::moveCount(st) - 1) + ")";
+  ui::stepMove(st, 0);
+  return "";
 }
 
 // The model the scene names: a checkpoint, or trained here for its N steps (seeded).
@@ -267,6 +326,8 @@ int runRender(const AppOptions& o) {
     scene = std::move(built.value());
   }
 
+  if (auto e = applyStepThrough(o, scene.state); !e.empty()) return fail(e);
+
   ui::WindowOptions win;
   win.visible = false;
   win.width = 64;
@@ -286,6 +347,9 @@ int runRender(const AppOptions& o) {
   auto model = sceneModel(scene, o);
   if (!model) return fail(model.error().message);
   if (!model.value()) {  // nothing learned to draw
+    if (st.canvas.showDensity && st.canvas.densitySource == ui::DensitySource::Model)
+      std::fprintf(stderr, "scorescope render: the model density needs a model; drawing the exact one\n");
+    st.canvas.densitySource = ui::DensitySource::Exact;
     st.canvas.showLearnedField = false;
     st.canvas.showScoreError = false;
     st.useModel = false;
@@ -308,14 +372,23 @@ int runRender(const AppOptions& o) {
       r.nx = std::clamp(c.fieldResolution, 2, 128);
       r.ny = std::clamp(static_cast<int>(std::lround(r.nx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))), 2, 128);
       r.scoreError = c.showScoreError;
+      if (c.fieldStreamlines && !(c.fieldDifference && c.showLearnedField && c.showExactField)) {
+        r.streamLearned = c.showLearnedField && r.model;
+        r.streamExact = c.showExactField;
+        scene::setStreamGrid(r, r.nx);
+      }
       if (c.showDensity || c.showScoreError) {
         r.densityNx = std::clamp(w / 4, 64, 512);
         r.densityNy = std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
       }
+      const bool modelDensity = c.showDensity && c.densitySource == ui::DensitySource::Model;
+      if (modelDensity && !c.showScoreError) r.densityNx = r.densityNy = 0;  // the model's replaces it
       worker.request(r);
       worker.waitIdle(std::chrono::minutes(5));
       if (!worker.lastError().empty()) std::fprintf(stderr, "scorescope render: field: %s\n", worker.lastError().c_str());
-      return worker.latest();
+      auto field = worker.latest();
+      if (!modelDensity || !field) return field;
+      return modelDensityField(*field, model.value(), r.t, bounds);
     };
   }
   if (st.compare.enabled) return renderCompare(o, st, cloud.value(), model.value(), *ctx.value(), w, h);
@@ -329,8 +402,19 @@ int runRender(const AppOptions& o) {
     if (!runs.lastError().empty()) return fail(runs.lastError());
     run = runs.latest();
   }
-  const std::vector<double> times = o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
+  std::vector<double> times = o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
+  // Step-through animations show successive moves: their "times" are move indices.
+  const bool through = ui::stepThroughActive(st);
+  if (through && o.frames > 0) {
+    times.clear();
+    for (int i = 0; i < o.frames; ++i) times.push_back(std::min(st.move + i, ui::moveCount(st) - 1));
+  }
   auto draw = [&](double t) -> Expected<ui::RenderedImage> {
+    if (through) {
+      if (o.frames > 0) st.move = static_cast<int>(t);
+      ui::stepMove(st, 0);
+      t = st.t;
+    }
     st.t = shownT = t;
     ui::RunView view;
     if (run) view.update(run, t, cloud.value().get());

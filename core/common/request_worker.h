@@ -85,6 +85,7 @@ class RequestWorker {
       }
       std::string error;
       try {
+        workerDelayPoint();  // a test hook (a very slow worker); no-op by default
         m_compute(req, *this);
       } catch (const std::exception& e) {
         error = e.what();

@@ -8,6 +8,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <thread>
 
 namespace ss {
@@ -72,6 +76,23 @@ void lowerCurrentThreadPriority() {
   const auto tid = static_cast<id_t>(syscall(SYS_gettid));
   (void)setpriority(PRIO_PROCESS, tid, 10);  // best effort: an error leaves the priority as is
 #endif
+}
+
+namespace {
+std::atomic<int> g_workerDelayMs{-1};  // -1: not read from the environment yet
+}  // namespace
+
+void setWorkerDelayMs(int ms) { g_workerDelayMs.store(std::max(ms, 0), std::memory_order_relaxed); }
+
+void workerDelayPoint() {
+  int ms = g_workerDelayMs.load(std::memory_order_relaxed);
+  if (ms < 0) {
+    const char* env = std::getenv("SCORESCOPE_WORKER_DELAY_MS");
+    ms = env ? std::max(std::atoi(env), 0) : 0;
+    int expected = -1;
+    if (!g_workerDelayMs.compare_exchange_strong(expected, ms, std::memory_order_relaxed)) ms = expected;
+  }
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 }  // namespace ss

@@ -48,4 +48,12 @@ class OpenBlasSingleThreaded {
 // OpenGL driver's threads on a machine with few cores. A no-op where unsupported.
 void lowerCurrentThreadPriority();
 
+// Test hook for "the UI never waits on a worker": with a delay set, every background worker
+// (the trainer before each training step; the data, field, run, probe and image workers
+// before each request) sleeps that long, as on a very slow machine. Set by
+// setWorkerDelayMs or, read once, the environment variable SCORESCOPE_WORKER_DELAY_MS;
+// 0 (the default) costs one relaxed atomic load per call.
+void setWorkerDelayMs(int ms);
+void workerDelayPoint();  // worker threads: sleeps the set delay (if any)
+
 }  // namespace ss

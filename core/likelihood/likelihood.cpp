@@ -5,6 +5,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -112,6 +113,17 @@ std::string toString(Probe p) { return p == Probe::Gaussian ? "gaussian" : "rade
 LikelihoodResult logLikelihood(const score::ScoreFn& score, const sde::Sde& sde,
                                const torch::Tensor& x, const LikelihoodConfig& cfg,
                                const LogDensity& terminal) {
+  return logLikelihoodAt(score, sde, x, sde.eps(), cfg, terminal);
+}
+
+LikelihoodResult logLikelihoodAt(const score::ScoreFn& score, const sde::Sde& sde,
+                                 const torch::Tensor& x, double t0, const LikelihoodConfig& cfg,
+                                 const LogDensity& terminal) {
+  if (!std::isfinite(t0) || t0 < 0) {
+    std::ostringstream s;
+    s << "likelihood: the start time (" << t0 << ") must be finite and non-negative";
+    throw Failure(s.str());
+  }
   if (std::string e = cfg.validate(); !e.empty()) throw Failure("likelihood: " + e);
   if (!x.defined() || x.dim() < 1 || x.size(0) == 0)
     throw Failure("likelihood needs a non-empty batch [B, ...]");
@@ -169,8 +181,12 @@ LikelihoodResult logLikelihood(const score::ScoreFn& score, const sde::Sde& sde,
   torch::NoGradGuard noGrad;
   auto state = torch::cat({x.detach().to(opts).reshape({b, d}), torch::zeros({b, 1}, opts)}, 1);
   sample::detail::DormandPrince rk(cfg.rtol, cfg.atol, sde.T());
-  double t = sde.eps();
+  double t = std::min(t0, sde.T());
   while (t != sde.T()) {
+    if (cfg.stop && cfg.stop()) {
+      out.stopped = true;
+      return out;
+    }
     rk.step(f, state, t);
     ++out.steps;
     checkFinite(state, t, "likelihood");

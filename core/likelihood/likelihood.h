@@ -31,6 +31,9 @@ struct LikelihoodConfig {
   Probe probe = Probe::Rademacher;
   int probes = 1;      // Hutchinson probes averaged per evaluation
   uint64_t seed = 0;   // the probes' draw
+  // Polled between RK45 steps (any thread's callback, called on the integrating one): true
+  // stops the integration early and the result comes back with `stopped` set.
+  std::function<bool()> stop;
 
   // Empty when valid, else names the field and the valid range.
   std::string validate() const;
@@ -52,6 +55,7 @@ struct LikelihoodResult {
   int64_t nfe = 0;          // drift evaluations (each one score evaluation plus its VJPs)
   int64_t steps = 0;        // accepted RK45 steps
   bool exactDivergence = true;
+  bool stopped = false;     // config.stop ended it early: the tensors are undefined
 };
 
 // x: [B, ...] data at time ε. Throws ss::Failure on an invalid config, a non-finite state
@@ -59,6 +63,14 @@ struct LikelihoodResult {
 LikelihoodResult logLikelihood(const score::ScoreFn& score, const sde::Sde& sde,
                                const torch::Tensor& x, const LikelihoodConfig& config = {},
                                const LogDensity& terminal = {});
+
+// log p_t(x) at any t in [ε, T]: the same integral from t instead of ε (MATH.md §5,
+// log p_t(x) = log p_T(x(T)) + ∫_t^T ∇·f̃ dt). x: [B, ...] data at time t; t ≥ T returns the
+// terminal density itself. The density heatmap of the model at the timeline's t uses it.
+LikelihoodResult logLikelihoodAt(const score::ScoreFn& score, const sde::Sde& sde,
+                                 const torch::Tensor& x, double t,
+                                 const LikelihoodConfig& config = {},
+                                 const LogDensity& terminal = {});
 
 // −log p / (d ln 2) + offset, per sample. Images: offset 8 for data in [0,1], 7 for [−1,1]
 // (the scaling from 256 levels, MATH.md §5); 2D data: 0.

@@ -13,6 +13,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -29,6 +30,7 @@ struct SamplerRun::Impl {
   torch::Tensor xT;
   torch::Tensor particles;  // int64 indices on xT's device (empty: no trajectories)
   int every = 1;
+  std::function<void(const MoveRecord&)> onMove;  // step-through (PC only; may be empty)
   uint64_t noiseSeed;
   detail::Noise noise;
   detail::DormandPrince rk45;
@@ -146,6 +148,7 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
   im.sde = std::move(sde);
   im.xT = xT.detach().clone();
   im.every = trajectories.every;
+  im.onMove = std::move(trajectories.onMove);
   if (!trajectories.particles.empty())
     im.particles = torch::tensor(trajectories.particles, torch::kLong).to(xT.device());
   if (conditioning.active()) setUpConditioning(im, conditioning, xT);
@@ -216,10 +219,14 @@ void SamplerRun::step() {
     const double t = im.times[static_cast<size_t>(k)];
     detail::Update u{m_state.x, m_state.xMean};
     if (c.corrector == Corrector::Langevin) {
-      u = detail::langevinUpdate(ctx, u.x, t, c.snr, c.correctorSteps);
-      m_state.x = u.x;
-      m_state.xMean = u.xMean;
-      if (im.conditioned()) project(t);
+      if (im.onMove) {
+        correctMoves(t);
+      } else {
+        u = detail::langevinUpdate(ctx, u.x, t, c.snr, c.correctorSteps);
+        m_state.x = u.x;
+        m_state.xMean = u.xMean;
+        if (im.conditioned()) project(t);
+      }
       u = {m_state.x, m_state.xMean};
     }
     if (c.predictor != Predictor::None) u = detail::predictorUpdate(c.predictor, ctx, u.x, t);
@@ -227,6 +234,8 @@ void SamplerRun::step() {
     m_state.x = u.x;
     m_state.xMean = u.xMean;
     if (im.conditioned()) project(t);
+    if (im.onMove && c.predictor != Predictor::None)
+      im.onMove({MoveKind::Predictor, 0, k, t, std::numeric_limits<double>::quiet_NaN(), m_state.x, m_state.xMean});
     m_state.step = k + 1;
     m_state.done = m_state.step >= c.steps;
     m_state.t = m_state.done ? im.sde->eps() : im.times[static_cast<size_t>(k + 1)];
@@ -260,6 +269,47 @@ void SamplerRun::step() {
   if (im.particles.defined() && (m_state.step % im.every == 0 || m_state.done)) {
     m_trajectory.push_back(m_state.x.index_select(0, im.particles).to(torch::kCPU).clone());
     m_trajectoryTimes.push_back(m_state.t);
+  }
+}
+
+namespace {
+
+// The reference's grid index i = floor(t (N−1)/T) on the steps grid (as pc_steps.cpp).
+int64_t langevinGridIndex(double t, int steps, double T) {
+  const auto i = static_cast<int64_t>(std::floor(t * static_cast<double>(steps - 1) / T));
+  return std::clamp<int64_t>(i, 0, steps - 1);
+}
+
+}  // namespace
+
+// detail::langevinUpdate one step at a time, with the same operations in the same order and
+// the same noise draws, so a step-through run ends bit for bit where the fused one does
+// (tests/core/test_pc_moves.cpp holds the two together). Here ε is read out per step.
+void SamplerRun::correctMoves(double t) {
+  auto& im = *m_impl;
+  const auto& c = m_config;
+  auto ctx = im.context(m_state.nfe, c.steps);
+  const double alpha =
+      im.sde->kind() == sde::SdeKind::VE
+          ? 1.0
+          : 1.0 - im.ddpmBetas[langevinGridIndex(t, c.steps, im.sde->T())].item<double>();
+  const int64_t b = m_state.x.size(0);
+  detail::Update u{m_state.x, m_state.x};
+  for (int k = 0; k < c.correctorSteps; ++k) {
+    auto grad = detail::evalScore(ctx, u.x, t);
+    auto z = im.noise.like(u.x);
+    auto gradNorm = grad.reshape({b, -1}).norm(2, 1).mean();
+    auto noiseNorm = z.reshape({b, -1}).norm(2, 1).mean();
+    auto stepSize = (c.snr * noiseNorm / gradNorm).pow(2) * (2.0 * alpha);
+    u.xMean = u.x + stepSize * grad;
+    u.x = u.xMean + torch::sqrt(2.0 * stepSize) * z;
+    if (k + 1 == c.correctorSteps) {  // the fused path projects once, after the last step
+      m_state.x = u.x;
+      m_state.xMean = u.xMean;
+      if (im.conditioned()) project(t);
+      u = {m_state.x, m_state.xMean};
+    }
+    im.onMove({MoveKind::Corrector, k, m_state.step, t, stepSize.item<double>(), u.x, u.xMean});
   }
 }
 

@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -14,9 +16,27 @@
 
 namespace ss::sample {
 
+// One sub-move of a PC step (step-through): each Langevin corrector step and the predictor
+// step, as the state after it. Only PC runs with `onMove` set report them.
+enum class MoveKind { Corrector, Predictor };
+struct MoveRecord {
+  MoveKind kind = MoveKind::Predictor;
+  int index = 0;      // corrector: its 0-based step k of correctorSteps; predictor: 0
+  int64_t step = 0;   // the PC step (0-based) the move belongs to
+  double t = 0;       // the time its score is evaluated at (t_step)
+  // Corrector: the Langevin step size ε = 2α (r ‖z‖/‖s‖)² (MATH.md §4); predictor: NaN.
+  double stepSize = std::numeric_limits<double>::quiet_NaN();
+  torch::Tensor x;      // [B, ...] the whole batch after the move (shared, do not modify)
+  torch::Tensor xMean;  // [B, ...] its mean x̄ before the noise: x̄ − x_prev is the drift part
+};
+
 struct TrajectoryOptions {
   std::vector<int64_t> particles;  // indices of particles to record (empty: none)
   int every = 1;                   // record every k-th step
+  // Step-through: called after every corrector step and every predictor step of a PC run
+  // (in run order; a None predictor makes no move). Empty (the default): the step runs as
+  // one fused update and nothing extra is computed or copied.
+  std::function<void(const MoveRecord&)> onMove;
 };
 
 // Controllable generation by projection (MATH.md §6): entries the mask marks as known are
@@ -74,6 +94,7 @@ class SamplerRun {
   struct Impl;
   static void setUpConditioning(Impl& im, const Conditioning& c, const torch::Tensor& xT);
   void project(double t);
+  void correctMoves(double t);  // the Langevin steps one by one, reporting each (onMove)
   std::shared_ptr<Impl> m_impl;
   SamplerConfig m_config;
   RunState m_state;

@@ -12,6 +12,8 @@
 #include "core/sample/forward.h"
 #include "core/sample/sampler.h"
 #include "core/score/exact_score.h"
+#include "core/score/guided_score.h"
+#include "core/train/classifier.h"
 #include "core/train/snapshot.h"
 
 namespace ss::scene {
@@ -132,6 +134,19 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
     device = req.model->device;
     scoreName = "learned (step " + std::to_string(req.model->step) + ")";
   }
+  if (req.guideClass >= 0 && req.mode != RunMode::Forward) {
+    std::shared_ptr<const score::TimeClassifier> clf;
+    if (req.classifier) {
+      clf = req.classifier->classifier;
+    } else if (auto gm = m_cache->toy->mixture()) {
+      clf = std::make_shared<score::MixtureClassifier>(*gm, sdeObj);
+    } else {
+      throw std::runtime_error("class guidance needs a mixture (its components are the classes) or a trained classifier");
+    }
+    auto guided = std::make_shared<score::GuidedScore>(scoreFn, clf, req.guideClass, req.guidance);
+    scoreFn = guided;
+    scoreName = guided->name();
+  }
 
   const int64_t n = req.particles;
   const int traced = static_cast<int>(std::min<int64_t>(std::max(req.traced, 0), n));
@@ -146,6 +161,25 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
   result->scoreName = scoreName;
 
   // The run as step/state/trajectory callbacks over either kind.
+  torch::Tensor moveStart;  // step-through: x(T), where the first move starts
+  auto recordMoves = [&moveStart](const RunRequest& r, RunResult& out, sample::TrajectoryOptions& t) {
+    const int64_t m = std::min<int64_t>(std::max<int64_t>(out.traced, std::clamp(r.moveParticles, 0, 2000)), r.particles);
+    out.moveParticles = static_cast<int>(m);
+    t.onMove = [&moveStart, &out, m](const sample::MoveRecord& rec) {
+      auto first = [m](const torch::Tensor& x) { return toVector(x.narrow(0, 0, m)); };
+      auto mv = std::make_shared<RunMove>();
+      mv->corrector = rec.kind == sample::MoveKind::Corrector;
+      mv->index = rec.index;
+      mv->step = rec.step;
+      mv->t = rec.t;
+      mv->stepSize = rec.stepSize;
+      mv->from = first(moveStart);
+      mv->mean = first(rec.xMean);
+      mv->x = first(rec.x);
+      moveStart = rec.x;
+      out.moves.push_back(std::move(mv));
+    };
+  };
   std::unique_ptr<sample::SamplerRun> reverse;
   std::unique_ptr<sample::ForwardRun> forward;
   int64_t plannedSteps = 0;
@@ -172,7 +206,9 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
       mask[req.fixedAxis] = 1.0;
       cond = sample::inpainting(y.to(device), mask.to(device));
     }
+    if (req.recordMoves && req.mode == RunMode::ReverseSde) recordMoves(req, *result, traj);
     reverse = std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj, cond);
+    if (traj.onMove) moveStart = reverse->state().x;
   }
   auto state = [&]() -> const sample::RunState& { return forward ? forward->state() : reverse->state(); };
   auto trajectory = [&]() -> const std::vector<torch::Tensor>& {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,6 +23,7 @@
 
 namespace ss::train {
 struct ModelSnapshot;
+struct ClassifierSnapshot;
 }
 
 namespace ss::scene {
@@ -44,6 +46,28 @@ struct RunRequest {
   // to `fixedValue`; the other is sampled from p(x_other | x_fixed) (MATH.md §6). -1: off.
   int fixedAxis = -1;
   double fixedValue = 0.0;
+  // Class guidance (reverse runs, MATH.md §6): the score s + w ∇x log p_t(y | x) toward class
+  // `guideClass` (-1: off) with scale `guidance`, using `classifier` (a trained one) or, when
+  // null, the exact posterior of the data's mixture components.
+  int guideClass = -1;
+  double guidance = 1.0;
+  std::shared_ptr<const train::ClassifierSnapshot> classifier;
+  // Step-through (reverse SDE only): keep every predictor and corrector sub-move of the
+  // first max(traced, moveParticles) particles (RunResult::moves). Off: no extra cost.
+  bool recordMoves = false;
+  int moveParticles = 0;  // at most 2000
+};
+
+// One sub-move of a PC step (step-through), for the first RunResult::moveParticles
+// particles: where each was before it, the move's mean x̄ (x̄ − from: the drift part) and
+// where it ended (x − x̄: the noise part). Immutable, shared between publications.
+struct RunMove {
+  bool corrector = false;  // a Langevin corrector step; else the predictor
+  int index = 0;           // corrector: its 0-based step within the PC step; predictor: 0
+  int64_t step = 0;        // the PC step (0-based)
+  double t = 0;            // where the move evaluates the score
+  double stepSize = std::numeric_limits<double>::quiet_NaN();  // Langevin ε; NaN: predictor
+  std::vector<float> from, mean, x;  // m×2 each, world units
 };
 
 // One recorded moment of a run: every particle's position.
@@ -76,6 +100,8 @@ struct RunResult {
   std::vector<float> colour;  // n values in [0, 1]: the start position's angle (stable colours)
   int64_t nfe = 0;
   bool done = false;
+  std::vector<std::shared_ptr<const RunMove>> moves;  // recordMoves: in run order
+  int moveParticles = 0;                              // m of each move
   RunMetrics metrics;  // reverse runs, once done
   std::string scoreName;
   // The frame nearest to t (null when there is none yet).

@@ -2,6 +2,10 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
 #include "core/data/toy.h"
 #include "core/score/exact_score.h"
 #include "core/train/snapshot.h"
@@ -41,6 +45,15 @@ std::vector<float> toVector(const torch::Tensor& t) {
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
+// Streamlines of −v for a score evaluated on the request's stream grid.
+std::vector<Streamline> streamlinesOf(const FieldRequest& r, const std::vector<float>& score) {
+  const GridField s{r.bounds, r.streamNx, r.streamNy, score.data()};
+  const auto reverse = probabilityFlowDrift(r.sde, r.t, s, -1.0f);
+  StreamlineOptions o;
+  o.separation = r.streamSeparation;
+  return traceStreamlines({r.bounds, r.streamNx, r.streamNy, reverse.data()}, o);
+}
+
 }  // namespace
 
 void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
@@ -56,10 +69,22 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     field->learned = toVector((*m.scoreFn())(xd, t));
     field->modelStep = m.step;
   }
+  const bool stream = req.streamNx > 1 && req.streamNy > 1 && (req.streamLearned || req.streamExact);
+  if (stream && static_cast<int64_t>(req.streamNx) * req.streamNy > 512 * 512)
+    throw std::runtime_error("streamline grid is out of range");
+  if (stream && req.streamLearned && req.model) {
+    const auto& m = *req.model;
+    auto xs = gridPoints(req, req.streamNx, req.streamNy).to(m.device);
+    const auto t0 = std::chrono::steady_clock::now();
+    field->streamLearned = streamlinesOf(req, toVector((*m.scoreFn())(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+    field->streamMillis += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    field->modelStep = m.step;
+  }
   const bool density = req.densityNx > 0 && req.densityNy > 0;
   if (density && static_cast<int64_t>(req.densityNx) * req.densityNy > 1024 * 1024)
     throw std::runtime_error("density grid is out of range");
-  if ((req.exact || density) && !req.data.empty()) {
+  const bool streamExact = stream && req.streamExact;
+  if ((req.exact || density || streamExact) && !req.data.empty()) {
     const std::string key = cacheKey(req);
     if (m_cache->key != key) {
       auto toy = data::makeToy(req.data);
@@ -70,6 +95,13 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     if (req.exact) {
       auto t = torch::full({x.size(0)}, req.t, x.options());
       field->exact = toVector((*m_cache->exact)(x, t));
+    }
+    if (streamExact) {
+      if (w.superseded()) return;  // a newer view or t is waiting: skip the tracing
+      auto xs = gridPoints(req, req.streamNx, req.streamNy);
+      const auto t0 = std::chrono::steady_clock::now();
+      field->streamExact = streamlinesOf(req, toVector((*m_cache->exact)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+      field->streamMillis += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
     if (density) {
       auto xd = gridPoints(req, req.densityNx, req.densityNy);
@@ -87,6 +119,13 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
   }
   field->request = std::move(req);
   w.publish(std::move(field));
+}
+
+void setStreamGrid(FieldRequest& r, int linesAcross) {
+  const float w = r.bounds[2] - r.bounds[0], h = r.bounds[3] - r.bounds[1];
+  r.streamNx = 96;
+  r.streamNy = std::clamp(static_cast<int>(std::lround(96 * h / std::max(w, 1e-6f))), 2, 384);
+  r.streamSeparation = w / static_cast<float>(std::clamp(linesAcross, 2, 128));
 }
 
 FieldWorker::FieldWorker()

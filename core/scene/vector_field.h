@@ -16,6 +16,7 @@
 
 #include "core/common/latest.h"
 #include "core/common/request_worker.h"
+#include "core/scene/streamlines.h"
 #include "core/sde/sde_config.h"
 
 namespace ss::train {
@@ -36,7 +37,17 @@ struct FieldRequest {
   int densityNx = 0, densityNy = 0;
   // With a model and a density grid: also the score error p_t·‖s_θ − ∇log p_t‖² there.
   bool scoreError = false;
+  // Streamlines of the reverse-time probability flow −v = −(f − ½g²s) of the learned (with a
+  // model) and/or the exact score, traced on a streamNx×streamNy grid over the same bounds
+  // (0: none), about `streamSeparation` world units apart.
+  bool streamLearned = false, streamExact = false;
+  int streamNx = 0, streamNy = 0;
+  float streamSeparation = 0.25f;
 };
+
+// Sets the streamline grid (fine enough for bilinear tracing: ~96 cells across) and spacing
+// (the view's width over `linesAcross`) for r.bounds; leaves which scores to trace alone.
+void setStreamGrid(FieldRequest& r, int linesAcross);
 
 struct VectorField {
   FieldRequest request;
@@ -44,6 +55,9 @@ struct VectorField {
   std::vector<float> exact;    // nx·ny×2, empty when not asked
   std::vector<float> logDensity;  // densityNx·densityNy (row-major, y from ymin up), or empty
   std::vector<float> scoreError;  // densityNx·densityNy: p_t·‖s_θ − ∇log p_t‖², or empty
+  // Polylines (world units) ordered along −v, the direction particles move as t decreases.
+  std::vector<Streamline> streamLearned, streamExact;
+  double streamMillis = 0;  // time the tracing took (both sets)
   int64_t modelStep = -1;
 };
 

@@ -68,7 +68,10 @@ torch::Tensor GuidedScore::differentiable(const torch::Tensor& x, const torch::T
 
 std::string GuidedScore::name() const {
   std::ostringstream s;
-  s << m_base->name() << " + " << m_w << " x guidance to class " << m_label << " (" << m_classifier->name() << ")";
+  // Classes are 0-based in code and on the command line (--class K), 1-based in the views'
+  // class legends: name both.
+  s << m_base->name() << " + " << m_w << "× guidance to class " << m_label + 1 << " (index " << m_label << ", "
+    << m_classifier->name() << ")";
   return s.str();
 }
 

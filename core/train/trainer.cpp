@@ -282,6 +282,7 @@ struct Trainer::Impl {
   void train(const std::stop_token& stop, bool once) {
     const auto sliceEnd = Clock::now() + std::chrono::milliseconds(50);
     do {
+      workerDelayPoint();  // a test hook (a very slow worker); no-op by default
       const auto r = m_step->step();
       ++m_rateSteps;
       m_loss = r.loss;

@@ -8,6 +8,7 @@
 #include "core/scene/point_cloud.h"
 #include "core/nn/net_config.h"
 #include "core/sde/sde_config.h"
+#include "core/train/classifier.h"
 #include "core/train/trainer.h"
 #include "ui/explorer_state.h"
 
@@ -41,6 +42,13 @@ struct SamplingPanelState {
 // should be requested (mode or valid settings changed, or "Sample now").
 bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
                        bool busy, const std::string& runError, bool hasModel);
+
+// Class guidance of reverse runs: on/off, the class, the scale w and the classifier (the
+// mixture's exact posterior, or one trained in the background, whose progress and held-out
+// accuracy it shows). Sets `trainClassifier` when the user asks to (re)train it. Returns
+// true when a new run should be requested.
+bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
+                       const train::ClassifierStats* classifier, bool& trainClassifier);
 
 // Time slider with play/pause/loop/speed and the marginal's numbers.
 void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud);

@@ -92,6 +92,29 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
   return resample;
 }
 
+// PC step-through: the toggle and how many particles draw their moves.
+bool drawStepThroughControls(ExplorerState& state) {
+  bool edited = false;
+  bool on = state.stepThrough;
+  if (ImGui::Checkbox("step-through", &on)) {
+    setStepThrough(state, on);
+    edited = true;
+  }
+  tooltip("Advance one move at a time (→/←, or the Time panel's buttons): each Langevin corrector step, then "
+          "the predictor. Arrows show each move: solid the drift part x′ − x, dashed the noise x − x′; "
+          "cyan corrector, magenta predictor");
+  if (on) {
+    ImGui::SameLine();
+    bool many = state.moveParticles > 0;
+    if (ImGui::Checkbox("300 particles", &many)) {
+      state.moveParticles = many ? 300 : 0;
+      edited = true;
+    }
+    tooltip("Draw the moves of 300 particles (thin) beside the traced ones (thick)");
+  }
+  return edited;
+}
+
 }  // namespace
 
 bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
@@ -141,8 +164,11 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
     if (corrector) {
       float snr = static_cast<float>(c.snr);
       if (ImGui::SliderFloat("snr r", &snr, 0.01f, 0.5f, "%.3f")) c.snr = snr, edited = true;
+      tooltip("The corrector's step size ε = 2α (r‖z‖/‖s‖)² grows with r²; a change re-runs from the same "
+              "prior draw and the same noise z, so only the step size differs");
       edited |= ImGui::SliderInt("corrector steps", &c.correctorSteps, 1, 5);
     }
+    edited |= drawStepThroughControls(state);
   } else {
     int solver = static_cast<int>(c.solver);
     if (ImGui::Combo("solver", &solver, kSolvers, 4)) {

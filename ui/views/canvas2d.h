@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
+#include "core/scene/probe_worker.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
 #include "ui/gl/objects.h"
@@ -35,11 +37,39 @@ struct CanvasScene {
   std::vector<std::string> classNames;
   std::string classHeader = "class";
   bool legend = true;  // the colour legend at the top right
+  // The model's log p_t from the PF-ODE (DensityWorker), drawn instead of the exact density
+  // when CanvasOptions::densitySource is Model. Null there: the field's logDensity is the
+  // model's (render fills it so), unless `modelDensityPending` says why there is none yet
+  // (the GUI: "computing…", "needs a trained model"); the legend shows it.
+  std::shared_ptr<const scene::DensityGrid> modelDensity;
+  std::string modelDensityPending;
+  bool modelDensityRefining = false;  // a newer grid is being computed (the GUI)
   // 2D inpainting: the known coordinate (0 = x₁, 1 = x₂) and its value, drawn as a dashed
   // line with its label; -1 = none.
   int fixedAxis = -1;
   float fixedValue = 0;
+  // PC step-through: the run's move to draw as arrows (−1: none), and its update's equation
+  // (the legend's tooltip).
+  int move = -1;
+  std::string moveEquation;
+  // Canvas tools (ui/views/canvas_tools.h): probe paths (oldest first), the points being
+  // drawn (n×2 world units, borrowed for this draw; null: none) and the brush ring's radius
+  // in world units at the pointer (0: none).
+  std::vector<std::shared_ptr<const scene::ProbeResult>> probes;
+  const std::vector<float>* drawnPoints = nullptr;
+  float brushRadius = 0;
 };
+
+// How score arrows encode magnitude: length ∝ magnitude up to a cell (colour = which field),
+// all the same length with the magnitude as colour, or true length s·Δ in world units.
+enum class FieldLength { Scaled, Normalized, True };
+const char* toString(FieldLength length);  // "scaled", "normalized", "true"
+std::optional<FieldLength> parseFieldLength(const std::string& name);
+
+// Where the density heatmap comes from: the closed form of the data (instant), or the
+// trained model through the probability-flow ODE (a worker refines it coarse to fine).
+enum class DensitySource { Exact, Model };
+const char* toString(DensitySource s);  // "exact", "model"
 
 struct CanvasOptions {
   float pointSize = 4.0f;  // logical pixels
@@ -52,8 +82,13 @@ struct CanvasOptions {
   bool showExactField = false;   // arrows of the exact score beside it
   bool showTrails = true;        // reverse modes: paths of the traced particles up to t
   int fieldResolution = 24;      // arrows across the view
+  bool fieldDifference = false;  // with both fields: draw s_θ − ∇log p_t instead of the two
+  bool fieldStreamlines = false;  // probability-flow streamlines instead of score arrows
+  FieldLength fieldLength = FieldLength::Scaled;
+  float arrowScale = 0.05f;  // FieldLength::True: an arrow is s·Δ world units, Δ = arrowScale
   bool showDensity = false;      // heatmap of the exact p_t under the particles
   bool logDensity = true;        // colour by log p_t (8 nats below the peak → dark)
+  DensitySource densitySource = DensitySource::Exact;
   bool showScoreError = false;   // heatmap of p_t·‖s_θ − ∇log p_t‖² instead (needs a model)
   // The world box (xmin, ymin, xmax, ymax) a fit frames (a scene's camera); empty: the
   // data's bounds with the unit prior disc.
@@ -69,6 +104,21 @@ struct PlotGeometry {
   Camera2D camera;
 };
 
+// The pointer over the plot while a canvas tool is active (pan off), in world units.
+struct CanvasPointer {
+  bool hovered = false;   // the mouse is over the plot
+  Vec2 world;             // where it is, world units
+  bool pressed = false;   // the left button went down on the plot this frame
+  bool held = false;      // the left button is held since a press on the plot (a drag)
+  bool released = false;  // the button went up this frame, ending a press on the plot
+  float unitsPerPixel = 0;  // world units per logical pixel (snap and brush radii)
+};
+
+// A mouse position (logical pixels, ImGui screen space) → world units on the plot's camera.
+inline Vec2 pointerToWorld(Vec2 mouse, const PlotGeometry& g) {
+  return g.camera.pixelToWorld({mouse.x - g.origin.x, mouse.y - g.origin.y}, g.size);
+}
+
 class Canvas2D {
  public:
   // Fills `size` logical pixels at the current ImGui cursor. `interactive` enables pan/zoom.
@@ -82,6 +132,10 @@ class Canvas2D {
   std::array<float, 4> visibleWorld() const;
   // True once after the user panned or zoomed (the app then stops following the spread).
   bool takeUserMoved() { return std::exchange(m_userMoved, false); }
+  // Pan (the default) drags the view; off, a left drag is reported by pointer() for a canvas
+  // tool instead. The wheel zooms either way.
+  void setPanEnabled(bool on) { m_panEnabled = on; }
+  const CanvasPointer& pointer() const { return m_pointer; }
   // Compare panes share one camera: with an override the draw uses it instead of framing the
   // data (a double-click still fits; pan/zoom still move this canvas's copy, read by camera()).
   void setCameraOverride(std::optional<Camera2D> camera) { m_override = camera; }
@@ -98,14 +152,18 @@ class Canvas2D {
   bool ensureResources(int fbWidth, int fbHeight);
   bool heatShown(const CanvasScene& scene, const CanvasOptions& options) const;
   void drawDensity(const CanvasScene& scene, const CanvasOptions& options);  // into the bound FBO
-  void drawDensityLegend(const CanvasOptions& options, Vec2 origin, Vec2 size) const;
+  void drawDensityLegend(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
   void drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
+  void drawMoves(const CanvasScene& scene, Vec2 origin, Vec2 size) const;  // step-through arrows
+  void drawMoveLegend(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
   void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
+  void drawStreamlines(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
 
   std::optional<PointRenderer> m_points;
   std::optional<gl::Framebuffer> m_fbo;
   std::optional<gl::Framebuffer> m_heat;        // the density heatmap, one texel per grid cell
   std::shared_ptr<const scene::VectorField> m_heatSource;  // what m_heat shows
+  std::shared_ptr<const scene::DensityGrid> m_heatModel;    // … or this, the model's
   bool m_heatLog = true;
   bool m_heatError = false;
   float m_heatPeak = 0;                         // max p_t (or log p_t) of the shown grid
@@ -114,6 +172,8 @@ class Canvas2D {
   PlotGeometry m_geometry;
   bool m_fitPending = true;
   bool m_userMoved = false;
+  bool m_panEnabled = true;
+  CanvasPointer m_pointer;
   std::string m_fittedData;
   std::string m_error;
 };

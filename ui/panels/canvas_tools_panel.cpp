@@ -1,0 +1,95 @@
+#include "ui/panels/canvas_tools_panel.h"
+
+#include <imgui.h>
+
+#include "ui/panels/widgets.h"
+#include "ui/views/probe_overlay.h"
+
+namespace ss::ui {
+
+namespace {
+
+void legendSwatch(unsigned colour, const char* text) {
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float font = ImGui::GetFontSize();
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y + 0.55f * font), ImVec2(p.x + 1.4f * font, p.y + 0.55f * font),
+                                      colour, 2.5f);
+  ImGui::Dummy(ImVec2(1.6f * font, font));
+  ImGui::SameLine();
+  ImGui::TextUnformatted(text);
+}
+
+void drawProbeControls(CanvasTools& tools) {
+  const auto& c = probeColours();
+  if (tools.tool == CanvasTool::DropCluster) {
+    ImGui::SliderInt("cluster size", &tools.clusterSize, 2, 64);
+    ImGui::SliderFloat("cluster radius", &tools.clusterRadius, 0.02f, 1.0f, "%.2f");
+  }
+  if (tools.tool == CanvasTool::Encode)
+    ImGui::TextDisabled("click a data point: its PF-ODE path up to x(T)");
+  else if (tools.tool != CanvasTool::Draw && tools.tool != CanvasTool::Erase && tools.tool != CanvasTool::Pan)
+    ImGui::TextDisabled("click: reverse SDE and PF-ODE from the shown t to ε");
+  legendSwatch(c.sde, "reverse SDE path");
+  ImGui::SameLine();
+  legendSwatch(c.ode, "PF-ODE path");
+  legendSwatch(c.encode, "encode (square: x(T))");
+  ImGui::TextDisabled("%zu probe%s kept (the newest %zu)%s", tools.probes().size(),
+                      tools.probes().size() == 1 ? "" : "s", CanvasTools::kKeptProbes,
+                      tools.idle() ? "" : " · computing…");
+  ImGui::SameLine();
+  if (ImGui::Button("Clear probes")) tools.clearProbes();
+}
+
+CanvasToolsAction drawDrawingControls(CanvasTools& tools, ExplorerState& state, const std::string& dataDir) {
+  CanvasToolsAction action;
+  ImGui::SliderFloat("brush radius", &tools.brush.radius, 0.02f, 2.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  tooltip("world units");
+  ImGui::SliderFloat("density", &tools.brush.density, 10.0f, 2000.0f, "%.0f /unit²", ImGuiSliderFlags_Logarithmic);
+  tooltip("points per unit area a stroke paints");
+  int jitter = tools.brush.gaussian ? 0 : 1;
+  ImGui::RadioButton("Gaussian", &jitter, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("uniform", &jitter, 1);
+  tools.brush.gaussian = jitter == 0;
+  ImGui::TextDisabled("%zu points drawn", tools.drawing().size());
+  ImGui::SameLine();
+  if (ImGui::Button("Clear drawing")) tools.drawing().clear();
+  const bool use = ImGui::Button("Use as dataset");
+  tooltip("write the points as a CSV under the data dir and explore it (exact score: the empirical one)");
+  ImGui::SameLine();
+  const bool train = ImGui::Button("Train on it");
+  if ((use || train) && tools.useAsDataset(state, dataDir)) {
+    action.dataChanged = true;
+    action.train = train;
+  }
+  return action;
+}
+
+}  // namespace
+
+CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state, const std::string& dataDir) {
+  CanvasToolsAction action;
+  if (!ImGui::CollapsingHeader("Canvas tools", ImGuiTreeNodeFlags_DefaultOpen)) return action;
+  const CanvasTool all[] = {CanvasTool::Pan,    CanvasTool::DropParticle, CanvasTool::DropCluster,
+                            CanvasTool::Encode, CanvasTool::Draw,         CanvasTool::Erase};
+  const char* shortNames[] = {"Pan", "Particle", "Cluster", "Encode", "Draw", "Erase"};
+  for (int i = 0; i < 6; ++i) {
+    if (i % 3 != 0) ImGui::SameLine();
+    int current = static_cast<int>(tools.tool);
+    if (ImGui::RadioButton(shortNames[i], &current, i)) tools.tool = all[i];
+    tooltip(toString(all[i]));
+  }
+  if (tools.tool == CanvasTool::Draw || tools.tool == CanvasTool::Erase) action = drawDrawingControls(tools, state, dataDir);
+  else drawProbeControls(tools);
+  if (const std::string m = tools.message(); !m.empty()) {
+    if (tools.messageIsError()) errorText(m);
+    else {
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextDisabled("%s", m.c_str());
+      ImGui::PopTextWrapPos();
+    }
+  }
+  return action;
+}
+
+}  // namespace ss::ui
