@@ -1,5 +1,7 @@
 #include "ui/explorer_state.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -345,6 +347,27 @@ void advancePlayback(ExplorerState& state, double dt) {
       state.playing = false;
     }
   }
+}
+
+double priorMismatch(const sde::SdeConfig& cfg, const scene::PointCloud& cloud) {
+  const size_t n = cloud.x0.size() / 2;
+  if (n == 0) return 0;
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; ++i) mx += cloud.x0[2 * i], my += cloud.x0[2 * i + 1];
+  mx /= n, my /= n;
+  double sxx = 0, sxy = 0, syy = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double dx = cloud.x0[2 * i] - mx, dy = cloud.x0[2 * i + 1] - my;
+    sxx += dx * dx, sxy += dx * dy, syy += dy * dy;
+  }
+  sxx /= n, sxy /= n, syy /= n;
+  const sde::Marginal m = sde::marginal(cfg, cfg.T);
+  const double s2 = sde::priorStd(cfg) * sde::priorStd(cfg), v = m.sigma * m.sigma, a2 = m.a * m.a;
+  const double cxx = a2 * sxx + v, cyy = a2 * syy + v, cxy = a2 * sxy;  // C = a²Σ + σ²I
+  const double mean2 = a2 * (mx * mx + my * my);
+  const double det = cxx * cyy - cxy * cxy;
+  // KL(N(m, C) ‖ N(0, s² I)) in d = 2: ½[tr C / s² + ‖m‖² / s² − 2 + 2 ln s² − ln det C].
+  return 0.5 * ((cxx + cyy) / s2 + mean2 / s2 - 2.0 + 2.0 * std::log(s2) - std::log(det));
 }
 
 }  // namespace ss::ui

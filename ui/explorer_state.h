@@ -147,6 +147,11 @@ void stepMove(ExplorerState& state, int delta);
 // Switches step-through on (move 0 at T, paused) or off.
 void setStepThrough(ExplorerState& state, bool on);
 
+// The prior mismatch at T, in nats: KL(N(a μ, a² Σ + σ² I) ‖ N(0, s² I)) with a = a(T),
+// σ = σ(T), s the prior's std, and μ, Σ the data cloud's mean and covariance: a Gaussian
+// moment approximation of KL(p_T ‖ prior). What the ODE carries to its end (docs/SAMPLERS.md).
+double priorMismatch(const sde::SdeConfig& cfg, const scene::PointCloud& cloud);
+
 // "VP SDE", "sub-VP SDE", "VE SDE".
 std::string sdeLabel(sde::SdeKind kind);
 

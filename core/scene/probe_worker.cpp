@@ -43,17 +43,6 @@ void checkFinite(const torch::Tensor& x, double t, const char* what) {
   }
 }
 
-// The same test as the RunWorker's: a snapshot serves only its own data and SDE once trained.
-bool modelFits(const train::ModelSnapshot& m, const ProbeRequest& r) {
-  if (m.step <= 0 || m.data != r.data || !m.sde) return false;
-  const auto& a = m.sde->config();
-  const auto& b = r.sde;
-  if (a.kind != b.kind || a.betaMin != b.betaMin || a.betaMax != b.betaMax || a.sigmaMin != b.sigmaMin ||
-      a.T != b.T || a.eps != b.eps)
-    return false;
-  return std::abs(a.sigmaMax - b.sigmaMax) <= 0.05 * std::max(a.sigmaMax, b.sigmaMax);
-}
-
 // What the PC sampler's grid-based updates read (see SamplerRun's constructor).
 struct Grids {
   std::shared_ptr<const sde::Sde> grid;
@@ -165,7 +154,8 @@ void ProbeWorker::compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeRe
   torch::Device device = torch::kCPU;
   auto result = std::make_shared<ProbeResult>();
   result->scoreName = m_cache->exact->name();
-  if (req.model && modelFits(*req.model, req)) {
+  // As in the RunWorker: a snapshot serves only its own data and SDE, once trained.
+  if (req.model && train::snapshotFits(*req.model, req.data, req.sde)) {
     scoreFn = req.model->scoreFn();
     sdeObj = req.model->sde;
     device = req.model->device;

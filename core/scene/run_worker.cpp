@@ -52,20 +52,6 @@ std::vector<float> toVector(const torch::Tensor& t) {
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-// A snapshot serves a run only when it models this data under this SDE and has trained:
-// right after a dataset or SDE change the trainer still publishes the old model for a
-// moment, and a step-0 network is noise.
-bool modelFits(const train::ModelSnapshot& m, const RunRequest& r) {
-  if (m.step <= 0 || m.data != r.data || !m.sde) return false;
-  const auto& a = m.sde->config();
-  const auto& b = r.sde;
-  if (a.kind != b.kind || a.betaMin != b.betaMin || a.betaMax != b.betaMax || a.sigmaMin != b.sigmaMin ||
-      a.T != b.T || a.eps != b.eps)
-    return false;
-  // VE's σmax is resolved against each side's own draw of the data: equal up to sampling.
-  return std::abs(a.sigmaMax - b.sigmaMax) <= 0.05 * std::max(a.sigmaMax, b.sigmaMax);
-}
-
 RunMetrics metricsOf(const data::ToyDistribution& toy, const torch::Tensor& samples, uint64_t seed) {
   RunMetrics m;
   const int64_t n = samples.size(0);
@@ -126,7 +112,10 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
   std::shared_ptr<const score::ScoreFn> scoreFn = m_cache->exact;
   torch::Device device = torch::kCPU;
   std::string scoreName = m_cache->exact->name();
-  if (req.model && !modelFits(*req.model, req)) {
+  // A snapshot serves a run only when it models this data under this SDE and has trained:
+  // right after a dataset or SDE change the trainer still publishes the old model for a
+  // moment, and a step-0 network is noise.
+  if (req.model && !train::snapshotFits(*req.model, req.data, req.sde)) {
     scoreName += " (no trained model for this data and SDE yet)";
   } else if (req.model) {
     scoreFn = req.model->scoreFn();

@@ -191,3 +191,31 @@ TEST(Playback, ReverseRunsDoNotRunAheadOfTheComputation) {
   ss::ui::holdPlaybackAtRun(s, 0.8);
   EXPECT_DOUBLE_EQ(s.t, 0.1);
 }
+
+// The prior mismatch at T (Gaussian moments): ≈ 0 for standard-normal data under VP, whose
+// p_T is N(0, I) too; ½‖μ‖²/σmax² for a tight blob at μ under VE (p_T = N(μ, σmax² I) there).
+TEST(PriorMismatch, MatchesTheGaussianClosedForms) {
+  scene::PointCloud c;
+  const int n = 4000;
+  uint64_t s = 12345;
+  auto uniform = [&] {  // a small LCG: the test needs no library RNG
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    return ((s >> 11) + 0.5) / 9007199254740992.0;
+  };
+  for (int i = 0; i < n; ++i) {  // Box–Muller
+    const double r = std::sqrt(-2 * std::log(uniform())), a = 2 * M_PI * uniform();
+    c.x0.push_back(static_cast<float>(r * std::cos(a)));
+    c.x0.push_back(static_cast<float>(r * std::sin(a)));
+  }
+  sde::SdeConfig vp;  // VP by default
+  EXPECT_LT(std::abs(ui::priorMismatch(vp, c)), 1e-3);
+
+  scene::PointCloud blob;
+  for (int i = 0; i < n; ++i) blob.x0.push_back(3.0f + 0.01f * (i % 2 ? 1 : -1)), blob.x0.push_back(0.0f);
+  sde::SdeConfig ve;
+  ve.kind = sde::SdeKind::VE;
+  ve.sigmaMax = 5.0;
+  EXPECT_NEAR(ui::priorMismatch(ve, blob), 0.5 * 9.0 / 25.0, 1e-3);
+  ve.sigmaMax = 50.0;  // a wider prior forgets the offset
+  EXPECT_NEAR(ui::priorMismatch(ve, blob), 0.5 * 9.0 / 2500.0, 1e-4);
+}

@@ -50,6 +50,20 @@ void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud) {
   ImGui::Text("a(t) = %.4f   σ(t) = %.4f", m.a, m.sigma);
   ImGui::Text("g(t) = %.4f   SNR = %.3g", sde::diffusion(cfg, state.t), sde::snr(cfg, state.t));
   ImGui::TextDisabled("prior at T: N(0, %.3g² I)", sde::priorStd(cfg));
+  if (cloud) {
+    // One pass over the cloud, redone only when the data or the SDE changes (UI thread; a
+    // cloud is a deterministic function of its request).
+    static scene::DataRequest lastData{"", -1, 0};
+    static sde::SdeConfig lastCfg;
+    static double kl = 0;
+    const auto& d = cloud->request;
+    if (d.data != lastData.data || d.n != lastData.n || d.seed != lastData.seed || !(cfg == lastCfg))
+      lastData = d, lastCfg = cfg, kl = priorMismatch(cfg, *cloud);
+    ImGui::TextDisabled("prior mismatch at T: KL ≈ %.2g nats", kl);
+    tooltip("How far p_T, the data pushed to T, is from the prior the samplers start from: KL between the "
+            "Gaussian with the data's moments at T, N(a(T)μ, a(T)²Σ + σ(T)² I), and N(0, s² I). The reverse "
+            "SDE's noise forgets part of it; the probability-flow ODE maps it to the end unchanged.");
+  }
 }
 
 namespace {
