@@ -3,6 +3,8 @@
 // particle is ringed at its own position in every pane; the panes share one camera.
 #include <gtest/gtest.h>
 
+#include "tests/ui/offscreen_test.h"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -20,19 +22,11 @@ using namespace ss;
 
 namespace {
 
-class CompareTest : public ::testing::Test {
+class CompareTest : public ss::test::OffscreenTest {
  protected:
   static void SetUpTestSuite() {
-    ui::WindowOptions w;
-    w.visible = false;
-    w.width = 64;
-    w.height = 64;
-    w.fontScale = 1.0f;
-    w.debugGl = true;
-    auto ctx = ui::UiContext::create(w);
-    ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): "
-                          << ctx.error().message;
-    s_ui = std::move(ctx.value());
+    OffscreenTest::SetUpTestSuite();
+    if (!s_ui) return;
     // The default panes (reverse SDE, Euler–Maruyama | PF-ODE, RK45) with the exact score.
     s_state.data = {"8gaussians", 8000, 0};
     ui::setCompare(s_state, true);
@@ -54,9 +48,8 @@ class CompareTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     s_runs.clear();
-    s_ui.reset();
+    OffscreenTest::TearDownTestSuite();
   }
-  void TearDown() override { EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError(); }
 
   static ui::RenderedImage render(const ui::ExplorerState& state, std::vector<ui::RunView>& views, int w = 1200,
                                   int h = 600) {
@@ -75,7 +68,6 @@ class CompareTest : public ::testing::Test {
     return &img.rgba[(static_cast<size_t>(y) * img.width + x) * 4];
   }
 
-  static inline std::unique_ptr<ui::UiContext> s_ui;
   static inline ui::ExplorerState s_state;
   static inline std::shared_ptr<const scene::PointCloud> s_cloud;
   static inline std::vector<std::shared_ptr<const scene::RunResult>> s_runs;

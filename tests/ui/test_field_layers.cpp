@@ -2,6 +2,8 @@
 // probability-flow streamlines) rendered offscreen and read back, and their scene keys.
 #include <gtest/gtest.h>
 
+#include "tests/ui/offscreen_test.h"
+
 #include <chrono>
 #include <cmath>
 
@@ -15,22 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class FieldLayers : public ::testing::Test {
+class FieldLayers : public ss::test::OffscreenTest {
  protected:
-  static void SetUpTestSuite() {
-    ui::WindowOptions w;
-    w.visible = false;
-    w.width = 64;
-    w.height = 64;
-    w.fontScale = 1.0f;
-    w.debugGl = true;
-    auto ctx = ui::UiContext::create(w);
-    ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): " << ctx.error().message;
-    s_ui = std::move(ctx.value());
-  }
-  static void TearDownTestSuite() { s_ui.reset(); }
-  void TearDown() override { EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError(); }
-
   // 8gaussians at t with the particles invisible, so only the field layer draws colour.
   static ui::ExplorerState state(double t) {
     ui::ExplorerState s;
@@ -74,7 +62,6 @@ class FieldLayers : public ::testing::Test {
     return n;
   }
 
-  static inline std::unique_ptr<ui::UiContext> s_ui;
 };
 
 TEST_F(FieldLayers, DifferenceOfTheExactScoreWithItselfVanishes) {

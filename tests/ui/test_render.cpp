@@ -3,6 +3,8 @@
 // plot's camera, must sit where the forward marginal puts the particles.
 #include <gtest/gtest.h>
 
+#include "tests/ui/offscreen_test.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -21,25 +23,8 @@ struct World {
   std::vector<ui::Vec2> lit;  // world positions of lit pixels inside the plot
 };
 
-class RenderTest : public ::testing::Test {
+class RenderTest : public ss::test::OffscreenTest {
  protected:
-  static void SetUpTestSuite() {
-    ui::WindowOptions w;
-    w.visible = false;
-    w.width = 64;
-    w.height = 64;
-    w.fontScale = 1.0f;
-    w.debugGl = true;  // the driver reports GL errors; TearDown fails on any
-    auto ctx = ui::UiContext::create(w);
-    ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): "
-                          << ctx.error().message;
-    s_ui = std::move(ctx.value());
-  }
-  static void TearDownTestSuite() { s_ui.reset(); }
-  void TearDown() override {
-    EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError();
-  }
-
   static ui::RenderedImage render(const std::string& data, int64_t n, double t, sde::SdeKind kind) {
     ui::ExplorerState state;
     state.data = {data, n, 0};
@@ -83,7 +68,6 @@ class RenderTest : public ::testing::Test {
     return w;
   }
 
-  static inline std::unique_ptr<ui::UiContext> s_ui;
 };
 
 float nearestMeanDistance(ui::Vec2 p) {

@@ -4,6 +4,8 @@
 // (offscreen under Xvfb, read back).
 #include <gtest/gtest.h>
 
+#include "tests/ui/offscreen_test.h"
+
 #include <chrono>
 #include <string>
 
@@ -129,21 +131,7 @@ TEST(StepThrough, ScenesCarryTheFlagAndTheMove) {
   EXPECT_FALSE(late.value().warnings.empty());
 }
 
-class StepThroughRender : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    ui::WindowOptions w;
-    w.visible = false;
-    w.width = 64;
-    w.height = 64;
-    w.fontScale = 1.0f;
-    auto ctx = ui::UiContext::create(w);
-    ASSERT_TRUE(ctx.ok()) << "needs an X display (xvfb-run): " << ctx.error().message;
-    s_ui = std::move(ctx.value());
-  }
-  static void TearDownTestSuite() { s_ui.reset(); }
-  static inline std::unique_ptr<ui::UiContext> s_ui;
-};
+class StepThroughRender : public ss::test::OffscreenTest {};
 
 struct Hues {
   size_t cyan = 0, magenta = 0;
