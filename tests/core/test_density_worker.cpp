@@ -142,7 +142,9 @@ TEST(DensityWorker, ANewRequestSupersedesTheRunningOne) {
   w.request(quick);
   ASSERT_TRUE(w.waitIdle(60s));
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(s, 5.0) << "the running level stops between ODE steps";
+  // The full 256×256 level at t = 1e-3 takes many minutes (64×64 alone takes over a
+  // minute under load); stopping between RK45 steps ends it within one step's time.
+  EXPECT_LT(s, 30.0) << "the running level stops between ODE steps";
   auto g = w.latest();
   ASSERT_TRUE(g);
   EXPECT_EQ(g->nx, 8) << "the superseded request published nothing";
