@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--density", o.density, "Show the exact density heatmap");
   app.add_option("--arrows", o.arrows, "Score arrows across the view (8..128)");
+  app.add_flag("--exact-field", o.exactField, "Show the exact score's arrows");
+  app.add_flag("--play", o.play, "Start playing the timeline (forward mode; sde and ode always play)");
   app.add_option("--frame-times", o.frameTimes, "Write each frame's duration to this JSON file at exit (benchmark)");
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");

@@ -1,5 +1,6 @@
 // Particles of the forward process: x(t) = a(t)·x0 + σ(t)·ε with ε fixed per particle,
 // so scrubbing t moves every particle smoothly. World → clip through the 2D camera.
+// Run clouds have σ = 0 and keep each particle's velocity in ε (for the speed colouring).
 layout(location = 0) in vec2 a_x0;
 layout(location = 1) in vec2 a_noise;
 layout(location = 2) in float a_colour;   // continuous attribute in [0, 1]
@@ -10,7 +11,10 @@ uniform float u_sigma;
 uniform vec2 u_center;        // world point at the middle of the viewport
 uniform vec2 u_worldToClip;   // clip units per world unit, x and y
 uniform float u_pointSize;    // pixels
-uniform int u_colourMode;     // 0: categorical by label, 1: continuous colormap
+uniform int u_colourMode;     // 0: categorical by label, 1: continuous colormap, 2: speed
+uniform float u_dadt;         // speed: dx/dt = u_dadt·x0 + u_dsdt·ε
+uniform float u_dsdt;
+uniform float u_speedMax;     // speed at the top of the colour bar
 uniform int u_numClasses;
 uniform vec3 u_palette[10];
 
@@ -37,6 +41,9 @@ void main() {
   if (u_colourMode == 0) {
     int k = int(a_label + 0.5);
     v_colour = u_palette[k - 10 * (k / 10)];
+  } else if (u_colourMode == 2) {
+    float speed = length(u_dadt * a_x0 + u_dsdt * a_noise);
+    v_colour = viridis(0.15 + 0.85 * clamp(speed / u_speedMax, 0.0, 1.0));
   } else {
     // Lift the dark end a little so it stays visible on a dark background.
     v_colour = viridis(0.15 + 0.85 * a_colour);

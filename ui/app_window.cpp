@@ -606,7 +606,13 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
     while (!glfwWindowShouldClose(ui.window())) {
       glfwPollEvents();
       const double now = glfwGetTime();
-      if (!options.frameTimes.empty() && frames > 0) frameMs.push_back(1000.0 * (now - frameStart));
+      if (!options.frameTimes.empty() && frames > 0) {
+        frameMs.push_back(1000.0 * (now - frameStart));
+        // Whether the heavy workers (training, a reverse run) were at work during the frame:
+        // the benchmark compares frames with and without them.
+        const auto st = trainer.stats();
+        frameHeavy.push_back((st && st->status == train::TrainerStatus::Running) || runs.busy() ? '1' : '0');
+      }
       frameStart = now;
       advancePlayback(state, now - last);
       last = now;
@@ -729,6 +735,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         if (cloud) compareRuns.update(state, cloud.get(), trainer.snapshot(), resample);
         compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band}, true, scene.field);
         if (compareView.takeUserMoved()) state.canvas.followSpread = false;
+  std::string frameHeavy;  // per timed frame: '1' while training or a reverse run was at work
       } else {
         canvas.setPanEnabled(tools.tool == CanvasTool::Pan);
         tools.decorate(scene);
@@ -792,7 +799,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
     const std::string extra = "\"train_steps\":" + std::to_string(st ? st->step : 0) +
                               ",\"run_frames\":" + std::to_string(run ? run->frames.size() : 0) +
                               ",\"run_done\":" + (run && run->done ? "true" : "false") +
-                              ",\"field\":" + (fields.latest() ? "true" : "false");
+                              ",\"field\":" + (fields.latest() ? "true" : "false") +
+                              ",\"heavy\":\"" + frameHeavy + "\"";
     if (!writeFrameTimes(options.frameTimes, frameMs, extra))
       std::fprintf(stderr, "scorescope: cannot write %s\n", options.frameTimes.c_str());
   }
@@ -834,3 +842,7 @@ int runGui(const GuiOptions& options) {
 }
 
 }  // namespace ss::ui
+        if (const auto v = canvas.lineDrag()) {  // dragging the inpainting line re-runs, live
+          const double snapped = std::round(*v * 100.0) / 100.0;  // 0.01: not a run per pixel
+          if (snapped != state.fixedValue) state.fixedValue = snapped;
+        }

@@ -35,7 +35,7 @@ void RunView::update(std::shared_ptr<const scene::RunResult> latest, double t,
   auto c = std::make_shared<scene::PointCloud>();
   c->n = run->n;
   c->x0 = f->x;
-  c->noise.assign(f->x.size(), 0.0f);
+  c->noise = frameVelocities(*run, *f);  // σ = 0: ε never moves a run's particle
   c->colour = run->colour;
   c->colour.resize(static_cast<size_t>(c->n), 0.5f);
   c->label.assign(static_cast<size_t>(c->n), 0);
@@ -49,6 +49,38 @@ void RunView::update(std::shared_ptr<const scene::RunResult> latest, double t,
     c->mixtureStds = data->mixtureStds;
   }
   cloud = std::move(c);
+}
+
+std::vector<float> frameVelocities(const scene::RunResult& run, const scene::RunFrame& frame) {
+  std::vector<float> v(frame.x.size(), 0.0f);
+  const auto& fs = run.frames;
+  size_t i = 0;
+  while (i < fs.size() && fs[i].get() != &frame) ++i;
+  if (i == fs.size() || fs.size() < 2) return v;
+  const scene::RunFrame& other = *fs[i > 0 ? i - 1 : 1];
+  const double dt = frame.t - other.t;
+  if (other.x.size() != frame.x.size() || !(std::abs(dt) > 0)) return v;
+  const float inv = static_cast<float>(1.0 / dt);
+  for (size_t k = 0; k < v.size(); ++k) v[k] = (frame.x[k] - other.x[k]) * inv;
+  return v;
+}
+
+float speedQuantile(const scene::PointCloud& cloud, float dadt, float dsdt, double q, size_t maxSamples) {
+  const size_t n = std::min(cloud.x0.size(), cloud.noise.size()) / 2;
+  if (n == 0 || maxSamples == 0) return 0.0f;
+  const size_t stride = std::max<size_t>(1, (n + maxSamples - 1) / maxSamples);
+  std::vector<float> s;
+  s.reserve(n / stride + 1);
+  for (size_t i = 0; i < n; i += stride) {
+    const float vx = dadt * cloud.x0[2 * i] + dsdt * cloud.noise[2 * i];
+    const float vy = dadt * cloud.x0[2 * i + 1] + dsdt * cloud.noise[2 * i + 1];
+    const float v = std::sqrt(vx * vx + vy * vy);
+    if (std::isfinite(v)) s.push_back(v);
+  }
+  if (s.empty()) return 0.0f;
+  const size_t k = std::min(s.size() - 1, static_cast<size_t>(std::clamp(q, 0.0, 1.0) * (s.size() - 1) + 0.5));
+  std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(k), s.end());
+  return s[k];
 }
 
 scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
@@ -192,6 +224,14 @@ const char* runLabel(const ExplorerState& state) {
   return "";
 }
 
+// Speed colouring: the colour bar's top and its legend.
+void colourBySpeed(const ExplorerState& state, CanvasScene& s) {
+  if (state.canvas.colourMode != ColourMode::Speed || !s.cloud) return;
+  s.speedMax = speedQuantile(*s.cloud, s.dadt, s.dsdt);
+  s.colourLegend = state.mode == scene::RunMode::Forward ? "speed ‖dx/dt‖ = ‖a′(t)x₀ + σ′(t)ε‖"
+                                                          : "speed ‖Δx/Δt‖ between recorded frames";
+}
+
 }  // namespace
 
 CanvasScene makeCanvasScene(const ExplorerState& state,
@@ -220,6 +260,8 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
       s.cloudVersion = run->version;
       s.a = 1;
       s.sigma = 0;
+      s.dadt = 0;  // a run cloud keeps its velocity in ε
+      s.dsdt = 1;
       s.colourLegend = "colour: direction of the prior draw x(T)";
       s.run = run->run;
       s.runT = run->frame->t;
@@ -234,10 +276,20 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
       s.subtitle = std::string(runLabel(state)) + ": sampling…";
       s.placeholder = "Sampling…";
     }
+    colourBySpeed(state, s);
     return s;
+  }
+  // The forward path x(t) = a(t)·x0 + σ(t)·ε moves at a′(t)·x0 + σ′(t)·ε: central differences
+  // (one-sided at the ends of [0, T]).
+  const double h = 1e-4 * cfg.T, lo = std::max(0.0, t - h), hi = std::min(cfg.T, t + h);
+  if (hi > lo) {
+    const sde::Marginal m0 = sde::marginal(cfg, lo), m1 = sde::marginal(cfg, hi);
+    s.dadt = static_cast<float>((m1.a - m0.a) / (hi - lo));
+    s.dsdt = static_cast<float>((m1.sigma - m0.sigma) / (hi - lo));
   }
   s.cloud = std::move(cloud);
   s.cloudVersion = version;
+  colourBySpeed(state, s);
   return s;
 }
 

@@ -92,6 +92,16 @@ struct RunView {
               std::optional<scene::RunMode> mode = std::nullopt);
 };
 
+// Velocities dx/dt (n×2) of a run's particles at `frame`, from the recorded frame before it
+// in run order (the one after it, for the first): what the speed colouring shows. Zeros
+// when there is no other frame.
+std::vector<float> frameVelocities(const scene::RunResult& run, const scene::RunFrame& frame);
+
+// The q-quantile of the particle speeds ‖dadt·x0 + dsdt·ε‖ over at most maxSamples evenly
+// strided particles (0 for an empty cloud): the top of the speed colour bar.
+float speedQuantile(const scene::PointCloud& cloud, float dadt, float dsdt, double q = 0.99,
+                    size_t maxSamples = 4096);
+
 // The SDE resolved against the cloud's diameter (VE's automatic σmax).
 sde::SdeConfig resolvedSde(const ExplorerState& state, const scene::PointCloud* cloud);
 

@@ -238,12 +238,9 @@ void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   Section s(root, "layers", "layers", w);
   s.get("point_size", c.pointSize);
   s.get("alpha", c.alpha);
-  std::string colour = !c.colourMode ? "auto" : *c.colourMode == ColourMode::Class ? "class" : "attribute";
+  std::string colour = colourName(c.colourMode);
   s.get("colour", colour);
-  if (colour == "auto") c.colourMode.reset();
-  else if (colour == "class") c.colourMode = ColourMode::Class;
-  else if (colour == "attribute") c.colourMode = ColourMode::Attribute;
-  else s.warn("colour '" + colour + "' is not auto, class or attribute; auto used");
+  if (!parseColourName(colour, c.colourMode)) s.warn("colour '" + colour + "' is not auto, class, attribute or speed; auto used");
   s.get("grid", c.showGrid);
   s.get("means", c.showMeans);
   s.get("learned_field", c.showLearnedField);
@@ -489,7 +486,7 @@ std::string sceneToJson(const Scene& scene) {
   j["time"] = {{"t", s.t}, {"playing", s.playing}, {"play_seconds", s.playSeconds}, {"loop", s.loop}};
   j["layers"] = {{"point_size", c.pointSize},
                  {"alpha", c.alpha},
-                 {"colour", !c.colourMode ? "auto" : *c.colourMode == ColourMode::Class ? "class" : "attribute"},
+                 {"colour", colourName(c.colourMode)},
                  {"grid", c.showGrid},
                  {"means", c.showMeans},
                  {"learned_field", c.showLearnedField},

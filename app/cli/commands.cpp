@@ -79,6 +79,10 @@ int runGuiCommand(const AppOptions& o) {
   }
   state.value().canvas.showDensity = o.density;
   if (o.arrows > 0) state.value().canvas.fieldResolution = std::clamp(o.arrows, 2, 128);
+  if (o.exactField) state.value().canvas.showExactField = true;
+  if (o.play) state.value().playing = true;
+  if (!ui::parseColourName(o.colour, state.value().canvas.colourMode))
+    return fail("unknown --colour '" + o.colour + "': choose auto, class, attribute or speed");
   ui::GuiOptions g;
   g.frameTimes = o.frameTimes;
   g.initial = state.value();

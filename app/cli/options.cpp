@@ -37,6 +37,10 @@ void addViewOptions(CLI::App& app, AppOptions& o) {
   app.add_flag("--step-through", o.stepThrough,
                "render, --mode sde: PC step-through, each corrector and predictor move drawn as arrows");
   app.add_option("--move", o.move, "render --step-through: the move shown, 0-based (with --frames: the first)");
+  app.add_option("--colour", o.colour,
+                 "Colour particles by: auto (class when there are 2..10), class, attribute (where they start) or "
+                 "speed (|dx/dt|, viridis up to its 99th percentile)")
+      ->capture_default_str();
 }
 
 void addFieldOptions(CLI::App& app, AppOptions& o) {

@@ -42,6 +42,7 @@ struct AppOptions {
   std::string field = "none";  // none | exact | learned | both | difference
   bool streamlines = false;    // render: probability-flow streamlines instead of score arrows
   std::string arrowLength = "scaled";  // render: scaled | normalized | true
+  std::string colour = "auto";         // render and GUI: auto | class | attribute | speed
   double arrowScale = 0.05;            // render: --arrow-length true: an arrow is s·Δ world units
   std::string model;           // checkpoint for the learned field (and, with --mode, the sampler)
   std::string mode = "forward";  // forward | sde | ode | compare (render)
@@ -53,6 +54,8 @@ struct AppOptions {
   std::string densitySource = "exact";  // render: exact | model (PF-ODE, needs --model)
   bool scoreError = false;  // render: the p_t-weighted score error heatmap (needs --model)
   int arrows = 0;        // GUI: score arrows across the view (0: the default)
+  bool exactField = false;  // GUI: show the exact score's arrows
+  bool play = false;        // GUI: start playing the timeline
   std::string frameTimes;  // GUI: write frame durations here (benchmark)
   // scenes (GUI and render)
   std::string scene;  // a scene file to open / render

@@ -92,6 +92,8 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   if (o.densitySource == "model" && o.model.empty())
     return Error{"--density-source model needs --model FILE (a checkpoint)"};
   st.canvas.showScoreError = o.scoreError;
+  if (!ui::parseColourName(o.colour, st.canvas.colourMode))
+    return Error{"unknown --colour '" + o.colour + "': choose auto, class, attribute or speed"};
   st.canvas.fieldResolution = 28;
   scene.model.checkpoint = o.model;
   st.useModel = !o.model.empty();

@@ -57,21 +57,24 @@ class MixtureToy final : public ToyDistribution {
 };
 
 // A finite point set: n ≤ M draws n distinct rows (the first n of a seeded permutation),
-// n > M draws n rows uniformly with replacement. Colour is the row's position in the set.
+// n > M draws n rows uniformly with replacement. Colour is the row's position in the set;
+// the label is the file's third column (0 without one).
 class PointSetToy final : public ToyDistribution {
  public:
-  PointSetToy(std::string name, const std::string& path, torch::Tensor points)
-      : m_name(std::move(name)), m_points(std::move(points)) {
+  PointSetToy(std::string name, const std::string& path, torch::Tensor points, torch::Tensor labels)
+      : m_name(std::move(name)), m_points(std::move(points)), m_labels(std::move(labels)) {
+    m_classes = m_labels.numel() > 0 ? static_cast<int>(m_labels.max().item<int64_t>()) + 1 : 1;
     std::ostringstream s;
     s << m_points.size(0) << " points from " << path
       << "; a draw of n <= M points takes n distinct rows (seeded permutation), larger draws "
          "take rows with replacement; colour = row position";
+    if (m_classes > 1) s << "; label = the third column (" << m_classes << " classes)";
     m_description = s.str();
   }
 
   std::string name() const override { return m_name; }
   std::string description() const override { return m_description; }
-  int numClasses() const override { return 1; }
+  int numClasses() const override { return m_classes; }
   std::optional<torch::Tensor> points() const override { return m_points; }
 
   ToySample sample(int64_t n, uint64_t seed) const override {
@@ -81,12 +84,14 @@ class PointSetToy final : public ToyDistribution {
     auto idx = n <= m ? torch::randperm(m, g, torch::kLong).narrow(0, 0, n)
                       : torch::randint(0, m, {n}, g, torch::kLong);
     auto colour = idx.to(torch::kFloat32) / static_cast<float>(std::max<int64_t>(m - 1, 1));
-    return {m_points.index_select(0, idx), torch::zeros({n}, torch::kLong), colour};
+    return {m_points.index_select(0, idx), m_labels.index_select(0, idx), colour};
   }
 
  private:
   std::string m_name, m_description;
   torch::Tensor m_points;
+  torch::Tensor m_labels;  // [M] int64
+  int m_classes = 1;
 };
 
 std::string lowercaseExtension(const std::string& path) {
@@ -124,10 +129,11 @@ Expected<std::shared_ptr<const ToyDistribution>> makeToy(const std::string& name
     return toy;
   }
   if (ext == ".csv") {
-    auto pts = loadPointsCsv(nameOrFile);
+    torch::Tensor labels;
+    auto pts = loadPointsCsv(nameOrFile, &labels);
     if (!pts) return pts.error();
     std::shared_ptr<const ToyDistribution> toy =
-        std::make_shared<PointSetToy>(fileName(nameOrFile), nameOrFile, std::move(pts.value()));
+        std::make_shared<PointSetToy>(fileName(nameOrFile), nameOrFile, std::move(pts.value()), std::move(labels));
     return toy;
   }
 

@@ -53,13 +53,17 @@ class ToyDistribution {
 std::vector<std::string> builtinToyNames();
 
 // `nameOrFile`: a built-in name, a path to a mixture `.json`
-// ({"weights":[…],"means":[[x,y],…],"stds":[…]}) or a point `.csv` (x,y rows, optional
-// header line). Errors name the file and the problem ("blobs.json: stds[2] = -0.1 must be
+// ({"weights":[…],"means":[[x,y],…],"stds":[…]}) or a point `.csv` (x,y rows, or x,y,label
+// rows whose labels become the classes; optional header line). Errors name the file and the problem ("blobs.json: stds[2] = -0.1 must be
 // positive"); unknown names list the valid ones.
 Expected<std::shared_ptr<const ToyDistribution>> makeToy(const std::string& nameOrFile);
 
 Expected<GaussianMixture> loadMixtureJson(const std::string& path);
-Expected<torch::Tensor> loadPointsCsv(const std::string& path);  // [M, 2] float32
+// Points [M, 2] float32 from x,y rows, or x,y,label rows (label an integer class
+// 0..kMaxCsvClasses-1, every row with the same number of columns). `labels`, when given,
+// receives [M] int64 (zeros without a label column).
+inline constexpr int kMaxCsvClasses = 10;
+Expected<torch::Tensor> loadPointsCsv(const std::string& path, torch::Tensor* labels = nullptr);
 
 // Writes points as CSV with a header naming the columns ("x,y" or the given names);
 // atomically (temp file + rename). `x` is [M, C] with C == columns.size().

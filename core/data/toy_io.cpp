@@ -137,26 +137,29 @@ Expected<GaussianMixture> loadMixtureJson(const std::string& path) {
   return gm;
 }
 
-Expected<torch::Tensor> loadPointsCsv(const std::string& path) {
+Expected<torch::Tensor> loadPointsCsv(const std::string& path, torch::Tensor* labels) {
   if (auto e = checkFile(path); !e.empty()) return fail(path, e);
   std::ifstream in(path);
   if (!in) return fail(path, "cannot open for reading");
 
   std::vector<float> xy;
+  std::vector<int64_t> label;
   std::string raw;
   int lineNo = 0;
   bool sawContent = false;
+  size_t columns = 0;  // 2 or 3, fixed by the first row of numbers
+  int columnsLine = 0;
   while (std::getline(in, raw)) {
     ++lineNo;
     const std::string line = trim(raw);
     if (line.empty() || line[0] == '#') continue;
     const auto fields = splitFields(line);
-    double v[2] = {0, 0};
-    bool numeric = fields.size() == 2;
+    double v[3] = {0, 0, 0};
+    bool numeric = fields.size() == 2 || fields.size() == 3;
     for (size_t c = 0; c < fields.size(); ++c) {
       double tmp = 0;
       if (!parseNumber(fields[c], tmp)) numeric = false;
-      else if (c < 2) v[c] = tmp;
+      else if (c < 3) v[c] = tmp;
     }
     const bool first = !sawContent;
     sawContent = true;
@@ -168,20 +171,34 @@ Expected<torch::Tensor> loadPointsCsv(const std::string& path) {
         anyText |= !parseNumber(f, ignored);
       }
       if (first && anyText) continue;  // the header line
-      if (fields.size() > 2)
-        return fail(where, "expected two numbers 'x,y', got " + std::to_string(fields.size()) +
-                               " columns in '" + line + "'");
+      if (fields.size() > 3)
+        return fail(where, "expected two numbers 'x,y' (and an optional label), got " +
+                               std::to_string(fields.size()) + " columns in '" + line + "'");
       return fail(where, "expected two numbers 'x,y', got '" + line + "'");
     }
-    for (double c : v)
-      if (!std::isfinite(c) || std::abs(c) > std::numeric_limits<float>::max())
+    if (columns == 0) columns = fields.size(), columnsLine = lineNo;
+    if (fields.size() != columns)
+      return fail(where, "expected " + std::to_string(columns) + " columns as on line " +
+                             std::to_string(columnsLine) + ", got " + std::to_string(fields.size()) +
+                             " columns in '" + line + "'");
+    for (int c = 0; c < 2; ++c)
+      if (!std::isfinite(v[c]) || std::abs(v[c]) > std::numeric_limits<float>::max())
         return fail(where, "NaN or infinite value in '" + line + "'");
+    if (columns == 3) {
+      if (!(v[2] >= 0 && v[2] < kMaxCsvClasses && v[2] == std::floor(v[2])))
+        return fail(where, "the label (third column) must be a class 0.." + std::to_string(kMaxCsvClasses - 1) +
+                               ", got '" + fields[2] + "'");
+      label.push_back(static_cast<int64_t>(v[2]));
+    }
     xy.push_back(static_cast<float>(v[0]));
     xy.push_back(static_cast<float>(v[1]));
   }
   if (xy.empty())
     return fail(path, sawContent ? "no 'x,y' rows after the header" : "empty file: no 'x,y' rows");
   const auto rows = static_cast<int64_t>(xy.size() / 2);
+  if (labels)
+    *labels = label.empty() ? torch::zeros({rows}, torch::kLong)
+                            : torch::from_blob(label.data(), {rows}, torch::kLong).clone();
   return torch::from_blob(xy.data(), {rows, 2}, torch::kFloat32).clone();
 }
 

@@ -11,24 +11,17 @@
 
 #include "core/data/toy.h"
 #include "core/likelihood/likelihood.h"
-#include "core/score/exact_score.h"
+#include "core/score/exact_score_cache.h"
 #include "core/train/snapshot.h"
 
 namespace ss::scene {
 
 struct DensityWorker::Cache {
-  std::string key;
-  std::shared_ptr<const score::ExactScore> exact;
+  score::ExactScoreCache exact;
 };
 
 namespace {
 
-std::string cacheKey(const DensityRequest& r) {
-  const auto& s = r.sde;
-  return r.data + "|" + std::string(sde::toString(s.kind)) + "|" + std::to_string(s.betaMin) + "|" +
-         std::to_string(s.betaMax) + "|" + std::to_string(s.sigmaMin) + "|" +
-         std::to_string(s.sigmaMax) + "|" + std::to_string(s.T) + "|" + std::to_string(s.eps);
-}
 
 // Cell centres of an nx × ny grid over the bounds: [ny·nx, 2] float64, row-major, y up.
 torch::Tensor gridPoints(const std::array<float, 4>& b, int nx, int ny) {
@@ -93,14 +86,7 @@ void DensityWorker::compute(DensityRequest& req, RequestWorker<DensityRequest, D
     sde = req.model->sde;
     device = req.model->device;
   } else {
-    const std::string key = cacheKey(req);
-    if (m_cache->key != key) {
-      auto toy = data::makeToy(req.data);
-      if (!toy) throw std::runtime_error(toy.error().message);
-      m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
-      m_cache->key = key;
-    }
-    auto exact = m_cache->exact;
+    auto exact = m_cache->exact.get(req.data, req.sde).exact;
     score = exact;
     sde = sde::Sde::create(req.sde);
     // The exact p_T, so the grid differs from the exact log p_t only by integration error.

@@ -13,16 +13,13 @@
 #include "core/common/error.h"
 #include "core/data/toy.h"
 #include "core/sample/steps.h"
-#include "core/score/exact_score.h"
+#include "core/score/exact_score_cache.h"
 #include "core/train/snapshot.h"
 
 namespace ss::scene {
 
 struct ProbeWorker::Cache {
-  std::string data;
-  sde::SdeConfig sde;
-  bool valid = false;
-  std::shared_ptr<const score::ExactScore> exact;
+  score::ExactScoreCache exact;
 };
 
 namespace {
@@ -140,20 +137,12 @@ void ProbeWorker::compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeRe
   if (std::string err = req.sde.validate(); !err.empty()) throw Failure(err);
   if (std::string err = req.sampler.validate(req.sde); !err.empty()) throw Failure(err);
 
-  if (!m_cache->valid || m_cache->data != req.data || !(m_cache->sde == req.sde)) {
-    m_cache->valid = false;
-    auto toy = data::makeToy(req.data);
-    if (!toy) throw Failure(toy.error().message);
-    m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
-    m_cache->data = req.data;
-    m_cache->sde = req.sde;
-    m_cache->valid = true;
-  }
-  std::shared_ptr<const score::ScoreFn> scoreFn = m_cache->exact;
+  const auto& exact = m_cache->exact.get(req.data, req.sde).exact;
+  std::shared_ptr<const score::ScoreFn> scoreFn = exact;
   auto sdeObj = sde::Sde::create(req.sde);
   torch::Device device = torch::kCPU;
   auto result = std::make_shared<ProbeResult>();
-  result->scoreName = m_cache->exact->name();
+  result->scoreName = exact->name();
   // As in the RunWorker: a snapshot serves only its own data and SDE, once trained.
   if (req.model && train::snapshotFits(*req.model, req.data, req.sde)) {
     scoreFn = req.model->scoreFn();

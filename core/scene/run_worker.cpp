@@ -11,7 +11,7 @@
 #include "core/sample/conditional.h"
 #include "core/sample/forward.h"
 #include "core/sample/sampler.h"
-#include "core/score/exact_score.h"
+#include "core/score/exact_score_cache.h"
 #include "core/score/guided_score.h"
 #include "core/train/classifier.h"
 #include "core/train/snapshot.h"
@@ -38,11 +38,7 @@ std::shared_ptr<const RunFrame> RunResult::frameAt(double t) const {
 }
 
 struct RunWorker::Cache {
-  std::string data;  // what the exact score was built for
-  sde::SdeConfig sde;
-  bool valid = false;
-  std::shared_ptr<const data::ToyDistribution> toy;
-  std::shared_ptr<const score::ExactScore> exact;
+  score::ExactScoreCache exact;
 };
 
 namespace {
@@ -98,20 +94,12 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
   // Whole-cloud frames cost 8 bytes per particle: keep them within ~200 MB.
   const int64_t maxFrames =
       std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (200ll << 20) / (8 * req.particles)));
-  if (!m_cache->valid || m_cache->data != req.data || !(m_cache->sde == req.sde)) {
-    m_cache->valid = false;
-    auto toy = data::makeToy(req.data);
-    if (!toy) throw std::runtime_error(toy.error().message);
-    m_cache->toy = toy.value();
-    m_cache->exact = score::exactScoreFor(*m_cache->toy, sde::Sde::create(req.sde));
-    m_cache->data = req.data;
-    m_cache->sde = req.sde;
-    m_cache->valid = true;
-  }
+  const auto& cached = m_cache->exact.get(req.data, req.sde);
+  const data::ToyDistribution& toy = *cached.toy;
   auto sdeObj = sde::Sde::create(req.sde);
-  std::shared_ptr<const score::ScoreFn> scoreFn = m_cache->exact;
+  std::shared_ptr<const score::ScoreFn> scoreFn = cached.exact;
   torch::Device device = torch::kCPU;
-  std::string scoreName = m_cache->exact->name();
+  std::string scoreName = cached.exact->name();
   // A snapshot serves a run only when it models this data under this SDE and has trained:
   // right after a dataset or SDE change the trainer still publishes the old model for a
   // moment, and a step-0 network is noise.
@@ -127,7 +115,7 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
     std::shared_ptr<const score::TimeClassifier> clf;
     if (req.classifier) {
       clf = req.classifier->classifier;
-    } else if (auto gm = m_cache->toy->mixture()) {
+    } else if (auto gm = toy.mixture()) {
       clf = std::make_shared<score::MixtureClassifier>(*gm, sdeObj);
     } else {
       throw std::runtime_error("class guidance needs a mixture (its components are the classes) or a trained classifier");
@@ -173,7 +161,7 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
   std::unique_ptr<sample::ForwardRun> forward;
   int64_t plannedSteps = 0;
   if (req.mode == RunMode::Forward) {
-    auto draw = m_cache->toy->sample(n, req.seed);
+    auto draw = toy.sample(n, req.seed);
     result->colour = toVector(draw.colour);
     plannedSteps = req.sampler.steps;
     forward = std::make_unique<sample::ForwardRun>(
@@ -251,7 +239,7 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
     else reverse->step();
     const auto& st = state();
     if (st.done || st.step % every == 0) addFrame();
-    if (st.done && reverse) result->metrics = metricsOf(*m_cache->toy, reverse->result(), req.seed);
+    if (st.done && reverse) result->metrics = metricsOf(toy, reverse->result(), req.seed);
     if (st.done || Clock::now() - lastPublish > std::chrono::milliseconds(100)) {
       result->done = st.done;
       publish();

@@ -7,23 +7,17 @@
 #include <cmath>
 
 #include "core/data/toy.h"
-#include "core/score/exact_score.h"
+#include "core/score/exact_score_cache.h"
 #include "core/train/snapshot.h"
 
 namespace ss::scene {
 
 struct FieldWorker::Cache {
-  std::string key;
-  std::shared_ptr<const score::ExactScore> exact;
+  score::ExactScoreCache exact;
 };
 
 namespace {
 
-std::string cacheKey(const FieldRequest& r) {
-  const auto& s = r.sde;
-  return r.data + "|" + std::string(sde::toString(s.kind)) + "|" + std::to_string(s.betaMin) + "|" +
-         std::to_string(s.betaMax) + "|" + std::to_string(s.sigmaMin) + "|" + std::to_string(s.sigmaMax);
-}
 
 torch::Tensor gridPoints(const FieldRequest& r, int nx, int ny);
 
@@ -85,33 +79,27 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     throw std::runtime_error("density grid is out of range");
   const bool streamExact = stream && req.streamExact;
   if ((req.exact || density || streamExact) && !req.data.empty()) {
-    const std::string key = cacheKey(req);
-    if (m_cache->key != key) {
-      auto toy = data::makeToy(req.data);
-      if (!toy) throw std::runtime_error(toy.error().message);
-      m_cache->exact = score::exactScoreFor(*toy.value(), sde::Sde::create(req.sde));
-      m_cache->key = key;
-    }
+    const auto& exactScore = m_cache->exact.get(req.data, req.sde).exact;
     if (req.exact) {
       auto t = torch::full({x.size(0)}, req.t, x.options());
-      field->exact = toVector((*m_cache->exact)(x, t));
+      field->exact = toVector((*exactScore)(x, t));
     }
     if (streamExact) {
       if (w.superseded()) return;  // a newer view or t is waiting: skip the tracing
       auto xs = gridPoints(req, req.streamNx, req.streamNy);
       const auto t0 = std::chrono::steady_clock::now();
-      field->streamExact = streamlinesOf(req, toVector((*m_cache->exact)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+      field->streamExact = streamlinesOf(req, toVector((*exactScore)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
       field->streamMillis += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
     if (density) {
       auto xd = gridPoints(req, req.densityNx, req.densityNy);
       auto t = torch::full({xd.size(0)}, req.t, xd.options());
-      auto logp = m_cache->exact->logProb(xd, t);
+      auto logp = exactScore->logProb(xd, t);
       field->logDensity = toVector(logp);
       if (req.scoreError && req.model) {
         const auto& m = *req.model;
         auto learned = (*m.scoreFn())(xd.to(m.device), t.to(m.device)).to(torch::kCPU, torch::kFloat64);
-        auto exact = (*m_cache->exact)(xd, t).to(torch::kFloat64);
+        auto exact = (*exactScore)(xd, t).to(torch::kFloat64);
         auto err = torch::exp(logp.to(torch::kFloat64)) * (learned - exact).pow(2).sum(1);
         field->scoreError = toVector(err);
       }

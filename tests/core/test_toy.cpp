@@ -271,7 +271,8 @@ TEST(ToyPointsCsv, BadFilesNameTheFileLineAndProblem) {
       {"only_comments.csv", "# nothing here\n\n", {"empty file"}},
       {"only_header.csv", "x,y\n", {"no 'x,y' rows"}},
       {"words.csv", "x,y\n1,2\n3,4\nabc\n", {"words.csv:4", "expected two numbers 'x,y', got 'abc'"}},
-      {"three_cols.csv", "x,y\n1,2\n1,2,3\n", {"three_cols.csv:3", "3 columns"}},
+      {"three_cols.csv", "x,y\n1,2\n1,2,3\n", {"three_cols.csv:3", "2 columns as on line 2", "got 3 columns"}},
+      {"four_cols.csv", "x,y\n1,2,3,4\n", {"four_cols.csv:2", "4 columns"}},
       {"one_col.csv", "1\n", {"one_col.csv:1", "expected two numbers 'x,y', got '1'"}},
       {"nan.csv", "x,y\n1,2\n\n# c\nnan,2\n", {"nan.csv:5", "NaN"}},
       {"inf.csv", "1,inf\n", {"inf.csv:1", "NaN or infinite"}},
@@ -286,6 +287,34 @@ TEST(ToyPointsCsv, BadFilesNameTheFileLineAndProblem) {
   }
   expectError(loadPointsCsv(tempPath("absent.csv")), {"absent.csv", "no such file"});
   expectError(makeToy(tempPath("absent.csv")), {"absent.csv", "no such file"});
+}
+
+// A third column is a class label (what the Draw tool writes for painted classes): the toy
+// then has max label + 1 classes and draws each row with its label.
+TEST(ToyPointsCsv, ALabelColumnGivesTheClasses) {
+  const std::string path = writeTemp("labelled.csv", "x,y,label\n0,0,0\n1,0,2\n2,0,1\n3,0,2\n");
+  torch::Tensor labels;
+  auto pts = loadPointsCsv(path, &labels);
+  ASSERT_TRUE(pts.ok()) << pts.error().message;
+  EXPECT_EQ(pts.value().size(0), 4);
+  ASSERT_EQ(labels.numel(), 4);
+  EXPECT_EQ(labels[1].item<int64_t>(), 2);
+  auto t = makeToy(path);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t.value()->numClasses(), 3);
+  EXPECT_NE(t.value()->description().find("3 classes"), std::string::npos) << t.value()->description();
+  auto s = t.value()->sample(4, 5);
+  const std::vector<int64_t> byRow = {0, 2, 1, 2};  // row k sits at x = k
+  for (int64_t i = 0; i < 4; ++i)  // the label travels with its row
+    EXPECT_EQ(s.label[i].item<int64_t>(), byRow[static_cast<size_t>(s.x[i][0].item<float>())]);
+  torch::Tensor none;
+  auto plain = loadPointsCsv(writeTemp("unlabelled.csv", "1,2\n3,4\n"), &none);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(none.sum().item<int64_t>(), 0) << "no label column: all class 0";
+  expectError(loadPointsCsv(writeTemp("bad_label.csv", "0,0,1\n1,1,1.5\n")), {"bad_label.csv:2", "label", "'1.5'"});
+  expectError(loadPointsCsv(writeTemp("neg_label.csv", "0,0,-1\n")), {"neg_label.csv:1", "label"});
+  expectError(loadPointsCsv(writeTemp("big_label.csv", "0,0,10\n")), {"big_label.csv:1", "0..9"});
+  expectError(loadPointsCsv(writeTemp("mixed.csv", "0,0,1\n1,1\n")), {"mixed.csv:2", "3 columns as on line 1"});
 }
 
 TEST(ToyPointsCsv, WriteRoundTripsThroughLoad) {

@@ -116,6 +116,45 @@ TEST(DrawModel, CsvIsReadBackByTheToyLoader) {
   EXPECT_LE(bb[2], 1.3f + 1e-4f);
 }
 
+// Painted classes: each stamp carries the brush's label, erasing keeps points and labels
+// together, and two or more classes make an x,y,label CSV whose labels the loader reads as
+// the dataset's classes (one class alone stays a plain x,y file).
+TEST(DrawModel, PaintedLabelsBecomeTheDatasetsClasses) {
+  const auto dir = freshDir("labels");
+  ui::DrawModel m(7);
+  ui::Brush b;
+  b.radius = 0.2f;
+  b.density = 300;
+  m.stamp({-1.5f, 0}, b);
+  auto header = [](const std::string& file) {
+    std::ifstream in(file);
+    std::string line;
+    std::getline(in, line);
+    return line;
+  };
+  const auto plain = (dir / "one_class.csv").string();
+  ASSERT_TRUE(m.writeCsv(plain));
+  EXPECT_EQ(header(plain), "x,y");
+  b.label = 2;  // shown as class 3
+  m.stamp({1.5f, 0}, b);
+  m.stamp({0, 3}, b);
+  EXPECT_EQ(m.distinctLabels(), (std::vector<int>{0, 2}));
+  m.erase({0, 3}, 0.5f);  // the third stamp goes, labels stay aligned with their points
+  ASSERT_EQ(m.labels().size(), m.size());
+  for (size_t i = 0; i < m.size(); ++i) EXPECT_EQ(m.labels()[i], m.points()[2 * i] > 0 ? 2 : 0);
+  const auto path = (dir / "two_classes.csv").string();
+  ASSERT_TRUE(m.writeCsv(path));
+  EXPECT_EQ(header(path), "x,y,label");
+  scene::DataRequest r;
+  r.data = path;
+  r.n = 400;
+  auto cloud = scene::buildPointCloud(r);
+  ASSERT_TRUE(cloud) << cloud.error().message;
+  EXPECT_EQ(cloud.value()->numClasses, 3) << "labels 0 and 2: classes 0..2";
+  const auto& c = *cloud.value();
+  for (size_t i = 0; i < static_cast<size_t>(c.n); ++i) EXPECT_EQ(c.label[i], c.x0[2 * i] > 0 ? 2 : 0);
+}
+
 TEST(DrawModel, FewerThanTwoPointsIsAClearErrorAndWritesNothing) {
   const auto dir = freshDir("few");
   ui::DrawModel m;

@@ -38,7 +38,7 @@ Scene sampleScene() {
   s.state.canvas.showDensity = true;
   s.state.canvas.showExactField = true;
   s.state.canvas.fieldResolution = 31;
-  s.state.canvas.colourMode = ColourMode::Attribute;
+  s.state.canvas.colourMode = ColourMode::Speed;
   s.state.canvas.view = std::array<float, 4>{-3, -2, 3, 2};
   s.model.trainSteps = 500;
   s.model.trainSeed = 3;
@@ -71,7 +71,8 @@ TEST(SceneFile, RoundTripKeepsEveryField) {
   EXPECT_DOUBLE_EQ(r.state.t, 0.375);
   EXPECT_EQ(r.state.canvas.fieldResolution, 31);
   ASSERT_TRUE(r.state.canvas.colourMode.has_value());
-  EXPECT_EQ(*r.state.canvas.colourMode, ColourMode::Attribute);
+  EXPECT_EQ(*r.state.canvas.colourMode, ColourMode::Speed);
+  EXPECT_NE(text.find("\"colour\": \"speed\""), std::string::npos);
   ASSERT_TRUE(r.state.canvas.view.has_value());
   EXPECT_FLOAT_EQ((*r.state.canvas.view)[2], 3.0f);
   EXPECT_TRUE(r.model == s.model);

@@ -219,3 +219,80 @@ TEST(PriorMismatch, MatchesTheGaussianClosedForms) {
   ve.sigmaMax = 50.0;  // a wider prior forgets the offset
   EXPECT_NEAR(ui::priorMismatch(ve, blob), 0.5 * 9.0 / 2500.0, 1e-4);
 }
+
+// Speed colouring of a run: each particle's velocity is its displacement between the shown
+// recorded frame and the one before it, over their time gap (the first frame uses the next).
+TEST(RunView, SpeedIsTheDisplacementBetweenRecordedFramesOverTheirGap) {
+  auto run = std::make_shared<scene::RunResult>();
+  run->n = 2;
+  const std::vector<std::vector<float>> xs = {{0, 0, 1, 1}, {0.2f, 0, 1, 0.7f}, {0.2f, 0.1f, 1, 0.7f}};
+  const double ts[] = {1.0, 0.9, 0.5};
+  for (int i = 0; i < 3; ++i) {
+    auto f = std::make_shared<scene::RunFrame>();
+    f->t = ts[i];
+    f->x = xs[i];
+    run->frames.push_back(f);
+  }
+  const auto v1 = ui::frameVelocities(*run, *run->frames[1]);  // against frame 0: Δt = −0.1
+  ASSERT_EQ(v1.size(), 4u);
+  EXPECT_NEAR(v1[0], -2.0f, 1e-5);
+  EXPECT_NEAR(v1[1], 0.0f, 1e-6);
+  EXPECT_NEAR(v1[3], 3.0f, 1e-5);
+  const auto v0 = ui::frameVelocities(*run, *run->frames[0]);  // the first frame: against frame 1
+  EXPECT_NEAR(v0[0], -2.0f, 1e-5);
+  const auto v2 = ui::frameVelocities(*run, *run->frames[2]);  // Δt = −0.4 against frame 1
+  EXPECT_NEAR(v2[1], -0.25f, 1e-6);
+  EXPECT_NEAR(v2[3], 0.0f, 1e-6);
+  scene::RunFrame stranger;  // not a frame of this run: no velocity
+  stranger.x = {1, 2, 3, 4};
+  for (float v : ui::frameVelocities(*run, stranger)) EXPECT_EQ(v, 0.0f);
+
+  // The run cloud keeps them where the shader reads the speed (σ = 0 never moves a particle).
+  ui::RunView view;
+  view.update(run, 0.9, nullptr);
+  ASSERT_TRUE(view.cloud);
+  EXPECT_EQ(view.cloud->noise, v1);
+  ui::ExplorerState state;
+  state.mode = scene::RunMode::ReverseSde;
+  state.t = 0.9;
+  state.canvas.colourMode = ui::ColourMode::Speed;
+  const auto s = ui::makeCanvasScene(state, nullptr, 0, &view);
+  EXPECT_EQ(s.dadt, 0.0f);
+  EXPECT_EQ(s.dsdt, 1.0f);
+  EXPECT_NEAR(s.speedMax, 3.0f, 1e-5) << "the 99th percentile of the speeds {2, 3}";
+  EXPECT_NE(s.colourLegend.find("speed"), std::string::npos) << s.colourLegend;
+}
+
+// Forward mode: a particle moves along x(t) = a(t)·x0 + σ(t)·ε at a′(t)·x0 + σ′(t)·ε.
+TEST(ExplorerState, ForwardSpeedIsTheDerivativeOfTheMarginalPath) {
+  for (auto kind : {sde::SdeKind::VP, sde::SdeKind::VE, sde::SdeKind::SubVP}) {
+    ui::ExplorerState state;
+    state.sde.kind = kind;
+    state.sde.sigmaMax = 10.0;
+    state.t = 0.37;
+    const auto s = ui::makeCanvasScene(state, nullptr, 0);
+    const double h = 1e-3;
+    const auto m0 = sde::marginal(state.sde, state.t - h), m1 = sde::marginal(state.sde, state.t + h);
+    EXPECT_NEAR(s.dadt, (m1.a - m0.a) / (2 * h), 1e-3 * (1 + std::abs(s.dadt))) << sde::toString(kind);
+    EXPECT_NEAR(s.dsdt, (m1.sigma - m0.sigma) / (2 * h), 1e-3 * (1 + std::abs(s.dsdt))) << sde::toString(kind);
+  }
+  ui::ExplorerState state;
+  state.t = 1.0;  // the end of [0, T]: a one-sided difference, still finite
+  const auto s = ui::makeCanvasScene(state, nullptr, 0);
+  EXPECT_TRUE(std::isfinite(s.dadt) && std::isfinite(s.dsdt));
+  EXPECT_LT(s.dadt, 0.0f) << "VP shrinks the mean";
+}
+
+TEST(SpeedQuantile, IsTheQuantileOfTheSpeedsOverAStridedSample) {
+  scene::PointCloud c;
+  c.n = 1000;
+  for (int i = 0; i < 1000; ++i) {
+    c.x0.insert(c.x0.end(), {static_cast<float>(i + 1), 0.0f});  // speed = 0.5·(i + 1) with dadt = 0.5
+    c.noise.insert(c.noise.end(), {0.0f, 0.0f});
+  }
+  EXPECT_NEAR(ui::speedQuantile(c, 0.5f, 0.0f, 0.5), 250.5f, 0.5f);
+  EXPECT_NEAR(ui::speedQuantile(c, 0.5f, 0.0f, 0.99), 495.0f, 0.6f);
+  EXPECT_NEAR(ui::speedQuantile(c, 0.5f, 0.0f, 1.0), 500.0f, 1e-4f);
+  EXPECT_NEAR(ui::speedQuantile(c, 0.5f, 0.0f, 0.99, 100), 495.0f, 5.0f) << "every 10th particle";
+  EXPECT_EQ(ui::speedQuantile(scene::PointCloud{}, 1.0f, 1.0f), 0.0f);
+}

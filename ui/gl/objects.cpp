@@ -11,13 +11,12 @@ Buffer Buffer::create() {
 }
 
 void Buffer::upload(const void* data, size_t bytes, GLenum usage) {
+  // Always new storage ("orphaning"): rewriting storage that an earlier draw still reads
+  // makes the driver wait for that draw (llvmpipe: for its rasterizer threads to finish the
+  // frame); new storage lets the old draw finish on its own.
   glBindBuffer(GL_ARRAY_BUFFER, id());
-  if (bytes != m_bytes) {
-    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(bytes), data, usage);
-    m_bytes = bytes;
-  } else if (bytes > 0) {
-    glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), data);
-  }
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(bytes), data, usage);
+  m_bytes = bytes;
 }
 
 VertexArray VertexArray::create() {

@@ -2,7 +2,10 @@
 
 #include <imgui.h>
 
+#include <cstdio>
+
 #include "ui/panels/widgets.h"
+#include "ui/views/point_renderer.h"
 #include "ui/views/probe_overlay.h"
 
 namespace ss::ui {
@@ -51,7 +54,28 @@ CanvasToolsAction drawDrawingControls(CanvasTools& tools, ExplorerState& state, 
   ImGui::SameLine();
   ImGui::RadioButton("uniform", &jitter, 1);
   tools.brush.gaussian = jitter == 0;
-  ImGui::TextDisabled("%zu points drawn", tools.drawing().size());
+  // The brush's class: swatches in the canvas's class colours, 1-based as in its legend.
+  const float* pal = categoricalPalette();
+  ImGui::TextUnformatted("class");
+  for (int k = 0; k < DrawModel::kMaxLabels; ++k) {
+    ImGui::SameLine();
+    ImGui::PushID(k);
+    const ImVec4 c(pal[3 * k], pal[3 * k + 1], pal[3 * k + 2], 1.0f);
+    const bool on = tools.brush.label == k;
+    ImGui::PushStyleColor(ImGuiCol_Button, on ? c : ImVec4(c.x * 0.45f, c.y * 0.45f, c.z * 0.45f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, c);
+    ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(0.05f, 0.05f, 0.08f, 1) : ImVec4(0.92f, 0.92f, 0.92f, 1));
+    char label[4];
+    std::snprintf(label, sizeof label, "%d", k + 1);
+    if (ImGui::SmallButton(label)) tools.brush.label = k;
+    ImGui::PopStyleColor(3);
+    ImGui::PopID();
+  }
+  tooltip("the class the brush paints: with two or more classes the dataset is labelled (its CSV gets a "
+          "label column), so class guidance can steer towards one of them with a trained classifier");
+  const auto painted = tools.drawing().distinctLabels();
+  if (painted.size() > 1) ImGui::TextDisabled("%zu points drawn in %zu classes", tools.drawing().size(), painted.size());
+  else ImGui::TextDisabled("%zu points drawn", tools.drawing().size());
   ImGui::SameLine();
   if (ImGui::Button("Clear drawing")) tools.drawing().clear();
   const bool use = ImGui::Button("Use as dataset");

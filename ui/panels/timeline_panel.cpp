@@ -108,7 +108,7 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
   ImGui::SliderFloat("point size", &o.pointSize, 1.0f, 12.0f, "%.1f px");
   ImGui::SliderFloat("opacity", &o.alpha, 0.05f, 1.0f, "%.2f");
   int mode = o.colourMode ? static_cast<int>(*o.colourMode) + 1 : 0;
-  if (ImGui::Combo("colour by", &mode, "auto\0class\0position in the data\0"))
+  if (ImGui::Combo("colour by", &mode, "auto\0class\0position in the data\0speed\0"))
     o.colourMode = mode == 0 ? std::nullopt : std::optional(static_cast<ColourMode>(mode - 1));
   ImGui::Checkbox("grid", &o.showGrid);
   if (cloud && !cloud->mixtureMeans.empty()) {

@@ -90,9 +90,12 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   // Interaction: the plot is one invisible button; drag pans, the wheel zooms about the cursor.
   ImGui::SetCursorScreenPos(im(origin));
   ImGui::InvisibleButton("##plot", im(plot));
+  m_geometry = {origin, plot, m_camera};
+  if (interactive) dragFixedLine(scene);
+  else m_lineDrag.reset();
   if (interactive) {
     ImGuiIO& io = ImGui::GetIO();
-    if (m_panEnabled && ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f) &&
+    if (m_panEnabled && !m_lineDrag && ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f) &&
         (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f)) {
       m_camera.panPixels({io.MouseDelta.x, io.MouseDelta.y});
       m_userMoved = true;
@@ -107,7 +110,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   }
   m_geometry = {origin, plot, m_camera};
   m_pointer = {};
-  if (interactive && !m_panEnabled) {  // a canvas tool reads the pointer instead of panning
+  if (interactive && !m_panEnabled && !m_lineDrag) {  // a canvas tool reads the pointer instead of panning
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     m_pointer.hovered = ImGui::IsItemHovered();
     m_pointer.world = pointerToWorld({mouse.x, mouse.y}, m_geometry);
@@ -143,6 +146,9 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
       p.alpha = options.alpha;
       p.colourMode = mode;
       p.numClasses = cloud->numClasses;
+      p.dadt = scene.dadt;
+      p.dsdt = scene.dsdt;
+      p.speedMax = scene.speedMax;
       m_points->draw(p);
     }
   }
@@ -190,6 +196,29 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     dl->AddText(ImVec2(origin.x + 0.5f * (plot.x - ts.x), origin.y + 0.5f * plot.y), colours.text, msg);
   }
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, cursor.y + size.y));
+}
+
+void Canvas2D::dragFixedLine(const CanvasScene& scene) {
+  if (scene.fixedAxis != 0 && scene.fixedAxis != 1) {
+    m_lineDrag.reset();
+    return;
+  }
+  const bool vertical = scene.fixedAxis == 0;
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const Vec2 at = m_camera.worldToPixel({scene.fixedValue, scene.fixedValue}, m_geometry.size);
+  // Within half a line of type of the line: a press there grabs it.
+  const bool near = (vertical ? std::abs(mouse.x - m_geometry.origin.x - at.x)
+                              : std::abs(mouse.y - m_geometry.origin.y - at.y)) <= 0.5f * ImGui::GetFontSize();
+  if (!m_lineDrag && near && ImGui::IsItemActivated()) m_lineDrag = scene.fixedValue;
+  if (m_lineDrag && !ImGui::IsItemActive()) m_lineDrag.reset();
+  if (m_lineDrag) {
+    const Vec2 world = pointerToWorld({mouse.x, mouse.y}, m_geometry);
+    m_lineDrag = vertical ? world.x : world.y;
+  }
+  if (m_lineDrag || (near && ImGui::IsItemHovered())) {
+    ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+    ImGui::SetTooltip("drag: the known %s", vertical ? "x\u2081" : "x\u2082");
+  }
 }
 
 std::array<float, 4> Canvas2D::visibleWorld() const {
@@ -276,7 +305,7 @@ void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& option
       }
       heatColour(std::isfinite(v) ? v : 0.0f, &rgba[i * 4]);
     }
-    if (!m_heat || m_heat->width() != w || m_heat->height() != h) {
+    {  // a new texture for every grid: rewriting one a pending draw still reads would wait for it
       auto fb = gl::Framebuffer::create(w, h);
       if (!fb) return;
       m_heat = std::move(fb.value());
@@ -818,13 +847,22 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
                                                                                 : std::to_string(i + 1);
       dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, name.c_str());
     }
-  } else if (mode == ColourMode::Attribute) {
+  } else if (mode == ColourMode::Attribute || mode == ColourMode::Speed) {
     const std::string label = scene.colourLegend.empty() ? "colour: attribute" : scene.colourLegend;
     const float w = std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x), h = 0.6f * f.size;
     ImVec2 p(origin.x + size.x - w - pad, 0);
     p.y = legendTop(p.x);
-    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + 2.4f * f.size + 4), IM_COL32(16, 19, 26, 190), 4.0f);
+    const bool speed = mode == ColourMode::Speed;
+    const float boxH = (speed ? 3.4f : 2.4f) * f.size;
+    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + boxH + 4), IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(p, colours.dimText, label.c_str());
+    if (speed) {  // the bar's ends: 0 and the speed at its top
+      char top[32];
+      std::snprintf(top, sizeof top, "%.3g", scene.speedMax);
+      const float y = p.y + 1.3f * f.size + h + 0.2f * f.size;
+      dl->AddText(ImVec2(p.x, y), colours.dimText, "0");
+      dl->AddText(ImVec2(p.x + w - ImGui::CalcTextSize(top).x, y), colours.dimText, top);
+    }
     // Matches the shader's viridis keys (lifted by 0.15 at the dark end).
     static const ImVec4 keys[5] = {{0.267f, 0.005f, 0.329f, 1}, {0.229f, 0.322f, 0.546f, 1},
                                    {0.128f, 0.567f, 0.551f, 1}, {0.369f, 0.789f, 0.383f, 1},

@@ -26,6 +26,9 @@ struct CanvasScene {
   std::shared_ptr<const scene::PointCloud> cloud;  // may be null while loading
   uint64_t cloudVersion = 0;
   float a = 1, sigma = 0;  // marginal at the shown t
+  // Speed colouring: dx/dt = dadt·x0 + dsdt·ε (forward: a′(t), σ′(t); a run cloud: 0, 1,
+  // its velocity kept in ε), coloured up to speedMax (the speeds' 99th percentile).
+  float dadt = 0, dsdt = 0, speedMax = 0;
   std::string title;       // large caption, e.g. "8gaussians · VP SDE"
   std::string subtitle;    // e.g. "t = 0.30   a(t) = 0.72   σ(t) = 0.69"
   std::string colourLegend;  // what the continuous colour encodes
@@ -57,6 +60,7 @@ struct CanvasScene {
   // in world units at the pointer (0: none).
   std::vector<std::shared_ptr<const scene::ProbeResult>> probes;
   const std::vector<float>* drawnPoints = nullptr;
+  const std::vector<int>* drawnLabels = nullptr;  // their classes (palette colours); null: one colour
   float brushRadius = 0;
 };
 
@@ -136,6 +140,9 @@ class Canvas2D {
   // tool instead. The wheel zooms either way.
   void setPanEnabled(bool on) { m_panEnabled = on; }
   const CanvasPointer& pointer() const { return m_pointer; }
+  // 2D inpainting: while the user drags the known coordinate's dashed line (grabbed within
+  // half a line of type), its new value in world units; it then neither pans nor feeds a tool.
+  std::optional<float> lineDrag() const { return m_lineDrag; }
   // Compare panes share one camera: with an override the draw uses it instead of framing the
   // data (a double-click still fits; pan/zoom still move this canvas's copy, read by camera()).
   void setCameraOverride(std::optional<Camera2D> camera) { m_override = camera; }
@@ -158,6 +165,7 @@ class Canvas2D {
   void drawMoveLegend(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
   void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
   void drawStreamlines(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
+  void dragFixedLine(const CanvasScene& scene);  // after the plot's invisible button
 
   std::optional<PointRenderer> m_points;
   std::optional<gl::Framebuffer> m_fbo;
@@ -174,6 +182,7 @@ class Canvas2D {
   bool m_userMoved = false;
   bool m_panEnabled = true;
   CanvasPointer m_pointer;
+  std::optional<float> m_lineDrag;
   std::string m_fittedData;
   std::string m_error;
 };

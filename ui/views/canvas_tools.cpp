@@ -133,7 +133,11 @@ void CanvasTools::poll() {
 void CanvasTools::decorate(CanvasScene& scene) const {
   scene.probes.assign(m_probes.begin(), m_probes.end());
   const bool drawing = tool == CanvasTool::Draw || tool == CanvasTool::Erase;
-  if (drawing || m_drawing.size() > 0) scene.drawnPoints = &m_drawing.points();
+  if (drawing || m_drawing.size() > 0) {
+    scene.drawnPoints = &m_drawing.points();
+    if (m_drawing.distinctLabels().size() > 1 || (m_drawing.size() > 0 && m_drawing.labels()[0] != 0))
+      scene.drawnLabels = &m_drawing.labels();
+  }
   if (drawing) scene.brushRadius = brush.radius;
 }
 

@@ -1,5 +1,6 @@
 #include "ui/views/draw_tool.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -29,8 +30,22 @@ size_t DrawModel::stamp(Vec2 c, const Brush& brush) {
     }
     m_points.push_back(c.x + dx);
     m_points.push_back(c.y + dy);
+    m_labels.push_back(std::clamp(brush.label, 0, kMaxLabels - 1));
   }
   return n;
+}
+
+void DrawModel::setPoints(std::vector<float> xy, std::vector<int> labels) {
+  m_points = std::move(xy);
+  m_labels = std::move(labels);
+  m_labels.resize(m_points.size() / 2, 0);
+}
+
+std::vector<int> DrawModel::distinctLabels() const {
+  std::vector<int> out(m_labels);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 size_t DrawModel::strokeTo(Vec2 c, const Brush& brush) {
@@ -58,11 +73,13 @@ size_t DrawModel::erase(Vec2 c, float radius) {
   for (size_t i = 0; i + 1 < m_points.size(); i += 2) {
     const float dx = m_points[i] - c.x, dy = m_points[i + 1] - c.y;
     if (dx * dx + dy * dy <= r2) continue;
+    m_labels[kept / 2] = m_labels[i / 2];
     m_points[kept++] = m_points[i];
     m_points[kept++] = m_points[i + 1];
   }
   const size_t removed = (m_points.size() - kept) / 2;
   m_points.resize(kept);
+  m_labels.resize(kept / 2);
   return removed;
 }
 
@@ -70,11 +87,13 @@ Expected<bool> DrawModel::writeCsv(const std::string& path) const {
   if (size() < 2)
     return Error{"a dataset needs at least 2 points (" + std::to_string(size()) +
                  " drawn): paint some with the Draw tool first"};
+  const bool labelled = distinctLabels().size() > 1;
   std::ostringstream s;
-  s << "x,y\n";
-  char row[64];
+  s << (labelled ? "x,y,label\n" : "x,y\n");
+  char row[80];
   for (size_t i = 0; i + 1 < m_points.size(); i += 2) {
-    std::snprintf(row, sizeof row, "%.7g,%.7g\n", m_points[i], m_points[i + 1]);
+    if (labelled) std::snprintf(row, sizeof row, "%.7g,%.7g,%d\n", m_points[i], m_points[i + 1], m_labels[i / 2]);
+    else std::snprintf(row, sizeof row, "%.7g,%.7g\n", m_points[i], m_points[i + 1]);
     s << row;
   }
   return writeFileAtomic(path, s.str());

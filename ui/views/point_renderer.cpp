@@ -20,6 +20,25 @@ const float* categoricalPalette() {
   return k;
 }
 
+const char* colourName(std::optional<ColourMode> mode) {
+  if (!mode) return "auto";
+  switch (*mode) {
+    case ColourMode::Class: return "class";
+    case ColourMode::Attribute: return "attribute";
+    case ColourMode::Speed: return "speed";
+  }
+  return "auto";
+}
+
+bool parseColourName(const std::string& name, std::optional<ColourMode>& out) {
+  if (name == "auto") out.reset();
+  else if (name == "class") out = ColourMode::Class;
+  else if (name == "attribute") out = ColourMode::Attribute;
+  else if (name == "speed") out = ColourMode::Speed;
+  else return false;
+  return true;
+}
+
 Expected<PointRenderer> PointRenderer::create() {
   auto program = gl::Program::load("points.vert", "points.frag");
   if (!program) return program.error();
@@ -69,6 +88,9 @@ void PointRenderer::draw(const Params& p) const {
   glUniform1f(m_program.uniform("u_alpha"), p.alpha);
   glUniform1i(m_program.uniform("u_colourMode"), static_cast<int>(p.colourMode));
   glUniform1i(m_program.uniform("u_numClasses"), p.numClasses);
+  glUniform1f(m_program.uniform("u_dadt"), p.dadt);
+  glUniform1f(m_program.uniform("u_dsdt"), p.dsdt);
+  glUniform1f(m_program.uniform("u_speedMax"), p.speedMax > 0 ? p.speedMax : 1.0f);
   glUniform3fv(m_program.uniform("u_palette"), 10, categoricalPalette());
   glEnable(GL_PROGRAM_POINT_SIZE);
   glEnable(GL_BLEND);

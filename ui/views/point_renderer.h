@@ -3,6 +3,9 @@
 // UI thread, current GL context.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "core/common/error.h"
 #include "core/scene/point_cloud.h"
 #include "ui/gl/objects.h"
@@ -10,7 +13,14 @@
 
 namespace ss::ui {
 
-enum class ColourMode { Class = 0, Attribute = 1 };
+// How particles are coloured: by class (categorical), by a per-particle attribute in [0, 1]
+// (viridis), or by speed ‖dx/dt‖ (viridis up to Params::speedMax, see Params::dadt).
+enum class ColourMode { Class = 0, Attribute = 1, Speed = 2 };
+// Scene-file and command-line names: auto (no mode: by class when there are 2..10 classes),
+// class, attribute, speed. parseColourName returns false for an unknown name and leaves
+// `out` alone.
+const char* colourName(std::optional<ColourMode> mode);
+bool parseColourName(const std::string& name, std::optional<ColourMode>& out);
 
 class PointRenderer {
  public:
@@ -27,6 +37,10 @@ class PointRenderer {
     float alpha = 0.7f;
     ColourMode colourMode = ColourMode::Class;
     int numClasses = 1;
+    // Speed colouring: a particle moves at dx/dt = dadt·x0 + dsdt·ε (the forward path's
+    // a′(t), σ′(t); a run cloud keeps its velocity in ε with dadt = 0, dsdt = 1), coloured
+    // from 0 to speedMax.
+    float dadt = 0, dsdt = 0, speedMax = 1;
   };
   // Draws into the bound framebuffer (blending on, viewport set by the caller).
   void draw(const Params& p) const;

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "ui/views/point_renderer.h"
+
 namespace ss::ui {
 
 namespace {
@@ -110,7 +112,16 @@ void drawToolOverlay(const CanvasScene& scene, const Camera2D& camera, Vec2 orig
   if (scene.drawnPoints) {
     const auto& xy = *scene.drawnPoints;
     const float r = std::max(1.5f, 0.14f * ImGui::GetFontSize());
-    for (size_t i = 0; i + 1 < xy.size(); i += 2) dl->AddCircleFilled(map(xy[i], xy[i + 1]), r, probeColours().drawn, 6);
+    const auto* labels = scene.drawnLabels && scene.drawnLabels->size() * 2 == xy.size() ? scene.drawnLabels : nullptr;
+    const float* pal = categoricalPalette();
+    for (size_t i = 0; i + 1 < xy.size(); i += 2) {
+      ImU32 col = probeColours().drawn;
+      if (labels) {  // painted classes in the canvas's class colours
+        const int k = (*labels)[i / 2] % 10;
+        col = ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * k], pal[3 * k + 1], pal[3 * k + 2], 1.0f));
+      }
+      dl->AddCircleFilled(map(xy[i], xy[i + 1]), r, col, 6);
+    }
   }
   for (const auto& p : scene.probes)
     if (p) drawProbe(dl, map, *p);
