@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/common/assets.h"
 #include "core/common/atomic_file.h"
 #include "core/scene/density_worker.h"
 #include "core/scene/image_run.h"
@@ -339,10 +340,10 @@ void endGuiFrame(UiContext& ui, LessonShell& shell, const GuiOptions& options, i
 void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerState& state,
                       const scene::ImageRunRequest* images,
                       const std::function<Expected<RenderedImage>(int, int, bool)>& draw,
-                      const scene::RunFrame* frame) {
+                      const scene::RunFrame* frame, const std::string& imageCompare = "") {
   switch (a.kind) {
     case FileAction::Kind::Save:
-      shell.save(a.path, state, images);
+      shell.save(a.path, state, images, imageCompare);
       break;
     case FileAction::Kind::ExportPng: {
       auto image = draw(a.width, a.height, a.transparent);
@@ -373,6 +374,52 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
   }
 }
 
+// The name a compare pane shows for an image sampler preset.
+std::string samplerTitle(const std::string& preset) {
+  if (preset == "pc") return "reverse SDE · Euler–Maruyama";
+  if (preset == "ald") return "annealed Langevin dynamics";
+  if (preset == "ddpm") return "reverse SDE · ancestral (DDPM)";
+  if (preset == "ode") return "probability-flow ODE · RK45";
+  if (preset == "euler") return "probability-flow ODE · Euler";
+  if (preset == "heun") return "probability-flow ODE · Heun";
+  return preset;
+}
+
+// "Train from scratch" / "Continue the bundled model" in the image panel (or --train): a Trainer on the
+// panel's dataset with a U-Net preset at the loaded images' size, the settings of
+// `scorescope train` for images (VP, lr 5e-4, batch 32), started at once. Errors go to the
+// panel; an existing trainer is kept when the new one cannot be made.
+bool startImageTrainer(ImagePanelState& view, const scene::ImageRunResult* run, const GuiOptions& options,
+                       std::unique_ptr<train::Trainer>& trainer, TrainingPanelState& trainingView) {
+  view.startTraining = false;
+  if (!run || run->size == 0) {
+    view.error = "cannot train: the dataset did not load" + (run ? ": " + run->error : std::string());
+    return false;
+  }
+  auto unet = nn::unetPreset(view.trainPreset, run->channels, run->size);
+  if (!unet) {
+    view.error = unet.error().message;
+    return false;
+  }
+  train::TrainProblemSpec spec;
+  spec.data = view.draft.data;  // the SDE: VP with the default ε, as `scorescope train`
+  spec.net.kind = nn::NetKind::UNet;
+  spec.net.unet = unet.value();
+  spec.train.lr = 5e-4;
+  spec.train.batch = 32;
+  spec.train.seed = view.draft.seed;
+  spec.device = options.device;
+  spec.threads = options.threads;
+  trainer = std::make_unique<train::Trainer>(spec);
+  if (!view.startFrom.empty()) trainer->loadCheckpoint(view.startFrom);
+  trainer->start();
+  trainingView = TrainingPanelState{};
+  trainingView.netDraft = spec.net;
+  trainingView.checkpointPath = "unet.pt";
+  view.live = true;
+  return true;
+}
+
 // The image explorer: the image panel and the timeline on the left, the grid of x_t | x̂₀
 // cells filling the rest. The ImageRunWorker samples; this loop only reads its latest result.
 // Returns when the window closes, or with *next set when the user opened a 2D scene.
@@ -396,16 +443,55 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
     view.draft.sampler = s.state.sampler;
     view.samplerPreset = s.state.samplerPreset;
     view.modelPath = view.draft.model;
+    view.live = false;
+    view.compare = !s.imageCompare.empty();
+    if (view.compare) view.comparePreset = s.imageCompare;
+    const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
+    std::error_code ec;
+    view.bundledModel = view.draft.data.rfind("fashion-mnist", 0) == 0 && !assetsDir().empty() &&
+                                std::filesystem::is_regular_file(bundled, ec)
+                            ? bundled
+                            : std::string();
   };
   applyScene(opened);
   state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
+  view.startTraining = options.startTraining;  // --train: a small U-Net from scratch
   scene::ImageRunWorker worker;
-  worker.request(view.draft);
+  scene::ImageRunWorker compareWorker;  // the compare grid: the same prior draw, another sampler
+  // "U-Net trained here": a trainer created on demand, its newest EMA snapshot sampled.
+  std::unique_ptr<train::Trainer> trainer;
+  TrainingPanelState trainingView;
+  uint64_t liveVersion = 0;      // the snapshot version the newest live run samples with
+  double liveRequestedAt = -1e9;
+  bool livePending = false;      // a live run was asked for before the first trained step
+  auto sendRun = [&] {
+    view.draft.snapshot.reset();
+    if (view.live) {
+      const auto st = trainer ? trainer->stats() : nullptr;
+      if (!st || st->step < kLiveFirstSampleStep) {
+        livePending = true;  // sent once the trainer has taken its first steps
+        return;
+      }
+      view.draft.snapshot = trainer->snapshot(&liveVersion);
+      liveRequestedAt = glfwGetTime();
+    }
+    livePending = false;
+    state.t = state.sde.T;
+    state.playing = true;
+    worker.request(view.draft);
+    if (view.compare) {
+      auto other = compareRequest(view);
+      if (other) compareWorker.request(std::move(other.value()));
+      else view.error = other.error().message;
+    }
+  };
+  sendRun();
   int frames = 0;
   std::vector<double> frameMs;
   double frameStart = glfwGetTime();
   {
     ImageGrid grid;  // owns GL textures: destroyed before the UiContext
+    ImageGrid compareGrid;  // the compare grid's
     MaskPainter painter;  // likewise; shown left of the grid while "Paint mask…" is on
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(ui.window())) {
@@ -417,6 +503,20 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       last = now;
       auto run = worker.latest();
       if (run && !run->done && !run->frames.empty()) holdPlaybackAtRun(state, run->frames.back()->t);
+      auto other = view.compare ? compareWorker.latest() : nullptr;
+      if (other && !other->done && !other->frames.empty()) holdPlaybackAtRun(state, other->frames.back()->t);
+      const bool runsBusy = worker.busy() || (view.compare && compareWorker.busy());
+      const auto trainStats = trainer ? trainer->stats() : nullptr;
+      if (view.live && trainStats && trainStats->step >= kLiveFirstSampleStep) {
+        uint64_t version = 0;
+        trainer->snapshot(&version);
+        // A run asked for before the first step, or (re-sample as it trains) a newer model
+        // once the last run has played out.
+        const bool playedOut = run && run->done && !runsBusy && !state.playing;
+        if (livePending || (view.resampleWhileTraining && playedOut && version != liveVersion &&
+                            trainStats->status == train::TrainerStatus::Running && now - liveRequestedAt > 3.0))
+          sendRun();
+      }
       auto& recorder = shell.recorder();
       if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
       if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));
@@ -453,7 +553,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ImGui::Begin("ScoreScope", nullptr,
                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
       if (!shell.scene().title.empty()) drawLessonHeader(shell);
-      resample |= drawImagePanel(view, run.get(), worker.busy());
+      resample |= drawImagePanel(view, run.get(), runsBusy, trainStats.get());
       drawTimelinePanel(state, nullptr);
       ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
       ImGui::Separator();
@@ -462,14 +562,25 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       if (!fonts().warning.empty()) errorText(fonts().warning);
       ImGui::End();
       }
-      if (resample) {
-        state.t = state.sde.T;
-        state.playing = true;
-        worker.request(view.draft);
+      // A trainer needs the images' size: it starts once the first run has loaded the data.
+      if (view.startTraining && run && (run->size > 0 || !run->error.empty()))
+        if (startImageTrainer(view, run.get(), options, trainer, trainingView)) sendRun();
+      if (resample) sendRun();
+
+      // Training strip along the bottom while a U-Net trains here (as in the 2D explorer).
+      const float stripHeight =
+          presenting || !trainer ? 0.0f : std::min(13.0f * fonts().size, 0.38f * display.y);
+      if (stripHeight > 0) {
+        ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
+        ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
+        ImGui::Begin("##training", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
+        drawTrainingPanel(*trainer, trainStats.get(), trainingView);  // the U-Net has no width/depth to apply
+        ImGui::End();
       }
 
       ImGui::SetNextWindowPos(ImVec2(panelWidth, top));
-      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - top));
+      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - top - stripHeight));
       ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
       ImGui::Begin("##images", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
@@ -483,18 +594,45 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         ImGui::BeginChild("##painter", ImVec2(w, all.y), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
         if (painter.draw(run.get(), w - 24, all.y - 20)) {  // an edit finished, or Inpaint
           view.draft.customMask = painter.mask().pixels();
-          state.t = state.sde.T;
-          state.playing = true;
-          worker.request(view.draft);
+          sendRun();
         }
         ImGui::EndChild();
         ImGui::PopStyleVar();
         ImGui::SameLine(0, 0);
       }
       const ImVec2 avail = ImGui::GetContentRegionAvail();
-      if (run && !run->frames.empty()) {
+      if (run && !run->frames.empty() && view.compare) {
+        // Two grids side by side on one timeline, each under the name of its sampler.
+        const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
+        const float half = std::floor(0.5f * avail.x);
+        const float titleH = ImGui::GetTextLineHeightWithSpacing() + 6;
+        const scene::ImageRunResult* panes[2] = {run.get(), other.get()};
+        ImageGrid* grids[2] = {&grid, &compareGrid};
+        const std::string titles[2] = {samplerTitle(view.samplerPreset), samplerTitle(view.comparePreset)};
+        for (int i = 0; i < 2; ++i) {
+          if (i == 1) ImGui::SameLine(0, 0);
+          ImGui::BeginChild(i == 0 ? "##pane0" : "##pane1", ImVec2(i == 0 ? half : avail.x - half, avail.y - band),
+                            false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+          ImGui::SetCursorPos(ImVec2(10, 6));
+          ImGui::TextUnformatted(titles[i].c_str());
+          ImGui::SetCursorPos(ImVec2(0, titleH));
+          const auto* r = panes[i];
+          if (r && !r->frames.empty())
+            grids[i]->draw(*r, r->frameAt(state.t), ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+          else if (r && !r->error.empty()) errorText(r->error);
+          else ImGui::TextDisabled("  running…");
+          ImGui::EndChild();
+        }
+        const ImVec2 o = ImGui::GetWindowPos();
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(o.x + half, o.y + 6), ImVec2(o.x + half, o.y + avail.y - band - 6),
+                                            canvasColours().dimText, 1.0f);
+      } else if (run && !run->frames.empty()) {
         const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
         grid.draw(*run, run->frameAt(state.t), avail.x, avail.y - band);
+      } else if (view.live && livePending) {
+        ImGui::SetCursorPos(ImVec2(16, 16));
+        ImGui::TextDisabled("the first samples come after %lld training steps…",
+                            static_cast<long long>(kLiveFirstSampleStep));
       } else {
         ImGui::SetCursorPos(ImVec2(16, 16));
         if (run && !run->error.empty()) errorText(run->error);
@@ -508,7 +646,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ImGui::PopStyleVar();
 
       // Smoke tests: stop after maxFrames once the run is done and played to t = 0.
-      const bool finished = run && run->done && !worker.busy() && !state.playing;
+      const bool finished = run && run->done && !runsBusy && (!view.compare || (other && other->done)) &&
+                            !livePending && !state.playing;
       const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
                              (finished || frames + 1 >= options.maxFrames + 6000);
       endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
@@ -518,7 +657,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         if (!run || run->frames.empty()) return Error{"no images to draw yet"};
         return renderImageGrid(ui, *run, run->frameAt(state.t), w, h);
       };
-      handleFileAction(shell, fileAction, state, &view.draft, drawExport, nullptr);
+      handleFileAction(shell, fileAction, state, &view.draft, drawExport, nullptr,
+                       view.compare ? view.comparePreset : std::string());
       if (recorder.active()) {
         bool failed = false;
         const auto& prefs = shell.prefs();
@@ -597,6 +737,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
   applyModel(opened.model);
   int frames = 0;
   std::vector<double> frameMs;
+  std::string frameHeavy;  // per timed frame: '1' while training or a reverse run was at work
   double frameStart = glfwGetTime();
   {
     Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
@@ -735,11 +876,14 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         if (cloud) compareRuns.update(state, cloud.get(), trainer.snapshot(), resample);
         compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band}, true, scene.field);
         if (compareView.takeUserMoved()) state.canvas.followSpread = false;
-  std::string frameHeavy;  // per timed frame: '1' while training or a reverse run was at work
       } else {
         canvas.setPanEnabled(tools.tool == CanvasTool::Pan);
         tools.decorate(scene);
         canvas.draw(scene, state.canvas, {avail.x, avail.y - band}, true);
+        if (const auto v = canvas.lineDrag()) {  // dragging the inpainting line re-runs, live
+          const double snapped = std::round(*v * 100.0) / 100.0;  // 0.01: not a run per pixel
+          if (snapped != state.fixedValue) state.fixedValue = snapped;
+        }
         tools.handlePointer(canvas.pointer(), state, cloud.get(), trainer.snapshot());
         if (cloud && !std::exchange(scriptedProbes, true))
           for (const auto& text : options.probes)
@@ -842,7 +986,3 @@ int runGui(const GuiOptions& options) {
 }
 
 }  // namespace ss::ui
-        if (const auto v = canvas.lineDrag()) {  // dragging the inpainting line re-runs, live
-          const double snapped = std::round(*v * 100.0) / 100.0;  // 0.01: not a run per pixel
-          if (snapped != state.fixedValue) state.fixedValue = snapped;
-        }

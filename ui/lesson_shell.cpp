@@ -80,12 +80,15 @@ void LessonShell::goToStage(int index) {
   m_opened = std::move(s);
 }
 
-void LessonShell::save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images) {
+void LessonShell::save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images,
+                       const std::string& imageCompare) {
   Scene s = m_scene;
   s.state = state;
   s.state.playing = false;
   if (images) {
     s.images = *images;
+    s.images.snapshot.reset();  // a live model is not part of a scene
+    s.imageCompare = imageCompare;
     s.state.data.data = images->data;
     s.state.sampler = images->sampler;
   }

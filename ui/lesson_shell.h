@@ -37,7 +37,10 @@ class LessonShell {
   std::optional<Scene> takeOpened();
   // Save: the explorer's state as a scene (the open scene's title, caption, model and stages
   // kept), written atomically; the outcome lands in the status line.
-  void save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images);
+  // `images` and `imageCompare` (the compare grid's sampler preset, "" for none): the image
+  // explorer's run, null in the 2D explorer.
+  void save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images,
+            const std::string& imageCompare = "");
   void report(const std::string& message, bool error) { m_menu.report(message, error); }
 
   float top() const { return menuBarHeight(m_menu); }  // pixels the menu bar takes

@@ -299,6 +299,16 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w, con
   else if (task == "colorize") r.task = scene::ImageTask::Colorize;
   else s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
   if (!sample::parseMaskPreset(mask, &r.mask)) s.warn("mask '" + mask + "' is unknown; left-half used");
+  std::string compare;
+  if (const json* c = s.optional("compare")) {
+    if (c->is_string()) compare = c->get<std::string>();
+    else s.warn("compare: " + c->dump() + " is not a sampler preset name; no compare grid");
+  }
+  if (!compare.empty() && !sample::samplerPreset(compare)) {
+    s.warn("compare '" + compare + "' is not a sampler preset; no compare grid");
+    compare.clear();
+  }
+  scene.imageCompare = compare;
 }
 
 }  // namespace
@@ -524,6 +534,7 @@ std::string sceneToJson(const Scene& scene) {
                    {"n", r.n},               {"seed", r.seed},
                    {"task", scene::toString(r.task)}, {"mask", sample::toString(r.mask)},
                    {"image_index", r.imageIndex}};
+    if (!scene.imageCompare.empty()) j["images"]["compare"] = scene.imageCompare;
   }
   json stages = json::array();
   for (const auto& st : scene.stages) {

@@ -40,6 +40,9 @@ struct Scene {
   // Image datasets: the image explorer's run (its data follows state.data.data; its sampler
   // is state.sampler).
   scene::ImageRunRequest images;
+  // Image datasets: a second grid from the same prior draw through this sampler preset
+  // ("ode", "pc", …; empty = no compare grid).
+  std::string imageCompare;
   std::vector<SceneStage> stages;
 };
 

@@ -46,6 +46,7 @@ std::shared_ptr<const ImageFrame> ImageRunResult::frameAt(double t) const {
 // What a (data, limit, model) triple loads once: the score, its SDE, the images.
 struct ImageRunWorker::Cache {
   std::string data, model;
+  std::shared_ptr<const train::ModelSnapshot> snapshot;  // the live snapshot in use
   int64_t limit = -1;
   bool valid = false;
   std::shared_ptr<const score::ScoreFn> score;
@@ -81,19 +82,27 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     if (req.n < 1 || req.n > 1024) throw failure("n must lie in [1, 1024]");
     if (req.maxFrames < 2) throw failure("a run keeps at least 2 frames");
     auto& c = *m_cache;
-    if (!c.valid || c.data != req.data || c.model != req.model || (req.model.empty() && c.limit != req.limit)) {
+    const bool learned = req.snapshot || !req.model.empty();
+    if (!c.valid || c.data != req.data || c.model != req.model || c.snapshot != req.snapshot ||
+        (!learned && c.limit != req.limit)) {
       c.valid = false;
       c.set = {};
-      if (!req.model.empty()) {
-        auto snap = train::loadModelSnapshot(req.model, "cpu");
-        if (!snap) throw failure(snap.error().message);
-        if (snap.value()->net.kind != nn::NetKind::UNet)
-          throw failure(req.model + " holds a 2D model, not an image model");
-        c.score = snap.value()->scoreFn();
-        c.sde = snap.value()->sde;
-        c.channels = snap.value()->net.unet.channels;
-        c.size = snap.value()->net.unet.size;
-        c.scoreName = "learned U-Net (step " + std::to_string(snap.value()->step) + ")";
+      c.snapshot.reset();
+      if (learned) {
+        std::shared_ptr<const train::ModelSnapshot> snap = req.snapshot;
+        if (!snap) {
+          auto loaded = train::loadModelSnapshot(req.model, "cpu");
+          if (!loaded) throw failure(loaded.error().message);
+          snap = loaded.value();
+        }
+        const std::string what = req.snapshot ? std::string("the trained model") : req.model;
+        if (snap->net.kind != nn::NetKind::UNet) throw failure(what + " holds a 2D model, not an image model");
+        c.score = snap->scoreFn();
+        c.sde = snap->sde;
+        c.channels = snap->net.unet.channels;
+        c.size = snap->net.unet.size;
+        c.scoreName = std::string(req.snapshot ? "training U-Net" : "learned U-Net") + " (step " +
+                      std::to_string(snap->step) + ")";
       } else {
         if (req.limit < 1) throw failure("the image limit must be at least 1");
         data::ImageLoadOptions opt;
@@ -113,6 +122,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       }
       c.data = req.data;
       c.model = req.model;
+      c.snapshot = req.snapshot;
       c.limit = req.limit;
       c.valid = true;
     }
@@ -129,7 +139,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       if (req.task == ImageTask::Colorize && c.channels != 3)
         throw failure("colorization needs an RGB dataset (this one has " + std::to_string(c.channels) +
                       " channel)");
-      if (req.imageFile.empty() && c.set.size() <= req.imageIndex && !req.model.empty()) {
+      if (req.imageFile.empty() && c.set.size() <= req.imageIndex && learned) {
         data::ImageLoadOptions opt;
         opt.limit = std::max(req.imageIndex + 1, req.limit);
         opt.size = c.size;

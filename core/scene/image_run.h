@@ -15,6 +15,10 @@
 #include "core/sample/masks.h"
 #include "core/sample/sampler_config.h"
 
+namespace ss::train {
+struct ModelSnapshot;
+}
+
 namespace ss::scene {
 
 // The same test as data::isImageDatasetSpec (which lives in a torch header): "fashion-mnist",
@@ -28,6 +32,8 @@ struct ImageRunRequest {
   std::string data = "fashion-mnist";  // dataset spec (data::loadImageDataset)
   int64_t limit = 500;                 // images of the exact empirical score
   std::string model;                   // U-Net checkpoint; empty = the exact empirical score
+  // A live U-Net snapshot (the trainer's EMA model); used instead of `model` when set.
+  std::shared_ptr<const train::ModelSnapshot> snapshot;
   sample::SamplerConfig sampler;       // steps etc.; the SDE is VP (ε = 1e-3) or the model's
   int64_t n = 64;                      // images in the grid
   uint64_t seed = 0;                   // prior draw; seed + 1 drives the sampler's noise

@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "core/sample/sampler_config.h"
 #include "core/scene/image_run.h"
+#include "core/nn/net_config.h"
+#include "core/train/snapshot.h"
+#include "core/train/trainer.h"
 
 namespace {
 
@@ -179,3 +183,81 @@ TEST(ImageRunWorker, ColorizationKeepsTheGreyLevel) {
 }
 
 }  // namespace
+
+// The image explorer's compare grid: two runs from the same seed share the prior draw x(T)
+// (their first frames are identical), then the reverse SDE and the PF-ODE part ways; both
+// end on dataset images under the exact empirical score.
+TEST(ImageRunWorker, RunsWithTheSameSeedShareThePriorDrawAcrossSamplers) {
+  const std::string dir = makeFolder();
+  ImageRunWorker sde, ode;
+  auto a = request(dir);
+  auto b = request(dir);
+  auto odePreset = ss::sample::samplerPreset("ode");
+  ASSERT_TRUE(odePreset);
+  b.sampler = odePreset.value();
+  sde.request(a);
+  ode.request(b);
+  ASSERT_TRUE(sde.waitIdle(120s));
+  ASSERT_TRUE(ode.waitIdle(120s));
+  auto ra = sde.latest(), rb = ode.latest();
+  ASSERT_TRUE(ra && rb);
+  ASSERT_TRUE(ra->error.empty()) << ra->error;
+  ASSERT_TRUE(rb->error.empty()) << rb->error;
+  ASSERT_TRUE(ra->done && rb->done);
+  EXPECT_EQ(ra->frames.front()->x, rb->frames.front()->x) << "the same prior draw at t = T";
+  const auto& xa = ra->frames.back()->x;
+  const auto& xb = rb->frames.back()->x;
+  ASSERT_EQ(xa.size(), xb.size());
+  float maxDiff = 0;
+  for (size_t k = 0; k < xa.size(); ++k) maxDiff = std::max(maxDiff, std::abs(xa[k] - xb[k]));
+  EXPECT_GT(maxDiff, 0.5f) << "the SDE's noise sends some draws to other images than the ODE";
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_LT(nearestRms(xa, i), 0.05) << "SDE sample " << i;
+    EXPECT_LT(nearestRms(xb, i), 0.05) << "ODE sample " << i;
+  }
+}
+
+// "U-Net trained here": a run takes the trainer's live snapshot (no checkpoint file), names
+// it with its step, and a newer snapshot replaces the score of the next run.
+TEST(ImageRunWorker, SamplesWithALiveTrainerSnapshot) {
+  ss::train::TrainProblemSpec spec;
+  spec.data = makeFolder();
+  spec.net.kind = ss::nn::NetKind::UNet;
+  auto unet = ss::nn::unetPreset("small", 1, kSize);
+  ASSERT_TRUE(unet) << unet.error().message;
+  spec.net.unet = unet.value();
+  spec.train.batch = 4;
+  spec.train.lr = 5e-4;
+  ss::train::Trainer trainer(spec);
+  trainer.stepOnce();
+  ASSERT_TRUE(trainer.waitForStep(1, 60000));  // the step's snapshot is published before its stats
+
+  ImageRunWorker w;
+  auto r = request(spec.data);
+  r.snapshot = trainer.snapshot();
+  ASSERT_TRUE(r.snapshot);
+  r.n = 4;
+  r.sampler.steps = 20;
+  w.request(r);
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto first = w.latest();
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(first->error.empty()) << first->error;
+  EXPECT_TRUE(first->done);
+  EXPECT_EQ(first->channels, 1);
+  EXPECT_EQ(first->size, kSize);
+  EXPECT_NE(first->scoreName.find("training U-Net (step 1)"), std::string::npos) << first->scoreName;
+  ASSERT_FALSE(first->frames.empty());
+  for (float v : first->frames.back()->x) ASSERT_TRUE(std::isfinite(v));
+
+  for (int step = 2; step <= 3; ++step) {
+    trainer.stepOnce();
+    ASSERT_TRUE(trainer.waitForStep(step, 60000));
+  }
+  r.snapshot = trainer.snapshot();
+  w.request(r);
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto second = w.latest();
+  ASSERT_TRUE(second && second->error.empty()) << (second ? second->error : "");
+  EXPECT_NE(second->scoreName.find("training U-Net (step 3)"), std::string::npos) << second->scoreName;
+}

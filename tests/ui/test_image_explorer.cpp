@@ -20,6 +20,7 @@
 #include "ui/gl/objects.h"
 #include "ui/offscreen_render.h"
 #include "ui/panels/image_panel.h"
+#include "ui/scene_file.h"
 #include "ui/theme.h"
 #include "ui/views/image_grid.h"
 #include "ui/views/mask_painter.h"
@@ -42,29 +43,43 @@ std::string makeFolder() {
   return dir.string();
 }
 
-TEST(ImageExplorer, ScreenshotShowsTheGrid) {
+// The GUI on `data` at 1280×800 for a few frames after its runs finish, the last frame saved
+// to $envVar when set (to look at), else to a temporary file.
+ss::ui::GuiOptions screenshotOptions(const std::string& data, const char* envVar, const std::string& stem) {
   ss::ui::GuiOptions g;
-  g.initial.data = {makeFolder(), 1000, 0};
+  g.initial.data = {data, 1000, 0};
   g.window.width = 1280;
   g.window.height = 800;
   g.window.fontScale = 1.0f;
   g.maxFrames = 30;
-  g.imageSteps = 1000;
   g.runtimeLine = "ui test";
-  const char* keep = std::getenv("SCORESCOPE_TEST_SCREENSHOT");
-  g.screenshot = keep ? keep : (fs::temp_directory_path() / ("scorescope_image_gui_" + std::to_string(::getpid()) + ".png")).string();
+  const char* keep = std::getenv(envVar);
+  g.screenshot = keep ? keep : (fs::temp_directory_path() / (stem + std::to_string(::getpid()) + ".png")).string();
+  return g;
+}
+
+// Bright pixels (all channels > 200) of an RGB image within the columns [x0, x1), below the
+// top eighth (the captions).
+int64_t brightIn(const unsigned char* px, int w, int h, int x0, int x1) {
+  int64_t bright = 0;
+  for (int y = h / 8; y < h; ++y)
+    for (int x = x0; x < x1; ++x) {
+      const unsigned char* p = px + (static_cast<size_t>(y) * w + x) * 3;
+      if (p[0] > 200 && p[1] > 200 && p[2] > 200) ++bright;
+    }
+  return bright;
+}
+
+TEST(ImageExplorer, ScreenshotShowsTheGrid) {
+  auto g = screenshotOptions(makeFolder(), "SCORESCOPE_TEST_SCREENSHOT", "scorescope_image_gui_");
+  g.imageSteps = 1000;
   ASSERT_EQ(ss::ui::runGui(g), 0);
   int w = 0, h = 0, comp = 0;
   unsigned char* px = stbi_load(g.screenshot.c_str(), &w, &h, &comp, 3);
   ASSERT_NE(px, nullptr) << g.screenshot;
   // The grid lies right of the side panel (at most 40 % of the width). Count bright pixels
   // there: the samples' white squares at the end of the run.
-  int64_t bright = 0;
-  for (int y = h / 8; y < h; ++y)
-    for (int x = static_cast<int>(0.45 * w); x < w; ++x) {
-      const unsigned char* p = px + (static_cast<size_t>(y) * w + x) * 3;
-      if (p[0] > 200 && p[1] > 200 && p[2] > 200) ++bright;
-    }
+  const int64_t bright = brightIn(px, w, h, static_cast<int>(0.45 * w), w);
   stbi_image_free(px);
   EXPECT_EQ(w, 1280);
   EXPECT_EQ(h, 800);
@@ -361,3 +376,43 @@ TEST(ImageExplorer, MaskPainterMouseToolsPaintInImageCoordinates) {
 }
 
 }  // namespace
+
+// A scene with "images": {"compare": "ode"} opens two grids side by side (the reverse SDE
+// and the PF-ODE from the same prior draw); both end on the folder's white squares. The
+// compare preset survives a save of the scene.
+TEST(ImageExplorer, CompareSceneShowsTwoGridsSideBySide) {
+  const std::string dir = makeFolder();
+  const std::string json = R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" + dir +
+                           R"(", "n": 16, "seed": 0}, "sampler": {"preset": "pc", "steps": 400},
+                              "images": {"compare": "ode", "n": 16}})";
+  auto loaded = ss::ui::parseScene(json);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded.value().scene.imageCompare, "ode");
+  auto again = ss::ui::parseScene(ss::ui::sceneToJson(loaded.value().scene));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again.value().scene.imageCompare, "ode");
+  for (const auto& warning : again.value().warnings) EXPECT_EQ(warning.find("compare"), std::string::npos) << warning;
+  auto bad = ss::ui::parseScene(R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" + dir +
+                                R"("}, "images": {"compare": "warp"}})");
+  ASSERT_TRUE(bad);
+  EXPECT_TRUE(bad.value().scene.imageCompare.empty());
+  bool warned = false;
+  for (const auto& warning : bad.value().warnings) warned |= warning.find("compare 'warp'") != std::string::npos;
+  EXPECT_TRUE(warned);
+
+  auto g = screenshotOptions(dir, "SCORESCOPE_TEST_SCREENSHOT_COMPARE", "scorescope_image_compare_");
+  g.scene = loaded.value().scene;
+  ASSERT_EQ(ss::ui::runGui(g), 0);
+  int w = 0, h = 0, comp = 0;
+  unsigned char* px = stbi_load(g.screenshot.c_str(), &w, &h, &comp, 3);
+  ASSERT_NE(px, nullptr) << g.screenshot;
+  // The panel takes at most 40 % of the width (and more than 300 px at this size); the two
+  // panes split the rest in half, so these columns lie inside the left and the right pane.
+  const int panel = static_cast<int>(0.4 * w);
+  const int64_t left = brightIn(px, w, h, panel + 4, w / 2 + 140);
+  const int64_t right = brightIn(px, w, h, panel + (w - panel) / 2 + 4, w);
+  stbi_image_free(px);
+  // 16 cells × 2 tiles × a 4×4 square at zoom ≥ 4 in each pane.
+  EXPECT_GT(left, 2000) << g.screenshot;
+  EXPECT_GT(right, 2000) << g.screenshot;
+}

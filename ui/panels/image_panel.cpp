@@ -35,15 +35,35 @@ bool applyPreset(ImagePanelState& view) {
 
 }  // namespace
 
-bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy) {
+const std::vector<std::string>& imageSamplerPresets() {
+  static const std::vector<std::string> names(std::begin(kPresets), std::end(kPresets));
+  return names;
+}
+
+Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view) {
+  auto p = sample::samplerPreset(view.comparePreset);
+  if (!p) return p.error();
+  scene::ImageRunRequest r = view.draft;
+  r.sampler = p.value();
+  r.sampler.steps = view.draft.sampler.steps;
+  return r;
+}
+
+bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
+                    const train::TrainerStats* training) {
   auto& d = view.draft;
   bool changed = false;
   if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::TextWrapped("data: %s", d.data.c_str());
-    bool exact = d.model.empty();
-    if (ImGui::RadioButton("exact empirical score", exact) && !exact) d.model.clear(), changed = true;
+    bool exact = d.model.empty() && !view.live;
+    if (ImGui::RadioButton("exact empirical score", exact) && !exact) {
+      d.model.clear();
+      view.modelPath.clear();
+      view.live = false;
+      changed = true;
+    }
     tooltip("The exact score of the first `limit` images (MATH.md §7): no training; it memorizes");
-    if (d.model.empty()) {
+    if (exact) {
       int limit = static_cast<int>(d.limit);
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
       ImGui::InputInt("images (limit)", &limit, 100, 1000);
@@ -56,11 +76,42 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
                                  ImGuiInputTextFlags_EnterReturnsTrue)) {
       view.modelPath = path;
       d.model = view.modelPath;
+      view.live = false;
       changed = true;
     } else {
       view.modelPath = path;
     }
     tooltip("A checkpoint of `scorescope train --data <images>`; Enter loads it");
+    if (ImGui::RadioButton("U-Net trained here", view.live) && !view.live) {
+      view.live = true;
+      changed = training != nullptr;  // with no trainer yet, the grid waits for Start
+    }
+    tooltip("Train a U-Net on this dataset in the background (the strip below the grid) and sample "
+            "with its newest EMA weights; the grid re-runs from the same noise as it learns");
+    if (view.live && !training) {
+      const char* presets[] = {"small", "large"};
+      int p = view.trainPreset == "large" ? 1 : 0;
+      ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+      if (ImGui::Combo("preset", &p, presets, 2)) view.trainPreset = presets[p];
+      tooltip("small: 16 base channels, two resolutions (learns shapes in minutes on a CPU); "
+              "large: 64 base channels, three resolutions (for a GPU)");
+      if (ImGui::Button("Train from scratch")) view.startTraining = true, view.startFrom.clear();
+      if (!view.bundledModel.empty()) {
+        ImGui::SameLine();
+        if (ImGui::Button("Continue the bundled model"))
+          view.startTraining = true, view.startFrom = view.bundledModel;
+        tooltip(view.bundledModel.c_str());
+      }
+    } else if (view.live && training) {
+      ImGui::TextDisabled("step %lld · loss %.4g · %.1f steps/s", static_cast<long long>(training->step),
+                          training->lossSmoothed, training->stepsPerSecond);
+      ImGui::Checkbox("re-sample as it trains", &view.resampleWhileTraining);
+      tooltip("When a run has played out and the trainer has newer weights, run again from the same "
+              "noise: the same 64 draws sharpen as the model learns");
+      if (training->step < kLiveFirstSampleStep)
+        ImGui::TextDisabled("the first samples come after %lld training steps…",
+                            static_cast<long long>(kLiveFirstSampleStep));
+    }
 
     int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
                                   std::begin(kPresets));
@@ -68,6 +119,20 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
     if (ImGui::Combo("sampler", &preset, kPresetLabels, 6)) {
       view.samplerPreset = kPresets[preset];
       changed |= applyPreset(view);
+    }
+    if (ImGui::Checkbox("compare with", &view.compare)) changed = true;
+    tooltip("A second grid beside the first: the same prior draw x(T) through another sampler "
+            "(e.g. the reverse SDE | the probability-flow ODE), on the same timeline");
+    if (view.compare) {
+      ImGui::SameLine();
+      int other = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.comparePreset) -
+                                   std::begin(kPresets));
+      if (other >= 6) other = 3;
+      ImGui::SetNextItemWidth(-1);
+      if (ImGui::Combo("##compare", &other, kPresetLabels, 6)) {
+        view.comparePreset = kPresets[other];
+        changed = true;
+      }
     }
     if (!(d.sampler.kind == sample::SamplerKind::Ode && d.sampler.solver == sample::OdeSolver::Rk45)) {
       ImGui::SliderInt("steps", &d.sampler.steps, 10, 2000);

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "core/common/error.h"
 #include "core/scene/image_run.h"
+#include "core/train/trainer.h"
 
 namespace ss::ui {
 
@@ -18,9 +21,34 @@ struct ImagePanelState {
   std::string imagePath;         // text field: an image file to observe; applied with Enter
   std::string error;             // why the draft is not sent
   bool paintMask = false;        // Inpaint: the mask painter is open; draft.customMask holds its mask
+  // The score is the U-Net training in this window (the trainer's newest EMA snapshot, which
+  // the app puts in draft.snapshot when it sends the request) instead of `draft.model`.
+  bool live = false;
+  bool resampleWhileTraining = true;  // re-run from the same noise once a run has played out
+  std::string trainPreset = "small";  // nn::unetPreset name for a new model
+  // Set by the panel, cleared by the app: create the trainer (from scratch, or continuing
+  // `startFrom`, a checkpoint) and start it.
+  bool startTraining = false;
+  std::string startFrom;
+  std::string bundledModel;  // the bundled checkpoint for this dataset, when there is one
+  // Compare: a second grid beside the first, the same prior draw through this sampler preset.
+  bool compare = false;
+  std::string comparePreset = "ode";
 };
 
+// A live run waits for this many training steps: sampling a freshly initialised network
+// shows only noise and takes the CPU the first steps need.
+inline constexpr int64_t kLiveFirstSampleStep = 100;
+
+// The sampler presets the image panel offers ("pc", "ald", "ddpm", "ode", "euler", "heun").
+const std::vector<std::string>& imageSamplerPresets();
+// The request of the compare grid: `draft` with the compare preset's sampler (same steps,
+// same seed, so the same prior draw). Error for an unknown preset.
+Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view);
+
 // Returns true when a new run should start (a setting changed validly, or Sample pressed).
-bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy);
+// `training`: the stats of the trainer in this window, null when there is none.
+bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
+                    const train::TrainerStats* training = nullptr);
 
 }  // namespace ss::ui

@@ -60,6 +60,13 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
                       static_cast<long long>(stats->parameters), stats->gradNorm);
   // Architecture: applying it restarts the model.
   bool applyNet = false;
+  if (view.netDraft.kind == nn::NetKind::UNet) {
+    const auto& u = view.netDraft.unet;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size, u.size,
+                        u.baseChannels, u.multipliers.size());
+    ImGui::PopTextWrapPos();
+  } else {
   ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
   ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
   ImGui::SameLine();
@@ -70,6 +77,7 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   if (ImGui::Button("Apply") && netError.empty()) applyNet = true;
   tooltip("MLP hidden width and layers: applying restarts training from scratch");
   if (!netError.empty()) errorText(netError);
+  }
   ImGui::TableSetColumnIndex(1);
   lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
            std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
