@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   auto* nll = app.add_subcommand("nll", "Exact log-likelihood of fresh data samples through the probability-flow ODE");
   auto* bench = app.add_subcommand("bench", "Benchmarks (not yet available)");
   for (auto* sub : {render, train, sample, nll, bench}) addSharedOptions(*sub, o);
+  InterpolateOptions io;  // interpolate: the latent interpolation strip (interpolate_cmd.cpp)
+  auto* interpolate = addInterpolateCommand(app, o, io);
   addViewOptions(*render, o);
   render->add_option("--field", o.field,
                      "Score arrows: none, exact, learned (needs --model), both, or difference (learned - "
@@ -140,8 +142,12 @@ int main(int argc, char** argv) {
   sample->add_option("--colorize-index", so.colorizeIndex, "RGB images: colorize dataset image K");
   sample->add_option("--cols", so.cols, "Images: grid columns")->capture_default_str();
   sample->add_option("--class", so.classLabel,
-                     "Mixtures: guide toward component K with the exact time-dependent posterior p_t(k | x)");
+                     "Guide toward class K (0-based): mixtures with the exact time-dependent posterior p_t(k | x); "
+                     "labelled image datasets with a time-dependent classifier trained first on perturbed images");
   sample->add_option("--guidance", so.guidance, "Guidance scale w (1 = the exact conditional)")->capture_default_str();
+  sample->add_option("--classifier-steps", so.classifierSteps,
+                     "Images with --class: training steps of the classifier (a small CNN, batch 64)")
+      ->capture_default_str();
   sample->add_flag("--metrics", so.metrics,
                    "sw2 and energy distance to fresh true samples (with the floor of two true sets); "
                    "for mixtures nll_true, the Monte Carlo entropy and mode weights");
@@ -173,6 +179,7 @@ int main(int argc, char** argv) {
     if (!so.nGiven) so.n = 5000;  // images: 256
     return runNll(o, so);
   }
+  if (interpolate->parsed()) return runInterpolate(o, io);
   if (bench->parsed()) return notYetAvailable("bench", "benchmarks land with the training issue");
   return runGuiCommand(o);
 }

@@ -20,6 +20,7 @@
 #include "core/common/assets.h"
 #include "core/common/atomic_file.h"
 #include "core/scene/density_worker.h"
+#include "core/scene/image_interp.h"
 #include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
@@ -30,6 +31,7 @@
 #include "ui/lesson_shell.h"
 #include "ui/offscreen_render.h"
 #include "ui/panels/image_panel.h"
+#include "ui/panels/interp_panel.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
 #include "ui/theme.h"
@@ -39,6 +41,7 @@
 #include "ui/views/compare_view.h"
 #include "ui/views/caption_overlay.h"
 #include "ui/views/image_grid.h"
+#include "ui/views/interp_strip.h"
 #include "ui/views/mask_painter.h"
 
 namespace ss::ui {
@@ -340,10 +343,11 @@ void endGuiFrame(UiContext& ui, LessonShell& shell, const GuiOptions& options, i
 void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerState& state,
                       const scene::ImageRunRequest* images,
                       const std::function<Expected<RenderedImage>(int, int, bool)>& draw,
-                      const scene::RunFrame* frame, const std::string& imageCompare = "") {
+                      const scene::RunFrame* frame, const std::string& imageCompare = "",
+                      const Scene::Interpolation& imageInterpolation = {}) {
   switch (a.kind) {
     case FileAction::Kind::Save:
-      shell.save(a.path, state, images, imageCompare);
+      shell.save(a.path, state, images, imageCompare, imageInterpolation);
       break;
     case FileAction::Kind::ExportPng: {
       auto image = draw(a.width, a.height, a.transparent);
@@ -427,6 +431,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
                      std::optional<Scene>* next) {
   ExplorerState state;
   ImagePanelState view;
+  InterpPanelState interpView;  // the latent interpolation strip's panel
+  bool interpPending = false;    // a scene asked for a strip: sent once the workers exist
   // The timeline plays from T down to 0 on the exact score's VP SDE (ε = 1e-3).
   auto applyScene = [&](const Scene& s) {
     const float scale = state.uiScale;
@@ -444,8 +450,18 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
     view.samplerPreset = s.state.samplerPreset;
     view.modelPath = view.draft.model;
     view.live = false;
+    view.guide = s.images.guideClass >= 0;
+    if (view.guide) view.guideClass = s.images.guideClass, view.guidance = static_cast<float>(s.images.guidance);
     view.compare = !s.imageCompare.empty();
     if (view.compare) view.comparePreset = s.imageCompare;
+    const auto& in = s.imageInterpolation;
+    interpView = InterpPanelState{};
+    if (in.a >= 0) {
+      interpView.indexA = in.a, interpView.indexB = in.b, interpView.frames = in.frames;
+      interpView.spherical = in.spherical;
+      interpView.started = true;
+    }
+    interpPending = interpView.started;
     const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
     std::error_code ec;
     view.bundledModel = view.draft.data.rfind("fashion-mnist", 0) == 0 && !assetsDir().empty() &&
@@ -458,14 +474,29 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   view.startTraining = options.startTraining;  // --train: a small U-Net from scratch
   scene::ImageRunWorker worker;
   scene::ImageRunWorker compareWorker;  // the compare grid: the same prior draw, another sampler
+  scene::InterpolationWorker interpWorker;  // the latent interpolation strip under the grid
   // "U-Net trained here": a trainer created on demand, its newest EMA snapshot sampled.
   std::unique_ptr<train::Trainer> trainer;
   TrainingPanelState trainingView;
   uint64_t liveVersion = 0;      // the snapshot version the newest live run samples with
   double liveRequestedAt = -1e9;
   bool livePending = false;      // a live run was asked for before the first trained step
+  // Class guidance: a classifier trained (on demand) under the run's SDE.
+  train::ClassifierTrainer classifier;
+  std::optional<train::ClassifierSpec> classifierSpec;  // what it was last asked to train
+  uint64_t classifierVersion = 0;                        // the snapshot the newest run uses
   auto sendRun = [&] {
     view.draft.snapshot.reset();
+    view.draft.classifier.reset();
+    view.draft.guideClass = -1;
+    if (view.guide && classifierSpec) {
+      const auto cs = classifier.stats();
+      if (cs && cs->status == train::ClassifierStatus::Done) {
+        view.draft.classifier = classifier.snapshot(&classifierVersion);
+        view.draft.guideClass = view.guideClass;
+        view.draft.guidance = view.guidance;
+      }
+    }
     if (view.live) {
       const auto st = trainer ? trainer->stats() : nullptr;
       if (!st || st->step < kLiveFirstSampleStep) {
@@ -492,6 +523,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   {
     ImageGrid grid;  // owns GL textures: destroyed before the UiContext
     ImageGrid compareGrid;  // the compare grid's
+    InterpolationStrip strip;  // the latent interpolation, once asked for
     MaskPainter painter;  // likewise; shown left of the grid while "Paint mask…" is on
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(ui.window())) {
@@ -515,6 +547,21 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         const bool playedOut = run && run->done && !runsBusy && !state.playing;
         if (livePending || (view.resampleWhileTraining && playedOut && version != liveVersion &&
                             trainStats->status == train::TrainerStatus::Running && now - liveRequestedAt > 3.0))
+          sendRun();
+      }
+      // Class guidance: (re)train the classifier for this data and SDE; once it is trained,
+      // run again, guided.
+      const auto clfStats = classifierSpec ? classifier.stats() : nullptr;
+      if (view.guide && run && run->size > 0 && run->error.empty()) {
+        auto spec = train::imageClassifierSpec(view.draft.data, run->sde);
+        spec.seed = view.draft.seed;
+        if (!classifierSpec || !(*classifierSpec == spec) || std::exchange(view.retrainClassifier, false)) {
+          classifier.train(spec);
+          classifierSpec = spec;
+        }
+        uint64_t v = 0;
+        if (clfStats && clfStats->status == train::ClassifierStatus::Done && classifier.snapshot(&v) &&
+            v != classifierVersion && !runsBusy)
           sendRun();
       }
       auto& recorder = shell.recorder();
@@ -553,7 +600,17 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ImGui::Begin("ScoreScope", nullptr,
                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
       if (!shell.scene().title.empty()) drawLessonHeader(shell);
-      resample |= drawImagePanel(view, run.get(), runsBusy, trainStats.get());
+      resample |= drawImagePanel(view, run.get(), runsBusy, trainStats.get(), clfStats.get());
+      if (drawInterpolationPanel(interpView) || std::exchange(interpPending, false)) {
+        // Through the panel's score: the exact one, the checkpoint, or the U-Net training here.
+        scene::InterpolationRequest r;
+        r.data = view.draft.data;
+        r.limit = view.draft.limit;
+        r.model = view.draft.model;
+        if (view.live && trainer) r.snapshot = trainer->snapshot();
+        applyInterpolationPanel(interpView, r);
+        interpWorker.request(std::move(r));
+      }
       drawTimelinePanel(state, nullptr);
       ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
       ImGui::Separator();
@@ -600,7 +657,11 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         ImGui::PopStyleVar();
         ImGui::SameLine(0, 0);
       }
-      const ImVec2 avail = ImGui::GetContentRegionAvail();
+      ImVec2 avail = ImGui::GetContentRegionAvail();
+      // The interpolation strip, once asked for, takes a band under the grid(s).
+      const auto interp = presenting || !run || run->frames.empty() ? nullptr : interpWorker.latest();
+      const float stripH = interp ? InterpolationStrip::fitHeight(*interp, avail.x, 0.35f * avail.y) : 0.0f;
+      avail.y -= stripH;
       if (run && !run->frames.empty() && view.compare) {
         // Two grids side by side on one timeline, each under the name of its sampler.
         const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
@@ -635,8 +696,17 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
                             static_cast<long long>(kLiveFirstSampleStep));
       } else {
         ImGui::SetCursorPos(ImVec2(16, 16));
-        if (run && !run->error.empty()) errorText(run->error);
-        else ImGui::TextDisabled("loading %s…", view.draft.data.c_str());
+        if (run && !run->error.empty()) {
+          errorText(run->error);
+        } else {
+          ImGui::TextDisabled("loading %s…", view.draft.data.c_str());
+          ImGui::SetCursorPosX(16);
+          ImGui::ProgressBar(run ? static_cast<float>(run->loadProgress) : 0.0f, ImVec2(20 * ImGui::GetFontSize(), 0));
+        }
+      }
+      if (interp) {
+        ImGui::SetCursorPos(ImVec2(0, ImGui::GetWindowHeight() - stripH));
+        strip.draw(*interp, avail.x, stripH);
       }
       if (presenting) {
         const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
@@ -646,8 +716,13 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ImGui::PopStyleVar();
 
       // Smoke tests: stop after maxFrames once the run is done and played to t = 0.
+      // (Guidance: once the classifier has trained and guided a run, or failed.)
+      const bool guided = !view.guide || classifierVersion != 0 ||
+                          (clfStats && clfStats->status == train::ClassifierStatus::Failed);
+      const auto shownStrip = interpWorker.latest();
+      const bool interpolated = !interpView.started || interpPending || (shownStrip && shownStrip->done);
       const bool finished = run && run->done && !runsBusy && (!view.compare || (other && other->done)) &&
-                            !livePending && !state.playing;
+                            !livePending && guided && interpolated && !state.playing;
       const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
                              (finished || frames + 1 >= options.maxFrames + 6000);
       endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
@@ -657,8 +732,14 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         if (!run || run->frames.empty()) return Error{"no images to draw yet"};
         return renderImageGrid(ui, *run, run->frameAt(state.t), w, h);
       };
-      handleFileAction(shell, fileAction, state, &view.draft, drawExport, nullptr,
-                       view.compare ? view.comparePreset : std::string());
+      scene::ImageRunRequest saved = view.draft;  // the panel's guidance, trained or not yet
+      saved.guideClass = view.guide ? view.guideClass : -1;
+      saved.guidance = view.guidance;
+      Scene::Interpolation interpolation;
+      if (interpView.started)
+        interpolation = {interpView.indexA, interpView.indexB, interpView.frames, interpView.spherical};
+      handleFileAction(shell, fileAction, state, &saved, drawExport, nullptr,
+                       view.compare ? view.comparePreset : std::string(), interpolation);
       if (recorder.active()) {
         bool failed = false;
         const auto& prefs = shell.prefs();

@@ -81,14 +81,16 @@ void LessonShell::goToStage(int index) {
 }
 
 void LessonShell::save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images,
-                       const std::string& imageCompare) {
+                       const std::string& imageCompare, const Scene::Interpolation& imageInterpolation) {
   Scene s = m_scene;
   s.state = state;
   s.state.playing = false;
   if (images) {
     s.images = *images;
-    s.images.snapshot.reset();  // a live model is not part of a scene
+    s.images.snapshot.reset();  // a live model and a trained classifier are not part of a scene
+    s.images.classifier.reset();
     s.imageCompare = imageCompare;
+    s.imageInterpolation = imageInterpolation;
     s.state.data.data = images->data;
     s.state.sampler = images->sampler;
   }

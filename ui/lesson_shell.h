@@ -40,7 +40,7 @@ class LessonShell {
   // `images` and `imageCompare` (the compare grid's sampler preset, "" for none): the image
   // explorer's run, null in the 2D explorer.
   void save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images,
-            const std::string& imageCompare = "");
+            const std::string& imageCompare = "", const Scene::Interpolation& imageInterpolation = {});
   void report(const std::string& message, bool error) { m_menu.report(message, error); }
 
   float top() const { return menuBarHeight(m_menu); }  // pixels the menu bar takes

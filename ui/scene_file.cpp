@@ -299,6 +299,43 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w, con
   else if (task == "colorize") r.task = scene::ImageTask::Colorize;
   else s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
   if (!sample::parseMaskPreset(mask, &r.mask)) s.warn("mask '" + mask + "' is unknown; left-half used");
+  r.guideClass = -1;
+  if (const json* g = s.optional("guidance")) {
+    const bool ok = g->is_object() && g->contains("class") && (*g)["class"].is_number_integer() &&
+                    (!g->contains("scale") || (*g)["scale"].is_number());
+    if (ok && (*g)["class"].get<int>() >= 0) {
+      r.guideClass = (*g)["class"].get<int>();
+      r.guidance = g->contains("scale") ? (*g)["scale"].get<double>() : 1.0;
+      if (!(r.guidance >= 0) || !std::isfinite(r.guidance)) {
+        s.warn("guidance.scale " + (*g)["scale"].dump() + " must be a number ≥ 0; unguided");
+        r.guideClass = -1;
+      }
+    } else {
+      s.warn("guidance: " + g->dump() + " is not {\"class\": K ≥ 0, \"scale\": w}; unguided");
+    }
+  }
+  scene.imageInterpolation = {};
+  if (const json* ip = s.optional("interpolate")) {
+    auto& in = scene.imageInterpolation;
+    const auto num = [&](const char* k, int& out, int lo, int hi) {
+      if (!ip->contains(k)) return true;
+      const auto& v = (*ip)[k];
+      if (!v.is_number_integer() || v.get<int>() < lo || v.get<int>() > hi) return false;
+      out = v.get<int>();
+      return true;
+    };
+    std::string method = "slerp";
+    if (ip->is_object() && ip->contains("method") && (*ip)["method"].is_string()) method = (*ip)["method"].get<std::string>();
+    const bool ok = ip->is_object() && ip->contains("a") && num("a", in.a, 0, 1 << 30) && num("b", in.b, 0, 1 << 30) &&
+                    num("frames", in.frames, 2, 32) && (method == "slerp" || method == "linear");
+    if (ok) {
+      in.spherical = method == "slerp";
+    } else {
+      s.warn("interpolate: " + ip->dump() + " is not {\"a\": K, \"b\": K, \"frames\": 2..32, \"method\": "
+             "\"slerp\" | \"linear\"}; no strip");
+      in = {};
+    }
+  }
   std::string compare;
   if (const json* c = s.optional("compare")) {
     if (c->is_string()) compare = c->get<std::string>();
@@ -535,6 +572,10 @@ std::string sceneToJson(const Scene& scene) {
                    {"task", scene::toString(r.task)}, {"mask", sample::toString(r.mask)},
                    {"image_index", r.imageIndex}};
     if (!scene.imageCompare.empty()) j["images"]["compare"] = scene.imageCompare;
+    if (r.guideClass >= 0) j["images"]["guidance"] = {{"class", r.guideClass}, {"scale", r.guidance}};
+    if (const auto& in = scene.imageInterpolation; in.a >= 0)
+      j["images"]["interpolate"] = {{"a", in.a}, {"b", in.b}, {"frames", in.frames},
+                                    {"method", in.spherical ? "slerp" : "linear"}};
   }
   json stages = json::array();
   for (const auto& st : scene.stages) {

@@ -43,6 +43,13 @@ struct Scene {
   // Image datasets: a second grid from the same prior draw through this sampler preset
   // ("ode", "pc", …; empty = no compare grid).
   std::string imageCompare;
+  // Image datasets: the latent interpolation strip between dataset images a and b (off while
+  // a < 0), with `frames` points, slerp or a straight line.
+  struct Interpolation {
+    int a = -1, b = 1, frames = 9;
+    bool spherical = true;
+    bool operator==(const Interpolation&) const = default;
+  } imageInterpolation;
   std::vector<SceneStage> stages;
 };
 

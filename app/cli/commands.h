@@ -50,9 +50,11 @@ struct SampleOptions {
   std::string inpaint, mask, maskPreset, colorize;  // image files; preset names
   int64_t inpaintIndex = -1, colorizeIndex = -1;    // or a dataset image
   int cols = 8;                                      // grid columns
-  // classifier guidance (2D mixtures: the components are the classes)
+  // classifier guidance (2D mixtures: the components are the classes, with the exact
+  // posterior; images: the dataset's classes, with a classifier trained first)
   int64_t classLabel = -1;
   double guidance = 1.0;
+  int64_t classifierSteps = 1500;  // images: the classifier's training steps
   bool metrics = false;
   bool json = false;
   // nll
@@ -82,6 +84,20 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
                    std::shared_ptr<const train::ModelSnapshot> snap);
 int runImageNll(const AppOptions& o, const SampleOptions& s,
                 std::shared_ptr<const train::ModelSnapshot> snap);
+// interpolate (interpolate_cmd.cpp): the latent interpolation strip between two dataset
+// images through the probability-flow ODE, as one PNG row.
+struct InterpolateOptions {
+  std::string model;         // U-Net checkpoint; empty = the exact empirical score of --limit images
+  int64_t a = 0, b = 1;      // dataset images
+  int frames = 9;            // 2..32, ends included
+  bool linear = false;       // straight line instead of slerp
+  double rtol = 1e-5, atol = 1e-5;  // RK45 tolerances of the encodes and decodes
+  std::string out = "strip.png";
+  bool json = false;
+};
+// Adds the subcommand with its options (and the shared ones) to `app`.
+CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions& io);
+int runInterpolate(const AppOptions& o, const InterpolateOptions& io);
 // train, sample, nll, bench until their issues land: says so honestly, exit code 1.
 int notYetAvailable(const char* name, const char* what);
 

@@ -90,7 +90,8 @@ OdeResult encode(const score::ScoreFn& score, const sde::Sde& sde, const torch::
 OdeResult decode(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& z,
                  double rtol = 1e-5, double atol = 1e-5);
 
-// n points from z0 to z1 (each [...], or [1, ...]) inclusive: [n, ...]. Spherical
+// n points from z0 to z1 (each [...], or [1, ...]) inclusive: [n, ...]. A leading 1 is taken
+// as the batch: pass a grey image's [1, H, W] code as [1, 1, H, W]. Spherical
 // interpolation keeps the norm profile of Gaussian latents (slerp on the flattened vectors;
 // it falls back to linear when they are parallel).
 enum class Interpolation { Linear, Spherical };

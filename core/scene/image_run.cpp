@@ -10,7 +10,10 @@
 #include "core/data/toy.h"
 #include "core/sample/conditional.h"
 #include "core/sample/sampler.h"
+#include "core/scene/image_score.h"
 #include "core/score/exact_score.h"
+#include "core/score/guided_score.h"
+#include "core/train/classifier.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
 
@@ -43,17 +46,9 @@ std::shared_ptr<const ImageFrame> ImageRunResult::frameAt(double t) const {
   return best;
 }
 
-// What a (data, limit, model) triple loads once: the score, its SDE, the images.
+// What a (data, limit, model | snapshot) loads once: the score, its SDE, the images.
 struct ImageRunWorker::Cache {
-  std::string data, model;
-  std::shared_ptr<const train::ModelSnapshot> snapshot;  // the live snapshot in use
-  int64_t limit = -1;
-  bool valid = false;
-  std::shared_ptr<const score::ScoreFn> score;
-  std::shared_ptr<const sde::Sde> sde;
-  data::ImageDataset set;  // the exact score's images; with a model, loaded on demand
-  int channels = 1, size = 28;
-  std::string scoreName;
+  ImageScoreCache scores;
 };
 
 namespace {
@@ -81,57 +76,32 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
   try {
     if (req.n < 1 || req.n > 1024) throw failure("n must lie in [1, 1024]");
     if (req.maxFrames < 2) throw failure("a run keeps at least 2 frames");
-    auto& c = *m_cache;
-    const bool learned = req.snapshot || !req.model.empty();
-    if (!c.valid || c.data != req.data || c.model != req.model || c.snapshot != req.snapshot ||
-        (!learned && c.limit != req.limit)) {
-      c.valid = false;
-      c.set = {};
-      c.snapshot.reset();
-      if (learned) {
-        std::shared_ptr<const train::ModelSnapshot> snap = req.snapshot;
-        if (!snap) {
-          auto loaded = train::loadModelSnapshot(req.model, "cpu");
-          if (!loaded) throw failure(loaded.error().message);
-          snap = loaded.value();
-        }
-        const std::string what = req.snapshot ? std::string("the trained model") : req.model;
-        if (snap->net.kind != nn::NetKind::UNet) throw failure(what + " holds a 2D model, not an image model");
-        c.score = snap->scoreFn();
-        c.sde = snap->sde;
-        c.channels = snap->net.unet.channels;
-        c.size = snap->net.unet.size;
-        c.scoreName = std::string(req.snapshot ? "training U-Net" : "learned U-Net") + " (step " +
-                      std::to_string(snap->step) + ")";
-      } else {
-        if (req.limit < 1) throw failure("the image limit must be at least 1");
-        data::ImageLoadOptions opt;
-        opt.limit = req.limit;
-        auto set = data::loadImageDataset(req.data, opt);
-        if (!set) throw failure(set.error().message);
-        if (set.value().size() == 0) throw failure("the dataset " + req.data + " holds no images");
-        c.set = std::move(set.value());
-        c.channels = static_cast<int>(c.set.images.size(1));
-        c.size = static_cast<int>(c.set.images.size(2));
-        sde::SdeConfig sc;  // VP; ε = 1e-3: the empirical score is stiff near 0 (as the CLI)
-        sc.eps = 1e-3;
-        sc = sc.resolved(data::diameter(c.set.images.reshape({c.set.size(), -1})));
-        c.sde = sde::Sde::create(sc);
-        c.score = std::make_shared<score::EmpiricalScore>(c.set.images, c.sde);
-        c.scoreName = "exact (empirical, " + std::to_string(c.set.size()) + " images)";
-      }
-      c.data = req.data;
-      c.model = req.model;
-      c.snapshot = req.snapshot;
-      c.limit = req.limit;
-      c.valid = true;
-    }
+    // Loading publishes its progress (a large folder takes a while); a newer request waits
+    // for the load, which the next one then finds cached.
+    auto lastProgress = Clock::now();
+    auto progress = [&](double f) {
+      if (Clock::now() - lastProgress < std::chrono::milliseconds(100)) return;
+      lastProgress = Clock::now();
+      result->loadProgress = f;
+      result->status = "loading " + req.data + ": " + std::to_string(static_cast<int>(100 * f)) + " %";
+      w.publish(std::make_shared<const ImageRunResult>(*result));
+    };
+    const ImageScore& c = m_cache->scores.load(req.data, req.limit, req.model, req.snapshot, progress);
+    result->loadProgress = 1.0;
     result->channels = c.channels;
     result->size = c.size;
     result->n = req.n;
     result->T = c.sde->T();
+    result->sde = c.sde->config();
     result->scoreName = c.scoreName;
     if (std::string e = req.sampler.validate(c.sde->config()); !e.empty()) throw failure(e);
+    std::shared_ptr<const score::ScoreFn> scoreFn = c.score;
+    if (req.guideClass >= 0 && req.classifier) {
+      auto guided = std::make_shared<score::GuidedScore>(c.score, req.classifier->classifier, req.guideClass,
+                                                         req.guidance);  // throws on a bad class or scale
+      result->scoreName = guided->name();
+      scoreFn = guided;
+    }
 
     // The observation, from the dataset (at the model's size and channels when a model).
     sample::Conditioning cond;
@@ -139,25 +109,13 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       if (req.task == ImageTask::Colorize && c.channels != 3)
         throw failure("colorization needs an RGB dataset (this one has " + std::to_string(c.channels) +
                       " channel)");
-      if (req.imageFile.empty() && c.set.size() <= req.imageIndex && learned) {
-        data::ImageLoadOptions opt;
-        opt.limit = std::max(req.imageIndex + 1, req.limit);
-        opt.size = c.size;
-        opt.channels = c.channels;
-        auto set = data::loadImageDataset(req.data, opt);
-        if (!set) throw failure(set.error().message);
-        c.set = std::move(set.value());
-      }
       torch::Tensor y;
       if (!req.imageFile.empty()) {
         auto file = data::readImage(req.imageFile, c.size, c.channels);
         if (!file) throw failure(file.error().message);
         y = file.value().to(torch::kFloat32);
       } else {
-        if (req.imageIndex < 0 || req.imageIndex >= c.set.size())
-          throw failure("image " + std::to_string(req.imageIndex) + " is outside the dataset's " +
-                        std::to_string(c.set.size()) + " images");
-        y = c.set.images[req.imageIndex].clone();
+        y = m_cache->scores.datasetImages({req.imageIndex})[0].clone();
       }
       torch::Tensor shown;
       if (req.task == ImageTask::Inpaint) {
@@ -192,7 +150,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     const int64_t every = adaptive ? 1 : std::max<int64_t>(1, (cfg.steps + maxFrames - 2) / (maxFrames - 1));
 
     auto xT = sample::SamplerRun::priorDraw(*c.sde, req.n, {c.channels, c.size, c.size}, req.seed);
-    sample::SamplerRun run(c.score, c.sde, cfg, xT, req.seed + 1, {}, cond);
+    sample::SamplerRun run(scoreFn, c.sde, cfg, xT, req.seed + 1, {}, cond);
     auto addFrame = [&] {
       const auto& st = run.state();
       auto f = std::make_shared<ImageFrame>();
@@ -205,7 +163,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       const auto m = sde::marginal(c.sde->config(), te);
       f->sigma = sde::marginal(c.sde->config(), st.t).sigma;
       auto tv = torch::full({x.size(0)}, te, x.options());
-      auto x0 = (x + (m.sigma * m.sigma) * (*c.score)(x, tv)) / m.a;
+      auto x0 = (x + (m.sigma * m.sigma) * (*scoreFn)(x, tv)) / m.a;
       f->x = toVector(x.clamp(0, 1));
       f->x0 = toVector(x0.clamp(0, 1));
       // Adaptive runs keep the newest frames within the budget by thinning every other one.

@@ -14,9 +14,11 @@
 #include "core/common/request_worker.h"
 #include "core/sample/masks.h"
 #include "core/sample/sampler_config.h"
+#include "core/sde/sde_config.h"
 
 namespace ss::train {
 struct ModelSnapshot;
+struct ClassifierSnapshot;
 }
 
 namespace ss::scene {
@@ -45,6 +47,11 @@ struct ImageRunRequest {
   int64_t imageIndex = 0;              // Inpaint / Colorize: the dataset image observed
   std::string imageFile;               // or this image file (PNG, JPEG…), resized to the data's
   int maxFrames = 120;                 // recorded frames, evenly over the steps
+  // Class guidance (MATH.md §6): s + w ∇ log p_t(guideClass | x) with a trained classifier's
+  // snapshot; off while guideClass < 0 or there is no classifier.
+  int guideClass = -1;
+  double guidance = 1.0;
+  std::shared_ptr<const train::ClassifierSnapshot> classifier;
 };
 
 // One recorded moment: every image of the grid and its Tweedie estimate.
@@ -60,12 +67,14 @@ struct ImageRunResult {
   int channels = 0, size = 0;  // C and H = W
   int64_t n = 0;
   double T = 1.0;
+  sde::SdeConfig sde;  // the run's SDE (the exact score's VP, or the model's), resolved
   std::vector<std::shared_ptr<const ImageFrame>> frames;  // in run order (t falls)
   std::vector<float> observation;  // C×H×W in [0, 1] when conditioned (unknown pixels grey)
   std::vector<float> source;       // C×H×W in [0, 1] when conditioned: the dataset image itself
   std::vector<uint8_t> mask;       // H×W, 1 = known: the mask inpainting used (else empty)
   std::string scoreName, status;   // e.g. "exact (empirical, 500 images)", "done: 1000 steps"
   std::string error;               // a failed load or run; then frames may be empty
+  double loadProgress = 0;         // the dataset load's fraction done (1 once loaded)
   bool done = false;
   // The recorded frame nearest to t (null when there is none yet).
   std::shared_ptr<const ImageFrame> frameAt(double t) const;

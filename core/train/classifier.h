@@ -1,6 +1,8 @@
-// A time-dependent classifier p_t(y | x) for 2D class guidance (MATH.md §6), trained in the
+// A time-dependent classifier p_t(y | x) for class guidance (MATH.md §6), trained in the
 // background with cross-entropy on perturbed data x(t) = a(t) x(0) + σ(t) ε, t ~ U(ε, T),
-// the classes being the toy's labels (a mixture's components, or any labelled toy). Its
+// the classes being the toy's labels (a mixture's components, or any labelled toy) or an
+// image dataset's (Fashion-MNIST's ten, a folder's sub-folders): an MLP on [x, Fourier(t)]
+// for 2D data, a small CNN with the time embedding added to its feature maps for images. Its
 // snapshots guide reverse runs through score::GuidedScore. Torch-free header: the UI owns
 // a ClassifierTrainer and passes snapshots on without touching LibTorch; the trainer never
 // blocks its caller (commands go through a mailbox, results through LatestBoxes).
@@ -20,9 +22,10 @@ class TimeClassifier;
 namespace ss::train {
 
 struct ClassifierSpec {
-  std::string data = "8gaussians";  // built-in name or file, as DataRequest
+  std::string data = "8gaussians";  // built-in name or file, as DataRequest; or an image dataset
   sde::SdeConfig sde;               // resolved (VE σmax set)
-  int width = 128, depth = 2;       // hidden layers of the MLP on [x, Fourier(t)]
+  int width = 128, depth = 2;       // hidden layers of the MLP on [x, Fourier(t)] (2D only)
+  int64_t imageLimit = 0;           // images: the first N of the dataset (0 = all)
   int batch = 512;
   double lr = 2e-3;                 // Adam
   int64_t steps = 2000;             // training stops here ("done")
@@ -49,7 +52,13 @@ struct ClassifierStats {
   // Held-out accuracy at a few times (a fresh seeded draw), and for mixtures the accuracy
   // of the exact posterior on the same points: the best any classifier can do there.
   std::vector<double> times, accuracy, bayesAccuracy;
+  std::vector<std::string> classNames;  // images: the dataset's class names (index = class)
+  int64_t heldOut = 0;                  // the held-out points (or images) behind `accuracy`
 };
+
+// The settings `ClassifierSpec` starts from for an image dataset: a smaller batch and fewer
+// steps than for points (a CNN step costs far more than an MLP step).
+ClassifierSpec imageClassifierSpec(const std::string& data, const sde::SdeConfig& sde);
 
 class ClassifierTrainer {
  public:

@@ -33,6 +33,54 @@ bool applyPreset(ImagePanelState& view) {
   return true;
 }
 
+// Class guidance: on/off, the class (by name once the classifier knows them), the scale and
+// the classifier's progress and held-out accuracy. Returns true when a new run is due.
+bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* clf) {
+  if (!ImGui::CollapsingHeader("Class guidance", view.guide ? ImGuiTreeNodeFlags_DefaultOpen : 0)) return false;
+  bool changed = false;
+  if (ImGui::Checkbox("guide toward a class", &view.guide)) changed = true;
+  tooltip("s(x, t) + w ∇ₓ log p_t(y | x) (MATH.md §6): a small CNN classifier of noisy images, trained in "
+          "the background with cross-entropy on x(t) = a(t) x(0) + σ(t) ε; runs are unguided until it is trained");
+  if (!view.guide) return changed;
+  const int classes = clf && clf->classes > 0 ? clf->classes : 10;
+  view.guideClass = std::clamp(view.guideClass, 0, classes - 1);
+  auto label = [&](int k) {
+    std::string s = std::to_string(k);
+    if (clf && k < static_cast<int>(clf->classNames.size())) s += "  " + clf->classNames[static_cast<size_t>(k)];
+    return s;
+  };
+  if (ImGui::BeginCombo("class", label(view.guideClass).c_str())) {
+    for (int k = 0; k < classes; ++k)
+      if (ImGui::Selectable(label(k).c_str(), k == view.guideClass)) view.guideClass = k, changed = true;
+    ImGui::EndCombo();
+  }
+  ImGui::SliderFloat("scale w", &view.guidance, 0.0f, 10.0f, "%.1f");
+  changed |= ImGui::IsItemDeactivatedAfterEdit();
+  tooltip("w = 1 follows the conditional p_t(x | y) for an exact classifier; larger w trades diversity for class");
+  if (!clf) {
+    ImGui::TextDisabled("the classifier starts training once the data is loaded");
+    return changed;
+  }
+  ImGui::PushTextWrapPos(0);
+  const bool failed = clf->status == train::ClassifierStatus::Failed;
+  if (failed) errorText(clf->message);
+  else ImGui::TextDisabled("classifier: %s", clf->message.c_str());
+  if (!clf->accuracy.empty()) {
+    std::string acc = "held-out accuracy";
+    char buf[64];
+    for (size_t i = 0; i < clf->accuracy.size() && i < clf->times.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%s %.2f at t = %.1f", i ? "," : "", clf->accuracy[i], clf->times[i]);
+      acc += buf;
+    }
+    std::snprintf(buf, sizeof buf, " (%lld images)", static_cast<long long>(clf->heldOut));
+    ImGui::TextDisabled("%s%s", acc.c_str(), buf);
+  }
+  ImGui::PopTextWrapPos();
+  if (clf->status != train::ClassifierStatus::Done && !failed) ImGui::TextDisabled("runs are unguided until it is trained");
+  if (ImGui::Button("Retrain classifier")) view.retrainClassifier = true;
+  return changed;
+}
+
 }  // namespace
 
 const std::vector<std::string>& imageSamplerPresets() {
@@ -50,7 +98,7 @@ Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view) {
 }
 
 bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
-                    const train::TrainerStats* training) {
+                    const train::TrainerStats* training, const train::ClassifierStats* classifier) {
   auto& d = view.draft;
   bool changed = false;
   if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -198,6 +246,7 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
     }
     if (!view.error.empty()) errorText(view.error);
   }
+  changed |= drawGuidanceSection(view, classifier);
   if (changed) view.error.clear();
   return changed;
 }

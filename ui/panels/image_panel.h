@@ -10,6 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/scene/image_run.h"
+#include "core/train/classifier.h"
 #include "core/train/trainer.h"
 
 namespace ss::ui {
@@ -34,6 +35,12 @@ struct ImagePanelState {
   // Compare: a second grid beside the first, the same prior draw through this sampler preset.
   bool compare = false;
   std::string comparePreset = "ode";
+  // Class guidance: the app trains a classifier while `guide` is on and sends runs guided
+  // toward guideClass with scale `guidance` once it is trained (unguided until then).
+  bool guide = false;
+  int guideClass = 0;
+  float guidance = 2.0f;
+  bool retrainClassifier = false;  // set by the panel, cleared by the app
 };
 
 // A live run waits for this many training steps: sampling a freshly initialised network
@@ -48,7 +55,9 @@ Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view);
 
 // Returns true when a new run should start (a setting changed validly, or Sample pressed).
 // `training`: the stats of the trainer in this window, null when there is none.
+// `classifier`: the guidance classifier's stats, null before it was first asked for.
 bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
-                    const train::TrainerStats* training = nullptr);
+                    const train::TrainerStats* training = nullptr,
+                    const train::ClassifierStats* classifier = nullptr);
 
 }  // namespace ss::ui

@@ -15,55 +15,6 @@ int ImageGrid::columns(int64_t n) {
   return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(std::max<int64_t>(n, 1))))));
 }
 
-void ImageGrid::upload(Atlas& atlas, const std::vector<float>& images, int64_t n, int channels, int size,
-                       int cols) {
-  const int rows = static_cast<int>((n + cols - 1) / cols);
-  const int w = cols * size, h = rows * size;
-  std::vector<unsigned char> rgba(static_cast<size_t>(w) * h * 4, 0);
-  const size_t plane = static_cast<size_t>(size) * size;
-  for (int64_t i = 0; i < n; ++i) {
-    const float* img = images.data() + static_cast<size_t>(i) * channels * plane;
-    const int ox = static_cast<int>(i % cols) * size, oy = static_cast<int>(i / cols) * size;
-    for (int y = 0; y < size; ++y)
-      for (int x = 0; x < size; ++x) {
-        unsigned char* px = &rgba[(static_cast<size_t>(oy + y) * w + ox + x) * 4];
-        for (int k = 0; k < 3; ++k) {
-          const float v = img[std::min(k, channels - 1) * plane + static_cast<size_t>(y) * size + x];
-          px[k] = static_cast<unsigned char>(std::lround(255.0f * std::clamp(v, 0.0f, 1.0f)));
-        }
-        px[3] = 255;
-      }
-  }
-  if (!atlas.texture || atlas.texture.width() != w || atlas.texture.height() != h) {
-    atlas.texture = gl::Texture2D::create(w, h, rgba.data());
-  } else {
-    glBindTexture(GL_TEXTURE_2D, atlas.texture.id());
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
-  }
-  glBindTexture(GL_TEXTURE_2D, atlas.texture.id());
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glBindTexture(GL_TEXTURE_2D, 0);
-  atlas.cols = cols;
-  atlas.rows = rows;
-  atlas.size = size;
-}
-
-namespace {
-
-ImTextureID textureId(const gl::Texture2D& t) {
-  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id()));
-}
-
-// Tile i of an atlas as UV corners.
-void tileUv(int i, int cols, int rows, ImVec2* uv0, ImVec2* uv1) {
-  const float u = 1.0f / cols, v = 1.0f / rows;
-  *uv0 = ImVec2(static_cast<float>(i % cols) * u, static_cast<float>(i / cols) * v);
-  *uv1 = ImVec2(uv0->x + u, uv0->y + v);
-}
-
-}  // namespace
 
 // Cell = two tiles of S pixels and a gap of S/4 between cells, at an integer zoom when it fits.
 float ImageGrid::layoutZoom(const scene::ImageRunResult& run, float width, float height, float header) {
@@ -96,14 +47,14 @@ void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<con
   const int cols = columns(run.n);
   const int rows = static_cast<int>((run.n + cols - 1) / cols);
   if (frame.get() != m_uploaded) {
-    upload(m_x, frame->x, run.n, run.channels, S, cols);
-    upload(m_x0, frame->x0, run.n, run.channels, S, cols);
+    m_x.upload(frame->x, run.n, run.channels, S, cols);
+    m_x0.upload(frame->x0, run.n, run.channels, S, cols);
     m_uploaded = frame.get();
     m_keep = frame;
   }
   const bool observed = !run.observation.empty();
   if (observed && run.observation != m_obsUploaded) {
-    upload(m_obs, run.observation, 1, run.channels, S, 1);
+    m_obs.upload(run.observation, 1, run.channels, S, 1);
     m_obsUploaded = run.observation;
   }
 
@@ -127,7 +78,7 @@ void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<con
   if (observed) {
     const ImVec2 p0(origin.x + width - obsSide - 8, origin.y + 4);
     dl->AddText(ImVec2(p0.x - ImGui::CalcTextSize("observed").x - 6, p0.y), dim, "observed");
-    dl->AddImage(textureId(m_obs.texture), p0, ImVec2(p0.x + obsSide, p0.y + obsSide));
+    dl->AddImage(m_obs.id(), p0, ImVec2(p0.x + obsSide, p0.y + obsSide));
     header = std::max(header, obsSide + 8);
   }
 
@@ -141,9 +92,9 @@ void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<con
     const int c = static_cast<int>(i % cols), r = static_cast<int>(i / cols);
     const ImVec2 p(start.x + c * (2 * tile + g), start.y + r * (tile + g));
     ImVec2 uv0, uv1;
-    tileUv(static_cast<int>(i), cols, m_x.rows, &uv0, &uv1);
-    dl->AddImage(textureId(m_x.texture), p, ImVec2(p.x + tile, p.y + tile), uv0, uv1);
-    dl->AddImage(textureId(m_x0.texture), ImVec2(p.x + tile, p.y), ImVec2(p.x + 2 * tile, p.y + tile), uv0, uv1);
+    m_x.tileUv(static_cast<int>(i), &uv0, &uv1);
+    dl->AddImage(m_x.id(), p, ImVec2(p.x + tile, p.y + tile), uv0, uv1);
+    dl->AddImage(m_x0.id(), ImVec2(p.x + tile, p.y), ImVec2(p.x + 2 * tile, p.y + tile), uv0, uv1);
     dl->AddLine(ImVec2(p.x + tile, p.y), ImVec2(p.x + tile, p.y + tile), dim);
   }
   ImGui::Dummy(ImVec2(width, height));

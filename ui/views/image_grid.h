@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/scene/image_run.h"
-#include "ui/gl/objects.h"
+#include "ui/views/image_atlas.h"
 
 namespace ss::ui {
 
@@ -25,17 +25,11 @@ class ImageGrid {
   static float fitWidth(const scene::ImageRunResult& run, float maxWidth, float height);
 
  private:
-  struct Atlas {
-    gl::Texture2D texture;
-    int cols = 0, rows = 0, size = 0;
-  };
-  // Uploads n×C×S×S floats in [0, 1] as a cols×rows atlas of RGBA tiles (grey → R replicated).
   // The zoom (pixels per image pixel; an integer when ≥ 1) of the grid in width×height below a
   // header of that height.
   static float layoutZoom(const scene::ImageRunResult& run, float width, float height, float header);
-  static void upload(Atlas& atlas, const std::vector<float>& images, int64_t n, int channels, int size, int cols);
 
-  Atlas m_x, m_x0, m_obs;
+  ImageAtlas m_x, m_x0, m_obs;
   const scene::ImageFrame* m_uploaded = nullptr;  // the frame whose buffers the atlases hold
   std::shared_ptr<const scene::ImageFrame> m_keep;  // keeps m_uploaded's address unique
   std::vector<float> m_obsUploaded;  // the observation m_obs holds

@@ -1,0 +1,28 @@
+// The latent interpolation panel of the image explorer: the two dataset images (A, B), the
+// number of frames, slerp or a straight line, and "Interpolate". It edits a small state; the
+// app fills in the data and score (those of the image panel) and sends the request to the
+// scene::InterpolationWorker. UI thread, inside an ImGui window.
+#pragma once
+
+#include <cstdint>
+
+#include "core/scene/image_interp.h"
+
+namespace ss::ui {
+
+struct InterpPanelState {
+  int indexA = 0, indexB = 1;  // dataset images
+  int frames = 9;              // [2, 32]
+  bool spherical = true;       // slerp (else linear)
+  bool started = false;        // Interpolate was pressed once: edits re-run from then on
+};
+
+// Returns true when a request should be sent: Interpolate pressed, or a setting edited
+// (Enter or leaving a field, a changed method) after the first interpolation.
+bool drawInterpolationPanel(InterpPanelState& view);
+
+// The panel's part of a request: indices, frames and method written into `request` (data,
+// limit, model and snapshot are the caller's).
+void applyInterpolationPanel(const InterpPanelState& view, scene::InterpolationRequest& request);
+
+}  // namespace ss::ui
