@@ -40,8 +40,7 @@
 #include "ui/views/canvas_tools.h"
 #include "ui/views/compare_view.h"
 #include "ui/views/caption_overlay.h"
-#include "ui/views/image_grid.h"
-#include "ui/views/interp_strip.h"
+#include "ui/views/image_view.h"
 #include "ui/views/mask_painter.h"
 
 namespace ss::ui {
@@ -241,8 +240,13 @@ struct ModelDensityKey {
   double t = -1;
   std::array<float, 4> bounds{};
   bool coarse = false;  // playing: the coarse level only
+  bool recording = false;  // recording: up to kRecordDensityFinest, one model for the whole take
   std::chrono::steady_clock::time_point asked{};
 };
+
+// While an animation records, each frame waits for the model's density at its t: refined to
+// 64 cells across (a few seconds a frame here) rather than the 128 of a still view (~30 s).
+constexpr int kRecordDensityFinest = 64;
 
 constexpr double kModelDensitySnapshotSeconds = 2.5;
 constexpr double kModelDensityTolerance = 1e-4;  // RK45 rtol = atol: ~1e-3 nats, 2–3× fewer steps than 1e-5
@@ -256,9 +260,10 @@ bool sameView(const std::array<float, 4>& a, const std::array<float, 4>& b) {
 }
 
 // Requests the model density when due; returns why there is no grid to show ("" when there is).
+// `recording`: a frame of an animation waits for this grid (see kRecordDensityFinest).
 std::string requestModelDensity(scene::DensityWorker& worker, ModelDensityKey& last, const ExplorerState& state,
                                 const scene::PointCloud* cloud, const train::Trainer& trainer,
-                                const Canvas2D& canvas) {
+                                const Canvas2D& canvas, bool recording) {
   const auto& o = state.canvas;
   if (!cloud || !o.showDensity || o.densitySource != DensitySource::Model) return "";
   const auto trainStats = trainer.stats();
@@ -274,17 +279,18 @@ std::string requestModelDensity(scene::DensityWorker& worker, ModelDensityKey& l
   const bool coarse = state.playing;
   if (coarse && worker.busy()) return worker.latest() ? "" : "computing\u2026";
   const bool moved = last.snapshot == 0 || std::abs(t - last.t) > 1e-6 || !sameView(bounds, last.bounds) ||
-                     coarse != last.coarse;
-  const bool newModel = version != last.snapshot && !worker.busy() &&
+                     coarse != last.coarse || recording != last.recording;
+  const bool newModel = !recording && version != last.snapshot && !worker.busy() &&
                         std::chrono::duration<double>(now - last.asked).count() >= kModelDensitySnapshotSeconds;
   if (moved || newModel) {
-    last = {version, t, bounds, coarse, now};
+    last = {version, t, bounds, coarse, recording, now};
     scene::DensityRequest r;
     r.model = std::move(snap);
     r.t = t;
     r.bounds = bounds;
     r.rtol = r.atol = kModelDensityTolerance;
     if (coarse) r.finest = r.coarsest;
+    if (recording) r.finest = kRecordDensityFinest;
     worker.request(std::move(r));
   }
   if (!worker.latest()) return worker.lastError().empty() ? "computing\u2026" : worker.lastError();
@@ -376,17 +382,6 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
     default:
       break;
   }
-}
-
-// The name a compare pane shows for an image sampler preset.
-std::string samplerTitle(const std::string& preset) {
-  if (preset == "pc") return "reverse SDE · Euler–Maruyama";
-  if (preset == "ald") return "annealed Langevin dynamics";
-  if (preset == "ddpm") return "reverse SDE · ancestral (DDPM)";
-  if (preset == "ode") return "probability-flow ODE · RK45";
-  if (preset == "euler") return "probability-flow ODE · Euler";
-  if (preset == "heun") return "probability-flow ODE · Heun";
-  return preset;
 }
 
 // "Train from scratch" / "Continue the bundled model" in the image panel (or --train): a Trainer on the
@@ -521,9 +516,22 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   std::vector<double> frameMs;
   double frameStart = glfwGetTime();
   {
-    ImageGrid grid;  // owns GL textures: destroyed before the UiContext
-    ImageGrid compareGrid;  // the compare grid's
-    InterpolationStrip strip;  // the latent interpolation, once asked for
+    ImageView imageView;  // the grid(s) and the strip; owns GL textures: destroyed before the UiContext
+    const scene::ImageRunResult noCompareYet;  // the compare pane before its first result
+    // What it shows: the GUI window and the offscreen exports draw the same.
+    auto imageViewContent = [&](const scene::ImageRunResult* main, const scene::ImageRunResult* compare,
+                                const scene::InterpolationResult* strip) {
+      ImageViewContent c;
+      c.run = main;
+      c.compare = view.compare ? compare : nullptr;
+      if (view.compare && !c.compare) c.compare = &noCompareYet;
+      c.titles[0] = imageSamplerTitle(view.samplerPreset);
+      c.titles[1] = imageSamplerTitle(view.comparePreset);
+      c.strip = strip;
+      c.t = state.t;
+      c.bottomBand = shell.presentation() ? captionBandHeight(shell.caption(), ImGui::GetContentRegionAvail().x) : 0.0f;
+      return c;
+    };
     MaskPainter painter;  // likewise; shown left of the grid while "Paint mask…" is on
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(ui.window())) {
@@ -657,40 +665,11 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         ImGui::PopStyleVar();
         ImGui::SameLine(0, 0);
       }
-      ImVec2 avail = ImGui::GetContentRegionAvail();
+      const ImVec2 avail = ImGui::GetContentRegionAvail();
       // The interpolation strip, once asked for, takes a band under the grid(s).
-      const auto interp = presenting || !run || run->frames.empty() ? nullptr : interpWorker.latest();
-      const float stripH = interp ? InterpolationStrip::fitHeight(*interp, avail.x, 0.35f * avail.y) : 0.0f;
-      avail.y -= stripH;
-      if (run && !run->frames.empty() && view.compare) {
-        // Two grids side by side on one timeline, each under the name of its sampler.
-        const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
-        const float half = std::floor(0.5f * avail.x);
-        const float titleH = ImGui::GetTextLineHeightWithSpacing() + 6;
-        const scene::ImageRunResult* panes[2] = {run.get(), other.get()};
-        ImageGrid* grids[2] = {&grid, &compareGrid};
-        const std::string titles[2] = {samplerTitle(view.samplerPreset), samplerTitle(view.comparePreset)};
-        for (int i = 0; i < 2; ++i) {
-          if (i == 1) ImGui::SameLine(0, 0);
-          ImGui::BeginChild(i == 0 ? "##pane0" : "##pane1", ImVec2(i == 0 ? half : avail.x - half, avail.y - band),
-                            false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-          ImGui::SetCursorPos(ImVec2(10, 6));
-          ImGui::TextUnformatted(titles[i].c_str());
-          ImGui::SetCursorPos(ImVec2(0, titleH));
-          const auto* r = panes[i];
-          if (r && !r->frames.empty())
-            grids[i]->draw(*r, r->frameAt(state.t), ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-          else if (r && !r->error.empty()) errorText(r->error);
-          else ImGui::TextDisabled("  running…");
-          ImGui::EndChild();
-        }
-        const ImVec2 o = ImGui::GetWindowPos();
-        ImGui::GetWindowDrawList()->AddLine(ImVec2(o.x + half, o.y + 6), ImVec2(o.x + half, o.y + avail.y - band - 6),
-                                            canvasColours().dimText, 1.0f);
-      } else if (run && !run->frames.empty()) {
-        const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
-        grid.draw(*run, run->frameAt(state.t), avail.x, avail.y - band);
-      } else if (view.live && livePending) {
+      const auto interp = presenting ? nullptr : interpWorker.latest();
+      if (run && !run->frames.empty()) {
+        imageView.draw(imageViewContent(run.get(), other.get(), interp.get()), avail.x, avail.y);      } else if (view.live && livePending) {
         ImGui::SetCursorPos(ImVec2(16, 16));
         ImGui::TextDisabled("the first samples come after %lld training steps…",
                             static_cast<long long>(kLiveFirstSampleStep));
@@ -703,10 +682,6 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
           ImGui::SetCursorPosX(16);
           ImGui::ProgressBar(run ? static_cast<float>(run->loadProgress) : 0.0f, ImVec2(20 * ImGui::GetFontSize(), 0));
         }
-      }
-      if (interp) {
-        ImGui::SetCursorPos(ImVec2(0, ImGui::GetWindowHeight() - stripH));
-        strip.draw(*interp, avail.x, stripH);
       }
       if (presenting) {
         const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
@@ -730,7 +705,9 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       // File actions that render offscreen run here, between GUI frames.
       auto drawExport = [&](int w, int h, bool) -> Expected<RenderedImage> {
         if (!run || run->frames.empty()) return Error{"no images to draw yet"};
-        return renderImageGrid(ui, *run, run->frameAt(state.t), w, h);
+        auto content = imageViewContent(run.get(), other.get(), interpWorker.latest().get());
+        content.bottomBand = 0;
+        return renderImageView(ui, content, w, h);
       };
       scene::ImageRunRequest saved = view.draft;  // the panel's guidance, trained or not yet
       saved.guideClass = view.guide ? view.guideClass : -1;
@@ -743,7 +720,9 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       if (recorder.active()) {
         bool failed = false;
         const auto& prefs = shell.prefs();
-        const std::string msg = recorder.tick(run && run->done && !worker.busy(),
+        // A frame waits for every run shown (and the strip, when asked for) to be complete.
+        const bool ready = run && run->done && !runsBusy && (!view.compare || (other && other->done)) && interpolated;
+        const std::string msg = recorder.tick(ready,
                                               [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
         if (!msg.empty()) shell.report(msg, failed);
       }
@@ -974,7 +953,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       }
       tools.poll();
       requestField(fields, lastField, state, cloud.get(), trainer, canvas);
-      modelDensityPending = requestModelDensity(modelDensity, lastModelDensity, state, cloud.get(), trainer, canvas);
+      modelDensityPending = requestModelDensity(modelDensity, lastModelDensity, state, cloud.get(), trainer, canvas,
+                                                shell.recorder().active());
       if (canvas.takeUserMoved()) state.canvas.followSpread = false;
       if (presenting) {
         const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
@@ -1006,8 +986,16 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
                                 state.canvas.showScoreError || (state.canvas.showLearnedField && trainer.snapshot());
         const double fieldT = std::clamp(state.t, resolvedSde(state, cloud.get()).eps, state.sde.T);
         const bool runDone = state.compare.enabled ? compareRuns.done() : runView.run && runView.run->done;
+        // With the model's density shown, also its finished grid at this t.
+        // (as requestModelDensity: only a model that has trained has one)
+        const auto ts = trainer.stats();
+        const bool wantsModelDensity = state.canvas.showDensity && state.canvas.densitySource == DensitySource::Model &&
+                                       ts && ts->step > 0 && trainer.snapshot();
+        const auto md = modelDensity.latest();
+        const bool densityReady = !wantsModelDensity ||
+                                  (md && std::abs(md->request.t - fieldT) < 1e-9 && md->finest());
         const bool ready = cloud && (state.mode == scene::RunMode::Forward || runDone) &&
-                           (!wantsField || (f && std::abs(f->request.t - fieldT) < 1e-9));
+                           (!wantsField || (f && std::abs(f->request.t - fieldT) < 1e-9)) && densityReady;
         bool failed = false;
         const auto& prefs = shell.prefs();
         const std::string msg =

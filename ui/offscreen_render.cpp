@@ -10,7 +10,6 @@
 #include "core/common/atomic_file.h"
 #include "ui/gl/objects.h"
 #include "ui/views/compare_view.h"
-#include "ui/views/image_grid.h"
 
 namespace ss::ui {
 
@@ -80,12 +79,10 @@ Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
   return image;
 }
 
-Expected<RenderedImage> renderImageGrid(UiContext& ui, const scene::ImageRunResult& run,
-                                        const std::shared_ptr<const scene::ImageFrame>& frame, int width,
-                                        int height) {
-  ImageGrid grid;
+Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width, int height) {
+  ImageView view;
   return renderWindow(ui, width, height, [&](int) {
-    grid.draw(run, frame, static_cast<float>(width), static_cast<float>(height));
+    view.draw(content, static_cast<float>(width), static_cast<float>(height));
   });
 }
 

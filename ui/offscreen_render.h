@@ -15,6 +15,7 @@
 #include "ui/explorer_state.h"
 #include "ui/ui_context.h"
 #include "ui/views/canvas2d.h"
+#include "ui/views/image_view.h"
 
 namespace ss::ui {
 
@@ -44,9 +45,9 @@ Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
 
 // The image explorer's grid (x_t | x̂₀ per cell, with its labels) at `frame`, as the GUI
 // draws it.
-Expected<RenderedImage> renderImageGrid(UiContext& ui, const scene::ImageRunResult& run,
-                                        const std::shared_ptr<const scene::ImageFrame>& frame, int width,
-                                        int height);
+// The image explorer's view (one grid or two, and the interpolation strip), as the window
+// draws it (ui/views/image_view).
+Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width, int height);
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image);
 

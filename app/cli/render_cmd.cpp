@@ -12,6 +12,8 @@
 
 #include "app/cli/commands.h"
 #include "core/common/runtime.h"
+#include "core/sample/sampler_config.h"
+#include "core/scene/image_interp.h"
 #include "core/scene/image_run.h"
 #include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
@@ -236,8 +238,29 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   req.sampler = scene.state.sampler;
   if (req.model.empty() && !scene.model.checkpoint.empty()) req.model = scene.model.checkpoint;
   if (o.frames > 0) req.maxFrames = std::max(req.maxFrames, std::min(o.frames, 400));
-  scene::ImageRunWorker worker;
+  scene::ImageRunWorker worker, compareWorker;
   worker.request(req);
+  // The scene's compare pane (the same prior draw through another sampler) and strip.
+  if (!scene.imageCompare.empty()) {
+    auto preset = sample::samplerPreset(scene.imageCompare);
+    if (!preset) return fail(preset.error().message);
+    auto other = req;
+    other.sampler = preset.value();
+    other.sampler.steps = req.sampler.steps;
+    compareWorker.request(other);
+  }
+  scene::InterpolationWorker interpWorker;
+  if (const auto& in = scene.imageInterpolation; in.a >= 0) {
+    scene::InterpolationRequest r;
+    r.data = req.data;
+    r.limit = req.limit;
+    r.model = req.model;
+    r.indexA = in.a;
+    r.indexB = in.b;
+    r.frames = in.frames;
+    r.spherical = in.spherical;
+    interpWorker.request(std::move(r));
+  }
   std::shared_ptr<const scene::ImageRunResult> run;
   for (;;) {  // the run publishes every ~100 ms; wait for the final result
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -245,13 +268,28 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
     if (run && (run->done || !run->error.empty()) && !worker.busy()) break;
   }
   if (!run->error.empty()) return fail(run->error);
+  if (!compareWorker.waitIdle(std::chrono::minutes(30)) || !interpWorker.waitIdle(std::chrono::minutes(30)))
+    return fail("the compare run or the interpolation did not finish within 30 minutes");
+  const auto other = scene.imageCompare.empty() ? nullptr : compareWorker.latest();
+  if (other && !other->error.empty()) return fail("compare: " + other->error);
+  const auto strip = scene.imageInterpolation.a >= 0 ? interpWorker.latest() : nullptr;
+  if (strip && !strip->error.empty()) return fail("interpolation: " + strip->error);
+  ui::ImageViewContent content;
+  content.run = run.get();
+  content.compare = other.get();
+  content.titles[0] = ui::imageSamplerTitle(scene.state.samplerPreset);
+  content.titles[1] = ui::imageSamplerTitle(scene.imageCompare);
+  content.strip = strip.get();
   const double T = run->T;
   ui::ExplorerState timeline = scene.state;
   timeline.mode = scene::RunMode::ReverseSde;
   timeline.sde.T = T;
   std::vector<double> times = o.frames > 0 ? animationTimes(timeline, o.frames) : std::vector<double>{scene.state.t};
   return writeOutput(o, w / o.supersample, h / o.supersample, times,
-                     [&](double t) { return ui::renderImageGrid(ui, *run, run->frameAt(t), w, h); },
+                     [&](double t) {
+                       content.t = t;
+                       return ui::renderImageView(ui, content, w, h);
+                     },
                      req.data + ", " + run->scoreName);
 }
 

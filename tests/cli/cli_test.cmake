@@ -264,6 +264,23 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
   expect_contains("guidance to class 2")
   run_app(1 sample --data fashion-mnist --score exact --limit 200 --class 10 --classifier-steps 2 --n 2 --steps 2)
   expect_contains("outside the dataset's 10 classes")
+  # An image scene with a compare pane and an interpolation strip renders both headless.
+  file(WRITE ${WORK}/img-scene.json "{\"format\": \"scorescope-scene\", \"version\": 1,
+    \"data\": {\"name\": \"fashion-mnist\", \"n\": 4, \"seed\": 0},
+    \"sampler\": {\"preset\": \"pc\", \"steps\": 50},
+    \"images\": {\"limit\": 20, \"n\": 4, \"compare\": \"ode\",
+                 \"interpolate\": {\"a\": 0, \"b\": 1, \"frames\": 3, \"method\": \"linear\"}}}")
+  run_app(0 render --scene img-scene.json --size 640x400 --out img-scene.png)
+  expect_contains("wrote img-scene.png")
+  file(READ ${WORK}/img-scene.png header LIMIT 24 HEX)
+  string(SUBSTRING "${header}" 32 16 ihdr)
+  if(NOT ihdr STREQUAL "0000028000000190")
+    message(FATAL_ERROR "img-scene.png: IHDR ${ihdr}, expected 640x400")
+  endif()
+  file(WRITE ${WORK}/bad-scene.json "{\"format\": \"scorescope-scene\", \"version\": 1,
+    \"data\": {\"name\": \"fashion-mnist\"}, \"images\": {\"limit\": 20, \"interpolate\": {\"a\": 0, \"b\": 99}}}")
+  run_app(1 render --scene bad-scene.json --size 64x64 --out bad-scene.png)
+  expect_contains("outside")
 else()
   message(WARNING "dataset-fashion-mnist is not installed: image CLI tests skipped")
 endif()
