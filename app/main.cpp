@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   addSharedOptions(app, o);
   addViewOptions(app, o);
   app.add_option("--ui-scale", o.uiScale, "Type and widget scale (default: the monitor's; raise it for a projector)");
-  app.add_flag("--train", o.train, "Start training on launch");
+  app.add_flag("--train", o.train, "Start training on launch (image datasets: a small U-Net, sampled as it learns)");
   app.add_option("--mode", o.mode,
                  "Start in forward, sde (reverse SDE), ode (probability-flow ODE) or compare (reverse SDE | "
                  "PF-ODE panes from the same prior draw) mode")
