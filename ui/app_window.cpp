@@ -470,8 +470,33 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   scene::ImageRunWorker worker;
   scene::ImageRunWorker compareWorker;  // the compare grid: the same prior draw, another sampler
   scene::InterpolationWorker interpWorker;  // the latent interpolation strip under the grid
-  // "U-Net trained here": a trainer created on demand, its newest EMA snapshot sampled.
+  // "U-Net trained here": a trainer created on demand, its newest EMA snapshot sampled. One
+  // for another dataset (a scene switched it) is paused and kept until the explorer closes:
+  // destroying it here would join its thread on the UI thread.
   std::unique_ptr<train::Trainer> trainer;
+  std::vector<std::unique_ptr<train::Trainer>> retiredTrainers;
+  std::string trainerData;  // the dataset `trainer` was made for
+  auto liveTrainer = [&] { return trainer && trainerData == view.draft.data; };
+  std::optional<scene::InterpolationRequest> stripAsked;  // its newest request
+  // The strip through the panel's score (the exact one, the checkpoint, or the U-Net training
+  // here) and the interpolation panel's images, frames and method.
+  auto sendStrip = [&] {
+    scene::InterpolationRequest r;
+    r.data = view.draft.data;
+    r.limit = view.draft.limit;
+    r.model = view.draft.model;
+    if (view.live && liveTrainer()) r.snapshot = trainer->snapshot();
+    applyInterpolationPanel(interpView, r);
+    stripAsked = r;
+    interpWorker.request(std::move(r));
+  };
+  // Whether a strip result answers the newest request (not a previous scene's or score's).
+  auto stripIsCurrent = [&](const scene::InterpolationResult& s) {
+    const auto& a = s.request;
+    return stripAsked && a.data == stripAsked->data && a.limit == stripAsked->limit && a.model == stripAsked->model &&
+           a.snapshot == stripAsked->snapshot && a.indexA == stripAsked->indexA && a.indexB == stripAsked->indexB &&
+           a.frames == stripAsked->frames && a.spherical == stripAsked->spherical;
+  };
   TrainingPanelState trainingView;
   uint64_t liveVersion = 0;      // the snapshot version the newest live run samples with
   double liveRequestedAt = -1e9;
@@ -484,16 +509,20 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
     view.draft.snapshot.reset();
     view.draft.classifier.reset();
     view.draft.guideClass = -1;
-    if (view.guide && classifierSpec) {
+    if (view.guide && classifierSpec && classifierSpec->data == view.draft.data) {
+      // Only a classifier trained for this data (a new dataset retrains it first).
       const auto cs = classifier.stats();
-      if (cs && cs->status == train::ClassifierStatus::Done) {
-        view.draft.classifier = classifier.snapshot(&classifierVersion);
+      uint64_t version = 0;
+      auto snap = classifier.snapshot(&version);
+      if (cs && cs->status == train::ClassifierStatus::Done && snap && snap->spec == *classifierSpec) {
+        view.draft.classifier = std::move(snap);
+        classifierVersion = version;
         view.draft.guideClass = view.guideClass;
         view.draft.guidance = view.guidance;
       }
     }
     if (view.live) {
-      const auto st = trainer ? trainer->stats() : nullptr;
+      const auto st = liveTrainer() ? trainer->stats() : nullptr;
       if (!st || st->step < kLiveFirstSampleStep) {
         livePending = true;  // sent once the trainer has taken its first steps
         return;
@@ -529,8 +558,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       c.titles[1] = imageSamplerTitle(view.comparePreset);
       c.strip = strip;
       c.t = state.t;
-      c.bottomBand = shell.presentation() ? captionBandHeight(shell.caption(), ImGui::GetContentRegionAvail().x) : 0.0f;
-      return c;
+      return c;  // bottomBand: the window sets it (exports have no caption band)
     };
     MaskPainter painter;  // likewise; shown left of the grid while "Paint mask…" is on
     double last = glfwGetTime();
@@ -546,21 +574,28 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       auto other = view.compare ? compareWorker.latest() : nullptr;
       if (other && !other->done && !other->frames.empty()) holdPlaybackAtRun(state, other->frames.back()->t);
       const bool runsBusy = worker.busy() || (view.compare && compareWorker.busy());
-      const auto trainStats = trainer ? trainer->stats() : nullptr;
-      if (view.live && trainStats && trainStats->step >= kLiveFirstSampleStep) {
+      const auto trainStats = liveTrainer() ? trainer->stats() : nullptr;
+      auto& recorder = shell.recorder();
+      // Runs that start by themselves (a newer model, a trained classifier) wait while an
+      // animation records (its frames must come from one run); smoke runs (--frames) take the
+      // first live run only, so they end.
+      const bool autoRuns = !recorder.active();
+      if (view.live && trainStats && trainStats->step >= kLiveFirstSampleStep && autoRuns) {
         uint64_t version = 0;
         trainer->snapshot(&version);
         // A run asked for before the first step, or (re-sample as it trains) a newer model
         // once the last run has played out.
         const bool playedOut = run && run->done && !runsBusy && !state.playing;
-        if (livePending || (view.resampleWhileTraining && playedOut && version != liveVersion &&
-                            trainStats->status == train::TrainerStatus::Running && now - liveRequestedAt > 3.0))
+        if (livePending || (view.resampleWhileTraining && options.maxFrames == 0 && playedOut &&
+                            version != liveVersion && trainStats->status == train::TrainerStatus::Running &&
+                            now - liveRequestedAt > 3.0))
           sendRun();
       }
       // Class guidance: (re)train the classifier for this data and SDE; once it is trained,
       // run again, guided.
       const auto clfStats = classifierSpec ? classifier.stats() : nullptr;
-      if (view.guide && run && run->size > 0 && run->error.empty()) {
+      // (The run tells the SDE; a failed run of this data still does, once it has loaded.)
+      if (view.guide && run && run->size > 0 && run->request.data == view.draft.data) {
         auto spec = train::imageClassifierSpec(view.draft.data, run->sde);
         spec.seed = view.draft.seed;
         if (!classifierSpec || !(*classifierSpec == spec) || std::exchange(view.retrainClassifier, false)) {
@@ -568,11 +603,10 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
           classifierSpec = spec;
         }
         uint64_t v = 0;
-        if (clfStats && clfStats->status == train::ClassifierStatus::Done && classifier.snapshot(&v) &&
+        if (autoRuns && clfStats && clfStats->status == train::ClassifierStatus::Done && classifier.snapshot(&v) &&
             v != classifierVersion && !runsBusy)
           sendRun();
       }
-      auto& recorder = shell.recorder();
       if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
       if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));
       ui.beginFrame();
@@ -609,16 +643,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
                    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
       if (!shell.scene().title.empty()) drawLessonHeader(shell);
       resample |= drawImagePanel(view, run.get(), runsBusy, trainStats.get(), clfStats.get());
-      if (drawInterpolationPanel(interpView) || std::exchange(interpPending, false)) {
-        // Through the panel's score: the exact one, the checkpoint, or the U-Net training here.
-        scene::InterpolationRequest r;
-        r.data = view.draft.data;
-        r.limit = view.draft.limit;
-        r.model = view.draft.model;
-        if (view.live && trainer) r.snapshot = trainer->snapshot();
-        applyInterpolationPanel(interpView, r);
-        interpWorker.request(std::move(r));
-      }
+      if (drawInterpolationPanel(interpView)) sendStrip();
       drawTimelinePanel(state, nullptr);
       ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
       ImGui::Separator();
@@ -628,13 +653,31 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ImGui::End();
       }
       // A trainer needs the images' size: it starts once the first run has loaded the data.
-      if (view.startTraining && run && (run->size > 0 || !run->error.empty()))
-        if (startImageTrainer(view, run.get(), options, trainer, trainingView)) sendRun();
+      if (view.startTraining && run && (run->size > 0 || !run->error.empty())) {
+        if (trainer) {  // another dataset's: paused, destroyed when the explorer closes
+          trainer->pause();
+          retiredTrainers.push_back(std::move(trainer));
+        }
+        if (startImageTrainer(view, run.get(), options, trainer, trainingView)) {
+          trainerData = view.draft.data;
+          sendRun();
+        }
+      }
       if (resample) sendRun();
+      // The strip follows a scene that asks for one, and the panel's data and score (a live
+      // model's newer weights do not re-run it: Interpolate does).
+      if (std::exchange(interpPending, false) ||
+          (interpView.started && stripAsked &&
+           (stripAsked->data != view.draft.data || stripAsked->model != view.draft.model ||
+            (view.draft.model.empty() && !view.live && stripAsked->limit != view.draft.limit) ||
+            view.live != (stripAsked->snapshot != nullptr))))
+        sendStrip();
+      const auto latestStrip = interpView.started ? interpWorker.latest() : nullptr;
+      const auto shownStrip = latestStrip && stripIsCurrent(*latestStrip) ? latestStrip : nullptr;
 
       // Training strip along the bottom while a U-Net trains here (as in the 2D explorer).
       const float stripHeight =
-          presenting || !trainer ? 0.0f : std::min(13.0f * fonts().size, 0.38f * display.y);
+          presenting || !liveTrainer() ? 0.0f : std::min(13.0f * fonts().size, 0.38f * display.y);
       if (stripHeight > 0) {
         ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
         ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
@@ -667,9 +710,11 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       }
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       // The interpolation strip, once asked for, takes a band under the grid(s).
-      const auto interp = presenting ? nullptr : interpWorker.latest();
+      const auto interp = presenting ? nullptr : shownStrip;
       if (run && !run->frames.empty()) {
-        imageView.draw(imageViewContent(run.get(), other.get(), interp.get()), avail.x, avail.y);      } else if (view.live && livePending) {
+        auto content = imageViewContent(run.get(), other.get(), interp.get());
+        content.bottomBand = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
+        imageView.draw(content, avail.x, avail.y);      } else if (view.live && livePending) {
         ImGui::SetCursorPos(ImVec2(16, 16));
         ImGui::TextDisabled("the first samples come after %lld training steps…",
                             static_cast<long long>(kLiveFirstSampleStep));
@@ -694,8 +739,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       // (Guidance: once the classifier has trained and guided a run, or failed.)
       const bool guided = !view.guide || classifierVersion != 0 ||
                           (clfStats && clfStats->status == train::ClassifierStatus::Failed);
-      const auto shownStrip = interpWorker.latest();
-      const bool interpolated = !interpView.started || interpPending || (shownStrip && shownStrip->done);
+      const bool interpolated = !interpView.started || (shownStrip && shownStrip->done && !interpWorker.busy());
       const bool finished = run && run->done && !runsBusy && (!view.compare || (other && other->done)) &&
                             !livePending && guided && interpolated && !state.playing;
       const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
@@ -705,7 +749,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       // File actions that render offscreen run here, between GUI frames.
       auto drawExport = [&](int w, int h, bool) -> Expected<RenderedImage> {
         if (!run || run->frames.empty()) return Error{"no images to draw yet"};
-        auto content = imageViewContent(run.get(), other.get(), interpWorker.latest().get());
+        // As the window shows it (no strip in presentation mode).
+        auto content = imageViewContent(run.get(), other.get(), shell.presentation() ? nullptr : shownStrip.get());
         content.bottomBand = 0;
         return renderImageView(ui, content, w, h);
       };
@@ -721,6 +766,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         bool failed = false;
         const auto& prefs = shell.prefs();
         // A frame waits for every run shown (and the strip, when asked for) to be complete.
+        // (A recording started while the classifier trains records the unguided run: runs do
+        // not switch by themselves during a take.)
         const bool ready = run && run->done && !runsBusy && (!view.compare || (other && other->done)) && interpolated;
         const std::string msg = recorder.tick(ready,
                                               [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);

@@ -238,6 +238,13 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   req.sampler = scene.state.sampler;
   if (req.model.empty() && !scene.model.checkpoint.empty()) req.model = scene.model.checkpoint;
   if (o.frames > 0) req.maxFrames = std::max(req.maxFrames, std::min(o.frames, 400));
+  if (req.guideClass >= 0) {
+    std::fprintf(stderr,
+                 "scorescope render: the scene guides toward class %d, which needs a classifier trained on the "
+                 "images (the GUI trains one, so does `scorescope sample --class`); rendered unguided\n",
+                 req.guideClass);
+    req.guideClass = -1;
+  }
   scene::ImageRunWorker worker, compareWorker;
   worker.request(req);
   // The scene's compare pane (the same prior draw through another sampler) and strip.

@@ -97,6 +97,11 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     if (std::string e = req.sampler.validate(c.sde->config()); !e.empty()) throw failure(e);
     std::shared_ptr<const score::ScoreFn> scoreFn = c.score;
     if (req.guideClass >= 0 && req.classifier) {
+      const auto& k = *req.classifier;
+      if (k.imageSize > 0 && (k.imageSize != c.size || k.imageChannels != c.channels))
+        throw failure("the classifier was trained on " + std::to_string(k.imageChannels) + "×" +
+                      std::to_string(k.imageSize) + "×" + std::to_string(k.imageSize) + " images, the score samples " +
+                      std::to_string(c.channels) + "×" + std::to_string(c.size) + "×" + std::to_string(c.size));
       auto guided = std::make_shared<score::GuidedScore>(c.score, req.classifier->classifier, req.guideClass,
                                                          req.guidance);  // throws on a bad class or scale
       result->scoreName = guided->name();

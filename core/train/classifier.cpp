@@ -215,6 +215,10 @@ struct ClassifierTrainer::Impl {
     snap->classifier = std::make_shared<LearnedClassifier>(run.net.clone(), run.classes);
     snap->spec = run.spec;
     snap->step = run.step;
+    if (run.images.defined()) {
+      snap->imageChannels = static_cast<int>(run.images.size(1));
+      snap->imageSize = static_cast<int>(run.images.size(2));
+    }
     snapshots.publish(std::move(snap));
   }
 

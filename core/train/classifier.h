@@ -38,6 +38,7 @@ struct ClassifierSnapshot {
   std::shared_ptr<const score::TimeClassifier> classifier;
   ClassifierSpec spec;
   int64_t step = 0;
+  int imageChannels = 0, imageSize = 0;  // images: the C and H = W it classifies (0 for points)
 };
 
 enum class ClassifierStatus { Idle, Training, Done, Failed };

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <unistd.h>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/sample/sampler_config.h"
@@ -341,4 +342,25 @@ TEST(ImageRunWorker, ClassGuidanceWithATrainedImageClassifier) {
   auto bad = w.latest();
   ASSERT_TRUE(bad);
   EXPECT_NE(bad->error.find("class 2 is outside"), std::string::npos) << bad->error;
+}
+
+// Closing the window must not wait for the classifier's remaining steps: the trainer stops
+// between steps when it is destroyed, even in the middle of a long training run.
+TEST(ImageRunWorker, ClassifierTrainerStopsMidTrainingWhenDestroyed) {
+  ss::sde::SdeConfig sde;
+  auto spec = ss::train::imageClassifierSpec(makeLabelledFolder(), sde);
+  spec.steps = 1'000'000;  // hours
+  auto trainer = std::make_unique<ss::train::ClassifierTrainer>();
+  trainer->train(spec);
+  for (int i = 0; i < 600; ++i) {
+    auto st = trainer->stats();
+    if (st && st->step >= 5) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  auto st = trainer->stats();
+  ASSERT_TRUE(st && st->step >= 5) << (st ? st->message : "no stats");
+  const auto start = std::chrono::steady_clock::now();
+  trainer.reset();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 2.0);
 }

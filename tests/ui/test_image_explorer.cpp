@@ -413,7 +413,25 @@ TEST(ImageExplorer, CompareSceneShowsTwoGridsSideBySide) {
   const int panel = static_cast<int>(0.4 * w);
   const int64_t left = brightIn(px, w, h, panel + 4, w / 2 + 140);
   const int64_t right = brightIn(px, w, h, panel + (w - panel) / 2 + 4, w);
+  // The divider between the panes: a column whose pixels down the middle of the view all
+  // have one colour that is not the background beside it (one centred grid has no such
+  // column: its columns cross tiles and gaps).
+  auto at = [&](int x, int y) {
+    const unsigned char* p = px + (static_cast<size_t>(y) * w + x) * 3;
+    return (p[0] << 16) | (p[1] << 8) | p[2];
+  };
+  // Searched right of the widest panel (its border and scrollbar are straight columns too).
+  int divider = -1;
+  for (int x = panel + 8; x < w - 8 && divider < 0; ++x) {
+    const int c = at(x, h / 2);
+    if (c == at(x - 3, h / 2) || c == at(x + 3, h / 2)) continue;
+    bool straight = true;
+    for (int y = h / 5; y < 7 * h / 10 && straight; ++y) straight = at(x, y) == c;  // above the strip
+    if (straight) divider = x;
+  }
   stbi_image_free(px);
+  EXPECT_GT(divider, w / 2) << "no divider between two panes in " << g.screenshot;
+  EXPECT_LT(divider, 7 * w / 8) << g.screenshot;
   // 16 cells × 2 tiles × a 4×4 square at zoom ≥ 4 in each pane.
   EXPECT_GT(left, 2000) << g.screenshot;
   EXPECT_GT(right, 2000) << g.screenshot;

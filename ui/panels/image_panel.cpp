@@ -43,7 +43,13 @@ bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* cl
           "the background with cross-entropy on x(t) = a(t) x(0) + σ(t) ε; runs are unguided until it is trained");
   if (!view.guide) return changed;
   const int classes = clf && clf->classes > 0 ? clf->classes : 10;
+  if (clf && clf->classes > 0 && view.guideClass >= classes) {  // e.g. a scene's class
+    view.guideNote = "class " + std::to_string(view.guideClass) + " is outside this dataset's " +
+                     std::to_string(classes) + " classes: class " + std::to_string(classes - 1) + " is used";
+    changed = true;
+  }
   view.guideClass = std::clamp(view.guideClass, 0, classes - 1);
+  if (!view.guideNote.empty()) errorText(view.guideNote);
   auto label = [&](int k) {
     std::string s = std::to_string(k);
     if (clf && k < static_cast<int>(clf->classNames.size())) s += "  " + clf->classNames[static_cast<size_t>(k)];
@@ -51,7 +57,8 @@ bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* cl
   };
   if (ImGui::BeginCombo("class", label(view.guideClass).c_str())) {
     for (int k = 0; k < classes; ++k)
-      if (ImGui::Selectable(label(k).c_str(), k == view.guideClass)) view.guideClass = k, changed = true;
+      if (ImGui::Selectable(label(k).c_str(), k == view.guideClass))
+        view.guideClass = k, view.guideNote.clear(), changed = true;
     ImGui::EndCombo();
   }
   ImGui::SliderFloat("scale w", &view.guidance, 0.0f, 10.0f, "%.1f");

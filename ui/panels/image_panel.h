@@ -41,6 +41,7 @@ struct ImagePanelState {
   int guideClass = 0;
   float guidance = 2.0f;
   bool retrainClassifier = false;  // set by the panel, cleared by the app
+  std::string guideNote;           // why the class shown is not the one asked for
 };
 
 // A live run waits for this many training steps: sampling a freshly initialised network

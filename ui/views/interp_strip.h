@@ -24,6 +24,14 @@ class InterpolationStrip {
  private:
   ImageAtlas m_atlas;
   std::vector<std::vector<float>> m_shown;  // what m_atlas holds: A, frames…, B (empty = placeholder)
+  struct Key {
+    const scene::InterpolationResult* result = nullptr;
+    int decoded = -1;
+    int64_t nfe = -1;
+    double wall = -1;
+    bool operator==(const Key&) const = default;
+  };
+  Key m_key;  // the result m_shown was taken from
 };
 
 }  // namespace ss::ui
