@@ -48,7 +48,8 @@ void checkFinite(const torch::Tensor& state, double t, const char* what) {
 }
 
 OdeResult integrate(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& x0,
-                    double t0, double t1, double rtol, double atol, const char* what) {
+                    double t0, double t1, double rtol, double atol, const char* what,
+                    const std::function<bool()>& stop) {
   if (!(rtol > 0) || !(atol > 0) || !std::isfinite(rtol) || !std::isfinite(atol)) {
     std::ostringstream s;
     s << what << ": rtol (" << rtol << ") and atol (" << atol << ") must be positive";
@@ -66,6 +67,10 @@ OdeResult integrate(const score::ScoreFn& score, const sde::Sde& sde, const torc
   sample::detail::DormandPrince rk(rtol, atol, t1);
   double t = t0;
   while (t != t1) {
+    if (stop && stop()) {
+      out.stopped = true;
+      return out;
+    }
     rk.step(f, x, t);
     ++out.steps;
     checkFinite(x, t, what);
@@ -208,13 +213,13 @@ torch::Tensor dequantize(const torch::Tensor& x01, at::Generator& gen) {
 }
 
 OdeResult encode(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& x,
-                 double rtol, double atol) {
-  return integrate(score, sde, x, sde.eps(), sde.T(), rtol, atol, "encode");
+                 double rtol, double atol, const std::function<bool()>& stop) {
+  return integrate(score, sde, x, sde.eps(), sde.T(), rtol, atol, "encode", stop);
 }
 
 OdeResult decode(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& z,
-                 double rtol, double atol) {
-  return integrate(score, sde, z, sde.T(), sde.eps(), rtol, atol, "decode");
+                 double rtol, double atol, const std::function<bool()>& stop) {
+  return integrate(score, sde, z, sde.T(), sde.eps(), rtol, atol, "decode", stop);
 }
 
 torch::Tensor interpolate(const torch::Tensor& z0, const torch::Tensor& z1, int n,

@@ -80,15 +80,18 @@ torch::Tensor bitsPerDim(const torch::Tensor& logp, int64_t dims, double offset 
 torch::Tensor dequantize(const torch::Tensor& x01, at::Generator& gen);
 
 // The ODE as a code: encode x(ε) → x(T), decode x(T) → x(ε), with RK45.
+// `stop` (optional) is asked between RK45 steps; when it answers true the solve ends early
+// with `stopped` set and `x` undefined (a worker whose request was superseded).
 struct OdeResult {
   torch::Tensor x;  // in the input's dtype
   int64_t nfe = 0;
   int64_t steps = 0;
+  bool stopped = false;
 };
 OdeResult encode(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& x,
-                 double rtol = 1e-5, double atol = 1e-5);
+                 double rtol = 1e-5, double atol = 1e-5, const std::function<bool()>& stop = {});
 OdeResult decode(const score::ScoreFn& score, const sde::Sde& sde, const torch::Tensor& z,
-                 double rtol = 1e-5, double atol = 1e-5);
+                 double rtol = 1e-5, double atol = 1e-5, const std::function<bool()>& stop = {});
 
 // n points from z0 to z1 (each [...], or [1, ...]) inclusive: [n, ...]. A leading 1 is taken
 // as the batch: pass a grey image's [1, H, W] code as [1, 1, H, W]. Spherical

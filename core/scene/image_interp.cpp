@@ -66,9 +66,10 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
 
     // Encode both in float64 (the integrator's own precision), so the codes are not rounded.
     const auto x = sources.to(s.device, torch::kFloat64);
-    auto enc = likelihood::encode(*s.score, *s.sde, x, req.rtol, req.atol);
+    const auto stop = [&] { return w.superseded(); };  // a newer request, or the worker closing
+    auto enc = likelihood::encode(*s.score, *s.sde, x, req.rtol, req.atol, stop);
     result->nfe += enc.nfe;
-    if (w.superseded()) return;
+    if (enc.stopped || w.superseded()) return;
     const auto z = enc.x;  // [2, C, H, W]
     {
       auto a = z[0].reshape({-1}), b = z[1].reshape({-1});
@@ -88,7 +89,8 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
       if (w.superseded()) return;
       // One frame per solve: each gets its own step sizes (the error norm spans the batch),
       // so a frame decodes the same whatever else is asked for.
-      auto dec = likelihood::decode(*s.score, *s.sde, path[k].unsqueeze(0), req.rtol, req.atol);
+      auto dec = likelihood::decode(*s.score, *s.sde, path[k].unsqueeze(0), req.rtol, req.atol, stop);
+      if (dec.stopped) return;
       result->nfe += dec.nfe;
       const auto img = dec.x[0].to(torch::kCPU);
       if (k == 0 || k == req.frames - 1) {

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -146,6 +147,7 @@ struct ClassifierTrainer::Impl {
   std::optional<ClassifierSpec> pending;  // a (re)start command
   bool stopRequested = false;
   bool active = false;  // training a spec (worker-owned, read under the mutex)
+  std::atomic<bool> closing{false};  // set by the destructor: a dataset load stops
   LatestBox<ClassifierStats> stats;
   LatestBox<ClassifierSnapshot> snapshots;
   std::jthread thread;
@@ -223,9 +225,10 @@ struct ClassifierTrainer::Impl {
   }
 
   // An image dataset's images and labels; a seeded fifth (at most 500) is held out.
-  static void loadImages(Run& run) {
+  void loadImages(Run& run) const {
     data::ImageLoadOptions opt;
     opt.limit = run.spec.imageLimit;
+    opt.cancel = &closing;  // the destructor does not wait for a whole dataset to load
     auto set = data::loadImageDataset(run.spec.data, opt);
     if (!set) throw Failure(set.error().message);
     auto& d = set.value();
@@ -395,6 +398,7 @@ struct ClassifierTrainer::Impl {
 ClassifierTrainer::ClassifierTrainer() : m_impl(std::make_unique<Impl>()) {}
 
 ClassifierTrainer::~ClassifierTrainer() {
+  m_impl->closing = true;
   m_impl->thread.request_stop();
   m_impl->cv.notify_all();
 }
