@@ -710,7 +710,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       }
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       // The interpolation strip, once asked for, takes a band under the grid(s).
-      const auto interp = presenting ? nullptr : shownStrip;
+      const auto interp = shownStrip;
       if (run && !run->frames.empty()) {
         auto content = imageViewContent(run.get(), other.get(), interp.get());
         content.bottomBand = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
@@ -749,8 +749,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       // File actions that render offscreen run here, between GUI frames.
       auto drawExport = [&](int w, int h, bool) -> Expected<RenderedImage> {
         if (!run || run->frames.empty()) return Error{"no images to draw yet"};
-        // As the window shows it (no strip in presentation mode).
-        auto content = imageViewContent(run.get(), other.get(), shell.presentation() ? nullptr : shownStrip.get());
+        // As the window shows it.
+        auto content = imageViewContent(run.get(), other.get(), shownStrip.get());
         content.bottomBand = 0;
         return renderImageView(ui, content, w, h);
       };
