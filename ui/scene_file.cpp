@@ -373,6 +373,7 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   LoadedScene out;
   auto& w = out.warnings;
   Scene& scene = out.scene;
+  scene.baseDir = baseDir;
   Section top(root, "scene", w);
   top.known({"data", "sde", "sampler", "time", "layers", "camera", "images"});
   std::string format = kFormat;
@@ -611,7 +612,8 @@ Expected<LoadedScene> sceneAtStage(const Scene& scene, int index) {
   if (patch.is_discarded() || !patch.is_object())
     return Error{"stages[" + std::to_string(index) + "].set is not a JSON object"};
   base.merge_patch(patch);
-  auto out = parseScene(base.dump());  // paths are absolute already
+  // The scene's own paths are absolute already; a stage's relative ones are the scene file's.
+  auto out = parseScene(base.dump(), scene.baseDir);
   if (!out) return Error{"stage " + std::to_string(index + 1) + ": " + out.error().message};
   out.value().scene.stages = scene.stages;
   if (!scene.stages[index].caption.empty()) out.value().scene.caption = scene.stages[index].caption;

@@ -51,6 +51,7 @@ struct Scene {
     bool operator==(const Interpolation&) const = default;
   } imageInterpolation;
   std::vector<SceneStage> stages;
+  std::string baseDir;  // where relative paths in it (and in its stages) are resolved from
 };
 
 struct LoadedScene {

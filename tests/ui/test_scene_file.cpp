@@ -135,6 +135,14 @@ TEST(SceneFile, RelativePathsAreTheScenesOwn) {
   auto builtin = parseScene(R"({"data": {"name": "fashion-mnist:test"}})", "/lessons/scenes");
   ASSERT_TRUE(builtin);
   EXPECT_EQ(builtin.value().scene.state.data.data, "fashion-mnist:test");
+  // A stage's relative paths are the scene file's too (the stage is re-read from there).
+  auto staged = parseScene(R"({"data": {"name": "8gaussians"},
+                              "stages": [{"caption": "", "set": {"model": {"checkpoint": "../models/m.pt"}}}]})",
+                           "/lessons/scenes");
+  ASSERT_TRUE(staged) << staged.error().message;
+  auto stage = sceneAtStage(staged.value().scene, 0);
+  ASSERT_TRUE(stage) << stage.error().message;
+  EXPECT_EQ(stage.value().scene.model.checkpoint, "/lessons/models/m.pt");
 }
 
 TEST(SceneFile, StagesPatchTheScene) {
