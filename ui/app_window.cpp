@@ -477,6 +477,11 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   std::vector<std::unique_ptr<train::Trainer>> retiredTrainers;
   std::string trainerData;  // the dataset `trainer` was made for
   auto liveTrainer = [&] { return trainer && trainerData == view.draft.data; };
+  // The live U-Net's newest weights when the panel samples with it (null otherwise, or while
+  // there is no trainer or snapshot yet).
+  auto liveSnapshot = [&]() -> std::shared_ptr<const train::ModelSnapshot> {
+    return view.live && liveTrainer() ? trainer->snapshot() : nullptr;
+  };
   std::optional<scene::InterpolationRequest> stripAsked;  // its newest request
   // The strip through the panel's score (the exact one, the checkpoint, or the U-Net training
   // here) and the interpolation panel's images, frames and method.
@@ -485,7 +490,7 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
     r.data = view.draft.data;
     r.limit = view.draft.limit;
     r.model = view.draft.model;
-    if (view.live && liveTrainer()) r.snapshot = trainer->snapshot();
+    r.snapshot = liveSnapshot();
     applyInterpolationPanel(interpView, r);
     stripAsked = r;
     interpWorker.request(std::move(r));
@@ -670,7 +675,9 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
           (interpView.started && stripAsked &&
            (stripAsked->data != view.draft.data || stripAsked->model != view.draft.model ||
             (view.draft.model.empty() && !view.live && stripAsked->limit != view.draft.limit) ||
-            view.live != (stripAsked->snapshot != nullptr))))
+            // (live or not: compared by whether there is a snapshot to use, so a live choice
+            // with no trainer yet does not re-send every frame)
+            (liveSnapshot() != nullptr) != (stripAsked->snapshot != nullptr))))
         sendStrip();
       const auto latestStrip = interpView.started ? interpWorker.latest() : nullptr;
       const auto shownStrip = latestStrip && stripIsCurrent(*latestStrip) ? latestStrip : nullptr;
