@@ -986,25 +986,34 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       scene.modelDensityRefining = modelDensity.busy();
       // In presentation mode the caption band sits under the plot, not over its axis.
       const float band = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
+      // Canvas tools work alike on the canvas and on every compare pane (pane 0 is the canvas).
+      std::optional<float> lineDrag;
+      const CanvasPointer* pointer = nullptr;
       if (state.compare.enabled) {  // compare mode: the panes (canvas is pane 0)
         if (cloud) compareRuns.update(state, cloud.get(), trainer.snapshot(), resample);
+        compareView.setPanEnabled(tools.tool == CanvasTool::Pan);
+        compareView.setDecorate([&tools](CanvasScene& s) { tools.decorate(s); });
         compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band}, true, scene.field);
         if (compareView.takeUserMoved()) state.canvas.followSpread = false;
+        lineDrag = compareView.lineDrag();
+        pointer = &compareView.pointer();
       } else {
         canvas.setPanEnabled(tools.tool == CanvasTool::Pan);
         tools.decorate(scene);
         canvas.draw(scene, state.canvas, {avail.x, avail.y - band}, true);
-        if (const auto v = canvas.lineDrag()) {  // dragging the inpainting line re-runs, live
-          const double snapped = std::round(*v * 100.0) / 100.0;  // 0.01: not a run per pixel
-          if (snapped != state.fixedValue) state.fixedValue = snapped;
-        }
-        tools.handlePointer(canvas.pointer(), state, cloud.get(), trainer.snapshot());
-        if (cloud && !std::exchange(scriptedProbes, true))
-          for (const auto& text : options.probes)
-            if (auto p = parseProbeSpec(text))
-              tools.probe(p.value().tool, p.value().at, state, cloud.get(), trainer.snapshot(),
-                          canvas.geometry().camera.unitsPerPixel);
+        lineDrag = canvas.lineDrag();
+        pointer = &canvas.pointer();
       }
+      if (lineDrag) {  // dragging the inpainting line re-runs, live
+        const double snapped = std::round(*lineDrag * 100.0) / 100.0;  // 0.01: not a run per pixel
+        if (snapped != state.fixedValue) state.fixedValue = snapped;
+      }
+      tools.handlePointer(*pointer, state, cloud.get(), trainer.snapshot());
+      if (cloud && !std::exchange(scriptedProbes, true))
+        for (const auto& text : options.probes)
+          if (auto p = parseProbeSpec(text))
+            tools.probe(p.value().tool, p.value().at, state, cloud.get(), trainer.snapshot(),
+                        canvas.geometry().camera.unitsPerPixel);
       tools.poll();
       requestField(fields, lastField, state, cloud.get(), trainer, canvas);
       modelDensityPending = requestModelDensity(modelDensity, lastModelDensity, state, cloud.get(), trainer, canvas,

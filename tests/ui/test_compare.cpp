@@ -13,6 +13,7 @@
 #include "core/scene/run_worker.h"
 #include "ui/offscreen_render.h"
 #include "ui/theme.h"
+#include "ui/views/canvas_tools.h"
 #include "ui/views/compare_view.h"
 
 #include <imgui.h>
@@ -318,5 +319,89 @@ TEST_F(CompareTest, PanZoomApplyToEveryPaneAndAClickPicks) {
   frame(at, true);
   frame(at, false);
   EXPECT_EQ(state.compare.picked, static_cast<int64_t>(best));
+  frame(ImVec2(-FLT_MAX, -FLT_MAX), false);
+}
+
+// Canvas tools in compare mode: with pan off, a drag in pane 2 paints (the tool gets the
+// pointer in pane 2's world coordinates), the camera stays, a click picks nothing, and the
+// tools' decorations reach every pane.
+TEST_F(CompareTest, CanvasToolsWorkInEveryPane) {
+  ui::ExplorerState state = s_state;
+  state.t = s_state.sde.T;
+  state.compare.picked = 7;
+  std::vector<ui::RunView> views(s_runs.size());
+  std::vector<const ui::RunView*> ptrs;
+  for (size_t i = 0; i < s_runs.size(); ++i) {
+    views[i].update(s_runs[i], state.t, s_cloud.get(), state.compare.panes[i].mode);
+    ptrs.push_back(&views[i]);
+  }
+  ui::CanvasTools tools;
+  tools.tool = ui::CanvasTool::Draw;
+  tools.brush.radius = 0.2f;
+  ui::CompareView view;
+  view.setPanEnabled(false);
+  int decorated = 0;
+  std::vector<size_t> drawnShown;  // per decorated scene: how many drawn points it carries
+  view.setDecorate([&](ui::CanvasScene& s) {
+    tools.decorate(s);
+    ++decorated;
+    drawnShown.push_back(s.drawnPoints ? s.drawnPoints->size() / 2 : 0);
+  });
+  ImGuiIO& io = ImGui::GetIO();
+  auto frame = [&](ImVec2 mouse, bool down) {
+    io.MousePos = mouse;
+    io.MouseDown[0] = down;
+    s_ui->beginHeadlessFrame(1200, 600);
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(1200, 600));
+    ImGui::Begin("##compare", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true);
+    ImGui::End();
+    tools.handlePointer(view.pointer(), state, s_cloud.get(), nullptr);
+    s_ui->endHeadlessFrame();
+  };
+  frame(ImVec2(-1, -1), false);
+  frame(ImVec2(-1, -1), false);
+  ASSERT_EQ(view.geometries().size(), 2u);
+  EXPECT_EQ(decorated, 4);  // both panes, both frames
+  const ui::Camera2D before = view.geometries()[1].camera;
+  const auto& g1 = view.geometries()[1];
+  // Whole pixels: ImGui floors the mouse position.
+  const ImVec2 start(std::floor(g1.origin.x + 0.5f * g1.size.x), std::floor(g1.origin.y + 0.5f * g1.size.y));
+  frame(start, false);
+  EXPECT_TRUE(view.pointer().hovered);
+  frame(start, true);
+  EXPECT_TRUE(view.pointer().held);
+  const ui::Vec2 startWorld = ui::pointerToWorld({start.x, start.y}, view.geometries()[1]);
+  EXPECT_NEAR(view.pointer().world.x, startWorld.x, 1e-4);
+  EXPECT_NEAR(view.pointer().world.y, startWorld.y, 1e-4);
+  for (int k = 1; k <= 4; ++k) frame(ImVec2(start.x + 20.0f * k, start.y), true);
+  frame(ImVec2(start.x + 80, start.y), false);
+  frame(ImVec2(start.x + 80, start.y), false);
+  // Painted along the stroke in pane 2's world, and the view did not pan.
+  ASSERT_GT(tools.drawing().size(), 0u);
+  const auto& pts = tools.drawing().points();
+  float minX = 1e9f, maxX = -1e9f;
+  for (size_t i = 0; i + 1 < pts.size(); i += 2) {
+    minX = std::min(minX, pts[i]), maxX = std::max(maxX, pts[i]);
+    EXPECT_NEAR(pts[i + 1], startWorld.y, tools.brush.radius + 1e-3);
+  }
+  EXPECT_LT(minX, startWorld.x + 0.5f * tools.brush.radius);
+  EXPECT_GT(maxX, startWorld.x + 60 * before.unitsPerPixel);
+  EXPECT_FALSE(view.takeUserMoved());
+  EXPECT_EQ(view.geometries()[1].camera.center.x, before.center.x);
+  EXPECT_EQ(state.compare.picked, 7);  // the click and release painted, they did not pick
+  // Both panes show the drawing.
+  ASSERT_GE(drawnShown.size(), 2u);
+  EXPECT_EQ(drawnShown[drawnShown.size() - 1], tools.drawing().size());
+  EXPECT_EQ(drawnShown[drawnShown.size() - 2], tools.drawing().size());
+  // Pan back on: a click picks again.
+  view.setPanEnabled(true);
+  frame(ImVec2(-1, -1), false);
+  EXPECT_FALSE(view.pointer().hovered);
+  frame(start, false);
+  frame(start, true);
+  frame(start, false);
+  EXPECT_NE(state.compare.picked, 7);
   frame(ImVec2(-FLT_MAX, -FLT_MAX), false);
 }

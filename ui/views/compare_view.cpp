@@ -207,8 +207,17 @@ void CompareView::draw(ExplorerState& state, const std::shared_ptr<const scene::
                        uint64_t version, const std::vector<const RunView*>& views, Vec2 size, bool interactive,
                        std::shared_ptr<const scene::VectorField> field) {
   m_geometry.clear();
+  m_pointer = {};
+  m_lineDrag.reset();
   if (state.compare.overlay) drawOverlay(state, cloud, views, size, interactive, field);
   else drawSplit(state, cloud, version, views, size, interactive, field);
+}
+
+void CompareView::collectPointer(const Canvas2D& canvas) {
+  const CanvasPointer& p = canvas.pointer();
+  const auto acting = [](const CanvasPointer& q) { return q.pressed || q.held || q.released; };
+  if (!acting(m_pointer) && (acting(p) || (p.hovered && !m_pointer.hovered))) m_pointer = p;
+  if (!m_lineDrag) m_lineDrag = canvas.lineDrag();
 }
 
 void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
@@ -238,7 +247,9 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
     // One colour key, at the far right, where the pane is wide enough beside the captions.
     scene.legend = i + 1 == n && w > 38.0f * ImGui::GetFontSize();
     scene.field = field;
+    if (m_decorate) m_decorate(scene);
     Canvas2D& canvas = pane(i);
+    canvas.setPanEnabled(m_panEnabled);
     // Pane 0 frames the data; the others take its camera, and hand back a pan or zoom.
     canvas.setCameraOverride(i == 0 ? std::nullopt : std::optional(pane(0).camera()));
     dl->PushClipRect(at, ImVec2(at.x + w, at.y + size.y), true);
@@ -246,6 +257,7 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
     canvas.draw(scene, state.canvas, {w, size.y}, interactive);
     ImGui::PopID();
     dl->PopClipRect();
+    collectPointer(canvas);
     const Camera2D& c = canvas.camera();
     if (i > 0) {
       const Camera2D& lead = pane(0).camera();
@@ -257,7 +269,7 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
     if (state.canvas.showTrails) drawPickedPath(view, state.compare.picked, g, kRingColour);
     ImVec2 ring;
     if (pickedAt(view, state.compare.picked, g, &ring)) drawRing(ring, kRingColour, g);
-    if (interactive) pick(state, g, views, i, i + 1);
+    if (interactive && m_panEnabled) pick(state, g, views, i, i + 1);
   }
   // Panes left over from a larger count follow the leader when they come back.
   ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + size.y));
@@ -324,13 +336,16 @@ void CompareView::drawOverlay(ExplorerState& state, const std::shared_ptr<const 
   for (size_t i = 0; i < n; ++i) {
     scene.classNames.push_back(std::to_string(i + 1) + ": " + paneLabel(state.compare.panes[i]));
   }
+  if (m_decorate) m_decorate(scene);
   CanvasOptions options = state.canvas;
   options.colourMode = ColourMode::Class;
   Canvas2D& canvas = pane(0);
   canvas.setCameraOverride(std::nullopt);
+  canvas.setPanEnabled(m_panEnabled);
   ImGui::PushID(0);
   canvas.draw(scene, options, size, interactive);
   ImGui::PopID();
+  collectPointer(canvas);
   const PlotGeometry& g = canvas.geometry();
   m_geometry.push_back(g);
   for (size_t i = 0; i < n && options.showTrails; ++i) drawPickedPath(views[i], state.compare.picked, g, paneColour(i));
@@ -340,7 +355,7 @@ void CompareView::drawOverlay(ExplorerState& state, const std::shared_ptr<const 
     const std::string label = std::to_string(i + 1);
     if (pickedAt(views[i], state.compare.picked, g, &ring)) drawRing(ring, kRingColour, g, label.c_str(), paneColour(i));
   }
-  if (interactive) pick(state, g, views, 0, n);
+  if (interactive && m_panEnabled) pick(state, g, views, 0, n);
 }
 
 void CompareView::pick(ExplorerState& state, const PlotGeometry& g, const std::vector<const RunView*>& views,

@@ -4,7 +4,9 @@
 // picked particle in every pane and picks a particle on a click. UI thread.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,17 @@ class CompareView {
   void setLeader(Canvas2D* canvas) { m_leader = canvas; }
   void requestFit();
   bool takeUserMoved();
+  // Canvas tools in compare mode. With pan off (a tool other than Pan) a left press or drag
+  // in any pane goes to pointer() instead of panning or picking a particle; `decorate`
+  // (optional) adds the tools' probes, drawing and brush to every pane's scene, so a probe
+  // dropped in one pane shows in all of them.
+  void setPanEnabled(bool on) { m_panEnabled = on; }
+  void setDecorate(std::function<void(CanvasScene&)> decorate) { m_decorate = std::move(decorate); }
+  // The last draw's pointer: the pane's that was pressed, held or released in, else the
+  // hovered pane's (all false when the mouse is over none, or pan is on).
+  const CanvasPointer& pointer() const { return m_pointer; }
+  // While a pane's 2D inpainting line is dragged, its value (as Canvas2D::lineDrag()).
+  std::optional<float> lineDrag() const { return m_lineDrag; }
   // The pane whose camera the others follow (visibleWorld() for score fields).
   const Canvas2D& leader() const;
   // Where each pane's plot landed in the last draw (one in overlay).
@@ -67,7 +80,13 @@ class CompareView {
   void pick(ExplorerState& state, const PlotGeometry& g, const std::vector<const RunView*>& views, size_t first,
             size_t last) const;
 
+  void collectPointer(const Canvas2D& canvas);
+
   Canvas2D* m_leader = nullptr;
+  bool m_panEnabled = true;
+  std::function<void(CanvasScene&)> m_decorate;
+  CanvasPointer m_pointer;
+  std::optional<float> m_lineDrag;
   std::vector<std::unique_ptr<Canvas2D>> m_panes;  // GL objects: destroyed before the context
   std::vector<PlotGeometry> m_geometry;
   // The overlay's merged cloud, rebuilt when a pane's frame changes.
