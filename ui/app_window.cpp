@@ -1043,22 +1043,23 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       };
       handleFileAction(shell, fileAction, state, nullptr, drawExport, runView.frame.get());
       if (recorder.active()) {
-        // A frame is ready when the run is complete and the field (if shown) is for this t.
+        // A frame is ready when the run is complete and the field (if shown) is for this t;
+        // with the model's density shown, also its finished grid at this t (as
+        // requestModelDensity: only a model that has trained has one).
         const auto f = fields.latest();
-        const bool wantsField = state.canvas.showDensity || state.canvas.showExactField ||
-                                state.canvas.showScoreError || (state.canvas.showLearnedField && trainer.snapshot());
-        const double fieldT = std::clamp(state.t, resolvedSde(state, cloud.get()).eps, state.sde.T);
-        const bool runDone = state.compare.enabled ? compareRuns.done() : runView.run && runView.run->done;
-        // With the model's density shown, also its finished grid at this t.
-        // (as requestModelDensity: only a model that has trained has one)
-        const auto ts = trainer.stats();
-        const bool wantsModelDensity = state.canvas.showDensity && state.canvas.densitySource == DensitySource::Model &&
-                                       ts && ts->step > 0 && trainer.snapshot();
         const auto md = modelDensity.latest();
-        const bool densityReady = !wantsModelDensity ||
-                                  (md && std::abs(md->request.t - fieldT) < 1e-9 && md->finest());
-        const bool ready = cloud && (state.mode == scene::RunMode::Forward || runDone) &&
-                           (!wantsField || (f && std::abs(f->request.t - fieldT) < 1e-9)) && densityReady;
+        const auto ts = trainer.stats();
+        FrameReadiness r;
+        r.cloud = cloud != nullptr;
+        r.runNeeded = state.mode != scene::RunMode::Forward;
+        r.runDone = state.compare.enabled ? compareRuns.done() : runView.run && runView.run->done;
+        r.fieldNeeded = state.canvas.showDensity || state.canvas.showExactField || state.canvas.showScoreError ||
+                        (state.canvas.showLearnedField && trainer.snapshot());
+        if (f) r.fieldT = f->request.t;
+        r.modelDensityNeeded = state.canvas.showDensity && state.canvas.densitySource == DensitySource::Model &&
+                               ts && ts->step > 0 && trainer.snapshot();
+        if (md) r.densityT = md->request.t, r.densityFinest = md->finest();
+        const bool ready = frameReady(r, std::clamp(state.t, resolvedSde(state, cloud.get()).eps, state.sde.T));
         bool failed = false;
         const auto& prefs = shell.prefs();
         const std::string msg =

@@ -1,5 +1,6 @@
 #include "ui/recorder.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace ss::ui {
@@ -27,6 +28,12 @@ Expected<bool> TimelineRecorder::start(const std::string& out, int width, int he
 double TimelineRecorder::targetT() const {
   const double u = m_frames > 1 ? static_cast<double>(std::min(m_next, m_frames - 1)) / (m_frames - 1) : 0.0;
   return m_forward ? u * m_T : (1.0 - u) * m_T;
+}
+
+bool frameReady(const FrameReadiness& r, double t) {
+  const auto at = [t](const std::optional<double>& u) { return u && std::abs(*u - t) < 1e-9; };
+  return r.cloud && (!r.runNeeded || r.runDone) && (!r.fieldNeeded || at(r.fieldT)) &&
+         (!r.modelDensityNeeded || (at(r.densityT) && r.densityFinest));
 }
 
 std::string TimelineRecorder::tick(bool ready, const std::function<Expected<RenderedImage>()>& draw, bool* error) {

@@ -12,6 +12,10 @@
 #include "core/scene/point_cloud.h"
 #include "core/train/quick_train.h"
 #include "ui/offscreen_render.h"
+#include "ui/recorder.h"
+
+#include <filesystem>
+#include <thread>
 
 using namespace ss;
 using namespace std::chrono_literals;
@@ -94,6 +98,76 @@ TEST(ModelDensity, RenderPeaksOnTheEightModesAtSmallT) {
   EXPECT_GT(dimmest, centre + 30) << "every mode brighter than the empty centre";
   RecordProperty("level_seconds", std::to_string(grid->seconds));
   RecordProperty("level_nfe", std::to_string(grid->nfe));
+}
+
+// The GUI's recorder with the model's density shown: a frame is drawn only once the density
+// worker has published the finest grid for that frame's t, never a coarse level or the grid of
+// the previous frame's t (the rule the GUI ticks the recorder with: ui::frameReady). Tier 2.
+TEST(ModelDensity, RecorderWaitsForTheFinestGridAtEachFramesT) {
+  train::TrainProblemSpec spec;
+  spec.train.seed = 2;
+  auto snap = train::trainSnapshot(spec, 100);
+  ASSERT_TRUE(snap.ok()) << snap.error().message;
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "scorescope_record_density";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  ui::TimelineRecorder rec;
+  ASSERT_TRUE(rec.start((dir / "d.gif").string(), 32, 24, 3, 10, /*forward=*/true, /*T=*/1.0));
+  scene::DensityWorker worker;
+  double asked = -1;
+  int drawn = 0, refusedCoarse = 0, refusedStale = 0;
+  std::string message;
+  bool error = false;
+  const auto deadline = std::chrono::steady_clock::now() + 300s;
+  while (message.empty() && std::chrono::steady_clock::now() < deadline) {
+    const double t = std::clamp(rec.targetT(), 1e-5, 1.0);
+    if (t != asked) {  // as the GUI does when t moves: a new request (coarse levels first)
+      scene::DensityRequest r;
+      r.model = snap.value();
+      r.t = t;
+      r.bounds = {-3, -3, 3, 3};
+      r.coarsest = 8;
+      r.finest = 32;
+      r.rtol = r.atol = 1e-3;
+      worker.request(r);
+      asked = t;
+    }
+    ui::FrameReadiness r;
+    r.cloud = true;
+    r.modelDensityNeeded = true;
+    const auto grid = worker.latest();
+    if (grid) r.densityT = grid->request.t, r.densityFinest = grid->finest();
+    const bool ready = ui::frameReady(r, t);
+    if (grid && !ready) (grid->request.t != t ? refusedStale : refusedCoarse)++;
+    message = rec.tick(ready, [&] {
+      // What the frame would show: the finest grid, for this very t.
+      EXPECT_TRUE(grid && grid->finest() && grid->request.t == t && grid->level == grid->levels - 1);
+      ++drawn;
+      ui::RenderedImage im;
+      im.width = 32;
+      im.height = 24;
+      im.rgba.assign(32 * 24 * 4, 128);
+      return Expected<ui::RenderedImage>(std::move(im));
+    }, &error);
+    std::this_thread::sleep_for(2ms);
+  }
+  EXPECT_FALSE(error) << message;
+  EXPECT_NE(message.find("wrote"), std::string::npos) << message;
+  EXPECT_EQ(drawn, 3);
+  // It did wait: coarse grids of the frame's t, and the last frame's grid, came and were refused.
+  EXPECT_GT(refusedCoarse, 0);
+  EXPECT_GT(refusedStale, 0);
+  // Without the model density shown the same state is ready at once.
+  ui::FrameReadiness plain;
+  plain.cloud = true;
+  EXPECT_TRUE(ui::frameReady(plain, 0.5));
+  plain.fieldNeeded = true;
+  plain.fieldT = 0.5;
+  EXPECT_TRUE(ui::frameReady(plain, 0.5));
+  EXPECT_FALSE(ui::frameReady(plain, 0.25));  // a field for another t
+  plain.runNeeded = true;
+  EXPECT_FALSE(ui::frameReady(plain, 0.5));  // the run is not done
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
