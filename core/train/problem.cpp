@@ -6,12 +6,13 @@
 namespace ss::train {
 
 Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sdeConfig, int64_t n,
-                               uint64_t seed, int64_t imageLimit) {
+                               uint64_t seed, int64_t imageLimit, const std::atomic<bool>* cancel) {
   if (std::string e = sdeConfig.validate(); !e.empty()) return Error{e};
   if (data::isImageDatasetSpec(data)) {
     if (imageLimit < 0) return Error{"the image limit must be 0 (all) or positive"};
     data::ImageLoadOptions opt;
     opt.limit = imageLimit;
+    opt.cancel = cancel;
     auto set = data::loadImageDataset(data, opt);
     if (!set) return set.error();
     try {

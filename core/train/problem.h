@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,8 +26,10 @@ struct Problem {
 
 // A point set (CSV) trains on its points; a distribution on `n` seeded draws; an image
 // dataset (data::isImageDatasetSpec: "fashion-mnist", "twemoji", a folder) on its first
-// `imageLimit` images (0 = all).
+// `imageLimit` images (0 = all). `cancel` (optional): when it turns true an image load stops
+// and this returns Error{"cancelled"} (a closing trainer does not wait for a whole dataset).
 Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sde, int64_t n,
-                               uint64_t seed, int64_t imageLimit = 0);
+                               uint64_t seed, int64_t imageLimit = 0,
+                               const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace ss::train

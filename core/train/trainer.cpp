@@ -104,6 +104,7 @@ struct Trainer::Impl {
   Clock::time_point m_rateStart{};
   int64_t m_rateSteps = 0;
 
+  std::atomic<bool> m_closing{false};  // set by ~Trainer: an image dataset load stops
   std::jthread m_thread;  // last: starts after everything above exists
 
   explicit Impl(TrainProblemSpec spec) : m_spec(std::move(spec)) {
@@ -158,7 +159,7 @@ struct Trainer::Impl {
     m_message = "preparing " + spec.data;
     publish(false);
     setComputeThreads(spec.threads);
-    auto problem = buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed);
+    auto problem = buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed, 0, &m_closing);
     if (!problem) throw Failure(problem.error().message);
     m_device = torch::Device(spec.device);
     TrainStep::Setup setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train, m_device};
@@ -253,7 +254,7 @@ struct Trainer::Impl {
       return;
     }
     auto problem = buildProblem(meta.value().data, meta.value().sde, meta.value().train.datasetSize,
-                                meta.value().train.seed);
+                                meta.value().train.seed, 0, &m_closing);
     if (!problem) {
       m_message = path + ": its dataset cannot be loaded: " + problem.error().message;
       publish(false);
@@ -398,6 +399,7 @@ Expected<std::shared_ptr<const ModelSnapshot>> loadModelSnapshot(const std::stri
 Trainer::Trainer(TrainProblemSpec spec) : m_impl(std::make_unique<Impl>(std::move(spec))) {}
 
 Trainer::~Trainer() {
+  m_impl->m_closing = true;
   m_impl->m_thread.request_stop();
   m_impl->m_cv.notify_all();
   m_impl->m_thread.join();

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/data/image_dataset.h"
 #include "core/score/exact_score.h"
 #include "core/train/checkpoint.h"
 #include "core/train/problem.h"
@@ -181,6 +182,37 @@ TEST(Checkpoint, BadFilesAreRefusedWithAMessage) {
   auto r = train::loadCheckpoint(good, torch::randn({10, 3}), torch::kCPU);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("2-dimensional"), std::string::npos) << r.error().message;
+}
+
+// A trainer destroyed while it loads an image dataset (the GUI leaving the image explorer)
+// stops the load instead of waiting for it: destruction takes a fraction of a full load.
+TEST(Trainer, DestroyedWhileLoadingImagesDoesNotWaitForTheLoad) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist"))
+    GTEST_SKIP() << "needs dataset-fashion-mnist";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto full = data::loadImageDataset("fashion-mnist", {});
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  full = Error{"released"};
+  ASSERT_GT(loadSeconds, 0.2) << "the load is too quick here to tell waiting from not";
+  train::TrainProblemSpec spec;
+  spec.data = "fashion-mnist";
+  spec.net.kind = nn::NetKind::UNet;
+  double destroySeconds = 0;
+  {
+    auto trainer = std::make_unique<train::Trainer>(spec);
+    // Preparing (loading) from the start; give the load a moment to be well under way.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto st = trainer->stats();
+    ASSERT_TRUE(st);
+    ASSERT_EQ(st->status, train::TrainerStatus::Preparing) << st->message;
+    const auto d0 = std::chrono::steady_clock::now();
+    trainer.reset();
+    destroySeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - d0).count();
+  }
+  RecordProperty("load_ms", static_cast<int>(1000 * loadSeconds));
+  RecordProperty("destroy_ms", static_cast<int>(1000 * destroySeconds));
+  EXPECT_LT(destroySeconds, 0.5 * loadSeconds) << "load " << loadSeconds << " s, destroy " << destroySeconds << " s";
 }
 
 TEST(Trainer, StepOncePublishesAStatsAndASnapshot) {
