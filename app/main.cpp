@@ -25,6 +25,11 @@ int main(int argc, char** argv) {
   app.add_option("--arrows", o.arrows, "Score arrows across the view (8..128)");
   app.add_flag("--exact-field", o.exactField, "Show the exact score's arrows");
   app.add_flag("--play", o.play, "Start playing the timeline (forward mode; sde and ode always play)");
+  app.add_option("--workers", o.workers,
+                 "How training, sampling and fields share the CPU with the window: yield (only time the "
+                 "window does not want: even frames; the default) or share (a steady smaller share: they "
+                 "finish sooner). Remembered, as the View menu's setting")
+      ->check(CLI::IsMember({"yield", "share"}));
   app.add_option("--frame-times", o.frameTimes, "Write each frame's duration to this JSON file at exit (benchmark)");
   app.add_option("--frames", o.frames, "Close the GUI after this many frames (smoke tests)");
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");

@@ -1103,6 +1103,7 @@ int runGui(const GuiOptions& options) {
     first.state.playing = options.initial.playing;
   }
   LessonShell shell(ui, first, options.scenePath);
+  if (options.workersYield) shell.prefs().workersYield = *options.workersYield;
   shell.uiScale = options.initial.uiScale > 0 ? options.initial.uiScale : ui.scale();
   if (options.presentation) shell.togglePresentation();
   if (options.lessons == GuiOptions::Lessons::Yes ||

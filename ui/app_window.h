@@ -39,6 +39,9 @@ struct GuiOptions {
   // Write every frame's duration (ms, frame start to frame start) here at exit as JSON, with
   // the median, p95 and p99: the frame-time benchmark (bench/frame_times.sh).
   std::string frameTimes;
+  // --workers yield|share: the View menu's "Background work yields to the display" for this
+  // launch and later ones (unset: as saved, yield by default).
+  std::optional<bool> workersYield;
   // The image explorer (when --data names an image dataset): sampler steps and the exact
   // score's image count; 0 = the panel's defaults (1000 steps, 500 images).
   int imageSteps = 0;

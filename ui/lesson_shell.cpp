@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/common/runtime.h"
 #include "ui/theme.h"
 
 namespace ss::ui {
@@ -132,7 +133,9 @@ FileAction LessonShell::frame(bool hasRun) {
     if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN)) goToStage(m_stage + 1);
     if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP)) goToStage(std::max(0, m_stage - 1));
   }
-  return handle(drawFileMenu(m_menu, m_prefs, m_recorder.status(), hasRun));
+  FileAction action = handle(drawFileMenu(m_menu, m_prefs, m_recorder.status(), hasRun));
+  setWorkerPriority(m_prefs.workersYield ? WorkerPriority::Yield : WorkerPriority::Share);
+  return action;
 }
 
 FileAction LessonShell::endFrame() { return handle(drawFileDialog(m_menu, m_prefs)); }

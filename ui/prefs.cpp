@@ -47,6 +47,7 @@ Prefs loadPrefs(const std::string& path, std::string* warning) {
     if (p.animationFormat != "gif" && p.animationFormat != "mp4" && p.animationFormat != "png") p.animationFormat = "gif";
     p.presentationScale = std::clamp(j.value("presentation_scale", p.presentationScale), 1.0f, 4.0f);
     p.transparentPng = j.value("transparent_png", p.transparentPng);
+    p.workersYield = j.value("workers_yield", p.workersYield);
   } catch (const std::exception& e) {
     if (warning) *warning = path + ": unreadable preferences, defaults used (" + e.what() + ")";
     return Prefs{};
@@ -58,7 +59,8 @@ Expected<bool> savePrefs(const std::string& path, const Prefs& p) {
   const nlohmann::json j = {{"recent_scenes", p.recentScenes},       {"export_width", p.exportWidth},
                             {"export_height", p.exportHeight},       {"animation_frames", p.animationFrames},
                             {"animation_fps", p.animationFps},       {"animation_format", p.animationFormat},
-                            {"presentation_scale", p.presentationScale}, {"transparent_png", p.transparentPng}};
+                            {"presentation_scale", p.presentationScale}, {"transparent_png", p.transparentPng},
+                            {"workers_yield", p.workersYield}};
   std::error_code ec;
   const fs::path out(path);
   if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);

@@ -18,6 +18,8 @@ struct Prefs {
   std::string animationFormat = "gif";  // gif | mp4 | png
   float presentationScale = 1.75f;      // type scale in presentation mode
   bool transparentPng = false;          // Export PNG: no background
+  // Background work yields to the display (core's WorkerPriority::Yield; View menu, --workers).
+  bool workersYield = true;
   static constexpr size_t kMaxRecent = 8;
 
   void addRecent(const std::string& path);  // moves it to the front (absolute path)

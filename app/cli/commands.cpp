@@ -90,6 +90,7 @@ int runGuiCommand(const AppOptions& o) {
   g.runtimeLine = "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;
   g.startTraining = o.train;
+  if (!o.workers.empty()) g.workersYield = o.workers == "yield";
   g.device = dev.value();
   g.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
   g.screenshot = o.screenshot;

@@ -67,6 +67,7 @@ struct AppOptions {
   // GUI smoke tests
   int frames = 0;  // GUI: close after this many frames; render: animation frames (0 = one PNG)
   bool train = false;  // GUI: start training on launch
+  std::string workers;  // GUI: yield | share (empty: as saved)
   std::string screenshot;
   std::vector<std::string> probes;  // GUI (hidden --probe): scripted canvas probes
   bool version = false;

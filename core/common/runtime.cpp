@@ -4,6 +4,7 @@
 #include <torch/version.h>
 
 #include <dlfcn.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -12,7 +13,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace ss {
 
@@ -71,10 +74,67 @@ OpenBlasSingleThreaded::~OpenBlasSingleThreaded() {
   if (m_set) m_set(m_prev);
 }
 
+namespace {
+
+// Never destroyed: a worker thread may end after static destruction began.
+struct WorkerRegistry {
+  std::mutex mutex;
+  std::vector<pid_t> threads;  // live worker threads
+  WorkerPriority priority = WorkerPriority::Share;
+};
+WorkerRegistry& registry() {
+  static auto* r = new WorkerRegistry;
+  return *r;
+}
+
+// Best effort: an error (no such thread, not permitted) leaves the thread as it is.
+void applyPriority([[maybe_unused]] pid_t tid, [[maybe_unused]] WorkerPriority p) {
+#ifdef __linux__
+  sched_param none{};
+  if (p == WorkerPriority::Yield && sched_setscheduler(tid, SCHED_IDLE, &none) == 0) return;
+  (void)sched_setscheduler(tid, SCHED_OTHER, &none);
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 10);
+#endif
+}
+
+// Removes the thread from the registry when it ends (its id may be reused by another thread).
+struct WorkerRegistration {
+  pid_t tid = 0;
+  ~WorkerRegistration() {
+    if (tid == 0) return;
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    std::erase(r.threads, tid);
+  }
+};
+
+}  // namespace
+
+void setWorkerPriority(WorkerPriority p) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (p == r.priority) return;
+  r.priority = p;
+  for (pid_t tid : r.threads) applyPriority(tid, p);
+}
+
+WorkerPriority workerPriority() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.priority;
+}
+
 void lowerCurrentThreadPriority() {
 #ifdef __linux__
-  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
-  (void)setpriority(PRIO_PROCESS, tid, 10);  // best effort: an error leaves the priority as is
+  thread_local WorkerRegistration registration;
+  const auto tid = static_cast<pid_t>(syscall(SYS_gettid));
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  if (registration.tid == 0) {
+    registration.tid = tid;
+    r.threads.push_back(tid);
+  }
+  applyPriority(tid, r.priority);
 #endif
 }
 

@@ -43,9 +43,21 @@ class OpenBlasSingleThreaded {
   int m_prev = 1;
 };
 
-// Lowers the calling thread's scheduling priority (Linux: nice +10 for this thread only),
-// so background workers (training, sampling, fields) yield the CPU to the UI thread and the
-// OpenGL driver's threads on a machine with few cores. A no-op where unsupported.
+// How background workers (training, sampling, fields) share the CPU with the UI thread and
+// the OpenGL driver's threads. Share: nice +10, a smaller but steady share. Yield: Linux's
+// SCHED_IDLE, they run only on CPU time nothing else wants; with software OpenGL on few
+// cores the display keeps its frame rate while the workers slow down (bench/README.md, UI
+// frame times), with a GPU drawing the frames they lose next to nothing. The CLI's workers
+// default to Share, the GUI to Yield (View menu, --workers).
+enum class WorkerPriority { Share, Yield };
+// Applies to every worker thread running now and to those started later. Thread-safe.
+// (Linux lets a running thread leave SCHED_IDLE only with CAP_SYS_NICE or RLIMIT_NICE ≥ 10;
+// without them, workers already running stay idle-class after a switch back to Share.)
+void setWorkerPriority(WorkerPriority p);
+WorkerPriority workerPriority();
+
+// Marks the calling thread as a background worker for the rest of its life: it takes the
+// current WorkerPriority (and follows later changes). A no-op where unsupported.
 void lowerCurrentThreadPriority();
 
 // Test hook for "the UI never waits on a worker": with a delay set, every background worker

@@ -245,6 +245,11 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
     if (ImGui::BeginMenu("View")) {
       if (ImGui::MenuItem("Presentation mode", "F5", s.presentation)) action.kind = FileAction::Kind::TogglePresentation;
       ImGui::SliderFloat("presentation type scale", &prefs.presentationScale, 1.0f, 3.0f, "%.2f×");
+      ImGui::MenuItem("Background work yields to the display", nullptr, &prefs.workersYield);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("On: training, sampling and fields run only on CPU time the window does not want, so\n"
+                          "frames stay even (they slow down when software OpenGL needs every core).\n"
+                          "Off: they keep a steady smaller share (nice +10) and finish sooner.");
       ImGui::EndMenu();
     }
     if (recording.active) {
