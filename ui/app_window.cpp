@@ -1051,7 +1051,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         const auto ts = trainer.stats();
         FrameReadiness r;
         r.cloud = cloud != nullptr;
-        r.runNeeded = state.mode != scene::RunMode::Forward;
+        r.runNeeded = state.mode != scene::RunMode::Forward || state.compare.enabled;
         r.runDone = state.compare.enabled ? compareRuns.done() : runView.run && runView.run->done;
         r.fieldNeeded = state.canvas.showDensity || state.canvas.showExactField || state.canvas.showScoreError ||
                         (state.canvas.showLearnedField && trainer.snapshot());

@@ -134,7 +134,10 @@ FileAction LessonShell::frame(bool hasRun) {
     if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP)) goToStage(std::max(0, m_stage - 1));
   }
   FileAction action = handle(drawFileMenu(m_menu, m_prefs, m_recorder.status(), hasRun));
-  setWorkerPriority(m_prefs.workersYield ? WorkerPriority::Yield : WorkerPriority::Share);
+  if (const int stuck = setWorkerPriority(m_prefs.workersYield ? WorkerPriority::Yield : WorkerPriority::Share))
+    m_menu.report(std::to_string(stuck) + " running background worker(s) keep yielding until they restart (Linux "
+                  "raises a thread's priority only with CAP_SYS_NICE or RLIMIT_NICE \u2265 10); new work shares",
+                  true);
   return action;
 }
 

@@ -192,17 +192,11 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
     spec.steps = s.classifierSteps;
     spec.seed = o.seed;
     spec.imageLimit = o.limit;
-    train::ClassifierTrainer trainer;
-    trainer.train(spec);
     if (!s.json) std::printf("training the classifier: %lld steps, batch %d…\n", static_cast<long long>(spec.steps), spec.batch);
-    trainer.waitDone(1e9);
-    auto stats = trainer.stats();
-    auto clf = trainer.snapshot();
-    if (!stats || stats->status != train::ClassifierStatus::Done || !clf)
-      return fail(cmd, stats ? stats->message : "the classifier did not train");
-    if (s.classLabel >= stats->classes)
-      return fail(cmd, "--class " + std::to_string(s.classLabel) + " is outside the dataset's " +
-                           std::to_string(stats->classes) + " classes (0-based)");
+    auto trained = train::trainClassifierAndWait(spec, s.classLabel);
+    if (!trained) return fail(cmd, "--class: " + trained.error().message);
+    const auto stats = trained.value().stats;
+    const auto clf = trained.value().snapshot;
     try {
       auto guided = std::make_shared<score::GuidedScore>(src.score, clf->classifier, s.classLabel, s.guidance);
       src.scoreName = guided->name();

@@ -15,10 +15,12 @@
 #include "core/sample/sampler_config.h"
 #include "core/scene/image_interp.h"
 #include "core/scene/image_run.h"
+#include "core/scene/image_score.h"
 #include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
+#include "core/train/classifier.h"
 #include "core/train/quick_train.h"
 #include "core/train/trainer.h"
 #include "ui/export/animation_writer.h"
@@ -192,6 +194,26 @@ ui::RenderedImage downsample(const ui::RenderedImage& big, int k) {
   return out;
 }
 
+// A scene guided by a trained classifier: trains one here as the GUI would (the command
+// waits: a few seconds for points, a minute or two for Fashion-MNIST), saying what it got.
+Expected<std::shared_ptr<const train::ClassifierSnapshot>> trainClassifier(const train::ClassifierSpec& spec,
+                                                                           int guideClass) {
+  std::fprintf(stderr, "scorescope render: training a classifier on %s for class guidance (%lld steps)\n",
+               spec.data.c_str(), static_cast<long long>(spec.steps));
+  auto trained = train::trainClassifierAndWait(spec, guideClass);
+  if (!trained) return Error{"class guidance: " + trained.error().message};
+  const auto& stats = *trained.value().stats;
+  std::string acc;
+  for (size_t i = 0; i < stats.times.size() && i < stats.accuracy.size(); ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s%.3f at t = %.1f", i ? ", " : "", stats.accuracy[i], stats.times[i]);
+    acc += buf;
+  }
+  std::fprintf(stderr, "scorescope render: guiding toward class %d; classifier held-out accuracy %s\n", guideClass,
+               acc.c_str());
+  return trained.value().snapshot;
+}
+
 // Writes one frame (frames == 0) or the animation; `drawBig(t)` renders the view at t, at
 // o.supersample × the size.
 int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& times,
@@ -238,12 +260,19 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   req.sampler = scene.state.sampler;
   if (req.model.empty() && !scene.model.checkpoint.empty()) req.model = scene.model.checkpoint;
   if (o.frames > 0) req.maxFrames = std::max(req.maxFrames, std::min(o.frames, 400));
-  if (req.guideClass >= 0) {
-    std::fprintf(stderr,
-                 "scorescope render: the scene guides toward class %d, which needs a classifier trained on the "
-                 "images (the GUI trains one, so does `scorescope sample --class`); rendered unguided\n",
-                 req.guideClass);
-    req.guideClass = -1;
+  if (req.guideClass >= 0) {  // a classifier trained here, under the score's SDE (as the GUI's)
+    std::shared_ptr<const sde::Sde> sde;
+    try {
+      scene::ImageScoreCache cache;
+      sde = cache.load(req.data, req.limit, req.model, nullptr).sde;
+    } catch (const std::exception& e) {
+      return fail(e.what());
+    }
+    auto spec = train::imageClassifierSpec(req.data, sde->config());
+    spec.seed = req.seed;
+    auto clf = trainClassifier(spec, req.guideClass);
+    if (!clf) return fail(clf.error().message);
+    req.classifier = clf.value();
   }
   scene::ImageRunWorker worker, compareWorker;
   worker.request(req);
@@ -443,8 +472,20 @@ int runRender(const AppOptions& o) {
   std::shared_ptr<const scene::RunResult> run;
   if (st.mode != scene::RunMode::Forward) {
     if (std::string e = st.sampler.validate(ui::resolvedSde(st, cloud.value().get())); !e.empty()) return fail(e);
+    std::shared_ptr<const train::ClassifierSnapshot> clf;
+    if (st.guideClass >= 0 && st.trainedClassifier) {  // trained here, as the GUI's would be
+      if (const int k = cloud.value()->numClasses; st.guideClass >= k)  // before any training
+        return fail("class guidance: class " + std::to_string(st.guideClass) + " is outside the " +
+                    std::to_string(k) + " classes of " + st.data.data + " (0-based)");
+      train::ClassifierSpec spec;
+      spec.data = st.data.data;
+      spec.sde = ui::resolvedSde(st, cloud.value().get());
+      auto trained = trainClassifier(spec, st.guideClass);
+      if (!trained) return fail(trained.error().message);
+      clf = trained.value();
+    }
     scene::RunWorker runs;
-    runs.request(ui::runRequestFor(st, cloud.value().get(), st.useModel ? model.value() : nullptr));
+    runs.request(ui::runRequestFor(st, cloud.value().get(), st.useModel ? model.value() : nullptr, clf));
     if (!runs.waitIdle(std::chrono::minutes(10))) return fail("the reverse run did not finish within 10 minutes");
     if (!runs.lastError().empty()) return fail(runs.lastError());
     run = runs.latest();

@@ -87,13 +87,16 @@ WorkerRegistry& registry() {
   return *r;
 }
 
-// Best effort: an error (no such thread, not permitted) leaves the thread as it is.
-void applyPriority([[maybe_unused]] pid_t tid, [[maybe_unused]] WorkerPriority p) {
+// Best effort: false when the thread could not be given `p` (not permitted, or gone). Nice
+// +10 comes first in both: a Yield worker at nice 10 may go back to Share with RLIMIT_NICE ≥ 10.
+bool applyPriority([[maybe_unused]] pid_t tid, [[maybe_unused]] WorkerPriority p) {
 #ifdef __linux__
   sched_param none{};
-  if (p == WorkerPriority::Yield && sched_setscheduler(tid, SCHED_IDLE, &none) == 0) return;
-  (void)sched_setscheduler(tid, SCHED_OTHER, &none);
-  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 10);
+  const bool niced = setpriority(PRIO_PROCESS, static_cast<id_t>(tid), 10) == 0;
+  if (p == WorkerPriority::Yield) return sched_setscheduler(tid, SCHED_IDLE, &none) == 0;
+  return sched_setscheduler(tid, SCHED_OTHER, &none) == 0 && niced;
+#else
+  return true;
 #endif
 }
 
@@ -110,12 +113,14 @@ struct WorkerRegistration {
 
 }  // namespace
 
-void setWorkerPriority(WorkerPriority p) {
+int setWorkerPriority(WorkerPriority p) {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
-  if (p == r.priority) return;
+  if (p == r.priority) return 0;
   r.priority = p;
-  for (pid_t tid : r.threads) applyPriority(tid, p);
+  int refused = 0;
+  for (pid_t tid : r.threads) refused += applyPriority(tid, p) ? 0 : 1;
+  return refused;
 }
 
 WorkerPriority workerPriority() {
@@ -134,7 +139,7 @@ void lowerCurrentThreadPriority() {
     registration.tid = tid;
     r.threads.push_back(tid);
   }
-  applyPriority(tid, r.priority);
+  (void)applyPriority(tid, r.priority);
 #endif
 }
 

@@ -51,9 +51,11 @@ class OpenBlasSingleThreaded {
 // default to Share, the GUI to Yield (View menu, --workers).
 enum class WorkerPriority { Share, Yield };
 // Applies to every worker thread running now and to those started later. Thread-safe.
-// (Linux lets a running thread leave SCHED_IDLE only with CAP_SYS_NICE or RLIMIT_NICE ≥ 10;
-// without them, workers already running stay idle-class after a switch back to Share.)
-void setWorkerPriority(WorkerPriority p);
+// Returns how many running workers could not be changed: Linux lets a thread leave
+// SCHED_IDLE (back to Share at nice +10) only with CAP_SYS_NICE or RLIMIT_NICE ≥ 10, so
+// without them those stay idle-class until they end. Threads a worker starts itself
+// (LibTorch's intra-op pool) take its class when created and do not follow later changes.
+int setWorkerPriority(WorkerPriority p);
 WorkerPriority workerPriority();
 
 // Marks the calling thread as a background worker for the rest of its life: it takes the

@@ -141,6 +141,19 @@ ClassifierSpec imageClassifierSpec(const std::string& data, const sde::SdeConfig
   return s;
 }
 
+Expected<TrainedClassifier> trainClassifierAndWait(const ClassifierSpec& spec, int64_t guideClass) {
+  ClassifierTrainer trainer;
+  trainer.train(spec);
+  trainer.waitDone(1e9);
+  TrainedClassifier out{trainer.snapshot(), trainer.stats()};
+  if (!out.stats || out.stats->status != ClassifierStatus::Done || !out.snapshot)
+    return Error{out.stats ? out.stats->message : std::string("the classifier did not train")};
+  if (guideClass >= out.stats->classes)
+    return Error{"class " + std::to_string(guideClass) + " is outside the " + std::to_string(out.stats->classes) +
+                 " classes of " + spec.data + " (0-based)"};
+  return out;
+}
+
 struct ClassifierTrainer::Impl {
   mutable std::mutex mutex;
   mutable std::condition_variable_any cv;

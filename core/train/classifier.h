@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/error.h"
 #include "core/sde/sde_config.h"
 
 namespace ss::score {
@@ -60,6 +61,15 @@ struct ClassifierStats {
 // The settings `ClassifierSpec` starts from for an image dataset: a smaller batch and fewer
 // steps than for points (a CNN step costs far more than an MLP step).
 ClassifierSpec imageClassifierSpec(const std::string& data, const sde::SdeConfig& sde);
+
+// Trains a classifier for `spec` on a ClassifierTrainer and waits for it (command line and
+// tests): the finished snapshot and its stats, or the trainer's message; a `guideClass` past
+// the data's classes (when ≥ 0) is an error naming the count.
+struct TrainedClassifier {
+  std::shared_ptr<const ClassifierSnapshot> snapshot;
+  std::shared_ptr<const ClassifierStats> stats;
+};
+Expected<TrainedClassifier> trainClassifierAndWait(const ClassifierSpec& spec, int64_t guideClass = -1);
 
 class ClassifierTrainer {
  public:

@@ -193,6 +193,21 @@ if(bad)
 endif()
 run_app(1 sample --score exact --data moons --class 0)
 expect_contains("mixture")
+# A scene guided by a trained classifier: render trains one first, as the GUI would (it used
+# to render such scenes unguided), and refuses a class the data does not have.
+file(WRITE ${WORK}/guided.json [=[{"format": "scorescope-scene", "version": 1,
+  "data": {"name": "8gaussians", "n": 2000, "seed": 0}, "mode": "sde", "use_model": false,
+  "sampler": {"preset": "pc", "steps": 200}, "time": {"t": 0.0},
+  "guidance": {"class": 2, "scale": 1.0, "classifier": "trained"}}]=])
+run_app(0 render --scene guided.json --out guided.png --size 320x240)
+expect_contains("training a classifier on 8gaussians")
+expect_contains("guiding toward class 2; classifier held-out accuracy")
+expect_png_size(guided.png 320 240)
+file(WRITE ${WORK}/guided9.json [=[{"format": "scorescope-scene", "version": 1,
+  "data": {"name": "8gaussians", "n": 500, "seed": 0}, "mode": "sde", "use_model": false,
+  "sampler": {"preset": "pc", "steps": 50}, "guidance": {"class": 9, "classifier": "trained"}}]=])
+run_app(1 render --scene guided9.json --out guided9.png)
+expect_contains("outside the 8 classes")
 run_app(1 sample --score exact --data 8gaussians --class 8)
 expect_contains("outside")
 
@@ -260,7 +275,7 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
   expect_contains("\"accuracy\":[")
   expect_contains("guidance to class 2")
   run_app(1 sample --data fashion-mnist --score exact --limit 200 --class 10 --classifier-steps 2 --n 2 --steps 2)
-  expect_contains("outside the dataset's 10 classes")
+  expect_contains("outside the 10 classes of fashion-mnist")
   # An image scene with a compare pane and an interpolation strip renders both headless.
   file(WRITE ${WORK}/img-scene.json "{\"format\": \"scorescope-scene\", \"version\": 1,
     \"data\": {\"name\": \"fashion-mnist\", \"n\": 4, \"seed\": 0},

@@ -2,7 +2,9 @@
 // divergence rollback, shutdown under load).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <thread>
 
@@ -201,11 +203,15 @@ TEST(Trainer, DestroyedWhileLoadingImagesDoesNotWaitForTheLoad) {
   double destroySeconds = 0;
   {
     auto trainer = std::make_unique<train::Trainer>(spec);
-    // Preparing (loading) from the start; give the load a moment to be well under way.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    auto st = trainer->stats();
-    ASSERT_TRUE(st);
+    // Preparing (loading) from the start: wait for its first word, then give the load a
+    // moment to be well under way.
+    std::shared_ptr<const train::TrainerStats> st;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!(st = trainer->stats()) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(st) << "the trainer said nothing within 10 s";
     ASSERT_EQ(st->status, train::TrainerStatus::Preparing) << st->message;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
     const auto d0 = std::chrono::steady_clock::now();
     trainer.reset();
     destroySeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - d0).count();

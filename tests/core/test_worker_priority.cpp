@@ -63,15 +63,22 @@ TEST(WorkerPriority, WorkersFollowShareAndYieldLive) {
   {
     Probe later;
     EXPECT_EQ(later.seen().policy, SCHED_IDLE) << "a worker started later takes it";
+    EXPECT_EQ(later.seen().nice, 10) << "at nice +10, so RLIMIT_NICE >= 10 lets it back";
   }  // ended: the registry lets go of its id
-  ss::setWorkerPriority(ss::WorkerPriority::Share);
+  Probe startedYielding;
+  const int refused = ss::setWorkerPriority(ss::WorkerPriority::Share);
   // Leaving SCHED_IDLE at nice 10 needs CAP_SYS_NICE or RLIMIT_NICE ≥ 10 (Linux's
   // can_nice); without them the running worker stays idle-class (new ones share).
   rlimit lim{};
   getrlimit(RLIMIT_NICE, &lim);
   if (geteuid() == 0 || lim.rlim_cur >= 10) {
-    EXPECT_EQ(first.seen().policy, SCHED_OTHER);
-    EXPECT_EQ(first.seen().nice, 10);
+    EXPECT_EQ(refused, 0);
+    for (const Probe* p : {&first, &startedYielding}) {
+      EXPECT_EQ(p->seen().policy, SCHED_OTHER);
+      EXPECT_EQ(p->seen().nice, 10);
+    }
+  } else {
+    EXPECT_EQ(refused, 2) << "both running workers stay idle-class, and it says so";
   }
   {
     Probe later;

@@ -3,6 +3,7 @@
 // eight modes of 8gaussians and dark between them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
