@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <imgui.h>
+
+#include <functional>
 #include <memory>
 
 #include "ui/ui_context.h"
@@ -26,6 +29,22 @@ class OffscreenTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { s_ui.reset(); }
   void TearDown() override { EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError(); }
+
+  // One headless GUI frame, w × h logical pixels, the mouse at `mouse` with the left button
+  // `down` and the wheel turned by `wheel`: `draw` fills a borderless window covering it.
+  static void pointerFrame(int w, int h, ImVec2 mouse, bool down, float wheel, const std::function<void()>& draw) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = mouse;
+    io.MouseDown[0] = down;
+    io.MouseWheel = wheel;
+    s_ui->beginHeadlessFrame(w, h);
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(static_cast<float>(w), static_cast<float>(h)));
+    ImGui::Begin("##pointer", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    draw();
+    ImGui::End();
+    s_ui->endHeadlessFrame();
+  }
 
   static inline std::unique_ptr<ui::UiContext> s_ui;  // one suite at a time
 };

@@ -79,17 +79,8 @@ TEST_F(CanvasSpeedAndLine, DraggingTheInpaintingLineMovesItsValueAndDoesNotPan) 
   scene.fixedValue = 0.5f;
   ui::CanvasOptions options;
   ui::Canvas2D canvas;
-  ImGuiIO& io = ImGui::GetIO();
   auto frame = [&](ImVec2 mouse, bool down) {
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    s_ui->beginHeadlessFrame(900, 600);
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(900, 600));
-    ImGui::Begin("##canvas", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-    canvas.draw(scene, options, {900, 600}, true);
-    ImGui::End();
-    s_ui->endHeadlessFrame();
+    pointerFrame(900, 600, mouse, down, 0.0f, [&] { canvas.draw(scene, options, {900, 600}, true); });
     if (auto v = canvas.lineDrag()) scene.fixedValue = *v;  // as the app does
   };
   frame(ImVec2(-1, -1), false);

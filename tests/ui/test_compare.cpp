@@ -54,15 +54,21 @@ class CompareTest : public ss::test::OffscreenTest {
 
   static ui::RenderedImage render(const ui::ExplorerState& state, std::vector<ui::RunView>& views, int w = 1200,
                                   int h = 600) {
+    const auto ptrs = viewsAt(state, views);
+    auto img = ui::renderCompare(*s_ui, state, s_cloud, ptrs, w, h);
+    EXPECT_TRUE(img.ok()) << img.error().message;
+    return img.value();
+  }
+
+  // Each run's RunView at state.t, and pointers to them for CompareView::draw.
+  static std::vector<const ui::RunView*> viewsAt(const ui::ExplorerState& state, std::vector<ui::RunView>& views) {
     views.assign(s_runs.size(), {});
     std::vector<const ui::RunView*> ptrs;
     for (size_t i = 0; i < s_runs.size(); ++i) {
       views[i].update(s_runs[i], state.t, s_cloud.get(), state.compare.panes[i].mode);
       ptrs.push_back(&views[i]);
     }
-    auto img = ui::renderCompare(*s_ui, state, s_cloud, ptrs, w, h);
-    EXPECT_TRUE(img.ok()) << img.error().message;
-    return img.value();
+    return ptrs;
   }
 
   static const unsigned char* px(const ui::RenderedImage& img, int x, int y) {
@@ -250,25 +256,11 @@ TEST_F(CompareTest, OverlayDrawsBothRunsInOnePaneInTheirColours) {
 TEST_F(CompareTest, PanZoomApplyToEveryPaneAndAClickPicks) {
   ui::ExplorerState state = s_state;
   state.t = s_state.sde.T;  // the prior draw: spread out, so an isolated particle is clickable
-  std::vector<ui::RunView> views(s_runs.size());
-  std::vector<const ui::RunView*> ptrs;
-  for (size_t i = 0; i < s_runs.size(); ++i) {
-    views[i].update(s_runs[i], state.t, s_cloud.get(), state.compare.panes[i].mode);
-    ptrs.push_back(&views[i]);
-  }
+  std::vector<ui::RunView> views;
+  const auto ptrs = viewsAt(state, views);
   ui::CompareView view;
-  ImGuiIO& io = ImGui::GetIO();
   auto frame = [&](ImVec2 mouse, bool down, float wheel = 0.0f) {
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    io.MouseWheel = wheel;
-    s_ui->beginHeadlessFrame(1200, 600);
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(1200, 600));
-    ImGui::Begin("##compare", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-    view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true);
-    ImGui::End();
-    s_ui->endHeadlessFrame();
+    pointerFrame(1200, 600, mouse, down, wheel, [&] { view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true); });
   };
   auto sameCamera = [&] {
     const auto& g = view.geometries();
@@ -329,12 +321,8 @@ TEST_F(CompareTest, CanvasToolsWorkInEveryPane) {
   ui::ExplorerState state = s_state;
   state.t = s_state.sde.T;
   state.compare.picked = 7;
-  std::vector<ui::RunView> views(s_runs.size());
-  std::vector<const ui::RunView*> ptrs;
-  for (size_t i = 0; i < s_runs.size(); ++i) {
-    views[i].update(s_runs[i], state.t, s_cloud.get(), state.compare.panes[i].mode);
-    ptrs.push_back(&views[i]);
-  }
+  std::vector<ui::RunView> views;
+  const auto ptrs = viewsAt(state, views);
   ui::CanvasTools tools;
   tools.tool = ui::CanvasTool::Draw;
   tools.brush.radius = 0.2f;
@@ -347,18 +335,11 @@ TEST_F(CompareTest, CanvasToolsWorkInEveryPane) {
     ++decorated;
     drawnShown.push_back(s.drawnPoints ? s.drawnPoints->size() / 2 : 0);
   });
-  ImGuiIO& io = ImGui::GetIO();
   auto frame = [&](ImVec2 mouse, bool down) {
-    io.MousePos = mouse;
-    io.MouseDown[0] = down;
-    s_ui->beginHeadlessFrame(1200, 600);
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(ImVec2(1200, 600));
-    ImGui::Begin("##compare", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
-    view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true);
-    ImGui::End();
-    tools.handlePointer(view.pointer(), state, s_cloud.get(), nullptr);
-    s_ui->endHeadlessFrame();
+    pointerFrame(1200, 600, mouse, down, 0.0f, [&] {
+      view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true);
+      tools.handlePointer(view.pointer(), state, s_cloud.get(), nullptr);
+    });
   };
   frame(ImVec2(-1, -1), false);
   frame(ImVec2(-1, -1), false);
