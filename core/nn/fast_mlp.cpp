@@ -237,15 +237,18 @@ __attribute__((target("avx512f"))) void layer512(const float* A, int64_t lda, in
   }
 }
 
-// The AVX-512 layers are opt-in (SCORESCOPE_SCORE_AVX512=1, on a CPU with AVX-512F): on the
-// benchmark machine they measured no faster than OpenBLAS + the AVX2 SiLU pass (1.16 vs 1.18
-// M evaluations/s at 10k particles), so the default stays the BLAS path. Kept, tested by
-// hand with the variable set, for CPUs whose 512-bit FMA throughput is double AVX2's.
+// The AVX-512 layers (packed weights, SiLU in the epilogue) run by default on Intel CPUs with
+// AVX-512F, and elsewhere only with SCORESCOPE_SCORE_AVX512=1 (=0 turns them off anywhere).
+// Measured (bench/README.md, sampling throughput): on an Intel Xeon (OpenBLAS SKYLAKEX) 1.68
+// against 1.21 M evaluations/s at 10k particles, one thread; on an AMD EPYC, whose 512-bit
+// FMAs are no wider than two AVX2 ones, 1.16 against 1.18, so the BLAS path stays there.
 bool useAvx512() {
   static const bool yes = [] {
+    if (!__builtin_cpu_supports("avx512f")) return false;
     const char* env = std::getenv("SCORESCOPE_SCORE_AVX512");
-    if (!env || std::strcmp(env, "1") != 0) return false;
-    return static_cast<bool>(__builtin_cpu_supports("avx512f"));
+    if (env && std::strcmp(env, "1") == 0) return true;
+    if (env && std::strcmp(env, "0") == 0) return false;
+    return static_cast<bool>(__builtin_cpu_is("intel"));
   }();
   return yes;
 }
