@@ -1,8 +1,11 @@
 // Predictor and corrector updates (MATH.md §4), as the reference's sampling.py computes them.
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/common/error.h"
 #include "core/sample/steps.h"
@@ -79,8 +82,27 @@ torch::Tensor Noise::like(const torch::Tensor& x) {
   return x.device().is_cpu() ? z : z.to(x.device());
 }
 
+namespace {
+using OmpSet = void (*)(int);
+OmpSet ompSetNumThreads() {
+  static const auto f = reinterpret_cast<OmpSet>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  return f;
+}
+}  // namespace
+
+ThreadOmpTeam::ThreadOmpTeam(int threads) {
+  m_previous = at::get_num_threads();  // also LibTorch's lazy per-thread set-up, first
+  if (auto set = ompSetNumThreads(); set && threads > 0 && threads != m_previous) set(threads);
+}
+
+ThreadOmpTeam::~ThreadOmpTeam() {
+  if (auto set = ompSetNumThreads(); set && at::get_num_threads() != m_previous) set(m_previous);
+}
+
 torch::Tensor evalScore(StepContext& c, const torch::Tensor& x, double t) {
   ++c.nfe;
+  std::optional<ThreadOmpTeam> team;
+  if (c.scoreThreads > 0) team.emplace(c.scoreThreads);
   auto s = c.score(x, torch::full({x.size(0)}, t, x.options()));
   return s.to(x.scalar_type());
 }

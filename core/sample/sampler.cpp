@@ -60,8 +60,9 @@ struct SamplerRun::Impl {
   }
 
   detail::StepContext context(int64_t& nfe, int steps) {
-    return {*score, *sde, grid.get(), ddpmBetas, smldSigmas, noise, nfe, steps};
+    return {*score, *sde, grid.get(), ddpmBetas, smldSigmas, noise, nfe, steps, scoreThreads};
   }
+  int scoreThreads = 0;  // set by step(): the thread's OpenMP team size before it went serial
 };
 
 namespace {
@@ -209,7 +210,11 @@ void SamplerRun::rewind() {
 void SamplerRun::step() {
   if (m_state.done) return;
   torch::NoGradGuard noGrad;
+  // The step's own small ops on one thread (the score gets the team back); from 2^16 values
+  // up (e.g. 100k 2D particles) they are worth splitting again.
+  detail::ThreadOmpTeam serial(m_state.x.numel() < (int64_t{1} << 16) ? 1 : 0);
   auto& im = *m_impl;
+  im.scoreThreads = serial.previous();
   const auto& c = m_config;
   auto ctx = im.context(m_state.nfe, c.steps);
   const double tEval = m_state.t;

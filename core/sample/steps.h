@@ -30,6 +30,23 @@ class Noise {
 // What the updates share. `grid` is an Sde of the same kind with N = config.steps: its
 // discrete SMLD/DDPM grid drives the reverse-diffusion and ancestral predictors and the
 // Langevin step size (null when no update needs it).
+// The calling thread's OpenMP team size for LibTorch's ops, for a scope (restored after).
+// SamplerRun runs its own per-step ops (noise, drift, updates: a few small tensors) with one
+// thread and the score with the thread count it had: LibTorch sends unary ops of ≥ 2048
+// elements (sqrt, exp) to OpenMP, whose threads then spin on the core the score's second
+// worker wants (bench/README.md, sampling throughput). Other threads are not affected.
+class ThreadOmpTeam {
+ public:
+  explicit ThreadOmpTeam(int threads);  // threads ≤ 0: leave it as it is
+  ~ThreadOmpTeam();
+  ThreadOmpTeam(const ThreadOmpTeam&) = delete;
+  ThreadOmpTeam& operator=(const ThreadOmpTeam&) = delete;
+  int previous() const { return m_previous; }
+
+ private:
+  int m_previous = 0;
+};
+
 struct StepContext {
   const score::ScoreFn& score;
   const sde::Sde& sde;
@@ -39,6 +56,7 @@ struct StepContext {
   Noise& noise;
   int64_t& nfe;
   int steps;
+  int scoreThreads = 0;  // > 0: the OpenMP team size the score runs with (ThreadOmpTeam)
 };
 
 struct Update {
