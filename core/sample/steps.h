@@ -27,9 +27,6 @@ class Noise {
   at::Generator m_gen;
 };
 
-// What the updates share. `grid` is an Sde of the same kind with N = config.steps: its
-// discrete SMLD/DDPM grid drives the reverse-diffusion and ancestral predictors and the
-// Langevin step size (null when no update needs it).
 // The calling thread's OpenMP team size for LibTorch's ops, for a scope (restored after).
 // SamplerRun runs its own per-step ops (noise, drift, updates: a few small tensors) with one
 // thread and the score with the thread count it had: LibTorch sends unary ops of ≥ 2048
@@ -47,6 +44,9 @@ class ThreadOmpTeam {
   int m_previous = 0;
 };
 
+// What the updates share. `grid` is an Sde of the same kind with N = config.steps: its
+// discrete SMLD/DDPM grid drives the reverse-diffusion and ancestral predictors and the
+// Langevin step size (null when no update needs it).
 struct StepContext {
   const score::ScoreFn& score;
   const sde::Sde& sde;

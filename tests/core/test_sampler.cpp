@@ -677,3 +677,39 @@ TEST(SamplerRun, PriorDrawIsSeededAndShaped) {
   EXPECT_EQ(a.scalar_type(), torch::kFloat32);
   EXPECT_NEAR(a.std().item<double>(), 5.0, 0.15);  // σmax
 }
+
+// A sampler step's own ops run with one OpenMP thread on the calling thread, and the score
+// with the team the thread had (detail::ThreadOmpTeam); afterwards the thread has it back.
+namespace {
+class TeamRecordingScore final : public ss::score::ScoreFn {
+ public:
+  torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor&) const override {
+    seen.push_back(at::get_num_threads());
+    return -x;
+  }
+  std::string name() const override { return "records the OpenMP team"; }
+  mutable std::vector<int> seen;
+};
+}  // namespace
+
+TEST(SamplerRun, StepOpsRunSerialAndTheScoreKeepsTheTeam) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  ASSERT_EQ(at::get_num_threads(), 2) << "this LibTorch has no OpenMP team to size";
+  auto score = std::make_shared<TeamRecordingScore>();
+  auto sde = makeSde(SdeKind::VP, 1000);
+  auto x = SamplerRun::priorDraw(*sde, 1000, {2}, 3);
+  SamplerRun run(score, sde, pc(Predictor::EulerMaruyama, Corrector::Langevin, 100), x, kNoiseSeed);
+  {
+    ss::sample::detail::ThreadOmpTeam serial(1);
+    EXPECT_EQ(at::get_num_threads(), 1);
+    EXPECT_EQ(serial.previous(), 2);
+  }
+  EXPECT_EQ(at::get_num_threads(), 2);
+  run.step();
+  run.step();
+  ASSERT_EQ(score->seen.size(), 4u);  // predictor and corrector, twice
+  for (int n : score->seen) EXPECT_EQ(n, 2);
+  EXPECT_EQ(at::get_num_threads(), 2);
+  at::set_num_threads(before);
+}
