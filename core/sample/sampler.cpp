@@ -1,13 +1,14 @@
 // SamplerRun: the PC loop and the probability-flow ODE, one step() at a time (MATH.md §4).
 //
 // Time grids. PC: step i (0-based) evaluates at t_i = linspace(T, eps, steps)[i] with
-// Δt = −T/steps, as the reference's pc_sampler. The discrete SMLD/DDPM grids that the
+// Δt = −T/steps, as the reference's pc_sampler (with a stiff score on VP or sub-VP the grid
+// ends at max(eps, T/steps) instead: pcEndTime). The discrete SMLD/DDPM grids that the
 // reverse-diffusion and ancestral predictors and the Langevin step size index by
 // floor(t (N−1)/T) are built with N = config.steps (the given Sde itself when its N equals
 // steps), so changing `steps` runs exactly the reference with sde.N = steps.
 // Fixed-step ODE solvers take `steps` equal steps over linspace(T, eps, steps + 1), so they
 // end exactly at eps. RK45 runs from T to eps, one accepted step per step().
-// state().t: PC, the time the next step evaluates at (t_k after k steps, eps at the end);
+// state().t: PC, the time the next step evaluates at (t_k after k steps, its end at the end);
 // ODE, the integration time.
 #include "core/sample/sampler.h"
 
@@ -35,6 +36,7 @@ struct SamplerRun::Impl {
   detail::Noise noise;
   detail::DormandPrince rk45;
   std::vector<double> times;  // PC: steps times; fixed-step ODE: steps + 1 times
+  double tEnd = 0;            // the last time a step evaluates at (pcEndTime; ε for ODEs)
   // Conditioning (undefined when none): y in the mixed basis [1 or B, ...], the mask, the
   // basis and its own noise stream (replayed by rewind), and the ODE's fixed z.
   torch::Tensor condY, condMask, basis, odeZ;
@@ -66,6 +68,18 @@ struct SamplerRun::Impl {
 };
 
 namespace {
+
+// A PC step at t covers [t − T/steps, t]: from ε < T/steps the last one reaches past t = 0.
+// With a stiff score on VP or sub-VP (σ(ε)² ≪ g²T/steps: the exact empirical score's
+// Lipschitz constant 1/σ² makes that step overshoot its point ~g²T/(steps σ(ε)²) ≈ 100-fold
+// at ε = 1e-5 and 1000 steps) the grid ends at T/steps instead, so the last step ends at 0:
+// the reference's own sampling ε for VP and sub-VP (1e-3 at 1000 steps), for any step
+// count. Learned scores keep the MATH.md §4 grid; VE's σ(t) ≥ σmin is never stiff.
+double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score) {
+  const double eps = sde.eps();
+  if (!score.stiffNearZero() || sde.kind() == sde::SdeKind::VE || steps < 1) return eps;
+  return std::max(eps, sde.T() / steps);
+}
 
 std::vector<double> linspace(double a, double b, int n) {
   auto t = torch::linspace(a, b, n, torch::kFloat64);
@@ -170,8 +184,9 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
     else  // the VpSde's DDPM betas; sub-VP borrows them for the Langevin α (MATH.md §4)
       im.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
   }
+  im.tEnd = config.kind == SamplerKind::Pc ? pcEndTime(*im.sde, config.steps, *im.score) : sc.eps;
   if (config.kind == SamplerKind::Pc)
-    im.times = linspace(sc.T, sc.eps, config.steps);
+    im.times = linspace(sc.T, im.tEnd, config.steps);
   else if (config.solver != OdeSolver::Rk45)
     im.times = linspace(sc.T, sc.eps, config.steps + 1);
   rewind();
@@ -243,7 +258,7 @@ void SamplerRun::step() {
       im.onMove({MoveKind::Predictor, 0, k, t, std::numeric_limits<double>::quiet_NaN(), m_state.x, m_state.xMean});
     m_state.step = k + 1;
     m_state.done = m_state.step >= c.steps;
-    m_state.t = m_state.done ? im.sde->eps() : im.times[static_cast<size_t>(k + 1)];
+    m_state.t = m_state.done ? im.tEnd : im.times[static_cast<size_t>(k + 1)];
   } else {
     auto drift = detail::probabilityFlowDrift(ctx);
     double t = m_state.t;

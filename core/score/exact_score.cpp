@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/score/gemm_empirical.h"
+#include "core/score/tiled_empirical.h"
 
 namespace ss::score {
 
@@ -166,22 +168,42 @@ torch::Tensor MixtureScore::logProb(const torch::Tensor& x, const torch::Tensor&
 }
 
 EmpiricalScore::EmpiricalScore(torch::Tensor points, std::shared_ptr<const sde::Sde> sde,
-                               int64_t chunkBytes)
+                               int64_t chunkBytes, double pruneTol)
     : m_points(points.detach().to(torch::kFloat64).contiguous()),
       m_sde(std::move(sde)),
       m_chunkBytes(chunkBytes) {
   if (!m_sde) throw Failure("EmpiricalScore needs an SDE");
   if (m_points.dim() < 1 || m_points.size(0) == 0)
     throw Failure("EmpiricalScore needs at least one point");
+  if (TiledEmpirical::accepts(m_points, m_points))
+    m_tiled = std::make_shared<TiledEmpirical>(m_points, pruneTol);
+  else if (GemmEmpirical::accepts(m_points, m_points))
+    m_gemm = std::make_shared<GemmEmpirical>(m_points, chunkBytes);
+}
+
+// The fast paths take no gradients: a differentiable query uses the LibTorch path.
+bool EmpiricalScore::fastPathFor(const torch::Tensor& x,
+                                 const sde::Sde::MarginalCoefficients& m) const {
+  if (m.a.requires_grad() || m.sigma.requires_grad()) return false;
+  if (m_tiled) return TiledEmpirical::accepts(m_points, x);
+  return m_gemm && GemmEmpirical::accepts(m_points, x);
 }
 
 torch::Tensor EmpiricalScore::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
   auto m = m_sde->marginal(t.to(x.device(), torch::kFloat64));
+  if (fastPathFor(x, m)) {
+    auto s = m_tiled ? m_tiled->score(x, m.a, m.sigma) : m_gemm->score(x, m.a, m.sigma);
+    return s.reshape(x.sizes()).to(x.scalar_type());
+  }
   return empiricalScore(m_points, x, m.a, m.sigma, m_chunkBytes);
 }
 
 torch::Tensor EmpiricalScore::logProb(const torch::Tensor& x, const torch::Tensor& t) const {
   auto m = m_sde->marginal(t.to(x.device(), torch::kFloat64));
+  if (fastPathFor(x, m)) {
+    auto lp = m_tiled ? m_tiled->logProb(x, m.a, m.sigma) : m_gemm->logProb(x, m.a, m.sigma);
+    return lp.to(x.scalar_type());
+  }
   return empiricalLogProb(m_points, x, m.a, m.sigma, m_chunkBytes);
 }
 

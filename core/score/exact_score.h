@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/data/toy.h"
+#include "core/kernels/empirical.h"
 #include "core/score/score_fn.h"
 #include "core/sde/sde.h"
 
@@ -48,19 +49,31 @@ class MixtureScore final : public ExactScore {
   std::shared_ptr<const sde::Sde> m_sde;
 };
 
+class TiledEmpirical;
+class GemmEmpirical;
+
+// Evaluated on the CPU without autograd, points of up to 4 dimensions take the fused, pruned
+// kernel (tiled_empirical.h; pruneTol = 0 evaluates every point) and images the float32
+// sgemm path (gemm_empirical.h); CUDA tensors and differentiable calls take the float64
+// LibTorch path above.
 class EmpiricalScore final : public ExactScore {
  public:
   // points: [M, d], kept on the device it is given on.
   EmpiricalScore(torch::Tensor points, std::shared_ptr<const sde::Sde> sde,
-                 int64_t chunkBytes = 64ll << 20);
+                 int64_t chunkBytes = 64ll << 20, double pruneTol = kernels::kDefaultPruneTol);
   torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override;
   torch::Tensor logProb(const torch::Tensor& x, const torch::Tensor& t) const override;
   std::string name() const override { return "exact empirical"; }
+  bool stiffNearZero() const override { return true; }
 
  private:
+  bool fastPathFor(const torch::Tensor& x, const sde::Sde::MarginalCoefficients& m) const;
+
   torch::Tensor m_points;
   std::shared_ptr<const sde::Sde> m_sde;
   int64_t m_chunkBytes;
+  std::shared_ptr<const TiledEmpirical> m_tiled;  // null where the kernel does not apply
+  std::shared_ptr<const GemmEmpirical> m_gemm;    // null for low dimensions and CUDA
 };
 
 // The exact score of a toy: its mixture when it is one, else the empirical score of its

@@ -44,6 +44,7 @@ class GuidedScore final : public ScoreFn {
   torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override;
   torch::Tensor differentiable(const torch::Tensor& x, const torch::Tensor& t) const override;
   std::string name() const override;
+  bool stiffNearZero() const override { return m_base->stiffNearZero(); }
 
  private:
   torch::Tensor guidance(const torch::Tensor& x, const torch::Tensor& t, bool keepGraph) const;

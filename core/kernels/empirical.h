@@ -1,0 +1,47 @@
+// The exact empirical score and log-density of (1/M) Σ_j N(a y_j, σ² I) for a low-
+// dimensional point set (MATH.md §7), fused: per query, one pass over the point tiles with
+// a running minimum of ‖x − a y‖² and running sums rescaled when it moves (online
+// log-sum-exp), in float64, with the ISA's vector exp. Tiles whose every point is far
+// enough to weigh less than relTol/M of the nearest point are skipped, so the weight left
+// out is at most relTol of the total (relTol = 0: every tile). Torch-free; any thread.
+#pragma once
+
+#include <cstdint>
+
+#include "core/kernels/point_tiles.h"
+
+namespace ss::kernels {
+
+inline constexpr double kDefaultPruneTol = 1e-7;
+
+struct EmpiricalQueries {
+  const double* x = nullptr;      // [n × dim]
+  const double* a = nullptr;      // [n] a(t) of each query (> 0)
+  const double* sigma = nullptr;  // [n] σ(t) of each query (> 0)
+  int64_t n = 0;
+};
+
+struct EmpiricalOut {
+  double* score = nullptr;  // [n × dim] or null
+  double* logp = nullptr;   // [n] or null
+};
+
+// Returns the number of query–point pairs evaluated (padding included).
+int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, EmpiricalOut out,
+                      double relTol = kDefaultPruneTol);
+
+// One tile's sums for one query, relative to minD2 = min(refD2, min_j ‖x − a y_j‖²):
+// sumW = Σ_j exp(−(‖x − a y_j‖² − minD2)/(2σ²)),
+// sumWY = Σ_j w_j y_j, leaving out vectors of points all beyond cutD2 (+inf: none). The ISA
+// files implement it.
+struct TileSums {
+  double minD2 = 0, sumW = 0;
+  double sumWY[kMaxTileDim] = {};
+};
+using TileFn = void (*)(const double* coords, const double* bias, int dim, const double* x,
+                        double a, double inv2s2, double refD2, double cutD2, TileSums& out);
+TileFn tileFnScalar();
+TileFn tileFnAvx2();
+TileFn tileFnAvx512();
+
+}  // namespace ss::kernels

@@ -1,0 +1,85 @@
+#include "core/kernels/point_tiles.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace ss::kernels {
+
+namespace {
+
+struct Builder {
+  const double* pts;
+  int dim;
+  PointTiles& out;
+
+  double at(int64_t i, int k) const { return pts[i * dim + k]; }
+
+  // The widest dimension of idx[b, e).
+  int widest(const std::vector<int64_t>& idx, int64_t b, int64_t e) const {
+    int best = 0;
+    double bestWidth = -1;
+    for (int k = 0; k < dim; ++k) {
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      for (int64_t i = b; i < e; ++i) {
+        lo = std::min(lo, at(idx[i], k));
+        hi = std::max(hi, at(idx[i], k));
+      }
+      if (hi - lo > bestWidth) bestWidth = hi - lo, best = k;
+    }
+    return best;
+  }
+
+  // Splits idx[b, e) at a multiple of kTileSlots along its widest dimension until each
+  // part fits one tile, then lays the part out as the next tile.
+  void split(std::vector<int64_t>& idx, int64_t b, int64_t e) {
+    const int64_t n = e - b;
+    if (n <= kTileSlots) return emit(idx, b, e);
+    const int64_t tilesHere = (n + kTileSlots - 1) / kTileSlots;
+    const int64_t mid = b + kTileSlots * ((tilesHere + 1) / 2);
+    const int k = widest(idx, b, e);
+    std::nth_element(idx.begin() + b, idx.begin() + mid, idx.begin() + e,
+                     [&](int64_t i, int64_t j) { return at(i, k) < at(j, k); });
+    split(idx, b, mid);
+    split(idx, mid, e);
+  }
+
+  void emit(const std::vector<int64_t>& idx, int64_t b, int64_t e) {
+    const int64_t t = out.tiles++;
+    out.size.push_back(static_cast<int32_t>(e - b));
+    out.coords.resize(static_cast<size_t>((t + 1) * dim * kTileSlots), 0.0);
+    out.bias.resize(static_cast<size_t>((t + 1) * kTileSlots),
+                    std::numeric_limits<double>::infinity());
+    double* c = out.coords.data() + t * dim * kTileSlots;
+    double* bias = out.bias.data() + t * kTileSlots;
+    for (int k = 0; k < dim; ++k) {
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      for (int64_t i = b; i < e; ++i) {
+        const double v = at(idx[i], k);
+        c[k * kTileSlots + (i - b)] = v;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      out.lo.push_back(lo);
+      out.hi.push_back(hi);
+    }
+    for (int64_t i = b; i < e; ++i) bias[i - b] = 0.0;
+  }
+};
+
+}  // namespace
+
+PointTiles buildPointTiles(const double* points, int64_t m, int dim) {
+  if (m < 1 || dim < 1 || dim > kMaxTileDim)
+    throw std::invalid_argument("buildPointTiles: needs m >= 1 and 1 <= dim <= 4");
+  PointTiles out;
+  out.dim = dim;
+  out.count = m;
+  std::vector<int64_t> idx(static_cast<size_t>(m));
+  std::iota(idx.begin(), idx.end(), int64_t{0});
+  Builder{points, dim, out}.split(idx, 0, m);
+  return out;
+}
+
+}  // namespace ss::kernels

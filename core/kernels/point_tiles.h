@@ -1,0 +1,34 @@
+// A low-dimensional point set cut into tiles of at most kTileSlots points by a k-d split
+// (each tile a contiguous run of nearby points with its bounding box), laid out for the
+// empirical-score kernel: per tile, dim rows of kTileSlots float64 coordinates (padded
+// with 0) and a row of kTileSlots biases (0 for a point, +inf for padding, added to its
+// squared distance so padding never weighs). Immutable once built; any thread. Torch-free.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ss::kernels {
+
+inline constexpr int kTileSlots = 128;  // a multiple of every SIMD width (8, 4, 1)
+inline constexpr int kMaxTileDim = 4;   // dimensions the tiled kernel takes
+
+struct PointTiles {
+  int dim = 0;
+  int64_t count = 0;  // points
+  int64_t tiles = 0;
+  std::vector<double> lo, hi;  // [tiles × dim] bounding boxes
+  std::vector<double> coords;  // [tiles × dim × kTileSlots]
+  std::vector<double> bias;    // [tiles × kTileSlots]
+  std::vector<int32_t> size;   // [tiles] points in each tile
+
+  const double* tileCoords(int64_t t) const {
+    return coords.data() + t * dim * static_cast<int64_t>(kTileSlots);
+  }
+  const double* tileBias(int64_t t) const { return bias.data() + t * kTileSlots; }
+};
+
+// points: [m × dim] row-major, 1 ≤ dim ≤ kMaxTileDim, m ≥ 1. Tiles are full but one.
+PointTiles buildPointTiles(const double* points, int64_t m, int dim);
+
+}  // namespace ss::kernels

@@ -1,0 +1,35 @@
+// The empirical score and log-density of a high-dimensional point set (images, flattened) on
+// the CPU: −‖x − a y‖² = 2a x·y − a²‖y‖² − ‖x‖² with the points centred once (so the terms
+// stay small), the two products (X·Yᵀ and W·Y) in float32 sgemm and the softmax in float64,
+// chunked over queries. Accurate to the float32 rounding of x (MATH.md §7, tested against the
+// float64 LibTorch path); CPU tensors, no autograd. Immutable; any thread.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace ss::score {
+
+class GemmEmpirical {
+ public:
+  // points: [M, d] (d > 4), CPU. chunkBytes bounds the [rows, M] buffers per chunk.
+  GemmEmpirical(const torch::Tensor& points, int64_t chunkBytes);
+
+  static bool accepts(const torch::Tensor& points, const torch::Tensor& x);
+
+  // x: [B, ...] flattening to [B, d]; a, sigma: [B] or [1]. Return float64 ([B, d] / [B]).
+  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& a,
+                      const torch::Tensor& sigma) const;
+  torch::Tensor logProb(const torch::Tensor& x, const torch::Tensor& a,
+                        const torch::Tensor& sigma) const;
+
+ private:
+  void eval(const torch::Tensor& x, const torch::Tensor& a, const torch::Tensor& sigma,
+            torch::Tensor* score, torch::Tensor* logp) const;
+
+  torch::Tensor m_centered32;  // [M, d] float32, y − mean
+  torch::Tensor m_mean;        // [d] float64
+  torch::Tensor m_norm2;       // [1, M] float64, ‖y − mean‖²
+  int64_t m_chunkBytes;
+};
+
+}  // namespace ss::score

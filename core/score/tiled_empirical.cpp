@@ -1,0 +1,79 @@
+#include "core/score/tiled_empirical.h"
+
+#include <sstream>
+
+#include "core/common/error.h"
+#include "core/kernels/empirical.h"
+
+namespace ss::score {
+
+namespace {
+
+torch::Tensor perQuery(const torch::Tensor& v, int64_t b, const char* what) {
+  auto r = v.detach().to(torch::kCPU, torch::kFloat64).reshape({-1});
+  if (r.size(0) == 1 && b != 1) r = r.expand({b});
+  if (r.size(0) != b) {
+    std::ostringstream s;
+    s << what << " has " << r.size(0) << " entries for a batch of " << b;
+    throw Failure(s.str());
+  }
+  return r.contiguous();
+}
+
+}  // namespace
+
+TiledEmpirical::TiledEmpirical(const torch::Tensor& points, double pruneTol)
+    : m_pruneTol(pruneTol) {
+  auto p = points.detach().to(torch::kCPU, torch::kFloat64).contiguous();
+  if (p.dim() != 2 || p.size(0) < 1 || p.size(1) < 1 || p.size(1) > kernels::kMaxTileDim)
+    throw Failure("TiledEmpirical needs [M, d] points with M >= 1 and 1 <= d <= 4");
+  m_tiles = kernels::buildPointTiles(p.data_ptr<double>(), p.size(0), static_cast<int>(p.size(1)));
+}
+
+bool TiledEmpirical::accepts(const torch::Tensor& points, const torch::Tensor& x) {
+  return points.dim() == 2 && points.size(1) >= 1 && points.size(1) <= kernels::kMaxTileDim &&
+         points.device().is_cpu() && x.device().is_cpu() && x.dim() == 2 &&
+         x.size(1) == points.size(1) && !(torch::GradMode::is_enabled() && x.requires_grad());
+}
+
+void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
+                          const torch::Tensor& sigma, torch::Tensor* score,
+                          torch::Tensor* logp) const {
+  const int64_t b = x.size(0), d = m_tiles.dim;
+  if (x.dim() != 2 || x.size(1) != d) {
+    std::ostringstream s;
+    s << "the points are " << d << "-D but x has shape " << x.sizes();
+    throw Failure(s.str());
+  }
+  auto X = x.detach().to(torch::kCPU, torch::kFloat64).contiguous();
+  auto A = perQuery(a, b, "a(t)"), S = perQuery(sigma, b, "sigma(t)");
+  if (score) *score = torch::empty({b, d}, X.options());
+  if (logp) *logp = torch::empty({b}, X.options());
+  const double* xp = X.data_ptr<double>();
+  const double* ap = A.data_ptr<double>();
+  const double* sp = S.data_ptr<double>();
+  double* scp = score ? score->data_ptr<double>() : nullptr;
+  double* lpp = logp ? logp->data_ptr<double>() : nullptr;
+  // A few hundred queries are enough work per thread (each is M pairs at most).
+  at::parallel_for(0, b, 64, [&](int64_t begin, int64_t end) {
+    kernels::EmpiricalQueries q{xp + begin * d, ap + begin, sp + begin, end - begin};
+    kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
+    kernels::empiricalEval(m_tiles, q, out, m_pruneTol);
+  });
+}
+
+torch::Tensor TiledEmpirical::score(const torch::Tensor& x, const torch::Tensor& a,
+                                    const torch::Tensor& sigma) const {
+  torch::Tensor s;
+  eval(x, a, sigma, &s, nullptr);
+  return s;
+}
+
+torch::Tensor TiledEmpirical::logProb(const torch::Tensor& x, const torch::Tensor& a,
+                                      const torch::Tensor& sigma) const {
+  torch::Tensor lp;
+  eval(x, a, sigma, nullptr, &lp);
+  return lp;
+}
+
+}  // namespace ss::score

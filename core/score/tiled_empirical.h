@@ -1,0 +1,40 @@
+// The empirical score and log-density of a low-dimensional point set (dim ≤ 4: the 2D toys,
+// point CSVs, drawn sets) through the fused, pruned kernel (core/kernels/empirical.h),
+// split over LibTorch's intra-op threads by query. CPU tensors in, float64 out, no
+// autograd (callers that need gradients use the LibTorch path). Immutable; any thread.
+#pragma once
+
+#include <memory>
+
+#include <torch/torch.h>
+
+#include "core/kernels/point_tiles.h"
+
+namespace ss::score {
+
+class TiledEmpirical {
+ public:
+  // points: [M, d] float64 on the CPU, 1 ≤ d ≤ kMaxTileDim. pruneTol: the share of the
+  // total weight that skipped tiles may hold (0: every point, for tests).
+  TiledEmpirical(const torch::Tensor& points, double pruneTol);
+
+  static bool accepts(const torch::Tensor& points, const torch::Tensor& x);
+
+  // x: [B, d] (any float type, CPU); a, sigma: [B] or [1]. Return float64.
+  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& a,
+                      const torch::Tensor& sigma) const;  // [B, d]
+  torch::Tensor logProb(const torch::Tensor& x, const torch::Tensor& a,
+                        const torch::Tensor& sigma) const;  // [B]
+
+  int dim() const { return m_tiles.dim; }
+  double pruneTol() const { return m_pruneTol; }
+
+ private:
+  void eval(const torch::Tensor& x, const torch::Tensor& a, const torch::Tensor& sigma,
+            torch::Tensor* score, torch::Tensor* logp) const;
+
+  kernels::PointTiles m_tiles;
+  double m_pruneTol;
+};
+
+}  // namespace ss::score
