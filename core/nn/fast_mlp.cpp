@@ -1,7 +1,6 @@
 #include "core/nn/fast_mlp.h"
 
 #include <ATen/Parallel.h>
-#include <ATen/ParallelFuture.h>
 #include <dlfcn.h>
 #include <immintrin.h>
 
@@ -9,12 +8,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
-#include <latch>
 #include <numbers>
 #include <vector>
 
 #include "core/common/fast_exp.h"
+#include "core/common/parallel_parts.h"
 #include "core/common/runtime.h"
 #include "core/nn/mlp.h"
 
@@ -498,29 +496,11 @@ torch::Tensor FastMlpScore::operator()(const sde::Sde& sde, const torch::Tensor&
     runRows(p, 0, B);
     return out;
   }
-  const int64_t partRows = (B + parts - 1) / parts;
   OpenBlasSingleThreaded blasGuard;
-  std::latch done(parts - 1);
-  std::vector<std::exception_ptr> errors(static_cast<size_t>(parts));
-  for (int64_t k = 1; k < parts; ++k) {
-    at::launch([&, k] {
-      try {
-        torch::NoGradGuard noGradHere;
-        runRows(p, k * partRows, std::min(B, (k + 1) * partRows));
-      } catch (...) {
-        errors[static_cast<size_t>(k)] = std::current_exception();
-      }
-      done.count_down();
-    });
-  }
-  try {
-    runRows(p, 0, std::min(B, partRows));
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  done.wait();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  runInParts(B, parts, [&](int64_t, int64_t begin, int64_t end) {
+    torch::NoGradGuard noGrad;  // grad mode is per thread: the pool's are on by default
+    runRows(p, begin, end);
+  });
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/common/parallel_parts.h"
 #include "core/kernels/empirical.h"
 
 namespace ss::score {
@@ -54,8 +55,9 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
   const double* sp = S.data_ptr<double>();
   double* scp = score ? score->data_ptr<double>() : nullptr;
   double* lpp = logp ? logp->data_ptr<double>() : nullptr;
-  // A few hundred queries are enough work per thread (each is M pairs at most).
-  at::parallel_for(0, b, 64, [&](int64_t begin, int64_t end) {
+  // One share per LibTorch thread, of at least 64 queries (each up to M pairs).
+  const int64_t parts = std::min<int64_t>(at::get_num_threads(), b / 64);
+  runInParts(b, parts, [&](int64_t, int64_t begin, int64_t end) {
     kernels::EmpiricalQueries q{xp + begin * d, ap + begin, sp + begin, end - begin};
     kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
     kernels::empiricalEval(m_tiles, q, out, m_pruneTol);

@@ -4,21 +4,19 @@
 #include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
 #include <ATen/Parallel.h>
-#include <ATen/ParallelFuture.h>
 #include <dlfcn.h>
 #include <immintrin.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
-#include <latch>
 #include <limits>
 #include <numbers>
 #include <optional>
 
 #include "core/common/error.h"
 #include "core/common/fast_exp.h"
+#include "core/common/parallel_parts.h"
 #include "core/common/runtime.h"
 
 namespace ss::train {
@@ -565,28 +563,11 @@ TrainStep::Result TrainStep::fastStep() {
     // are summed in worker order (deterministic for a given thread count).
     enter("ss::forward_backward_parallel");
     OpenBlasSingleThreaded blasGuard;
-    // Workers 1.. on LibTorch's inter-op pool (no OpenMP needed in this file), 0 here.
-    std::latch done(parts - 1);
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(parts));
-    for (int64_t k = 1; k < parts; ++k) {
-      at::launch([&, k] {
-        try {
-          c10::InferenceMode inferenceHere;
-          run(f.work[static_cast<size_t>(k)], k * partRows, std::min(B, (k + 1) * partRows));
-        } catch (...) {
-          errors[static_cast<size_t>(k)] = std::current_exception();
-        }
-        done.count_down();
-      });
-    }
-    try {
-      run(f.work[0], 0, std::min(B, partRows));
-    } catch (...) {
-      errors[0] = std::current_exception();
-    }
-    done.wait();
-    for (const auto& e : errors)
-      if (e) std::rethrow_exception(e);
+    runInParts(B, parts, [&](int64_t k, int64_t begin, int64_t end) {
+      std::optional<c10::InferenceMode> pooled;  // the pool's threads; 0 keeps the caller's mode
+      if (k > 0) pooled.emplace();
+      run(f.work[static_cast<size_t>(k)], begin, end);
+    });
     enter("ss::reduce");
     for (int64_t k = 1; k < parts; ++k) f.grad.add_(f.work[static_cast<size_t>(k)].grad);
   }
