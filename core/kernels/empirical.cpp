@@ -3,15 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "core/kernels/cpu_isa.h"
+#include "core/kernels/far_field.h"
 
 namespace ss::kernels {
 
 namespace {
 
 constexpr double kLog2Pi = 1.8378770664093453;
+
+}  // namespace
 
 TileFn activeTileFn() {
   switch (activeIsa()) {
@@ -25,19 +29,38 @@ TileFn activeTileFn() {
   return tileFnScalar();
 }
 
-// min ‖x − a y‖² over y in tile t's bounding box.
-double boxDistance2(const PointTiles& p, int64_t t, const double* x, double a) {
-  double d2 = 0;
-  for (int k = 0; k < p.dim; ++k) {
-    const double lo = a * p.lo[t * p.dim + k], hi = a * p.hi[t * p.dim + k];
-    const double gap = x[k] < lo ? lo - x[k] : (x[k] > hi ? x[k] - hi : 0.0);
-    d2 += gap * gap;
+MomentsFn activeMomentsFn() {
+  switch (activeIsa()) {
+    case Isa::Avx512:
+      return momentsFnAvx512();
+    case Isa::Avx2:
+      return momentsFnAvx2();
+    case Isa::Scalar:
+      break;
   }
-  return d2;
+  return momentsFnScalar();
 }
 
-// Running sums over tiles, relative to the smallest ‖x − a y‖² seen so far (ref):
-// w = Σ exp(−(d² − ref)/(2σ²)), u = Σ w (x − a y).
+namespace {
+
+// min and max ‖x − a y‖² over y in a box [lo, hi].
+struct BoxDistance {
+  double near, far;
+};
+BoxDistance boxDistance2(const double* lo, const double* hi, int dim, const double* x, double a) {
+  BoxDistance d{0, 0};
+  for (int k = 0; k < dim; ++k) {
+    const double l = a * lo[k] - x[k], h = a * hi[k] - x[k];
+    const double gap = l > 0 ? l : (h < 0 ? -h : 0.0);
+    const double span = std::max(std::abs(l), std::abs(h));
+    d.near += gap * gap;
+    d.far += span * span;
+  }
+  return d;
+}
+
+// Running sums over tiles and far-field nodes, relative to the smallest ‖x − a y‖² (or
+// node-centre distance) seen so far (ref): w = Σ exp(−(d² − ref)/(2σ²)), u = Σ w (x − a y).
 struct Accumulator {
   int dim;
   double inv2s2;
@@ -45,53 +68,91 @@ struct Accumulator {
   double w = 0;
   double u[kMaxTileDim] = {};
 
-  // Tiles are evaluated relative to min(ref, their own minimum): only a tile that lowers
-  // the minimum rescales what is summed so far.
+  // s holds sums relative to s.minD2: a lower base rescales what is summed so far, a higher
+  // one scales s down.
   void merge(const TileSums& s, const double* x, double a) {
+    double f = 1.0;
     if (s.minD2 < ref) {
-      const double g = std::exp((s.minD2 - ref) * inv2s2);  // 0 on the first tile
+      const double g = std::exp((s.minD2 - ref) * inv2s2);  // 0 on the first merge
       w *= g;
       for (int k = 0; k < dim; ++k) u[k] *= g;
       ref = s.minD2;
+    } else if (s.minD2 > ref) {
+      f = std::exp((ref - s.minD2) * inv2s2);
     }
-    w += s.sumW;
-    for (int k = 0; k < dim; ++k) u[k] += x[k] * s.sumW - a * s.sumWY[k];
+    w += f * s.sumW;
+    for (int k = 0; k < dim; ++k) u[k] += f * (x[k] * s.sumW - a * s.sumWY[k]);
+  }
+};
+
+// One query's walk down the tile tree, nearest child first: a node beyond the cut is
+// skipped, one the far field can expand is expanded, a leaf is summed point by point.
+struct QueryWalk {
+  const PointTiles& tiles;
+  const FarField* far;
+  TileFn fn;
+  const double* x;
+  double a, logCut, bound;  // bound: an upper bound on min_j ‖x − a y_j‖²
+  Accumulator acc;
+  int64_t pairs = 0;
+
+  double cut() const { return std::min(bound, acc.ref) + logCut / acc.inv2s2; }
+
+  void visit(int64_t n, double nearD2) {
+    if (nearD2 > cut()) return;
+    const TileNode& nd = tiles.nodes[static_cast<size_t>(n)];
+    TileSums s;
+    if (far && far->sums(tiles, n, x, s)) return acc.merge(s, x, a);
+    if (nd.leaf()) {
+      const int64_t t = nd.firstTile;
+      const double c = cut();  // +inf without pruning
+      fn(tiles.tileCoords(t), tiles.tileBias(t), tiles.dim, x, a, acc.inv2s2, acc.ref, c, s);
+      acc.merge(s, x, a);
+      pairs += kTileSlots;
+      return;
+    }
+    const TileNode& l = tiles.nodes[static_cast<size_t>(nd.left)];
+    const TileNode& r = tiles.nodes[static_cast<size_t>(nd.right)];
+    const double dl = boxDistance2(l.lo, l.hi, tiles.dim, x, a).near;
+    const double dr = boxDistance2(r.lo, r.hi, tiles.dim, x, a).near;
+    if (dl <= dr) {
+      visit(nd.left, dl);
+      visit(nd.right, dr);
+    } else {
+      visit(nd.right, dr);
+      visit(nd.left, dl);
+    }
   }
 };
 
 }  // namespace
 
 int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, EmpiricalOut out,
-                      double relTol) {
+                      double relTol, const FarField* far) {
   const TileFn fn = activeTileFn();
   const int dim = tiles.dim;
-  // Skipping a tile whose nearest possible point is C·2σ² beyond a known point drops at
+  // Skipping a node whose nearest possible point is C·2σ² beyond a known point drops at
   // most e^{−C} of the largest weight per point: with C = ln(M / relTol), relTol in all.
-  const double logCut = relTol > 0 ? std::log(static_cast<double>(tiles.count) / relTol)
-                                   : std::numeric_limits<double>::infinity();
-  std::vector<double> lb(static_cast<size_t>(tiles.tiles));
+  const double inf = std::numeric_limits<double>::infinity();
+  const double logCut =
+      relTol > 0 ? std::log(static_cast<double>(tiles.count) / relTol) : inf;
+  if (relTol <= 0) far = nullptr;  // every point, summed directly
   int64_t pairs = 0;
   for (int64_t i = 0; i < q.n; ++i) {
     const double* x = q.x + i * dim;
     const double a = q.a[i], sigma = q.sigma[i];
-    Accumulator acc{dim, 0.5 / (sigma * sigma)};
-    int64_t first = 0;
-    for (int64_t t = 0; t < tiles.tiles; ++t) {
-      lb[t] = boxDistance2(tiles, t, x, a);
-      if (lb[t] < lb[first]) first = t;
-    }
-    TileSums s;
-    const double inf = std::numeric_limits<double>::infinity();
-    fn(tiles.tileCoords(first), tiles.tileBias(first), dim, x, a, acc.inv2s2, inf, inf, s);
-    acc.merge(s, x, a);
-    pairs += kTileSlots;
-    const double cut = acc.ref + logCut / acc.inv2s2;
-    for (int64_t t = 0; t < tiles.tiles; ++t) {
-      if (t == first || lb[t] > cut) continue;
-      fn(tiles.tileCoords(t), tiles.tileBias(t), dim, x, a, acc.inv2s2, acc.ref, cut, s);
-      acc.merge(s, x, a);
-      pairs += kTileSlots;
-    }
+    if (far && (a != far->a() || sigma != far->sigma()))
+      throw std::invalid_argument("empiricalEval: the far field was built for another (a, sigma)");
+    // Every tile holds a point: the nearest tile's far corner bounds the nearest point.
+    double bound = inf;
+    if (relTol > 0)
+      for (int64_t t = 0; t < tiles.tiles; ++t)
+        bound = std::min(bound, boxDistance2(&tiles.lo[t * dim], &tiles.hi[t * dim], dim, x, a).far);
+    QueryWalk walk{tiles, far, fn, x, a, logCut, bound, Accumulator{dim, 0.5 / (sigma * sigma)}};
+    const TileNode& root = tiles.nodes[0];
+    walk.visit(0, boxDistance2(root.lo, root.hi, dim, x, a).near);
+    pairs += walk.pairs;
+    const Accumulator& acc = walk.acc;
     const double s2 = sigma * sigma;
     if (out.score)
       for (int k = 0; k < dim; ++k) out.score[i * dim + k] = -acc.u[k] / (acc.w * s2);

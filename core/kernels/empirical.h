@@ -1,9 +1,10 @@
 // The exact empirical score and log-density of (1/M) Σ_j N(a y_j, σ² I) for a low-
-// dimensional point set (MATH.md §7), fused: per query, one pass over the point tiles with
-// a running minimum of ‖x − a y‖² and running sums rescaled when it moves (online
-// log-sum-exp), in float64, with the ISA's vector exp. Tiles whose every point is far
+// dimensional point set (MATH.md §7), fused: per query, one walk down the tree of point
+// tiles with a running minimum of ‖x − a y‖² and running sums rescaled when it moves (online
+// log-sum-exp), in float64, with the ISA's vector exp. Nodes whose every point is far
 // enough to weigh less than relTol/M of the nearest point are skipped, so the weight left
-// out is at most relTol of the total (relTol = 0: every tile). Torch-free; any thread.
+// out is at most relTol of the total (relTol = 0: every tile, every point summed).
+// Torch-free; any thread.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,10 @@
 namespace ss::kernels {
 
 inline constexpr double kDefaultPruneTol = 1e-7;
+
+// The far field's expansion order (far_field.h) and its number of 2-D terms.
+inline constexpr int kFarOrder = 12;
+inline constexpr int kFarTerms = (kFarOrder + 1) * (kFarOrder + 2) / 2;  // 91
 
 struct EmpiricalQueries {
   const double* x = nullptr;      // [n × dim]
@@ -26,9 +31,13 @@ struct EmpiricalOut {
   double* logp = nullptr;   // [n] or null
 };
 
-// Returns the number of query–point pairs evaluated (padding included).
+class FarField;
+
+// Returns the number of query–point pairs summed directly (padding included). With `far`
+// (built for the queries' one (a, σ); used only when relTol > 0) nodes whose Taylor
+// expansion is accurate to kFarTol are summed through it instead (far_field.h).
 int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, EmpiricalOut out,
-                      double relTol = kDefaultPruneTol);
+                      double relTol = kDefaultPruneTol, const FarField* far = nullptr);
 
 // One tile's sums for one query, relative to minD2 = min(refD2, min_j ‖x − a y_j‖²):
 // sumW = Σ_j exp(−(‖x − a y_j‖² − minD2)/(2σ²)),
@@ -43,5 +52,15 @@ using TileFn = void (*)(const double* coords, const double* bias, int dim, const
 TileFn tileFnScalar();
 TileFn tileFnAvx2();
 TileFn tileFnAvx512();
+TileFn activeTileFn();  // the one activeIsa() names
+
+// Adds one 2-D tile's far-field moments about (c0, c1) into G[3 × kFarTerms]
+// (far_field.h); aa2s2 = a²/2σ². The ISA files implement it.
+using MomentsFn = void (*)(const double* coords, const double* bias, double c0, double c1,
+                           double aa2s2, double* G);
+MomentsFn momentsFnScalar();
+MomentsFn momentsFnAvx2();
+MomentsFn momentsFnAvx512();
+MomentsFn activeMomentsFn();
 
 }  // namespace ss::kernels

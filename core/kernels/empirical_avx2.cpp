@@ -15,6 +15,7 @@ inline V load(const double* p) { return _mm256_loadu_pd(p); }
 inline void store(double* p, V v) { _mm256_storeu_pd(p, v); }
 inline V splat(double v) { return _mm256_set1_pd(v); }
 inline V add(V a, V b) { return _mm256_add_pd(a, b); }
+inline V mul(V a, V b) { return _mm256_mul_pd(a, b); }
 inline V min(V a, V b) { return _mm256_min_pd(a, b); }
 inline V fmadd(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
 inline V fnmadd(V a, V b, V c) { return _mm256_fnmadd_pd(a, b, c); }
@@ -55,5 +56,6 @@ inline V exp(V x) {
 }  // namespace
 
 TileFn tileFnAvx2() { return &avx2::tileSumsAnyDim; }
+MomentsFn momentsFnAvx2() { return &avx2::tileMoments; }
 
 }  // namespace ss::kernels

@@ -19,6 +19,7 @@ inline V load(const double* p) { return _mm512_loadu_pd(p); }
 inline void store(double* p, V v) { _mm512_storeu_pd(p, v); }
 inline V splat(double v) { return _mm512_set1_pd(v); }
 inline V add(V a, V b) { return _mm512_add_pd(a, b); }
+inline V mul(V a, V b) { return _mm512_mul_pd(a, b); }
 inline V min(V a, V b) { return _mm512_min_pd(a, b); }
 inline V fmadd(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
 inline V fnmadd(V a, V b, V c) { return _mm512_fnmadd_pd(a, b, c); }
@@ -45,5 +46,6 @@ inline V exp(V x) {
 }  // namespace
 
 TileFn tileFnAvx512() { return &avx512::tileSumsAnyDim; }
+MomentsFn momentsFnAvx512() { return &avx512::tileMoments; }
 
 }  // namespace ss::kernels

@@ -15,6 +15,7 @@ inline V load(const double* p) { return *p; }
 inline void store(double* p, V v) { *p = v; }
 inline V splat(double v) { return v; }
 inline V add(V a, V b) { return a + b; }
+inline V mul(V a, V b) { return a * b; }
 inline V min(V a, V b) { return std::min(a, b); }
 inline V fmadd(V a, V b, V c) { return std::fma(a, b, c); }
 inline V fnmadd(V a, V b, V c) { return std::fma(-a, b, c); }
@@ -29,5 +30,6 @@ inline V exp(V x) { return std::exp(std::max(x, exp_poly::kMinArg)); }
 }  // namespace
 
 TileFn tileFnScalar() { return &scalar::tileSumsAnyDim; }
+MomentsFn momentsFnScalar() { return &scalar::tileMoments; }
 
 }  // namespace ss::kernels

@@ -1,6 +1,6 @@
 // The body of one tile's empirical sums (empirical.h), written once over a vector type V
 // that each ISA file defines before including this (scalar, AVX2, AVX-512) with: kWidth,
-// load, store, splat, add, fnmadd (c − a·b), fmadd, min, anyLe (some lane of a ≤ b), exp
+// load, store, splat, add, mul, fnmadd (c − a·b), fmadd, min, anyLe (some lane of a ≤ b), exp
 // (float64, within 1e-11 relative on [−708, 0]), hmin, hsum. Each ISA file includes it inside its
 // own namespace, so nothing compiled with its flags is shared with another.
 //
@@ -78,4 +78,39 @@ void tileSumsAnyDim(const double* coords, const double* bias, int dim, const dou
     default:
       return tileSums<4>(coords, bias, x, a, inv2s2, refD2, cutD2, out);
   }
+}
+
+// Far-field moments of one tile about centre c (far_field.h): for each point, with
+// δ = y − c and g = exp(−a²‖δ‖²/2σ² − bias), adds g δ^α/α!, g δ₀ δ^α/α! and g δ₁ δ^α/α! for
+// every α of total degree ≤ kFarOrder (graded order) into G[0 … 3·kFarTerms). 2-D only.
+void tileMoments(const double* coords, const double* bias, double c0, double c1,
+                 double aa2s2, double* G) {
+  using ss::kernels::kFarOrder;
+  using ss::kernels::kFarTerms;
+  using ss::kernels::kTileSlots;
+  V acc[3 * kFarTerms];
+  for (auto& v : acc) v = splat(0.0);
+  const V vc0 = splat(c0), vc1 = splat(c1), one = splat(1.0);
+  for (int j = 0; j < kTileSlots; j += kWidth) {
+    const V d0 = fnmadd(one, vc0, load(coords + j));  // y − c
+    const V d1 = fnmadd(one, vc1, load(coords + kTileSlots + j));
+    const V r2 = fmadd(d0, d0, mul(d1, d1));
+    const V g = exp(fnmadd(r2, splat(aa2s2), fnmadd(one, load(bias + j), splat(0.0))));
+    V p0[kFarOrder + 1], p1[kFarOrder + 1];
+    p0[0] = g;  // g folded into the δ₀ powers
+    p1[0] = one;
+    for (int i = 1; i <= kFarOrder; ++i) {
+      p0[i] = mul(p0[i - 1], mul(d0, splat(1.0 / i)));
+      p1[i] = mul(p1[i - 1], mul(d1, splat(1.0 / i)));
+    }
+    int idx = 0;
+    for (int deg = 0; deg <= kFarOrder; ++deg)
+      for (int i = deg; i >= 0; --i, ++idx) {
+        const V term = mul(p0[i], p1[deg - i]);
+        acc[idx] = add(acc[idx], term);
+        acc[kFarTerms + idx] = fmadd(term, d0, acc[kFarTerms + idx]);
+        acc[2 * kFarTerms + idx] = fmadd(term, d1, acc[2 * kFarTerms + idx]);
+      }
+  }
+  for (int k = 0; k < 3 * kFarTerms; ++k) G[k] += hsum(acc[k]);
 }

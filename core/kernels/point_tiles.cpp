@@ -1,6 +1,7 @@
 #include "core/kernels/point_tiles.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -32,17 +33,48 @@ struct Builder {
   }
 
   // Splits idx[b, e) at a multiple of kTileSlots along its widest dimension until each
-  // part fits one tile, then lays the part out as the next tile.
-  void split(std::vector<int64_t>& idx, int64_t b, int64_t e) {
+  // part fits one tile, then lays the part out as the next tile; returns its node.
+  int32_t split(std::vector<int64_t>& idx, int64_t b, int64_t e) {
+    const auto node = static_cast<int32_t>(out.nodes.size());
+    out.nodes.emplace_back();
+    out.nodes[node].firstTile = out.tiles;
     const int64_t n = e - b;
-    if (n <= kTileSlots) return emit(idx, b, e);
-    const int64_t tilesHere = (n + kTileSlots - 1) / kTileSlots;
-    const int64_t mid = b + kTileSlots * ((tilesHere + 1) / 2);
-    const int k = widest(idx, b, e);
-    std::nth_element(idx.begin() + b, idx.begin() + mid, idx.begin() + e,
-                     [&](int64_t i, int64_t j) { return at(i, k) < at(j, k); });
-    split(idx, b, mid);
-    split(idx, mid, e);
+    if (n <= kTileSlots) {
+      emit(idx, b, e);
+    } else {
+      const int64_t tilesHere = (n + kTileSlots - 1) / kTileSlots;
+      const int64_t mid = b + kTileSlots * ((tilesHere + 1) / 2);
+      const int k = widest(idx, b, e);
+      std::nth_element(idx.begin() + b, idx.begin() + mid, idx.begin() + e,
+                       [&](int64_t i, int64_t j) { return at(i, k) < at(j, k); });
+      const int32_t left = split(idx, b, mid);
+      const int32_t right = split(idx, mid, e);
+      out.nodes[node].left = left;
+      out.nodes[node].right = right;
+    }
+    out.nodes[node].endTile = out.tiles;
+    describe(out.nodes[node], idx, b, e);
+    return node;
+  }
+
+  // The node's box (the union of its tiles'), its centre and its radius about the centre.
+  void describe(TileNode& nd, const std::vector<int64_t>& idx, int64_t b, int64_t e) const {
+    for (int k = 0; k < dim; ++k) {
+      nd.lo[k] = std::numeric_limits<double>::infinity();
+      nd.hi[k] = -nd.lo[k];
+      for (int64_t t = nd.firstTile; t < nd.endTile; ++t) {
+        nd.lo[k] = std::min(nd.lo[k], out.lo[t * dim + k]);
+        nd.hi[k] = std::max(nd.hi[k], out.hi[t * dim + k]);
+      }
+      nd.center[k] = 0.5 * (nd.lo[k] + nd.hi[k]);
+    }
+    double r2 = 0;
+    for (int64_t i = b; i < e; ++i) {
+      double d2 = 0;
+      for (int k = 0; k < dim; ++k) d2 += (at(idx[i], k) - nd.center[k]) * (at(idx[i], k) - nd.center[k]);
+      r2 = std::max(r2, d2);
+    }
+    nd.radius = std::sqrt(r2);
   }
 
   void emit(const std::vector<int64_t>& idx, int64_t b, int64_t e) {

@@ -2,7 +2,9 @@
 // (each tile a contiguous run of nearby points with its bounding box), laid out for the
 // empirical-score kernel: per tile, dim rows of kTileSlots float64 coordinates (padded
 // with 0) and a row of kTileSlots biases (0 for a point, +inf for padding, added to its
-// squared distance so padding never weighs). Immutable once built; any thread. Torch-free.
+// squared distance so padding never weighs). The splits are kept as a tree of nodes (the
+// root first, a node's tiles contiguous) with their boxes, centres and radii, for pruning
+// and far-field expansions. Immutable once built; any thread. Torch-free.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,16 @@ namespace ss::kernels {
 inline constexpr int kTileSlots = 128;  // a multiple of every SIMD width (8, 4, 1)
 inline constexpr int kMaxTileDim = 4;   // dimensions the tiled kernel takes
 
+// A node of the k-d split: tiles [firstTile, endTile), children (−1 for a tile's own node).
+struct TileNode {
+  int64_t firstTile = 0, endTile = 0;
+  int32_t left = -1, right = -1;
+  double lo[kMaxTileDim] = {}, hi[kMaxTileDim] = {};  // bounding box
+  double center[kMaxTileDim] = {};                    // the box's centre
+  double radius = 0;                                  // max ‖y − center‖ over its points
+  bool leaf() const { return left < 0; }
+};
+
 struct PointTiles {
   int dim = 0;
   int64_t count = 0;  // points
@@ -21,6 +33,7 @@ struct PointTiles {
   std::vector<double> coords;  // [tiles × dim × kTileSlots]
   std::vector<double> bias;    // [tiles × kTileSlots]
   std::vector<int32_t> size;   // [tiles] points in each tile
+  std::vector<TileNode> nodes;  // nodes[0] is the root; a leaf holds one tile
 
   const double* tileCoords(int64_t t) const {
     return coords.data() + t * dim * static_cast<int64_t>(kTileSlots);

@@ -1,14 +1,20 @@
 #include "core/score/tiled_empirical.h"
 
+#include <optional>
 #include <sstream>
 
 #include "core/common/error.h"
 #include "core/common/parallel_parts.h"
 #include "core/kernels/empirical.h"
+#include "core/kernels/far_field.h"
 
 namespace ss::score {
 
 namespace {
+
+// Below this many queries the far-field moments (one pass over the points per tree level)
+// cost more than they save.
+constexpr int64_t kFarFieldMinQueries = 64;
 
 torch::Tensor perQuery(const torch::Tensor& v, int64_t b, const char* what) {
   auto r = v.detach().to(torch::kCPU, torch::kFloat64).reshape({-1});
@@ -55,12 +61,17 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
   const double* sp = S.data_ptr<double>();
   double* scp = score ? score->data_ptr<double>() : nullptr;
   double* lpp = logp ? logp->data_ptr<double>() : nullptr;
+  // A sampler step's queries share one (a, σ): its far-field moments are built once.
+  std::optional<kernels::FarField> far;
+  if (m_pruneTol > 0 && d == 2 && b >= kFarFieldMinQueries &&
+      (A == A[0]).all().item<bool>() && (S == S[0]).all().item<bool>())
+    far.emplace(m_tiles, ap[0], sp[0]);
   // One share per LibTorch thread, of at least 64 queries (each up to M pairs).
   const int64_t parts = std::min<int64_t>(at::get_num_threads(), b / 64);
   runInParts(b, parts, [&](int64_t, int64_t begin, int64_t end) {
     kernels::EmpiricalQueries q{xp + begin * d, ap + begin, sp + begin, end - begin};
     kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
-    kernels::empiricalEval(m_tiles, q, out, m_pruneTol);
+    kernels::empiricalEval(m_tiles, q, out, m_pruneTol, far ? &*far : nullptr);
   });
 }
 

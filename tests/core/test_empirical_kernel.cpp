@@ -8,10 +8,12 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 #include "core/kernels/cpu_isa.h"
 #include "core/kernels/empirical.h"
+#include "core/kernels/far_field.h"
 #include "core/score/exact_score.h"
 #include "core/score/tiled_empirical.h"
 #include "core/sde/sde.h"
@@ -137,6 +139,41 @@ TEST(EmpiricalKernel, PruningStaysWithinItsBoundAndSkipsMostTilesAtSmallSigma) {
     EXPECT_LE(std::hypot(pruned[2 * i] - exact[2 * i], pruned[2 * i + 1] - exact[2 * i + 1]),
               bound + 1e-12 * std::hypot(exact[2 * i], exact[2 * i + 1]));
     EXPECT_LE(std::abs(lpP[i] - lpE[i]), tol + 1e-14 * std::abs(lpE[i]));
+  }
+}
+
+// At large σ whole subtrees are summed through their Taylor expansions (far_field.h): the
+// result stays within the stated tolerances of the direct sums, and most pairs are never
+// formed.
+TEST(EmpiricalKernel, FarFieldMatchesTheDirectSumsAndSkipsMostPairs) {
+  auto sde = sde::Sde::create(sde::SdeConfig{});  // VP
+  for (double t : {0.2, 0.5, 1.0}) {
+    auto mt = sde->marginal(torch::full({1}, t, kF64));
+    const double a = mt.a.item<double>(), sigma = mt.sigma.item<double>();
+    auto c = makeCase(4096, 2, a, sigma, 21);
+    auto x = torch::cat({c.x, a * c.points.narrow(0, 100, 300) +
+                                  sigma * torch::randn({300, 2}, kF64)});
+    const int64_t b = x.size(0);
+    auto pts = c.points.contiguous();
+    auto tiles = kernels::buildPointTiles(pts.data_ptr<double>(), pts.size(0), 2);
+    std::vector<double> av(b, a), sv(b, sigma), score(b * 2), logp(b);
+    kernels::FarField far(tiles, a, sigma);
+    auto X = x.contiguous();
+    const int64_t pairs = kernels::empiricalEval(tiles, {X.data_ptr<double>(), av.data(), sv.data(), b},
+                                                 {score.data(), logp.data()},
+                                                 kernels::kDefaultPruneTol, &far);
+    auto ref = direct(c.points, x, mt.a, mt.sigma);
+    auto got = torch::from_blob(score.data(), {b, 2}, kF64);
+    auto gotLp = torch::from_blob(logp.data(), {b}, kF64);
+    SCOPED_TRACE("t " + std::to_string(t));
+    // Pruning may drop 1e-7 of the weight and the expansions 1e-12 of a node's sums; what
+    // is left on these sets is near the truncation (≈ 1e-11 and 5e-10 nats here).
+    EXPECT_LT(maxRowRelErr(got, ref.score), 1e-9);
+    EXPECT_LT((gotLp - ref.logp).abs().max().item<double>(), 1e-8);
+    if (t >= 0.5) EXPECT_LT(pairs * 10, b * 4096);  // nine in ten pairs never formed
+    std::printf("t %.1f: score %.2e relative, log p %.2e nats, %.3f of the pairs formed\n", t,
+                maxRowRelErr(got, ref.score), (gotLp - ref.logp).abs().max().item<double>(),
+                double(pairs) / double(b * 4096));
   }
 }
 
