@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The exact empirical score: the fused kernel's pairs/s (unpruned and pruned) against the
 # LibTorch float64 path and one core's float64 FMA peak, reverse runs with the exact score
-# beside the same runs with the MLP, and the image case against the sgemm peak. Writes
-# bench/results/empirical_score.json (the CPU and load are recorded in it).
+# beside the same runs with the MLP, the exact density heatmap, and the image case against
+# the sgemm peak. Writes bench/results/empirical_score.json (the CPU and load are recorded
+# in it) and its tables, bench/results/empirical_score.md.
 #
 #   bench/run_empirical_score.sh [BUILD_DIR]   (default: build)
 # Env: SECTIONS (kernel,runs,density,images), THREADS (1,2), IMAGES (1000,10000), BIG_RUN (1: also
@@ -26,4 +27,5 @@ r["cpu"], r["load_before"] = sys.argv[1], sys.argv[2]
 json.dump(r, open("bench/results/empirical_score.json", "w"), indent=2)
 PY
 rm bench/results/empirical_score.raw.json
-echo "wrote bench/results/empirical_score.json" >&2
+python3 bench/python/empirical_score_summary.py
+echo "wrote bench/results/empirical_score.{json,md}" >&2

@@ -149,8 +149,17 @@ int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, Empiri
       for (int64_t t = 0; t < tiles.tiles; ++t)
         bound = std::min(bound, boxDistance2(&tiles.lo[t * dim], &tiles.hi[t * dim], dim, x, a).far);
     QueryWalk walk{tiles, far, fn, x, a, logCut, bound, Accumulator{dim, 0.5 / (sigma * sigma)}};
-    const TileNode& root = tiles.nodes[0];
-    walk.visit(0, boxDistance2(root.lo, root.hi, dim, x, a).near);
+    if (relTol > 0) {
+      const TileNode& root = tiles.nodes[0];
+      walk.visit(0, boxDistance2(root.lo, root.hi, dim, x, a).near);
+    } else {  // every tile in order: no boxes to test
+      for (int64_t t = 0; t < tiles.tiles; ++t) {
+        TileSums s;
+        fn(tiles.tileCoords(t), tiles.tileBias(t), dim, x, a, walk.acc.inv2s2, walk.acc.ref, inf, s);
+        walk.acc.merge(s, x, a);
+      }
+      walk.pairs = tiles.tiles * kTileSlots;
+    }
     pairs += walk.pairs;
     const Accumulator& acc = walk.acc;
     const double s2 = sigma * sigma;
