@@ -4,7 +4,7 @@
 // runs with the exact score beside the same runs with the default 2D MLP; and the image
 // case (Fashion-MNIST, 64 queries) as a share of the sgemm peak. Prints one JSON object.
 //
-//   empirical_score [--sections kernel,runs,density,images] [--threads 1,2] [--reps 3]
+//   empirical_score [--sections kernel,mixture,runs,density,images] [--threads 1,2] [--reps 3]
 //                   [--images N1,N2] [--big-run] (adds the GUI's default 20k × 1000 run)
 #include <immintrin.h>
 #include <torch/torch.h>
@@ -133,6 +133,26 @@ json kernelSection(const std::vector<int>& threads, int reps) {
   return rows;
 }
 
+// The mixture score's path (closed form, LibTorch float64): queries and query–component
+// pairs per second, 1 thread, for 8gaussians and 25gaussians.
+json mixtureSection(int reps) {
+  ss::setComputeThreads(1);
+  auto sde = ss::sde::Sde::create(ss::sde::SdeConfig{});
+  json rows = json::array();
+  for (const char* name : {"8gaussians", "25gaussians"}) {
+    auto toy = ss::data::makeToy(name).take();
+    auto exact = ss::score::exactScoreFor(*toy, sde);
+    const int64_t b = 4096, k = toy->mixture()->size();
+    auto x = toy->sample(b, 3).x.to(torch::kFloat32);
+    auto t = torch::full({b}, 0.3f);
+    const double s = bestSeconds([&] { (*exact)(x, t); }, reps);
+    rows.push_back({{"data", name}, {"components", k}, {"queries_per_s", b / s},
+                    {"pairs_per_s", double(b) * k / s}});
+    std::cerr << rows.back().dump() << "\n";
+  }
+  return rows;
+}
+
 // Seconds of a full reverse run (EM, no corrector) from one prior draw.
 double runSeconds(std::shared_ptr<const ss::score::ScoreFn> score,
                   std::shared_ptr<const ss::sde::Sde> sde, int64_t n, int steps,
@@ -241,7 +261,7 @@ json imagesSection(const std::vector<int>& counts, int reps) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<std::string> sections{"kernel", "runs", "density", "images"};
+  std::vector<std::string> sections{"kernel", "mixture", "runs", "density", "images"};
   std::vector<int> threads{1, 2}, images{1000, 10000};
   int reps = 3;
   bool bigRun = false;

@@ -6,7 +6,7 @@
 # in it) and its tables, bench/results/empirical_score.md.
 #
 #   bench/run_empirical_score.sh [BUILD_DIR]   (default: build)
-# Env: SECTIONS (kernel,runs,density,images), THREADS (1,2), IMAGES (1000,10000), BIG_RUN (1: also
+# Env: SECTIONS (kernel,mixture,runs,density,images), THREADS (1,2), IMAGES (1000,10000), BIG_RUN (1: also
 #      the GUI's default 20,000-particle × 1000-step exact run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ BUILD=${1:-build}
 BIN="$BUILD/bench/empirical_score"
 [ -x "$BIN" ] || { echo "no $BIN: cmake --build $BUILD --target empirical_score" >&2; exit 1; }
 mkdir -p bench/results
-ARGS=(--sections "${SECTIONS:-kernel,runs,density,images}" --threads "${THREADS:-1,2}"
+ARGS=(--sections "${SECTIONS:-kernel,mixture,runs,density,images}" --threads "${THREADS:-1,2}"
       --images "${IMAGES:-1000,10000}")
 [ "${BIG_RUN:-1}" = 1 ] && ARGS+=(--big-run)
 load=$(cut -d' ' -f1-3 /proc/loadavg)

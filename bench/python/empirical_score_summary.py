@@ -18,6 +18,11 @@ for k in r.get("kernel", []):
     out.append(f"| {k['threads']} | {k['t']:g} | {k['sigma']:.3g} | {k['libtorch_pairs_per_s']:.3g} | "
                f"{k['kernel_pairs_per_s']:.3g} | {per_core:.3g}, {100 * per_core * fpp / 1e9 / peak:.0f} % | "
                f"{k['pruned_effective_pairs_per_s']:.3g} |")
+if "mixture" in r:
+    out += ["", "## The mixture score (closed form, LibTorch float64, 4,096 queries, 1 thread)", "",
+            "| data | components | queries/s | query–component pairs/s |", "|---|---:|---:|---:|"]
+    out += [f"| {m['data']} | {m['components']} | {m['queries_per_s']:.3g} | {m['pairs_per_s']:.3g} |"
+            for m in r["mixture"]]
 if "runs" in r:
     j = r["runs"]
     out += ["", "## Reverse runs (Euler–Maruyama, VP, 2 threads), moons", "",

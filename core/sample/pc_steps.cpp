@@ -107,6 +107,18 @@ torch::Tensor evalScore(StepContext& c, const torch::Tensor& x, double t) {
   return s.to(x.scalar_type());
 }
 
+// A PC step at t covers [t − T/steps, t]: from ε < T/steps the last one reaches past t = 0.
+// With a stiff score on VP or sub-VP (σ(ε)² ≪ g²T/steps: the exact empirical score's
+// Lipschitz constant 1/σ² makes that step overshoot its point ~g²T/(steps σ(ε)²) ≈ 100-fold
+// at ε = 1e-5 and 1000 steps) the grid ends at T/steps instead, so the last step ends at 0:
+// the reference's own sampling ε for VP and sub-VP (1e-3 at 1000 steps), for any step
+// count. Learned scores keep the MATH.md §4 grid; VE's σ(t) ≥ σmin is never stiff.
+double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score) {
+  const double eps = sde.eps();
+  if (!score.stiffNearZero() || sde.kind() == sde::SdeKind::VE || steps < 1) return eps;
+  return std::max(eps, sde.T() / steps);
+}
+
 Update predictorUpdate(Predictor p, StepContext& c, const torch::Tensor& x, double t) {
   switch (p) {
     case Predictor::EulerMaruyama: return eulerMaruyama(c, x, t);

@@ -2,7 +2,7 @@
 //
 // Time grids. PC: step i (0-based) evaluates at t_i = linspace(T, eps, steps)[i] with
 // Δt = −T/steps, as the reference's pc_sampler (with a stiff score on VP or sub-VP the grid
-// ends at max(eps, T/steps) instead: pcEndTime). The discrete SMLD/DDPM grids that the
+// ends at max(eps, T/steps) instead: steps.h, pcEndTime). The discrete SMLD/DDPM grids that the
 // reverse-diffusion and ancestral predictors and the Langevin step size index by
 // floor(t (N−1)/T) are built with N = config.steps (the given Sde itself when its N equals
 // steps), so changing `steps` runs exactly the reference with sde.N = steps.
@@ -68,18 +68,6 @@ struct SamplerRun::Impl {
 };
 
 namespace {
-
-// A PC step at t covers [t − T/steps, t]: from ε < T/steps the last one reaches past t = 0.
-// With a stiff score on VP or sub-VP (σ(ε)² ≪ g²T/steps: the exact empirical score's
-// Lipschitz constant 1/σ² makes that step overshoot its point ~g²T/(steps σ(ε)²) ≈ 100-fold
-// at ε = 1e-5 and 1000 steps) the grid ends at T/steps instead, so the last step ends at 0:
-// the reference's own sampling ε for VP and sub-VP (1e-3 at 1000 steps), for any step
-// count. Learned scores keep the MATH.md §4 grid; VE's σ(t) ≥ σmin is never stiff.
-double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score) {
-  const double eps = sde.eps();
-  if (!score.stiffNearZero() || sde.kind() == sde::SdeKind::VE || steps < 1) return eps;
-  return std::max(eps, sde.T() / steps);
-}
 
 std::vector<double> linspace(double a, double b, int n) {
   auto t = torch::linspace(a, b, n, torch::kFloat64);
@@ -184,7 +172,7 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
     else  // the VpSde's DDPM betas; sub-VP borrows them for the Langevin α (MATH.md §4)
       im.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
   }
-  im.tEnd = config.kind == SamplerKind::Pc ? pcEndTime(*im.sde, config.steps, *im.score) : sc.eps;
+  im.tEnd = config.kind == SamplerKind::Pc ? detail::pcEndTime(*im.sde, config.steps, *im.score) : sc.eps;
   if (config.kind == SamplerKind::Pc)
     im.times = linspace(sc.T, im.tEnd, config.steps);
   else if (config.solver != OdeSolver::Rk45)

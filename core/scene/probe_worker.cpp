@@ -1,6 +1,6 @@
 // The probe paths are integrated here with the samplers' single updates (core/sample/
 // steps.h) rather than with SamplerRun, which always starts at T: a probe starts at any t.
-// The reverse SDE walks the main run's time grid linspace(T, ε, steps) from the first grid
+// The reverse SDE walks the main run's time grid linspace(T, end, steps) from the first grid
 // time at or below t, so a probe's steps are the main run's steps from there on.
 #include "core/scene/probe_worker.h"
 
@@ -69,7 +69,8 @@ ProbePath reverseSdePath(const score::ScoreFn& score, const sde::Sde& s, const s
   const Grids g = gridsFor(s, cfg);
   sample::detail::Noise noise(seed);
   sample::detail::StepContext c{score, s, g.grid.get(), g.ddpmBetas, g.smldSigmas, noise, path.nfe, cfg.steps};
-  auto times = torch::linspace(s.T(), s.eps(), cfg.steps, torch::kFloat64);
+  const double tEnd = sample::detail::pcEndTime(s, cfg.steps, score);
+  auto times = torch::linspace(s.T(), tEnd, cfg.steps, torch::kFloat64);
   const double* ts = times.data_ptr<double>();
   torch::Tensor mean = x;
   for (int i = 0; i < cfg.steps; ++i) {
@@ -83,7 +84,7 @@ ProbePath reverseSdePath(const score::ScoreFn& score, const sde::Sde& s, const s
     mean = u.xMean;
     checkFinite(x, ts[i], "reverse SDE");
     const bool last = i + 1 == cfg.steps;
-    append(path, last && cfg.denoise ? mean : x, last ? s.eps() : ts[i + 1]);
+    append(path, last && cfg.denoise ? mean : x, last ? tEnd : ts[i + 1]);
   }
   return path;
 }

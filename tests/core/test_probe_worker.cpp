@@ -3,6 +3,7 @@
 // Checked on one narrow Gaussian, whose exact score sends every path to its mean.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -75,6 +76,25 @@ TEST(ProbeWorker, DroppedPointsEndNearTheMeanOnBothPaths) {
   // The SDE starts on the main run's grid: steps below t = 0.5 only (about half of 500).
   EXPECT_NEAR(static_cast<double>(r->sde.records()), 251.0, 2.0);
   EXPECT_EQ(r->sde.nfe, static_cast<int64_t>(r->sde.records()) - 1);
+}
+
+// A point set's exact score is stiff near 0: the probe's reverse SDE ends its grid at
+// T/steps (as SamplerRun does) and lands on a data point instead of overshooting past it.
+TEST(ProbeWorker, ExactEmpiricalProbesEndOnAPoint) {
+  const auto csv = std::filesystem::temp_directory_path() / "scorescope_probe_points.csv";
+  std::ofstream(csv) << "x,y\n0,0\n1,0\n0,1\n1,1\n";
+  ProbeWorker w;
+  auto req = dropAt(0.3, {0.4f, 0.3f, 0.9f, 0.6f});
+  req.data = csv.string();
+  auto r = run(w, req);
+  ASSERT_TRUE(r);
+  EXPECT_NEAR(r->sde.times.back(), 1.0 / 500, 1e-12);
+  for (int64_t i = 0; i < 2; ++i) {
+    auto [x, y] = endOf(r->sde, 2, i);
+    // Within a few σ(T/steps) ≈ 0.01 of a corner (the old last step threw it ~100× further).
+    const float dx = std::min(std::abs(x), std::abs(x - 1)), dy = std::min(std::abs(y), std::abs(y - 1));
+    EXPECT_LT(std::hypot(dx, dy), 0.05f) << "point " << i << " at " << x << ", " << y;
+  }
 }
 
 TEST(ProbeWorker, EncodeThenDecodeReturnsThePoint) {
