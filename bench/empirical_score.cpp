@@ -146,7 +146,9 @@ json mixtureSection(int reps) {
     auto x = toy->sample(b, 3).x.to(torch::kFloat32);
     auto t = torch::full({b}, 0.3f);
     const double s = bestSeconds([&] { (*exact)(x, t); }, reps);
-    rows.push_back({{"data", name}, {"components", k}, {"queries_per_s", b / s},
+    rows.push_back({{"data", name},
+                    {"components", k},
+                    {"queries_per_s", b / s},
                     {"pairs_per_s", double(b) * k / s}});
     std::cerr << rows.back().dump() << "\n";
   }

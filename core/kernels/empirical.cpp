@@ -13,32 +13,26 @@ namespace ss::kernels {
 
 namespace {
 
-constexpr double kLog2Pi = 1.8378770664093453;
+// The ISA's implementation of one of the kernel's functions.
+template <class Fn>
+Fn forIsa(Fn scalar, Fn avx2, Fn avx512) {
+  switch (activeIsa()) {
+    case Isa::Avx512:
+      return avx512;
+    case Isa::Avx2:
+      return avx2;
+    case Isa::Scalar:
+      break;
+  }
+  return scalar;
+}
 
 }  // namespace
 
-TileFn activeTileFn() {
-  switch (activeIsa()) {
-    case Isa::Avx512:
-      return tileFnAvx512();
-    case Isa::Avx2:
-      return tileFnAvx2();
-    case Isa::Scalar:
-      break;
-  }
-  return tileFnScalar();
-}
+TileFn activeTileFn() { return forIsa(tileFnScalar(), tileFnAvx2(), tileFnAvx512()); }
 
 MomentsFn activeMomentsFn() {
-  switch (activeIsa()) {
-    case Isa::Avx512:
-      return momentsFnAvx512();
-    case Isa::Avx2:
-      return momentsFnAvx2();
-    case Isa::Scalar:
-      break;
-  }
-  return momentsFnScalar();
+  return forIsa(momentsFnScalar(), momentsFnAvx2(), momentsFnAvx512());
 }
 
 namespace {
@@ -134,8 +128,7 @@ int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, Empiri
   // Skipping a node whose nearest possible point is C·2σ² beyond a known point drops at
   // most e^{−C} of the largest weight per point: with C = ln(M / relTol), relTol in all.
   const double inf = std::numeric_limits<double>::infinity();
-  const double logCut =
-      relTol > 0 ? std::log(static_cast<double>(tiles.count) / relTol) : inf;
+  const double logCut = relTol > 0 ? std::log(static_cast<double>(tiles.count) / relTol) : inf;
   if (relTol <= 0) far = nullptr;  // every point, summed directly
   int64_t pairs = 0;
   for (int64_t i = 0; i < q.n; ++i) {
@@ -147,7 +140,8 @@ int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, Empiri
     double bound = inf;
     if (relTol > 0)
       for (int64_t t = 0; t < tiles.tiles; ++t)
-        bound = std::min(bound, boxDistance2(&tiles.lo[t * dim], &tiles.hi[t * dim], dim, x, a).far);
+        bound =
+            std::min(bound, boxDistance2(&tiles.lo[t * dim], &tiles.hi[t * dim], dim, x, a).far);
     QueryWalk walk{tiles, far, fn, x, a, logCut, bound, Accumulator{dim, 0.5 / (sigma * sigma)}};
     if (relTol > 0) {
       const TileNode& root = tiles.nodes[0];
@@ -155,7 +149,8 @@ int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, Empiri
     } else {  // every tile in order: no boxes to test
       for (int64_t t = 0; t < tiles.tiles; ++t) {
         TileSums s;
-        fn(tiles.tileCoords(t), tiles.tileBias(t), dim, x, a, walk.acc.inv2s2, walk.acc.ref, inf, s);
+        fn(tiles.tileCoords(t), tiles.tileBias(t), dim, x, a, walk.acc.inv2s2, walk.acc.ref, inf,
+           s);
         walk.acc.merge(s, x, a);
       }
       walk.pairs = tiles.tiles * kTileSlots;

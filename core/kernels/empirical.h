@@ -14,6 +14,7 @@
 namespace ss::kernels {
 
 inline constexpr double kDefaultPruneTol = 1e-7;
+inline constexpr double kLog2Pi = 1.8378770664093453;  // ln(2π), for log p
 
 // The far field's expansion order (far_field.h) and its number of 2-D terms.
 inline constexpr int kFarOrder = 12;

@@ -83,8 +83,8 @@ void tileSumsAnyDim(const double* coords, const double* bias, int dim, const dou
 // Far-field moments of one tile about centre c (far_field.h): for each point, with
 // δ = y − c and g = exp(−a²‖δ‖²/2σ² − bias), adds g δ^α/α!, g δ₀ δ^α/α! and g δ₁ δ^α/α! for
 // every α of total degree ≤ kFarOrder (graded order) into G[0 … 3·kFarTerms). 2-D only.
-void tileMoments(const double* coords, const double* bias, double c0, double c1,
-                 double aa2s2, double* G) {
+void tileMoments(const double* coords, const double* bias, double c0, double c1, double aa2s2,
+                 double* G) {
   using ss::kernels::kFarOrder;
   using ss::kernels::kFarTerms;
   using ss::kernels::kTileSlots;

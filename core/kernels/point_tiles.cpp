@@ -71,7 +71,8 @@ struct Builder {
     double r2 = 0;
     for (int64_t i = b; i < e; ++i) {
       double d2 = 0;
-      for (int k = 0; k < dim; ++k) d2 += (at(idx[i], k) - nd.center[k]) * (at(idx[i], k) - nd.center[k]);
+      for (int k = 0; k < dim; ++k)
+        d2 += (at(idx[i], k) - nd.center[k]) * (at(idx[i], k) - nd.center[k]);
       r2 = std::max(r2, d2);
     }
     nd.radius = std::sqrt(r2);

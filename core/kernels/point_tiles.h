@@ -29,10 +29,10 @@ struct PointTiles {
   int dim = 0;
   int64_t count = 0;  // points
   int64_t tiles = 0;
-  std::vector<double> lo, hi;  // [tiles × dim] bounding boxes
-  std::vector<double> coords;  // [tiles × dim × kTileSlots]
-  std::vector<double> bias;    // [tiles × kTileSlots]
-  std::vector<int32_t> size;   // [tiles] points in each tile
+  std::vector<double> lo, hi;   // [tiles × dim] bounding boxes
+  std::vector<double> coords;   // [tiles × dim × kTileSlots]
+  std::vector<double> bias;     // [tiles × kTileSlots]
+  std::vector<int32_t> size;    // [tiles] points in each tile
   std::vector<TileNode> nodes;  // nodes[0] is the root; a leaf holds one tile
 
   const double* tileCoords(int64_t t) const {

@@ -172,7 +172,8 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
     else  // the VpSde's DDPM betas; sub-VP borrows them for the Langevin α (MATH.md §4)
       im.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
   }
-  im.tEnd = config.kind == SamplerKind::Pc ? detail::pcEndTime(*im.sde, config.steps, *im.score) : sc.eps;
+  im.tEnd =
+      config.kind == SamplerKind::Pc ? detail::pcEndTime(*im.sde, config.steps, *im.score) : sc.eps;
   if (config.kind == SamplerKind::Pc)
     im.times = linspace(sc.T, im.tEnd, config.steps);
   else if (config.solver != OdeSolver::Rk45)

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/score/empirical_backend.h"
 #include "core/score/gemm_empirical.h"
 #include "core/score/tiled_empirical.h"
 
@@ -13,24 +14,11 @@ namespace ss::score {
 
 namespace {
 
-constexpr double kLog2Pi = 1.8378770664093453;  // ln(2π)
+using kernels::kLog2Pi;
 
 // x [B, ...] as float64 [B, d].
 torch::Tensor flat(const torch::Tensor& x) {
   return (x.dim() == 1 ? x.unsqueeze(1) : x.flatten(1)).to(torch::kFloat64);
-}
-
-// A per-sample coefficient as float64 [B] on `device`; a single value broadcasts.
-torch::Tensor perSample(const torch::Tensor& v, int64_t b, const torch::Device& device,
-                        const char* what) {
-  auto r = v.to(device, torch::kFloat64).reshape({-1});
-  if (r.size(0) == 1 && b != 1) r = r.expand({b});
-  if (r.size(0) != b) {
-    std::ostringstream s;
-    s << what << " has " << r.size(0) << " entries for a batch of " << b;
-    throw Failure(s.str());
-  }
-  return r;
 }
 
 // log(w_k N(x; a μ_k, v_k I)) [B, K], with x − a μ_k [B, K, d] and v_k [B, K].
@@ -49,8 +37,8 @@ MixtureTerms mixtureTerms(const data::GaussianMixture& gm, const torch::Tensor& 
     s << "mixture means are " << mu.size(1) << "-D but x is " << X.size(1) << "-D";
     throw Failure(s.str());
   }
-  auto A = perSample(a, b, dev, "a(t)");
-  auto S = perSample(sigma, b, dev, "sigma(t)");
+  auto A = perQuery(a, b, dev, "a(t)");
+  auto S = perQuery(sigma, b, dev, "sigma(t)");
   auto sd = gm.stds.to(dev, torch::kFloat64);
   auto var = (A * A).unsqueeze(1) * (sd * sd).unsqueeze(0) + (S * S).unsqueeze(1);
   auto diff = X.unsqueeze(1) - A.view({-1, 1, 1}) * mu.unsqueeze(0);
@@ -80,8 +68,8 @@ EmpiricalResult empirical(const torch::Tensor& points, const torch::Tensor& x,
     throw Failure(s.str());
   }
   const int64_t d = X.size(1);
-  auto A = perSample(a, b, dev, "a(t)");
-  auto S = perSample(sigma, b, dev, "sigma(t)");
+  auto A = perQuery(a, b, dev, "a(t)");
+  auto S = perQuery(sigma, b, dev, "sigma(t)");
 
   // −‖x − a y‖² = 2a x·y − a²‖y‖² − ‖x‖²: one matmul per chunk against Yᵀ (a view, so no
   // copy of the points per call: with image-sized points that copy dominated), in float64.
@@ -175,25 +163,26 @@ EmpiricalScore::EmpiricalScore(torch::Tensor points, std::shared_ptr<const sde::
   if (!m_sde) throw Failure("EmpiricalScore needs an SDE");
   if (m_points.dim() < 1 || m_points.size(0) == 0)
     throw Failure("EmpiricalScore needs at least one point");
-  if (TiledEmpirical::accepts(m_points, m_points))
-    m_tiled = std::make_shared<TiledEmpirical>(m_points, pruneTol);
-  else if (GemmEmpirical::accepts(m_points, m_points))
-    m_gemm = std::make_shared<GemmEmpirical>(m_points, chunkBytes);
+  if (TiledEmpirical::accepts(m_points, m_points)) {
+    m_fast = std::make_shared<TiledEmpirical>(m_points, pruneTol);
+    m_fastAccepts = &TiledEmpirical::accepts;
+  } else if (GemmEmpirical::accepts(m_points, m_points)) {
+    m_fast = std::make_shared<GemmEmpirical>(m_points, chunkBytes);
+    m_fastAccepts = &GemmEmpirical::accepts;
+  }
 }
 
 // The fast paths take no gradients: a differentiable query uses the LibTorch path.
 bool EmpiricalScore::fastPathFor(const torch::Tensor& x,
                                  const sde::Sde::MarginalCoefficients& m) const {
   if (m.a.requires_grad() || m.sigma.requires_grad()) return false;
-  if (m_tiled) return TiledEmpirical::accepts(m_points, x);
-  return m_gemm && GemmEmpirical::accepts(m_points, x);
+  return m_fast && m_fastAccepts(m_points, x);
 }
 
 torch::Tensor EmpiricalScore::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
   auto m = m_sde->marginal(t.to(x.device(), torch::kFloat64));
   if (fastPathFor(x, m)) {
-    auto s = m_tiled ? m_tiled->score(x, m.a, m.sigma) : m_gemm->score(x, m.a, m.sigma);
-    return s.reshape(x.sizes()).to(x.scalar_type());
+    return m_fast->score(x, m.a, m.sigma).reshape(x.sizes()).to(x.scalar_type());
   }
   return empiricalScore(m_points, x, m.a, m.sigma, m_chunkBytes);
 }
@@ -201,8 +190,7 @@ torch::Tensor EmpiricalScore::operator()(const torch::Tensor& x, const torch::Te
 torch::Tensor EmpiricalScore::logProb(const torch::Tensor& x, const torch::Tensor& t) const {
   auto m = m_sde->marginal(t.to(x.device(), torch::kFloat64));
   if (fastPathFor(x, m)) {
-    auto lp = m_tiled ? m_tiled->logProb(x, m.a, m.sigma) : m_gemm->logProb(x, m.a, m.sigma);
-    return lp.to(x.scalar_type());
+    return m_fast->logProb(x, m.a, m.sigma).to(x.scalar_type());
   }
   return empiricalLogProb(m_points, x, m.a, m.sigma, m_chunkBytes);
 }

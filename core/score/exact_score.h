@@ -49,8 +49,7 @@ class MixtureScore final : public ExactScore {
   std::shared_ptr<const sde::Sde> m_sde;
 };
 
-class TiledEmpirical;
-class GemmEmpirical;
+class EmpiricalBackend;
 
 // Evaluated on the CPU without autograd, points of up to 4 dimensions take the fused, pruned
 // kernel (tiled_empirical.h; pruneTol = 0 evaluates every point) and images the float32
@@ -72,8 +71,9 @@ class EmpiricalScore final : public ExactScore {
   torch::Tensor m_points;
   std::shared_ptr<const sde::Sde> m_sde;
   int64_t m_chunkBytes;
-  std::shared_ptr<const TiledEmpirical> m_tiled;  // null where the kernel does not apply
-  std::shared_ptr<const GemmEmpirical> m_gemm;    // null for low dimensions and CUDA
+  // The fast path for these points (null: none) and which queries it takes.
+  std::shared_ptr<const EmpiricalBackend> m_fast;
+  bool (*m_fastAccepts)(const torch::Tensor& points, const torch::Tensor& x) = nullptr;
 };
 
 // The exact score of a toy: its mixture when it is one, else the empirical score of its

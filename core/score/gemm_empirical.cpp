@@ -6,25 +6,9 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/kernels/empirical.h"
 
 namespace ss::score {
-
-namespace {
-
-constexpr double kLog2Pi = 1.8378770664093453;
-
-torch::Tensor perQuery(const torch::Tensor& v, int64_t b, const char* what) {
-  auto r = v.detach().to(torch::kCPU, torch::kFloat64).reshape({-1});
-  if (r.size(0) == 1 && b != 1) r = r.expand({b});
-  if (r.size(0) != b) {
-    std::ostringstream s;
-    s << what << " has " << r.size(0) << " entries for a batch of " << b;
-    throw Failure(s.str());
-  }
-  return r;
-}
-
-}  // namespace
 
 GemmEmpirical::GemmEmpirical(const torch::Tensor& points, int64_t chunkBytes)
     : m_chunkBytes(chunkBytes) {
@@ -50,7 +34,8 @@ void GemmEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a, const t
     s << "the points are " << d << "-D but x is " << X.size(1) << "-D";
     throw Failure(s.str());
   }
-  auto A = perQuery(a, b, "a(t)"), S = perQuery(sigma, b, "sigma(t)");
+  auto A = perQuery(a.detach(), b, torch::kCPU, "a(t)");
+  auto S = perQuery(sigma.detach(), b, torch::kCPU, "sigma(t)");
   // Per query row: the float32 product, the float64 logits, weights and the float32 buffer.
   const int64_t rows = std::clamp<int64_t>(m_chunkBytes / (m * 4 * 5), 1, std::max<int64_t>(b, 1));
   std::vector<torch::Tensor> scores, logps;
@@ -66,7 +51,8 @@ void GemmEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a, const t
     auto z = L.sum(1, true);
     if (logp)
       logps.push_back((mx + torch::log(z)).squeeze(1) - std::log(static_cast<double>(m)) -
-                      0.5 * static_cast<double>(d) * (kLog2Pi + torch::log(s2.squeeze(1))));
+                      0.5 * static_cast<double>(d) *
+                          (kernels::kLog2Pi + torch::log(s2.squeeze(1))));
     if (score) {
       auto yhat = torch::mm((L / z).to(torch::kFloat32), m_centered32).to(torch::kFloat64);
       scores.push_back((ac * yhat - xc) / s2);  // (a ŷ − x)/σ², both centred
@@ -74,20 +60,6 @@ void GemmEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a, const t
   }
   if (score) *score = torch::cat(scores);
   if (logp) *logp = torch::cat(logps);
-}
-
-torch::Tensor GemmEmpirical::score(const torch::Tensor& x, const torch::Tensor& a,
-                                   const torch::Tensor& sigma) const {
-  torch::Tensor s;
-  eval(x, a, sigma, &s, nullptr);
-  return s;
-}
-
-torch::Tensor GemmEmpirical::logProb(const torch::Tensor& x, const torch::Tensor& a,
-                                     const torch::Tensor& sigma) const {
-  torch::Tensor lp;
-  eval(x, a, sigma, nullptr, &lp);
-  return lp;
 }
 
 }  // namespace ss::score

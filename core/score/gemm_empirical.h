@@ -7,24 +7,21 @@
 
 #include <torch/torch.h>
 
+#include "core/score/empirical_backend.h"
+
 namespace ss::score {
 
-class GemmEmpirical {
+class GemmEmpirical final : public EmpiricalBackend {
  public:
   // points: [M, d] (d > 4), CPU. chunkBytes bounds the [rows, M] buffers per chunk.
   GemmEmpirical(const torch::Tensor& points, int64_t chunkBytes);
 
   static bool accepts(const torch::Tensor& points, const torch::Tensor& x);
 
-  // x: [B, ...] flattening to [B, d]; a, sigma: [B] or [1]. Return float64 ([B, d] / [B]).
-  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& a,
-                      const torch::Tensor& sigma) const;
-  torch::Tensor logProb(const torch::Tensor& x, const torch::Tensor& a,
-                        const torch::Tensor& sigma) const;
-
  private:
+  // x: [B, ...] flattening to [B, d].
   void eval(const torch::Tensor& x, const torch::Tensor& a, const torch::Tensor& sigma,
-            torch::Tensor* score, torch::Tensor* logp) const;
+            torch::Tensor* score, torch::Tensor* logp) const override;
 
   torch::Tensor m_centered32;  // [M, d] float32, y − mean
   torch::Tensor m_mean;        // [d] float64

@@ -16,17 +16,6 @@ namespace {
 // cost more than they save.
 constexpr int64_t kFarFieldMinQueries = 64;
 
-torch::Tensor perQuery(const torch::Tensor& v, int64_t b, const char* what) {
-  auto r = v.detach().to(torch::kCPU, torch::kFloat64).reshape({-1});
-  if (r.size(0) == 1 && b != 1) r = r.expand({b});
-  if (r.size(0) != b) {
-    std::ostringstream s;
-    s << what << " has " << r.size(0) << " entries for a batch of " << b;
-    throw Failure(s.str());
-  }
-  return r.contiguous();
-}
-
 }  // namespace
 
 TiledEmpirical::TiledEmpirical(const torch::Tensor& points, double pruneTol)
@@ -53,7 +42,8 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
     throw Failure(s.str());
   }
   auto X = x.detach().to(torch::kCPU, torch::kFloat64).contiguous();
-  auto A = perQuery(a, b, "a(t)"), S = perQuery(sigma, b, "sigma(t)");
+  auto A = perQuery(a.detach(), b, torch::kCPU, "a(t)").contiguous();
+  auto S = perQuery(sigma.detach(), b, torch::kCPU, "sigma(t)").contiguous();
   if (score) *score = torch::empty({b, d}, X.options());
   if (logp) *logp = torch::empty({b}, X.options());
   const double* xp = X.data_ptr<double>();
@@ -63,8 +53,8 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
   double* lpp = logp ? logp->data_ptr<double>() : nullptr;
   // A sampler step's queries share one (a, σ): its far-field moments are built once.
   std::optional<kernels::FarField> far;
-  if (m_pruneTol > 0 && d == 2 && b >= kFarFieldMinQueries &&
-      (A == A[0]).all().item<bool>() && (S == S[0]).all().item<bool>())
+  if (m_pruneTol > 0 && d == 2 && b >= kFarFieldMinQueries && (A == A[0]).all().item<bool>() &&
+      (S == S[0]).all().item<bool>())
     far.emplace(m_tiles, ap[0], sp[0]);
   // One share per LibTorch thread, of at least 64 queries (each up to M pairs).
   const int64_t parts = std::min<int64_t>(at::get_num_threads(), b / 64);
@@ -73,20 +63,6 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
     kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
     kernels::empiricalEval(m_tiles, q, out, m_pruneTol, far ? &*far : nullptr);
   });
-}
-
-torch::Tensor TiledEmpirical::score(const torch::Tensor& x, const torch::Tensor& a,
-                                    const torch::Tensor& sigma) const {
-  torch::Tensor s;
-  eval(x, a, sigma, &s, nullptr);
-  return s;
-}
-
-torch::Tensor TiledEmpirical::logProb(const torch::Tensor& x, const torch::Tensor& a,
-                                      const torch::Tensor& sigma) const {
-  torch::Tensor lp;
-  eval(x, a, sigma, nullptr, &lp);
-  return lp;
 }
 
 }  // namespace ss::score

@@ -9,10 +9,11 @@
 #include <torch/torch.h>
 
 #include "core/kernels/point_tiles.h"
+#include "core/score/empirical_backend.h"
 
 namespace ss::score {
 
-class TiledEmpirical {
+class TiledEmpirical final : public EmpiricalBackend {
  public:
   // points: [M, d] float64 on the CPU, 1 ≤ d ≤ kMaxTileDim. pruneTol: the share of the
   // total weight that skipped tiles may hold (0: every point, for tests).
@@ -20,18 +21,13 @@ class TiledEmpirical {
 
   static bool accepts(const torch::Tensor& points, const torch::Tensor& x);
 
-  // x: [B, d] (any float type, CPU); a, sigma: [B] or [1]. Return float64.
-  torch::Tensor score(const torch::Tensor& x, const torch::Tensor& a,
-                      const torch::Tensor& sigma) const;  // [B, d]
-  torch::Tensor logProb(const torch::Tensor& x, const torch::Tensor& a,
-                        const torch::Tensor& sigma) const;  // [B]
-
   int dim() const { return m_tiles.dim; }
   double pruneTol() const { return m_pruneTol; }
 
  private:
+  // x: [B, d] (any float type, CPU).
   void eval(const torch::Tensor& x, const torch::Tensor& a, const torch::Tensor& sigma,
-            torch::Tensor* score, torch::Tensor* logp) const;
+            torch::Tensor* score, torch::Tensor* logp) const override;
 
   kernels::PointTiles m_tiles;
   double m_pruneTol;

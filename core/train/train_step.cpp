@@ -1,9 +1,9 @@
 #include "core/train/train_step.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
-#include <ATen/Parallel.h>
 #include <dlfcn.h>
 #include <immintrin.h>
 

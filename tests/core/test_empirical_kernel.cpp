@@ -151,17 +151,17 @@ TEST(EmpiricalKernel, FarFieldMatchesTheDirectSumsAndSkipsMostPairs) {
     auto mt = sde->marginal(torch::full({1}, t, kF64));
     const double a = mt.a.item<double>(), sigma = mt.sigma.item<double>();
     auto c = makeCase(4096, 2, a, sigma, 21);
-    auto x = torch::cat({c.x, a * c.points.narrow(0, 100, 300) +
-                                  sigma * torch::randn({300, 2}, kF64)});
+    auto x =
+        torch::cat({c.x, a * c.points.narrow(0, 100, 300) + sigma * torch::randn({300, 2}, kF64)});
     const int64_t b = x.size(0);
     auto pts = c.points.contiguous();
     auto tiles = kernels::buildPointTiles(pts.data_ptr<double>(), pts.size(0), 2);
     std::vector<double> av(b, a), sv(b, sigma), score(b * 2), logp(b);
     kernels::FarField far(tiles, a, sigma);
     auto X = x.contiguous();
-    const int64_t pairs = kernels::empiricalEval(tiles, {X.data_ptr<double>(), av.data(), sv.data(), b},
-                                                 {score.data(), logp.data()},
-                                                 kernels::kDefaultPruneTol, &far);
+    const int64_t pairs =
+        kernels::empiricalEval(tiles, {X.data_ptr<double>(), av.data(), sv.data(), b},
+                               {score.data(), logp.data()}, kernels::kDefaultPruneTol, &far);
     auto ref = direct(c.points, x, mt.a, mt.sigma);
     auto got = torch::from_blob(score.data(), {b, 2}, kF64);
     auto gotLp = torch::from_blob(logp.data(), {b}, kF64);

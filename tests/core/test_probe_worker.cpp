@@ -92,7 +92,8 @@ TEST(ProbeWorker, ExactEmpiricalProbesEndOnAPoint) {
   for (int64_t i = 0; i < 2; ++i) {
     auto [x, y] = endOf(r->sde, 2, i);
     // Within a few σ(T/steps) ≈ 0.01 of a corner (the old last step threw it ~100× further).
-    const float dx = std::min(std::abs(x), std::abs(x - 1)), dy = std::min(std::abs(y), std::abs(y - 1));
+    const float dx = std::min(std::abs(x), std::abs(x - 1)),
+                dy = std::min(std::abs(y), std::abs(y - 1));
     EXPECT_LT(std::hypot(dx, dy), 0.05f) << "point " << i << " at " << x << ", " << y;
   }
 }
