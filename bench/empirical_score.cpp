@@ -295,6 +295,11 @@ int main(int argc, char** argv) {
   if (__builtin_cpu_supports("avx512f")) out["fma_peak_gflops_1core_avx512"] = fmaPeak512();
   if (__builtin_cpu_supports("avx2")) out["fma_peak_gflops_1core_avx2"] = fmaPeak256();
   out["flops_per_pair_2d"] = kFlopsPerPair2D;
+  for (const auto& s : sections)
+    if (s != "kernel" && s != "mixture" && s != "runs" && s != "density" && s != "images") {
+      std::cerr << "unknown section " << s << " (kernel, mixture, runs, density, images)\n";
+      return 1;
+    }
   for (const auto& s : sections) {
     if (s == "kernel")
       out["kernel"] = kernelSection(threads, reps);
@@ -304,6 +309,8 @@ int main(int argc, char** argv) {
       out["images"] = imagesSection(images, reps);
     else if (s == "density")
       out["density"] = densitySection(reps);
+    else if (s == "mixture")
+      out["mixture"] = mixtureSection(reps);
   }
   std::cout << out.dump(2) << "\n";
 }
