@@ -17,8 +17,8 @@ inline constexpr double kDefaultPruneTol = 1e-7;
 inline constexpr double kLog2Pi = 1.8378770664093453;  // ln(2π), for log p
 
 // The far field's expansion order (far_field.h) and its number of 2-D terms.
-inline constexpr int kFarOrder = 12;
-inline constexpr int kFarTerms = (kFarOrder + 1) * (kFarOrder + 2) / 2;  // 91
+inline constexpr int kFarOrder = 20;
+inline constexpr int kFarTerms = (kFarOrder + 1) * (kFarOrder + 2) / 2;  // 231
 
 struct EmpiricalQueries {
   const double* x = nullptr;      // [n × dim]
