@@ -29,7 +29,6 @@ constexpr int64_t kMaxSmallDim = 8;
 // SiLU(a) = a σ(a) with σ(a) = 1 / (1 + e^(−a)) and e^x as Cephes' expf (range reduction +
 // degree-6 polynomial, ~1 ulp), as the training step's kernels; AVX2 + FMA or scalar.
 
-
 inline float siluScalar(float a) { return a / (1.0f + cephesExp(-a)); }
 
 __attribute__((target("avx2,fma"))) inline __m256 silu8(__m256 a) {
@@ -48,8 +47,8 @@ __attribute__((target("avx2,fma"))) inline __m256 silu8(__m256 a) {
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
   p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
   const __m256 y = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), one);
-  const __m256i bits = _mm256_slli_epi32(
-      _mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
+  const __m256i bits =
+      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
   const __m256 e = _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
   return _mm256_div_ps(a, _mm256_add_ps(one, e));
 }
@@ -70,8 +69,10 @@ __attribute__((target("avx2,fma"))) void siluInPlaceAvx2(float* a, int64_t n) {
 }
 
 void siluInPlace(float* a, int64_t n) {
-  if (haveAvx2Fma()) siluInPlaceAvx2(a, n);
-  else siluInPlaceScalar(a, 0, n);
+  if (haveAvx2Fma())
+    siluInPlaceAvx2(a, n);
+  else
+    siluInPlaceScalar(a, 0, n);
 }
 
 // First layer with a shared t: h[r, j] = c[j] + Σ_k x[r, k] wT[k, j] (then SiLU when `act`),
@@ -129,9 +130,8 @@ __attribute__((target("avx2,fma"))) inline float hsum8(__m256 v) {
 
 __attribute__((target("avx2,fma"))) void outputLayerAvx2(const float* a, const float* wo,
                                                          const float* bo, const float* sigma,
-                                                         bool sharedSigma, float* out,
-                                                         int64_t rows, int64_t width,
-                                                         int64_t dim, bool act) {
+                                                         bool sharedSigma, float* out, int64_t rows,
+                                                         int64_t width, int64_t dim, bool act) {
   const int64_t vecEnd = width / 8 * 8;
   for (int64_t r = 0; r < rows; ++r) {
     const float* ar = a + r * width;
@@ -185,10 +185,9 @@ __attribute__((target("avx512f"))) inline __m512 silu16(__m512 a) {
 }
 
 template <int R>
-__attribute__((target("avx512f"))) inline void tile512(const float* A, int64_t lda,
-                                                       const float* P, int64_t K,
-                                                       const float* bias, float* C, int64_t ldc,
-                                                       bool act) {
+__attribute__((target("avx512f"))) inline void tile512(const float* A, int64_t lda, const float* P,
+                                                       int64_t K, const float* bias, float* C,
+                                                       int64_t ldc, bool act) {
   __m512 acc[R][4];
 #pragma GCC unroll 8
   for (int r = 0; r < R; ++r)
@@ -216,8 +215,8 @@ __attribute__((target("avx512f"))) inline void tile512(const float* A, int64_t l
 
 // A [n, K] (row stride lda) → C [n, N] (row stride N); packed [N/64][K][64]; N % 64 == 0.
 __attribute__((target("avx512f"))) void layer512(const float* A, int64_t lda, int64_t n,
-                                                 const float* packed, const float* bias,
-                                                 int64_t K, int64_t N, float* C, bool act) {
+                                                 const float* packed, const float* bias, int64_t K,
+                                                 int64_t N, float* C, bool act) {
   for (int64_t jb = 0; jb < N / 64; ++jb) {
     const float* P = packed + jb * K * 64;
     const float* b = bias + jb * 64;
@@ -225,12 +224,23 @@ __attribute__((target("avx512f"))) void layer512(const float* A, int64_t lda, in
     int64_t r = 0;
     for (; r + 6 <= n; r += 6) tile512<6>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
     switch (n - r) {
-      case 5: tile512<5>(A + r * lda, lda, P, K, b, Cj + r * N, N, act); break;
-      case 4: tile512<4>(A + r * lda, lda, P, K, b, Cj + r * N, N, act); break;
-      case 3: tile512<3>(A + r * lda, lda, P, K, b, Cj + r * N, N, act); break;
-      case 2: tile512<2>(A + r * lda, lda, P, K, b, Cj + r * N, N, act); break;
-      case 1: tile512<1>(A + r * lda, lda, P, K, b, Cj + r * N, N, act); break;
-      default: break;
+      case 5:
+        tile512<5>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
+        break;
+      case 4:
+        tile512<4>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
+        break;
+      case 3:
+        tile512<3>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
+        break;
+      case 2:
+        tile512<2>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
+        break;
+      case 1:
+        tile512<1>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
+        break;
+      default:
+        break;
     }
   }
 }
@@ -259,7 +269,6 @@ torch::Tensor pack64(const torch::Tensor& W) {
   return W.detach().reshape({N / 64, 64, K}).permute({0, 2, 1}).contiguous();
 }
 
-
 // Per-thread chunk buffers, grown on demand and reused by every later call on that thread.
 struct Workspace {
   torch::Tensor X, P0, P1, O;  // [chunk, in], [chunk, width] × 2, [chunk, dim]
@@ -269,7 +278,8 @@ Workspace& workspace(int64_t chunk, int64_t in, int64_t width, int64_t dim) {
   thread_local Workspace ws;
   const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
   auto ensure = [&](torch::Tensor& t, int64_t cols) {
-    if (!t.defined() || t.size(0) < chunk || t.size(1) != cols) t = torch::empty({chunk, cols}, f32);
+    if (!t.defined() || t.size(0) < chunk || t.size(1) != cols)
+      t = torch::empty({chunk, cols}, f32);
   };
   ensure(ws.X, in);
   ensure(ws.P0, width);
@@ -290,7 +300,7 @@ struct Plan {
   torch::Tensor tRows;  // !sharedT: [B] float32, for the features
   const float* sigma;   // [B], or [1] when sharedSigma
   bool sharedSigma;
-  bool avx512 = false;               // hidden layers through layer512 (width % 64 == 0)
+  bool avx512 = false;                // hidden layers through layer512 (width % 64 == 0)
   std::vector<torch::Tensor> packed;  // avx512: pack64(W_l) per hidden layer
 };
 
@@ -345,8 +355,7 @@ void runRows(const Plan& p, int64_t begin, int64_t end) {
       if (p.avx512) {
         // Every SiLU in the epilogue, the last one too (the output pass then only projects).
         layer512(cur.data_ptr<float>(), p.width, n, p.packed[l].data_ptr<float>(),
-                 hidden[l]->bias.data_ptr<float>(), p.width, p.width, next.data_ptr<float>(),
-                 true);
+                 hidden[l]->bias.data_ptr<float>(), p.width, p.width, next.data_ptr<float>(), true);
       } else {
         at::addmm_out(next, hidden[l]->bias, cur, hidden[l]->weight.t());
         if (l + 1 < p.depth) siluInPlace(next.data_ptr<float>(), n * p.width);
@@ -362,8 +371,8 @@ void runRows(const Plan& p, int64_t begin, int64_t end) {
       // The last hidden layer's SiLU is still to do unless an AVX-512 layer (depth > 1) did it.
       const bool lastAct = !(p.avx512 && p.depth > 1);
       if (avx)
-        outputLayerAvx2(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width,
-                        p.dim, lastAct);
+        outputLayerAvx2(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width, p.dim,
+                        lastAct);
       else
         outputLayerScalar(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width,
                           p.dim, lastAct);
@@ -490,8 +499,7 @@ torch::Tensor FastMlpScore::operator()(const sde::Sde& sde, const torch::Tensor&
 
   // Workers: one per LibTorch thread, each with at least 2 chunks of rows.
   const int64_t minRows = 2 * p.chunk;
-  const int64_t parts =
-      std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), B / minRows));
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), B / minRows));
   if (parts == 1) {
     runRows(p, 0, B);
     return out;

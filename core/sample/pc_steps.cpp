@@ -23,7 +23,8 @@ torch::Tensor perSample(const torch::Tensor& v, const torch::Tensor& like) {
 
 // Times for the Sde's methods: float64 so the discrete-grid index floor(t (N−1)/T) is exact.
 torch::Tensor time64(const torch::Tensor& x, double t) {
-  return torch::full({x.size(0)}, t, torch::TensorOptions().dtype(torch::kFloat64).device(x.device()));
+  return torch::full({x.size(0)}, t,
+                     torch::TensorOptions().dtype(torch::kFloat64).device(x.device()));
 }
 
 // The reference's grid index i = floor(t (N−1)/T) on the steps grid.
@@ -121,10 +122,14 @@ double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score) {
 
 Update predictorUpdate(Predictor p, StepContext& c, const torch::Tensor& x, double t) {
   switch (p) {
-    case Predictor::EulerMaruyama: return eulerMaruyama(c, x, t);
-    case Predictor::ReverseDiffusion: return reverseDiffusion(c, x, t);
-    case Predictor::Ancestral: return ancestral(c, x, t);
-    case Predictor::None: return {x, x};
+    case Predictor::EulerMaruyama:
+      return eulerMaruyama(c, x, t);
+    case Predictor::ReverseDiffusion:
+      return reverseDiffusion(c, x, t);
+    case Predictor::Ancestral:
+      return ancestral(c, x, t);
+    case Predictor::None:
+      return {x, x};
   }
   throw Failure("unknown predictor");
 }

@@ -123,8 +123,8 @@ bool needsGrid(const SamplerConfig& c) {
 }  // namespace
 
 SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
-                       std::shared_ptr<const sde::Sde> sde, SamplerConfig config,
-                       torch::Tensor xT, uint64_t noiseSeed, TrajectoryOptions trajectories,
+                       std::shared_ptr<const sde::Sde> sde, SamplerConfig config, torch::Tensor xT,
+                       uint64_t noiseSeed, TrajectoryOptions trajectories,
                        Conditioning conditioning)
     : m_config(config) {
   if (!score) throw Failure("SamplerRun needs a score");
@@ -238,13 +238,16 @@ void SamplerRun::step() {
       }
       u = {m_state.x, m_state.xMean};
     }
-    if (c.predictor != Predictor::None) u = detail::predictorUpdate(c.predictor, ctx, u.x, t);
-    else u.xMean = u.x;  // the reference's NonePredictor returns (x, x)
+    if (c.predictor != Predictor::None)
+      u = detail::predictorUpdate(c.predictor, ctx, u.x, t);
+    else
+      u.xMean = u.x;  // the reference's NonePredictor returns (x, x)
     m_state.x = u.x;
     m_state.xMean = u.xMean;
     if (im.conditioned()) project(t);
     if (im.onMove && c.predictor != Predictor::None)
-      im.onMove({MoveKind::Predictor, 0, k, t, std::numeric_limits<double>::quiet_NaN(), m_state.x, m_state.xMean});
+      im.onMove({MoveKind::Predictor, 0, k, t, std::numeric_limits<double>::quiet_NaN(), m_state.x,
+                 m_state.xMean});
     m_state.step = k + 1;
     m_state.done = m_state.step >= c.steps;
     m_state.t = m_state.done ? im.tEnd : im.times[static_cast<size_t>(k + 1)];

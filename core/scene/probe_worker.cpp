@@ -54,7 +54,8 @@ Grids gridsFor(const sde::Sde& s, const sample::SamplerConfig& cfg) {
   gc.N = n;
   g.grid = sde::Sde::create(gc);
   if (sc.kind == sde::SdeKind::VE)
-    g.smldSigmas = torch::exp(torch::linspace(std::log(sc.sigmaMin), std::log(sc.sigmaMax), n, torch::kFloat64));
+    g.smldSigmas = torch::exp(
+        torch::linspace(std::log(sc.sigmaMin), std::log(sc.sigmaMax), n, torch::kFloat64));
   else
     g.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
   return g;
@@ -62,13 +63,15 @@ Grids gridsFor(const sde::Sde& s, const sample::SamplerConfig& cfg) {
 
 // Reverse SDE (PC) from t0 to ε on the main run's grid; the last record is the denoised mean.
 template <class Stop>
-ProbePath reverseSdePath(const score::ScoreFn& score, const sde::Sde& s, const sample::SamplerConfig& cfg,
-                         torch::Tensor x, double t0, uint64_t seed, Stop stop) {
+ProbePath reverseSdePath(const score::ScoreFn& score, const sde::Sde& s,
+                         const sample::SamplerConfig& cfg, torch::Tensor x, double t0,
+                         uint64_t seed, Stop stop) {
   ProbePath path;
   append(path, x, t0);
   const Grids g = gridsFor(s, cfg);
   sample::detail::Noise noise(seed);
-  sample::detail::StepContext c{score, s, g.grid.get(), g.ddpmBetas, g.smldSigmas, noise, path.nfe, cfg.steps};
+  sample::detail::StepContext c{score,        s,     g.grid.get(), g.ddpmBetas,
+                                g.smldSigmas, noise, path.nfe,     cfg.steps};
   const double tEnd = sample::detail::pcEndTime(s, cfg.steps, score);
   auto times = torch::linspace(s.T(), tEnd, cfg.steps, torch::kFloat64);
   const double* ts = times.data_ptr<double>();
@@ -124,7 +127,9 @@ ProbePath odePath(const score::ScoreFn& score, const sde::Sde& s, const sample::
 
 ProbeWorker::ProbeWorker()
     : m_cache(std::make_unique<Cache>()),
-      m_worker([this](ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w) { compute(req, w); }) {}
+      m_worker([this](ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w) {
+        compute(req, w);
+      }) {}
 
 ProbeWorker::~ProbeWorker() = default;
 
@@ -132,7 +137,8 @@ void ProbeWorker::compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeRe
   torch::NoGradGuard noGrad;
   const int64_t n = static_cast<int64_t>(req.points.size() / 2);
   if (n < 1 || req.points.size() % 2 != 0) throw Failure("a probe needs at least one point (x, y)");
-  if (n > kMaxPoints) throw Failure("a probe takes at most " + std::to_string(kMaxPoints) + " points");
+  if (n > kMaxPoints)
+    throw Failure("a probe takes at most " + std::to_string(kMaxPoints) + " points");
   for (float v : req.points)
     if (!std::isfinite(v)) throw Failure("a probe point is NaN or infinite");
   if (std::string err = req.sde.validate(); !err.empty()) throw Failure(err);

@@ -77,8 +77,8 @@ EmpiricalResult empirical(const torch::Tensor& points, const torch::Tensor& x,
   // The [rows, M] float64 buffer plus the matmul's and reductions' temporaries.
   const int64_t perRow = m * 8 * 3;
   const int64_t rows = std::clamp<int64_t>(chunkBytes / perRow, 1, std::max<int64_t>(b, 1));
-  const bool differentiable =
-      torch::GradMode::is_enabled() && (X.requires_grad() || A.requires_grad() || S.requires_grad());
+  const bool differentiable = torch::GradMode::is_enabled() &&
+                              (X.requires_grad() || A.requires_grad() || S.requires_grad());
 
   EmpiricalResult out;
   std::vector<torch::Tensor> logps, scores;
@@ -87,7 +87,8 @@ EmpiricalResult empirical(const torch::Tensor& points, const torch::Tensor& x,
     auto xc = X.narrow(0, i, n);
     auto ac = A.narrow(0, i, n).unsqueeze(1);
     auto s2 = S.narrow(0, i, n).pow(2).unsqueeze(1);
-    auto L = (2.0 * ac) * torch::mm(xc, Y.t()) - (ac * ac) * yNorm2 - xc.pow(2).sum(1, true);  // [n, M]
+    auto L =
+        (2.0 * ac) * torch::mm(xc, Y.t()) - (ac * ac) * yNorm2 - xc.pow(2).sum(1, true);  // [n, M]
     torch::Tensor mx, Z;
     if (differentiable) {
       L = L.clamp_max(0.0) / (2.0 * s2);

@@ -31,7 +31,6 @@ at::Generator generatorFor(const torch::Device& device, uint64_t seed) {
   return gen;
 }
 
-
 // ---- The fast path's fused loops ---------------------------------------------------------
 // Plain float arithmetic in a fixed order, without FMA contraction: the AVX2 and the scalar
 // versions give bit-identical results (IEEE sqrt and division are exact), so a run does not
@@ -67,15 +66,18 @@ __attribute__((target("avx2"))) void adamEmaAvx2(float* p, const float* g, float
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 gi = _mm256_mul_ps(_mm256_loadu_ps(g + i), clip);
-    const __m256 mi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), b1), _mm256_mul_ps(gi, ob1));
+    const __m256 mi =
+        _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), b1), _mm256_mul_ps(gi, ob1));
     const __m256 vi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(v + i), b2),
                                     _mm256_mul_ps(_mm256_mul_ps(gi, gi), ob2));
     const __m256 denom = _mm256_add_ps(_mm256_mul_ps(_mm256_sqrt_ps(vi), isb), eps);
-    const __m256 pi = _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_mul_ps(lr, _mm256_div_ps(mi, denom)));
+    const __m256 pi =
+        _mm256_sub_ps(_mm256_loadu_ps(p + i), _mm256_mul_ps(lr, _mm256_div_ps(mi, denom)));
     _mm256_storeu_ps(m + i, mi);
     _mm256_storeu_ps(v + i, vi);
     _mm256_storeu_ps(p + i, pi);
-    _mm256_storeu_ps(e + i, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(e + i), d), _mm256_mul_ps(pi, od)));
+    _mm256_storeu_ps(
+        e + i, _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(e + i), d), _mm256_mul_ps(pi, od)));
   }
   adamEmaScalar(p, g, m, v, e, i, n, s);
 }
@@ -144,7 +146,8 @@ __attribute__((target("avx2"))) void siluForwardAvx2(float* as, float* h, int64_
     // x = −a clamped as std::min(std::max(x, lo), hi) does (NaN in a: h = a·s stays NaN).
     __m256 x = _mm256_sub_ps(_mm256_setzero_ps(), a);
     x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-    const __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256 fx =
+        _mm256_round_ps(_mm256_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(fx, c1));
     r = _mm256_sub_ps(r, _mm256_mul_ps(fx, c2));
     __m256 p = p0;
@@ -173,12 +176,12 @@ __attribute__((target("avx2"))) void siluBackwardAvx2(float* d, const float* s, 
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     const __m256 si = _mm256_loadu_ps(s + i);
-    const __m256 g = _mm256_add_ps(si, _mm256_mul_ps(_mm256_loadu_ps(h + i), _mm256_sub_ps(one, si)));
+    const __m256 g =
+        _mm256_add_ps(si, _mm256_mul_ps(_mm256_loadu_ps(h + i), _mm256_sub_ps(one, si)));
     _mm256_storeu_ps(d + i, _mm256_mul_ps(_mm256_loadu_ps(d + i), g));
   }
   siluBackwardScalar(d, s, h, i, n);
 }
-
 
 bool haveAvx2() {
   static const bool yes = __builtin_cpu_supports("avx2");
@@ -241,8 +244,8 @@ TrainStep::TrainStep(Setup setup) : m_setup(std::move(setup)) {
   for (auto& p : m_ema->parameters()) p.set_requires_grad(false);
   m_params = m_net->parameters();
   m_emaParams = m_ema->parameters();
-  m_adam = std::make_unique<torch::optim::Adam>(
-      m_params, torch::optim::AdamOptions(m_setup.config.lr));
+  m_adam =
+      std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
   m_gen = generatorFor(m_setup.device, m_setup.config.seed + 0x5EED);
   if (m_setup.fastPath && m_setup.net.kind == nn::NetKind::Mlp && m_setup.net.mlp.xFeatures == 0 &&
       m_setup.device.is_cpu())
@@ -496,64 +499,68 @@ TrainStep::Result TrainStep::fastStep() {
   // Rows [begin, end) by chunks: forward, loss, backward into w's gradient.
   const bool timed = parts == 1;
   auto run = [&](Fast::Work& w, int64_t begin, int64_t end) {
-  w.grad.zero_();
-  w.loss = 0;
-  for (int64_t r0 = begin; r0 < end; r0 += chunk) {
-    const int64_t n = std::min(chunk, end - r0);
-    auto X = f.X.narrow(0, r0, n);
-    // Forward.
-    if (timed) enter("ss::forward");
-    torch::Tensor cur = X;
-    for (int64_t l = 0; l < depth; ++l) {
-      auto A = w.A[l].narrow(0, 0, n), H = w.H[l].narrow(0, 0, n);
-      at::addmm_out(A, f.b[l], cur, f.W[l].t());
-      // A becomes σ(A) (kept for the backward), H = SiLU(A).
-      if (haveAvx2()) siluForwardAvx2(A.data_ptr<float>(), H.data_ptr<float>(), n * width);
-      else siluForwardScalar(A.data_ptr<float>(), H.data_ptr<float>(), 0, n * width);
-      cur = H;
-    }
-    auto O = w.O.narrow(0, 0, n), G = w.G.narrow(0, 0, n);
-    at::addmm_out(O, f.b[depth], cur, f.W[depth].t());
-    if (timed) enter("ss::loss");
-    // Loss: per sample w·‖σ (out/σ) + z‖², and d(mean)/d(out) = 2 w (σ s + z) / B.
-    {
-      const float* op = O.data_ptr<float>();
-      float* gp = G.data_ptr<float>();
-      for (int64_t r = 0; r < n; ++r) {
-        const int64_t row = r0 + r;
-        const float s = sp[row], lw = fp ? fp[row] : 1.0f;
-        float per = 0;
-        for (int64_t k = 0; k < dim; ++k) {
-          const float res = s * (op[r * dim + k] / s) + zp[row * dim + k];
-          per += res * res;
-          gp[r * dim + k] = gradScale * lw * res;
+    w.grad.zero_();
+    w.loss = 0;
+    for (int64_t r0 = begin; r0 < end; r0 += chunk) {
+      const int64_t n = std::min(chunk, end - r0);
+      auto X = f.X.narrow(0, r0, n);
+      // Forward.
+      if (timed) enter("ss::forward");
+      torch::Tensor cur = X;
+      for (int64_t l = 0; l < depth; ++l) {
+        auto A = w.A[l].narrow(0, 0, n), H = w.H[l].narrow(0, 0, n);
+        at::addmm_out(A, f.b[l], cur, f.W[l].t());
+        // A becomes σ(A) (kept for the backward), H = SiLU(A).
+        if (haveAvx2())
+          siluForwardAvx2(A.data_ptr<float>(), H.data_ptr<float>(), n * width);
+        else
+          siluForwardScalar(A.data_ptr<float>(), H.data_ptr<float>(), 0, n * width);
+        cur = H;
+      }
+      auto O = w.O.narrow(0, 0, n), G = w.G.narrow(0, 0, n);
+      at::addmm_out(O, f.b[depth], cur, f.W[depth].t());
+      if (timed) enter("ss::loss");
+      // Loss: per sample w·‖σ (out/σ) + z‖², and d(mean)/d(out) = 2 w (σ s + z) / B.
+      {
+        const float* op = O.data_ptr<float>();
+        float* gp = G.data_ptr<float>();
+        for (int64_t r = 0; r < n; ++r) {
+          const int64_t row = r0 + r;
+          const float s = sp[row], lw = fp ? fp[row] : 1.0f;
+          float per = 0;
+          for (int64_t k = 0; k < dim; ++k) {
+            const float res = s * (op[r * dim + k] / s) + zp[row * dim + k];
+            per += res * res;
+            gp[r * dim + k] = gradScale * lw * res;
+          }
+          w.loss += static_cast<double>(lw) * per;
         }
-        w.loss += static_cast<double>(lw) * per;
+      }
+      // Backward: weight gradients accumulate over chunks (zeroed above).
+      if (timed) enter("ss::backward");
+      at::addmm_out(w.gW[depth], w.gW[depth], G.t(), cur);
+      at::addmv_out(w.gb[depth], w.gb[depth], G.t(), w.ones.narrow(0, 0, n));
+      torch::Tensor d = w.D0.narrow(0, 0, n);
+      at::mm_out(d, G, f.W[depth]);
+      for (int64_t l = depth - 1; l >= 0; --l) {
+        // dL/dA in place, from σ(A) and H.
+        float* dp = d.data_ptr<float>();
+        const float* sg = w.A[l].data_ptr<float>();
+        const float* hp = w.H[l].data_ptr<float>();
+        if (haveAvx2())
+          siluBackwardAvx2(dp, sg, hp, n * width);
+        else
+          siluBackwardScalar(dp, sg, hp, 0, n * width);
+        const torch::Tensor input = l == 0 ? X : w.H[l - 1].narrow(0, 0, n);
+        at::addmm_out(w.gW[l], w.gW[l], d.t(), input);
+        at::addmv_out(w.gb[l], w.gb[l], d.t(), w.ones.narrow(0, 0, n));
+        if (l > 0) {
+          auto next = (d.data_ptr() == w.D0.data_ptr() ? w.D1 : w.D0).narrow(0, 0, n);
+          at::mm_out(next, d, f.W[l]);
+          d = next;
+        }
       }
     }
-    // Backward: weight gradients accumulate over chunks (zeroed above).
-    if (timed) enter("ss::backward");
-    at::addmm_out(w.gW[depth], w.gW[depth], G.t(), cur);
-    at::addmv_out(w.gb[depth], w.gb[depth], G.t(), w.ones.narrow(0, 0, n));
-    torch::Tensor d = w.D0.narrow(0, 0, n);
-    at::mm_out(d, G, f.W[depth]);
-    for (int64_t l = depth - 1; l >= 0; --l) {
-      // dL/dA in place, from σ(A) and H.
-      float* dp = d.data_ptr<float>();
-      const float* sg = w.A[l].data_ptr<float>();
-      const float* hp = w.H[l].data_ptr<float>();
-      if (haveAvx2()) siluBackwardAvx2(dp, sg, hp, n * width);
-      else siluBackwardScalar(dp, sg, hp, 0, n * width);
-      const torch::Tensor input = l == 0 ? X : w.H[l - 1].narrow(0, 0, n);
-      at::addmm_out(w.gW[l], w.gW[l], d.t(), input);
-      at::addmv_out(w.gb[l], w.gb[l], d.t(), w.ones.narrow(0, 0, n));
-      if (l > 0) {
-        auto next = (d.data_ptr() == w.D0.data_ptr() ? w.D1 : w.D0).narrow(0, 0, n);
-        at::mm_out(next, d, f.W[l]);
-        d = next;
-      }
-    }
-  }
   };
   if (parts == 1) {
     run(f.work[0], 0, B);
@@ -590,7 +597,8 @@ TrainStep::Result TrainStep::fastStep() {
   const double maxNorm = c.gradClip > 0 ? c.gradClip : std::numeric_limits<double>::infinity();
   double clip = maxNorm / (r.gradNorm + 1e-6);
   if (clip > 1.0) clip = 1.0;
-  const auto& ao = static_cast<const torch::optim::AdamOptions&>(m_adam->param_groups()[0].options());
+  const auto& ao =
+      static_cast<const torch::optim::AdamOptions&>(m_adam->param_groups()[0].options());
   const double beta1 = std::get<0>(ao.betas()), beta2 = std::get<1>(ao.betas());
   ++f.adamStep;
   const double bc1 = 1 - std::pow(beta1, static_cast<double>(f.adamStep));
@@ -598,17 +606,19 @@ TrainStep::Result TrainStep::fastStep() {
   const double lr = currentLr();
   ++m_steps;
   const double decay = std::min(c.emaDecay, (1.0 + m_steps) / (10.0 + m_steps));
-  const AdamEma s{static_cast<float>(beta1), static_cast<float>(1 - beta1),
-                  static_cast<float>(beta2), static_cast<float>(1 - beta2),
-                  static_cast<float>(clip), static_cast<float>(1.0 / std::sqrt(bc2)),
+  const AdamEma s{static_cast<float>(beta1),    static_cast<float>(1 - beta1),
+                  static_cast<float>(beta2),    static_cast<float>(1 - beta2),
+                  static_cast<float>(clip),     static_cast<float>(1.0 / std::sqrt(bc2)),
                   static_cast<float>(ao.eps()), static_cast<float>(lr / bc1),
-                  static_cast<float>(decay), static_cast<float>(1.0 - decay)};
+                  static_cast<float>(decay),    static_cast<float>(1.0 - decay)};
   float* pp = f.flat.data_ptr<float>();
   float* mp = f.expAvg.data_ptr<float>();
   float* vp = f.expAvgSq.data_ptr<float>();
   float* ep = f.emaFlat.data_ptr<float>();
-  if (haveAvx2()) adamEmaAvx2(pp, gp, mp, vp, ep, f.total, s);
-  else adamEmaScalar(pp, gp, mp, vp, ep, 0, f.total, s);
+  if (haveAvx2())
+    adamEmaAvx2(pp, gp, mp, vp, ep, f.total, s);
+  else
+    adamEmaScalar(pp, gp, mp, vp, ep, 0, f.total, s);
   return r;
 }
 
@@ -620,7 +630,8 @@ void TrainStep::setConfig(const TrainConfig& config) {
 void TrainStep::restoreWeights(const nn::ScoreNet& net, const nn::ScoreNet& ema, int64_t steps) {
   nn::copyWeights(net, *m_net);
   nn::copyWeights(ema, *m_ema);
-  m_adam = std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
+  m_adam =
+      std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
   if (m_fast) importAdamState();  // an empty state: zero moments
   m_steps = steps;
 }
@@ -649,7 +660,8 @@ void TrainStep::load(torch::serialize::InputArchive& archive, int64_t steps) {
   m_params = m_net->parameters();
   m_emaParams = m_ema->parameters();
   for (auto& p : m_emaParams) p.set_requires_grad(false);
-  m_adam = std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
+  m_adam =
+      std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
   m_adam->load(adam);
   if (m_fast) {
     // Loading replaced the parameters' storage: flatten again, then take Adam's moments.
