@@ -53,6 +53,21 @@ BoxDistance boxDistance2(const double* lo, const double* hi, int dim, const doub
   return d;
 }
 
+// An upper bound on min_j ‖x − a y_j‖² in O(depth): every leaf holds a point, so the far
+// corner of the leaf reached by always taking the nearer child bounds it.
+double nearestPointBound(const PointTiles& tiles, const double* x, double a) {
+  size_t n = 0;
+  while (!tiles.nodes[n].leaf()) {
+    const TileNode& l = tiles.nodes[static_cast<size_t>(tiles.nodes[n].left)];
+    const TileNode& r = tiles.nodes[static_cast<size_t>(tiles.nodes[n].right)];
+    const bool left = boxDistance2(l.lo, l.hi, tiles.dim, x, a).near <=
+                      boxDistance2(r.lo, r.hi, tiles.dim, x, a).near;
+    n = static_cast<size_t>(left ? tiles.nodes[n].left : tiles.nodes[n].right);
+  }
+  const TileNode& leaf = tiles.nodes[n];
+  return boxDistance2(leaf.lo, leaf.hi, tiles.dim, x, a).far;
+}
+
 // Running sums over tiles and far-field nodes, relative to the smallest ‖x − a y‖² (or
 // node-centre distance) seen so far (ref): w = Σ exp(−(d² − ref)/(2σ²)), u = Σ w (x − a y).
 struct Accumulator {
@@ -136,12 +151,7 @@ int64_t empiricalEval(const PointTiles& tiles, const EmpiricalQueries& q, Empiri
     const double a = q.a[i], sigma = q.sigma[i];
     if (far && (a != far->a() || sigma != far->sigma()))
       throw std::invalid_argument("empiricalEval: the far field was built for another (a, sigma)");
-    // Every tile holds a point: the nearest tile's far corner bounds the nearest point.
-    double bound = inf;
-    if (relTol > 0)
-      for (int64_t t = 0; t < tiles.tiles; ++t)
-        bound =
-            std::min(bound, boxDistance2(&tiles.lo[t * dim], &tiles.hi[t * dim], dim, x, a).far);
+    const double bound = relTol > 0 ? nearestPointBound(tiles, x, a) : inf;
     QueryWalk walk{tiles, far, fn, x, a, logCut, bound, Accumulator{dim, 0.5 / (sigma * sigma)}};
     if (relTol > 0) {
       const TileNode& root = tiles.nodes[0];
