@@ -20,6 +20,7 @@ class EmpiricalBackend {
                       const torch::Tensor& sigma) const;
   torch::Tensor logProb(const torch::Tensor& x, const torch::Tensor& a,
                         const torch::Tensor& sigma) const;  // [B]
+  virtual bool hasLogProb() const { return true; }          // false: logProb throws
 
  protected:
   virtual void eval(const torch::Tensor& x, const torch::Tensor& a, const torch::Tensor& sigma,

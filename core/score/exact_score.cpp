@@ -174,15 +174,15 @@ EmpiricalScore::EmpiricalScore(torch::Tensor points, std::shared_ptr<const sde::
 }
 
 // The fast paths take no gradients: a differentiable query uses the LibTorch path.
-bool EmpiricalScore::fastPathFor(const torch::Tensor& x,
-                                 const sde::Sde::MarginalCoefficients& m) const {
+bool EmpiricalScore::fastPathFor(const torch::Tensor& x, const sde::Sde::MarginalCoefficients& m,
+                                 bool logp) const {
   if (m.a.requires_grad() || m.sigma.requires_grad()) return false;
-  return m_fast && m_fastAccepts(m_points, x);
+  return m_fast && m_fastAccepts(m_points, x) && (!logp || m_fast->hasLogProb());
 }
 
 torch::Tensor EmpiricalScore::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
   auto m = m_sde->marginal(t.to(x.device(), torch::kFloat64));
-  if (fastPathFor(x, m)) {
+  if (fastPathFor(x, m, false)) {
     return m_fast->score(x, m.a, m.sigma).reshape(x.sizes()).to(x.scalar_type());
   }
   return empiricalScore(m_points, x, m.a, m.sigma, m_chunkBytes);
@@ -190,7 +190,7 @@ torch::Tensor EmpiricalScore::operator()(const torch::Tensor& x, const torch::Te
 
 torch::Tensor EmpiricalScore::logProb(const torch::Tensor& x, const torch::Tensor& t) const {
   auto m = m_sde->marginal(t.to(x.device(), torch::kFloat64));
-  if (fastPathFor(x, m)) {
+  if (fastPathFor(x, m, true)) {
     return m_fast->logProb(x, m.a, m.sigma).to(x.scalar_type());
   }
   return empiricalLogProb(m_points, x, m.a, m.sigma, m_chunkBytes);

@@ -52,9 +52,9 @@ class MixtureScore final : public ExactScore {
 class EmpiricalBackend;
 
 // Evaluated on the CPU without autograd, points of up to 4 dimensions take the fused, pruned
-// kernel (tiled_empirical.h; pruneTol = 0 evaluates every point) and images the float32
-// sgemm path (gemm_empirical.h); CUDA tensors and differentiable calls take the float64
-// LibTorch path above.
+// kernel (tiled_empirical.h; pruneTol = 0 evaluates every point) and images' scores the
+// float32 sgemm path (gemm_empirical.h); images' log p, CUDA tensors and differentiable
+// calls take the float64 LibTorch path above.
 class EmpiricalScore final : public ExactScore {
  public:
   // points: [M, d], kept on the device it is given on.
@@ -66,7 +66,8 @@ class EmpiricalScore final : public ExactScore {
   bool stiffNearZero() const override { return true; }
 
  private:
-  bool fastPathFor(const torch::Tensor& x, const sde::Sde::MarginalCoefficients& m) const;
+  bool fastPathFor(const torch::Tensor& x, const sde::Sde::MarginalCoefficients& m,
+                   bool logp) const;
 
   torch::Tensor m_points;
   std::shared_ptr<const sde::Sde> m_sde;

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "core/common/error.h"
-#include "core/kernels/empirical.h"
 
 namespace ss::score {
 
@@ -26,6 +25,7 @@ bool GemmEmpirical::accepts(const torch::Tensor& points, const torch::Tensor& x)
 
 void GemmEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a, const torch::Tensor& sigma,
                          torch::Tensor* score, torch::Tensor* logp) const {
+  if (logp) throw Failure("the sgemm path gives the score only: log p takes the float64 path");
   torch::NoGradGuard noGrad;
   const int64_t b = x.size(0), m = m_centered32.size(0), d = m_centered32.size(1);
   auto X = x.detach().reshape({b, -1}).to(torch::kFloat64);
@@ -38,7 +38,7 @@ void GemmEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a, const t
   auto S = perQuery(sigma.detach(), b, torch::kCPU, "sigma(t)");
   // Per query row: the float32 product, the float64 logits, weights and the float32 buffer.
   const int64_t rows = std::clamp<int64_t>(m_chunkBytes / (m * 4 * 5), 1, std::max<int64_t>(b, 1));
-  std::vector<torch::Tensor> scores, logps;
+  std::vector<torch::Tensor> scores;
   for (int64_t i = 0; i < b; i += rows) {
     const int64_t n = std::min(rows, b - i);
     auto ac = A.narrow(0, i, n).unsqueeze(1), s2 = S.narrow(0, i, n).pow(2).unsqueeze(1);
@@ -49,17 +49,10 @@ void GemmEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a, const t
     auto mx = std::get<0>(L.max(1, true));
     L.sub_(mx).exp_();
     auto z = L.sum(1, true);
-    if (logp)
-      logps.push_back((mx + torch::log(z)).squeeze(1) - std::log(static_cast<double>(m)) -
-                      0.5 * static_cast<double>(d) *
-                          (kernels::kLog2Pi + torch::log(s2.squeeze(1))));
-    if (score) {
-      auto yhat = torch::mm((L / z).to(torch::kFloat32), m_centered32).to(torch::kFloat64);
-      scores.push_back((ac * yhat - xc) / s2);  // (a ŷ − x)/σ², both centred
-    }
+    auto yhat = torch::mm((L / z).to(torch::kFloat32), m_centered32).to(torch::kFloat64);
+    scores.push_back((ac * yhat - xc) / s2);  // (a ŷ − x)/σ², both centred
   }
   if (score) *score = torch::cat(scores);
-  if (logp) *logp = torch::cat(logps);
 }
 
 }  // namespace ss::score

@@ -1,8 +1,10 @@
-// The empirical score and log-density of a high-dimensional point set (images, flattened) on
-// the CPU: −‖x − a y‖² = 2a x·y − a²‖y‖² − ‖x‖² with the points centred once (so the terms
-// stay small), the two products (X·Yᵀ and W·Y) in float32 sgemm and the softmax in float64,
-// chunked over queries. Accurate to the float32 rounding of x (MATH.md §7, tested against the
-// float64 LibTorch path); CPU tensors, no autograd. Immutable; any thread.
+// The empirical score of a high-dimensional point set (images, flattened) on the CPU:
+// −‖x − a y‖² = 2a x·y − a²‖y‖² − ‖x‖² with the points centred once (so the terms stay
+// small), the two products (X·Yᵀ and W·Y) in float32 sgemm and the softmax in float64,
+// chunked over queries. The score is within what x's own float32 rounding moves it (MATH.md
+// §7, tested against the float64 LibTorch path); log p is not offered: float32 products put
+// ~0.01 nats into it at σ ≈ 0.01, so it keeps the float64 path. CPU tensors, no autograd.
+// Immutable; any thread.
 #pragma once
 
 #include <torch/torch.h>
@@ -17,6 +19,7 @@ class GemmEmpirical final : public EmpiricalBackend {
   GemmEmpirical(const torch::Tensor& points, int64_t chunkBytes);
 
   static bool accepts(const torch::Tensor& points, const torch::Tensor& x);
+  bool hasLogProb() const override { return false; }
 
  private:
   // x: [B, ...] flattening to [B, d].

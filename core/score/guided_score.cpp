@@ -16,13 +16,14 @@ MixtureClassifier::MixtureClassifier(data::GaussianMixture gm, std::shared_ptr<c
 torch::Tensor MixtureClassifier::logProbs(const torch::Tensor& x, const torch::Tensor& t) const {
   const auto dev = x.device();
   auto m = m_sde->marginal(t.to(dev, torch::kFloat64));
-  auto X = x.to(torch::kFloat64).reshape({x.size(0), -1});             // [B, d]
+  auto X = x.to(torch::kFloat64).reshape({x.size(0), -1});  // [B, d]
   const double d = static_cast<double>(X.size(1));
-  auto a = m.a.reshape({-1, 1, 1});                                      // [B, 1, 1]
-  auto s2 = m.sigma.pow(2).reshape({-1, 1});                             // [B, 1]
-  auto mu = m_gm.means.to(dev, torch::kFloat64).unsqueeze(0);            // [1, K, d]
-  auto var = a.squeeze(2).pow(2) * m_gm.stds.to(dev, torch::kFloat64).pow(2).unsqueeze(0) + s2;  // [B, K]
-  auto diff = X.unsqueeze(1) - a * mu;                                   // [B, K, d]
+  auto a = m.a.reshape({-1, 1, 1});                            // [B, 1, 1]
+  auto s2 = m.sigma.pow(2).reshape({-1, 1});                   // [B, 1]
+  auto mu = m_gm.means.to(dev, torch::kFloat64).unsqueeze(0);  // [1, K, d]
+  auto var =
+      a.squeeze(2).pow(2) * m_gm.stds.to(dev, torch::kFloat64).pow(2).unsqueeze(0) + s2;  // [B, K]
+  auto diff = X.unsqueeze(1) - a * mu;  // [B, K, d]
   auto logits = torch::log(m_gm.weights.to(dev, torch::kFloat64)).unsqueeze(0) -
                 0.5 * d * torch::log(2 * M_PI * var) - diff.pow(2).sum(2) / (2 * var);
   return torch::log_softmax(logits, 1);
@@ -44,12 +45,14 @@ GuidedScore::GuidedScore(std::shared_ptr<const ScoreFn> base,
   }
 }
 
-torch::Tensor GuidedScore::guidance(const torch::Tensor& x, const torch::Tensor& t, bool keepGraph) const {
+torch::Tensor GuidedScore::guidance(const torch::Tensor& x, const torch::Tensor& t,
+                                    bool keepGraph) const {
   torch::AutoGradMode on(true);
   auto xg = keepGraph ? x : x.detach().requires_grad_(true);
   if (!xg.requires_grad()) xg = x.detach().requires_grad_(true);
   auto lp = m_classifier->logProbs(xg, t).select(1, m_label).sum();
-  auto g = torch::autograd::grad({lp}, {xg}, {}, /*retain_graph=*/keepGraph, /*create_graph=*/keepGraph)[0];
+  auto g = torch::autograd::grad({lp}, {xg}, {}, /*retain_graph=*/keepGraph,
+                                 /*create_graph=*/keepGraph)[0];
   return g.reshape(x.sizes()).to(x.scalar_type());
 }
 
@@ -70,8 +73,8 @@ std::string GuidedScore::name() const {
   std::ostringstream s;
   // Classes are 0-based in code and on the command line (--class K), 1-based in the views'
   // class legends: name both.
-  s << m_base->name() << " + " << m_w << "× guidance to class " << m_label + 1 << " (index " << m_label << ", "
-    << m_classifier->name() << ")";
+  s << m_base->name() << " + " << m_w << "× guidance to class " << m_label + 1 << " (index "
+    << m_label << ", " << m_classifier->name() << ")";
   return s.str();
 }
 

@@ -7,14 +7,17 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
+#include "core/common/error.h"
 #include "core/kernels/cpu_isa.h"
 #include "core/kernels/empirical.h"
 #include "core/kernels/far_field.h"
 #include "core/score/exact_score.h"
+#include "core/score/gemm_empirical.h"
 #include "core/score/tiled_empirical.h"
 #include "core/sde/sde.h"
 
@@ -193,6 +196,44 @@ TEST(EmpiricalKernel, EmpiricalScoreTakesTheKernelAndKeepsAutograd) {
   ASSERT_TRUE(xg.grad().defined());
   auto s = exact(c.x.narrow(0, 0, 4), torch::full({4}, 0.3, kF64));
   EXPECT_LT(maxRowRelErr(xg.grad(), s), 1e-9);
+}
+
+}  // namespace
+
+namespace {
+
+// Images' scores take the float32 sgemm path (gemm_empirical.h): its error is that of
+// float32 products on centred data, printed here and held below what rounding the (float32)
+// sampler state to float32 already moves the score by. Their log p keeps the float64 path.
+TEST(EmpiricalGemm, ImageScoresStayWithinTheRoundingOfX) {
+  torch::manual_seed(4);
+  auto images = torch::rand({300, 1, 8, 8}, kF64);
+  auto sde = ss::sde::Sde::create(ss::sde::SdeConfig{});
+  ss::score::GemmEmpirical gemm(images, 64ll << 20);
+  ss::score::EmpiricalScore exact(images, sde);
+  for (double t : {1e-3, 0.05, 0.3, 1.0}) {
+    auto mt = sde->marginal(torch::full({1}, t, kF64));
+    auto x = (mt.a * images.narrow(0, 0, 32) + mt.sigma * torch::randn({32, 1, 8, 8}, kF64))
+                 .to(torch::kFloat32);
+    auto x64 = x.to(torch::kFloat64);
+    auto want = ss::score::empiricalScore(images, x64, mt.a, mt.sigma).reshape({32, -1});
+    // The same score at x moved by its own float32 rounding, for scale.
+    auto nudged =
+        ss::score::empiricalScore(images, x64 * (1 + 6e-8), mt.a, mt.sigma).reshape({32, -1});
+    const double err = maxRowRelErr(gemm.score(x, mt.a, mt.sigma), want);
+    const double inherent = maxRowRelErr(nudged, want);
+    std::printf("t %g: score %.2e relative (x's own rounding moves it %.2e)\n", t, err, inherent);
+    EXPECT_LT(err, std::max(inherent, 1e-6));
+    // log p through EmpiricalScore is the float64 path's, to the last bits.
+    auto tt = torch::full({32}, t, kF64);
+    auto lp = exact.logProb(x64, tt);
+    auto wantLp = ss::score::empiricalLogProb(images, x64, mt.a, mt.sigma);
+    EXPECT_LT((lp - wantLp).abs().max().item<double>(),
+              1e-9 * (1 + wantLp.abs().max().item<double>()));
+  }
+  EXPECT_FALSE(gemm.hasLogProb());
+  EXPECT_THROW(gemm.logProb(images.narrow(0, 0, 2), torch::ones({1}, kF64), torch::ones({1}, kF64)),
+               ss::Failure);
 }
 
 }  // namespace
