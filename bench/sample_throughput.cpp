@@ -64,8 +64,8 @@ double modelFlops(const ss::nn::MlpConfig& m) {
 // With one t per step the time features' part of layer 0 is one [width] vector per call:
 // per particle only x's dim columns are multiplied.
 double executedFlops(const ss::nn::MlpConfig& m) {
-  return 2.0 * (double(m.dim) * m.width + (m.depth - 1.0) * m.width * m.width +
-                double(m.width) * m.dim);
+  return 2.0 *
+         (double(m.dim) * m.width + (m.depth - 1.0) * m.width * m.width + double(m.width) * m.dim);
 }
 
 // sgemm GFLOP/s of an n×n×n float product (best of `reps` timed runs of ~0.3 s).
@@ -128,7 +128,8 @@ json weightsJson(const ss::nn::ScoreNet& net) {
 // spends in score evaluations, the rest being the solver's own work.
 class TimedScore final : public ss::score::ScoreFn {
  public:
-  explicit TimedScore(std::shared_ptr<const ss::score::ScoreFn> inner) : m_inner(std::move(inner)) {}
+  explicit TimedScore(std::shared_ptr<const ss::score::ScoreFn> inner)
+      : m_inner(std::move(inner)) {}
   torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override {
     const auto t0 = Clock::now();
     auto s = (*m_inner)(x, t);
@@ -161,14 +162,22 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--threads") threads = parseList(next());
-    else if (a == "--particles") particles = parseList(next());
-    else if (a == "--seconds") secs = std::stod(next());
-    else if (a == "--reps") reps = std::stoi(next());
-    else if (a == "--train-steps") trainSteps = std::stoi(next());
-    else if (a == "--generic") generic = true;
-    else if (a == "--weights-out") weightsOut = next();
-    else if (a == "--rk45") rk45 = true;
+    if (a == "--threads")
+      threads = parseList(next());
+    else if (a == "--particles")
+      particles = parseList(next());
+    else if (a == "--seconds")
+      secs = std::stod(next());
+    else if (a == "--reps")
+      reps = std::stoi(next());
+    else if (a == "--train-steps")
+      trainSteps = std::stoi(next());
+    else if (a == "--generic")
+      generic = true;
+    else if (a == "--weights-out")
+      weightsOut = next();
+    else if (a == "--rk45")
+      rk45 = true;
     else {
       std::cerr << "unknown argument " << a << "\n";
       return 2;
@@ -179,7 +188,8 @@ int main(int argc, char** argv) {
   // realistic field; its EMA weights are what both sides sample with.
   ss::nn::NetConfig netCfg;
   ss::train::TrainConfig tc;
-  auto problem = ss::train::buildProblem("8gaussians", ss::sde::SdeConfig{}, tc.datasetSize, tc.seed);
+  auto problem =
+      ss::train::buildProblem("8gaussians", ss::sde::SdeConfig{}, tc.datasetSize, tc.seed);
   if (!problem.ok()) {
     std::cerr << problem.error().message << "\n";
     return 1;
@@ -270,7 +280,8 @@ int main(int argc, char** argv) {
         }
         // The run with the median total, and its own score time.
         std::vector<size_t> order = {0, 1, 2};
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return totals[a] < totals[b]; });
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return totals[a] < totals[b]; });
         const double total = totals[order[1]];
         const double evalTime = inScore[order[1]];
         const double overheadPerStep = (total - evalTime) / static_cast<double>(steps);
@@ -278,8 +289,8 @@ int main(int argc, char** argv) {
         std::cerr << "  RK45 at " << n << ": " << steps << " steps, " << nfe << " NFE, "
                   << total * 1e3 << " ms total; in the score " << evalTime * 1e3 << " ms ("
                   << evalPerCall * 1e6 << " us/call; score alone above: " << n / se * 1e6
-                  << " us); solver " << overheadPerStep * 1e6 << " us/step = "
-                  << 100 * (total - evalTime) / total << " %\n";
+                  << " us); solver " << overheadPerStep * 1e6
+                  << " us/step = " << 100 * (total - evalTime) / total << " %\n";
         rk45Result = {{"threads", th},
                       {"particles", n},
                       {"rtol", ode.rtol},

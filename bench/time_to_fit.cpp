@@ -4,7 +4,8 @@
 // distance to fresh true samples with what the exact score achieves with the same sampler,
 // prior draw and noise. Goal: learned SW2 ≤ 2 × exact SW2 within 20 s of training.
 //
-//   build/bench/time_to_fit [--seconds 20] [--n 4000] [--threads 1] > bench/results/time_to_fit.json
+//   build/bench/time_to_fit [--seconds 20] [--n 4000] [--threads 1] >
+//   bench/results/time_to_fit.json
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -24,8 +25,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-torch::Tensor sampleWith(std::shared_ptr<const score::ScoreFn> score, std::shared_ptr<const sde::Sde> sde,
-                         const torch::Tensor& xT) {
+torch::Tensor sampleWith(std::shared_ptr<const score::ScoreFn> score,
+                         std::shared_ptr<const sde::Sde> sde, const torch::Tensor& xT) {
   sample::SamplerConfig cfg;  // Euler–Maruyama, 1000 steps, final denoising
   cfg.steps = 1000;
   sample::SamplerRun run(std::move(score), std::move(sde), cfg, xT, /*noiseSeed=*/7);
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
     const auto xT = sample::SamplerRun::priorDraw(*p.sdeObject, n, {2}, /*priorSeed=*/3);
     std::shared_ptr<nn::ScoreNet> ema = nn::cloneNet(step.ema(), nn::NetConfig{});
     ema->eval();
-    const auto learned = sampleWith(std::make_shared<nn::NetScoreFn>(ema, p.sdeObject), p.sdeObject, xT);
+    const auto learned =
+        sampleWith(std::make_shared<nn::NetScoreFn>(ema, p.sdeObject), p.sdeObject, xT);
     const auto exact = sampleWith(score::exactScoreFor(*toy, p.sdeObject), p.sdeObject, xT);
     const double swLearned = metrics::slicedWasserstein2(learned, truth, 256, 0);
     const double swExact = metrics::slicedWasserstein2(exact, truth, 256, 0);
@@ -78,9 +80,11 @@ int main(int argc, char** argv) {
                         {"sw2_true_vs_true", swFloor},
                         {"ratio", swLearned / swExact},
                         {"goal_met", swLearned <= 2.0 * swExact}};
-    std::fprintf(stderr, "%-12s %6lld steps in %.1f s  SW2 learned %.4f  exact %.4f  (floor %.4f)  ratio %.2f\n",
-                 data.c_str(), static_cast<long long>(step.steps()), trainSeconds, swLearned, swExact,
-                 swFloor, swLearned / swExact);
+    std::fprintf(
+        stderr,
+        "%-12s %6lld steps in %.1f s  SW2 learned %.4f  exact %.4f  (floor %.4f)  ratio %.2f\n",
+        data.c_str(), static_cast<long long>(step.steps()), trainSeconds, swLearned, swExact,
+        swFloor, swLearned / swExact);
     results.push_back(r);
   }
   std::printf("%s\n", results.dump(2).c_str());

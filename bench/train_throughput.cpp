@@ -116,8 +116,10 @@ void runPhases(ss::train::TrainStep& step, bool ops, int steps, double* wallPerS
           }
         }
       });
-  if (ops) cb.scopes({at::RecordScope::USER_SCOPE, at::RecordScope::FUNCTION});
-  else cb.scopes({at::RecordScope::USER_SCOPE});
+  if (ops)
+    cb.scopes({at::RecordScope::USER_SCOPE, at::RecordScope::FUNCTION});
+  else
+    cb.scopes({at::RecordScope::USER_SCOPE});
   const auto handle = at::addThreadLocalCallback(cb);
   const auto t0 = Clock::now();
   for (int i = 0; i < steps; ++i) step.step();
@@ -143,14 +145,22 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--threads") threads = parseList(next());
-    else if (a == "--batches") batches = parseList(next());
-    else if (a == "--seconds") secs = std::stod(next());
-    else if (a == "--reps") reps = std::stoi(next());
-    else if (a == "--data") data = next();
-    else if (a == "--generic") generic = true;
-    else if (a == "--profile") profile = next();
-    else if (a == "--phases") phases = true;
+    if (a == "--threads")
+      threads = parseList(next());
+    else if (a == "--batches")
+      batches = parseList(next());
+    else if (a == "--seconds")
+      secs = std::stod(next());
+    else if (a == "--reps")
+      reps = std::stoi(next());
+    else if (a == "--data")
+      data = next();
+    else if (a == "--generic")
+      generic = true;
+    else if (a == "--profile")
+      profile = next();
+    else if (a == "--phases")
+      phases = true;
     else {
       std::cerr << "unknown argument " << a << "\n";
       return 2;
@@ -182,7 +192,8 @@ int main(int argc, char** argv) {
         step.step();
       }
     }
-    std::cerr << "profiled 200 steps in " << seconds(t0, Clock::now()) << " s → " << profile << "\n";
+    std::cerr << "profiled 200 steps in " << seconds(t0, Clock::now()) << " s → " << profile
+              << "\n";
     return 0;
   }
 
@@ -206,8 +217,10 @@ int main(int argc, char** argv) {
       runPhases(step, false, n, &wallPhases);
       const auto phaseTimes = g_times.phase;
       runPhases(step, true, n, &wallOps);
-      std::printf("batch %d, %d thread(s): %.1f us/step without timers, %.1f with phase timers, "
-                  "%.1f with op timers\n", b, threads.front(), plain, wallPhases, wallOps);
+      std::printf(
+          "batch %d, %d thread(s): %.1f us/step without timers, %.1f with phase timers, "
+          "%.1f with op timers\n",
+          b, threads.front(), plain, wallPhases, wallOps);
       std::printf("  phase                 us/step   share\n");
       double sum = 0;
       for (const auto& [name, us] : phaseTimes) {
@@ -219,7 +232,8 @@ int main(int argc, char** argv) {
       std::vector<std::pair<double, std::string>> ops;
       for (const auto& [name, us] : g_times.op) ops.emplace_back(us / n, name);
       std::sort(ops.rbegin(), ops.rend());
-      std::printf("  top-level op          calls/step  us/step   share (timed with op timers on)\n");
+      std::printf(
+          "  top-level op          calls/step  us/step   share (timed with op timers on)\n");
       for (size_t i = 0; i < std::min<size_t>(ops.size(), 16); ++i)
         std::printf("  %-24s %6.1f %8.1f %6.1f %%\n", ops[i].second.c_str(),
                     static_cast<double>(g_times.opCalls[ops[i].second]) / n, ops[i].first,
@@ -269,9 +283,8 @@ int main(int argc, char** argv) {
       std::cerr << "  batch " << b << ": " << sps << " steps/s, " << gflops << " GFLOP/s ("
                 << 100.0 * gflops / peak << " % of peak)\n";
       js << (first ? "" : ",") << "{\"threads\":" << th << ",\"batch\":" << b
-         << ",\"steps_per_s\":" << sps << ",\"gflops\":" << gflops
-         << ",\"peak_gflops\":" << peak << ",\"pct_peak\":" << 100.0 * gflops / peak
-         << ",\"reps\":[";
+         << ",\"steps_per_s\":" << sps << ",\"gflops\":" << gflops << ",\"peak_gflops\":" << peak
+         << ",\"pct_peak\":" << 100.0 * gflops / peak << ",\"reps\":[";
       for (size_t i = 0; i < rates.size(); ++i) js << (i ? "," : "") << rates[i];
       js << "]}";
       first = false;

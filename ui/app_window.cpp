@@ -1,6 +1,8 @@
 #include "ui/app_window.h"
 
+// epoxy before GLFW: GLFW must not pull in the system gl.h first.
 #include <epoxy/gl.h>
+
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <stb/stb_image_write.h>
@@ -30,16 +32,16 @@
 #include "ui/export/samples_csv.h"
 #include "ui/lesson_shell.h"
 #include "ui/offscreen_render.h"
+#include "ui/panels/canvas_tools_panel.h"
 #include "ui/panels/image_panel.h"
 #include "ui/panels/interp_panel.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
 #include "ui/theme.h"
-#include "ui/panels/canvas_tools_panel.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/canvas_tools.h"
-#include "ui/views/compare_view.h"
 #include "ui/views/caption_overlay.h"
+#include "ui/views/compare_view.h"
 #include "ui/views/image_view.h"
 #include "ui/views/mask_painter.h"
 
@@ -58,7 +60,8 @@ bool handleKeys(ExplorerState& state, Canvas2D& canvas, bool arrowsStepStages = 
   for (int i = 0; i < 4; ++i) {  // 4: compare panes
     const bool compare = i == 3;
     if (!ImGui::IsKeyPressed(GLFW_KEY_1 + i)) continue;
-    if (compare ? state.compare.enabled : !state.compare.enabled && state.mode == modes[i]) continue;
+    if (compare ? state.compare.enabled : !state.compare.enabled && state.mode == modes[i])
+      continue;
     setCompare(state, compare, compare ? scene::RunMode::ReverseSde : modes[i]);
     resample = true;
   }
@@ -76,8 +79,10 @@ bool handleKeys(ExplorerState& state, Canvas2D& canvas, bool arrowsStepStages = 
     if (ImGui::IsKeyPressed(GLFW_KEY_F)) canvas.requestFit();
     return resample;
   }
-  if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
-  if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
+  if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT))
+    state.t = std::min(state.sde.T, state.t + step);
+  if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT))
+    state.t = std::max(0.0, state.t - step);
   if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
   if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
   if (ImGui::IsKeyPressed(GLFW_KEY_F)) canvas.requestFit();
@@ -97,15 +102,19 @@ struct RunKey {
 
 // Frame durations as JSON with their median, p95 and p99 (written atomically); `extra`:
 // more fields, e.g. "\"train_steps\":120", saying what the workers did meanwhile.
-bool writeFrameTimes(const std::string& path, std::vector<double> ms, const std::string& extra = {}) {
+bool writeFrameTimes(const std::string& path, std::vector<double> ms,
+                     const std::string& extra = {}) {
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
   auto q = [&](double p) {
-    return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
+    return sorted.empty()
+               ? 0.0
+               : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))];
   };
   std::ostringstream f;
-  f << "{" << (extra.empty() ? "" : extra + ",") << "\"frames\":" << ms.size() << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95)
-    << ",\"p99_ms\":" << q(0.99) << ",\"max_ms\":" << (sorted.empty() ? 0.0 : sorted.back()) << ",\"ms\":[";
+  f << "{" << (extra.empty() ? "" : extra + ",") << "\"frames\":" << ms.size()
+    << ",\"median_ms\":" << q(0.5) << ",\"p95_ms\":" << q(0.95) << ",\"p99_ms\":" << q(0.99)
+    << ",\"max_ms\":" << (sorted.empty() ? 0.0 : sorted.back()) << ",\"ms\":[";
   for (size_t i = 0; i < ms.size(); ++i) f << (i ? "," : "") << ms[i];
   f << "]}\n";
   return writeFileAtomic(path, f.str()).ok();
@@ -123,10 +132,13 @@ bool saveWindow(GLFWwindow* window, const std::string& path) {
   // process-global flag, and core's data::writePng may be writing on a worker meanwhile.
   const size_t row = static_cast<size_t>(w) * 4;
   for (int y = 0; y < h / 2; ++y)
-    std::swap_ranges(px.begin() + y * row, px.begin() + (y + 1) * row, px.begin() + (h - 1 - y) * row);
-  return writeFileAtomic(path, [&](const std::string& tmp) {
-    return stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4) != 0;
-  }).ok();
+    std::swap_ranges(px.begin() + y * row, px.begin() + (y + 1) * row,
+                     px.begin() + (h - 1 - y) * row);
+  return writeFileAtomic(path,
+                         [&](const std::string& tmp) {
+                           return stbi_write_png(tmp.c_str(), w, h, 4, px.data(), w * 4) != 0;
+                         })
+      .ok();
 }
 
 // Asks for a new score field when what it depends on changed (the worker keeps only the
@@ -146,27 +158,32 @@ struct FieldKey {
 };
 
 void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerState& state,
-                  const scene::PointCloud* cloud, const train::Trainer& trainer, const Canvas2D& canvas) {
+                  const scene::PointCloud* cloud, const train::Trainer& trainer,
+                  const Canvas2D& canvas) {
   const auto& o = state.canvas;
-  if (!cloud || (!o.showLearnedField && !o.showExactField && !o.showDensity && !o.showScoreError)) return;
+  if (!cloud || (!o.showLearnedField && !o.showExactField && !o.showDensity && !o.showScoreError))
+    return;
   uint64_t snapVersion = 0;
   // An untrained network's arrows would only mislead: the learned field starts after step 0.
   const auto trainStats = trainer.stats();
   const bool trained = trainStats && trainStats->step > 0;
-  auto snap = trained && (o.showLearnedField || o.showScoreError) ? trainer.snapshot(&snapVersion) : nullptr;
+  auto snap = trained && (o.showLearnedField || o.showScoreError) ? trainer.snapshot(&snapVersion)
+                                                                  : nullptr;
   FieldKey key;
   key.snapshot = snap ? snapVersion : 0;
   key.sde = resolvedSde(state, cloud);
   key.t = std::clamp(state.t, key.sde.eps, key.sde.T);  // the score is singular at t = 0
   key.bounds = canvas.visibleWorld();
   key.nx = std::clamp(o.fieldResolution, 2, 128);
-  const float aspect = (key.bounds[3] - key.bounds[1]) / std::max(key.bounds[2] - key.bounds[0], 1e-6f);
+  const float aspect =
+      (key.bounds[3] - key.bounds[1]) / std::max(key.bounds[2] - key.bounds[0], 1e-6f);
   key.ny = std::clamp(static_cast<int>(std::lround(key.nx * aspect)), 2, 128);
   key.learned = snap != nullptr;
   key.exact = o.showExactField;
   key.scoreError = o.showScoreError && snap != nullptr;
   // Streamlines of the learned flow, or the exact one when asked or when there is no model.
-  const bool stream = o.fieldStreamlines && !(o.fieldDifference && o.showLearnedField && o.showExactField);
+  const bool stream =
+      o.fieldStreamlines && !(o.fieldDifference && o.showLearnedField && o.showExactField);
   key.streamLearned = stream && o.showLearnedField && snap;
   key.streamExact = stream && (o.showExactField || (o.showLearnedField && !snap));
   if (o.showDensity || key.scoreError) {
@@ -196,12 +213,10 @@ void requestField(scene::FieldWorker& fields, FieldKey& last, const ExplorerStat
   fields.request(std::move(r));
 }
 
-
 // The trained classifier a run should be guided by: its newest snapshot when the state asks
 // for one and it was trained on the shown data (null otherwise); *used gets its version.
-std::shared_ptr<const train::ClassifierSnapshot> classifierFor(const ExplorerState& state,
-                                                               const train::ClassifierTrainer& classifier,
-                                                               uint64_t* used) {
+std::shared_ptr<const train::ClassifierSnapshot> classifierFor(
+    const ExplorerState& state, const train::ClassifierTrainer& classifier, uint64_t* used) {
   if (!state.trainedClassifier || state.guideClass < 0) return nullptr;
   uint64_t version = 0;
   auto snap = classifier.snapshot(&version);
@@ -215,8 +230,9 @@ std::shared_ptr<const train::ClassifierSnapshot> classifierFor(const ExplorerSta
 // not retried every frame), and a newly finished classifier re-runs the guided sampler.
 // Returns true when a new run should be requested.
 bool followClassifier(const ExplorerState& state, const scene::PointCloud* cloud,
-                      train::ClassifierTrainer& classifier, std::optional<train::ClassifierSpec>& requested,
-                      bool retrain, uint64_t guidedBy) {
+                      train::ClassifierTrainer& classifier,
+                      std::optional<train::ClassifierSpec>& requested, bool retrain,
+                      uint64_t guidedBy) {
   if (!cloud || !state.trainedClassifier || state.guideClass < 0) return false;
   train::ClassifierSpec spec;
   spec.data = state.data.data;
@@ -229,8 +245,8 @@ bool followClassifier(const ExplorerState& state, const scene::PointCloud* cloud
   uint64_t version = 0;
   const auto snap = classifier.snapshot(&version);
   const auto st = classifier.stats();
-  return snap && version != guidedBy && snap->spec == spec && st && st->status == train::ClassifierStatus::Done &&
-         st->step == snap->step;
+  return snap && version != guidedBy && snap->spec == spec && st &&
+         st->status == train::ClassifierStatus::Done && st->step == snap->step;
 }
 // The model's density (PF-ODE) is seconds of work per grid: ask again only when t or the
 // view really changed, and take a new training snapshot only once the last request is done
@@ -239,7 +255,7 @@ struct ModelDensityKey {
   uint64_t snapshot = 0;
   double t = -1;
   std::array<float, 4> bounds{};
-  bool coarse = false;  // playing: the coarse level only
+  bool coarse = false;     // playing: the coarse level only
   bool recording = false;  // recording: up to kRecordDensityFinest, one model for the whole take
   std::chrono::steady_clock::time_point asked{};
 };
@@ -249,7 +265,8 @@ struct ModelDensityKey {
 constexpr int kRecordDensityFinest = 64;
 
 constexpr double kModelDensitySnapshotSeconds = 2.5;
-constexpr double kModelDensityTolerance = 1e-4;  // RK45 rtol = atol: ~1e-3 nats, 2–3× fewer steps than 1e-5
+constexpr double kModelDensityTolerance =
+    1e-4;  // RK45 rtol = atol: ~1e-3 nats, 2–3× fewer steps than 1e-5
 
 bool sameView(const std::array<float, 4>& a, const std::array<float, 4>& b) {
   // Half a finest-grid cell of the view's width: below what the heatmap can show.
@@ -261,9 +278,10 @@ bool sameView(const std::array<float, 4>& a, const std::array<float, 4>& b) {
 
 // Requests the model density when due; returns why there is no grid to show ("" when there is).
 // `recording`: a frame of an animation waits for this grid (see kRecordDensityFinest).
-std::string requestModelDensity(scene::DensityWorker& worker, ModelDensityKey& last, const ExplorerState& state,
-                                const scene::PointCloud* cloud, const train::Trainer& trainer,
-                                const Canvas2D& canvas, bool recording) {
+std::string requestModelDensity(scene::DensityWorker& worker, ModelDensityKey& last,
+                                const ExplorerState& state, const scene::PointCloud* cloud,
+                                const train::Trainer& trainer, const Canvas2D& canvas,
+                                bool recording) {
   const auto& o = state.canvas;
   if (!cloud || !o.showDensity || o.densitySource != DensitySource::Model) return "";
   const auto trainStats = trainer.stats();
@@ -278,10 +296,12 @@ std::string requestModelDensity(scene::DensityWorker& worker, ModelDensityKey& l
   // done, so it keeps up; the refinement follows when the timeline stops.
   const bool coarse = state.playing;
   if (coarse && worker.busy()) return worker.latest() ? "" : "computing\u2026";
-  const bool moved = last.snapshot == 0 || std::abs(t - last.t) > 1e-6 || !sameView(bounds, last.bounds) ||
-                     coarse != last.coarse || recording != last.recording;
-  const bool newModel = !recording && version != last.snapshot && !worker.busy() &&
-                        std::chrono::duration<double>(now - last.asked).count() >= kModelDensitySnapshotSeconds;
+  const bool moved = last.snapshot == 0 || std::abs(t - last.t) > 1e-6 ||
+                     !sameView(bounds, last.bounds) || coarse != last.coarse ||
+                     recording != last.recording;
+  const bool newModel =
+      !recording && version != last.snapshot && !worker.busy() &&
+      std::chrono::duration<double>(now - last.asked).count() >= kModelDensitySnapshotSeconds;
   if (moved || newModel) {
     last = {version, t, bounds, coarse, recording, now};
     scene::DensityRequest r;
@@ -310,10 +330,12 @@ void drawLessonHeader(LessonShell& shell) {
     for (int i = 0; i < static_cast<int>(sc.stages.size()); ++i) {
       if (i > 0) ImGui::SameLine();
       const bool current = shell.stage() == i;
-      if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+      if (current)
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
       if (ImGui::Button(std::to_string(i + 1).c_str())) shell.requestStage(i);
       if (current) ImGui::PopStyleColor();
-      if (ImGui::IsItemHovered() && !sc.stages[i].caption.empty()) ImGui::SetTooltip("%s", sc.stages[i].caption.c_str());
+      if (ImGui::IsItemHovered() && !sc.stages[i].caption.empty())
+        ImGui::SetTooltip("%s", sc.stages[i].caption.c_str());
     }
   }
 }
@@ -333,8 +355,8 @@ FileAction recordOnLaunch(LessonShell& shell, const std::string& out) {
 
 // The end of a GUI frame in both explorers: the shell's dialog (last: ImGui 1.86 asserts on
 // windows begun after a modal), --record on launch, render, the smoke test's screenshot, swap.
-void endGuiFrame(UiContext& ui, LessonShell& shell, const GuiOptions& options, int& frames, bool lastFrame,
-                 FileAction& fileAction) {
+void endGuiFrame(UiContext& ui, LessonShell& shell, const GuiOptions& options, int& frames,
+                 bool lastFrame, FileAction& fileAction) {
   if (FileAction d = shell.endFrame(); d.kind != FileAction::Kind::None) fileAction = d;
   if (frames == 0 && !options.record.empty()) fileAction = recordOnLaunch(shell, options.record);
   ui.renderFrame();
@@ -358,8 +380,12 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
     case FileAction::Kind::ExportPng: {
       auto image = draw(a.width, a.height, a.transparent);
       auto written = image ? writePng(a.path, image.value()) : Expected<bool>(image.error());
-      if (written) shell.report("wrote " + a.path + " (" + std::to_string(a.width) + "×" + std::to_string(a.height) + ")", false);
-      else shell.report(written.error().message, true);
+      if (written)
+        shell.report("wrote " + a.path + " (" + std::to_string(a.width) + "×" +
+                         std::to_string(a.height) + ")",
+                     false);
+      else
+        shell.report(written.error().message, true);
       break;
     }
     case FileAction::Kind::ExportCsv: {
@@ -368,14 +394,18 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
         break;
       }
       auto written = writeSamplesCsv(a.path, frame->x);
-      if (written) shell.report("wrote " + a.path + " (" + std::to_string(frame->x.size() / 2) + " samples at t = " +
-                                    std::to_string(frame->t) + ")", false);
-      else shell.report(written.error().message, true);
+      if (written)
+        shell.report("wrote " + a.path + " (" + std::to_string(frame->x.size() / 2) +
+                         " samples at t = " + std::to_string(frame->t) + ")",
+                     false);
+      else
+        shell.report(written.error().message, true);
       break;
     }
     case FileAction::Kind::Record: {
       const bool forward = state.mode == scene::RunMode::Forward && !images;
-      auto started = shell.recorder().start(a.path, a.width, a.height, a.frames, a.fps, forward, state.sde.T);
+      auto started =
+          shell.recorder().start(a.path, a.width, a.height, a.frames, a.fps, forward, state.sde.T);
       if (!started) shell.report(started.error().message, true);
       break;
     }
@@ -384,15 +414,17 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
   }
 }
 
-// "Train from scratch" / "Continue the bundled model" in the image panel (or --train): a Trainer on the
-// panel's dataset with a U-Net preset at the loaded images' size, the settings of
-// `scorescope train` for images (VP, lr 5e-4, batch 32), started at once. Errors go to the
-// panel; an existing trainer is kept when the new one cannot be made.
-bool startImageTrainer(ImagePanelState& view, const scene::ImageRunResult* run, const GuiOptions& options,
-                       std::unique_ptr<train::Trainer>& trainer, TrainingPanelState& trainingView) {
+// "Train from scratch" / "Continue the bundled model" in the image panel (or --train): a Trainer on
+// the panel's dataset with a U-Net preset at the loaded images' size, the settings of `scorescope
+// train` for images (VP, lr 5e-4, batch 32), started at once. Errors go to the panel; an existing
+// trainer is kept when the new one cannot be made.
+bool startImageTrainer(ImagePanelState& view, const scene::ImageRunResult* run,
+                       const GuiOptions& options, std::unique_ptr<train::Trainer>& trainer,
+                       TrainingPanelState& trainingView) {
   view.startTraining = false;
   if (!run || run->size == 0) {
-    view.error = "cannot train: the dataset did not load" + (run ? ": " + run->error : std::string());
+    view.error =
+        "cannot train: the dataset did not load" + (run ? ": " + run->error : std::string());
     return false;
   }
   auto unet = nn::unetPreset(view.trainPreset, run->channels, run->size);
@@ -422,12 +454,12 @@ bool startImageTrainer(ImagePanelState& view, const scene::ImageRunResult* run, 
 // The image explorer: the image panel and the timeline on the left, the grid of x_t | x̂₀
 // cells filling the rest. The ImageRunWorker samples; this loop only reads its latest result.
 // Returns when the window closes, or with *next set when the user opened a 2D scene.
-int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened,
-                     std::optional<Scene>* next) {
+int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shell,
+                     const Scene& opened, std::optional<Scene>* next) {
   ExplorerState state;
   ImagePanelState view;
   InterpPanelState interpView;  // the latent interpolation strip's panel
-  bool interpPending = false;    // a scene asked for a strip: sent once the workers exist
+  bool interpPending = false;   // a scene asked for a strip: sent once the workers exist
   // The timeline plays from T down to 0 on the exact score's VP SDE (ε = 1e-3).
   auto applyScene = [&](const Scene& s) {
     const float scale = state.uiScale;
@@ -446,7 +478,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
     view.modelPath = view.draft.model;
     view.live = false;
     view.guide = s.images.guideClass >= 0;
-    if (view.guide) view.guideClass = s.images.guideClass, view.guidance = static_cast<float>(s.images.guidance);
+    if (view.guide)
+      view.guideClass = s.images.guideClass, view.guidance = static_cast<float>(s.images.guidance);
     view.compare = !s.imageCompare.empty();
     if (view.compare) view.comparePreset = s.imageCompare;
     const auto& in = s.imageInterpolation;
@@ -498,18 +531,19 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   // Whether a strip result answers the newest request (not a previous scene's or score's).
   auto stripIsCurrent = [&](const scene::InterpolationResult& s) {
     const auto& a = s.request;
-    return stripAsked && a.data == stripAsked->data && a.limit == stripAsked->limit && a.model == stripAsked->model &&
-           a.snapshot == stripAsked->snapshot && a.indexA == stripAsked->indexA && a.indexB == stripAsked->indexB &&
+    return stripAsked && a.data == stripAsked->data && a.limit == stripAsked->limit &&
+           a.model == stripAsked->model && a.snapshot == stripAsked->snapshot &&
+           a.indexA == stripAsked->indexA && a.indexB == stripAsked->indexB &&
            a.frames == stripAsked->frames && a.spherical == stripAsked->spherical;
   };
   TrainingPanelState trainingView;
-  uint64_t liveVersion = 0;      // the snapshot version the newest live run samples with
+  uint64_t liveVersion = 0;  // the snapshot version the newest live run samples with
   double liveRequestedAt = -1e9;
-  bool livePending = false;      // a live run was asked for before the first trained step
+  bool livePending = false;  // a live run was asked for before the first trained step
   // Class guidance: a classifier trained (on demand) under the run's SDE.
   train::ClassifierTrainer classifier;
   std::optional<train::ClassifierSpec> classifierSpec;  // what it was last asked to train
-  uint64_t classifierVersion = 0;                        // the snapshot the newest run uses
+  uint64_t classifierVersion = 0;                       // the snapshot the newest run uses
   auto sendRun = [&] {
     view.draft.snapshot.reset();
     view.draft.classifier.reset();
@@ -519,7 +553,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       const auto cs = classifier.stats();
       uint64_t version = 0;
       auto snap = classifier.snapshot(&version);
-      if (cs && cs->status == train::ClassifierStatus::Done && snap && snap->spec == *classifierSpec) {
+      if (cs && cs->status == train::ClassifierStatus::Done && snap &&
+          snap->spec == *classifierSpec) {
         view.draft.classifier = std::move(snap);
         classifierVersion = version;
         view.draft.guideClass = view.guideClass;
@@ -541,8 +576,10 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
     worker.request(view.draft);
     if (view.compare) {
       auto other = compareRequest(view);
-      if (other) compareWorker.request(std::move(other.value()));
-      else view.error = other.error().message;
+      if (other)
+        compareWorker.request(std::move(other.value()));
+      else
+        view.error = other.error().message;
     }
   };
   sendRun();
@@ -550,10 +587,12 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
   std::vector<double> frameMs;
   double frameStart = glfwGetTime();
   {
-    ImageView imageView;  // the grid(s) and the strip; owns GL textures: destroyed before the UiContext
+    ImageView
+        imageView;  // the grid(s) and the strip; owns GL textures: destroyed before the UiContext
     const scene::ImageRunResult noCompareYet;  // the compare pane before its first result
     // What it shows: the GUI window and the offscreen exports draw the same.
-    auto imageViewContent = [&](const scene::ImageRunResult* main, const scene::ImageRunResult* compare,
+    auto imageViewContent = [&](const scene::ImageRunResult* main,
+                                const scene::ImageRunResult* compare,
                                 const scene::InterpolationResult* strip) {
       ImageViewContent c;
       c.run = main;
@@ -575,9 +614,11 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       advancePlayback(state, now - last);
       last = now;
       auto run = worker.latest();
-      if (run && !run->done && !run->frames.empty()) holdPlaybackAtRun(state, run->frames.back()->t);
+      if (run && !run->done && !run->frames.empty())
+        holdPlaybackAtRun(state, run->frames.back()->t);
       auto other = view.compare ? compareWorker.latest() : nullptr;
-      if (other && !other->done && !other->frames.empty()) holdPlaybackAtRun(state, other->frames.back()->t);
+      if (other && !other->done && !other->frames.empty())
+        holdPlaybackAtRun(state, other->frames.back()->t);
       const bool runsBusy = worker.busy() || (view.compare && compareWorker.busy());
       const auto trainStats = liveTrainer() ? trainer->stats() : nullptr;
       auto& recorder = shell.recorder();
@@ -591,9 +632,10 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         // A run asked for before the first step, or (re-sample as it trains) a newer model
         // once the last run has played out.
         const bool playedOut = run && run->done && !runsBusy && !state.playing;
-        if (livePending || (view.resampleWhileTraining && options.maxFrames == 0 && playedOut &&
-                            version != liveVersion && trainStats->status == train::TrainerStatus::Running &&
-                            now - liveRequestedAt > 3.0))
+        if (livePending ||
+            (view.resampleWhileTraining && options.maxFrames == 0 && playedOut &&
+             version != liveVersion && trainStats->status == train::TrainerStatus::Running &&
+             now - liveRequestedAt > 3.0))
           sendRun();
       }
       // Class guidance: (re)train the classifier for this data and SDE; once it is trained,
@@ -603,13 +645,14 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       if (view.guide && run && run->size > 0 && run->request.data == view.draft.data) {
         auto spec = train::imageClassifierSpec(view.draft.data, run->sde);
         spec.seed = view.draft.seed;
-        if (!classifierSpec || !(*classifierSpec == spec) || std::exchange(view.retrainClassifier, false)) {
+        if (!classifierSpec || !(*classifierSpec == spec) ||
+            std::exchange(view.retrainClassifier, false)) {
           classifier.train(spec);
           classifierSpec = spec;
         }
         uint64_t v = 0;
-        if (autoRuns && clfStats && clfStats->status == train::ClassifierStatus::Done && classifier.snapshot(&v) &&
-            v != classifierVersion && !runsBusy)
+        if (autoRuns && clfStats && clfStats->status == train::ClassifierStatus::Done &&
+            classifier.snapshot(&v) && v != classifierVersion && !runsBusy)
           sendRun();
       }
       if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
@@ -634,28 +677,31 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         const double step = state.sde.T / 100.0;
         if (ImGui::IsKeyPressed(GLFW_KEY_R)) resample = true;
         if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) state.playing = !state.playing;
-        if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) state.t = std::min(state.sde.T, state.t + step);
-        if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) state.t = std::max(0.0, state.t - step);
+        if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_RIGHT))
+          state.t = std::min(state.sde.T, state.t + step);
+        if (!arrowsStepStages && ImGui::IsKeyPressed(GLFW_KEY_LEFT))
+          state.t = std::max(0.0, state.t - step);
         if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) state.t = 0.0;
         if (ImGui::IsKeyPressed(GLFW_KEY_END)) state.t = state.sde.T;
       }
       const ImVec2 display = ImGui::GetIO().DisplaySize;
       const float panelWidth = presenting ? 0.0f : std::min(26.0f * fonts().size, 0.4f * display.x);
       if (!presenting) {
-      ImGui::SetNextWindowPos(ImVec2(0, top));
-      ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y - top));
-      ImGui::Begin("ScoreScope", nullptr,
-                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-      if (!shell.scene().title.empty()) drawLessonHeader(shell);
-      resample |= drawImagePanel(view, run.get(), runsBusy, trainStats.get(), clfStats.get());
-      if (drawInterpolationPanel(interpView)) sendStrip();
-      drawTimelinePanel(state, nullptr);
-      ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
-      ImGui::Separator();
-      ImGui::TextDisabled("%s", options.runtimeLine.c_str());
-      ImGui::TextDisabled("%.0f fps", ImGui::GetIO().Framerate);
-      if (!fonts().warning.empty()) errorText(fonts().warning);
-      ImGui::End();
+        ImGui::SetNextWindowPos(ImVec2(0, top));
+        ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y - top));
+        ImGui::Begin(
+            "ScoreScope", nullptr,
+            ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+        if (!shell.scene().title.empty()) drawLessonHeader(shell);
+        resample |= drawImagePanel(view, run.get(), runsBusy, trainStats.get(), clfStats.get());
+        if (drawInterpolationPanel(interpView)) sendStrip();
+        drawTimelinePanel(state, nullptr);
+        ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
+        ImGui::Separator();
+        ImGui::TextDisabled("%s", options.runtimeLine.c_str());
+        ImGui::TextDisabled("%.0f fps", ImGui::GetIO().Framerate);
+        if (!fonts().warning.empty()) errorText(fonts().warning);
+        ImGui::End();
       }
       // A trainer needs the images' size: it starts once the first run has loaded the data.
       if (view.startTraining && run && (run->size > 0 || !run->error.empty())) {
@@ -689,8 +735,10 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
         ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
         ImGui::Begin("##training", nullptr,
-                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
-        drawTrainingPanel(*trainer, trainStats.get(), trainingView);  // the U-Net has no width/depth to apply
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoBringToFrontOnFocus);
+        drawTrainingPanel(*trainer, trainStats.get(),
+                          trainingView);  // the U-Net has no width/depth to apply
         ImGui::End();
       }
 
@@ -698,15 +746,18 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, display.y - top - stripHeight));
       ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
       ImGui::Begin("##images", nullptr,
-                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                       ImGuiWindowFlags_NoBringToFrontOnFocus);
       if (view.paintMask && view.draft.task == scene::ImageTask::Inpaint) {
         const ImVec2 all = ImGui::GetContentRegionAvail();
         // The grid keeps the zoom it has beside a painter of 30 %; the painter takes the rest.
-        const float gridW = run && !run->frames.empty() ? ImageGrid::fitWidth(*run, 0.7f * all.x, all.y)
-                                                        : 0.58f * all.x;
+        const float gridW = run && !run->frames.empty()
+                                ? ImageGrid::fitWidth(*run, 0.7f * all.x, all.y)
+                                : 0.58f * all.x;
         const float w = std::floor(std::clamp(all.x - gridW, 0.3f * all.x, 0.5f * all.x));
         ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12, 10));
-        ImGui::BeginChild("##painter", ImVec2(w, all.y), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+        ImGui::BeginChild("##painter", ImVec2(w, all.y), false,
+                          ImGuiWindowFlags_AlwaysUseWindowPadding);
         if (painter.draw(run.get(), w - 24, all.y - 20)) {  // an edit finished, or Inpaint
           view.draft.customMask = painter.mask().pixels();
           sendRun();
@@ -721,7 +772,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       if (run && !run->frames.empty()) {
         auto content = imageViewContent(run.get(), other.get(), interp.get());
         content.bottomBand = presenting ? captionBandHeight(shell.caption(), avail.x) : 0.0f;
-        imageView.draw(content, avail.x, avail.y);      } else if (view.live && livePending) {
+        imageView.draw(content, avail.x, avail.y);
+      } else if (view.live && livePending) {
         ImGui::SetCursorPos(ImVec2(16, 16));
         ImGui::TextDisabled("the first samples come after %lld training steps…",
                             static_cast<long long>(kLiveFirstSampleStep));
@@ -732,7 +784,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         } else {
           ImGui::TextDisabled("loading %s…", view.draft.data.c_str());
           ImGui::SetCursorPosX(16);
-          ImGui::ProgressBar(run ? static_cast<float>(run->loadProgress) : 0.0f, ImVec2(20 * ImGui::GetFontSize(), 0));
+          ImGui::ProgressBar(run ? static_cast<float>(run->loadProgress) : 0.0f,
+                             ImVec2(20 * ImGui::GetFontSize(), 0));
         }
       }
       if (presenting) {
@@ -746,10 +799,13 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       // (Guidance: once the classifier has trained and guided a run, or failed.)
       const bool guided = !view.guide || classifierVersion != 0 ||
                           (clfStats && clfStats->status == train::ClassifierStatus::Failed);
-      const bool interpolated = !interpView.started || (shownStrip && shownStrip->done && !interpWorker.busy());
-      const bool finished = run && run->done && !runsBusy && (!view.compare || (other && other->done)) &&
-                            !livePending && guided && interpolated && !state.playing;
-      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
+      const bool interpolated =
+          !interpView.started || (shownStrip && shownStrip->done && !interpWorker.busy());
+      const bool finished = run && run->done && !runsBusy &&
+                            (!view.compare || (other && other->done)) && !livePending && guided &&
+                            interpolated && !state.playing;
+      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames &&
+                             !recorder.active() &&
                              (finished || frames + 1 >= options.maxFrames + 6000);
       endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
 
@@ -766,7 +822,8 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
       saved.guidance = view.guidance;
       Scene::Interpolation interpolation;
       if (interpView.started)
-        interpolation = {interpView.indexA, interpView.indexB, interpView.frames, interpView.spherical};
+        interpolation = {interpView.indexA, interpView.indexB, interpView.frames,
+                         interpView.spherical};
       handleFileAction(shell, fileAction, state, &saved, drawExport, nullptr,
                        view.compare ? view.comparePreset : std::string(), interpolation);
       if (recorder.active()) {
@@ -775,9 +832,11 @@ int runImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shel
         // A frame waits for every run shown (and the strip, when asked for) to be complete.
         // (A recording started while the classifier trains records the unguided run: runs do
         // not switch by themselves during a take.)
-        const bool ready = run && run->done && !runsBusy && (!view.compare || (other && other->done)) && interpolated;
-        const std::string msg = recorder.tick(ready,
-                                              [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
+        const bool ready = run && run->done && !runsBusy &&
+                           (!view.compare || (other && other->done)) && interpolated;
+        const std::string msg = recorder.tick(
+            ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); },
+            &failed);
         if (!msg.empty()) shell.report(msg, failed);
       }
       if (lastFrame) break;
@@ -812,12 +871,12 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
   std::string modelDensityPending;
   train::ClassifierTrainer classifier;  // class guidance's trained classifier (on demand)
   std::optional<train::ClassifierSpec> classifierSpec;  // what it was last asked to train
-  uint64_t guidedBy = 0;                 // the classifier snapshot the last run used
+  uint64_t guidedBy = 0;                                // the classifier snapshot the last run used
   FieldKey lastField;
   scene::RunWorker runs;
   RunView runView;
   RunKey lastRun;
-  CompareRuns compareRuns;  // compare mode: one run per pane
+  CompareRuns compareRuns;                                // compare mode: one run per pane
   bool firstRun = state.mode != scene::RunMode::Forward;  // started in a reverse mode
   SamplingPanelState samplingView;
   CanvasTools tools;  // probes and drawing on the canvas (owns the probe worker)
@@ -835,14 +894,17 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
     spec.sde = state.sde;
     if (m.trainSteps > 0) spec.train.seed = m.trainSeed;
     trainer.setProblem(spec);  // a fresh model on the scene's data and SDE, then:
-    if (!m.checkpoint.empty()) trainer.loadCheckpoint(m.checkpoint);
-    else trainer.start(), pauseAtStep = m.trainSteps;
+    if (!m.checkpoint.empty())
+      trainer.loadCheckpoint(m.checkpoint);
+    else
+      trainer.start(), pauseAtStep = m.trainSteps;
   };
   auto applyScene = [&](const Scene& s) {
     const ExplorerState before = state;
     state = s.state;
     state.uiScale = s.state.uiScale > 0 ? s.state.uiScale : before.uiScale;
-    if (!(state.data.data == before.data.data && state.data.n == before.data.n && state.data.seed == before.data.seed))
+    if (!(state.data.data == before.data.data && state.data.n == before.data.n &&
+          state.data.seed == before.data.seed))
       worker.request(state.data);
     fitPending = true;
     firstRun = state.mode != scene::RunMode::Forward;
@@ -854,7 +916,7 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
   std::string frameHeavy;  // per timed frame: '1' while training or a reverse run was at work
   double frameStart = glfwGetTime();
   {
-    Canvas2D canvas;  // owns GL objects: destroyed before the UiContext
+    Canvas2D canvas;          // owns GL objects: destroyed before the UiContext
     CompareView compareView;  // compare mode's other panes (GL objects too); canvas is pane 0
     compareView.setLeader(&canvas);
     double last = glfwGetTime();
@@ -866,7 +928,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         // Whether the heavy workers (training, a reverse run) were at work during the frame:
         // the benchmark compares frames with and without them.
         const auto st = trainer.stats();
-        frameHeavy.push_back((st && st->status == train::TrainerStatus::Running) || runs.busy() ? '1' : '0');
+        frameHeavy.push_back(
+            (st && st->status == train::TrainerStatus::Running) || runs.busy() ? '1' : '0');
       }
       frameStart = now;
       advancePlayback(state, now - last);
@@ -885,7 +948,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       if (pauseAtStep > 0 && stats && stats->step >= pauseAtStep) trainer.pause(), pauseAtStep = 0;
       auto& recorder = shell.recorder();
       if (recorder.active()) state.t = recorder.targetT(), state.playing = false;
-      if (!ImGui::IsAnyItemActive()) ui.setScale(shell.effectiveScale(state.uiScale));  // no-op unless it changed
+      if (!ImGui::IsAnyItemActive())
+        ui.setScale(shell.effectiveScale(state.uiScale));  // no-op unless it changed
       ui.beginFrame();
       FileAction fileAction = shell.frame(runView.run != nullptr);
       if (auto s = shell.takeOpened()) {
@@ -898,7 +962,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         applyScene(*s);
       }
       if (std::exchange(fitPending, false)) canvas.requestFit();
-      bool resample = handleKeys(state, canvas, shell.presentation() && !shell.scene().stages.empty());
+      bool resample =
+          handleKeys(state, canvas, shell.presentation() && !shell.scene().stages.empty());
       stepMove(state, 0);  // step-through: t stays on the shown move (no-op otherwise)
       const float top = shell.top();
       const bool presenting = shell.presentation();
@@ -909,54 +974,59 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       ImGui::SetNextWindowPos(ImVec2(0, top));
       ImGui::SetNextWindowSize(ImVec2(panelWidth, display.y - top));
       if (!presenting) {
-      ImGui::Begin("ScoreScope", nullptr,
-                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-      if (!shell.scene().title.empty()) drawLessonHeader(shell);
-      if (drawDataPanel(state, dataView, cloud.get(), worker.busy(), worker.lastError()))
-        worker.request(state.data);
-      if (const auto a = drawCanvasToolsPanel(tools, state, drawnDataDir()); a.dataChanged) {
-        worker.request(state.data);  // the drawn CSV; runs, fields and the trainer follow
-        if (a.train) {
-          spec.data = state.data.data;
-          spec.sde = state.sde;
-          if (stats) spec.train = stats->train;
-          trainer.setProblem(spec);
-          trainer.start();
+        ImGui::Begin(
+            "ScoreScope", nullptr,
+            ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+        if (!shell.scene().title.empty()) drawLessonHeader(shell);
+        if (drawDataPanel(state, dataView, cloud.get(), worker.busy(), worker.lastError()))
+          worker.request(state.data);
+        if (const auto a = drawCanvasToolsPanel(tools, state, drawnDataDir()); a.dataChanged) {
+          worker.request(state.data);  // the drawn CSV; runs, fields and the trainer follow
+          if (a.train) {
+            spec.data = state.data.data;
+            spec.sde = state.sde;
+            if (stats) spec.train = stats->train;
+            trainer.setProblem(spec);
+            trainer.start();
+          }
         }
-      }
-      drawProcessPanel(state, processView, cloud.get());
-      const bool comparing = state.compare.enabled;
-      resample |= drawSamplingPanel(state, samplingView, comparing ? compareRuns.run(0) : runView.run.get(),
-                                    comparing ? compareRuns.busy() : runs.busy(),
-                                    comparing ? compareRuns.lastError() : runs.lastError(), trainer.snapshot() != nullptr);
-      bool retrainClassifier = false;
-      const auto clfStats = classifier.stats();
-      resample |= drawGuidancePanel(state, cloud.get(), clfStats.get(), retrainClassifier);
-      resample |= followClassifier(state, cloud.get(), classifier, classifierSpec, retrainClassifier, guidedBy);
-      drawTimelinePanel(state, cloud.get());
-      if (drawViewPanel(state, cloud.get())) canvas.requestFit();
-      ImGui::Separator();
-      ImGui::TextDisabled("%s", options.runtimeLine.c_str());
-      ImGui::TextDisabled("%.0f fps · %s particles", ImGui::GetIO().Framerate,
-                          cloud ? std::to_string(cloud->n).c_str() : "–");
-      if (!fonts().warning.empty()) errorText(fonts().warning);
-      if (!canvas.error().empty()) errorText(canvas.error());
-      ImGui::End();
+        drawProcessPanel(state, processView, cloud.get());
+        const bool comparing = state.compare.enabled;
+        resample |= drawSamplingPanel(
+            state, samplingView, comparing ? compareRuns.run(0) : runView.run.get(),
+            comparing ? compareRuns.busy() : runs.busy(),
+            comparing ? compareRuns.lastError() : runs.lastError(), trainer.snapshot() != nullptr);
+        bool retrainClassifier = false;
+        const auto clfStats = classifier.stats();
+        resample |= drawGuidancePanel(state, cloud.get(), clfStats.get(), retrainClassifier);
+        resample |= followClassifier(state, cloud.get(), classifier, classifierSpec,
+                                     retrainClassifier, guidedBy);
+        drawTimelinePanel(state, cloud.get());
+        if (drawViewPanel(state, cloud.get())) canvas.requestFit();
+        ImGui::Separator();
+        ImGui::TextDisabled("%s", options.runtimeLine.c_str());
+        ImGui::TextDisabled("%.0f fps · %s particles", ImGui::GetIO().Framerate,
+                            cloud ? std::to_string(cloud->n).c_str() : "–");
+        if (!fonts().warning.empty()) errorText(fonts().warning);
+        if (!canvas.error().empty()) errorText(canvas.error());
+        ImGui::End();
       }
 
       // Training strip along the bottom, under the canvas: controls | loss plot | knobs.
-      const float stripHeight = presenting ? 0.0f : std::min(13.0f * fonts().size, 0.38f * display.y);
+      const float stripHeight =
+          presenting ? 0.0f : std::min(13.0f * fonts().size, 0.38f * display.y);
       if (!presenting) {
-      ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
-      ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
-      ImGui::Begin("##training", nullptr,
-                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBringToFrontOnFocus);
-      if (drawTrainingPanel(trainer, stats.get(), trainingView)) {
-        spec.net = trainingView.netDraft;
-        if (stats) spec.train = stats->train;
-        trainer.setProblem(spec);
-      }
-      ImGui::End();
+        ImGui::SetNextWindowPos(ImVec2(panelWidth, display.y - stripHeight));
+        ImGui::SetNextWindowSize(ImVec2(display.x - panelWidth, stripHeight));
+        ImGui::Begin("##training", nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoBringToFrontOnFocus);
+        if (drawTrainingPanel(trainer, stats.get(), trainingView)) {
+          spec.net = trainingView.netDraft;
+          if (stats) spec.train = stats->train;
+          trainer.setProblem(spec);
+        }
+        ImGui::End();
       }
 
       ImGui::SetNextWindowPos(ImVec2(panelWidth, top));
@@ -967,12 +1037,14 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
       const ImVec2 avail = ImGui::GetContentRegionAvail();
       if (cloud && state.mode != scene::RunMode::Forward && !state.compare.enabled) {
-        const RunKey key{state.data.data, state.data.n, state.data.seed, resolvedSde(state, cloud.get()),
+        const RunKey key{state.data.data, state.data.n,
+                         state.data.seed, resolvedSde(state, cloud.get()),
                          state.fixedAxis, state.fixedValue};
         if (resample || firstRun || !(key == lastRun)) {
           firstRun = false;
           lastRun = key;
-          runs.request(runRequestFor(state, cloud.get(), trainer.snapshot(), classifierFor(state, classifier, &guidedBy)));
+          runs.request(runRequestFor(state, cloud.get(), trainer.snapshot(),
+                                     classifierFor(state, classifier, &guidedBy)));
         }
         auto latestRun = runs.latest();
         if (latestRun && !latestRun->done && !latestRun->frames.empty())
@@ -993,7 +1065,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         if (cloud) compareRuns.update(state, cloud.get(), trainer.snapshot(), resample);
         compareView.setPanEnabled(tools.tool == CanvasTool::Pan);
         compareView.setDecorate([&tools](CanvasScene& s) { tools.decorate(s); });
-        compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band}, true, scene.field);
+        compareView.draw(state, cloud, version, compareRuns.views(), {avail.x, avail.y - band},
+                         true, scene.field);
         if (compareView.takeUserMoved()) state.canvas.followSpread = false;
         lineDrag = compareView.lineDrag();
         pointer = &compareView.pointer();
@@ -1016,8 +1089,8 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
                         canvas.geometry().camera.unitsPerPixel);
       tools.poll();
       requestField(fields, lastField, state, cloud.get(), trainer, canvas);
-      modelDensityPending = requestModelDensity(modelDensity, lastModelDensity, state, cloud.get(), trainer, canvas,
-                                                shell.recorder().active());
+      modelDensityPending = requestModelDensity(modelDensity, lastModelDensity, state, cloud.get(),
+                                                trainer, canvas, shell.recorder().active());
       if (canvas.takeUserMoved()) state.canvas.followSpread = false;
       if (presenting) {
         const ImVec2 o = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
@@ -1027,18 +1100,21 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
       ImGui::PopStyleVar();
 
       // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
-      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames && !recorder.active() &&
+      const bool lastFrame = options.maxFrames > 0 && frames + 1 >= options.maxFrames &&
+                             !recorder.active() &&
                              ((cloud && tools.idle()) || frames + 1 >= options.maxFrames + 600);
       endGuiFrame(ui, shell, options, frames, lastFrame, fileAction);
 
       // File actions that render offscreen run here, between GUI frames.
       auto fieldNow = [&](const std::array<float, 4>&) { return fields.latest(); };
-      const RunView* shownRun = state.mode != scene::RunMode::Forward && runView.run ? &runView : nullptr;
+      const RunView* shownRun =
+          state.mode != scene::RunMode::Forward && runView.run ? &runView : nullptr;
       auto drawExport = [&](int w, int h, bool transparent) -> Expected<RenderedImage> {
         if (!cloud) return Error{"no data to draw yet"};
         ExplorerState shown = state;
         shown.canvas.transparentBackground = transparent;
-        if (state.compare.enabled) return renderCompare(ui, shown, cloud, compareRuns.views(), w, h);
+        if (state.compare.enabled)
+          return renderCompare(ui, shown, cloud, compareRuns.views(), w, h);
         return renderExplorer(ui, shown, cloud, w, h, fieldNow, shownRun);
       };
       handleFileAction(shell, fileAction, state, nullptr, drawExport, runView.frame.get());
@@ -1053,17 +1129,21 @@ int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Sc
         r.cloud = cloud != nullptr;
         r.runNeeded = state.mode != scene::RunMode::Forward || state.compare.enabled;
         r.runDone = state.compare.enabled ? compareRuns.done() : runView.run && runView.run->done;
-        r.fieldNeeded = state.canvas.showDensity || state.canvas.showExactField || state.canvas.showScoreError ||
+        r.fieldNeeded = state.canvas.showDensity || state.canvas.showExactField ||
+                        state.canvas.showScoreError ||
                         (state.canvas.showLearnedField && trainer.snapshot());
         if (f) r.fieldT = f->request.t;
-        r.modelDensityNeeded = state.canvas.showDensity && state.canvas.densitySource == DensitySource::Model &&
-                               ts && ts->step > 0 && trainer.snapshot();
+        r.modelDensityNeeded = state.canvas.showDensity &&
+                               state.canvas.densitySource == DensitySource::Model && ts &&
+                               ts->step > 0 && trainer.snapshot();
         if (md) r.densityT = md->request.t, r.densityFinest = md->finest();
-        const bool ready = frameReady(r, std::clamp(state.t, resolvedSde(state, cloud.get()).eps, state.sde.T));
+        const bool ready =
+            frameReady(r, std::clamp(state.t, resolvedSde(state, cloud.get()).eps, state.sde.T));
         bool failed = false;
         const auto& prefs = shell.prefs();
-        const std::string msg =
-            recorder.tick(ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
+        const std::string msg = recorder.tick(
+            ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); },
+            &failed);
         if (!msg.empty()) shell.report(msg, failed);
       }
       if (lastFrame) break;
@@ -1114,7 +1194,8 @@ int runGui(const GuiOptions& options) {
   while (next && code == 0) {
     const Scene s = std::move(*next);
     next.reset();
-    code = isImageScene(s) ? runImageExplorer(ui, options, shell, s, &next) : run2D(ui, options, shell, s, &next);
+    code = isImageScene(s) ? runImageExplorer(ui, options, shell, s, &next)
+                           : run2D(ui, options, shell, s, &next);
   }
   return code;
 }

@@ -27,12 +27,12 @@ struct GuiOptions {
   // preferences saved yet).
   enum class Lessons { No, Yes, FirstLaunch } lessons = Lessons::No;
   WindowOptions window;
-  std::string runtimeLine;  // e.g. "LibTorch 1.13.0 · cpu", shown in the status line
+  std::string runtimeLine;     // e.g. "LibTorch 1.13.0 · cpu", shown in the status line
   std::string device = "cpu";  // resolved compute device for training
   int threads = 1;             // LibTorch threads for the workers
   bool startTraining = false;  // press Start on launch
-  int maxFrames = 0;        // > 0: close after this many frames (smoke tests)
-  std::string screenshot;   // with maxFrames: save the last frame's window here as PNG
+  int maxFrames = 0;           // > 0: close after this many frames (smoke tests)
+  std::string screenshot;      // with maxFrames: save the last frame's window here as PNG
   // Scripted canvas probes (hidden --probe, for screenshots): "X,Y", "cluster:X,Y" or
   // "encode:X,Y" (ui/views/canvas_tools.h, parseProbeSpec), dropped at the initial t.
   std::vector<std::string> probes;

@@ -9,9 +9,12 @@ namespace ss::ui {
 
 std::string sdeLabel(sde::SdeKind kind) {
   switch (kind) {
-    case sde::SdeKind::VE: return "VE SDE";
-    case sde::SdeKind::VP: return "VP SDE";
-    case sde::SdeKind::SubVP: return "sub-VP SDE";
+    case sde::SdeKind::VE:
+      return "VE SDE";
+    case sde::SdeKind::VP:
+      return "VP SDE";
+    case sde::SdeKind::SubVP:
+      return "sub-VP SDE";
   }
   return "SDE";
 }
@@ -65,7 +68,8 @@ std::vector<float> frameVelocities(const scene::RunResult& run, const scene::Run
   return v;
 }
 
-float speedQuantile(const scene::PointCloud& cloud, float dadt, float dsdt, double q, size_t maxSamples) {
+float speedQuantile(const scene::PointCloud& cloud, float dadt, float dsdt, double q,
+                    size_t maxSamples) {
   const size_t n = std::min(cloud.x0.size(), cloud.noise.size()) / 2;
   if (n == 0 || maxSamples == 0) return 0.0f;
   const size_t stride = std::max<size_t>(1, (n + maxSamples - 1) / maxSamples);
@@ -78,7 +82,8 @@ float speedQuantile(const scene::PointCloud& cloud, float dadt, float dsdt, doub
     if (std::isfinite(v)) s.push_back(v);
   }
   if (s.empty()) return 0.0f;
-  const size_t k = std::min(s.size() - 1, static_cast<size_t>(std::clamp(q, 0.0, 1.0) * (s.size() - 1) + 0.5));
+  const size_t k =
+      std::min(s.size() - 1, static_cast<size_t>(std::clamp(q, 0.0, 1.0) * (s.size() - 1) + 0.5));
   std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(k), s.end());
   return s[k];
 }
@@ -134,7 +139,8 @@ ExplorerState paneState(const ExplorerState& state, size_t pane) {
   return s;
 }
 
-scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane, const scene::PointCloud* cloud,
+scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane,
+                                 const scene::PointCloud* cloud,
                                  std::shared_ptr<const train::ModelSnapshot> model) {
   return runRequestFor(paneState(state, pane), cloud, std::move(model));
 }
@@ -147,11 +153,16 @@ std::string paneLabel(const ComparePane& pane, bool withScore) {
   } else {
     const auto& c = pane.sampler;
     s = "reverse SDE · ";
-    if (c.predictor == sample::Predictor::None) s += "annealed Langevin";
-    else if (c.predictor == sample::Predictor::Ancestral) s += "ancestral";
-    else if (c.predictor == sample::Predictor::ReverseDiffusion) s += "reverse diffusion";
-    else s += "Euler–Maruyama";
-    if (c.predictor != sample::Predictor::None && c.corrector == sample::Corrector::Langevin) s += " + Langevin";
+    if (c.predictor == sample::Predictor::None)
+      s += "annealed Langevin";
+    else if (c.predictor == sample::Predictor::Ancestral)
+      s += "ancestral";
+    else if (c.predictor == sample::Predictor::ReverseDiffusion)
+      s += "reverse diffusion";
+    else
+      s += "Euler–Maruyama";
+    if (c.predictor != sample::Predictor::None && c.corrector == sample::Corrector::Langevin)
+      s += " + Langevin";
   }
   if (withScore && !pane.useModel) s += " · exact score";
   return s;
@@ -191,7 +202,8 @@ Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, in
     }
     if (parts[0] == "sde") {
       auto preset = sample::samplerPreset(parts[1]);
-      if (!preset || preset.value().kind != sample::SamplerKind::Pc) return bad("an SDE sampler is pc, ald or ddpm");
+      if (!preset || preset.value().kind != sample::SamplerKind::Pc)
+        return bad("an SDE sampler is pc, ald or ddpm");
       p.sampler = preset.value();
       p.samplerPreset = parts[1];
     } else if (parts[0] == "ode") {
@@ -217,9 +229,12 @@ namespace {
 
 const char* runLabel(const ExplorerState& state) {
   switch (state.mode) {
-    case scene::RunMode::Forward: return "forward process";
-    case scene::RunMode::ReverseSde: return "reverse SDE";
-    case scene::RunMode::ProbabilityFlow: return "probability-flow ODE";
+    case scene::RunMode::Forward:
+      return "forward process";
+    case scene::RunMode::ReverseSde:
+      return "reverse SDE";
+    case scene::RunMode::ProbabilityFlow:
+      return "probability-flow ODE";
   }
   return "";
 }
@@ -229,7 +244,7 @@ void colourBySpeed(const ExplorerState& state, CanvasScene& s) {
   if (state.canvas.colourMode != ColourMode::Speed || !s.cloud) return;
   s.speedMax = speedQuantile(*s.cloud, s.dadt, s.dsdt);
   s.colourLegend = state.mode == scene::RunMode::Forward ? "speed ‖dx/dt‖ = ‖a′(t)x₀ + σ′(t)ε‖"
-                                                          : "speed ‖Δx/Δt‖ between recorded frames";
+                                                         : "speed ‖Δx/Δt‖ between recorded frames";
 }
 
 }  // namespace
@@ -270,7 +285,8 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
       if (stepThroughActive(state)) {
         s.move = state.move;
         s.moveEquation = moveEquation(state, state.move);
-        s.subtitle = moveLabel(state, state.move) + "    reverse SDE, step-through    score: " + run->run->scoreName;
+        s.subtitle = moveLabel(state, state.move) +
+                     "    reverse SDE, step-through    score: " + run->run->scoreName;
       }
     } else {
       s.subtitle = std::string(runLabel(state)) + ": sampling…";
@@ -294,7 +310,8 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
 }
 
 int movesPerStep(const sample::SamplerConfig& c) {
-  const int corrector = c.corrector == sample::Corrector::Langevin ? std::max(c.correctorSteps, 0) : 0;
+  const int corrector =
+      c.corrector == sample::Corrector::Langevin ? std::max(c.correctorSteps, 0) : 0;
   return corrector + (c.predictor == sample::Predictor::None ? 0 : 1);
 }
 
@@ -325,10 +342,11 @@ std::string moveLabel(const ExplorerState& state, int move) {
   const MoveInfo m = moveInfo(state, move);
   char buf[120];
   if (m.corrector)
-    std::snprintf(buf, sizeof buf, "step %d/%d · corrector %d/%d · t = %.4f", m.step + 1, state.sampler.steps,
-                  m.index + 1, state.sampler.correctorSteps, m.t);
+    std::snprintf(buf, sizeof buf, "step %d/%d · corrector %d/%d · t = %.4f", m.step + 1,
+                  state.sampler.steps, m.index + 1, state.sampler.correctorSteps, m.t);
   else
-    std::snprintf(buf, sizeof buf, "step %d/%d · predictor · t = %.4f", m.step + 1, state.sampler.steps, m.t);
+    std::snprintf(buf, sizeof buf, "step %d/%d · predictor · t = %.4f", m.step + 1,
+                  state.sampler.steps, m.t);
   return buf;
 }
 
@@ -345,16 +363,20 @@ std::string moveEquation(const ExplorerState& state, int move) {
              "  x′ = x + [f(x, t) − g(t)² s(x, t)] Δt    solid: the drift part\n"
              "  x = x′ + g(t) √|Δt| z                    dashed: the noise part";
     case sample::Predictor::ReverseDiffusion:
-      return "Reverse-diffusion predictor (the forward discretization x_{i+1} = x_i + F_i + G_i z, reversed):\n"
+      return "Reverse-diffusion predictor (the forward discretization x_{i+1} = x_i + F_i + G_i z, "
+             "reversed):\n"
              "  x′ = x − [F − G² s(x, t)]    solid: the drift part\n"
              "  x = x′ + G z                 dashed: the noise part";
     case sample::Predictor::Ancestral:
       return state.sde.kind == sde::SdeKind::VE
-                 ? "Ancestral (SMLD) predictor:\n  x′ = x + (σ_i² − σ_{i−1}²) s    solid: the drift part\n"
+                 ? "Ancestral (SMLD) predictor:\n  x′ = x + (σ_i² − σ_{i−1}²) s    solid: the "
+                   "drift part\n"
                    "  x = x′ + √(σ_{i−1}²(σ_i² − σ_{i−1}²)/σ_i²) z    dashed: the noise part"
-                 : "Ancestral (DDPM) predictor:\n  x′ = (x + b_i s) / √(1 − b_i)    solid: the drift part\n"
+                 : "Ancestral (DDPM) predictor:\n  x′ = (x + b_i s) / √(1 − b_i)    solid: the "
+                   "drift part\n"
                    "  x = x′ + √b_i z    dashed: the noise part";
-    case sample::Predictor::None: break;
+    case sample::Predictor::None:
+      break;
   }
   return "";
 }

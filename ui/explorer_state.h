@@ -49,8 +49,8 @@ struct ExplorerState {
   scene::RunMode mode = scene::RunMode::Forward;
   sample::SamplerConfig sampler;  // reverse SDE: predictor/corrector; ODE: the solver
   std::string samplerPreset = "pc";
-  bool useModel = true;   // sample with the learned snapshot when one exists, else the exact score
-  bool showTrails = true; // paths of the traced particles up to the shown t
+  bool useModel = true;    // sample with the learned snapshot when one exists, else the exact score
+  bool showTrails = true;  // paths of the traced particles up to the shown t
   // 2D inpainting of reverse runs: coordinate fixedAxis (0 = x₁, 1 = x₂) held at fixedValue,
   // the other sampled from the conditional (MATH.md §6); -1 = off.
   int fixedAxis = -1;
@@ -88,8 +88,8 @@ struct RunView {
   uint64_t version = 1ull << 63;
   // Picks the frame nearest t; `data` lends the mixture means and the diameter. A result of
   // another mode than `mode` (a switch not yet re-run) shows nothing.
-  void update(std::shared_ptr<const scene::RunResult> latest, double t, const scene::PointCloud* data,
-              std::optional<scene::RunMode> mode = std::nullopt);
+  void update(std::shared_ptr<const scene::RunResult> latest, double t,
+              const scene::PointCloud* data, std::optional<scene::RunMode> mode = std::nullopt);
 };
 
 // Velocities dx/dt (n×2) of a run's particles at `frame`, from the recorded frame before it
@@ -113,13 +113,15 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
 
 // The RunRequest the state describes (the SDE resolved against the data cloud).
 // With trainedClassifier, guidance waits for `classifier` (the run is unguided until then).
-scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
-                                std::shared_ptr<const train::ModelSnapshot> model,
-                                std::shared_ptr<const train::ClassifierSnapshot> classifier = nullptr);
+scene::RunRequest runRequestFor(
+    const ExplorerState& state, const scene::PointCloud* cloud,
+    std::shared_ptr<const train::ModelSnapshot> model,
+    std::shared_ptr<const train::ClassifierSnapshot> classifier = nullptr);
 
 // Compare mode: the RunRequest of pane `pane` (the same data, SDE, particles and seed as
 // runRequestFor, so every pane starts from the same prior draw).
-scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane, const scene::PointCloud* cloud,
+scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane,
+                                 const scene::PointCloud* cloud,
                                  std::shared_ptr<const train::ModelSnapshot> model);
 // The state as one pane sees it (mode, sampler, score of the pane; compare off).
 ExplorerState paneState(const ExplorerState& state, size_t pane);

@@ -13,7 +13,8 @@ namespace ss::ui {
 
 namespace fs = std::filesystem;
 
-LessonShell::LessonShell(UiContext& ui, Scene scene, std::string path) : m_ui(ui), m_scene(std::move(scene)) {
+LessonShell::LessonShell(UiContext& ui, Scene scene, std::string path)
+    : m_ui(ui), m_scene(std::move(scene)) {
   m_menu.scenePath = std::move(path);
   const std::string dir = configDir();
   if (!dir.empty()) {
@@ -57,7 +58,8 @@ void LessonShell::open(const std::string& path) {
   m_prefs.addRecent(path);
   const auto& w = loaded.value().warnings;
   if (!w.empty()) {
-    for (const auto& warning : w) std::fprintf(stderr, "scorescope: %s: %s\n", path.c_str(), warning.c_str());
+    for (const auto& warning : w)
+      std::fprintf(stderr, "scorescope: %s: %s\n", path.c_str(), warning.c_str());
     m_menu.report(fs::path(path).filename().string() + ": " + std::to_string(w.size()) +
                       " warning(s), defaults used: " + w.front(),
                   true);
@@ -81,8 +83,9 @@ void LessonShell::goToStage(int index) {
   m_opened = std::move(s);
 }
 
-void LessonShell::save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images,
-                       const std::string& imageCompare, const Scene::Interpolation& imageInterpolation) {
+void LessonShell::save(const std::string& path, const ExplorerState& state,
+                       const scene::ImageRunRequest* images, const std::string& imageCompare,
+                       const Scene::Interpolation& imageInterpolation) {
   Scene s = m_scene;
   s.state = state;
   s.state.playing = false;
@@ -130,13 +133,18 @@ void LessonShell::showLessons() {
 FileAction LessonShell::frame(bool hasRun) {
   ImGui::GetIO().IniFilename = m_iniPath.empty() ? nullptr : m_iniPath.c_str();
   if (presentation() && !ImGui::GetIO().WantTextInput && !m_scene.stages.empty()) {
-    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN)) goToStage(m_stage + 1);
-    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP)) goToStage(std::max(0, m_stage - 1));
+    if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN))
+      goToStage(m_stage + 1);
+    if (ImGui::IsKeyPressed(GLFW_KEY_LEFT) || ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP))
+      goToStage(std::max(0, m_stage - 1));
   }
   FileAction action = handle(drawFileMenu(m_menu, m_prefs, m_recorder.status(), hasRun));
-  if (const int stuck = setWorkerPriority(m_prefs.workersYield ? WorkerPriority::Yield : WorkerPriority::Share))
-    m_menu.report(std::to_string(stuck) + " running background worker(s) keep yielding until they restart (Linux "
-                  "raises a thread's priority only with CAP_SYS_NICE or RLIMIT_NICE \u2265 10); new work shares",
+  if (const int stuck =
+          setWorkerPriority(m_prefs.workersYield ? WorkerPriority::Yield : WorkerPriority::Share))
+    m_menu.report(std::to_string(stuck) +
+                      " running background worker(s) keep yielding until they restart (Linux "
+                      "raises a thread's priority only with CAP_SYS_NICE or RLIMIT_NICE \u2265 "
+                      "10); new work shares",
                   true);
   return action;
 }

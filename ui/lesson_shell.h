@@ -39,8 +39,9 @@ class LessonShell {
   // kept), written atomically; the outcome lands in the status line.
   // `images` and `imageCompare` (the compare grid's sampler preset, "" for none): the image
   // explorer's run, null in the 2D explorer.
-  void save(const std::string& path, const ExplorerState& state, const scene::ImageRunRequest* images,
-            const std::string& imageCompare = "", const Scene::Interpolation& imageInterpolation = {});
+  void save(const std::string& path, const ExplorerState& state,
+            const scene::ImageRunRequest* images, const std::string& imageCompare = "",
+            const Scene::Interpolation& imageInterpolation = {});
   void report(const std::string& message, bool error) { m_menu.report(message, error); }
 
   float top() const { return menuBarHeight(m_menu); }  // pixels the menu bar takes
@@ -51,7 +52,9 @@ class LessonShell {
   // Goes to stage `index` of the open lesson (clamped): the staged scene comes back through
   // takeOpened().
   void requestStage(int index) { goToStage(index); }
-  float effectiveScale(float uiScale) const { return presentation() ? uiScale * m_prefs.presentationScale : uiScale; }
+  float effectiveScale(float uiScale) const {
+    return presentation() ? uiScale * m_prefs.presentationScale : uiScale;
+  }
   CaptionText caption() const;  // title, the current stage's caption (or the scene's)
   const Scene& scene() const { return m_scene; }
   int stage() const { return m_stage; }

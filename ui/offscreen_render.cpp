@@ -18,7 +18,8 @@ namespace {
 // Two ImGui frames into an offscreen target (the first settles window sizes; the second is
 // kept), `draw(frame)` filling a borderless window the size of the image.
 // `transparent`: no window background and a clear alpha of 0 (PNG exports for slides).
-Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height, const std::function<void(int)>& draw,
+Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height,
+                                     const std::function<void(int)>& draw,
                                      bool transparent = false) {
   auto target = gl::Framebuffer::create(width, height);
   if (!target) return target.error();
@@ -29,7 +30,8 @@ Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height, const
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::Begin("##render", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
-                     ImGuiWindowFlags_NoBringToFrontOnFocus | (transparent ? ImGuiWindowFlags_NoBackground : 0));
+                     ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     (transparent ? ImGuiWindowFlags_NoBackground : 0));
     draw(frame);
     ImGui::End();
     ImGui::PopStyleVar();
@@ -54,10 +56,14 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
                                        int height, const FieldSource& fields, const RunView* run) {
   Canvas2D canvas;
   CanvasScene scene = makeCanvasScene(state, std::move(cloud), 1, run);
-  auto image = renderWindow(ui, width, height, [&](int frame) {
-    canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)}, false);
-    if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
-  }, state.canvas.transparentBackground);
+  auto image = renderWindow(
+      ui, width, height,
+      [&](int frame) {
+        canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)},
+                    false);
+        if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
+      },
+      state.canvas.transparentBackground);
   if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};
   if (image) image.value().plot = canvas.geometry();
   return image;
@@ -65,12 +71,17 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
 
 Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
                                       std::shared_ptr<const scene::PointCloud> cloud,
-                                      const std::vector<const RunView*>& views, int width, int height) {
+                                      const std::vector<const RunView*>& views, int width,
+                                      int height) {
   CompareView view;
   ExplorerState shown = state;
-  auto image = renderWindow(ui, width, height, [&](int) {
-    view.draw(shown, cloud, 1, views, {static_cast<float>(width), static_cast<float>(height)}, false);
-  }, state.canvas.transparentBackground);
+  auto image = renderWindow(
+      ui, width, height,
+      [&](int) {
+        view.draw(shown, cloud, 1, views, {static_cast<float>(width), static_cast<float>(height)},
+                  false);
+      },
+      state.canvas.transparentBackground);
   if (!view.error().empty()) return Error{"canvas: " + view.error()};
   if (image) {
     image.value().panes = view.geometries();
@@ -79,7 +90,8 @@ Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
   return image;
 }
 
-Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width, int height) {
+Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width,
+                                        int height) {
   ImageView view;
   return renderWindow(ui, width, height, [&](int) {
     view.draw(content, static_cast<float>(width), static_cast<float>(height));
@@ -88,7 +100,8 @@ Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& c
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image) {
   return writeFileAtomic(path, [&](const std::string& tmp) {
-    return stbi_write_png(tmp.c_str(), image.width, image.height, 4, image.rgba.data(), image.width * 4) != 0;
+    return stbi_write_png(tmp.c_str(), image.width, image.height, 4, image.rgba.data(),
+                          image.width * 4) != 0;
   });
 }
 

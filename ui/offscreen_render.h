@@ -33,21 +33,23 @@ using FieldSource =
 // `fields` (optional) is asked once the view is framed; its field is drawn on the canvas.
 // `run` (optional): in a reverse mode, its frame replaces the data cloud (with trails).
 Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
-                                       std::shared_ptr<const scene::PointCloud> cloud,
-                                       int width, int height, const FieldSource& fields = {},
+                                       std::shared_ptr<const scene::PointCloud> cloud, int width,
+                                       int height, const FieldSource& fields = {},
                                        const RunView* run = nullptr);
 
 // Compare mode (state.compare): `views[i]` is pane i's run at state.t; the panes side by
 // side, or overlaid in one pane, as the GUI draws them.
 Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
                                       std::shared_ptr<const scene::PointCloud> cloud,
-                                      const std::vector<const RunView*>& views, int width, int height);
+                                      const std::vector<const RunView*>& views, int width,
+                                      int height);
 
 // The image explorer's grid (x_t | x̂₀ per cell, with its labels) at `frame`, as the GUI
 // draws it.
 // The image explorer's view (one grid or two, and the interpolation strip), as the window
 // draws it (ui/views/image_view).
-Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width, int height);
+Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width,
+                                        int height);
 
 Expected<bool> writePng(const std::string& path, const RenderedImage& image);
 

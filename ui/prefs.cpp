@@ -23,8 +23,10 @@ void Prefs::addRecent(const std::string& path) {
 }
 
 std::string configDir() {
-  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/') return (fs::path(x) / "scorescope").string();
-  if (const char* h = std::getenv("HOME"); h && *h) return (fs::path(h) / ".config" / "scorescope").string();
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x == '/')
+    return (fs::path(x) / "scorescope").string();
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return (fs::path(h) / ".config" / "scorescope").string();
   return {};
 }
 
@@ -38,14 +40,17 @@ Prefs loadPrefs(const std::string& path, std::string* warning) {
     const auto j = nlohmann::json::parse(ss.str());
     if (auto it = j.find("recent_scenes"); it != j.end() && it->is_array())
       for (const auto& r : *it)
-        if (r.is_string() && p.recentScenes.size() < Prefs::kMaxRecent) p.recentScenes.push_back(r.get<std::string>());
+        if (r.is_string() && p.recentScenes.size() < Prefs::kMaxRecent)
+          p.recentScenes.push_back(r.get<std::string>());
     p.exportWidth = std::clamp(j.value("export_width", p.exportWidth), 16, 16384);
     p.exportHeight = std::clamp(j.value("export_height", p.exportHeight), 16, 16384);
     p.animationFrames = std::clamp(j.value("animation_frames", p.animationFrames), 2, 10000);
     p.animationFps = std::clamp(j.value("animation_fps", p.animationFps), 1.0, 120.0);
     p.animationFormat = j.value("animation_format", p.animationFormat);
-    if (p.animationFormat != "gif" && p.animationFormat != "mp4" && p.animationFormat != "png") p.animationFormat = "gif";
-    p.presentationScale = std::clamp(j.value("presentation_scale", p.presentationScale), 1.0f, 4.0f);
+    if (p.animationFormat != "gif" && p.animationFormat != "mp4" && p.animationFormat != "png")
+      p.animationFormat = "gif";
+    p.presentationScale =
+        std::clamp(j.value("presentation_scale", p.presentationScale), 1.0f, 4.0f);
     p.transparentPng = j.value("transparent_png", p.transparentPng);
     p.workersYield = j.value("workers_yield", p.workersYield);
   } catch (const std::exception& e) {
@@ -56,10 +61,14 @@ Prefs loadPrefs(const std::string& path, std::string* warning) {
 }
 
 Expected<bool> savePrefs(const std::string& path, const Prefs& p) {
-  const nlohmann::json j = {{"recent_scenes", p.recentScenes},       {"export_width", p.exportWidth},
-                            {"export_height", p.exportHeight},       {"animation_frames", p.animationFrames},
-                            {"animation_fps", p.animationFps},       {"animation_format", p.animationFormat},
-                            {"presentation_scale", p.presentationScale}, {"transparent_png", p.transparentPng},
+  const nlohmann::json j = {{"recent_scenes", p.recentScenes},
+                            {"export_width", p.exportWidth},
+                            {"export_height", p.exportHeight},
+                            {"animation_frames", p.animationFrames},
+                            {"animation_fps", p.animationFps},
+                            {"animation_format", p.animationFormat},
+                            {"presentation_scale", p.presentationScale},
+                            {"transparent_png", p.transparentPng},
                             {"workers_yield", p.workersYield}};
   std::error_code ec;
   const fs::path out(path);

@@ -5,8 +5,8 @@
 
 namespace ss::ui {
 
-Expected<bool> TimelineRecorder::start(const std::string& out, int width, int height, int frames, double fps,
-                                       bool forward, double T) {
+Expected<bool> TimelineRecorder::start(const std::string& out, int width, int height, int frames,
+                                       double fps, bool forward, double T) {
   if (frames < 2) return Error{"an animation needs at least 2 frames"};
   AnimationSpec spec;
   spec.out = out;
@@ -26,7 +26,8 @@ Expected<bool> TimelineRecorder::start(const std::string& out, int width, int he
 }
 
 double TimelineRecorder::targetT() const {
-  const double u = m_frames > 1 ? static_cast<double>(std::min(m_next, m_frames - 1)) / (m_frames - 1) : 0.0;
+  const double u =
+      m_frames > 1 ? static_cast<double>(std::min(m_next, m_frames - 1)) / (m_frames - 1) : 0.0;
   return m_forward ? u * m_T : (1.0 - u) * m_T;
 }
 
@@ -36,7 +37,8 @@ bool frameReady(const FrameReadiness& r, double t) {
          (!r.modelDensityNeeded || (at(r.densityT) && r.densityFinest));
 }
 
-std::string TimelineRecorder::tick(bool ready, const std::function<Expected<RenderedImage>()>& draw, bool* error) {
+std::string TimelineRecorder::tick(bool ready, const std::function<Expected<RenderedImage>()>& draw,
+                                   bool* error) {
   *error = false;
   if (!m_writer) return {};
   auto stop = [&](std::string message, bool failed) {

@@ -19,14 +19,15 @@ namespace ss::ui {
 // What a recorded frame waits for: every view shown for its t. The GUI fills this each UI
 // frame while recording and ticks the recorder with frameReady().
 struct FrameReadiness {
-  bool cloud = false;               // the data cloud has arrived
-  bool runNeeded = false;           // a reverse mode or compare panes are shown
-  bool runDone = false;             // … and the run (every pane's) is complete
-  bool fieldNeeded = false;         // a score field, the exact density or the score error is shown
-  std::optional<double> fieldT;     // the t of the latest field grid, if there is one
-  bool modelDensityNeeded = false;  // the model's density heatmap is shown and a trained model exists
-  std::optional<double> densityT;   // the t of the latest model density grid, if there is one
-  bool densityFinest = false;       // … and it reached its request's finest level
+  bool cloud = false;            // the data cloud has arrived
+  bool runNeeded = false;        // a reverse mode or compare panes are shown
+  bool runDone = false;          // … and the run (every pane's) is complete
+  bool fieldNeeded = false;      // a score field, the exact density or the score error is shown
+  std::optional<double> fieldT;  // the t of the latest field grid, if there is one
+  bool modelDensityNeeded =
+      false;  // the model's density heatmap is shown and a trained model exists
+  std::optional<double> densityT;  // the t of the latest model density grid, if there is one
+  bool densityFinest = false;      // … and it reached its request's finest level
 };
 // `t`: the time being recorded (clamped to [ε, T] as the field and density requests are).
 bool frameReady(const FrameReadiness& r, double t);
@@ -35,8 +36,8 @@ class TimelineRecorder {
  public:
   // Opens the output (errors show before any frame). Forward mode runs t from 0 to T, the
   // reverse modes from T down to 0.
-  Expected<bool> start(const std::string& out, int width, int height, int frames, double fps, bool forward,
-                       double T);
+  Expected<bool> start(const std::string& out, int width, int height, int frames, double fps,
+                       bool forward, double T);
   bool active() const { return m_writer != nullptr; }
   // The t the explorer should show while recording.
   double targetT() const;

@@ -5,13 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <initializer_list>
 #include <fstream>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-
 
 namespace ss::ui {
 
@@ -27,7 +25,8 @@ constexpr int kVersion = 1;
 // default and adds a warning; keys nobody asked for are reported by finish().
 class Section {
  public:
-  Section(const json& parent, const std::string& key, std::string path, std::vector<std::string>& warnings)
+  Section(const json& parent, const std::string& key, std::string path,
+          std::vector<std::string>& warnings)
       : m_path(std::move(path)), m_warnings(warnings) {
     auto it = parent.find(key);
     if (it == parent.end()) {
@@ -63,7 +62,8 @@ class Section {
       }
       out = it->get<T>();
     } catch (const std::exception&) {
-      m_warnings.push_back(m_path + "." + key + ": " + it->dump() + " has the wrong type, default kept");
+      m_warnings.push_back(m_path + "." + key + ": " + it->dump() +
+                           " has the wrong type, default kept");
     }
   }
   // A value that may be absent without a warning.
@@ -88,10 +88,10 @@ class Section {
       m_warnings.push_back(m_path + ": missing " + list + ", defaults used");
     }
     for (auto it = m_obj->begin(); it != m_obj->end(); ++it)
-      if (!m_seen.count(it.key())) m_warnings.push_back(m_path + "." + it.key() + ": unknown field, ignored");
+      if (!m_seen.count(it.key()))
+        m_warnings.push_back(m_path + "." + it.key() + ": unknown field, ignored");
     m_obj = nullptr;
   }
-
 
  private:
   const json* m_obj = nullptr;
@@ -113,8 +113,14 @@ std::string resolvePath(const std::string& p, const std::string& baseDir) {
 }
 
 json sdeJson(const sde::SdeConfig& c) {
-  return {{"kind", std::string(sde::toString(c.kind))}, {"beta_min", c.betaMin}, {"beta_max", c.betaMax},
-          {"sigma_min", c.sigmaMin}, {"sigma_max", c.sigmaMax}, {"N", c.N}, {"T", c.T}, {"eps", c.eps}};
+  return {{"kind", std::string(sde::toString(c.kind))},
+          {"beta_min", c.betaMin},
+          {"beta_max", c.betaMax},
+          {"sigma_min", c.sigmaMin},
+          {"sigma_max", c.sigmaMax},
+          {"N", c.N},
+          {"T", c.T},
+          {"eps", c.eps}};
 }
 
 json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
@@ -135,8 +141,10 @@ void readSde(const json& root, sde::SdeConfig& c, std::vector<std::string>& w) {
   Section s(root, "sde", "sde", w);
   std::string kind(sde::toString(c.kind));
   s.get("kind", kind);
-  if (auto k = sde::parseSdeKind(kind)) c.kind = *k;
-  else s.warn("kind '" + kind + "' is not vp, subvp or ve; vp used");
+  if (auto k = sde::parseSdeKind(kind))
+    c.kind = *k;
+  else
+    s.warn("kind '" + kind + "' is not vp, subvp or ve; vp used");
   s.get("beta_min", c.betaMin);
   s.get("beta_max", c.betaMax);
   s.get("sigma_min", c.sigmaMin);
@@ -146,11 +154,14 @@ void readSde(const json& root, sde::SdeConfig& c, std::vector<std::string>& w) {
   s.get("eps", c.eps);
 }
 
-void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset, std::vector<std::string>& w) {
+void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset,
+                 std::vector<std::string>& w) {
   Section s(root, "sampler", "sampler", w);
   s.get("preset", preset);
-  if (auto p = sample::samplerPreset(preset)) c = p.value();
-  else s.warn("preset '" + preset + "' is unknown; pc used"), preset = "pc";
+  if (auto p = sample::samplerPreset(preset))
+    c = p.value();
+  else
+    s.warn("preset '" + preset + "' is unknown; pc used"), preset = "pc";
   std::string predictor = sample::toString(c.predictor), corrector = sample::toString(c.corrector),
               solver = sample::toString(c.solver);
   bool ode = c.kind == sample::SamplerKind::Ode;
@@ -165,12 +176,18 @@ void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset
   s.get("atol", c.atol);
   s.get("denoise", c.denoise);
   c.kind = ode ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
-  if (auto p = sample::parsePredictor(predictor)) c.predictor = p.value();
-  else s.warn(p.error().message);
-  if (auto p = sample::parseCorrector(corrector)) c.corrector = p.value();
-  else s.warn(p.error().message);
-  if (auto p = sample::parseOdeSolver(solver)) c.solver = p.value();
-  else s.warn(p.error().message);
+  if (auto p = sample::parsePredictor(predictor))
+    c.predictor = p.value();
+  else
+    s.warn(p.error().message);
+  if (auto p = sample::parseCorrector(corrector))
+    c.corrector = p.value();
+  else
+    s.warn(p.error().message);
+  if (auto p = sample::parseOdeSolver(solver))
+    c.solver = p.value();
+  else
+    s.warn(p.error().message);
 }
 
 // Compare mode: {"enabled", "overlay", "picked", "panes": [{"mode": "sde"|"ode",
@@ -200,7 +217,8 @@ void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
     std::string mode = "sde";
     ps.get("mode", mode);
     ps.get("use_model", p.useModel);
-    if (mode != "sde" && mode != "ode") ps.warn("mode '" + mode + "' is not sde or ode; sde used"), mode = "sde";
+    if (mode != "sde" && mode != "ode")
+      ps.warn("mode '" + mode + "' is not sde or ode; sde used"), mode = "sde";
     p.mode = mode == "ode" ? scene::RunMode::ProbabilityFlow : scene::RunMode::ReverseSde;
     ps.known({"sampler"});
     std::vector<std::string> sw;
@@ -216,20 +234,26 @@ void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
 void readFieldStyle(Section& s, CanvasOptions& c) {
   auto flag = [&](const char* key, bool& out) {
     if (const json* v = s.optional(key)) {
-      if (v->is_boolean()) out = v->get<bool>();
-      else s.warn(std::string(key) + ": " + v->dump() + " is not true or false, default kept");
+      if (v->is_boolean())
+        out = v->get<bool>();
+      else
+        s.warn(std::string(key) + ": " + v->dump() + " is not true or false, default kept");
     }
   };
   flag("field_difference", c.fieldDifference);
   flag("streamlines", c.fieldStreamlines);
   if (const json* v = s.optional("arrow_length")) {
     const auto length = v->is_string() ? parseFieldLength(v->get<std::string>()) : std::nullopt;
-    if (length) c.fieldLength = *length;
-    else s.warn("arrow_length " + v->dump() + " is not scaled, normalized or true; default kept");
+    if (length)
+      c.fieldLength = *length;
+    else
+      s.warn("arrow_length " + v->dump() + " is not scaled, normalized or true; default kept");
   }
   if (const json* v = s.optional("arrow_scale")) {
-    if (v->is_number() && v->get<double>() > 0 && v->get<double>() <= 100) c.arrowScale = v->get<float>();
-    else s.warn("arrow_scale " + v->dump() + " is not a number in (0, 100]; default kept");
+    if (v->is_number() && v->get<double>() > 0 && v->get<double>() <= 100)
+      c.arrowScale = v->get<float>();
+    else
+      s.warn("arrow_scale " + v->dump() + " is not a number in (0, 100]; default kept");
   }
 }
 
@@ -240,7 +264,8 @@ void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   s.get("alpha", c.alpha);
   std::string colour = colourName(c.colourMode);
   s.get("colour", colour);
-  if (!parseColourName(colour, c.colourMode)) s.warn("colour '" + colour + "' is not auto, class, attribute or speed; auto used");
+  if (!parseColourName(colour, c.colourMode))
+    s.warn("colour '" + colour + "' is not auto, class, attribute or speed; auto used");
   s.get("grid", c.showGrid);
   s.get("means", c.showMeans);
   s.get("learned_field", c.showLearnedField);
@@ -254,9 +279,12 @@ void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   s.get("log_density", c.logDensity);
   std::string source = toString(c.densitySource);
   if (s.optional("density_source")) s.get("density_source", source);
-  if (source == "exact") c.densitySource = DensitySource::Exact;
-  else if (source == "model") c.densitySource = DensitySource::Model;
-  else s.warn("density_source '" + source + "' is not exact or model; exact used");
+  if (source == "exact")
+    c.densitySource = DensitySource::Exact;
+  else if (source == "model")
+    c.densitySource = DensitySource::Model;
+  else
+    s.warn("density_source '" + source + "' is not exact or model; exact used");
   s.get("score_error", c.showScoreError);
 }
 
@@ -265,18 +293,22 @@ void readCamera(const json& root, Scene& scene, std::vector<std::string>& w) {
   Section s(root, "camera", "camera", w);
   s.get("follow_spread", c.followSpread);
   if (const json* v = s.optional("view")) {
-    if (v->is_array() && v->size() == 4 && std::all_of(v->begin(), v->end(), [](const json& x) { return x.is_number(); })) {
+    if (v->is_array() && v->size() == 4 &&
+        std::all_of(v->begin(), v->end(), [](const json& x) { return x.is_number(); })) {
       std::array<float, 4> b{};
       for (int i = 0; i < 4; ++i) b[i] = (*v)[i].get<float>();
-      if (b[2] > b[0] && b[3] > b[1]) c.view = b;
-      else s.warn("view must be [xmin, ymin, xmax, ymax] with max > min; the data is framed");
+      if (b[2] > b[0] && b[3] > b[1])
+        c.view = b;
+      else
+        s.warn("view must be [xmin, ymin, xmax, ymax] with max > min; the data is framed");
     } else {
       s.warn("view must be [xmin, ymin, xmax, ymax]; the data is framed");
     }
   }
 }
 
-void readImages(const json& root, Scene& scene, std::vector<std::string>& w, const std::string& baseDir) {
+void readImages(const json& root, Scene& scene, std::vector<std::string>& w,
+                const std::string& baseDir) {
   auto& r = scene.images;
   Section s(root, "images", "images", w);
   int64_t limit = r.limit, n = r.n, index = r.imageIndex;
@@ -294,11 +326,16 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w, con
   std::string task = scene::toString(r.task), mask = sample::toString(r.mask);
   s.get("task", task);
   s.get("mask", mask);
-  if (task == "unconditional") r.task = scene::ImageTask::Unconditional;
-  else if (task == "inpaint") r.task = scene::ImageTask::Inpaint;
-  else if (task == "colorize") r.task = scene::ImageTask::Colorize;
-  else s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
-  if (!sample::parseMaskPreset(mask, &r.mask)) s.warn("mask '" + mask + "' is unknown; left-half used");
+  if (task == "unconditional")
+    r.task = scene::ImageTask::Unconditional;
+  else if (task == "inpaint")
+    r.task = scene::ImageTask::Inpaint;
+  else if (task == "colorize")
+    r.task = scene::ImageTask::Colorize;
+  else
+    s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
+  if (!sample::parseMaskPreset(mask, &r.mask))
+    s.warn("mask '" + mask + "' is unknown; left-half used");
   r.guideClass = -1;
   if (const json* g = s.optional("guidance")) {
     const bool ok = g->is_object() && g->contains("class") && (*g)["class"].is_number_integer() &&
@@ -325,21 +362,26 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w, con
       return true;
     };
     std::string method = "slerp";
-    if (ip->is_object() && ip->contains("method") && (*ip)["method"].is_string()) method = (*ip)["method"].get<std::string>();
-    const bool ok = ip->is_object() && ip->contains("a") && num("a", in.a, 0, 1 << 30) && num("b", in.b, 0, 1 << 30) &&
-                    num("frames", in.frames, 2, 32) && (method == "slerp" || method == "linear");
+    if (ip->is_object() && ip->contains("method") && (*ip)["method"].is_string())
+      method = (*ip)["method"].get<std::string>();
+    const bool ok = ip->is_object() && ip->contains("a") && num("a", in.a, 0, 1 << 30) &&
+                    num("b", in.b, 0, 1 << 30) && num("frames", in.frames, 2, 32) &&
+                    (method == "slerp" || method == "linear");
     if (ok) {
       in.spherical = method == "slerp";
     } else {
-      s.warn("interpolate: " + ip->dump() + " is not {\"a\": K, \"b\": K, \"frames\": 2..32, \"method\": "
+      s.warn("interpolate: " + ip->dump() +
+             " is not {\"a\": K, \"b\": K, \"frames\": 2..32, \"method\": "
              "\"slerp\" | \"linear\"}; no strip");
       in = {};
     }
   }
   std::string compare;
   if (const json* c = s.optional("compare")) {
-    if (c->is_string()) compare = c->get<std::string>();
-    else s.warn("compare: " + c->dump() + " is not a sampler preset name; no compare grid");
+    if (c->is_string())
+      compare = c->get<std::string>();
+    else
+      s.warn("compare: " + c->dump() + " is not a sampler preset name; no compare grid");
   }
   if (!compare.empty() && !sample::samplerPreset(compare)) {
     s.warn("compare '" + compare + "' is not a sampler preset; no compare grid");
@@ -350,7 +392,9 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w, con
 
 }  // namespace
 
-bool isImageScene(const Scene& scene) { return scene::looksLikeImageDataset(scene.state.data.data); }
+bool isImageScene(const Scene& scene) {
+  return scene::looksLikeImageDataset(scene.state.data.data);
+}
 
 Scene sceneFromState(const ExplorerState& state) {
   Scene s;
@@ -369,7 +413,8 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   }
   if (!root.is_object()) return Error{"a scene must be a JSON object"};
   if (auto f = root.find("format"); f != root.end() && (!f->is_string() || *f != kFormat))
-    return Error{"not a ScoreScope scene (format is " + f->dump() + ", expected \"" + kFormat + "\")"};
+    return Error{"not a ScoreScope scene (format is " + f->dump() + ", expected \"" + kFormat +
+                 "\")"};
   LoadedScene out;
   auto& w = out.warnings;
   Scene& scene = out.scene;
@@ -400,7 +445,9 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   readSde(root, scene.state.sde, w);
   if (std::string e = scene.state.sde.validate(); !e.empty()) return Error{"sde: " + e};
   if (const json* m = top.optional("model")) {
-    if (!m->is_object()) return Error{"model must be an object: {\"checkpoint\": FILE} or {\"train_steps\": N, \"seed\": S}"};
+    if (!m->is_object())
+      return Error{
+          "model must be an object: {\"checkpoint\": FILE} or {\"train_steps\": N, \"seed\": S}"};
     Section s(*m, "model", w);
     if (s.optional("checkpoint")) s.get("checkpoint", scene.model.checkpoint);
     if (s.optional("train_steps")) s.get("train_steps", scene.model.trainSteps);
@@ -410,15 +457,20 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
       return Error{"model: give a checkpoint or train_steps, not both"};
     s.finish();
     if (scene.model.trainSteps < 0 || scene.model.trainSteps > 10000000)
-      return Error{"model.train_steps (" + std::to_string(scene.model.trainSteps) + ") must lie in [0, 10000000]"};
+      return Error{"model.train_steps (" + std::to_string(scene.model.trainSteps) +
+                   ") must lie in [0, 10000000]"};
   }
   readSampler(root, scene.state.sampler, scene.state.samplerPreset, w);
   std::string mode = scene::toString(scene.state.mode);
   top.get("mode", mode);
-  if (mode == "forward") scene.state.mode = scene::RunMode::Forward;
-  else if (mode == "sde") scene.state.mode = scene::RunMode::ReverseSde;
-  else if (mode == "ode") scene.state.mode = scene::RunMode::ProbabilityFlow;
-  else w.push_back("mode: '" + mode + "' is not forward, sde or ode; forward used");
+  if (mode == "forward")
+    scene.state.mode = scene::RunMode::Forward;
+  else if (mode == "sde")
+    scene.state.mode = scene::RunMode::ReverseSde;
+  else if (mode == "ode")
+    scene.state.mode = scene::RunMode::ProbabilityFlow;
+  else
+    w.push_back("mode: '" + mode + "' is not forward, sde or ode; forward used");
   if (top.optional("use_model")) top.get("use_model", scene.state.useModel);
   // PC step-through (reverse SDE): "step_through": true, "move": K (0-based) and
   // "move_particles": M (arrows for M particles beside the traced ones), all optional.
@@ -426,15 +478,16 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   if (top.optional("move")) top.get("move", scene.state.move);
   if (top.optional("move_particles")) top.get("move_particles", scene.state.moveParticles);
   if (scene.state.moveParticles < 0 || scene.state.moveParticles > 2000) {
-    w.push_back("move_particles (" + std::to_string(scene.state.moveParticles) + ") must lie in [0, 2000]; 0 used");
+    w.push_back("move_particles (" + std::to_string(scene.state.moveParticles) +
+                ") must lie in [0, 2000]; 0 used");
     scene.state.moveParticles = 0;
   }
   if (scene.state.move < 0) {
     w.push_back("move (" + std::to_string(scene.state.move) + ") must be at least 0; 0 used");
     scene.state.move = 0;
   }
-  if (std::string e = scene.state.sampler.validate(scene.state.sde.kind); !e.empty() &&
-      scene.state.mode != scene::RunMode::Forward)
+  if (std::string e = scene.state.sampler.validate(scene.state.sde.kind);
+      !e.empty() && scene.state.mode != scene::RunMode::Forward)
     return Error{"sampler: " + e};
   {
     Section t(root, "time", "time", w);
@@ -444,7 +497,8 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
     t.get("loop", scene.state.loop);
     if (!(scene.state.t >= 0 && scene.state.t <= scene.state.sde.T)) {
       t.warn("t (" + std::to_string(scene.state.t) + ") lies outside [0, T]; clamped");
-      scene.state.t = std::clamp(std::isfinite(scene.state.t) ? scene.state.t : 0.0, 0.0, scene.state.sde.T);
+      scene.state.t =
+          std::clamp(std::isfinite(scene.state.t) ? scene.state.t : 0.0, 0.0, scene.state.sde.T);
     }
     if (!(scene.state.playSeconds > 0.05 && scene.state.playSeconds < 3600)) {
       t.warn("play_seconds must lie in (0.05, 3600); 4 used");
@@ -455,8 +509,10 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   readCamera(root, scene, w);
   if (top.optional("ui_scale")) top.get("ui_scale", scene.state.uiScale);
   if (const json* c = top.optional("compare")) {
-    if (c->is_object()) readCompare(*c, scene, w);
-    else w.push_back("compare: not an object, ignored");
+    if (c->is_object())
+      readCompare(*c, scene, w);
+    else
+      w.push_back("compare: not an object, ignored");
     if (scene.state.compare.enabled && scene.state.mode == scene::RunMode::Forward)
       scene.state.mode = scene::RunMode::ReverseSde;  // compare panes are reverse runs
   }
@@ -488,7 +544,8 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   if (isImageScene(scene) || top.optional("images")) readImages(root, scene, w, baseDir);
   if (scene.images.model.empty()) scene.images.model = scene.model.checkpoint;
   if (const json* st = top.optional("stages")) {
-    if (!st->is_array()) return Error{"stages must be an array of {\"caption\": ..., \"set\": {...}}"};
+    if (!st->is_array())
+      return Error{"stages must be an array of {\"caption\": ..., \"set\": {...}}"};
     for (size_t i = 0; i < st->size(); ++i) {
       const json& s = (*st)[i];
       if (!s.is_object()) return Error{"stages[" + std::to_string(i) + "] must be an object"};
@@ -496,7 +553,8 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
       Section sec(s, "stages[" + std::to_string(i) + "]", w);
       sec.get("caption", stage.caption);
       if (const json* p = sec.optional("set")) {
-        if (!p->is_object()) return Error{"stages[" + std::to_string(i) + "].set must be an object"};
+        if (!p->is_object())
+          return Error{"stages[" + std::to_string(i) + "].set must be an object"};
         stage.patch = p->dump();
       }
       sec.finish();
@@ -524,14 +582,19 @@ std::string sceneToJson(const Scene& scene) {
   j["caption"] = scene.caption;
   j["data"] = {{"name", s.data.data}, {"n", s.data.n}, {"seed", s.data.seed}};
   j["sde"] = sdeJson(s.sde);
-  if (!scene.model.checkpoint.empty()) j["model"] = {{"checkpoint", scene.model.checkpoint}};
-  else if (scene.model.trainSteps > 0) j["model"] = {{"train_steps", scene.model.trainSteps}, {"seed", scene.model.trainSeed}};
-  else j["model"] = nullptr;
+  if (!scene.model.checkpoint.empty())
+    j["model"] = {{"checkpoint", scene.model.checkpoint}};
+  else if (scene.model.trainSteps > 0)
+    j["model"] = {{"train_steps", scene.model.trainSteps}, {"seed", scene.model.trainSeed}};
+  else
+    j["model"] = nullptr;
   j["sampler"] = samplerJson(s.sampler, s.samplerPreset);
   j["mode"] = scene::toString(s.mode);
   j["use_model"] = s.useModel;
-  if (s.stepThrough) j["step_through"] = true, j["move"] = s.move, j["move_particles"] = s.moveParticles;
-  j["time"] = {{"t", s.t}, {"playing", s.playing}, {"play_seconds", s.playSeconds}, {"loop", s.loop}};
+  if (s.stepThrough)
+    j["step_through"] = true, j["move"] = s.move, j["move_particles"] = s.moveParticles;
+  j["time"] = {
+      {"t", s.t}, {"playing", s.playing}, {"play_seconds", s.playSeconds}, {"loop", s.loop}};
   j["layers"] = {{"point_size", c.pointSize},
                  {"alpha", c.alpha},
                  {"colour", colourName(c.colourMode)},
@@ -560,28 +623,39 @@ std::string sceneToJson(const Scene& scene) {
                  {"use_model", p.useModel}};
       panes.push_back(pj);
     }
-    j["compare"] = {{"enabled", s.compare.enabled}, {"overlay", s.compare.overlay},
-                    {"picked", s.compare.picked}, {"panes", panes}};
+    j["compare"] = {{"enabled", s.compare.enabled},
+                    {"overlay", s.compare.overlay},
+                    {"picked", s.compare.picked},
+                    {"panes", panes}};
   }
   if (s.fixedAxis >= 0) j["inpaint_2d"] = {{"axis", s.fixedAxis}, {"value", s.fixedValue}};
   if (s.guideClass >= 0)
-    j["guidance"] = {{"class", s.guideClass}, {"scale", s.guidance}, {"classifier", s.trainedClassifier ? "trained" : "exact"}};
+    j["guidance"] = {{"class", s.guideClass},
+                     {"scale", s.guidance},
+                     {"classifier", s.trainedClassifier ? "trained" : "exact"}};
   if (isImageScene(scene)) {
     const auto& r = scene.images;
-    j["images"] = {{"limit", r.limit},       {"model", r.model},
-                   {"n", r.n},               {"seed", r.seed},
-                   {"task", scene::toString(r.task)}, {"mask", sample::toString(r.mask)},
+    j["images"] = {{"limit", r.limit},
+                   {"model", r.model},
+                   {"n", r.n},
+                   {"seed", r.seed},
+                   {"task", scene::toString(r.task)},
+                   {"mask", sample::toString(r.mask)},
                    {"image_index", r.imageIndex}};
     if (!scene.imageCompare.empty()) j["images"]["compare"] = scene.imageCompare;
-    if (r.guideClass >= 0) j["images"]["guidance"] = {{"class", r.guideClass}, {"scale", r.guidance}};
+    if (r.guideClass >= 0)
+      j["images"]["guidance"] = {{"class", r.guideClass}, {"scale", r.guidance}};
     if (const auto& in = scene.imageInterpolation; in.a >= 0)
-      j["images"]["interpolate"] = {{"a", in.a}, {"b", in.b}, {"frames", in.frames},
+      j["images"]["interpolate"] = {{"a", in.a},
+                                    {"b", in.b},
+                                    {"frames", in.frames},
                                     {"method", in.spherical ? "slerp" : "linear"}};
   }
   json stages = json::array();
   for (const auto& st : scene.stages) {
     json patch = json::parse(st.patch, nullptr, false);
-    stages.push_back({{"caption", st.caption}, {"set", patch.is_discarded() ? json::object() : patch}});
+    stages.push_back(
+        {{"caption", st.caption}, {"set", patch.is_discarded() ? json::object() : patch}});
   }
   j["stages"] = stages;
   return j.dump(2) + "\n";

@@ -36,7 +36,8 @@ Fonts setupTheme(float scale) {
     g_fonts.large = io.Fonts->AddFontFromFileTTF(path, 28.0f * scale, &cfg, kRanges);
   }
   if (!g_fonts.regular || !g_fonts.large) {
-    g_fonts.warning = "DejaVu Sans not found (install fonts-dejavu-core): using ImGui's small built-in font";
+    g_fonts.warning =
+        "DejaVu Sans not found (install fonts-dejavu-core): using ImGui's small built-in font";
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * scale;
     g_fonts.regular = io.Fonts->AddFontDefault(&cfg);
@@ -85,11 +86,8 @@ const CanvasColours& canvasColours() {
   };
   // Presentation: black, with a grid and labels a projector in a lit room still shows.
   static const CanvasColours projector{
-      IM_COL32(0, 0, 0, 255),
-      IM_COL32(255, 255, 255, 40),
-      IM_COL32(255, 255, 255, 220),
-      IM_COL32(255, 255, 255, 255),
-      IM_COL32(215, 220, 228, 255),
+      IM_COL32(0, 0, 0, 255),       IM_COL32(255, 255, 255, 40),  IM_COL32(255, 255, 255, 220),
+      IM_COL32(255, 255, 255, 255), IM_COL32(215, 220, 228, 255),
   };
   return g_highContrast ? projector : k;
 }

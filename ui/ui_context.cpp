@@ -8,8 +8,8 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "ui/theme.h"
 

@@ -18,7 +18,7 @@ struct WindowOptions {
   int height = 900;
   bool visible = true;
   std::string title = "ScoreScope";
-  float fontScale = 0;  // 0: the monitor's content scale (high-DPI), else this factor
+  float fontScale = 0;   // 0: the monitor's content scale (high-DPI), else this factor
   bool debugGl = false;  // debug context + glDebugMessageCallback (GL 4.3 / KHR_debug)
 };
 

@@ -34,13 +34,15 @@ Expected<ui::ExplorerState> explorerFrom(const AppOptions& o) {
   s.canvas.followSpread = o.follow || (s.sde.kind == sde::SdeKind::VE && !o.noFollow);
   s.uiScale = o.uiScale;
   if (!(o.t >= 0.0 && o.t <= s.sde.T))
-    return Error{"--t " + std::to_string(o.t) + " must lie in [0, T = " + std::to_string(s.sde.T) + "]"};
+    return Error{"--t " + std::to_string(o.t) + " must lie in [0, T = " + std::to_string(s.sde.T) +
+                 "]"};
   return s;
 }
 
 int printVersion(const AppOptions& o) {
   std::printf("ScoreScope %s\n", appVersion().c_str());
-  std::printf("LibTorch %s (%s)\n", torchVersion().c_str(), torchHasCuda() ? "CUDA available" : "CPU only");
+  std::printf("LibTorch %s (%s)\n", torchVersion().c_str(),
+              torchHasCuda() ? "CUDA available" : "CPU only");
   auto choice = parseDeviceChoice(o.device);
   if (!choice) return fail(choice.error().message);
   auto dev = resolveDevice(choice.value());
@@ -63,7 +65,8 @@ int runGuiCommand(const AppOptions& o) {
   if (!dev) return fail(dev.error().message);
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
   if (o.mode == "sde" || o.mode == "ode") {
-    state.value().mode = o.mode == "sde" ? scene::RunMode::ReverseSde : scene::RunMode::ProbabilityFlow;
+    state.value().mode =
+        o.mode == "sde" ? scene::RunMode::ReverseSde : scene::RunMode::ProbabilityFlow;
     state.value().t = state.value().sde.T;
     state.value().playing = true;
   } else if (o.mode == "compare") {
@@ -87,7 +90,8 @@ int runGuiCommand(const AppOptions& o) {
   g.frameTimes = o.frameTimes;
   g.initial = state.value();
   g.window.fontScale = o.uiScale;
-  g.runtimeLine = "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
+  g.runtimeLine =
+      "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;
   g.startTraining = o.train;
   if (!o.workers.empty()) g.workersYield = o.workers == "yield";
@@ -100,7 +104,7 @@ int runGuiCommand(const AppOptions& o) {
   g.presentation = o.present;
   g.record = o.record;
   // The lesson browser greets a first launch of the plain GUI (not smoke tests, not a scene).
-  g.lessons = o.lessons ? ui::GuiOptions::Lessons::Yes
+  g.lessons = o.lessons                          ? ui::GuiOptions::Lessons::Yes
               : o.frames == 0 && o.scene.empty() ? ui::GuiOptions::Lessons::FirstLaunch
                                                  : ui::GuiOptions::Lessons::No;
   if (!o.scene.empty()) {

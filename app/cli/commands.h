@@ -18,8 +18,8 @@ namespace ss::app {
 
 struct TrainOptions {
   int64_t steps = 4000;
-  int batch = 0;     // 0: 512 for 2D, 32 for images
-  double lr = 0;     // 0: 2e-3 for 2D, 5e-4 for images
+  int batch = 0;  // 0: 512 for 2D, 32 for images
+  double lr = 0;  // 0: 2e-3 for 2D, 5e-4 for images
   double ema = 0.999;
   int warmup = 100;
   double clip = 1.0;
@@ -28,16 +28,16 @@ struct TrainOptions {
   std::string objective = "dsm";
   bool importanceSampling = false;
   std::string out = "model.pt";
-  std::string net = "auto";     // auto (mlp for 2D, unet for images), mlp or unet
-  std::string preset = "small"; // U-Net size: small (CPU) or large (GPU)
+  std::string net = "auto";      // auto (mlp for 2D, unet for images), mlp or unet
+  std::string preset = "small";  // U-Net size: small (CPU) or large (GPU)
   bool json = false;
 };
 
 // sample and nll: a checkpoint (--model) or the exact score (--score exact).
 struct SampleOptions {
   std::string model;
-  std::string score;            // "exact"
-  std::string sampler = "pc";   // preset: pc, ald, ddpm, ode, euler, heun, euler_a
+  std::string score;                         // "exact"
+  std::string sampler = "pc";                // preset: pc, ald, ddpm, ode, euler, heun, euler_a
   std::string predictor, corrector, solver;  // empty: the preset's
   double snr = 0.16;
   int correctorSteps = 1;
@@ -45,11 +45,11 @@ struct SampleOptions {
   double rtol = 1e-5, atol = 1e-5;
   int64_t n = 20000;
   bool noDenoise = false;
-  std::string out;              // samples CSV (2D) or PNG grid (images)
+  std::string out;  // samples CSV (2D) or PNG grid (images)
   // images (sample)
   std::string inpaint, mask, maskPreset, colorize;  // image files; preset names
   int64_t inpaintIndex = -1, colorizeIndex = -1;    // or a dataset image
-  int cols = 8;                                      // grid columns
+  int cols = 8;                                     // grid columns
   // classifier guidance (2D mixtures: the components are the classes, with the exact
   // posterior; images: the dataset's classes, with a classifier trained first)
   int64_t classLabel = -1;
@@ -87,10 +87,10 @@ int runImageNll(const AppOptions& o, const SampleOptions& s,
 // interpolate (interpolate_cmd.cpp): the latent interpolation strip between two dataset
 // images through the probability-flow ODE, as one PNG row.
 struct InterpolateOptions {
-  std::string model;         // U-Net checkpoint; empty = the exact empirical score of --limit images
-  int64_t a = 0, b = 1;      // dataset images
-  int frames = 9;            // 2..32, ends included
-  bool linear = false;       // straight line instead of slerp
+  std::string model;     // U-Net checkpoint; empty = the exact empirical score of --limit images
+  int64_t a = 0, b = 1;  // dataset images
+  int frames = 9;        // 2..32, ends included
+  bool linear = false;   // straight line instead of slerp
   double rtol = 1e-5, atol = 1e-5;  // RK45 tolerances of the encodes and decodes
   std::string out = "strip.png";
   bool json = false;

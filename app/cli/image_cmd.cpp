@@ -79,7 +79,8 @@ Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& 
     src.scoreName = "learned U-Net (" + s.model + ", step " + std::to_string(snap->step) + ")";
     return src;
   }
-  if (s.score != "exact") return Error{"unknown --score '" + s.score + "': the only choice is exact"};
+  if (s.score != "exact")
+    return Error{"unknown --score '" + s.score + "': the only choice is exact"};
   data::ImageLoadOptions opt;
   opt.limit = o.limit > 0 ? o.limit : kDefaultExactImages;
   auto set = data::loadImageDataset(o.data, opt);
@@ -98,7 +99,8 @@ Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& 
   try {
     sc = sc.resolved(data::diameter(src.set.images));
     src.sde = sde::Sde::create(sc);
-    src.score = std::make_shared<score::EmpiricalScore>(src.set.images.to(torch::Device(src.device)), src.sde);
+    src.score = std::make_shared<score::EmpiricalScore>(
+        src.set.images.to(torch::Device(src.device)), src.sde);
   } catch (const std::exception& e) {
     return Error{e.what()};
   }
@@ -108,7 +110,8 @@ Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& 
 
 // The dataset behind a model (for --inpaint-index / --colorize-index and nll): its images
 // at the model's size and channels.
-Expected<data::ImageDataset> datasetFor(const ImageSource& src, const std::string& spec, int64_t limit) {
+Expected<data::ImageDataset> datasetFor(const ImageSource& src, const std::string& spec,
+                                        int64_t limit) {
   data::ImageLoadOptions opt;
   opt.limit = limit;
   opt.size = src.size;
@@ -166,18 +169,21 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
                    std::shared_ptr<const train::ModelSnapshot> snap) {
   const char* cmd = "sample";
   const int64_t n = s.nGiven ? s.n : 64;
-  if (n < 1 || n > 1024) return fail(cmd, "--n (" + std::to_string(n) + ") must lie in [1, 1024] for images");
+  if (n < 1 || n > 1024)
+    return fail(cmd, "--n (" + std::to_string(n) + ") must lie in [1, 1024] for images");
   const bool inpaint = !s.inpaint.empty() || s.inpaintIndex >= 0;
   const bool colorize = !s.colorize.empty() || s.colorizeIndex >= 0;
   if (inpaint && colorize) return fail(cmd, "choose one of inpainting and colorization");
   if (!inpaint && (!s.mask.empty() || !s.maskPreset.empty()))
     return fail(cmd, "--mask and --mask-preset need --inpaint IMAGE.png or --inpaint-index K");
-  if (!s.mask.empty() && !s.maskPreset.empty()) return fail(cmd, "choose one of --mask and --mask-preset");
+  if (!s.mask.empty() && !s.maskPreset.empty())
+    return fail(cmd, "choose one of --mask and --mask-preset");
   auto srcOr = imageSourceFrom(o, s, std::move(snap));
   if (!srcOr) return fail(cmd, srcOr.error().message);
   auto& src = srcOr.value();
   if (colorize && src.channels != 3)
-    return fail(cmd, "colorization needs an RGB dataset (this one has " + std::to_string(src.channels) + " channel)");
+    return fail(cmd, "colorization needs an RGB dataset (this one has " +
+                         std::to_string(src.channels) + " channel)");
 
   auto cfgOr = samplerFrom(s, src.sde->config());
   if (!cfgOr) return fail(cmd, cfgOr.error().message);
@@ -192,25 +198,29 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
     spec.steps = s.classifierSteps;
     spec.seed = o.seed;
     spec.imageLimit = o.limit;
-    if (!s.json) std::printf("training the classifier: %lld steps, batch %d…\n", static_cast<long long>(spec.steps), spec.batch);
+    if (!s.json)
+      std::printf("training the classifier: %lld steps, batch %d…\n",
+                  static_cast<long long>(spec.steps), spec.batch);
     auto trained = train::trainClassifierAndWait(spec, s.classLabel);
     if (!trained) return fail(cmd, "--class: " + trained.error().message);
     const auto stats = trained.value().stats;
     const auto clf = trained.value().snapshot;
     try {
-      auto guided = std::make_shared<score::GuidedScore>(src.score, clf->classifier, s.classLabel, s.guidance);
+      auto guided = std::make_shared<score::GuidedScore>(src.score, clf->classifier, s.classLabel,
+                                                         s.guidance);
       src.scoreName = guided->name();
       src.score = guided;
     } catch (const std::exception& e) {
       return fail(cmd, e.what());
     }
     const std::string name = stats->classNames.at(static_cast<size_t>(s.classLabel));
-    guidanceJson = {{"class", s.classLabel}, {"class_name", name}, {"scale", s.guidance},
-                    {"classifier_steps", stats->step}, {"times", stats->times}, {"accuracy", stats->accuracy},
+    guidanceJson = {{"class", s.classLabel},     {"class_name", name},
+                    {"scale", s.guidance},       {"classifier_steps", stats->step},
+                    {"times", stats->times},     {"accuracy", stats->accuracy},
                     {"held_out", stats->heldOut}};
     if (!s.json) {
-      std::printf("guiding toward class %lld (%s), w = %g; classifier held-out accuracy", static_cast<long long>(s.classLabel),
-                  name.c_str(), s.guidance);
+      std::printf("guiding toward class %lld (%s), w = %g; classifier held-out accuracy",
+                  static_cast<long long>(s.classLabel), name.c_str(), s.guidance);
       for (size_t i = 0; i < stats->times.size() && i < stats->accuracy.size(); ++i)
         std::printf("%s %.3f at t = %.1f", i ? "," : "", stats->accuracy[i], stats->times[i]);
       std::printf(" (%lld images)\n", static_cast<long long>(stats->heldOut));
@@ -233,13 +243,17 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
       } else {
         sample::MaskPreset preset = sample::MaskPreset::LeftHalf;
         if (!s.maskPreset.empty() && !sample::parseMaskPreset(s.maskPreset, &preset))
-          return fail(cmd, "unknown --mask-preset '" + s.maskPreset + "': choose " + sample::maskPresetNames());
-        mask = sample::maskTensor(sample::makeMask(preset, src.size, src.size, o.seed), src.size, src.size);
+          return fail(cmd, "unknown --mask-preset '" + s.maskPreset + "': choose " +
+                               sample::maskPresetNames());
+        mask = sample::maskTensor(sample::makeMask(preset, src.size, src.size, o.seed), src.size,
+                                  src.size);
       }
-      if (mask.sum().item<double>() == 0) return fail(cmd, "the mask marks no pixel as known (white = known)");
+      if (mask.sum().item<double>() == 0)
+        return fail(cmd, "the mask marks no pixel as known (white = known)");
       cond = sample::inpainting(y.value(), mask);
       shown = y.value() * mask + 0.5f * (1 - mask);
-      task = "inpainting (" + std::to_string(static_cast<int>(100 * mask.mean().item<double>())) + " % known)";
+      task = "inpainting (" + std::to_string(static_cast<int>(100 * mask.mean().item<double>())) +
+             " % known)";
     } else if (colorize) {
       auto y = pickImage(src, o, s.colorize, s.colorizeIndex, "--colorize-index");
       if (!y) return fail(cmd, y.error().message);
@@ -265,7 +279,8 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
   double knownError = 0;
   try {
     const torch::Device dev(src.device);
-    auto xT = sample::SamplerRun::priorDraw(*src.sde, n, {src.channels, src.size, src.size}, o.seed, dev);
+    auto xT =
+        sample::SamplerRun::priorDraw(*src.sde, n, {src.channels, src.size, src.size}, o.seed, dev);
     if (cond.active()) {
       cond.observation = cond.observation.to(dev);
       cond.mask = cond.mask.to(dev);
@@ -279,7 +294,8 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
       if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
         lastDraw = Clock::now();
         const auto& st = run.state();
-        progressBar(1.0 - st.t / src.sde->T(), "t = " + std::to_string(st.t) + "  nfe " + std::to_string(st.nfe));
+        progressBar(1.0 - st.t / src.sde->T(),
+                    "t = " + std::to_string(st.t) + "  nfe " + std::to_string(st.nfe));
       }
     }
     if (bar) std::fprintf(stderr, "\n");
@@ -290,7 +306,10 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
       auto m = cond.mask.to(torch::kCPU);
       knownError = ((samples - cond.observation.to(torch::kCPU)).abs() * m).max().item<double>();
     } else if (colorize) {
-      knownError = (sample::toGrey(samples) - sample::toGrey(cond.observation.to(torch::kCPU))).abs().max().item<double>();
+      knownError = (sample::toGrey(samples) - sample::toGrey(cond.observation.to(torch::kCPU)))
+                       .abs()
+                       .max()
+                       .item<double>();
     }
   } catch (const std::exception& e) {
     return fail(cmd, e.what());
@@ -301,8 +320,10 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
   // memorization.
   double nearest = -1;
   if (src.set.size() > 0 && s.model.empty()) {
-    auto d = torch::cdist(samples.reshape({samples.size(0), -1}), src.set.images.reshape({src.set.size(), -1}));
-    nearest = std::get<0>(d.min(1)).mean().item<double>() / std::sqrt(static_cast<double>(samples[0].numel()));
+    auto d = torch::cdist(samples.reshape({samples.size(0), -1}),
+                          src.set.images.reshape({src.set.size(), -1}));
+    nearest = std::get<0>(d.min(1)).mean().item<double>() /
+              std::sqrt(static_cast<double>(samples[0].numel()));
   }
 
   if (!s.out.empty()) {
@@ -313,10 +334,15 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
     if (!written) return fail(cmd, written.error().message);
   }
 
-  nlohmann::json j = {{"data", src.data},       {"task", task},   {"score", src.scoreName},
+  nlohmann::json j = {{"data", src.data},
+                      {"task", task},
+                      {"score", src.scoreName},
                       {"sde", std::string(sde::toString(src.sde->kind()))},
-                      {"n", n},                 {"steps", steps}, {"nfe", nfe},
-                      {"wall_s", wall},         {"device", src.device},
+                      {"n", n},
+                      {"steps", steps},
+                      {"nfe", nfe},
+                      {"wall_s", wall},
+                      {"device", src.device},
                       {"shape", {src.channels, src.size, src.size}}};
   if (cond.active()) j["known_max_error"] = knownError;
   if (!guidanceJson.is_null()) j["guidance"] = guidanceJson;
@@ -326,21 +352,24 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("%lld samples in %.1f s (%lld steps, %lld score evaluations)%s%s\n",
-                static_cast<long long>(n), wall, static_cast<long long>(steps), static_cast<long long>(nfe),
-                s.out.empty() ? "" : ", wrote ", s.out.c_str());
+                static_cast<long long>(n), wall, static_cast<long long>(steps),
+                static_cast<long long>(nfe), s.out.empty() ? "" : ", wrote ", s.out.c_str());
     if (inpaint) std::printf("known pixels: max |x - observation| = %.3g\n", knownError);
     if (colorize) std::printf("grey level: max |grey(x) - observation| = %.3g\n", knownError);
     if (nearest >= 0)
-      std::printf("RMS distance to the nearest training image: %.4f per pixel (0 = memorized)\n", nearest);
+      std::printf("RMS distance to the nearest training image: %.4f per pixel (0 = memorized)\n",
+                  nearest);
   }
   return 0;
 }
 
-int runImageNll(const AppOptions& o, const SampleOptions& s, std::shared_ptr<const train::ModelSnapshot> snap) {
+int runImageNll(const AppOptions& o, const SampleOptions& s,
+                std::shared_ptr<const train::ModelSnapshot> snap) {
   const char* cmd = "nll";
   if (s.model.empty())
-    return fail(cmd, "bits/dim needs a trained model (--model FILE): the exact empirical score "
-                     "memorizes its training images and puts no mass anywhere else");
+    return fail(cmd,
+                "bits/dim needs a trained model (--model FILE): the exact empirical score "
+                "memorizes its training images and puts no mass anywhere else");
   const int64_t wanted = s.nGiven ? s.n : 256;
   if (wanted < 1) return fail(cmd, "--n (" + std::to_string(wanted) + ") must be at least 1");
   auto srcOr = imageSourceFrom(o, s, std::move(snap));
@@ -383,14 +412,16 @@ int runImageNll(const AppOptions& o, const SampleOptions& s, std::shared_ptr<con
     auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed + 7);
     for (int64_t i = 0; i < n; i += batch) {
       const int64_t b = std::min(batch, n - i);
-      auto x = likelihood::dequantize(src.set.images.narrow(0, i, b), gen).to(torch::Device(src.device));
+      auto x =
+          likelihood::dequantize(src.set.images.narrow(0, i, b), gen).to(torch::Device(src.device));
       auto r = likelihood::logLikelihood(*src.score, *src.sde, x, cfg);
       bpds.push_back(likelihood::bitsPerDim(r.logp.to(torch::kCPU), dims, 8.0));
       nfe += r.nfe;
       if (bar) {
         auto sofar = torch::cat(bpds);
-        progressBar(static_cast<double>(i + b) / n, std::to_string(i + b) + "/" + std::to_string(n) +
-                                                         "  bits/dim " + std::to_string(sofar.mean().item<double>()));
+        progressBar(static_cast<double>(i + b) / n,
+                    std::to_string(i + b) + "/" + std::to_string(n) + "  bits/dim " +
+                        std::to_string(sofar.mean().item<double>()));
       }
     }
   } catch (const std::exception& e) {
@@ -402,14 +433,20 @@ int runImageNll(const AppOptions& o, const SampleOptions& s, std::shared_ptr<con
   const double se = n > 1 ? all.std().item<double>() / std::sqrt(static_cast<double>(n)) : 0.0;
   const double wall = seconds(start);
   if (s.json) {
-    nlohmann::json j = {{"data", spec},           {"score", src.scoreName}, {"n", n},
-                        {"bits_per_dim", mean},   {"bits_per_dim_se", se},  {"nfe", nfe},
-                        {"divergence", likelihood::toString(cfg.divergence)}, {"wall_s", wall},
+    nlohmann::json j = {{"data", spec},
+                        {"score", src.scoreName},
+                        {"n", n},
+                        {"bits_per_dim", mean},
+                        {"bits_per_dim_se", se},
+                        {"nfe", nfe},
+                        {"divergence", likelihood::toString(cfg.divergence)},
+                        {"wall_s", wall},
                         {"device", src.device}};
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("bits/dim: %.4f ± %.4f (standard error, %lld images, dequantized, offset 8 for [0,1])\n", mean,
-                se, static_cast<long long>(n));
+    std::printf(
+        "bits/dim: %.4f ± %.4f (standard error, %lld images, dequantized, offset 8 for [0,1])\n",
+        mean, se, static_cast<long long>(n));
     std::printf("%lld drift evaluations in %.1f s\n", static_cast<long long>(nfe), wall);
   }
   return 0;

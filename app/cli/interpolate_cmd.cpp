@@ -43,20 +43,26 @@ torch::Tensor stripImage(const scene::InterpolationResult& r) {
 }  // namespace
 
 CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions& io) {
-  auto* sub = app.add_subcommand(
-      "interpolate",
-      "Latent interpolation between two dataset images through the probability-flow ODE: encode both to "
-      "x(T), interpolate, decode each frame; writes the strip as one PNG row. The exact score is VP with "
-      "eps = 1e-3, as in the image explorer; a model brings its own SDE");
+  auto* sub =
+      app.add_subcommand("interpolate",
+                         "Latent interpolation between two dataset images through the "
+                         "probability-flow ODE: encode both to "
+                         "x(T), interpolate, decode each frame; writes the strip as one PNG row. "
+                         "The exact score is VP with "
+                         "eps = 1e-3, as in the image explorer; a model brings its own SDE");
   addSharedOptions(*sub, o);
-  sub->add_option("--model", io.model, "U-Net checkpoint (default: the exact empirical score of --limit images)");
+  sub->add_option("--model", io.model,
+                  "U-Net checkpoint (default: the exact empirical score of --limit images)");
   sub->add_option("--a", io.a, "The first dataset image (index)")->capture_default_str();
   sub->add_option("--b", io.b, "The second dataset image (index)")->capture_default_str();
-  sub->add_option("--frames", io.frames, "Decoded frames, both ends included (2-32)")->capture_default_str();
-  sub->add_flag("--linear", io.linear, "Interpolate the codes along a straight line instead of slerp");
+  sub->add_option("--frames", io.frames, "Decoded frames, both ends included (2-32)")
+      ->capture_default_str();
+  sub->add_flag("--linear", io.linear,
+                "Interpolate the codes along a straight line instead of slerp");
   sub->add_option("--rtol", io.rtol, "RK45 relative tolerance")->capture_default_str();
   sub->add_option("--atol", io.atol, "RK45 absolute tolerance")->capture_default_str();
-  sub->add_option("--out", io.out, "The strip as a PNG (written atomically)")->capture_default_str();
+  sub->add_option("--out", io.out, "The strip as a PNG (written atomically)")
+      ->capture_default_str();
   sub->add_flag("--json", io.json, "End with one JSON object on the last line");
   return sub;
 }
@@ -82,12 +88,16 @@ int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
     // The checkpoint names its data: it is used unless --data names an image dataset.
     auto snap = train::loadModelSnapshot(io.model, device.value());
     if (!snap) return fail(snap.error().message);
-    if (snap.value()->net.kind != nn::NetKind::UNet) return fail(io.model + " holds a 2D model, not an image model");
+    if (snap.value()->net.kind != nn::NetKind::UNet)
+      return fail(io.model + " holds a 2D model, not an image model");
     if (!data::isImageDatasetSpec(o.data)) req.data = snap.value()->data;
-    if (device.value() == "cpu") req.model = io.model;  // the worker loads it (and names it) itself
-    else req.snapshot = snap.value();                   // on the GPU
+    if (device.value() == "cpu")
+      req.model = io.model;  // the worker loads it (and names it) itself
+    else
+      req.snapshot = snap.value();  // on the GPU
   } else if (!data::isImageDatasetSpec(o.data)) {
-    return fail("'" + o.data + "' is not an image dataset: give --data fashion-mnist, twemoji or a folder, "
+    return fail("'" + o.data +
+                "' is not an image dataset: give --data fashion-mnist, twemoji or a folder, "
                 "or --model FILE");
   }
   if (!io.json)
@@ -138,8 +148,8 @@ int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
     std::printf("score: %s; RK45 rtol %g atol %g\n", r->scoreName.c_str(), req.rtol, req.atol);
     std::printf("%zu frames, %lld score evaluations in %.1f s; the codes are %.0f degrees apart\n",
                 r->frames.size(), static_cast<long long>(r->nfe), wall, r->latentAngle);
-    std::printf("round trip: max |decode(encode(x)) - x| = %.3g over both ends%s%s\n", r->roundTripError,
-                io.out.empty() ? "" : "; wrote ", io.out.c_str());
+    std::printf("round trip: max |decode(encode(x)) - x| = %.3g over both ends%s%s\n",
+                r->roundTripError, io.out.empty() ? "" : "; wrote ", io.out.c_str());
   }
   return 0;
 }

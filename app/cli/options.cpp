@@ -5,12 +5,14 @@
 namespace ss::app {
 
 void addSharedOptions(CLI::App& app, AppOptions& o) {
-  app.add_option("--data", o.data,
-                 "Dataset: 8gaussians, 25gaussians, moons, swissroll, circles, rings, checkerboard, "
-                 "pinwheel, spirals, or a mixture .json / points .csv file; images: fashion-mnist "
-                 "(:train, :test), twemoji, or a folder of images (one sub-folder per class)")
+  app.add_option(
+         "--data", o.data,
+         "Dataset: 8gaussians, 25gaussians, moons, swissroll, circles, rings, checkerboard, "
+         "pinwheel, spirals, or a mixture .json / points .csv file; images: fashion-mnist "
+         "(:train, :test), twemoji, or a folder of images (one sub-folder per class)")
       ->capture_default_str();
-  app.add_option("--limit", o.limit, "Image datasets: use the first N images (0 = all; the exact score: 1000)");
+  app.add_option("--limit", o.limit,
+                 "Image datasets: use the first N images (0 = all; the exact score: 1000)");
   app.add_option("--sde", o.sde, "Forward SDE: vp, subvp or ve")->capture_default_str();
   app.add_option("--beta-min", o.betaMin, "VP/sub-VP: beta(0)")->capture_default_str();
   app.add_option("--beta-max", o.betaMax, "VP/sub-VP: beta(1)")->capture_default_str();
@@ -26,32 +28,40 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
   app.add_option("--device", o.device, "auto, cpu or cuda (auto = CUDA when available)")
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "LibTorch compute threads (0 = 1 on 2 cores, else cores-1)")
+  app.add_option("--threads", o.threads,
+                 "LibTorch compute threads (0 = 1 on 2 cores, else cores-1)")
       ->capture_default_str();
 }
 
 void addViewOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--t", o.t, "Time shown, in [0, T]")->capture_default_str();
-  auto* f = app.add_flag("--follow", o.follow, "Zoom follows the spread a(t)·data ± 2.5σ(t) (default for VE)");
+  auto* f = app.add_flag("--follow", o.follow,
+                         "Zoom follows the spread a(t)·data ± 2.5σ(t) (default for VE)");
   app.add_flag("--no-follow", o.noFollow, "Keep the view framed on the data")->excludes(f);
-  app.add_flag("--step-through", o.stepThrough,
-               "render, --mode sde: PC step-through, each corrector and predictor move drawn as arrows");
-  app.add_option("--move", o.move, "render --step-through: the move shown, 0-based (with --frames: the first)");
+  app.add_flag(
+      "--step-through", o.stepThrough,
+      "render, --mode sde: PC step-through, each corrector and predictor move drawn as arrows");
+  app.add_option("--move", o.move,
+                 "render --step-through: the move shown, 0-based (with --frames: the first)");
   app.add_option("--colour", o.colour,
-                 "Colour particles by: auto (class when there are 2..10), class, attribute (where they start) or "
+                 "Colour particles by: auto (class when there are 2..10), class, attribute (where "
+                 "they start) or "
                  "speed (|dx/dt|, viridis up to its 99th percentile)")
       ->capture_default_str();
 }
 
 void addFieldOptions(CLI::App& app, AppOptions& o) {
-  app.add_flag("--streamlines", o.streamlines,
-               "Draw the --field as streamlines of the probability-flow ODE drift v = f - g^2 s / 2, "
-               "arrowheads along -v (the reverse-time flow); not with --field difference");
-  app.add_option("--arrow-length", o.arrowLength,
-                 "Score arrows: scaled (length ~ |s| up to a cell), normalized (equal length, |s| as "
-                 "colour with a colour bar) or true (an arrow is s * --arrow-scale in world units)")
+  app.add_flag(
+      "--streamlines", o.streamlines,
+      "Draw the --field as streamlines of the probability-flow ODE drift v = f - g^2 s / 2, "
+      "arrowheads along -v (the reverse-time flow); not with --field difference");
+  app.add_option(
+         "--arrow-length", o.arrowLength,
+         "Score arrows: scaled (length ~ |s| up to a cell), normalized (equal length, |s| as "
+         "colour with a colour bar) or true (an arrow is s * --arrow-scale in world units)")
       ->capture_default_str();
-  app.add_option("--arrow-scale", o.arrowScale, "With --arrow-length true: world units per unit of score")
+  app.add_option("--arrow-scale", o.arrowScale,
+                 "With --arrow-length true: world units per unit of score")
       ->capture_default_str();
 }
 

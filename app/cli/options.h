@@ -29,14 +29,14 @@ struct AppOptions {
   int threads = 0;  // 0 = default (1 on a 2-core machine)
   // view (GUI and render)
   double t = 0.0;
-  bool tGiven = false;  // --t on the command line (render --scene: overrides the scene's t)
+  bool tGiven = false;       // --t on the command line (render --scene: overrides the scene's t)
   bool stepThrough = false;  // render: PC step-through, the moves of one step as arrows
   int move = -1;             // render --step-through: the move shown (0-based; -1: the scene's)
   bool follow = false, noFollow = false;  // zoom follows the spread (default: on for VE)
   float uiScale = 0;                      // GUI scale; 0 = the monitor's content scale
   // render
   std::string size = "1280x800";
-  int supersample = 1;  // render: draw at k× the size and box-filter down
+  int supersample = 1;       // render: draw at k× the size and box-filter down
   bool transparent = false;  // render: no background (PNG alpha)
   std::string out = "scorescope.png";
   std::string field = "none";  // none | exact | learned | both | difference
@@ -44,29 +44,30 @@ struct AppOptions {
   std::string arrowLength = "scaled";  // render: scaled | normalized | true
   std::string colour = "auto";         // render and GUI: auto | class | attribute | speed
   double arrowScale = 0.05;            // render: --arrow-length true: an arrow is s·Δ world units
-  std::string model;           // checkpoint for the learned field (and, with --mode, the sampler)
+  std::string model;             // checkpoint for the learned field (and, with --mode, the sampler)
   std::string mode = "forward";  // forward | sde | ode | compare (render)
-  std::string compare = "sde:pc,ode:rk45";  // render --mode compare: the panes, MODE:SAMPLER[:exact|learned]
-  bool overlay = false;                     // render --mode compare: all runs in one pane
-  std::string sampler = "pc";    // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
+  std::string compare =
+      "sde:pc,ode:rk45";       // render --mode compare: the panes, MODE:SAMPLER[:exact|learned]
+  bool overlay = false;        // render --mode compare: all runs in one pane
+  std::string sampler = "pc";  // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
-  bool density = false;  // render and GUI: the exact p_t heatmap
+  bool density = false;                 // render and GUI: the exact p_t heatmap
   std::string densitySource = "exact";  // render: exact | model (PF-ODE, needs --model)
   bool scoreError = false;  // render: the p_t-weighted score error heatmap (needs --model)
-  int arrows = 0;        // GUI: score arrows across the view (0: the default)
+  int arrows = 0;           // GUI: score arrows across the view (0: the default)
   bool exactField = false;  // GUI: show the exact score's arrows
   bool play = false;        // GUI: start playing the timeline
-  std::string frameTimes;  // GUI: write frame durations here (benchmark)
+  std::string frameTimes;   // GUI: write frame durations here (benchmark)
   // scenes (GUI and render)
-  std::string scene;  // a scene file to open / render
+  std::string scene;     // a scene file to open / render
   bool present = false;  // GUI: start in presentation mode
   bool lessons = false;  // GUI: open the lesson browser on launch
   std::string record;    // GUI: record the timeline on launch
-  int stage = 0;      // render: show this stage of the scene (1-based; 0 = the scene itself)
-  double fps = 30;    // render --frames: animation frame rate
+  int stage = 0;         // render: show this stage of the scene (1-based; 0 = the scene itself)
+  double fps = 30;       // render --frames: animation frame rate
   // GUI smoke tests
-  int frames = 0;  // GUI: close after this many frames; render: animation frames (0 = one PNG)
-  bool train = false;  // GUI: start training on launch
+  int frames = 0;       // GUI: close after this many frames; render: animation frames (0 = one PNG)
+  bool train = false;   // GUI: start training on launch
   std::string workers;  // GUI: yield | share (empty: as saved)
   std::string screenshot;
   std::vector<std::string> probes;  // GUI (hidden --probe): scripted canvas probes

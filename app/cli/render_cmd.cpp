@@ -13,10 +13,10 @@
 #include "app/cli/commands.h"
 #include "core/common/runtime.h"
 #include "core/sample/sampler_config.h"
+#include "core/scene/density_worker.h"
 #include "core/scene/image_interp.h"
 #include "core/scene/image_run.h"
 #include "core/scene/image_score.h"
-#include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
@@ -39,9 +39,9 @@ int fail(const std::string& message, int code = 1) {
 
 // The field with the model's log p_t (PF-ODE) as its density, at the finest level (the
 // coarse ones are for the GUI; render waits for the last). A failure keeps the field as is.
-std::shared_ptr<const scene::VectorField> modelDensityField(const scene::VectorField& field,
-                                                            std::shared_ptr<const train::ModelSnapshot> model,
-                                                            double t, const std::array<float, 4>& bounds) {
+std::shared_ptr<const scene::VectorField> modelDensityField(
+    const scene::VectorField& field, std::shared_ptr<const train::ModelSnapshot> model, double t,
+    const std::array<float, 4>& bounds) {
   scene::DensityWorker worker;
   scene::DensityRequest r;
   r.model = std::move(model);
@@ -54,8 +54,9 @@ std::shared_ptr<const scene::VectorField> modelDensityField(const scene::VectorF
   worker.waitIdle(std::chrono::minutes(10));
   auto grid = worker.latest();
   if (!grid) {
-    std::fprintf(stderr, "scorescope render: model density: %s\n",
-                 worker.lastError().empty() ? "not finished within 10 minutes" : worker.lastError().c_str());
+    std::fprintf(
+        stderr, "scorescope render: model density: %s\n",
+        worker.lastError().empty() ? "not finished within 10 minutes" : worker.lastError().c_str());
     return std::make_shared<scene::VectorField>(field);
   }
   std::printf("model density: %dx%d at t = %.4g, %lld NFE, %.1f s\n", grid->nx, grid->ny, t,
@@ -74,25 +75,33 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   const bool exact = o.field == "exact" || o.field == "both" || difference;
   const bool learned = o.field == "learned" || o.field == "both" || difference;
   if (!exact && !learned && o.field != "none")
-    return Error{"unknown --field '" + o.field + "': choose none, exact, learned, both or difference"};
-  if (learned && o.model.empty()) return Error{"--field " + o.field + " needs --model FILE (a checkpoint)"};
+    return Error{"unknown --field '" + o.field +
+                 "': choose none, exact, learned, both or difference"};
+  if (learned && o.model.empty())
+    return Error{"--field " + o.field + " needs --model FILE (a checkpoint)"};
   if (o.streamlines && (difference || o.field == "none"))
-    return Error{"--streamlines draws the probability flow of a score: use --field learned, exact or both"};
+    return Error{
+        "--streamlines draws the probability flow of a score: use --field learned, exact or both"};
   const auto length = ui::parseFieldLength(o.arrowLength);
-  if (!length) return Error{"unknown --arrow-length '" + o.arrowLength + "': choose scaled, normalized or true"};
+  if (!length)
+    return Error{"unknown --arrow-length '" + o.arrowLength +
+                 "': choose scaled, normalized or true"};
   if (!(o.arrowScale > 0 && o.arrowScale <= 100))
     return Error{"--arrow-scale must be in (0, 100] world units per unit of score"};
   st.canvas.fieldDifference = difference;
   st.canvas.fieldStreamlines = o.streamlines;
   st.canvas.fieldLength = *length;
   st.canvas.arrowScale = static_cast<float>(o.arrowScale);
-  if (o.scoreError && o.model.empty()) return Error{"--score-error needs --model FILE (a checkpoint)"};
+  if (o.scoreError && o.model.empty())
+    return Error{"--score-error needs --model FILE (a checkpoint)"};
   st.canvas.showExactField = exact;
   st.canvas.showLearnedField = learned;
   st.canvas.showDensity = o.density;
   if (o.densitySource == "model" || o.densitySource == "exact")
-    st.canvas.densitySource = o.densitySource == "model" ? ui::DensitySource::Model : ui::DensitySource::Exact;
-  else return Error{"unknown --density-source '" + o.densitySource + "': choose exact or model"};
+    st.canvas.densitySource =
+        o.densitySource == "model" ? ui::DensitySource::Model : ui::DensitySource::Exact;
+  else
+    return Error{"unknown --density-source '" + o.densitySource + "': choose exact or model"};
   if (o.densitySource == "model" && o.model.empty())
     return Error{"--density-source model needs --model FILE (a checkpoint)"};
   st.canvas.showScoreError = o.scoreError;
@@ -139,27 +148,32 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
 std::string applyStepThrough(const AppOptions& o, ui::ExplorerState& st) {
   if (o.stepThrough) st.stepThrough = true;
   if (o.move >= 0) st.move = o.move;
-  if (!st.stepThrough) return o.move >= 0 ? "--move needs --step-through (or a scene with step_through)" : "";
+  if (!st.stepThrough)
+    return o.move >= 0 ? "--move needs --step-through (or a scene with step_through)" : "";
   if (st.mode != scene::RunMode::ReverseSde || st.compare.enabled)
     return "--step-through needs a reverse-SDE run (--mode sde)";
   if (!ui::stepThroughActive(st)) return "--step-through needs a predictor or a corrector";
   if (st.move >= ui::moveCount(st))
-    return "--move " + std::to_string(st.move) + " is past the run's " + std::to_string(ui::moveCount(st)) +
-           " moves (0-based: at most " + std::to_string(ui::moveCount(st) - 1) + ")";
+    return "--move " + std::to_string(st.move) + " is past the run's " +
+           std::to_string(ui::moveCount(st)) + " moves (0-based: at most " +
+           std::to_string(ui::moveCount(st) - 1) + ")";
   ui::stepMove(st, 0);
   return "";
 }
 
 // The model the scene names: a checkpoint, or trained here for its N steps (seeded).
-Expected<std::shared_ptr<const train::ModelSnapshot>> sceneModel(const ui::Scene& scene, const AppOptions& o) {
-  if (!scene.model.checkpoint.empty()) return train::loadModelSnapshot(scene.model.checkpoint, "cpu");
+Expected<std::shared_ptr<const train::ModelSnapshot>> sceneModel(const ui::Scene& scene,
+                                                                 const AppOptions& o) {
+  if (!scene.model.checkpoint.empty())
+    return train::loadModelSnapshot(scene.model.checkpoint, "cpu");
   if (scene.model.trainSteps <= 0) return std::shared_ptr<const train::ModelSnapshot>();
   train::TrainProblemSpec spec;
   spec.data = scene.state.data.data;
   spec.sde = scene.state.sde;
   spec.train.seed = scene.model.trainSeed;
   spec.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
-  std::printf("training %lld steps (seed %llu) on %s…\n", static_cast<long long>(scene.model.trainSteps),
+  std::printf("training %lld steps (seed %llu) on %s…\n",
+              static_cast<long long>(scene.model.trainSteps),
               static_cast<unsigned long long>(scene.model.trainSeed), spec.data.c_str());
   std::fflush(stdout);
   return train::trainSnapshot(spec, scene.model.trainSteps);
@@ -189,16 +203,18 @@ ui::RenderedImage downsample(const ui::RenderedImage& big, int k) {
         for (int dy = 0; dy < k; ++dy)
           for (int dx = 0; dx < k; ++dx)
             sum += big.rgba[(static_cast<size_t>(y * k + dy) * big.width + (x * k + dx)) * 4 + c];
-        out.rgba[(static_cast<size_t>(y) * out.width + x) * 4 + c] = static_cast<unsigned char>((sum + k * k / 2) / (k * k));
+        out.rgba[(static_cast<size_t>(y) * out.width + x) * 4 + c] =
+            static_cast<unsigned char>((sum + k * k / 2) / (k * k));
       }
   return out;
 }
 
 // A scene guided by a trained classifier: trains one here as the GUI would (the command
 // waits: a few seconds for points, a minute or two for Fashion-MNIST), saying what it got.
-Expected<std::shared_ptr<const train::ClassifierSnapshot>> trainClassifier(const train::ClassifierSpec& spec,
-                                                                           int guideClass) {
-  std::fprintf(stderr, "scorescope render: training a classifier on %s for class guidance (%lld steps)\n",
+Expected<std::shared_ptr<const train::ClassifierSnapshot>> trainClassifier(
+    const train::ClassifierSpec& spec, int guideClass) {
+  std::fprintf(stderr,
+               "scorescope render: training a classifier on %s for class guidance (%lld steps)\n",
                spec.data.c_str(), static_cast<long long>(spec.steps));
   auto trained = train::trainClassifierAndWait(spec, guideClass);
   if (!trained) return Error{"class guidance: " + trained.error().message};
@@ -206,18 +222,21 @@ Expected<std::shared_ptr<const train::ClassifierSnapshot>> trainClassifier(const
   std::string acc;
   for (size_t i = 0; i < stats.times.size() && i < stats.accuracy.size(); ++i) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%s%.3f at t = %.1f", i ? ", " : "", stats.accuracy[i], stats.times[i]);
+    std::snprintf(buf, sizeof buf, "%s%.3f at t = %.1f", i ? ", " : "", stats.accuracy[i],
+                  stats.times[i]);
     acc += buf;
   }
-  std::fprintf(stderr, "scorescope render: guiding toward class %d; classifier held-out accuracy %s\n", guideClass,
-               acc.c_str());
+  std::fprintf(stderr,
+               "scorescope render: guiding toward class %d; classifier held-out accuracy %s\n",
+               guideClass, acc.c_str());
   return trained.value().snapshot;
 }
 
 // Writes one frame (frames == 0) or the animation; `drawBig(t)` renders the view at t, at
 // o.supersample × the size.
 int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& times,
-                const std::function<Expected<ui::RenderedImage>(double)>& drawBig, const std::string& what) {
+                const std::function<Expected<ui::RenderedImage>(double)>& drawBig,
+                const std::string& what) {
   auto draw = [&](double t) -> Expected<ui::RenderedImage> {
     auto image = drawBig(t);
     if (!image || o.supersample <= 1) return image;
@@ -228,7 +247,8 @@ int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& ti
     if (!image) return fail(image.error().message);
     auto written = ui::writePng(o.out, image.value());
     if (!written) return fail(written.error().message);
-    std::printf("wrote %s (%dx%d, %s, t = %.3f)\n", o.out.c_str(), w, h, what.c_str(), times.front());
+    std::printf("wrote %s (%dx%d, %s, t = %.3f)\n", o.out.c_str(), w, h, what.c_str(),
+                times.front());
     return 0;
   }
   auto writer = ui::AnimationWriter::open({o.out, w, h, o.fps});
@@ -248,9 +268,10 @@ int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& ti
   if (bar) std::fprintf(stderr, "\n");
   auto done = writer.value()->finish();
   if (!done) return fail(done.error().message);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("wrote %s (%zu frames, %dx%d, %.0f fps, %s) in %.1f s\n", o.out.c_str(), times.size(), w, h,
-              o.fps, what.c_str(), secs);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("wrote %s (%zu frames, %dx%d, %.0f fps, %s) in %.1f s\n", o.out.c_str(), times.size(),
+              w, h, o.fps, what.c_str(), secs);
   return 0;
 }
 
@@ -304,7 +325,8 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
     if (run && (run->done || !run->error.empty()) && !worker.busy()) break;
   }
   if (!run->error.empty()) return fail(run->error);
-  if (!compareWorker.waitIdle(std::chrono::minutes(30)) || !interpWorker.waitIdle(std::chrono::minutes(30)))
+  if (!compareWorker.waitIdle(std::chrono::minutes(30)) ||
+      !interpWorker.waitIdle(std::chrono::minutes(30)))
     return fail("the compare run or the interpolation did not finish within 30 minutes");
   const auto other = scene.imageCompare.empty() ? nullptr : compareWorker.latest();
   if (other && !other->error.empty()) return fail("compare: " + other->error);
@@ -320,19 +342,23 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   ui::ExplorerState timeline = scene.state;
   timeline.mode = scene::RunMode::ReverseSde;
   timeline.sde.T = T;
-  std::vector<double> times = o.frames > 0 ? animationTimes(timeline, o.frames) : std::vector<double>{scene.state.t};
-  return writeOutput(o, w / o.supersample, h / o.supersample, times,
-                     [&](double t) {
-                       content.t = t;
-                       return ui::renderImageView(ui, content, w, h);
-                     },
-                     req.data + ", " + run->scoreName);
+  std::vector<double> times =
+      o.frames > 0 ? animationTimes(timeline, o.frames) : std::vector<double>{scene.state.t};
+  return writeOutput(
+      o, w / o.supersample, h / o.supersample, times,
+      [&](double t) {
+        content.t = t;
+        return ui::renderImageView(ui, content, w, h);
+      },
+      req.data + ", " + run->scoreName);
 }
 
 // Compare mode: every pane's run (concurrently, from the same prior draw) computed to the
 // end, then the panes drawn at each frame's t.
-int renderCompare(const AppOptions& o, ui::ExplorerState& st, const std::shared_ptr<const scene::PointCloud>& cloud,
-                  const std::shared_ptr<const train::ModelSnapshot>& model, ui::UiContext& ui, int w, int h) {
+int renderCompare(const AppOptions& o, ui::ExplorerState& st,
+                  const std::shared_ptr<const scene::PointCloud>& cloud,
+                  const std::shared_ptr<const train::ModelSnapshot>& model, ui::UiContext& ui,
+                  int w, int h) {
   const size_t n = st.compare.panes.size();
   std::vector<std::unique_ptr<scene::RunWorker>> workers;
   for (size_t i = 0; i < n; ++i) {
@@ -345,15 +371,18 @@ int renderCompare(const AppOptions& o, ui::ExplorerState& st, const std::shared_
   std::vector<std::shared_ptr<const scene::RunResult>> runs;
   std::string what = st.data.data + ", compare";
   for (size_t i = 0; i < n; ++i) {
-    if (!workers[i]->waitIdle(std::chrono::minutes(10))) return fail("a compare run did not finish within 10 minutes");
-    if (!workers[i]->lastError().empty()) return fail("pane " + std::to_string(i + 1) + ": " + workers[i]->lastError());
+    if (!workers[i]->waitIdle(std::chrono::minutes(10)))
+      return fail("a compare run did not finish within 10 minutes");
+    if (!workers[i]->lastError().empty())
+      return fail("pane " + std::to_string(i + 1) + ": " + workers[i]->lastError());
     runs.push_back(workers[i]->latest());
     what += (i ? " | " : ": ") + ui::paneLabel(st.compare.panes[i]);
     if (runs.back() && runs.back()->metrics.valid)
       std::printf("pane %zu (%s): %s\n", i + 1, ui::paneLabel(st.compare.panes[i]).c_str(),
                   ui::paneMetrics(*runs.back()).c_str());
   }
-  const std::vector<double> times = o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
+  const std::vector<double> times =
+      o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
   auto draw = [&](double t) -> Expected<ui::RenderedImage> {
     st.t = t;
     std::vector<ui::RunView> views(n);
@@ -375,7 +404,8 @@ int runRender(const AppOptions& o) {
   const auto [outW, outH] = size.value();
   if (o.supersample < 1 || o.supersample > 4) return fail("--supersample must lie in [1, 4]");
   const int w = outW * o.supersample, h = outH * o.supersample;  // the size drawn
-  if (o.frames < 0 || o.frames > 10000) return fail("--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
+  if (o.frames < 0 || o.frames > 10000)
+    return fail("--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
   if (!(o.fps > 0 && o.fps <= 120)) return fail("--fps must lie in (0, 120]");
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
 
@@ -393,7 +423,8 @@ int runRender(const AppOptions& o) {
     }
     if (o.tGiven) {
       if (!(o.t >= 0.0 && o.t <= scene.state.sde.T))
-        return fail("--t " + std::to_string(o.t) + " must lie in [0, T = " + std::to_string(scene.state.sde.T) + "]");
+        return fail("--t " + std::to_string(o.t) +
+                    " must lie in [0, T = " + std::to_string(scene.state.sde.T) + "]");
       scene.state.t = o.t;
     }
   } else {
@@ -419,12 +450,14 @@ int runRender(const AppOptions& o) {
   auto cloud = scene::buildPointCloud(st.data);
   if (!cloud) return fail(cloud.error().message);
   if (st.sde.kind == sde::SdeKind::VE && st.sde.sigmaMaxIsAuto())
-    std::printf("VE: sigma_max = %.4g (the data's diameter)\n", st.sde.resolved(cloud.value()->diameter).sigmaMax);
+    std::printf("VE: sigma_max = %.4g (the data's diameter)\n",
+                st.sde.resolved(cloud.value()->diameter).sigmaMax);
   auto model = sceneModel(scene, o);
   if (!model) return fail(model.error().message);
   if (!model.value()) {  // nothing learned to draw
     if (st.canvas.showDensity && st.canvas.densitySource == ui::DensitySource::Model)
-      std::fprintf(stderr, "scorescope render: the model density needs a model; drawing the exact one\n");
+      std::fprintf(stderr,
+                   "scorescope render: the model density needs a model; drawing the exact one\n");
     st.canvas.densitySource = ui::DensitySource::Exact;
     st.canvas.showLearnedField = false;
     st.canvas.showScoreError = false;
@@ -446,7 +479,9 @@ int runRender(const AppOptions& o) {
       r.t = std::max(shownT, r.sde.eps);
       r.bounds = bounds;
       r.nx = std::clamp(c.fieldResolution, 2, 128);
-      r.ny = std::clamp(static_cast<int>(std::lround(r.nx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))), 2, 128);
+      r.ny = std::clamp(
+          static_cast<int>(std::lround(r.nx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))),
+          2, 128);
       r.scoreError = c.showScoreError;
       if (c.fieldStreamlines && !(c.fieldDifference && c.showLearnedField && c.showExactField)) {
         r.streamLearned = c.showLearnedField && r.model;
@@ -455,23 +490,29 @@ int runRender(const AppOptions& o) {
       }
       if (c.showDensity || c.showScoreError) {
         r.densityNx = std::clamp(w / 4, 64, 512);
-        r.densityNy = std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))));
+        r.densityNy =
+            std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) /
+                                                     (bounds[2] - bounds[0]))));
       }
       const bool modelDensity = c.showDensity && c.densitySource == ui::DensitySource::Model;
-      if (modelDensity && !c.showScoreError) r.densityNx = r.densityNy = 0;  // the model's replaces it
+      if (modelDensity && !c.showScoreError)
+        r.densityNx = r.densityNy = 0;  // the model's replaces it
       worker.request(r);
       worker.waitIdle(std::chrono::minutes(5));
-      if (!worker.lastError().empty()) std::fprintf(stderr, "scorescope render: field: %s\n", worker.lastError().c_str());
+      if (!worker.lastError().empty())
+        std::fprintf(stderr, "scorescope render: field: %s\n", worker.lastError().c_str());
       auto field = worker.latest();
       if (!modelDensity || !field) return field;
       return modelDensityField(*field, model.value(), r.t, bounds);
     };
   }
-  if (st.compare.enabled) return renderCompare(o, st, cloud.value(), model.value(), *ctx.value(), w, h);
+  if (st.compare.enabled)
+    return renderCompare(o, st, cloud.value(), model.value(), *ctx.value(), w, h);
   // A reverse run (computed to the end first), shown at each frame's t.
   std::shared_ptr<const scene::RunResult> run;
   if (st.mode != scene::RunMode::Forward) {
-    if (std::string e = st.sampler.validate(ui::resolvedSde(st, cloud.value().get())); !e.empty()) return fail(e);
+    if (std::string e = st.sampler.validate(ui::resolvedSde(st, cloud.value().get())); !e.empty())
+      return fail(e);
     std::shared_ptr<const train::ClassifierSnapshot> clf;
     if (st.guideClass >= 0 && st.trainedClassifier) {  // trained here, as the GUI's would be
       if (const int k = cloud.value()->numClasses; st.guideClass >= k)  // before any training
@@ -485,17 +526,21 @@ int runRender(const AppOptions& o) {
       clf = trained.value();
     }
     scene::RunWorker runs;
-    runs.request(ui::runRequestFor(st, cloud.value().get(), st.useModel ? model.value() : nullptr, clf));
-    if (!runs.waitIdle(std::chrono::minutes(10))) return fail("the reverse run did not finish within 10 minutes");
+    runs.request(
+        ui::runRequestFor(st, cloud.value().get(), st.useModel ? model.value() : nullptr, clf));
+    if (!runs.waitIdle(std::chrono::minutes(10)))
+      return fail("the reverse run did not finish within 10 minutes");
     if (!runs.lastError().empty()) return fail(runs.lastError());
     run = runs.latest();
   }
-  std::vector<double> times = o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
+  std::vector<double> times =
+      o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};
   // Step-through animations show successive moves: their "times" are move indices.
   const bool through = ui::stepThroughActive(st);
   if (through && o.frames > 0) {
     times.clear();
-    for (int i = 0; i < o.frames; ++i) times.push_back(std::min(st.move + i, ui::moveCount(st) - 1));
+    for (int i = 0; i < o.frames; ++i)
+      times.push_back(std::min(st.move + i, ui::moveCount(st) - 1));
   }
   auto draw = [&](double t) -> Expected<ui::RenderedImage> {
     if (through) {
@@ -508,7 +553,8 @@ int runRender(const AppOptions& o) {
     if (run) view.update(run, t, cloud.value().get());
     return ui::renderExplorer(*ctx.value(), st, cloud.value(), w, h, fields, run ? &view : nullptr);
   };
-  return writeOutput(o, outW, outH, times, draw, st.data.data + ", " + std::string(sde::toString(st.sde.kind)));
+  return writeOutput(o, outW, outH, times, draw,
+                     st.data.data + ", " + std::string(sde::toString(st.sde.kind)));
 }
 
 }  // namespace ss::app

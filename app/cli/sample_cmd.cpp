@@ -62,7 +62,8 @@ Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
     src.data = snap.value()->data;
     src.scoreName = "learned (" + s.model + ", step " + std::to_string(snap.value()->step) + ")";
   } else {
-    if (s.score != "exact") return Error{"unknown --score '" + s.score + "': the only choice is exact"};
+    if (s.score != "exact")
+      return Error{"unknown --score '" + s.score + "': the only choice is exact"};
     auto sde = sdeConfigFrom(o);
     if (!sde) return sde.error();
     auto problem = train::buildProblem(o.data, sde.value(), 4096, o.seed);
@@ -91,7 +92,8 @@ std::string describe(const sample::SamplerConfig& c) {
   }
   std::string d = "PC: " + sample::toString(c.predictor) + " + " + sample::toString(c.corrector);
   if (c.corrector == sample::Corrector::Langevin)
-    d += " (snr " + std::to_string(c.snr) + ", " + std::to_string(c.correctorSteps) + " step/level)";
+    d +=
+        " (snr " + std::to_string(c.snr) + ", " + std::to_string(c.correctorSteps) + " step/level)";
   return d + ", " + std::to_string(c.steps) + " steps";
 }
 
@@ -99,12 +101,13 @@ void progress(const sample::RunState& st, const sample::SamplerConfig& c, double
   const int width = 30;
   const double frac = std::clamp(1.0 - st.t / T, 0.0, 1.0);
   const int filled = static_cast<int>(width * frac);
-  std::fprintf(stderr, "\r[%.*s%.*s] t = %.4f  step %lld%s%d  nfe %lld ", filled,
-               "==============================", width - filled, "                              ",
-               st.t, static_cast<long long>(st.step),
-               c.kind == sample::SamplerKind::Ode && c.solver == sample::OdeSolver::Rk45 ? "" : "/",
-               c.kind == sample::SamplerKind::Ode && c.solver == sample::OdeSolver::Rk45 ? 0 : c.steps,
-               static_cast<long long>(st.nfe));
+  std::fprintf(
+      stderr, "\r[%.*s%.*s] t = %.4f  step %lld%s%d  nfe %lld ", filled,
+      "==============================", width - filled, "                              ", st.t,
+      static_cast<long long>(st.step),
+      c.kind == sample::SamplerKind::Ode && c.solver == sample::OdeSolver::Rk45 ? "" : "/",
+      c.kind == sample::SamplerKind::Ode && c.solver == sample::OdeSolver::Rk45 ? 0 : c.steps,
+      static_cast<long long>(st.nfe));
   std::fflush(stderr);
 }
 
@@ -149,7 +152,9 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
     if (!error.empty()) return fail(cmd, error);
   }
   if (!s.inpaint.empty() || s.inpaintIndex >= 0 || !s.colorize.empty() || s.colorizeIndex >= 0)
-    return fail(cmd, "--inpaint and --colorize work on image datasets (--data fashion-mnist, twemoji, a folder)");
+    return fail(cmd,
+                "--inpaint and --colorize work on image datasets (--data fashion-mnist, twemoji, a "
+                "folder)");
   if (s.n < 1) return fail(cmd, "--n (" + std::to_string(s.n) + ") must be at least 1");
   auto src = sourceFrom(o, s);
   if (!src) return fail(cmd, src.error().message);
@@ -157,11 +162,13 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   if (!cfg) return fail(cmd, cfg.error().message);
   if (s.classLabel >= 0) {
     auto gm = src.value().toy->mixture();
-    if (!gm) return fail(cmd, "--class needs a mixture dataset (its components are the classes); " +
-                                  src.value().data + " has none");
+    if (!gm)
+      return fail(cmd, "--class needs a mixture dataset (its components are the classes); " +
+                           src.value().data + " has none");
     try {
       auto clf = std::make_shared<score::MixtureClassifier>(*gm, src.value().sde);
-      auto guided = std::make_shared<score::GuidedScore>(src.value().score, clf, s.classLabel, s.guidance);
+      auto guided =
+          std::make_shared<score::GuidedScore>(src.value().score, clf, s.classLabel, s.guidance);
       src.value().scoreName = guided->name();
       src.value().score = guided;
     } catch (const std::exception& e) {
@@ -171,8 +178,8 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   const auto& sc = src.value();
   if (!s.json) {
     std::printf("%s on %s, %s SDE, score: %s, %lld particles, %s\n", describe(cfg.value()).c_str(),
-                sc.data.c_str(), std::string(sde::toString(sc.sde->kind())).c_str(), sc.scoreName.c_str(),
-                static_cast<long long>(s.n), sc.device.c_str());
+                sc.data.c_str(), std::string(sde::toString(sc.sde->kind())).c_str(),
+                sc.scoreName.c_str(), static_cast<long long>(s.n), sc.device.c_str());
     if (sc.sde->kind() == sde::SdeKind::VE && s.model.empty() && o.sigmaMax == 0)
       std::printf("VE: sigma_max = %.4g (the data's diameter)\n", sc.sde->config().sigmaMax);
   }
@@ -230,9 +237,11 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
         auto big = sc.toy->sample(1000000, o.seed + 303).x.to(torch::kFloat64);
         j["entropy"] = metrics::mixtureNll(*gm, big);  // Monte Carlo on 1M true samples
         auto w = metrics::modeWeights(*gm, samples).to(torch::kFloat64).contiguous();
-        j["mode_weights"] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+        j["mode_weights"] =
+            std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
         auto tw = gm->weights.to(torch::kCPU, torch::kFloat64).contiguous();
-        j["true_weights"] = std::vector<double>(tw.data_ptr<double>(), tw.data_ptr<double>() + tw.numel());
+        j["true_weights"] =
+            std::vector<double>(tw.data_ptr<double>(), tw.data_ptr<double>() + tw.numel());
       } else {
         j["nll_true"] = nullptr;  // no closed-form density for this dataset
       }
@@ -286,10 +295,12 @@ int runNll(const AppOptions& o, const SampleOptions& s) {
   cfg.probe = probe.value();
   if (std::string e = cfg.validate(); !e.empty()) return fail(cmd, e);
   if (!s.json)
-    std::printf("NLL through the probability-flow ODE (RK45, rtol %g, atol %g) of %lld fresh "
-                "samples of %s, %s SDE, score: %s, %s\n",
-                cfg.rtol, cfg.atol, static_cast<long long>(s.n), sc.data.c_str(),
-                std::string(sde::toString(sc.sde->kind())).c_str(), sc.scoreName.c_str(), sc.device.c_str());
+    std::printf(
+        "NLL through the probability-flow ODE (RK45, rtol %g, atol %g) of %lld fresh "
+        "samples of %s, %s SDE, score: %s, %s\n",
+        cfg.rtol, cfg.atol, static_cast<long long>(s.n), sc.data.c_str(),
+        std::string(sde::toString(sc.sde->kind())).c_str(), sc.scoreName.c_str(),
+        sc.device.c_str());
 
   const auto start = Clock::now();
   likelihood::LikelihoodResult r;
@@ -325,10 +336,11 @@ int runNll(const AppOptions& o, const SampleOptions& s) {
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  std::printf("model NLL %.4f nats (%.4f bits/dim), %lld score evaluations (%lld RK45 steps, "
-              "%s divergence) in %.2f s\n",
-              nll, bpd, static_cast<long long>(r.nfe), static_cast<long long>(r.steps),
-              r.exactDivergence ? "exact" : "Hutchinson", wall);
+  std::printf(
+      "model NLL %.4f nats (%.4f bits/dim), %lld score evaluations (%lld RK45 steps, "
+      "%s divergence) in %.2f s\n",
+      nll, bpd, static_cast<long long>(r.nfe), static_cast<long long>(r.steps),
+      r.exactDivergence ? "exact" : "Hutchinson", wall);
   if (!j["nll_true"].is_null())
     std::printf("true NLL of the same points %.4f nats; gap %+.4f\n", j["nll_true"].get<double>(),
                 j["gap"].get<double>());

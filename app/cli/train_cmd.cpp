@@ -62,7 +62,8 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
   if (t.net != "auto" && t.net != "mlp" && t.net != "unet")
     return fail("unknown --net '" + t.net + "': choose auto, mlp or unet");
   if (images && t.net == "mlp") return fail("images train the U-Net: drop --net mlp");
-  if (!images && t.net == "unet") return fail("--net unet needs an image dataset (--data fashion-mnist, …)");
+  if (!images && t.net == "unet")
+    return fail("--net unet needs an image dataset (--data fashion-mnist, …)");
 
   auto problem = train::buildProblem(o.data, sde.value(), cfg.datasetSize, o.seed, o.limit);
   if (!problem) return fail(problem.error().message);
@@ -118,11 +119,16 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
   (void)last;
   const double initial = first / std::max<int64_t>(firstCount, 1);
   if (t.json) {
-    nlohmann::json j = {{"steps", step->steps()},        {"initial_loss", initial},
-                        {"final_loss", smoothed},         {"steps_per_s", step->steps() / wall},
-                        {"device", device.value()},       {"wall_s", wall},
-                        {"batch", cfg.batch},             {"data", o.data},
-                        {"sde", o.sde},                   {"out", t.out}};
+    nlohmann::json j = {{"steps", step->steps()},
+                        {"initial_loss", initial},
+                        {"final_loss", smoothed},
+                        {"steps_per_s", step->steps() / wall},
+                        {"device", device.value()},
+                        {"wall_s", wall},
+                        {"batch", cfg.batch},
+                        {"data", o.data},
+                        {"sde", o.sde},
+                        {"out", t.out}};
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("trained %lld steps in %.1f s (%.0f steps/s on %s): loss %.4g -> %.4g%s%s\n",

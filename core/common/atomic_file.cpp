@@ -7,7 +7,8 @@ namespace ss {
 
 namespace fs = std::filesystem;
 
-Expected<bool> writeFileAtomic(const std::string& path, const std::function<bool(const std::string&)>& write) {
+Expected<bool> writeFileAtomic(const std::string& path,
+                               const std::function<bool(const std::string&)>& write) {
   const fs::path out(path);
   std::error_code ec;
   if (out.has_parent_path() && !fs::is_directory(out.parent_path(), ec))

@@ -12,7 +12,8 @@ namespace ss {
 
 // `write(tmpPath)` writes the whole content to tmpPath and returns false on failure. Errors
 // name `path` (a missing folder, a failed write, a failed rename); the temp file is removed.
-Expected<bool> writeFileAtomic(const std::string& path, const std::function<bool(const std::string&)>& write);
+Expected<bool> writeFileAtomic(const std::string& path,
+                               const std::function<bool(const std::string&)>& write);
 
 // The same for content already in memory.
 Expected<bool> writeFileAtomic(const std::string& path, const std::string& content);

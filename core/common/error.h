@@ -24,7 +24,7 @@ class Failure : public std::runtime_error {
 template <class T>
 class Expected {
  public:
-  Expected(T value) : m_v(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Expected(T value) : m_v(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Expected(Error error) : m_v(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return m_v.index() == 0; }

@@ -46,7 +46,9 @@ class RequestWorker {
     }
     m_cv.notify_all();
   }
-  std::shared_ptr<const Result> latest(uint64_t* version = nullptr) const { return m_box.latest(version); }
+  std::shared_ptr<const Result> latest(uint64_t* version = nullptr) const {
+    return m_box.latest(version);
+  }
   std::string lastError() const {
     std::lock_guard lock(m_mutex);
     return m_lastError;

@@ -30,8 +30,10 @@ bool torchHasCuda() { return torch::cuda::is_available(); }
 
 Expected<std::string> resolveDevice(DeviceChoice choice) {
   switch (choice) {
-    case DeviceChoice::Cpu: return std::string("cpu");
-    case DeviceChoice::Auto: return std::string(torchHasCuda() ? "cuda:0" : "cpu");
+    case DeviceChoice::Cpu:
+      return std::string("cpu");
+    case DeviceChoice::Auto:
+      return std::string(torchHasCuda() ? "cuda:0" : "cpu");
     case DeviceChoice::Cuda:
       if (torchHasCuda()) return std::string("cuda:0");
       return Error{"--device cuda: the linked LibTorch " + torchVersion() +
@@ -56,7 +58,8 @@ void setComputeThreads(int threads) {
   // its own that fights LibTorch's (and the UI) for the cores; size it the same. Looked up
   // at run time so any BLAS (or none) links.
   using SetThreads = void (*)(int);
-  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
+  if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    f(threads);
 }
 
 OpenBlasSingleThreaded::OpenBlasSingleThreaded() {
@@ -155,7 +158,8 @@ void workerDelayPoint() {
     const char* env = std::getenv("SCORESCOPE_WORKER_DELAY_MS");
     ms = env ? std::max(std::atoi(env), 0) : 0;
     int expected = -1;
-    if (!g_workerDelayMs.compare_exchange_strong(expected, ms, std::memory_order_relaxed)) ms = expected;
+    if (!g_workerDelayMs.compare_exchange_strong(expected, ms, std::memory_order_relaxed))
+      ms = expected;
   }
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }

@@ -19,9 +19,9 @@ Expected<DeviceChoice> parseDeviceChoice(const std::string& text);
 // CUDA is an error that says which LibTorch is linked.
 Expected<std::string> resolveDevice(DeviceChoice choice);
 
-std::string torchVersion();   // e.g. "1.13.0"
-bool torchHasCuda();          // CUDA compiled in and a device visible
-std::string appVersion();     // ScoreScope's version
+std::string torchVersion();  // e.g. "1.13.0"
+bool torchHasCuda();         // CUDA compiled in and a device visible
+std::string appVersion();    // ScoreScope's version
 
 // LibTorch intra-op threads; 0 leaves LibTorch's default. On a 2-core machine the
 // default (1 when ≤ 2 cores) leaves the UI a core.

@@ -41,8 +41,7 @@ class MixtureToy final : public ToyDistribution {
 
   ToySample sample(int64_t n, uint64_t seed) const override {
     n = std::max<int64_t>(n, 0);
-    if (n == 0)
-      return {torch::zeros({0, 2}), torch::zeros({0}, torch::kLong), torch::zeros({0})};
+    if (n == 0) return {torch::zeros({0, 2}), torch::zeros({0}, torch::kLong), torch::zeros({0})};
     at::Generator g = detail::seededGenerator(seed);
     auto k = torch::multinomial(m_gm.weights, n, /*replacement=*/true, g);
     auto x = m_gm.means.index_select(0, k) +
@@ -132,8 +131,8 @@ Expected<std::shared_ptr<const ToyDistribution>> makeToy(const std::string& name
     torch::Tensor labels;
     auto pts = loadPointsCsv(nameOrFile, &labels);
     if (!pts) return pts.error();
-    std::shared_ptr<const ToyDistribution> toy =
-        std::make_shared<PointSetToy>(fileName(nameOrFile), nameOrFile, std::move(pts.value()), std::move(labels));
+    std::shared_ptr<const ToyDistribution> toy = std::make_shared<PointSetToy>(
+        fileName(nameOrFile), nameOrFile, std::move(pts.value()), std::move(labels));
     return toy;
   }
 

@@ -54,8 +54,8 @@ std::vector<std::string> builtinToyNames();
 
 // `nameOrFile`: a built-in name, a path to a mixture `.json`
 // ({"weights":[…],"means":[[x,y],…],"stds":[…]}) or a point `.csv` (x,y rows, or x,y,label
-// rows whose labels become the classes; optional header line). Errors name the file and the problem ("blobs.json: stds[2] = -0.1 must be
-// positive"); unknown names list the valid ones.
+// rows whose labels become the classes; optional header line). Errors name the file and the problem
+// ("blobs.json: stds[2] = -0.1 must be positive"); unknown names list the valid ones.
 Expected<std::shared_ptr<const ToyDistribution>> makeToy(const std::string& nameOrFile);
 
 Expected<GaussianMixture> loadMixtureJson(const std::string& path);

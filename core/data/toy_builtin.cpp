@@ -43,8 +43,10 @@ class ProceduralToy final : public ToyDistribution {
  public:
   using Sampler = std::function<ToySample(int64_t n, Generator& g)>;
   ProceduralToy(std::string name, std::string description, int numClasses, Sampler sampler)
-      : m_name(std::move(name)), m_description(std::move(description)),
-        m_numClasses(numClasses), m_sampler(std::move(sampler)) {}
+      : m_name(std::move(name)),
+        m_description(std::move(description)),
+        m_numClasses(numClasses),
+        m_sampler(std::move(sampler)) {}
 
   std::string name() const override { return m_name; }
   std::string description() const override { return m_description; }

@@ -73,8 +73,8 @@ std::string parseMixture(const nlohmann::json& j, GaussianMixture& gm) {
     if (!jm[i].is_array() || jm[i].size() != 2)
       return "means" + idx + " must be a pair [x, y], got " + jm[i].dump();
     for (size_t c = 0; c < 2; ++c)
-      if (auto e = readNumber(jm[i][c], "means" + idx + "[" + std::to_string(c) + "]",
-                              m[2 * i + c]);
+      if (auto e =
+              readNumber(jm[i][c], "means" + idx + "[" + std::to_string(c) + "]", m[2 * i + c]);
           !e.empty())
         return e;
     if (auto e = readNumber(js[i], "stds" + idx, sd[i]); !e.empty()) return e;
@@ -158,8 +158,10 @@ Expected<torch::Tensor> loadPointsCsv(const std::string& path, torch::Tensor* la
     bool numeric = fields.size() == 2 || fields.size() == 3;
     for (size_t c = 0; c < fields.size(); ++c) {
       double tmp = 0;
-      if (!parseNumber(fields[c], tmp)) numeric = false;
-      else if (c < 3) v[c] = tmp;
+      if (!parseNumber(fields[c], tmp))
+        numeric = false;
+      else if (c < 3)
+        v[c] = tmp;
     }
     const bool first = !sawContent;
     sawContent = true;
@@ -179,15 +181,15 @@ Expected<torch::Tensor> loadPointsCsv(const std::string& path, torch::Tensor* la
     if (columns == 0) columns = fields.size(), columnsLine = lineNo;
     if (fields.size() != columns)
       return fail(where, "expected " + std::to_string(columns) + " columns as on line " +
-                             std::to_string(columnsLine) + ", got " + std::to_string(fields.size()) +
-                             " columns in '" + line + "'");
+                             std::to_string(columnsLine) + ", got " +
+                             std::to_string(fields.size()) + " columns in '" + line + "'");
     for (int c = 0; c < 2; ++c)
       if (!std::isfinite(v[c]) || std::abs(v[c]) > std::numeric_limits<float>::max())
         return fail(where, "NaN or infinite value in '" + line + "'");
     if (columns == 3) {
       if (!(v[2] >= 0 && v[2] < kMaxCsvClasses && v[2] == std::floor(v[2])))
-        return fail(where, "the label (third column) must be a class 0.." + std::to_string(kMaxCsvClasses - 1) +
-                               ", got '" + fields[2] + "'");
+        return fail(where, "the label (third column) must be a class 0.." +
+                               std::to_string(kMaxCsvClasses - 1) + ", got '" + fields[2] + "'");
       label.push_back(static_cast<int64_t>(v[2]));
     }
     xy.push_back(static_cast<float>(v[0]));
@@ -211,7 +213,8 @@ Expected<bool> writePointsCsv(const std::string& path, const torch::Tensor& x,
     return fail(path, s.str());
   }
   const bool asFloat = x.scalar_type() == torch::kFloat32;
-  const auto t = x.detach().to(torch::kCPU, asFloat ? torch::kFloat32 : torch::kFloat64).contiguous();
+  const auto t =
+      x.detach().to(torch::kCPU, asFloat ? torch::kFloat32 : torch::kFloat64).contiguous();
 
   const std::string tmp = path + ".tmp";
   {

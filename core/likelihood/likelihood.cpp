@@ -83,9 +83,12 @@ OdeResult integrate(const score::ScoreFn& score, const sde::Sde& sde, const torc
 
 std::string LikelihoodConfig::validate() const {
   std::ostringstream s;
-  if (!(rtol > 0) || !std::isfinite(rtol)) s << "rtol (" << rtol << ") must be positive and finite";
-  else if (!(atol > 0) || !std::isfinite(atol)) s << "atol (" << atol << ") must be positive and finite";
-  else if (probes < 1) s << "probes (" << probes << ") must be at least 1";
+  if (!(rtol > 0) || !std::isfinite(rtol))
+    s << "rtol (" << rtol << ") must be positive and finite";
+  else if (!(atol > 0) || !std::isfinite(atol))
+    s << "atol (" << atol << ") must be positive and finite";
+  else if (probes < 1)
+    s << "probes (" << probes << ") must be at least 1";
   return s.str();
 }
 
@@ -106,9 +109,12 @@ Expected<Probe> parseProbe(const std::string& text) {
 
 std::string toString(Divergence d) {
   switch (d) {
-    case Divergence::Auto: return "auto";
-    case Divergence::Exact: return "exact";
-    case Divergence::Hutchinson: return "hutchinson";
+    case Divergence::Auto:
+      return "auto";
+    case Divergence::Exact:
+      return "exact";
+    case Divergence::Hutchinson:
+      return "hutchinson";
   }
   return "?";
 }
@@ -148,9 +154,8 @@ LikelihoodResult logLikelihoodAt(const score::ScoreFn& score, const sde::Sde& sd
     std::vector<int64_t> pshape{cfg.probes};
     pshape.insert(pshape.end(), shape.begin(), shape.end());
     auto cpu = torch::TensorOptions().dtype(torch::kFloat64);
-    probes = cfg.probe == Probe::Gaussian
-                 ? torch::randn(pshape, gen, cpu)
-                 : torch::randint(0, 2, pshape, gen, cpu).mul_(2).sub_(1);
+    probes = cfg.probe == Probe::Gaussian ? torch::randn(pshape, gen, cpu)
+                                          : torch::randint(0, 2, pshape, gen, cpu).mul_(2).sub_(1);
     probes = probes.to(x.device());
   }
 

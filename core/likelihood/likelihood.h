@@ -29,8 +29,8 @@ struct LikelihoodConfig {
   double rtol = 1e-5, atol = 1e-5;  // RK45 tolerances (the reference's)
   Divergence divergence = Divergence::Auto;
   Probe probe = Probe::Rademacher;
-  int probes = 1;      // Hutchinson probes averaged per evaluation
-  uint64_t seed = 0;   // the probes' draw
+  int probes = 1;     // Hutchinson probes averaged per evaluation
+  uint64_t seed = 0;  // the probes' draw
   // Polled between RK45 steps (any thread's callback, called on the integrating one): true
   // stops the integration early and the result comes back with `stopped` set.
   std::function<bool()> stop;
@@ -55,7 +55,7 @@ struct LikelihoodResult {
   int64_t nfe = 0;          // drift evaluations (each one score evaluation plus its VJPs)
   int64_t steps = 0;        // accepted RK45 steps
   bool exactDivergence = true;
-  bool stopped = false;     // config.stop ended it early: the tensors are undefined
+  bool stopped = false;  // config.stop ended it early: the tensors are undefined
 };
 
 // x: [B, ...] data at time ε. Throws ss::Failure on an invalid config, a non-finite state

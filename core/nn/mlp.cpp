@@ -42,15 +42,15 @@ MlpNet::MlpNet(const MlpConfig& config, at::Generator& gen) : m_cfg(config) {
       "time_W", torch::randn({config.timeFeatures / 2}, gen, f32).mul_(config.timeScale));
   int64_t in = config.timeFeatures;
   if (config.xFeatures > 0) {
-    m_xW = register_buffer("x_W", torch::randn({config.dim, config.xFeatures / 2}, gen, f32)
-                                      .mul_(config.xScale));
+    m_xW = register_buffer(
+        "x_W", torch::randn({config.dim, config.xFeatures / 2}, gen, f32).mul_(config.xScale));
     in += config.xFeatures;
   } else {
     in += config.dim;
   }
   for (int i = 0; i < config.depth; ++i) {
-    m_hidden.push_back(register_module("hidden" + std::to_string(i),
-                                       torch::nn::Linear(i == 0 ? in : config.width, config.width)));
+    m_hidden.push_back(register_module(
+        "hidden" + std::to_string(i), torch::nn::Linear(i == 0 ? in : config.width, config.width)));
   }
   m_out = register_module("out", torch::nn::Linear(config.width, config.dim));
   seededInit(*this, gen);

@@ -39,7 +39,8 @@ std::string describe(const std::string& field, double value, const std::string& 
 // Empty when lo ≤ v ≤ hi.
 std::string checkRange(const std::string& field, int v, int lo, int hi) {
   if (v < lo) {
-    return describe(field, v, lo == 1 ? "must be positive" : "must be at least " + std::to_string(lo));
+    return describe(field, v,
+                    lo == 1 ? "must be positive" : "must be at least " + std::to_string(lo));
   }
   if (v > hi) return describe(field, v, "must be at most " + std::to_string(hi));
   return {};
@@ -107,12 +108,11 @@ std::string validateUNet(const UNetConfig& c) {
   const int factor = 1 << (levels - 1);
   if (c.size % factor != 0) {
     std::ostringstream s;
-    s << "unet.size (" << c.size << ") must be divisible by 2^(levels - 1) = " << factor
-      << " for " << levels << " resolutions (unet.multipliers)";
+    s << "unet.size (" << c.size << ") must be divisible by 2^(levels - 1) = " << factor << " for "
+      << levels << " resolutions (unet.multipliers)";
     return s.str();
   }
-  if (auto e = checkEvenFeatures("unet.time_features", c.timeFeatures, false); !e.empty())
-    return e;
+  if (auto e = checkEvenFeatures("unet.time_features", c.timeFeatures, false); !e.empty()) return e;
   if (auto e = checkScale("unet.time_scale", c.timeScale); !e.empty()) return e;
   return {};
 }

@@ -14,23 +14,23 @@ enum class NetKind { Mlp, UNet };
 // The 2D (or any flat-vector) score network: random Fourier features of t (and optionally
 // of x) → `depth` hidden layers of `width` with SiLU → dim outputs (MATH.md §3).
 struct MlpConfig {
-  int dim = 2;                // data dimension
-  int width = 128;            // hidden units per layer
-  int depth = 3;              // hidden layers
-  int timeFeatures = 32;      // sin/cos pairs × 2 of 2π W t, W ~ N(0, timeScale²), fixed
+  int dim = 2;            // data dimension
+  int width = 128;        // hidden units per layer
+  int depth = 3;          // hidden layers
+  int timeFeatures = 32;  // sin/cos pairs × 2 of 2π W t, W ~ N(0, timeScale²), fixed
   double timeScale = 16.0;
-  int xFeatures = 0;          // 0 = feed x directly; else sin/cos Fourier features of x too
+  int xFeatures = 0;  // 0 = feed x directly; else sin/cos Fourier features of x too
   double xScale = 1.0;
 };
 
 // The image score network: a small time-conditioned U-Net (residual blocks, GroupNorm,
 // Fourier time embedding added in every block).
 struct UNetConfig {
-  int channels = 1;                         // 1 (grey) or 3 (RGB)
-  int size = 28;                            // 28 or 32 (height = width)
+  int channels = 1;  // 1 (grey) or 3 (RGB)
+  int size = 28;     // 28 or 32 (height = width)
   int baseChannels = 32;
   std::vector<int> multipliers = {1, 2, 2};  // channel multiplier per resolution
-  int groups = 8;                           // GroupNorm groups
+  int groups = 8;                            // GroupNorm groups
   int timeFeatures = 64;
   double timeScale = 16.0;
 };

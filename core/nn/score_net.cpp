@@ -52,8 +52,10 @@ std::shared_ptr<ScoreNet> makeNet(const NetConfig& config, uint64_t seed) {
   // reseeded (the default initialization still draws from it once, then is overwritten).
   auto gen = at::detail::createCPUGenerator(seed);
   switch (config.kind) {
-    case NetKind::Mlp: return std::make_shared<MlpNet>(config.mlp, gen);
-    case NetKind::UNet: return std::make_shared<UNet>(config.unet, gen);
+    case NetKind::Mlp:
+      return std::make_shared<MlpNet>(config.mlp, gen);
+    case NetKind::UNet:
+      return std::make_shared<UNet>(config.unet, gen);
   }
   throw Failure("makeNet: unknown network kind");
 }
@@ -110,8 +112,8 @@ namespace {
 torch::Tensor moduleScore(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
                           const torch::Tensor& t) {
   const auto params = net.parameters();
-  if (params.empty() || (params.front().scalar_type() == x.scalar_type() &&
-                         params.front().device() == x.device()))
+  if (params.empty() ||
+      (params.front().scalar_type() == x.scalar_type() && params.front().device() == x.device()))
     return scoreOf(net, sde, x, t);
   const auto opts = params.front().options();
   return scoreOf(net, sde, x.to(opts), t.to(opts)).to(x.options());

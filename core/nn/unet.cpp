@@ -42,7 +42,7 @@ UNet::UNet(const UNetConfig& config, at::Generator& gen) : m_cfg(config) {
 
   m_timeW = register_buffer("time_W", torch::randn({config.timeFeatures / 2}, gen,
                                                    torch::TensorOptions().dtype(torch::kFloat32))
-                                           .mul_(config.timeScale));
+                                          .mul_(config.timeScale));
   m_emb1 = register_module("emb1", torch::nn::Linear(config.timeFeatures, embDim));
   m_emb2 = register_module("emb2", torch::nn::Linear(embDim, embDim));
   m_convIn = register_module("conv_in", conv3x3(config.channels, base));
@@ -52,8 +52,8 @@ UNet::UNet(const UNetConfig& config, at::Generator& gen) : m_cfg(config) {
   auto mid = register_module("mid", torch::nn::ModuleList());
   auto up = register_module("up", torch::nn::ModuleList());
   auto upsample = register_module("upsample", torch::nn::ModuleList());
-  auto addBlock = [&](torch::nn::ModuleListImpl& list, std::vector<std::shared_ptr<ResBlockImpl>>& typed,
-                      int64_t in, int64_t out) {
+  auto addBlock = [&](torch::nn::ModuleListImpl& list,
+                      std::vector<std::shared_ptr<ResBlockImpl>>& typed, int64_t in, int64_t out) {
     typed.push_back(std::make_shared<ResBlockImpl>(in, out, embDim, groups));
     list.push_back(typed.back());
   };
@@ -100,8 +100,8 @@ UNet::UNet(const UNetConfig& config, at::Generator& gen) : m_cfg(config) {
 torch::Tensor UNet::forward(const torch::Tensor& x, const torch::Tensor& t) {
   const int levels = static_cast<int>(m_cfg.multipliers.size());
   const auto tt = t.dim() == 0 ? t.expand({x.size(0)}) : t;
-  const auto embAct = torch::silu(
-      m_emb2->forward(torch::silu(m_emb1->forward(fourierFeatures(tt, m_timeW)))));
+  const auto embAct =
+      torch::silu(m_emb2->forward(torch::silu(m_emb1->forward(fourierFeatures(tt, m_timeW)))));
 
   std::vector<torch::Tensor> hs;
   hs.reserve(1 + levels * (kBlocksPerLevel + 1));

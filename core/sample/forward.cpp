@@ -8,8 +8,12 @@ namespace ss::sample {
 
 ForwardRun::ForwardRun(std::shared_ptr<const sde::Sde> sde, torch::Tensor x0, ForwardMode mode,
                        int steps, uint64_t noiseSeed, TrajectoryOptions trajectories)
-    : m_sde(std::move(sde)), m_mode(mode), m_steps(steps), m_every(trajectories.every),
-      m_seed(noiseSeed), m_noise(noiseSeed) {
+    : m_sde(std::move(sde)),
+      m_mode(mode),
+      m_steps(steps),
+      m_every(trajectories.every),
+      m_seed(noiseSeed),
+      m_noise(noiseSeed) {
   if (!m_sde) throw Failure("ForwardRun needs an SDE");
   if (steps < 1) throw Failure("forward steps (" + std::to_string(steps) + ") must be at least 1");
   if (!x0.defined() || x0.dim() < 1 || x0.size(0) == 0)

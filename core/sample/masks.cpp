@@ -10,9 +10,12 @@ struct Named {
   const char* name;
 };
 constexpr Named kNames[] = {
-    {MaskPreset::LeftHalf, "left-half"},     {MaskPreset::RightHalf, "right-half"},
-    {MaskPreset::TopHalf, "top-half"},       {MaskPreset::BottomHalf, "bottom-half"},
-    {MaskPreset::CentreBox, "centre-box"},   {MaskPreset::Random50, "random-50"},
+    {MaskPreset::LeftHalf, "left-half"},
+    {MaskPreset::RightHalf, "right-half"},
+    {MaskPreset::TopHalf, "top-half"},
+    {MaskPreset::BottomHalf, "bottom-half"},
+    {MaskPreset::CentreBox, "centre-box"},
+    {MaskPreset::Random50, "random-50"},
     {MaskPreset::EveryOtherRow, "every-other-row"},
 };
 }  // namespace
@@ -46,15 +49,27 @@ std::vector<float> makeMask(MaskPreset p, int h, int w, uint64_t seed) {
     for (int x = 0; x < w; ++x) {
       bool known = false;
       switch (p) {
-        case MaskPreset::LeftHalf: known = 2 * x < w; break;
-        case MaskPreset::RightHalf: known = 2 * x >= w; break;
-        case MaskPreset::TopHalf: known = 2 * y < h; break;
-        case MaskPreset::BottomHalf: known = 2 * y >= h; break;
+        case MaskPreset::LeftHalf:
+          known = 2 * x < w;
+          break;
+        case MaskPreset::RightHalf:
+          known = 2 * x >= w;
+          break;
+        case MaskPreset::TopHalf:
+          known = 2 * y < h;
+          break;
+        case MaskPreset::BottomHalf:
+          known = 2 * y >= h;
+          break;
         case MaskPreset::CentreBox:
           known = !(4 * x >= w && 4 * x < 3 * w && 4 * y >= h && 4 * y < 3 * h);
           break;
-        case MaskPreset::Random50: known = coin(rng); break;
-        case MaskPreset::EveryOtherRow: known = y % 2 == 0; break;
+        case MaskPreset::Random50:
+          known = coin(rng);
+          break;
+        case MaskPreset::EveryOtherRow:
+          known = y % 2 == 0;
+          break;
       }
       m[static_cast<size_t>(y * w + x)] = known ? 1.f : 0.f;
     }

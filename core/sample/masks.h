@@ -8,7 +8,15 @@
 
 namespace ss::sample {
 
-enum class MaskPreset { LeftHalf, RightHalf, TopHalf, BottomHalf, CentreBox, Random50, EveryOtherRow };
+enum class MaskPreset {
+  LeftHalf,
+  RightHalf,
+  TopHalf,
+  BottomHalf,
+  CentreBox,
+  Random50,
+  EveryOtherRow
+};
 
 std::string toString(MaskPreset p);  // "left-half", "centre-box", "random-50", "every-other-row", …
 bool parseMaskPreset(const std::string& s, MaskPreset* out);

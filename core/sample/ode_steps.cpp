@@ -13,7 +13,8 @@ namespace ss::sample::detail {
 torch::Tensor fixedOdeStep(OdeSolver solver, const Drift& f, const torch::Tensor& x, double t,
                            double h) {
   switch (solver) {
-    case OdeSolver::Euler: return x + h * f(x, t);
+    case OdeSolver::Euler:
+      return x + h * f(x, t);
     case OdeSolver::Heun: {
       auto k1 = f(x, t);
       auto k2 = f(x + h * k1, t + h);
@@ -26,7 +27,8 @@ torch::Tensor fixedOdeStep(OdeSolver solver, const Drift& f, const torch::Tensor
       auto k4 = f(x + h * k3, t + h);
       return x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
     }
-    case OdeSolver::Rk45: break;
+    case OdeSolver::Rk45:
+      break;
   }
   throw Failure("fixedOdeStep: not a fixed-step solver");
 }
@@ -42,9 +44,9 @@ constexpr double kA[6][5] = {
     {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0},
     {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0},
     {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656}};
-constexpr std::array<double, 6> kB = {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784,
-                                      11.0 / 84};
-constexpr std::array<double, 7> kE = {-71.0 / 57600, 0, 71.0 / 16695, -71.0 / 1920,
+constexpr std::array<double, 6> kB = {35.0 / 384,     0,        500.0 / 1113, 125.0 / 192,
+                                      -2187.0 / 6784, 11.0 / 84};
+constexpr std::array<double, 7> kE = {-71.0 / 57600,    0,           71.0 / 16695, -71.0 / 1920,
                                       17253.0 / 339200, -22.0 / 525, 1.0 / 40};
 constexpr double kSafety = 0.9, kMinFactor = 0.2, kMaxFactor = 10.0;
 constexpr double kErrorExponent = -1.0 / 5.0;  // −1/(error estimator order 4 + 1)

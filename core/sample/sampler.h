@@ -21,9 +21,9 @@ namespace ss::sample {
 enum class MoveKind { Corrector, Predictor };
 struct MoveRecord {
   MoveKind kind = MoveKind::Predictor;
-  int index = 0;      // corrector: its 0-based step k of correctorSteps; predictor: 0
-  int64_t step = 0;   // the PC step (0-based) the move belongs to
-  double t = 0;       // the time its score is evaluated at (t_step)
+  int index = 0;     // corrector: its 0-based step k of correctorSteps; predictor: 0
+  int64_t step = 0;  // the PC step (0-based) the move belongs to
+  double t = 0;      // the time its score is evaluated at (t_step)
   // Corrector: the Langevin step size ε = 2α (r ‖z‖/‖s‖)² (MATH.md §4); predictor: NaN.
   double stepSize = std::numeric_limits<double>::quiet_NaN();
   torch::Tensor x;      // [B, ...] the whole batch after the move (shared, do not modify)
@@ -55,11 +55,11 @@ struct Conditioning {
 };
 
 struct RunState {
-  double t = 0;            // current time (T at the start)
-  torch::Tensor x;         // [B, ...] current sample
-  torch::Tensor xMean;     // [B, ...] last step's mean x̄ (x before the noise), = x for ODEs
-  int64_t step = 0;        // steps taken
-  int64_t nfe = 0;         // score evaluations so far
+  double t = 0;         // current time (T at the start)
+  torch::Tensor x;      // [B, ...] current sample
+  torch::Tensor xMean;  // [B, ...] last step's mean x̄ (x before the noise), = x for ODEs
+  int64_t step = 0;     // steps taken
+  int64_t nfe = 0;      // score evaluations so far
   bool done = false;
 };
 

@@ -60,8 +60,8 @@ std::string normalized(const std::string& s) {
 
 template <class E>
 Expected<E> parseName(const NameTable<E>& table,
-                      const std::vector<std::pair<const char*, E>>& aliases,
-                      const std::string& s, const char* what) {
+                      const std::vector<std::pair<const char*, E>>& aliases, const std::string& s,
+                      const char* what) {
   const std::string n = normalized(s);
   for (const auto& [v, name] : table)
     if (n == name) return v;
@@ -95,8 +95,8 @@ std::string SamplerConfig::validate(sde::SdeKind sdeKind) const {
            "euler-maruyama, reverse-diffusion, none";
   if (predictor == Predictor::None && corrector == Corrector::None)
     return "predictor and corrector are both 'none': nothing would move the samples; valid "
-           "predictors: " + joined(predictorNames()) + "; valid correctors: " +
-           joined(correctorNames());
+           "predictors: " +
+           joined(predictorNames()) + "; valid correctors: " + joined(correctorNames());
   if (corrector == Corrector::Langevin) {
     if (!positive(snr)) return describe("snr", snr, "must be a positive number");
     if (correctorSteps < 1)
@@ -116,8 +116,8 @@ std::string SamplerConfig::validate(const sde::SdeConfig& sdeConfig) const {
   if (vp && predictor == Predictor::Ancestral) user = "the ancestral predictor";
   if (user && sdeConfig.betaMax / steps >= 1.0) {
     std::ostringstream s;
-    s << "steps (" << steps << ") must exceed beta_max (" << sdeConfig.betaMax << ") for "
-      << user << ": it uses the DDPM betas beta/steps, which must stay below 1";
+    s << "steps (" << steps << ") must exceed beta_max (" << sdeConfig.betaMax << ") for " << user
+      << ": it uses the DDPM betas beta/steps, which must stay below 1";
     return s.str();
   }
   return {};

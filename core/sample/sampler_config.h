@@ -20,12 +20,12 @@ struct SamplerConfig {
   SamplerKind kind = SamplerKind::Pc;
   Predictor predictor = Predictor::EulerMaruyama;
   Corrector corrector = Corrector::None;
-  double snr = 0.16;        // Langevin target signal-to-noise ratio r
-  int correctorSteps = 1;   // Langevin steps per noise level
-  int steps = 1000;         // time steps from T to eps (fixed-step samplers)
+  double snr = 0.16;       // Langevin target signal-to-noise ratio r
+  int correctorSteps = 1;  // Langevin steps per noise level
+  int steps = 1000;        // time steps from T to eps (fixed-step samplers)
   OdeSolver solver = OdeSolver::Rk45;
   double rtol = 1e-5, atol = 1e-5;  // RK45
-  bool denoise = true;      // return the last step's mean x̄ (the reference's final denoising)
+  bool denoise = true;  // return the last step's mean x̄ (the reference's final denoising)
 
   // Empty when valid (for this SDE: ancestral has no sub-VP form), else names the field and
   // the valid choices.

@@ -22,7 +22,6 @@ struct DensityWorker::Cache {
 
 namespace {
 
-
 // Cell centres of an nx × ny grid over the bounds: [ny·nx, 2] float64, row-major, y up.
 torch::Tensor gridPoints(const std::array<float, 4>& b, int nx, int ny) {
   auto opts = torch::TensorOptions().dtype(torch::kFloat64);
@@ -59,7 +58,8 @@ std::vector<std::array<int, 2>> densityLevels(const DensityRequest& r) {
   std::vector<std::array<int, 2>> out;
   for (int n : sides) {
     // The longer side gets n cells, the other keeps the cells square (at least 2).
-    const int other = std::max(2, static_cast<int>(std::lround(n * std::min(w, h) / std::max(w, h))));
+    const int other =
+        std::max(2, static_cast<int>(std::lround(n * std::min(w, h) / std::max(w, h))));
     out.push_back(w >= h ? std::array<int, 2>{n, other} : std::array<int, 2>{other, n});
   }
   return out;

@@ -73,7 +73,8 @@ class DensityWorker {
   bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }
 
  private:
-  void compute(DensityRequest& req, RequestWorker<DensityRequest, DensityGrid>& w);  // worker thread
+  void compute(DensityRequest& req,
+               RequestWorker<DensityRequest, DensityGrid>& w);  // worker thread
 
   struct Cache;
   std::unique_ptr<Cache> m_cache;  // worker-owned: the exact score per (data, SDE)

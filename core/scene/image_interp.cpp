@@ -61,7 +61,8 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
     result->sourceA = toVector(sources[0]);
     result->sourceB = toVector(sources[1]);
     result->frames.assign(req.frames, {});
-    result->status = "encoding images " + std::to_string(req.indexA) + " and " + std::to_string(req.indexB);
+    result->status =
+        "encoding images " + std::to_string(req.indexA) + " and " + std::to_string(req.indexB);
     publish();
 
     // Encode both in float64 (the integrator's own precision), so the codes are not rounded.
@@ -76,10 +77,12 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
       const double c = (a.dot(b) / (a.norm() * b.norm()).clamp_min(1e-300)).item<double>();
       result->latentAngle = std::acos(std::clamp(c, -1.0, 1.0)) * 180.0 / std::numbers::pi;
     }
-    const auto how = req.spherical ? likelihood::Interpolation::Spherical : likelihood::Interpolation::Linear;
+    const auto how =
+        req.spherical ? likelihood::Interpolation::Spherical : likelihood::Interpolation::Linear;
     // [1, C, H, W] ends: interpolate drops a leading 1 as the batch, so passing z[0] ([C, H, W])
     // would lose C = 1 of a grey image.
-    const auto path = likelihood::interpolate(z.narrow(0, 0, 1), z.narrow(0, 1, 1), req.frames, how);
+    const auto path =
+        likelihood::interpolate(z.narrow(0, 0, 1), z.narrow(0, 1, 1), req.frames, how);
     result->status = "encoded; decoding " + std::to_string(req.frames) + " frames";
     publish();
 
@@ -89,7 +92,8 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
       if (w.superseded()) return;
       // One frame per solve: each gets its own step sizes (the error norm spans the batch),
       // so a frame decodes the same whatever else is asked for.
-      auto dec = likelihood::decode(*s.score, *s.sde, path[k].unsqueeze(0), req.rtol, req.atol, stop);
+      auto dec =
+          likelihood::decode(*s.score, *s.sde, path[k].unsqueeze(0), req.rtol, req.atol, stop);
       if (dec.stopped) return;
       result->nfe += dec.nfe;
       const auto img = dec.x[0].to(torch::kCPU);

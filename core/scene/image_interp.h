@@ -26,9 +26,9 @@ struct InterpolationRequest {
   std::string model;                   // U-Net checkpoint; empty = the exact empirical score
   // A live U-Net snapshot (the trainer's EMA model); used instead of `model` when set.
   std::shared_ptr<const train::ModelSnapshot> snapshot;
-  int64_t indexA = 0, indexB = 1;      // the dataset images at the ends
-  int frames = 9;                      // decoded points, ends included: [2, 32]
-  bool spherical = true;               // slerp between the codes (else a straight line)
+  int64_t indexA = 0, indexB = 1;  // the dataset images at the ends
+  int frames = 9;                  // decoded points, ends included: [2, 32]
+  bool spherical = true;           // slerp between the codes (else a straight line)
   // RK45 tolerances of the encodes and decodes: the reference's 1e-5 for both scores. The
   // exact empirical score is stiff near ε (a drift Jacobian of order ½β/σ² ≈ 5·10² at ε = 1e-3),
   // so there RK45's step is bounded by stability, not accuracy, and looser tolerances save
@@ -40,20 +40,20 @@ struct InterpolationRequest {
 
 struct InterpolationResult {
   InterpolationRequest request;
-  int channels = 0, size = 0;      // C and H = W
+  int channels = 0, size = 0;           // C and H = W
   std::vector<float> sourceA, sourceB;  // C×H×W in [0, 1]: the dataset images themselves
   // frames[k]: the k-th decoded point (k = 0 decodes A's code, k = frames − 1 B's), C×H×W
   // clamped to [0, 1]; empty until decoded (the ends first, then left to right).
   std::vector<std::vector<float>> frames;
-  int decoded = 0;                 // frames filled in so far
+  int decoded = 0;  // frames filled in so far
   // max |decode(encode(x)) − x| over both ends' pixels, before clamping; < 0 until both ends
   // are decoded.
   double roundTripError = -1;
-  double latentAngle = 0;          // the angle between the two codes, degrees (90 ≈ unrelated)
-  int64_t nfe = 0;                 // score evaluations so far, encodes and decodes
-  double wallSeconds = 0;          // since the request was taken
-  std::string scoreName, status;   // e.g. "exact (empirical, 500 images)", "decoding 3 of 9"
-  std::string error;               // a bad index, a failed load, a 2D checkpoint…; frames empty
+  double latentAngle = 0;         // the angle between the two codes, degrees (90 ≈ unrelated)
+  int64_t nfe = 0;                // score evaluations so far, encodes and decodes
+  double wallSeconds = 0;         // since the request was taken
+  std::string scoreName, status;  // e.g. "exact (empirical, 500 images)", "decoding 3 of 9"
+  std::string error;              // a bad index, a failed load, a 2D checkpoint…; frames empty
   bool done = false;
 };
 
@@ -69,7 +69,9 @@ class InterpolationWorker {
     return m_worker.latest(version);
   }
   bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // CLI, tests
+  bool waitIdle(std::chrono::milliseconds timeout) const {
+    return m_worker.waitIdle(timeout);
+  }  // CLI, tests
 
  private:
   using Worker = RequestWorker<InterpolationRequest, InterpolationResult>;

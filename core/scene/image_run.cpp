@@ -29,9 +29,12 @@ bool looksLikeImageDataset(const std::string& spec) {
 
 const char* toString(ImageTask task) {
   switch (task) {
-    case ImageTask::Unconditional: return "unconditional";
-    case ImageTask::Inpaint: return "inpaint";
-    case ImageTask::Colorize: return "colorize";
+    case ImageTask::Unconditional:
+      return "unconditional";
+    case ImageTask::Inpaint:
+      return "inpaint";
+    case ImageTask::Colorize:
+      return "colorize";
   }
   return "?";
 }
@@ -41,7 +44,8 @@ std::shared_ptr<const ImageFrame> ImageRunResult::frameAt(double t) const {
   double bestDist = 0;
   for (const auto& f : frames) {
     const double d = std::abs(f->t - t);
-    if (!best || d <= bestDist) best = f, bestDist = d;  // ties: the later frame (the final, denoised one)
+    if (!best || d <= bestDist)
+      best = f, bestDist = d;  // ties: the later frame (the final, denoised one)
   }
   return best;
 }
@@ -83,10 +87,12 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       if (Clock::now() - lastProgress < std::chrono::milliseconds(100)) return;
       lastProgress = Clock::now();
       result->loadProgress = f;
-      result->status = "loading " + req.data + ": " + std::to_string(static_cast<int>(100 * f)) + " %";
+      result->status =
+          "loading " + req.data + ": " + std::to_string(static_cast<int>(100 * f)) + " %";
       w.publish(std::make_shared<const ImageRunResult>(*result));
     };
-    const ImageScore& c = m_cache->scores.load(req.data, req.limit, req.model, req.snapshot, progress);
+    const ImageScore& c =
+        m_cache->scores.load(req.data, req.limit, req.model, req.snapshot, progress);
     result->loadProgress = 1.0;
     result->channels = c.channels;
     result->size = c.size;
@@ -100,10 +106,12 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
       const auto& k = *req.classifier;
       if (k.imageSize > 0 && (k.imageSize != c.size || k.imageChannels != c.channels))
         throw failure("the classifier was trained on " + std::to_string(k.imageChannels) + "×" +
-                      std::to_string(k.imageSize) + "×" + std::to_string(k.imageSize) + " images, the score samples " +
-                      std::to_string(c.channels) + "×" + std::to_string(c.size) + "×" + std::to_string(c.size));
-      auto guided = std::make_shared<score::GuidedScore>(c.score, req.classifier->classifier, req.guideClass,
-                                                         req.guidance);  // throws on a bad class or scale
+                      std::to_string(k.imageSize) + "×" + std::to_string(k.imageSize) +
+                      " images, the score samples " + std::to_string(c.channels) + "×" +
+                      std::to_string(c.size) + "×" + std::to_string(c.size));
+      auto guided =
+          std::make_shared<score::GuidedScore>(c.score, req.classifier->classifier, req.guideClass,
+                                               req.guidance);  // throws on a bad class or scale
       result->scoreName = guided->name();
       scoreFn = guided;
     }
@@ -112,8 +120,8 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     sample::Conditioning cond;
     if (req.task != ImageTask::Unconditional) {
       if (req.task == ImageTask::Colorize && c.channels != 3)
-        throw failure("colorization needs an RGB dataset (this one has " + std::to_string(c.channels) +
-                      " channel)");
+        throw failure("colorization needs an RGB dataset (this one has " +
+                      std::to_string(c.channels) + " channel)");
       torch::Tensor y;
       if (!req.imageFile.empty()) {
         auto file = data::readImage(req.imageFile, c.size, c.channels);
@@ -127,8 +135,8 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
         std::vector<float> m;
         if (!req.customMask.empty()) {
           if (req.customMask.size() != static_cast<size_t>(c.size) * c.size)
-            throw failure("the painted mask holds " + std::to_string(req.customMask.size()) + " pixels, not " +
-                          std::to_string(c.size) + "×" + std::to_string(c.size));
+            throw failure("the painted mask holds " + std::to_string(req.customMask.size()) +
+                          " pixels, not " + std::to_string(c.size) + "×" + std::to_string(c.size));
           m.assign(req.customMask.begin(), req.customMask.end());
           for (float& v : m) v = v != 0 ? 1.f : 0.f;
         } else {
@@ -150,9 +158,12 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
 
     const auto& cfg = req.sampler;
     const int64_t perFrame = 2 * req.n * c.channels * c.size * c.size * 4;  // bytes
-    const int64_t maxFrames = std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (400ll << 20) / perFrame));
-    const bool adaptive = cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
-    const int64_t every = adaptive ? 1 : std::max<int64_t>(1, (cfg.steps + maxFrames - 2) / (maxFrames - 1));
+    const int64_t maxFrames =
+        std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (400ll << 20) / perFrame));
+    const bool adaptive =
+        cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
+    const int64_t every =
+        adaptive ? 1 : std::max<int64_t>(1, (cfg.steps + maxFrames - 2) / (maxFrames - 1));
 
     auto xT = sample::SamplerRun::priorDraw(*c.sde, req.n, {c.channels, c.size, c.size}, req.seed);
     sample::SamplerRun run(scoreFn, c.sde, cfg, xT, req.seed + 1, {}, cond);

@@ -19,7 +19,7 @@
 namespace ss::train {
 struct ModelSnapshot;
 struct ClassifierSnapshot;
-}
+}  // namespace ss::train
 
 namespace ss::scene {
 
@@ -36,17 +36,17 @@ struct ImageRunRequest {
   std::string model;                   // U-Net checkpoint; empty = the exact empirical score
   // A live U-Net snapshot (the trainer's EMA model); used instead of `model` when set.
   std::shared_ptr<const train::ModelSnapshot> snapshot;
-  sample::SamplerConfig sampler;       // steps etc.; the SDE is VP (ε = 1e-3) or the model's
-  int64_t n = 64;                      // images in the grid
-  uint64_t seed = 0;                   // prior draw; seed + 1 drives the sampler's noise
+  sample::SamplerConfig sampler;  // steps etc.; the SDE is VP (ε = 1e-3) or the model's
+  int64_t n = 64;                 // images in the grid
+  uint64_t seed = 0;              // prior draw; seed + 1 drives the sampler's noise
   ImageTask task = ImageTask::Unconditional;
   sample::MaskPreset mask = sample::MaskPreset::LeftHalf;  // Inpaint
   // Inpaint: a painted H×W mask (row-major, 1 = known) used instead of `mask` when non-empty;
   // its size must match the images' (an error in the result otherwise).
   std::vector<uint8_t> customMask;
-  int64_t imageIndex = 0;              // Inpaint / Colorize: the dataset image observed
-  std::string imageFile;               // or this image file (PNG, JPEG…), resized to the data's
-  int maxFrames = 120;                 // recorded frames, evenly over the steps
+  int64_t imageIndex = 0;  // Inpaint / Colorize: the dataset image observed
+  std::string imageFile;   // or this image file (PNG, JPEG…), resized to the data's
+  int maxFrames = 120;     // recorded frames, evenly over the steps
   // Class guidance (MATH.md §6): s + w ∇ log p_t(guideClass | x) with a trained classifier's
   // snapshot; off while guideClass < 0 or there is no classifier.
   int guideClass = -1;
@@ -58,8 +58,8 @@ struct ImageRunRequest {
 struct ImageFrame {
   double t = 0, sigma = 0;  // time and σ(t) of the run's SDE
   int64_t step = 0, nfe = 0;
-  std::vector<float> x;     // n×C×H×W in [0, 1] (clamped)
-  std::vector<float> x0;    // x̂₀ = (x + σ² s(x, t)) / a, n×C×H×W in [0, 1] (clamped)
+  std::vector<float> x;   // n×C×H×W in [0, 1] (clamped)
+  std::vector<float> x0;  // x̂₀ = (x + σ² s(x, t)) / a, n×C×H×W in [0, 1] (clamped)
 };
 
 struct ImageRunResult {
@@ -92,7 +92,9 @@ class ImageRunWorker {
     return m_worker.latest(version);
   }
   bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // tests only
+  bool waitIdle(std::chrono::milliseconds timeout) const {
+    return m_worker.waitIdle(timeout);
+  }  // tests only
 
  private:
   using Worker = RequestWorker<ImageRunRequest, ImageRunResult>;

@@ -10,11 +10,13 @@
 
 namespace ss::scene {
 
-const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit, const std::string& model,
+const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit,
+                                        const std::string& model,
                                         const std::shared_ptr<const train::ModelSnapshot>& snapshot,
                                         const std::function<void(double)>& progress) {
   const bool learned = snapshot || !model.empty();
-  if (m_valid && m_data == data && m_model == model && m_snapshot == snapshot && (learned || m_limit == limit))
+  if (m_valid && m_data == data && m_model == model && m_snapshot == snapshot &&
+      (learned || m_limit == limit))
     return m_score;
   m_valid = false;
   m_set = {};
@@ -29,7 +31,8 @@ const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit, 
       snap = loaded.value();
     }
     const std::string what = snapshot ? std::string("the trained model") : model;
-    if (snap->net.kind != nn::NetKind::UNet) throw Failure(what + " holds a 2D model, not an image model");
+    if (snap->net.kind != nn::NetKind::UNet)
+      throw Failure(what + " holds a 2D model, not an image model");
     s.score = snap->scoreFn();
     s.sde = snap->sde;
     s.channels = snap->net.unet.channels;
@@ -68,7 +71,8 @@ torch::Tensor ImageScoreCache::datasetImages(const std::vector<int64_t>& indices
   if (!m_valid) throw Failure("no image score is loaded");
   int64_t last = 0;
   for (int64_t i : indices) {
-    if (i < 0) throw Failure("image " + std::to_string(i) + " is not a dataset index (they start at 0)");
+    if (i < 0)
+      throw Failure("image " + std::to_string(i) + " is not a dataset index (they start at 0)");
     last = std::max(last, i);
   }
   if (m_score.learned && m_set.size() <= last) {
@@ -83,8 +87,8 @@ torch::Tensor ImageScoreCache::datasetImages(const std::vector<int64_t>& indices
   std::vector<torch::Tensor> picked;
   for (int64_t i : indices) {
     if (i >= m_set.size())
-      throw Failure("image " + std::to_string(i) + " is outside the dataset's " + std::to_string(m_set.size()) +
-                    " images");
+      throw Failure("image " + std::to_string(i) + " is outside the dataset's " +
+                    std::to_string(m_set.size()) + " images");
     picked.push_back(m_set.images[i]);
   }
   if (picked.empty()) return torch::empty({0, m_score.channels, m_score.size, m_score.size});

@@ -29,7 +29,7 @@ struct ImageScore {
   int channels = 1, size = 28;         // C and H = W of the score's images
   torch::Device device = torch::kCPU;  // where the score evaluates (a snapshot's device)
   bool learned = false;                // a U-Net (checkpoint or live snapshot), not the exact score
-  std::string scoreName;               // "exact (empirical, 500 images)", "learned U-Net (step 8000)"
+  std::string scoreName;  // "exact (empirical, 500 images)", "learned U-Net (step 8000)"
 };
 
 class ImageScoreCache {

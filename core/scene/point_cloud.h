@@ -33,15 +33,15 @@ struct PointCloud {
   std::string name;         // distribution name
   std::string description;  // its documented parameters
   int64_t n = 0;
-  std::vector<float> x0;         // n×2 floats, world units
-  std::vector<float> noise;      // n×2 floats, ε ~ N(0, I), fixed per particle
-  std::vector<float> colour;     // n floats in [0, 1]
-  std::vector<int32_t> label;    // n ints in [0, numClasses)
+  std::vector<float> x0;       // n×2 floats, world units
+  std::vector<float> noise;    // n×2 floats, ε ~ N(0, I), fixed per particle
+  std::vector<float> colour;   // n floats in [0, 1]
+  std::vector<int32_t> label;  // n ints in [0, numClasses)
   int numClasses = 1;
-  double diameter = 0;                   // largest pairwise distance (VE's default σmax)
-  std::array<float, 4> bounds{};         // xmin, ymin, xmax, ymax of x0
-  std::vector<float> mixtureMeans;       // K×2 when the data is a Gaussian mixture
-  std::vector<float> mixtureStds;        // K
+  double diameter = 0;              // largest pairwise distance (VE's default σmax)
+  std::array<float, 4> bounds{};    // xmin, ymin, xmax, ymax of x0
+  std::vector<float> mixtureMeans;  // K×2 when the data is a Gaussian mixture
+  std::vector<float> mixtureStds;   // K
 };
 
 // Builds a PointCloud synchronously (command line, tests). Errors name the file/problem.

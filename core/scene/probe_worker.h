@@ -25,7 +25,7 @@ enum class ProbeKind { Drop, Encode };
 
 struct ProbeRequest {
   ProbeKind kind = ProbeKind::Drop;
-  uint64_t id = 0;  // the caller's handle, echoed in the result
+  uint64_t id = 0;                                    // the caller's handle, echoed in the result
   std::shared_ptr<const train::ModelSnapshot> model;  // null: the exact score of `data`
   std::string data = "8gaussians";
   sde::SdeConfig sde;             // resolved (VE σmax set)
@@ -46,10 +46,10 @@ struct ProbePath {
 struct ProbeResult {
   ProbeKind kind = ProbeKind::Drop;
   uint64_t id = 0;
-  double t = 0;       // where the paths start
-  int64_t n = 0;      // particles
-  ProbePath sde;      // Drop: reverse SDE from t to ε (empty for Encode)
-  ProbePath ode;      // Drop: PF-ODE from t to ε; Encode: PF-ODE from ε to T (x(T) last)
+  double t = 0;   // where the paths start
+  int64_t n = 0;  // particles
+  ProbePath sde;  // Drop: reverse SDE from t to ε (empty for Encode)
+  ProbePath ode;  // Drop: PF-ODE from t to ε; Encode: PF-ODE from ε to T (x(T) last)
   std::string scoreName;
 };
 
@@ -67,13 +67,15 @@ class ProbeWorker {
   }
   std::string lastError() const { return m_worker.lastError(); }
   bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // tests
+  bool waitIdle(std::chrono::milliseconds timeout) const {
+    return m_worker.waitIdle(timeout);
+  }  // tests
 
  private:
   void compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w);  // worker thread
 
   struct Cache;
-  std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
+  std::unique_ptr<Cache> m_cache;                     // worker-owned: exact score per (data, SDE)
   RequestWorker<ProbeRequest, ProbeResult> m_worker;  // last: joins before the cache goes
 };
 

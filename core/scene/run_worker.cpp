@@ -20,9 +20,12 @@ namespace ss::scene {
 
 const char* toString(RunMode m) {
   switch (m) {
-    case RunMode::Forward: return "forward";
-    case RunMode::ReverseSde: return "sde";
-    case RunMode::ProbabilityFlow: return "ode";
+    case RunMode::Forward:
+      return "forward";
+    case RunMode::ReverseSde:
+      return "sde";
+    case RunMode::ProbabilityFlow:
+      return "ode";
   }
   return "?";
 }
@@ -48,7 +51,8 @@ std::vector<float> toVector(const torch::Tensor& t) {
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-RunMetrics metricsOf(const data::ToyDistribution& toy, const torch::Tensor& samples, uint64_t seed) {
+RunMetrics metricsOf(const data::ToyDistribution& toy, const torch::Tensor& samples,
+                     uint64_t seed) {
   RunMetrics m;
   const int64_t n = samples.size(0);
   auto x = samples.to(torch::kCPU, torch::kFloat64);
@@ -81,7 +85,8 @@ std::vector<float> angleColour(const torch::Tensor& x) {
 
 RunWorker::RunWorker()
     : m_cache(std::make_unique<Cache>()),
-      m_worker([this](RunRequest& req, RequestWorker<RunRequest, RunResult>& w) { compute(req, w); }) {}
+      m_worker(
+          [this](RunRequest& req, RequestWorker<RunRequest, RunResult>& w) { compute(req, w); }) {}
 
 RunWorker::~RunWorker() = default;
 
@@ -118,7 +123,9 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
     } else if (auto gm = toy.mixture()) {
       clf = std::make_shared<score::MixtureClassifier>(*gm, sdeObj);
     } else {
-      throw std::runtime_error("class guidance needs a mixture (its components are the classes) or a trained classifier");
+      throw std::runtime_error(
+          "class guidance needs a mixture (its components are the classes) or a trained "
+          "classifier");
     }
     auto guided = std::make_shared<score::GuidedScore>(scoreFn, clf, req.guideClass, req.guidance);
     scoreFn = guided;
@@ -139,8 +146,10 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
 
   // The run as step/state/trajectory callbacks over either kind.
   torch::Tensor moveStart;  // step-through: x(T), where the first move starts
-  auto recordMoves = [&moveStart](const RunRequest& r, RunResult& out, sample::TrajectoryOptions& t) {
-    const int64_t m = std::min<int64_t>(std::max<int64_t>(out.traced, std::clamp(r.moveParticles, 0, 2000)), r.particles);
+  auto recordMoves = [&moveStart](const RunRequest& r, RunResult& out,
+                                  sample::TrajectoryOptions& t) {
+    const int64_t m = std::min<int64_t>(
+        std::max<int64_t>(out.traced, std::clamp(r.moveParticles, 0, 2000)), r.particles);
     out.moveParticles = static_cast<int>(m);
     t.onMove = [&moveStart, &out, m](const sample::MoveRecord& rec) {
       auto first = [m](const torch::Tensor& x) { return toVector(x.narrow(0, 0, m)); };
@@ -170,10 +179,12 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
         req.sampler.steps, req.seed + 1, traj);
   } else {
     auto cfg = req.sampler;
-    cfg.kind = req.mode == RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    cfg.kind =
+        req.mode == RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
     auto xT = sample::SamplerRun::priorDraw(*sdeObj, n, {2}, req.seed, device);
     result->colour = angleColour(xT);
-    const bool adaptive = cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
+    const bool adaptive =
+        cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
     plannedSteps = adaptive ? 0 : cfg.steps;
     sample::Conditioning cond;
     if (req.fixedAxis == 0 || req.fixedAxis == 1) {
@@ -184,10 +195,13 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
       cond = sample::inpainting(y.to(device), mask.to(device));
     }
     if (req.recordMoves && req.mode == RunMode::ReverseSde) recordMoves(req, *result, traj);
-    reverse = std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj, cond);
+    reverse =
+        std::make_unique<sample::SamplerRun>(scoreFn, sdeObj, cfg, xT, req.seed + 1, traj, cond);
     if (traj.onMove) moveStart = reverse->state().x;
   }
-  auto state = [&]() -> const sample::RunState& { return forward ? forward->state() : reverse->state(); };
+  auto state = [&]() -> const sample::RunState& {
+    return forward ? forward->state() : reverse->state();
+  };
   auto trajectory = [&]() -> const std::vector<torch::Tensor>& {
     return forward ? forward->trajectory() : reverse->trajectory();
   };
@@ -235,8 +249,10 @@ void RunWorker::compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w
   auto lastPublish = Clock::now();
   while (!state().done) {
     if (w.superseded()) break;
-    if (forward) forward->step();
-    else reverse->step();
+    if (forward)
+      forward->step();
+    else
+      reverse->step();
     const auto& st = state();
     if (st.done || st.step % every == 0) addFrame();
     if (st.done && reverse) result->metrics = metricsOf(toy, reverse->result(), req.seed);

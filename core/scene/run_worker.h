@@ -24,7 +24,7 @@
 namespace ss::train {
 struct ModelSnapshot;
 struct ClassifierSnapshot;
-}
+}  // namespace ss::train
 
 namespace ss::scene {
 
@@ -35,13 +35,13 @@ struct RunRequest {
   RunMode mode = RunMode::ReverseSde;
   std::shared_ptr<const train::ModelSnapshot> model;  // null: the exact score of `data`
   std::string data = "8gaussians";
-  sde::SdeConfig sde;                 // resolved (VE σmax set)
-  sample::SamplerConfig sampler;      // ReverseSde: its PC settings; ProbabilityFlow: its solver
-  bool simulatedForward = false;      // Forward: Euler–Maruyama paths, not exact marginals
+  sde::SdeConfig sde;             // resolved (VE σmax set)
+  sample::SamplerConfig sampler;  // ReverseSde: its PC settings; ProbabilityFlow: its solver
+  bool simulatedForward = false;  // Forward: Euler–Maruyama paths, not exact marginals
   int64_t particles = 20000;
-  uint64_t seed = 0;                  // the prior draw (reverse) or the data draw (forward)
-  int traced = 24;                    // particles whose every step is kept (trails)
-  int maxFrames = 240;                // whole-cloud frames kept, evenly over the steps
+  uint64_t seed = 0;    // the prior draw (reverse) or the data draw (forward)
+  int traced = 24;      // particles whose every step is kept (trails)
+  int maxFrames = 240;  // whole-cloud frames kept, evenly over the steps
   // 2D inpainting (reverse runs): coordinate `fixedAxis` (0 = x₁, 1 = x₂) is known and equal
   // to `fixedValue`; the other is sampled from p(x_other | x_fixed) (MATH.md §6). -1: off.
   int fixedAxis = -1;
@@ -67,7 +67,7 @@ struct RunMove {
   int64_t step = 0;        // the PC step (0-based)
   double t = 0;            // where the move evaluates the score
   double stepSize = std::numeric_limits<double>::quiet_NaN();  // Langevin ε; NaN: predictor
-  std::vector<float> from, mean, x;  // m×2 each, world units
+  std::vector<float> from, mean, x;                            // m×2 each, world units
 };
 
 // One recorded moment of a run: every particle's position.
@@ -102,7 +102,7 @@ struct RunResult {
   bool done = false;
   std::vector<std::shared_ptr<const RunMove>> moves;  // recordMoves: in run order
   int moveParticles = 0;                              // m of each move
-  RunMetrics metrics;  // reverse runs, once done
+  RunMetrics metrics;                                 // reverse runs, once done
   std::string scoreName;
   // The frame nearest to t (null when there is none yet).
   std::shared_ptr<const RunFrame> frameAt(double t) const;
@@ -121,13 +121,15 @@ class RunWorker {
   }
   std::string lastError() const { return m_worker.lastError(); }
   bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // command line and tests only
+  bool waitIdle(std::chrono::milliseconds timeout) const {
+    return m_worker.waitIdle(timeout);
+  }  // command line and tests only
 
  private:
   void compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w);  // worker thread
 
   struct Cache;
-  std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
+  std::unique_ptr<Cache> m_cache;                 // worker-owned: exact score per (data, SDE)
   RequestWorker<RunRequest, RunResult> m_worker;  // last: joins before the cache goes
 };
 

@@ -10,15 +10,19 @@ std::array<float, 2> GridField::at(float x, float y) const {
   const auto& b = bounds;
   if (!(x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]) || nx < 1 || ny < 1) return {0, 0};
   // Continuous cell index with centres at integers.
-  const float fx = std::clamp((x - b[0]) / (b[2] - b[0]) * nx - 0.5f, 0.0f, static_cast<float>(nx - 1));
-  const float fy = std::clamp((y - b[1]) / (b[3] - b[1]) * ny - 0.5f, 0.0f, static_cast<float>(ny - 1));
-  const int i0 = std::min(static_cast<int>(fx), nx - 1), j0 = std::min(static_cast<int>(fy), ny - 1);
+  const float fx =
+      std::clamp((x - b[0]) / (b[2] - b[0]) * nx - 0.5f, 0.0f, static_cast<float>(nx - 1));
+  const float fy =
+      std::clamp((y - b[1]) / (b[3] - b[1]) * ny - 0.5f, 0.0f, static_cast<float>(ny - 1));
+  const int i0 = std::min(static_cast<int>(fx), nx - 1),
+            j0 = std::min(static_cast<int>(fy), ny - 1);
   const int i1 = std::min(i0 + 1, nx - 1), j1 = std::min(j0 + 1, ny - 1);
   const float u = fx - i0, w = fy - j0;
   auto c = [&](int i, int j, int k) { return v[(static_cast<size_t>(j) * nx + i) * 2 + k]; };
   std::array<float, 2> out{};
   for (int k = 0; k < 2; ++k)
-    out[k] = (1 - w) * ((1 - u) * c(i0, j0, k) + u * c(i1, j0, k)) + w * ((1 - u) * c(i0, j1, k) + u * c(i1, j1, k));
+    out[k] = (1 - w) * ((1 - u) * c(i0, j0, k) + u * c(i1, j0, k)) +
+             w * ((1 - u) * c(i0, j1, k) + u * c(i1, j1, k));
   return out;
 }
 
@@ -33,7 +37,9 @@ struct Point {
 class PointGrid {
  public:
   PointGrid(const std::array<float, 4>& b, float cell)
-      : m_x0(b[0]), m_y0(b[1]), m_cell(cell),
+      : m_x0(b[0]),
+        m_y0(b[1]),
+        m_cell(cell),
         m_nx(std::max(1, static_cast<int>(std::ceil((b[2] - b[0]) / cell)))),
         m_ny(std::max(1, static_cast<int>(std::ceil((b[3] - b[1]) / cell)))),
         m_buckets(static_cast<size_t>(m_nx) * m_ny) {}
@@ -52,8 +58,12 @@ class PointGrid {
   }
 
  private:
-  int col(float x) const { return std::clamp(static_cast<int>(std::floor((x - m_x0) / m_cell)), 0, m_nx - 1); }
-  int row(float y) const { return std::clamp(static_cast<int>(std::floor((y - m_y0) / m_cell)), 0, m_ny - 1); }
+  int col(float x) const {
+    return std::clamp(static_cast<int>(std::floor((x - m_x0) / m_cell)), 0, m_nx - 1);
+  }
+  int row(float y) const {
+    return std::clamp(static_cast<int>(std::floor((y - m_y0) / m_cell)), 0, m_ny - 1);
+  }
   size_t bucket(float x, float y) const { return static_cast<size_t>(row(y)) * m_nx + col(x); }
 
   float m_x0, m_y0, m_cell;
@@ -64,7 +74,10 @@ class PointGrid {
 class Tracer {
  public:
   Tracer(const GridField& f, const StreamlineOptions& o)
-      : m_f(f), m_o(o), m_h(o.stepFraction * o.separation), m_test(o.stopFraction * o.separation),
+      : m_f(f),
+        m_o(o),
+        m_h(o.stepFraction * o.separation),
+        m_test(o.stopFraction * o.separation),
         m_points(f.bounds, o.separation) {
     std::vector<float> speeds(static_cast<size_t>(f.nx) * f.ny);
     for (size_t k = 0; k < speeds.size(); ++k) speeds[k] = std::hypot(f.v[2 * k], f.v[2 * k + 1]);
@@ -114,7 +127,8 @@ class Tracer {
       if (!inside(nx, ny)) break;
       travelled += m_h;
       const int index = static_cast<int>(sign) * step;
-      if (sign > 0 && travelled > 4.0f * m_o.separation && std::hypot(nx - sx, ny - sy) < 1.2f * m_h) {
+      if (sign > 0 && travelled > 4.0f * m_o.separation &&
+          std::hypot(nx - sx, ny - sy) < 1.2f * m_h) {
         out.push_back(sx);
         out.push_back(sy);
         return true;
@@ -140,12 +154,14 @@ class Tracer {
     for (float y = b[1]; y < b[3]; y += sep)
       for (float x = b[0]; x < b[2]; x += sep)
         seeds.push_back({x + jitter(rng) * sep, y + jitter(rng) * sep});
-    for (size_t i = seeds.size(); i > 1; --i) std::swap(seeds[i - 1], seeds[rng() % i]);  // visit in random order
+    for (size_t i = seeds.size(); i > 1; --i)
+      std::swap(seeds[i - 1], seeds[rng() % i]);  // visit in random order
     std::vector<Streamline> lines;
     for (const auto& s : seeds) {
       float d[2];
       if (!inside(s[0], s[1]) || !direction(s[0], s[1], 1, d)) continue;
-      if (m_points.any(s[0], s[1], 0.9f * sep, [&](const Point& p) { return !m_dead[p.line]; })) continue;
+      if (m_points.any(s[0], s[1], 0.9f * sep, [&](const Point& p) { return !m_dead[p.line]; }))
+        continue;
       const int line = static_cast<int>(m_dead.size());
       m_dead.push_back(false);
       m_points.add({s[0], s[1], line, 0});
@@ -159,7 +175,8 @@ class Tracer {
         continue;
       }
       l.xy.reserve(back.size() + 2 + fwd.size());
-      for (size_t i = back.size(); i >= 2; i -= 2) l.xy.insert(l.xy.end(), {back[i - 2], back[i - 1]});
+      for (size_t i = back.size(); i >= 2; i -= 2)
+        l.xy.insert(l.xy.end(), {back[i - 2], back[i - 1]});
       l.xy.insert(l.xy.end(), {s[0], s[1]});
       l.xy.insert(l.xy.end(), fwd.begin(), fwd.end());
       lines.push_back(std::move(l));
@@ -178,7 +195,8 @@ class Tracer {
 }  // namespace
 
 std::vector<Streamline> traceStreamlines(const GridField& field, const StreamlineOptions& options) {
-  if (field.nx < 2 || field.ny < 2 || !field.v || !(options.separation > 0) || !(options.stepFraction > 0))
+  if (field.nx < 2 || field.ny < 2 || !field.v || !(options.separation > 0) ||
+      !(options.stepFraction > 0))
     return {};
   const auto& b = field.bounds;
   if (!(b[2] > b[0] && b[3] > b[1])) return {};
@@ -187,7 +205,8 @@ std::vector<Streamline> traceStreamlines(const GridField& field, const Streamlin
   return Tracer(field, options).run();
 }
 
-std::vector<float> probabilityFlowDrift(const sde::SdeConfig& sde, double t, const GridField& score, float sign) {
+std::vector<float> probabilityFlowDrift(const sde::SdeConfig& sde, double t, const GridField& score,
+                                        float sign) {
   const double c = sde::driftCoefficient(sde, t), g = sde::diffusion(sde, t);
   const auto& b = score.bounds;
   const float cw = (b[2] - b[0]) / score.nx, ch = (b[3] - b[1]) / score.ny;

@@ -23,7 +23,7 @@ struct GridField {
 };
 
 struct StreamlineOptions {
-  float separation = 0.25f;  // world units between neighbouring lines (seed grid spacing)
+  float separation = 0.25f;   // world units between neighbouring lines (seed grid spacing)
   float stepFraction = 0.2f;  // integration step, as a fraction of `separation`
   float stopFraction = 0.5f;  // a line stops nearer than this·separation to another line
   // A line stops where the speed falls below this fraction of the grid's median speed.
@@ -45,7 +45,8 @@ struct Streamline {
 // stagnation point (speed below the threshold or the direction turning back), near another
 // line, after maxSteps, or when it closes on itself. Seeds closer than `separation` to a
 // traced line are skipped, so the lines are roughly evenly spaced (Jobard & Lefer 1997).
-std::vector<Streamline> traceStreamlines(const GridField& field, const StreamlineOptions& options = {});
+std::vector<Streamline> traceStreamlines(const GridField& field,
+                                         const StreamlineOptions& options = {});
 
 // The probability-flow ODE's drift v(x,t) = f(x,t) − ½g(t)²·s(x,t) at the grid's cell centres,
 // nx·ny×2 floats, from a score grid laid out as GridField. `sign` −1 gives −v, the direction

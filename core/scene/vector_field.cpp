@@ -18,7 +18,6 @@ struct FieldWorker::Cache {
 
 namespace {
 
-
 torch::Tensor gridPoints(const FieldRequest& r, int nx, int ny);
 
 torch::Tensor gridPoints(const FieldRequest& r) { return gridPoints(r, r.nx, r.ny); }
@@ -30,7 +29,7 @@ torch::Tensor gridPoints(const FieldRequest& req, int nx, int ny) {
   const auto& b = r.bounds;
   auto xs = torch::linspace(0.5, r.nx - 0.5, r.nx, torch::kFloat32) * ((b[2] - b[0]) / r.nx) + b[0];
   auto ys = torch::linspace(0.5, r.ny - 0.5, r.ny, torch::kFloat32) * ((b[3] - b[1]) / r.ny) + b[1];
-  auto mesh = torch::meshgrid({ys, xs}, "ij");  // [ny, nx] each
+  auto mesh = torch::meshgrid({ys, xs}, "ij");                             // [ny, nx] each
   return torch::stack({mesh[1].reshape({-1}), mesh[0].reshape({-1})}, 1);  // [ny·nx, 2]
 }
 
@@ -53,7 +52,8 @@ std::vector<Streamline> streamlinesOf(const FieldRequest& r, const std::vector<f
 void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
   torch::NoGradGuard noGrad;
   if (req.nx < 1 || req.ny < 1 || req.nx * req.ny > 512 * 512)
-    throw std::runtime_error("grid " + std::to_string(req.nx) + "x" + std::to_string(req.ny) + " is out of range");
+    throw std::runtime_error("grid " + std::to_string(req.nx) + "x" + std::to_string(req.ny) +
+                             " is out of range");
   auto field = std::make_shared<VectorField>();
   auto x = gridPoints(req);
   if (req.model) {
@@ -63,15 +63,18 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     field->learned = toVector((*m.scoreFn())(xd, t));
     field->modelStep = m.step;
   }
-  const bool stream = req.streamNx > 1 && req.streamNy > 1 && (req.streamLearned || req.streamExact);
+  const bool stream =
+      req.streamNx > 1 && req.streamNy > 1 && (req.streamLearned || req.streamExact);
   if (stream && static_cast<int64_t>(req.streamNx) * req.streamNy > 512 * 512)
     throw std::runtime_error("streamline grid is out of range");
   if (stream && req.streamLearned && req.model) {
     const auto& m = *req.model;
     auto xs = gridPoints(req, req.streamNx, req.streamNy).to(m.device);
     const auto t0 = std::chrono::steady_clock::now();
-    field->streamLearned = streamlinesOf(req, toVector((*m.scoreFn())(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
-    field->streamMillis += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    field->streamLearned = streamlinesOf(
+        req, toVector((*m.scoreFn())(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+    field->streamMillis +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     field->modelStep = m.step;
   }
   const bool density = req.densityNx > 0 && req.densityNy > 0;
@@ -88,8 +91,10 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
       if (w.superseded()) return;  // a newer view or t is waiting: skip the tracing
       auto xs = gridPoints(req, req.streamNx, req.streamNy);
       const auto t0 = std::chrono::steady_clock::now();
-      field->streamExact = streamlinesOf(req, toVector((*exactScore)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
-      field->streamMillis += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      field->streamExact = streamlinesOf(
+          req, toVector((*exactScore)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+      field->streamMillis +=
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
     if (density) {
       auto xd = gridPoints(req, req.densityNx, req.densityNy);
@@ -98,7 +103,8 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
       field->logDensity = toVector(logp);
       if (req.scoreError && req.model) {
         const auto& m = *req.model;
-        auto learned = (*m.scoreFn())(xd.to(m.device), t.to(m.device)).to(torch::kCPU, torch::kFloat64);
+        auto learned =
+            (*m.scoreFn())(xd.to(m.device), t.to(m.device)).to(torch::kCPU, torch::kFloat64);
         auto exact = (*exactScore)(xd, t).to(torch::kFloat64);
         auto err = torch::exp(logp.to(torch::kFloat64)) * (learned - exact).pow(2).sum(1);
         field->scoreError = toVector(err);

@@ -27,12 +27,12 @@ namespace ss::scene {
 
 struct FieldRequest {
   std::shared_ptr<const train::ModelSnapshot> model;  // null: no learned field
-  bool exact = true;        // also compute the exact score of `data`
-  std::string data;         // dataset (for the exact score)
-  sde::SdeConfig sde;       // resolved
+  bool exact = true;                                  // also compute the exact score of `data`
+  std::string data;                                   // dataset (for the exact score)
+  sde::SdeConfig sde;                                 // resolved
   double t = 0.5;
   std::array<float, 4> bounds{-3, -3, 3, 3};  // xmin, ymin, xmax, ymax (world units)
-  int nx = 24, ny = 24;     // grid cells; vectors at cell centres
+  int nx = 24, ny = 24;                       // grid cells; vectors at cell centres
   // The exact log-density log p_t of `data` on a finer grid over the same bounds (0: none).
   int densityNx = 0, densityNy = 0;
   // With a model and a density grid: also the score error p_t·‖s_θ − ∇log p_t‖² there.
@@ -51,8 +51,8 @@ void setStreamGrid(FieldRequest& r, int linesAcross);
 
 struct VectorField {
   FieldRequest request;
-  std::vector<float> learned;  // nx·ny×2 (row-major, y from ymin up), empty without a model
-  std::vector<float> exact;    // nx·ny×2, empty when not asked
+  std::vector<float> learned;     // nx·ny×2 (row-major, y from ymin up), empty without a model
+  std::vector<float> exact;       // nx·ny×2, empty when not asked
   std::vector<float> logDensity;  // densityNx·densityNy (row-major, y from ymin up), or empty
   std::vector<float> scoreError;  // densityNx·densityNy: p_t·‖s_θ − ∇log p_t‖², or empty
   // Polylines (world units) ordered along −v, the direction particles move as t decreases.
@@ -73,13 +73,15 @@ class FieldWorker {
     return m_worker.latest(version);
   }
   std::string lastError() const { return m_worker.lastError(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }  // tests only
+  bool waitIdle(std::chrono::milliseconds timeout) const {
+    return m_worker.waitIdle(timeout);
+  }  // tests only
 
  private:
   void compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w);  // worker thread
 
   struct Cache;
-  std::unique_ptr<Cache> m_cache;  // worker-owned: exact score per (data, SDE)
+  std::unique_ptr<Cache> m_cache;                     // worker-owned: exact score per (data, SDE)
   RequestWorker<FieldRequest, VectorField> m_worker;  // last: joins before the cache goes
 };
 

@@ -8,8 +8,12 @@ namespace ss::sde {
 
 namespace {
 // Gathers grid[i] for each index, returned in `like`'s dtype and device.
-torch::Tensor gather(const torch::Tensor& grid, const torch::Tensor& index, const torch::Tensor& like) {
-  return grid.to(index.device()).index_select(0, index.reshape({-1})).reshape(index.sizes()).to(like.scalar_type());
+torch::Tensor gather(const torch::Tensor& grid, const torch::Tensor& index,
+                     const torch::Tensor& like) {
+  return grid.to(index.device())
+      .index_select(0, index.reshape({-1}))
+      .reshape(index.sizes())
+      .to(like.scalar_type());
 }
 }  // namespace
 
@@ -20,8 +24,10 @@ std::shared_ptr<const Sde> Sde::create(const SdeConfig& cfg) {
       if (cfg.sigmaMaxIsAuto())
         throw Failure("sigma_max is 'auto' but was not resolved from the data's diameter");
       return std::make_shared<VeSde>(cfg);
-    case SdeKind::VP: return std::make_shared<VpSde>(cfg);
-    case SdeKind::SubVP: return std::make_shared<SubVpSde>(cfg);
+    case SdeKind::VP:
+      return std::make_shared<VpSde>(cfg);
+    case SdeKind::SubVP:
+      return std::make_shared<SubVpSde>(cfg);
   }
   throw Failure("unknown SDE kind");
 }

@@ -7,9 +7,12 @@ namespace ss::sde {
 
 std::string_view toString(SdeKind kind) {
   switch (kind) {
-    case SdeKind::VE: return "ve";
-    case SdeKind::VP: return "vp";
-    case SdeKind::SubVP: return "subvp";
+    case SdeKind::VE:
+      return "ve";
+    case SdeKind::VP:
+      return "vp";
+    case SdeKind::SubVP:
+      return "subvp";
   }
   return "?";
 }
@@ -39,7 +42,8 @@ std::string SdeConfig::validate() const {
     if (!finite(sigmaMin) || sigmaMin <= 0)
       return describe("sigma_min", sigmaMin, "must be a positive number");
     if (!finite(sigmaMax) || sigmaMax < 0)
-      return describe("sigma_max", sigmaMax, "must be positive (or 0 for auto: the data's diameter)");
+      return describe("sigma_max", sigmaMax,
+                      "must be positive (or 0 for auto: the data's diameter)");
     if (sigmaMax > 0 && sigmaMin >= sigmaMax) {
       std::ostringstream s;
       s << "sigma_min (" << sigmaMin << ") must be smaller than sigma_max (" << sigmaMax << ")";
@@ -105,7 +109,8 @@ double diffusion(const SdeConfig& c, double t) {
       double sigma = c.sigmaMin * std::pow(c.sigmaMax / c.sigmaMin, t);
       return sigma * std::sqrt(2.0 * (std::log(c.sigmaMax) - std::log(c.sigmaMin)));
     }
-    case SdeKind::VP: return std::sqrt(betaAt(c, t));
+    case SdeKind::VP:
+      return std::sqrt(betaAt(c, t));
     case SdeKind::SubVP:
       return std::sqrt(betaAt(c, t) * -std::expm1(-2.0 * integratedBeta(c, t)));
   }

@@ -44,9 +44,9 @@ struct Marginal {
 double betaAt(const SdeConfig& cfg, double t);          // β(t), VP and sub-VP
 double integratedBeta(const SdeConfig& cfg, double t);  // ∫₀ᵗ β(s) ds
 Marginal marginal(const SdeConfig& cfg, double t);
-double diffusion(const SdeConfig& cfg, double t);       // g(t)
+double diffusion(const SdeConfig& cfg, double t);         // g(t)
 double driftCoefficient(const SdeConfig& cfg, double t);  // f(x,t) = c(t)·x; returns c(t)
-double priorStd(const SdeConfig& cfg);                  // 1 (VP, sub-VP) or σmax (VE)
+double priorStd(const SdeConfig& cfg);                    // 1 (VP, sub-VP) or σmax (VE)
 // Signal-to-noise ratio a(t)²/σ(t)².
 double snr(const SdeConfig& cfg, double t);
 

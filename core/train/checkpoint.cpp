@@ -16,9 +16,14 @@ constexpr const char* kFormat = "scorescope-checkpoint";
 constexpr int kFormatVersion = 1;
 
 nlohmann::json sdeToJson(const sde::SdeConfig& c) {
-  return {{"kind", std::string(sde::toString(c.kind))}, {"beta_min", c.betaMin},
-          {"beta_max", c.betaMax}, {"sigma_min", c.sigmaMin}, {"sigma_max", c.sigmaMax},
-          {"N", c.N}, {"T", c.T}, {"eps", c.eps}};
+  return {{"kind", std::string(sde::toString(c.kind))},
+          {"beta_min", c.betaMin},
+          {"beta_max", c.betaMax},
+          {"sigma_min", c.sigmaMin},
+          {"sigma_max", c.sigmaMax},
+          {"N", c.N},
+          {"T", c.T},
+          {"eps", c.eps}};
 }
 
 sde::SdeConfig sdeFromJson(const nlohmann::json& j) {
@@ -49,7 +54,8 @@ std::string metaToJson(const CheckpointMeta& m) {
 }
 
 // Parses and validates the description; errors name the file.
-Expected<CheckpointMeta> metaFromArchive(const std::string& path, torch::serialize::InputArchive& archive) {
+Expected<CheckpointMeta> metaFromArchive(const std::string& path,
+                                         torch::serialize::InputArchive& archive) {
   c10::IValue value;
   if (!archive.try_read("scorescope_meta", value) || !value.isString())
     return Error{path + ": not a ScoreScope checkpoint (no ScoreScope description inside)"};
@@ -58,7 +64,8 @@ Expected<CheckpointMeta> metaFromArchive(const std::string& path, torch::seriali
     if (j.value("format", "") != kFormat) return Error{path + ": not a ScoreScope checkpoint"};
     if (j.value("version", 0) != kFormatVersion)
       return Error{path + ": checkpoint format version " + std::to_string(j.value("version", 0)) +
-                   " is not supported (this build reads version " + std::to_string(kFormatVersion) + ")"};
+                   " is not supported (this build reads version " + std::to_string(kFormatVersion) +
+                   ")"};
     CheckpointMeta m;
     m.data = j.at("data").get<std::string>();
     m.sde = sdeFromJson(j.at("sde"));
@@ -103,7 +110,8 @@ bool allFinite(torch::nn::Module& m) {
 
 }  // namespace
 
-Expected<bool> saveCheckpoint(const std::string& path, const TrainStep& step, const CheckpointMeta& meta) {
+Expected<bool> saveCheckpoint(const std::string& path, const TrainStep& step,
+                              const CheckpointMeta& meta) {
   namespace fs = std::filesystem;
   const fs::path out(path);
   std::error_code ec;
@@ -119,7 +127,8 @@ Expected<bool> saveCheckpoint(const std::string& path, const TrainStep& step, co
     archive.save_to(tmp);
   } catch (const std::exception& e) {
     fs::remove(tmp, ec);
-    return Error{path + ": cannot write the checkpoint (" + std::string(e.what()).substr(0, 200) + ")"};
+    return Error{path + ": cannot write the checkpoint (" + std::string(e.what()).substr(0, 200) +
+                 ")"};
   }
   // Flush to disk before the rename, so a crash leaves the old file or the new one whole.
   if (int fd = ::open(tmp.c_str(), O_RDONLY); fd >= 0) {

@@ -26,7 +26,10 @@ namespace {
 // [x, Fourier(t)] → depth × (Linear(width), SiLU) → Linear(classes): logits. Cloneable, so
 // a snapshot is a real copy (clone()), never a shared holder.
 struct ClassifierNetImpl : torch::nn::Cloneable<ClassifierNetImpl> {
-  ClassifierNetImpl(int classes, int width, int depth) : classes(classes), width(width), depth(depth) { reset(); }
+  ClassifierNetImpl(int classes, int width, int depth)
+      : classes(classes), width(width), depth(depth) {
+    reset();
+  }
   void reset() override {
     hidden.clear();
     timeW = register_buffer("time_W", torch::zeros({8}));  // drawn by initClassifier
@@ -54,23 +57,29 @@ TORCH_MODULE(ClassifierNet);
 // channels and added to the last two feature maps, then Linear(64 × quarter² → classes)
 // (a flatten, not a global mean: where a stroke is matters for clothes).
 struct ImageClassifierNetImpl : torch::nn::Cloneable<ImageClassifierNetImpl> {
-  ImageClassifierNetImpl(int channels, int size, int classes) : channels(channels), size(size), classes(classes) {
+  ImageClassifierNetImpl(int channels, int size, int classes)
+      : channels(channels), size(size), classes(classes) {
     reset();
   }
   void reset() override {
     timeW = register_buffer("time_W", torch::zeros({8}));  // drawn by prepare, as the MLP's
     temb = register_module("temb", torch::nn::Linear(16, 64));
-    c1 = register_module("c1", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 32, 3).padding(1)));
+    c1 = register_module("c1",
+                         torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, 32, 3).padding(1)));
     n1 = register_module("n1", torch::nn::GroupNorm(8, 32));
-    c2 = register_module("c2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).stride(2).padding(1)));
+    c2 = register_module(
+        "c2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).stride(2).padding(1)));
     n2 = register_module("n2", torch::nn::GroupNorm(8, 64));
-    c3 = register_module("c3", torch::nn::Conv2d(torch::nn::Conv2dOptions(64, 64, 3).stride(2).padding(1)));
+    c3 = register_module(
+        "c3", torch::nn::Conv2d(torch::nn::Conv2dOptions(64, 64, 3).stride(2).padding(1)));
     n3 = register_module("n3", torch::nn::GroupNorm(8, 64));
     const int quarter = ((size + 1) / 2 + 1) / 2;  // two stride-2 convolutions with padding 1
     out = register_module("out", torch::nn::Linear(64 * quarter * quarter, classes));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) {
-    auto emb = torch::silu(temb->forward(nn::fourierFeatures(t.to(torch::kFloat), timeW))).unsqueeze(2).unsqueeze(3);
+    auto emb = torch::silu(temb->forward(nn::fourierFeatures(t.to(torch::kFloat), timeW)))
+                   .unsqueeze(2)
+                   .unsqueeze(3);
     auto h = torch::silu(n1->forward(c1->forward(x)));
     h = torch::silu(n2->forward(c2->forward(h)) + emb);
     h = torch::silu(n3->forward(c3->forward(h)) + emb);
@@ -107,7 +116,8 @@ struct AnyClassifierNet {
 // A deep copy of the network for other threads: log p_t(k | x) = log_softmax(logits).
 class LearnedClassifier final : public score::TimeClassifier {
  public:
-  LearnedClassifier(AnyClassifierNet net, int64_t classes) : m_net(std::move(net)), m_classes(classes) {
+  LearnedClassifier(AnyClassifierNet net, int64_t classes)
+      : m_net(std::move(net)), m_classes(classes) {
     m_net.module().eval();
   }
   torch::Tensor logProbs(const torch::Tensor& x, const torch::Tensor& t) const override {
@@ -149,8 +159,8 @@ Expected<TrainedClassifier> trainClassifierAndWait(const ClassifierSpec& spec, i
   if (!out.stats || out.stats->status != ClassifierStatus::Done || !out.snapshot)
     return Error{out.stats ? out.stats->message : std::string("the classifier did not train")};
   if (guideClass >= out.stats->classes)
-    return Error{"class " + std::to_string(guideClass) + " is outside the " + std::to_string(out.stats->classes) +
-                 " classes of " + spec.data + " (0-based)"};
+    return Error{"class " + std::to_string(guideClass) + " is outside the " +
+                 std::to_string(out.stats->classes) + " classes of " + spec.data + " (0-based)"};
   return out;
 }
 
@@ -159,7 +169,7 @@ struct ClassifierTrainer::Impl {
   mutable std::condition_variable_any cv;
   std::optional<ClassifierSpec> pending;  // a (re)start command
   bool stopRequested = false;
-  bool active = false;  // training a spec (worker-owned, read under the mutex)
+  bool active = false;               // training a spec (worker-owned, read under the mutex)
   std::atomic<bool> closing{false};  // set by the destructor: a dataset load stops
   LatestBox<ClassifierStats> stats;
   LatestBox<ClassifierSnapshot> snapshots;
@@ -171,8 +181,8 @@ struct ClassifierTrainer::Impl {
   struct Run {
     ClassifierSpec spec;
     std::shared_ptr<const data::ToyDistribution> toy;  // points
-    torch::Tensor images, labels;  // images: [M, C, H, W] and [M]
-    torch::Tensor trainIdx;        // images: the rows trained on (the others are held out)
+    torch::Tensor images, labels;                      // images: [M, C, H, W] and [M]
+    torch::Tensor trainIdx;  // images: the rows trained on (the others are held out)
     int64_t heldOut = 0;
     std::vector<std::string> classNames;
     std::shared_ptr<const sde::Sde> sde;
@@ -246,9 +256,12 @@ struct ClassifierTrainer::Impl {
     if (!set) throw Failure(set.error().message);
     auto& d = set.value();
     if (!d.labels.defined() || d.classNames.size() < 2)
-      throw Failure(run.spec.data + " has no classes to guide toward (Fashion-MNIST has ten; a folder has one "
-                                    "sub-folder per class)");
-    if (d.size() < 10) throw Failure(run.spec.data + ": " + std::to_string(d.size()) + " images are too few to train on");
+      throw Failure(run.spec.data +
+                    " has no classes to guide toward (Fashion-MNIST has ten; a folder has one "
+                    "sub-folder per class)");
+    if (d.size() < 10)
+      throw Failure(run.spec.data + ": " + std::to_string(d.size()) +
+                    " images are too few to train on");
     run.images = d.images;
     run.labels = d.labels;
     run.classNames = d.classNames;
@@ -268,23 +281,27 @@ struct ClassifierTrainer::Impl {
       run->toy = toy.value();
       run->classes = run->toy->numClasses();
       if (run->classes < 2)
-        throw Failure(spec.data + " has no classes to guide toward (a mixture's components or a labelled toy have)");
+        throw Failure(
+            spec.data +
+            " has no classes to guide toward (a mixture's components or a labelled toy have)");
     }
     if (spec.batch < 2 || spec.steps < 1 || !(spec.lr > 0) || spec.width < 1 || spec.depth < 1)
       throw Failure("classifier settings must be positive (batch ≥ 2, steps ≥ 1, lr > 0)");
     run->sde = sde::Sde::create(spec.sde);
     run->gen = at::make_generator<at::CPUGeneratorImpl>(spec.seed);
     if (images)
-      run->net.cnn = ImageClassifierNet(static_cast<int>(run->images.size(1)), static_cast<int>(run->images.size(2)),
-                                        run->classes);
-    else run->net.mlp = ClassifierNet(run->classes, spec.width, spec.depth);
+      run->net.cnn = ImageClassifierNet(static_cast<int>(run->images.size(1)),
+                                        static_cast<int>(run->images.size(2)), run->classes);
+    else
+      run->net.mlp = ClassifierNet(run->classes, spec.width, spec.depth);
     {
       torch::NoGradGuard ng;
       auto& timeW = images ? run->net.cnn->timeW : run->net.mlp->timeW;
       timeW.normal_(0.0, 16.0, run->gen);  // time frequencies, as the score MLP's
     }
     nn::seededInit(run->net.module(), run->gen);
-    run->opt = std::make_unique<torch::optim::Adam>(run->net.module().parameters(), torch::optim::AdamOptions(spec.lr));
+    run->opt = std::make_unique<torch::optim::Adam>(run->net.module().parameters(),
+                                                    torch::optim::AdamOptions(spec.lr));
     // Held-out draws at three times (points: the seed's far end; images: the last ones),
     // never used for training.
     run->times = {0.1 * spec.sde.T, 0.4 * spec.sde.T, 0.7 * spec.sde.T};
@@ -300,7 +317,8 @@ struct ClassifierTrainer::Impl {
         auto tt = torch::full({run->heldOut}, run->times[i], torch::kFloat);
         auto [mean, std] = run->sde->marginalProb(x0, tt);
         auto g = at::make_generator<at::CPUGeneratorImpl>(spec.seed + 77 + i);
-        run->heldX.push_back(mean + perSampleStd(std, x0) * torch::randn(x0.sizes(), g, torch::kFloat));
+        run->heldX.push_back(mean +
+                             perSampleStd(std, x0) * torch::randn(x0.sizes(), g, torch::kFloat));
         run->heldY.push_back(y);
       }
       return run;
@@ -345,7 +363,8 @@ struct ClassifierTrainer::Impl {
     loss.backward();
     run.opt->step();
     const double l = loss.item<double>();
-    if (!std::isfinite(l)) throw Failure("the classifier's loss is not finite at step " + std::to_string(run.step + 1));
+    if (!std::isfinite(l))
+      throw Failure("the classifier's loss is not finite at step " + std::to_string(run.step + 1));
     run.loss = run.step == 0 ? l : 0.98 * run.loss + 0.02 * l;
     ++run.step;
   }
@@ -362,13 +381,16 @@ struct ClassifierTrainer::Impl {
       std::optional<ClassifierSpec> start;
       {
         std::unique_lock lock(mutex);
-        if (!cv.wait(lock, stop, [&] { return pending.has_value() || stopRequested || active; })) return;
+        if (!cv.wait(lock, stop, [&] { return pending.has_value() || stopRequested || active; }))
+          return;
         start = std::exchange(pending, std::nullopt);
         if (start) active = true;  // waitDone waits from here on
         if (stopRequested && !start) {
           stopRequested = false;
           active = false;
-          if (run) publishStats(run.get(), ClassifierStatus::Idle, "stopped at step " + std::to_string(run->step));
+          if (run)
+            publishStats(run.get(), ClassifierStatus::Idle,
+                         "stopped at step " + std::to_string(run->step));
           cv.notify_all();
           continue;
         }
@@ -389,7 +411,8 @@ struct ClassifierTrainer::Impl {
           publishSnapshot(*run);
           publishStats(run.get(), done ? ClassifierStatus::Done : ClassifierStatus::Training,
                        done ? "trained: " + std::to_string(run->step) + " steps"
-                            : "training: step " + std::to_string(run->step) + " of " + std::to_string(run->spec.steps));
+                            : "training: step " + std::to_string(run->step) + " of " +
+                                  std::to_string(run->spec.steps));
         }
         if (done) {
           std::lock_guard lock(mutex);
@@ -398,7 +421,8 @@ struct ClassifierTrainer::Impl {
         }
       } catch (const std::exception& e) {
         std::string what = e.what();
-        publishStats(run.get(), ClassifierStatus::Failed, "classifier: " + what.substr(0, what.find('\n')));
+        publishStats(run.get(), ClassifierStatus::Failed,
+                     "classifier: " + what.substr(0, what.find('\n')));
         run.reset();
         std::lock_guard lock(mutex);
         active = false;
@@ -432,7 +456,9 @@ void ClassifierTrainer::stop() {
   m_impl->cv.notify_all();
 }
 
-std::shared_ptr<const ClassifierStats> ClassifierTrainer::stats() const { return m_impl->stats.latest(); }
+std::shared_ptr<const ClassifierStats> ClassifierTrainer::stats() const {
+  return m_impl->stats.latest();
+}
 
 std::shared_ptr<const ClassifierSnapshot> ClassifierTrainer::snapshot(uint64_t* version) const {
   return m_impl->snapshots.latest(version);

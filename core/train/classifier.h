@@ -28,8 +28,8 @@ struct ClassifierSpec {
   int width = 128, depth = 2;       // hidden layers of the MLP on [x, Fourier(t)] (2D only)
   int64_t imageLimit = 0;           // images: the first N of the dataset (0 = all)
   int batch = 512;
-  double lr = 2e-3;                 // Adam
-  int64_t steps = 2000;             // training stops here ("done")
+  double lr = 2e-3;      // Adam
+  int64_t steps = 2000;  // training stops here ("done")
   uint64_t seed = 0;
   bool operator==(const ClassifierSpec&) const = default;
 };
@@ -69,7 +69,8 @@ struct TrainedClassifier {
   std::shared_ptr<const ClassifierSnapshot> snapshot;
   std::shared_ptr<const ClassifierStats> stats;
 };
-Expected<TrainedClassifier> trainClassifierAndWait(const ClassifierSpec& spec, int64_t guideClass = -1);
+Expected<TrainedClassifier> trainClassifierAndWait(const ClassifierSpec& spec,
+                                                   int64_t guideClass = -1);
 
 class ClassifierTrainer {
  public:

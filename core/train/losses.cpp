@@ -61,8 +61,10 @@ torch::Tensor weightOf(Weighting w, const sde::Sde& sde, const torch::Tensor& t)
       auto sigma = sde.marginal(t).sigma;
       return sigma * sigma;
     }
-    case Weighting::G2: return diffusionSquared(sde, t);
-    case Weighting::One: return torch::ones_like(t);
+    case Weighting::G2:
+      return diffusionSquared(sde, t);
+    case Weighting::One:
+      return torch::ones_like(t);
   }
   throw Failure("unknown loss weighting");
 }
@@ -137,9 +139,8 @@ LossResult scoreMatchingLoss(const ScoreCallable& score, const sde::Sde& sde,
     auto s = score(xt, t);
     torch::Tensor total;
     for (int p = 0; p < config.ssmProjections; ++p) {
-      auto v = config.rademacher
-                   ? torch::randint(0, 2, x0.sizes(), generator, opts) * 2.0 - 1.0
-                   : torch::randn(x0.sizes(), generator, opts);
+      auto v = config.rademacher ? torch::randint(0, 2, x0.sizes(), generator, opts) * 2.0 - 1.0
+                                 : torch::randn(x0.sizes(), generator, opts);
       auto vs = sumDims(v * s);  // [B]
       torch::Tensor term = 0.5 * vs * vs;
       if (vs.requires_grad()) {

@@ -16,11 +16,11 @@
 namespace ss::train {
 
 struct Problem {
-  torch::Tensor data;  // [M, 2] points, or [M, C, H, W] images in [0, 1]; float32, CPU
-  torch::Tensor labels;                 // images: [M] int64 when the dataset has classes
+  torch::Tensor data;    // [M, 2] points, or [M, C, H, W] images in [0, 1]; float32, CPU
+  torch::Tensor labels;  // images: [M] int64 when the dataset has classes
   std::vector<std::string> classNames;  // images: index = label
   std::string summary;                  // images: what was loaded (data::ImageDataset::summary)
-  sde::SdeConfig sde;  // resolved
+  sde::SdeConfig sde;                   // resolved
   std::shared_ptr<const sde::Sde> sdeObject;
 };
 

@@ -9,19 +9,21 @@
 
 namespace ss::train {
 
-Expected<std::shared_ptr<const ModelSnapshot>> trainSnapshot(const TrainProblemSpec& spec, int64_t steps,
-                                                             const std::function<void(int64_t)>& progress) {
+Expected<std::shared_ptr<const ModelSnapshot>> trainSnapshot(
+    const TrainProblemSpec& spec, int64_t steps, const std::function<void(int64_t)>& progress) {
   if (steps < 1) return Error{"train steps (" + std::to_string(steps) + ") must be at least 1"};
   if (std::string e = spec.train.validate(); !e.empty()) return Error{e};
   auto problem = buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed);
   if (!problem) return problem.error();
   try {
     const torch::Device device(spec.device);
-    TrainStep step(TrainStep::Setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train, device});
+    TrainStep step(TrainStep::Setup{spec.net, problem.value().sdeObject, problem.value().data,
+                                    spec.train, device});
     for (int64_t i = 0; i < steps; ++i) {
       const auto r = step.step();
       if (!std::isfinite(r.loss))
-        return Error{"training diverged at step " + std::to_string(i + 1) + " (the loss is not finite)"};
+        return Error{"training diverged at step " + std::to_string(i + 1) +
+                     " (the loss is not finite)"};
       if (progress && (i % 50 == 49 || i + 1 == steps)) progress(i + 1);
     }
     auto snap = std::make_shared<ModelSnapshot>();

@@ -32,8 +32,8 @@ struct ModelSnapshot {
 inline bool snapshotFits(const ModelSnapshot& m, const std::string& data, const sde::SdeConfig& b) {
   if (m.step <= 0 || m.data != data || !m.sde) return false;
   const auto& a = m.sde->config();
-  if (a.kind != b.kind || a.betaMin != b.betaMin || a.betaMax != b.betaMax || a.sigmaMin != b.sigmaMin ||
-      a.T != b.T || a.eps != b.eps)
+  if (a.kind != b.kind || a.betaMin != b.betaMin || a.betaMax != b.betaMax ||
+      a.sigmaMin != b.sigmaMin || a.T != b.T || a.eps != b.eps)
     return false;
   return std::abs(a.sigmaMax - b.sigmaMax) <= 0.05 * std::max(a.sigmaMax, b.sigmaMax);
 }

@@ -18,36 +18,48 @@ namespace ss::train {
 
 std::string toString(Weighting w) {
   switch (w) {
-    case Weighting::Sigma2: return "sigma2";
-    case Weighting::G2: return "g2";
-    case Weighting::One: return "one";
+    case Weighting::Sigma2:
+      return "sigma2";
+    case Weighting::G2:
+      return "g2";
+    case Weighting::One:
+      return "one";
   }
   return "?";
 }
 
 std::string toString(Objective o) {
   switch (o) {
-    case Objective::Dsm: return "dsm";
-    case Objective::Ssm: return "ssm";
+    case Objective::Dsm:
+      return "dsm";
+    case Objective::Ssm:
+      return "ssm";
   }
   return "?";
 }
 
 bool parseWeighting(const std::string& s, Weighting* out) {
   Weighting w;
-  if (s == "sigma2") w = Weighting::Sigma2;
-  else if (s == "g2") w = Weighting::G2;
-  else if (s == "one") w = Weighting::One;
-  else return false;
+  if (s == "sigma2")
+    w = Weighting::Sigma2;
+  else if (s == "g2")
+    w = Weighting::G2;
+  else if (s == "one")
+    w = Weighting::One;
+  else
+    return false;
   if (out) *out = w;
   return true;
 }
 
 bool parseObjective(const std::string& s, Objective* out) {
   Objective o;
-  if (s == "dsm") o = Objective::Dsm;
-  else if (s == "ssm") o = Objective::Ssm;
-  else return false;
+  if (s == "dsm")
+    o = Objective::Dsm;
+  else if (s == "ssm")
+    o = Objective::Ssm;
+  else
+    return false;
   if (out) *out = o;
   return true;
 }
@@ -120,11 +132,11 @@ std::string readDouble(const Json& obj, const char* key, const std::string& pref
 std::string readInt(const Json& obj, const char* key, const std::string& prefix, int& out) {
   auto it = obj.find(key);
   if (it == obj.end()) return {};
-  const bool integral = it->is_number_integer() ||
-                        (it->is_number_float() && std::isfinite(it->get<double>()) &&
-                         std::floor(it->get<double>()) == it->get<double>());
+  const bool integral =
+      it->is_number_integer() || (it->is_number_float() && std::isfinite(it->get<double>()) &&
+                                  std::floor(it->get<double>()) == it->get<double>());
   if (!integral) return typeError(prefix + key, "an integer", *it);
-  const double v = it->is_number_unsigned() ? static_cast<double>(it->get<uint64_t>())
+  const double v = it->is_number_unsigned()  ? static_cast<double>(it->get<uint64_t>())
                    : it->is_number_integer() ? static_cast<double>(it->get<int64_t>())
                                              : it->get<double>();
   if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
@@ -164,9 +176,12 @@ std::string readEnum(const Json& obj, const char* key, const std::string& prefix
 std::string readLoss(const Json& j, LossConfig& c) {
   const std::string p = "loss.";
   std::string e;
-  if (!(e = readEnum(j, "objective", p, parseObjective, "one of \"dsm\", \"ssm\"", c.objective)).empty()) return e;
+  if (!(e = readEnum(j, "objective", p, parseObjective, "one of \"dsm\", \"ssm\"", c.objective))
+           .empty())
+    return e;
   if (!(e = readEnum(j, "weighting", p, parseWeighting, "one of \"sigma2\", \"g2\", \"one\"",
-                     c.weighting)).empty())
+                     c.weighting))
+           .empty())
     return e;
   if (!(e = readBool(j, "importance_sampling", p, c.importanceSampling)).empty()) return e;
   if (!(e = readInt(j, "ssm_projections", p, c.ssmProjections)).empty()) return e;

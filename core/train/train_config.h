@@ -24,19 +24,19 @@ struct LossConfig {
   // variance of the likelihood-weighted loss (Song et al. 2021, "maximum likelihood training").
   // Ignored (allowed) with the other weightings.
   bool importanceSampling = false;
-  int ssmProjections = 1;   // sliced SM: random directions per sample
-  bool rademacher = true;   // sliced SM: Rademacher (else Gaussian) directions
+  int ssmProjections = 1;  // sliced SM: random directions per sample
+  bool rademacher = true;  // sliced SM: Rademacher (else Gaussian) directions
 };
 
 struct TrainConfig {
   LossConfig loss;
-  double lr = 2e-3;           // Adam learning rate after warm-up
+  double lr = 2e-3;  // Adam learning rate after warm-up
   int batch = 512;
-  double gradClip = 1.0;      // max global gradient norm; 0 = off
-  int warmup = 100;           // steps of linear learning-rate warm-up; 0 = off
-  double emaDecay = 0.999;    // EMA of the weights used by every view
+  double gradClip = 1.0;    // max global gradient norm; 0 = off
+  int warmup = 100;         // steps of linear learning-rate warm-up; 0 = off
+  double emaDecay = 0.999;  // EMA of the weights used by every view
   uint64_t seed = 0;
-  int datasetSize = 65536;    // points pre-drawn from a toy distribution to train on
+  int datasetSize = 65536;        // points pre-drawn from a toy distribution to train on
   double divergenceFactor = 1e3;  // a loss this many times the smoothed loss is a divergence
 
   std::string validate() const;  // empty when valid, else names the field

@@ -18,12 +18,18 @@ namespace ss::train {
 
 std::string toString(TrainerStatus s) {
   switch (s) {
-    case TrainerStatus::Preparing: return "preparing";
-    case TrainerStatus::Idle: return "idle";
-    case TrainerStatus::Running: return "running";
-    case TrainerStatus::Paused: return "paused";
-    case TrainerStatus::Diverged: return "diverged";
-    case TrainerStatus::Failed: return "failed";
+    case TrainerStatus::Preparing:
+      return "preparing";
+    case TrainerStatus::Idle:
+      return "idle";
+    case TrainerStatus::Running:
+      return "running";
+    case TrainerStatus::Paused:
+      return "paused";
+    case TrainerStatus::Diverged:
+      return "diverged";
+    case TrainerStatus::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -36,10 +42,18 @@ struct Start {};
 struct Pause {};
 struct StepOnce {};
 struct Reset {};
-struct SetConfig { TrainConfig config; };
-struct SetProblem { TrainProblemSpec spec; };
-struct Save { std::string path; };
-struct Load { std::string path; };
+struct SetConfig {
+  TrainConfig config;
+};
+struct SetProblem {
+  TrainProblemSpec spec;
+};
+struct Save {
+  std::string path;
+};
+struct Load {
+  std::string path;
+};
 using Command = std::variant<Start, Pause, StepOnce, Reset, SetConfig, SetProblem, Save, Load>;
 
 // Loss history with bounded memory over a whole run: every `stride`-th step is kept, and
@@ -105,7 +119,7 @@ struct Trainer::Impl {
   int64_t m_rateSteps = 0;
 
   std::atomic<bool> m_closing{false};  // set by ~Trainer: an image dataset load stops
-  std::jthread m_thread;  // last: starts after everything above exists
+  std::jthread m_thread;               // last: starts after everything above exists
 
   explicit Impl(TrainProblemSpec spec) : m_spec(std::move(spec)) {
     m_thread = std::jthread([this](std::stop_token st) { loop(st); });
@@ -159,10 +173,12 @@ struct Trainer::Impl {
     m_message = "preparing " + spec.data;
     publish(false);
     setComputeThreads(spec.threads);
-    auto problem = buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed, 0, &m_closing);
+    auto problem =
+        buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed, 0, &m_closing);
     if (!problem) throw Failure(problem.error().message);
     m_device = torch::Device(spec.device);
-    TrainStep::Setup setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train, m_device};
+    TrainStep::Setup setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train,
+                           m_device};
     auto step = std::make_unique<TrainStep>(std::move(setup));
     // Only now replace the current state: a failed preparation keeps the old model.
     m_step = std::move(step);
@@ -239,9 +255,11 @@ struct Trainer::Impl {
     if (!m_step) {
       m_message = "nothing to save yet";
     } else {
-      CheckpointMeta meta{m_spec.data, m_problem.sde, m_spec.net, m_step->config(), m_step->steps(), appVersion()};
+      CheckpointMeta meta{m_spec.data,      m_problem.sde,   m_spec.net,
+                          m_step->config(), m_step->steps(), appVersion()};
       auto r = ::ss::train::saveCheckpoint(path, *m_step, meta);
-      m_message = r ? "saved " + path + " (step " + std::to_string(m_step->steps()) + ")" : r.error().message;
+      m_message = r ? "saved " + path + " (step " + std::to_string(m_step->steps()) + ")"
+                    : r.error().message;
     }
     publish(false);
   }
@@ -427,7 +445,8 @@ bool Trainer::waitForStep(int64_t step, int timeoutMs) const {
   while (Clock::now() < deadline) {
     auto s = stats();
     if (s && s->step >= step) return true;
-    if (s && (s->status == TrainerStatus::Failed || s->status == TrainerStatus::Diverged)) return false;
+    if (s && (s->status == TrainerStatus::Failed || s->status == TrainerStatus::Diverged))
+      return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;

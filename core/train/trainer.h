@@ -61,7 +61,7 @@ class Trainer {
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
-  void start();     // run continuously
+  void start();  // run continuously
   void pause();
   void stepOnce();  // one step, then paused
   void reset();     // re-initialise the model (same spec and seed)

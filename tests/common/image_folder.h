@@ -15,13 +15,15 @@ namespace ss::test {
 
 // Writes each image (size×size grey values in [0, 1], row-major) as `dir`/img<i>.png, `dir`
 // being a per-process folder named after `stem` in the temporary directory. Returns `dir`.
-inline std::string writeGreyFolder(const std::string& stem, const std::vector<std::vector<float>>& images, int size) {
+inline std::string writeGreyFolder(const std::string& stem,
+                                   const std::vector<std::vector<float>>& images, int size) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / (stem + std::to_string(::getpid()));
   fs::create_directories(dir);
   for (size_t i = 0; i < images.size(); ++i) {
     std::vector<unsigned char> px(images[i].size());
-    for (size_t k = 0; k < px.size(); ++k) px[k] = static_cast<unsigned char>(std::lround(255 * images[i][k]));
+    for (size_t k = 0; k < px.size(); ++k)
+      px[k] = static_cast<unsigned char>(std::lround(255 * images[i][k]));
     const std::string path = (dir / ("img" + std::to_string(i) + ".png")).string();
     EXPECT_TRUE(stbi_write_png(path.c_str(), size, size, 1, px.data(), size)) << path;
   }

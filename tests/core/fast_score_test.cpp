@@ -34,8 +34,7 @@ void expectMatch(const ss::nn::NetConfig& cfg, int64_t batch, bool sharedT, uint
   ss::nn::NetScoreFn fast(net, sde), generic(net, sde, /*fastPath=*/false);
   auto gen = at::detail::createCPUGenerator(seed + 1);
   auto x = torch::randn({batch, cfg.mlp.dim}, gen) * 2.0;
-  auto t = sharedT ? torch::full({batch}, 0.37f)
-                   : 1e-3 + (1.0 - 1e-3) * torch::rand({batch}, gen);
+  auto t = sharedT ? torch::full({batch}, 0.37f) : 1e-3 + (1.0 - 1e-3) * torch::rand({batch}, gen);
   ASSERT_TRUE(fast.usesFastPath(x, t));
   ASSERT_FALSE(generic.usesFastPath(x, t));
   auto a = fast(x, t), b = generic(x, t);
@@ -49,7 +48,8 @@ void expectMatch(const ss::nn::NetConfig& cfg, int64_t batch, bool sharedT, uint
 
 TEST(FastScore, MatchesGenericRandomT) {
   const int64_t chunk = ss::nn::detail::fastScoreChunkRows();
-  for (int64_t b : {int64_t{0}, int64_t{1}, int64_t{7}, chunk - 1, chunk, chunk + 3, 3 * chunk + 17})
+  for (int64_t b :
+       {int64_t{0}, int64_t{1}, int64_t{7}, chunk - 1, chunk, chunk + 3, 3 * chunk + 17})
     expectMatch(ss::nn::NetConfig{}, b, false, 11);
 }
 

@@ -40,9 +40,11 @@ TEST(Classifier, TrainsTowardTheExactPosteriorsAccuracy) {
   EXPECT_GT(st->bayesAccuracy[0], 0.9);
   EXPECT_LT(st->bayesAccuracy[2], st->bayesAccuracy[0]);
   for (size_t i = 0; i < 3; ++i) {
-    std::printf("t = %.2f: accuracy %.4f, exact posterior %.4f\n", st->times[i], st->accuracy[i], st->bayesAccuracy[i]);
+    std::printf("t = %.2f: accuracy %.4f, exact posterior %.4f\n", st->times[i], st->accuracy[i],
+                st->bayesAccuracy[i]);
     EXPECT_GT(st->accuracy[i], st->bayesAccuracy[i] - 0.05) << "t = " << st->times[i];
-    EXPECT_LT(st->accuracy[i], st->bayesAccuracy[i] + 0.03) << "held-out accuracy above the optimum: a leak";
+    EXPECT_LT(st->accuracy[i], st->bayesAccuracy[i] + 0.03)
+        << "held-out accuracy above the optimum: a leak";
   }
   auto snap = trainer.snapshot();
   ASSERT_TRUE(snap);
@@ -124,14 +126,16 @@ TEST(Classifier, PaintedLabelsFromACsvAreClassesToTrainAndGuideWith) {
   ASSERT_EQ(st->status, ss::train::ClassifierStatus::Done) << st->message;
   EXPECT_EQ(st->classes, 2);
   ASSERT_FALSE(st->accuracy.empty());
-  EXPECT_GT(st->accuracy[0], 0.95) << "two clusters 4 apart are easy to tell at t = " << st->times[0];
+  EXPECT_GT(st->accuracy[0], 0.95)
+      << "two clusters 4 apart are easy to tell at t = " << st->times[0];
 
   ss::scene::RunWorker w;
   ss::scene::RunRequest r;
   r.mode = ss::scene::RunMode::ReverseSde;
   r.data = path;
   r.particles = 400;
-  r.sampler.steps = 1000;  // the classifier's gradient is stiff across the gap: 300 EM steps overshoot
+  r.sampler.steps =
+      1000;  // the classifier's gradient is stiff across the gap: 300 EM steps overshoot
   r.guideClass = 1;
   r.guidance = 1.0;
   r.classifier = trainer.snapshot();
@@ -142,7 +146,8 @@ TEST(Classifier, PaintedLabelsFromACsvAreClassesToTrainAndGuideWith) {
   const auto& x = res->frames.back()->x;
   int right = 0;
   for (size_t i = 0; i + 1 < x.size(); i += 2) right += x[i] > 0;
-  EXPECT_GT(right, 380) << "guided toward the painted class 1 (x near 2); unguided it would be half";
+  EXPECT_GT(right, 380)
+      << "guided toward the painted class 1 (x near 2); unguided it would be half";
 }
 
 }  // namespace

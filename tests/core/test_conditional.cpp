@@ -60,9 +60,10 @@ torch::Tensor leftHalf(const torch::Tensor& x) { return x.narrow(-1, 0, 4); }
 TEST(Conditional, InpaintingOneCoordinateSamplesTheConditionalOfAMixture) {
   // Components at (−2, −2) and (2, 2), std 0.3: given x₁ = 2 the other component's weight
   // is e^{−16/0.18} ≈ 0, so x₂ | x₁ = 2 ~ N(2, 0.3²).
-  ss::data::GaussianMixture gm{torch::tensor({0.5, 0.5}, torch::kFloat64),
-                               torch::tensor({-2.0, -2.0, 2.0, 2.0}, torch::kFloat64).reshape({2, 2}),
-                               torch::tensor({0.3, 0.3}, torch::kFloat64)};
+  ss::data::GaussianMixture gm{
+      torch::tensor({0.5, 0.5}, torch::kFloat64),
+      torch::tensor({-2.0, -2.0, 2.0, 2.0}, torch::kFloat64).reshape({2, 2}),
+      torch::tensor({0.3, 0.3}, torch::kFloat64)};
   auto sde = vp();
   auto score = std::make_shared<ss::score::MixtureScore>(gm, sde);
   auto xT = SamplerRun::priorDraw(*sde, 4000, {2}, 1);
@@ -90,7 +91,8 @@ void expectRecoversOtherHalf(const SamplerConfig& config) {
   auto flat = std::make_shared<ss::score::EmpiricalScore>(images, sde);  // flattens [B, 1, 8, 8]
   for (int which = 0; which < 2; ++which) {
     auto y = images[which];
-    auto mask = ss::sample::maskTensor(ss::sample::makeMask(ss::sample::MaskPreset::LeftHalf, 8, 8), 8, 8);
+    auto mask =
+        ss::sample::maskTensor(ss::sample::makeMask(ss::sample::MaskPreset::LeftHalf, 8, 8), 8, 8);
     auto xT = SamplerRun::priorDraw(*sde, 16, {1, 8, 8}, 3 + which);
     SamplerRun run(flat, sde, config, xT, 5, {}, ss::sample::inpainting(y, mask));
     run.runToEnd();
@@ -99,7 +101,8 @@ void expectRecoversOtherHalf(const SamplerConfig& config) {
         << "known pixels equal the observation exactly";
     const double err = (rightHalf(x) - rightHalf(y).unsqueeze(0)).abs().max().item<double>();
     EXPECT_LT(err, 0.02) << "image " << which << ": the right half is the matching image's";
-    const double other = (rightHalf(x) - rightHalf(images[1 - which]).unsqueeze(0)).abs().mean().item<double>();
+    const double other =
+        (rightHalf(x) - rightHalf(images[1 - which]).unsqueeze(0)).abs().mean().item<double>();
     EXPECT_GT(other, 0.1);
   }
 }
@@ -135,7 +138,8 @@ TEST(Conditional, ColorBasisIsOrthogonalWithTheGreyLevelFirst) {
 
 TEST(Conditional, BadConditioningIsRefusedWithAMessage) {
   auto sde = vp(100);
-  auto score = std::make_shared<ss::score::EmpiricalScore>(torch::zeros({1, 2}, torch::kFloat64), sde);
+  auto score =
+      std::make_shared<ss::score::EmpiricalScore>(torch::zeros({1, 2}, torch::kFloat64), sde);
   auto xT = SamplerRun::priorDraw(*sde, 4, {2}, 1);
   auto expectFailure = [&](ss::sample::Conditioning c, const std::string& needle) {
     try {
@@ -156,7 +160,8 @@ TEST(Conditional, BadConditioningIsRefusedWithAMessage) {
 
 TEST(Conditional, RewindReplaysTheConditionedRun) {
   auto sde = vp(100);
-  auto score = std::make_shared<ss::score::EmpiricalScore>(torch::randn({5, 2}, torch::kFloat64), sde);
+  auto score =
+      std::make_shared<ss::score::EmpiricalScore>(torch::randn({5, 2}, torch::kFloat64), sde);
   auto xT = SamplerRun::priorDraw(*sde, 32, {2}, 1);
   auto cond = ss::sample::inpainting(torch::tensor({0.5f, 0.f}), torch::tensor({1.f, 0.f}));
   SamplerRun run(score, sde, pc(50), xT, 3, {}, cond);
@@ -184,8 +189,9 @@ TEST(MaskPresets, ShapesAndNames) {
   auto random = ss::sample::makeMask(MaskPreset::Random50, 64, 64, 3);
   EXPECT_NEAR(count(random) / 4096.0, 0.5, 0.05);
   EXPECT_EQ(random, ss::sample::makeMask(MaskPreset::Random50, 64, 64, 3));
-  for (auto p : {MaskPreset::LeftHalf, MaskPreset::RightHalf, MaskPreset::TopHalf, MaskPreset::BottomHalf,
-                 MaskPreset::CentreBox, MaskPreset::Random50, MaskPreset::EveryOtherRow}) {
+  for (auto p :
+       {MaskPreset::LeftHalf, MaskPreset::RightHalf, MaskPreset::TopHalf, MaskPreset::BottomHalf,
+        MaskPreset::CentreBox, MaskPreset::Random50, MaskPreset::EveryOtherRow}) {
     MaskPreset back{};
     ASSERT_TRUE(ss::sample::parseMaskPreset(ss::sample::toString(p), &back));
     EXPECT_EQ(back, p);

@@ -20,7 +20,8 @@ namespace {
 using namespace std::chrono_literals;
 const auto kF64 = torch::TensorOptions().dtype(torch::kFloat64);
 
-std::shared_ptr<const ss::score::MixtureScore> eightGaussians(std::shared_ptr<const ss::sde::Sde> sde) {
+std::shared_ptr<const ss::score::MixtureScore> eightGaussians(
+    std::shared_ptr<const ss::sde::Sde> sde) {
   auto toy = ss::data::makeToy("8gaussians").take();
   return std::make_shared<ss::score::MixtureScore>(toy->mixture().value(), std::move(sde));
 }

@@ -34,7 +34,9 @@ std::shared_ptr<const Sde> makeSde(SdeKind kind, double sigmaMax = 5.0) {
 
 std::string kindName(SdeKind k) { return std::string(ss::sde::toString(k)); }
 
-GaussianMixture eightGaussians() { return ss::data::makeToy("8gaussians").take()->mixture().value(); }
+GaussianMixture eightGaussians() {
+  return ss::data::makeToy("8gaussians").take()->mixture().value();
+}
 
 // A lopsided three-component mixture with unequal stds.
 GaussianMixture threeBlobs() {
@@ -154,8 +156,8 @@ TEST(ExactScore, FiniteAtTheEndsOfTime) {
     for (double t : {1e-5, 1.0}) {
       SCOPED_TRACE(kindName(sde->kind()) + " t=" + std::to_string(t));
       auto tt = torch::full({b}, t);
-      for (const ExactScore* s : {static_cast<const ExactScore*>(&mixture),
-                                  static_cast<const ExactScore*>(&empirical)}) {
+      for (const ExactScore* s :
+           {static_cast<const ExactScore*>(&mixture), static_cast<const ExactScore*>(&empirical)}) {
         EXPECT_TRUE(allFinite((*s)(queries, tt))) << s->name();
         EXPECT_TRUE(allFinite(s->logProb(queries, tt))) << s->name();
       }
@@ -174,7 +176,7 @@ TEST(EmpiricalScore, ChunkedEqualsUnchunked) {
   auto x = torch::randn({300, 2}, kF64) * 2;
   auto a = torch::rand({300}, kF64), s = torch::rand({300}, kF64) + 0.05;
   auto whole = empiricalScore(pts, x, a, s, 1ll << 40);
-  auto rows = empiricalScore(pts, x, a, s, 1);  // one query per chunk
+  auto rows = empiricalScore(pts, x, a, s, 1);                // one query per chunk
   auto some = empiricalScore(pts, x, a, s, 500 * 8 * 3 * 7);  // 7 per chunk
   EXPECT_LT(relErr(rows, whole), 1e-10);
   EXPECT_LT(relErr(some, whole), 1e-10);

@@ -47,7 +47,8 @@ TEST(GuidedScore, MixturePosteriorGradientIsComponentScoreMinusMixtureScore) {
     auto m = sde->marginal(t);
     ss::data::GaussianMixture one{torch::ones({1}, torch::kFloat64), gm.means.narrow(0, k, 1),
                                   gm.stds.narrow(0, k, 1)};
-    auto expected = ss::score::mixtureScore(one, x, m.a, m.sigma) - ss::score::mixtureScore(gm, x, m.a, m.sigma);
+    auto expected = ss::score::mixtureScore(one, x, m.a, m.sigma) -
+                    ss::score::mixtureScore(gm, x, m.a, m.sigma);
     EXPECT_TRUE(torch::allclose(g, expected, 1e-8, 1e-8)) << "t = " << tv;
   }
 }

@@ -41,7 +41,9 @@ std::vector<std::vector<float>> patterns() {
   return p;
 }
 
-std::string makeFolder() { return ss::test::writeGreyFolder("scorescope_image_interp_", patterns(), kSize); }
+std::string makeFolder() {
+  return ss::test::writeGreyFolder("scorescope_image_interp_", patterns(), kSize);
+}
 
 InterpolationRequest request(const std::string& dir) {
   InterpolationRequest r;
@@ -53,7 +55,8 @@ InterpolationRequest request(const std::string& dir) {
   return r;
 }
 
-std::shared_ptr<const InterpolationResult> run(InterpolationWorker& w, const InterpolationRequest& r) {
+std::shared_ptr<const InterpolationResult> run(InterpolationWorker& w,
+                                               const InterpolationRequest& r) {
   w.request(r);
   EXPECT_TRUE(w.waitIdle(180s));
   return w.latest();
@@ -62,7 +65,8 @@ std::shared_ptr<const InterpolationResult> run(InterpolationWorker& w, const Int
 double maxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
   EXPECT_EQ(a.size(), b.size());
   double m = 0;
-  for (size_t k = 0; k < a.size() && k < b.size(); ++k) m = std::max(m, static_cast<double>(std::abs(a[k] - b[k])));
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k)
+    m = std::max(m, static_cast<double>(std::abs(a[k] - b[k])));
   return m;
 }
 
@@ -107,7 +111,8 @@ TEST(InterpolationWorker, EndsDecodeBackToTheSources) {
   EXPECT_LT(maxAbsDiff(r->frames.front(), r->sourceA), 2e-4);
   EXPECT_LT(maxAbsDiff(r->frames.back(), r->sourceB), 2e-4);
   // The exact score memorizes: every frame between the ends is a dataset image too.
-  for (size_t k = 0; k < r->frames.size(); ++k) EXPECT_LT(nearestRms(r->frames[k]), 0.05) << "frame " << k;
+  for (size_t k = 0; k < r->frames.size(); ++k)
+    EXPECT_LT(nearestRms(r->frames[k]), 0.05) << "frame " << k;
   EXPECT_GT(r->nfe, 0);
   EXPECT_GT(r->latentAngle, 0.0);
   EXPECT_NE(r->status.find("done"), std::string::npos) << r->status;

@@ -3,17 +3,17 @@
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <unistd.h>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/nn/net_config.h"
 #include "core/sample/sampler_config.h"
 #include "core/scene/image_run.h"
-#include "core/nn/net_config.h"
 #include "core/train/classifier.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
@@ -41,7 +41,9 @@ std::vector<std::vector<float>> patterns() {
   return p;
 }
 
-std::string makeFolder() { return ss::test::writeGreyFolder("scorescope_image_run_", patterns(), kSize); }
+std::string makeFolder() {
+  return ss::test::writeGreyFolder("scorescope_image_run_", patterns(), kSize);
+}
 
 ImageRunRequest request(const std::string& dir) {
   ImageRunRequest r;
@@ -138,7 +140,8 @@ TEST(ImageRunWorker, MissingFolderIsAnErrorInTheResult) {
 
 TEST(ImageRunWorker, ColorizationKeepsTheGreyLevel) {
   // Three RGB 8×8 images: pure red, green and blue halves on grey.
-  const fs::path dir = fs::temp_directory_path() / ("scorescope_image_rgb_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("scorescope_image_rgb_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   for (int i = 0; i < 3; ++i) {
     std::vector<unsigned char> px(kSize * kSize * 3, 128);
@@ -165,7 +168,8 @@ TEST(ImageRunWorker, ColorizationKeepsTheGreyLevel) {
     for (int k = 0; k < plane; ++k) {
       const float* x = last.x.data() + i * 3 * plane;
       const float grey = (x[k] + x[plane + k] + x[2 * plane + k]) / 3;
-      ASSERT_NEAR(grey, r->observation[k], 0.02) << "sample " << i << " pixel " << k;  // frames are clamped
+      ASSERT_NEAR(grey, r->observation[k], 0.02)
+          << "sample " << i << " pixel " << k;  // frames are clamped
     }
   // A grey dataset cannot be colorized: an error in the result.
   req.data = makeFolder();
@@ -238,7 +242,8 @@ TEST(ImageRunWorker, SamplesWithALiveTrainerSnapshot) {
   EXPECT_TRUE(first->done);
   EXPECT_EQ(first->channels, 1);
   EXPECT_EQ(first->size, kSize);
-  EXPECT_NE(first->scoreName.find("training U-Net (step 1)"), std::string::npos) << first->scoreName;
+  EXPECT_NE(first->scoreName.find("training U-Net (step 1)"), std::string::npos)
+      << first->scoreName;
   ASSERT_FALSE(first->frames.empty());
   for (float v : first->frames.back()->x) ASSERT_TRUE(std::isfinite(v));
 
@@ -251,7 +256,8 @@ TEST(ImageRunWorker, SamplesWithALiveTrainerSnapshot) {
   ASSERT_TRUE(w.waitIdle(120s));
   auto second = w.latest();
   ASSERT_TRUE(second && second->error.empty()) << (second ? second->error : "");
-  EXPECT_NE(second->scoreName.find("training U-Net (step 3)"), std::string::npos) << second->scoreName;
+  EXPECT_NE(second->scoreName.find("training U-Net (step 3)"), std::string::npos)
+      << second->scoreName;
 }
 
 namespace {
@@ -259,7 +265,8 @@ namespace {
 // A labelled 8×8 folder, one sub-folder per class: "left" (left half white) and "top" (top
 // half white), 20 images each, each with one extra lit pixel so that no two are equal.
 std::string makeLabelledFolder() {
-  const fs::path dir = fs::temp_directory_path() / ("scorescope_image_classes_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("scorescope_image_classes_" + std::to_string(::getpid()));
   const auto p = patterns();
   for (int c = 0; c < 2; ++c) {
     const fs::path sub = dir / (c == 0 ? "left" : "top");
@@ -361,6 +368,7 @@ TEST(ImageRunWorker, ClassifierTrainerStopsMidTrainingWhenDestroyed) {
   ASSERT_TRUE(st && st->step >= 5) << (st ? st->message : "no stats");
   const auto start = std::chrono::steady_clock::now();
   trainer.reset();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, 2.0);
 }

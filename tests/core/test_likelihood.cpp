@@ -37,7 +37,8 @@ ss::data::GaussianMixture eightGaussians() {
 }
 
 ss::data::GaussianMixture threeBlobs() {
-  return ss::data::loadMixtureJson(std::string(SCORESCOPE_TEST_DATA_DIR) + "/three_blobs.json").take();
+  return ss::data::loadMixtureJson(std::string(SCORESCOPE_TEST_DATA_DIR) + "/three_blobs.json")
+      .take();
 }
 
 std::shared_ptr<const Sde> sdeFor(SdeKind kind, const ss::data::GaussianMixture& gm) {
@@ -85,7 +86,8 @@ TEST_P(LikelihoodExact, EqualsTheTrueLogDensityAtEps) {
   EXPECT_LE(err, 1e-3) << dataName << " " << kindName(kind) << ": mean |log p − true| " << err;
   EXPECT_TRUE(r.exactDivergence);
   EXPECT_GT(r.nfe, 6 * r.steps);
-  RecordProperty("mean_abs_error_" + std::string(dataName) + "_" + kindName(kind), std::to_string(err));
+  RecordProperty("mean_abs_error_" + std::string(dataName) + "_" + kindName(kind),
+                 std::to_string(err));
 
   // With the SDE's own prior the gap is the prior mismatch, E[log p_T − log prior] ≈ KL.
   auto prior = ss::likelihood::logLikelihood(*score, *sde, x, LikelihoodConfig{});
@@ -192,9 +194,10 @@ TEST(Encoding, InterpolationEndpointsAndNorms) {
   ASSERT_EQ(lin.sizes(), (std::vector<int64_t>{5, 2}));
   EXPECT_TRUE(torch::allclose(lin[0], z0) && torch::allclose(lin[4], z1));
   EXPECT_TRUE(torch::allclose(sph[0], z0) && torch::allclose(sph[4], z1));
-  EXPECT_NEAR(lin[2].norm().item<double>(), std::sqrt(0.5), 1e-12);  // linear dips
+  EXPECT_NEAR(lin[2].norm().item<double>(), std::sqrt(0.5), 1e-12);      // linear dips
   EXPECT_TRUE(torch::allclose(sph.norm(2, 1), torch::ones({5}, kF64)));  // slerp keeps the norm
-  EXPECT_THROW(ss::likelihood::interpolate(z0, z1, 1, ss::likelihood::Interpolation::Linear), ss::Failure);
+  EXPECT_THROW(ss::likelihood::interpolate(z0, z1, 1, ss::likelihood::Interpolation::Linear),
+               ss::Failure);
 }
 
 // ---- the forward process ------------------------------------------------------------------
@@ -207,8 +210,9 @@ TEST(ForwardRun, ExactModeIsTheClosedFormWithFixedNoise) {
   EXPECT_TRUE(torch::equal(a, b)) << "scrubbing to the same t gives the same points";
   auto m = sde->marginal(torch::tensor({0.4}, kF64));
   auto eps = (a - m.a.item<double>() * x0) / m.sigma.item<double>();
-  EXPECT_TRUE(torch::allclose(run.at(0.9), sde->marginal(torch::tensor({0.9}, kF64)).a.item<double>() * x0 +
-                                                sde->marginal(torch::tensor({0.9}, kF64)).sigma.item<double>() * eps));
+  EXPECT_TRUE(torch::allclose(
+      run.at(0.9), sde->marginal(torch::tensor({0.9}, kF64)).a.item<double>() * x0 +
+                       sde->marginal(torch::tensor({0.9}, kF64)).sigma.item<double>() * eps));
   EXPECT_TRUE(torch::allclose(run.at(0.0), x0, 0, 1e-4));
   run.runToEnd();
   EXPECT_EQ(run.state().step, 10);
@@ -234,7 +238,8 @@ TEST(ForwardRun, SimulatedPathsMatchTheMarginals) {
       auto x = run.state().x;
       auto mean = x.mean(0), sd = x.std(0);
       for (int d = 0; d < 2; ++d) {
-        EXPECT_NEAR(mean[d].item<double>(), a * x0[0][d].item<double>(), 0.02 + 4 * s / std::sqrt(n))
+        EXPECT_NEAR(mean[d].item<double>(), a * x0[0][d].item<double>(),
+                    0.02 + 4 * s / std::sqrt(n))
             << kindName(kind) << " t " << t;
         EXPECT_NEAR(sd[d].item<double>() / s, 1.0, 0.03) << kindName(kind) << " t " << t;
       }
@@ -252,9 +257,14 @@ TEST(ForwardRun, SimulatedPathsMatchTheMarginals) {
 
 TEST(ForwardRun, RejectsBadSettings) {
   auto sde = Sde::create(SdeConfig{});
-  EXPECT_THROW(ss::sample::ForwardRun(sde, torch::zeros({2, 2}), ss::sample::ForwardMode::Exact, 0, 1), ss::Failure);
-  EXPECT_THROW(ss::sample::ForwardRun(sde, torch::zeros({0, 2}), ss::sample::ForwardMode::Exact, 5, 1), ss::Failure);
-  EXPECT_THROW(ss::sample::ForwardRun(sde, torch::zeros({2, 2}), ss::sample::ForwardMode::Exact, 5, 1, {{3}, 1}),
+  EXPECT_THROW(
+      ss::sample::ForwardRun(sde, torch::zeros({2, 2}), ss::sample::ForwardMode::Exact, 0, 1),
+      ss::Failure);
+  EXPECT_THROW(
+      ss::sample::ForwardRun(sde, torch::zeros({0, 2}), ss::sample::ForwardMode::Exact, 5, 1),
+      ss::Failure);
+  EXPECT_THROW(ss::sample::ForwardRun(sde, torch::zeros({2, 2}), ss::sample::ForwardMode::Exact, 5,
+                                      1, {{3}, 1}),
                ss::Failure);
 }
 
@@ -305,7 +315,8 @@ namespace {
 // A score that evaluates without autograd, as a network under NoGradGuard would.
 class DetachedScore final : public ss::score::ScoreFn {
  public:
-  explicit DetachedScore(std::shared_ptr<const ss::score::ScoreFn> inner) : m_inner(std::move(inner)) {}
+  explicit DetachedScore(std::shared_ptr<const ss::score::ScoreFn> inner)
+      : m_inner(std::move(inner)) {}
   torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override {
     torch::NoGradGuard off;
     return (*m_inner)(x, t);

@@ -41,9 +41,12 @@ at::Generator gen(uint64_t seed) { return at::detail::createCPUGenerator(seed); 
 
 double lambdaOf(Weighting w, const SdeConfig& c, double t) {
   switch (w) {
-    case Weighting::Sigma2: return std::pow(ss::sde::marginal(c, t).sigma, 2);
-    case Weighting::G2: return std::pow(ss::sde::diffusion(c, t), 2);
-    case Weighting::One: return 1.0;
+    case Weighting::Sigma2:
+      return std::pow(ss::sde::marginal(c, t).sigma, 2);
+    case Weighting::G2:
+      return std::pow(ss::sde::diffusion(c, t), 2);
+    case Weighting::One:
+      return 1.0;
   }
   return NAN;
 }
@@ -192,8 +195,8 @@ TEST(LossDsm, ImportanceSampledMatchesHandComputation) {
       const double s[2] = {-c * xt[0] + kK * xt[1] * xt[1], -c * xt[1] + kK * xt[0] * xt[0]};
       double sq = 0;
       for (int j = 0; j < 2; ++j) sq += std::pow(s[j] + zz[j] / m.sigma, 2);
-      const double want = lambdaOf(Weighting::G2, cfg, ti) * invDensity[i].item<double>() /
-                          (cfg.T - cfg.eps) * sq;
+      const double want =
+          lambdaOf(Weighting::G2, cfg, ti) * invDensity[i].item<double>() / (cfg.T - cfg.eps) * sq;
       EXPECT_NEAR(r.perSample[i].item<double>(), want, 1e-9 * std::abs(want)) << kindName(kind);
     }
     // Importance sampling is ignored for the other weightings: plain uniform t.
@@ -232,7 +235,8 @@ TEST(LossSsm, MatchesHandComputation) {
         const double ti = t[i].item<double>();
         const auto m = ss::sde::marginal(cfg, ti);
         double x[2];
-        for (int j = 0; j < 2; ++j) x[j] = m.a * x0[i][j].item<double>() + m.sigma * z[i][j].item<double>();
+        for (int j = 0; j < 2; ++j)
+          x[j] = m.a * x0[i][j].item<double>() + m.sigma * z[i][j].item<double>();
         const double c = 1.0 + ti;
         const double s[2] = {-c * x[0] + kK * x[1] * x[1], -c * x[1] + kK * x[0] * x[0]};
         // J = [[−c, 2k x₁], [2k x₀, −c]].
@@ -343,10 +347,11 @@ TEST(LossDsm, ExactScoreGivesTheIrreducibleLossAndOffsetsCostLambdaDelta2) {
           (lambda * (d / m.sigma.pow(2) - s.pow(2).sum(1))).mean().item<double>();
       const Stat loss = stat(r.perSample);
       const Stat diff = stat(r.perSample - irreducible);
-      std::printf("  DSM %s %s: loss %.5f ± %.5f, E[lambda(d/sigma^2 - |s*|^2)] %.5f, "
-                  "paired difference %.2e ± %.2e\n",
-                  kindName(kind).c_str(), toString(w).c_str(), loss.mean, loss.se,
-                  irreducibleWithD, diff.mean, diff.se);
+      std::printf(
+          "  DSM %s %s: loss %.5f ± %.5f, E[lambda(d/sigma^2 - |s*|^2)] %.5f, "
+          "paired difference %.2e ± %.2e\n",
+          kindName(kind).c_str(), toString(w).c_str(), loss.mean, loss.se, irreducibleWithD,
+          diff.mean, diff.se);
       EXPECT_LT(std::abs(diff.mean), 4 * diff.se + 1e-12) << kindName(kind) << " " << toString(w);
       EXPECT_LT(diff.se, 0.02 * std::abs(loss.mean));  // the check has power
 
@@ -451,7 +456,9 @@ TEST(LossImportance, SamplerFollowsTheDensity) {
     double worst = 0;
     for (int b = 0; b < kBins; ++b) {
       const double observed =
-          ((t >= edges[b]) & (t < edges[b + 1] + (b == kBins - 1 ? 1e-12 : 0.0))).sum().item<double>();
+          ((t >= edges[b]) & (t < edges[b + 1] + (b == kBins - 1 ? 1e-12 : 0.0)))
+              .sum()
+              .item<double>();
       const double expected = kN * mass[b] / Z;
       const double z = (observed - expected) / std::sqrt(expected * (1 - mass[b] / Z));
       worst = std::max(worst, std::abs(z));
@@ -478,12 +485,13 @@ TEST(LossImportance, MatchesUniformEstimateAndCutsVariance) {
     // The uniform estimate's variance comes from (g²/σ²)(‖z‖² − d) ~ (‖z‖² − d)/t: that
     // term has mean zero, so subtracting it (a control variate) sharpens the comparison.
     auto m = sde->marginal(uniform.t);
-    auto cv = weightOf(Weighting::G2, *sde, uniform.t) / m.sigma.pow(2) *
-              (uniform.z.pow(2).sum(1) - 2.0);
+    auto cv =
+        weightOf(Weighting::G2, *sde, uniform.t) / m.sigma.pow(2) * (uniform.z.pow(2).sum(1) - 2.0);
     const Stat uc = stat(uniform.perSample - cv);
-    std::printf("  G2 DSM %s: uniform %.4f ± %.4f (control variate %.4f ± %.4f), importance "
-                "%.4f ± %.4f, per-sample variance ratio uniform/importance %.1f\n",
-                kindName(kind).c_str(), u.mean, u.se, uc.mean, uc.se, v.mean, v.se, ratio);
+    std::printf(
+        "  G2 DSM %s: uniform %.4f ± %.4f (control variate %.4f ± %.4f), importance "
+        "%.4f ± %.4f, per-sample variance ratio uniform/importance %.1f\n",
+        kindName(kind).c_str(), u.mean, u.se, uc.mean, uc.se, v.mean, v.se, ratio);
     EXPECT_LT(std::abs(u.mean - v.mean), 4 * std::hypot(u.se, v.se)) << kindName(kind);
     EXPECT_LT(std::abs(uc.mean - v.mean), 4 * std::hypot(uc.se, v.se)) << kindName(kind);
     EXPECT_LT(v.se, 0.01 * v.mean);  // the comparison has power
@@ -632,4 +640,3 @@ TEST(TrainConfig, BadJsonIsAnErrorNamingTheField) {
   EXPECT_TRUE(has(err(R"({"lr": -1})"), "lr (-1) must be a positive number"));
   EXPECT_TRUE(has(err(R"({"ema_decay": 1})"), "ema_decay (1)"));
 }
-

@@ -77,27 +77,32 @@ TEST(NetConfig, ValidationNamesTheField) {
   EXPECT_TRUE(contains(invalidBecause(m, [](NetConfig& c) { c.mlp.dim = -1; }), "mlp.dim"));
   EXPECT_TRUE(contains(invalidBecause(m, [](NetConfig& c) { c.mlp.timeFeatures = 31; }),
                        "mlp.time_features (31) must be even"));
-  EXPECT_TRUE(contains(invalidBecause(m, [](NetConfig& c) { c.mlp.timeScale = 0; }),
-                       "mlp.time_scale"));
-  EXPECT_TRUE(contains(invalidBecause(m, [](NetConfig& c) { c.mlp.xFeatures = 5; }),
-                       "mlp.x_features"));
+  EXPECT_TRUE(
+      contains(invalidBecause(m, [](NetConfig& c) { c.mlp.timeScale = 0; }), "mlp.time_scale"));
+  EXPECT_TRUE(
+      contains(invalidBecause(m, [](NetConfig& c) { c.mlp.xFeatures = 5; }), "mlp.x_features"));
   EXPECT_EQ(invalidBecause(m, [](NetConfig& c) { c.mlp.xFeatures = 16; }), "");
 
   const NetConfig u = unetConfig(1, 28);
-  EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.channels = 2; }),
-                       "unet.channels (2)"));
+  EXPECT_TRUE(
+      contains(invalidBecause(u, [](NetConfig& c) { c.unet.channels = 2; }), "unet.channels (2)"));
   EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.size = 30; }),
                        "unet.size (30) must be divisible by 2^(levels - 1) = 4"));
-  EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.multipliers = {1, 2, 2, 2}; }),
+  EXPECT_TRUE(contains(invalidBecause(u,
+                                      [](NetConfig& c) {
+                                        c.unet.multipliers = {1, 2, 2, 2};
+                                      }),
                        "unet.size (28)"));
   EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.multipliers = {}; }),
                        "unet.multipliers"));
-  EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.multipliers = {1, 0}; }),
+  EXPECT_TRUE(contains(invalidBecause(u,
+                                      [](NetConfig& c) {
+                                        c.unet.multipliers = {1, 0};
+                                      }),
                        "unet.multipliers[1] (0)"));
   EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.baseChannels = 30; }),
                        "unet.base_channels (30) must be divisible by unet.groups (8)"));
-  EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.groups = 0; }),
-                       "unet.groups"));
+  EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.groups = 0; }), "unet.groups"));
   EXPECT_TRUE(contains(invalidBecause(u, [](NetConfig& c) { c.unet.timeFeatures = 0; }),
                        "unet.time_features"));
   // Only the active network is checked: a broken U-Net draft does not block the MLP.
@@ -240,7 +245,8 @@ TEST(MlpNet, FourierWeightsAreABufferNotAParameter) {
 
 // ---- copies ----------------------------------------------------------------------------
 
-void expectIndependentClone(const NetConfig& config, const torch::Tensor& x, const torch::Tensor& t) {
+void expectIndependentClone(const NetConfig& config, const torch::Tensor& x,
+                            const torch::Tensor& t) {
   auto source = ss::nn::makeNet(config, 11);
   auto copy = ss::nn::cloneNet(*source, config);
   const auto before = source->forward(x, t).detach().clone();
@@ -330,8 +336,7 @@ TEST(NetScore, ScoreOfBroadcastsOverImageDims) {
   auto s = ss::nn::scoreOf(*net, *sde, x, t);
   auto out = net->forward(x, t);
   auto sigma = sde->marginal(t).sigma;
-  for (int64_t i = 0; i < 2; ++i)
-    EXPECT_TRUE(torch::allclose(s[i], out[i] / sigma[i], 1e-5, 1e-6));
+  for (int64_t i = 0; i < 2; ++i) EXPECT_TRUE(torch::allclose(s[i], out[i] / sigma[i], 1e-5, 1e-6));
 }
 
 TEST(NetScoreFn, NoGradAndMatchesScoreOf) {

@@ -31,7 +31,8 @@ constexpr uint64_t kNoiseSeed = 11;
 
 std::shared_ptr<const ss::sde::Sde> vpSde() { return ss::sde::Sde::create(ss::sde::SdeConfig{}); }
 
-std::shared_ptr<const ss::score::ScoreFn> exactScore(const std::shared_ptr<const ss::sde::Sde>& sde) {
+std::shared_ptr<const ss::score::ScoreFn> exactScore(
+    const std::shared_ptr<const ss::sde::Sde>& sde) {
   auto toy = ss::data::makeToy("8gaussians").take();
   return ss::score::exactScoreFor(*toy, sde);
 }
@@ -109,7 +110,8 @@ TEST(PcMoves, CorrectorMeanIsXPlusEpsilonScoreWithEpsilonByHand) {
   auto s = (*score)(x, torch::full({4}, t, torch::kFloat64));
   const double bi = 0.1 / steps + (steps - 1) * (20.0 - 0.1) / (steps * (steps - 1.0));
   const double alpha = 1.0 - bi;
-  const double r = cfg.snr * z.norm(2, 1).mean().item<double>() / s.norm(2, 1).mean().item<double>();
+  const double r =
+      cfg.snr * z.norm(2, 1).mean().item<double>() / s.norm(2, 1).mean().item<double>();
   const double eps = 2.0 * alpha * r * r;
   const auto& c = moves[0];
   EXPECT_EQ(c.kind, MoveKind::Corrector);
@@ -168,7 +170,8 @@ TEST(PcMoves, RunWorkerPublishesMovesThatChain) {
   EXPECT_EQ(std::vector<float>(first.begin(), first.begin() + 200), res->moves.front()->from);
   const size_t k = static_cast<size_t>(res->traced);
   const std::vector<float> lastTrace(res->traces.end() - 2 * k, res->traces.end());
-  EXPECT_EQ(std::vector<float>(res->moves.back()->x.begin(), res->moves.back()->x.begin() + 2 * k), lastTrace);
+  EXPECT_EQ(std::vector<float>(res->moves.back()->x.begin(), res->moves.back()->x.begin() + 2 * k),
+            lastTrace);
 
   r.recordMoves = false;  // the default keeps no moves
   w.request(r);

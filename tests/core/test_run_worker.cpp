@@ -82,7 +82,8 @@ TEST(RunWorker, OdeAndForwardRuns) {
   ASSERT_TRUE(r && r->done) << w.lastError();
   EXPECT_DOUBLE_EQ(r->frames.front()->t, 0.0);
   EXPECT_DOUBLE_EQ(r->frames.back()->t, 1.0);
-  EXPECT_NEAR(meanSpread(r->frames.back()->x), std::sqrt(M_PI / 2), 0.1) << "the forward end is the prior";
+  EXPECT_NEAR(meanSpread(r->frames.back()->x), std::sqrt(M_PI / 2), 0.1)
+      << "the forward end is the prior";
 }
 
 TEST(RunWorker, NewRequestSupersedesAndBadRequestKeepsTheLastResult) {
@@ -150,7 +151,8 @@ TEST(RunWorker, UsesOnlyATrainedModelOfThisDataAndSde) {
   r.data = "moons";  // the trainer has not caught up with a dataset change yet
   w.request(r);
   ASSERT_TRUE(w.waitIdle(60s));
-  EXPECT_NE(w.latest()->scoreName.find("no trained model"), std::string::npos) << w.latest()->scoreName;
+  EXPECT_NE(w.latest()->scoreName.find("no trained model"), std::string::npos)
+      << w.latest()->scoreName;
   r.data = "8gaussians";
   w.request(r);
   ASSERT_TRUE(w.waitIdle(60s));
@@ -196,8 +198,9 @@ namespace {
 TEST(RunWorker, InpaintingOneCoordinateSamplesTheConditional) {
   RunWorker w;
   RunRequest r = request(RunMode::ReverseSde, 4000);
-  r.data = (std::filesystem::path(SCORESCOPE_TEST_DATA_DIR).parent_path().parent_path() / "assets" / "scenes" /
-            "data" / "moons_mixture.json").string();
+  r.data = (std::filesystem::path(SCORESCOPE_TEST_DATA_DIR).parent_path().parent_path() / "assets" /
+            "scenes" / "data" / "moons_mixture.json")
+               .string();
   r.sampler.steps = 300;
   r.fixedAxis = 0;
   r.fixedValue = 0.5;

@@ -121,12 +121,10 @@ double ddpmBeta(const SdeConfig& c, int steps, int64_t i) {
 }
 double smldSigma(const SdeConfig& c, int steps, int64_t i) {
   if (i < 0) return 0.0;
-  return std::exp(torch::linspace(std::log(c.sigmaMin), std::log(c.sigmaMax), steps, kF64)[i]
-                      .item<double>());
+  return std::exp(
+      torch::linspace(std::log(c.sigmaMin), std::log(c.sigmaMax), steps, kF64)[i].item<double>());
 }
-int64_t gridIndex(double t, int steps) {
-  return static_cast<int64_t>(std::floor(t * (steps - 1)));
-}
+int64_t gridIndex(double t, int steps) { return static_cast<int64_t>(std::floor(t * (steps - 1))); }
 
 // A single-component mixture: N(μ, s² I) with μ = (1, −0.5), s = 0.5.
 ss::data::GaussianMixture gaussian() {
@@ -198,7 +196,8 @@ TEST(PredictorReverseDiffusion, VpAndVeStepsMatchHandFormula) {
           xMean = x - ((std::sqrt(1 - b) - 1) * x - b * s);
           x = xMean + std::sqrt(b) * replay.next(x);
         } else if (kind == SdeKind::VE) {
-          const double dv = std::pow(smldSigma(c, steps, i), 2) - std::pow(smldSigma(c, steps, i - 1), 2);
+          const double dv =
+              std::pow(smldSigma(c, steps, i), 2) - std::pow(smldSigma(c, steps, i - 1), 2);
           xMean = x + dv * s;
           x = xMean + std::sqrt(dv) * replay.next(x);
         } else {  // sub-VP: the Euler–Maruyama discretization with Δt = T/steps
@@ -272,7 +271,8 @@ TEST(CorrectorLangevin, StepsMatchHandFormulaWithBatchAveragedNorms) {
     SamplerRun run(std::make_shared<LinearScore>(), sde, cfg, x, kNoiseSeed);
     Replay replay;
     const double t = 1.0;
-    const double alpha = kind == SdeKind::VE ? 1.0 : 1.0 - ddpmBeta(sde->config(), steps, steps - 1);
+    const double alpha =
+        kind == SdeKind::VE ? 1.0 : 1.0 - ddpmBeta(sde->config(), steps, steps - 1);
     for (int k = 0; k < m; ++k) {
       auto grad = linearScore(x, t);
       auto z = replay.next(x);
@@ -298,8 +298,10 @@ TEST(CorrectorLangevin, RunsBeforeThePredictor) {
   const double t = 1.0, alpha = 1.0 - ddpmBeta(sde->config(), 50, 49);
   auto grad = linearScore(x, t);
   auto z = replay.next(x);
-  const double eps = 2 * alpha * std::pow(cfg.snr * z.norm(2, 1).mean().item<double>() /
-                                              grad.norm(2, 1).mean().item<double>(), 2);
+  const double eps =
+      2 * alpha *
+      std::pow(cfg.snr * z.norm(2, 1).mean().item<double>() / grad.norm(2, 1).mean().item<double>(),
+               2);
   x = x + eps * grad + std::sqrt(2 * eps) * z;
   const double dt = -1.0 / 50, f = ss::sde::driftCoefficient(sde->config(), t),
                g = ss::sde::diffusion(sde->config(), t);
@@ -541,9 +543,9 @@ TEST(SamplerRun, RecordsTrajectoriesOfTheChosenParticles) {
   SamplerRun none(score, sde, pc(Predictor::EulerMaruyama, Corrector::None, 10), xT, 3);
   none.runToEnd();
   EXPECT_TRUE(none.trajectory().empty());
-  EXPECT_THROW(SamplerRun(score, sde, pc(Predictor::EulerMaruyama, Corrector::None, 10), xT, 3,
-                          {{8}, 1}),
-               ss::Failure);
+  EXPECT_THROW(
+      SamplerRun(score, sde, pc(Predictor::EulerMaruyama, Corrector::None, 10), xT, 3, {{8}, 1}),
+      ss::Failure);
 }
 
 TEST(SamplerRun, NanStateThrowsNamingStepAndTime) {
@@ -613,16 +615,16 @@ TEST(SamplerConfig, ValidateNamesTheField) {
   EXPECT_NE(vp.find("beta_max"), std::string::npos) << vp;
   EXPECT_EQ(c.validate(sdeConfig(SdeKind::VE, 1000)), "");
   EXPECT_EQ(c.validate(sdeConfig(SdeKind::SubVP, 1000)), "");
-  EXPECT_EQ(pc(Predictor::EulerMaruyama, Corrector::None, 10).validate(sdeConfig(SdeKind::VP, 1000)),
-            "");
+  EXPECT_EQ(
+      pc(Predictor::EulerMaruyama, Corrector::None, 10).validate(sdeConfig(SdeKind::VP, 1000)), "");
 }
 
 TEST(SamplerConfig, ConstructorThrowsTheValidationMessage) {
   auto sde = makeSde(SdeKind::SubVP, 1000);
   auto x = tinyBatch();
   try {
-    SamplerRun run(std::make_shared<LinearScore>(), sde, pc(Predictor::Ancestral, Corrector::None, 100),
-                   x, 0);
+    SamplerRun run(std::make_shared<LinearScore>(), sde,
+                   pc(Predictor::Ancestral, Corrector::None, 100), x, 0);
     FAIL() << "no exception";
   } catch (const ss::Failure& e) {
     EXPECT_NE(std::string(e.what()).find("ancestral"), std::string::npos) << e.what();

@@ -200,10 +200,9 @@ TEST(SdeMarginal, ScalarClosedFormsMatchMathMd) {
     EXPECT_NEAR(ss::sde::marginal(c, t).a, std::exp(-0.5 * B), 1e-14);
     EXPECT_NEAR(ss::sde::driftCoefficient(c, t), -0.5 * beta, 1e-13);
     EXPECT_EQ(ss::sde::priorStd(c), 1.0);
-    const double sigma =
-        kind == SdeKind::VP ? std::sqrt(1.0 - std::exp(-B)) : 1.0 - std::exp(-B);
-    const double g = kind == SdeKind::VP ? std::sqrt(beta)
-                                         : std::sqrt(beta * (1.0 - std::exp(-2.0 * B)));
+    const double sigma = kind == SdeKind::VP ? std::sqrt(1.0 - std::exp(-B)) : 1.0 - std::exp(-B);
+    const double g =
+        kind == SdeKind::VP ? std::sqrt(beta) : std::sqrt(beta * (1.0 - std::exp(-2.0 * B)));
     EXPECT_NEAR(ss::sde::marginal(c, t).sigma, sigma, 1e-14);
     EXPECT_NEAR(ss::sde::diffusion(c, t), g, 1e-13);
     const auto m = ss::sde::marginal(c, t);
@@ -362,7 +361,8 @@ TEST(SdePrior, SampleMomentsAndMeanLogProb) {
     const auto lp = sde->priorLogProb(z);
     ASSERT_EQ(lp.sizes(), (std::vector<int64_t>{n}));
     const double expected = -0.5 * d * std::log(2 * M_PI * s * s) - 0.5 * d;
-    EXPECT_NEAR(lp.mean().item<double>(), expected, 5.0 * std::sqrt(d / 2.0) / std::sqrt(double(n)));
+    EXPECT_NEAR(lp.mean().item<double>(), expected,
+                5.0 * std::sqrt(d / 2.0) / std::sqrt(double(n)));
   }
 }
 
@@ -432,8 +432,7 @@ TEST(SdeDiscrete, VeSigmasGeometric) {
   EXPECT_NEAR(val(s, 0), 0.01, 1e-14);
   EXPECT_NEAR(val(s, cfg.N - 1), 5.0, 1e-12);
   const double ratio = std::pow(5.0 / 0.01, 1.0 / (cfg.N - 1));
-  for (int i = 1; i < cfg.N; ++i)
-    EXPECT_NEAR(val(s, i) / val(s, i - 1), ratio, 1e-12) << "i=" << i;
+  for (int i = 1; i < cfg.N; ++i) EXPECT_NEAR(val(s, i) / val(s, i - 1), ratio, 1e-12) << "i=" << i;
   // σ_i = σ(t) at t = i/(N−1): the grid samples the continuous schedule.
   for (int i : {0, 250, 500, 999})
     EXPECT_NEAR(val(s, i), ss::sde::marginal(cfg, i / double(cfg.N - 1)).sigma, 1e-12 * val(s, i));
@@ -466,8 +465,8 @@ torch::Tensor cellTimes(const std::vector<int64_t>& idx, int N) {
 }
 
 TEST(SdeDiscrete, VpDiscretizeUsesDdpmBetas) {
-  const auto vp = std::dynamic_pointer_cast<const ss::sde::VpSde>(
-      Sde::create(makeConfig(SdeKind::VP)));
+  const auto vp =
+      std::dynamic_pointer_cast<const ss::sde::VpSde>(Sde::create(makeConfig(SdeKind::VP)));
   ASSERT_TRUE(vp);
   const int N = vp->N();
   const std::vector<int64_t> idx = {0, 1, 137, 500, 998, 999};
@@ -487,8 +486,8 @@ TEST(SdeDiscrete, VpDiscretizeUsesDdpmBetas) {
 }
 
 TEST(SdeDiscrete, VeDiscretizeUsesSigmaGrid) {
-  const auto ve = std::dynamic_pointer_cast<const ss::sde::VeSde>(
-      Sde::create(makeConfig(SdeKind::VE)));
+  const auto ve =
+      std::dynamic_pointer_cast<const ss::sde::VeSde>(Sde::create(makeConfig(SdeKind::VE)));
   ASSERT_TRUE(ve);
   const int N = ve->N();
   const std::vector<int64_t> idx = {0, 1, 2, 500, 998, 999};
@@ -588,7 +587,8 @@ TEST(SdeReverse, ProbabilityFlowTransportsGaussianKernel) {
       const auto m = ss::sde::marginal(cfg, t);
       const double dSigma =
           (ss::sde::marginal(cfg, t + h).sigma - ss::sde::marginal(cfg, t - h).sigma) / (2 * h);
-      const double dA = (ss::sde::marginal(cfg, t + h).a - ss::sde::marginal(cfg, t - h).a) / (2 * h);
+      const double dA =
+          (ss::sde::marginal(cfg, t + h).a - ss::sde::marginal(cfg, t - h).a) / (2 * h);
       const auto x0 = torch::tensor({{1.5, -0.5}}, torch::kFloat64);
       const auto e = torch::tensor({{0.3, 1.2}}, torch::kFloat64);
       const auto x = m.a * x0 + m.sigma * e;
@@ -645,38 +645,66 @@ std::vector<BadConfig> badConfigs() {
     out.push_back({std::move(label), c, std::move(field)});
   };
   using C = SdeConfig&;
-  add("ve sigma_min > sigma_max", SdeKind::VE, [](C c) { c.sigmaMin = 0.5, c.sigmaMax = 0.1; }, "sigma_min");
-  add("ve sigma_min == sigma_max", SdeKind::VE, [](C c) { c.sigmaMin = 1, c.sigmaMax = 1; }, "sigma_min");
-  add("ve sigma_min 0", SdeKind::VE, [](C c) { c.sigmaMin = 0; }, "sigma_min");
-  add("ve sigma_min < 0", SdeKind::VE, [](C c) { c.sigmaMin = -0.01; }, "sigma_min");
-  add("ve sigma_min nan", SdeKind::VE, [](C c) { c.sigmaMin = kNaN; }, "sigma_min");
-  add("ve sigma_max < 0", SdeKind::VE, [](C c) { c.sigmaMax = -1; }, "sigma_max");
-  add("ve sigma_max nan", SdeKind::VE, [](C c) { c.sigmaMax = kNaN; }, "sigma_max");
-  add("ve sigma_max inf", SdeKind::VE, [](C c) { c.sigmaMax = kInf; }, "sigma_max");
+  add(
+      "ve sigma_min > sigma_max", SdeKind::VE, [](C c) { c.sigmaMin = 0.5, c.sigmaMax = 0.1; },
+      "sigma_min");
+  add(
+      "ve sigma_min == sigma_max", SdeKind::VE, [](C c) { c.sigmaMin = 1, c.sigmaMax = 1; },
+      "sigma_min");
+  add(
+      "ve sigma_min 0", SdeKind::VE, [](C c) { c.sigmaMin = 0; }, "sigma_min");
+  add(
+      "ve sigma_min < 0", SdeKind::VE, [](C c) { c.sigmaMin = -0.01; }, "sigma_min");
+  add(
+      "ve sigma_min nan", SdeKind::VE, [](C c) { c.sigmaMin = kNaN; }, "sigma_min");
+  add(
+      "ve sigma_max < 0", SdeKind::VE, [](C c) { c.sigmaMax = -1; }, "sigma_max");
+  add(
+      "ve sigma_max nan", SdeKind::VE, [](C c) { c.sigmaMax = kNaN; }, "sigma_max");
+  add(
+      "ve sigma_max inf", SdeKind::VE, [](C c) { c.sigmaMax = kInf; }, "sigma_max");
   for (SdeKind k : {SdeKind::VP, SdeKind::SubVP}) {
     const std::string p = name(k) + " ";
-    add(p + "beta_min 0", k, [](C c) { c.betaMin = 0; }, "beta_min");
-    add(p + "beta_min < 0", k, [](C c) { c.betaMin = -0.1; }, "beta_min");
-    add(p + "beta_min nan", k, [](C c) { c.betaMin = kNaN; }, "beta_min");
-    add(p + "beta_max 0", k, [](C c) { c.betaMax = 0; }, "beta_max");
-    add(p + "beta_max < 0", k, [](C c) { c.betaMax = -20; }, "beta_max");
-    add(p + "beta_max nan", k, [](C c) { c.betaMax = kNaN; }, "beta_max");
-    add(p + "beta_max inf", k, [](C c) { c.betaMax = kInf; }, "beta_max");
-    add(p + "beta_min > beta_max", k, [](C c) { c.betaMin = 5, c.betaMax = 1; }, "beta_min");
+    add(
+        p + "beta_min 0", k, [](C c) { c.betaMin = 0; }, "beta_min");
+    add(
+        p + "beta_min < 0", k, [](C c) { c.betaMin = -0.1; }, "beta_min");
+    add(
+        p + "beta_min nan", k, [](C c) { c.betaMin = kNaN; }, "beta_min");
+    add(
+        p + "beta_max 0", k, [](C c) { c.betaMax = 0; }, "beta_max");
+    add(
+        p + "beta_max < 0", k, [](C c) { c.betaMax = -20; }, "beta_max");
+    add(
+        p + "beta_max nan", k, [](C c) { c.betaMax = kNaN; }, "beta_max");
+    add(
+        p + "beta_max inf", k, [](C c) { c.betaMax = kInf; }, "beta_max");
+    add(
+        p + "beta_min > beta_max", k, [](C c) { c.betaMin = 5, c.betaMax = 1; }, "beta_min");
   }
   // VP's DDPM betas βmax/N would reach 1: the per-step variance is impossible.
-  add("vp N <= beta_max", SdeKind::VP, [](C c) { c.N = 20; }, "N (20)");
+  add(
+      "vp N <= beta_max", SdeKind::VP, [](C c) { c.N = 20; }, "N (20)");
   for (SdeKind k : kAllKinds) {
     const std::string p = name(k) + " ";
-    add(p + "N 0", k, [](C c) { c.N = 0; }, "N (0)");
-    add(p + "N < 0", k, [](C c) { c.N = -3; }, "N (-3)");
-    add(p + "eps 0", k, [](C c) { c.eps = 0; }, "eps");
-    add(p + "eps < 0", k, [](C c) { c.eps = -1e-5; }, "eps");
-    add(p + "eps == T", k, [](C c) { c.eps = 1.0; }, "eps");
-    add(p + "eps > T", k, [](C c) { c.eps = 2.0; }, "eps");
-    add(p + "eps nan", k, [](C c) { c.eps = kNaN; }, "eps");
-    add(p + "T 0", k, [](C c) { c.T = 0; }, "T (");
-    add(p + "T nan", k, [](C c) { c.T = kNaN; }, "T (");
+    add(
+        p + "N 0", k, [](C c) { c.N = 0; }, "N (0)");
+    add(
+        p + "N < 0", k, [](C c) { c.N = -3; }, "N (-3)");
+    add(
+        p + "eps 0", k, [](C c) { c.eps = 0; }, "eps");
+    add(
+        p + "eps < 0", k, [](C c) { c.eps = -1e-5; }, "eps");
+    add(
+        p + "eps == T", k, [](C c) { c.eps = 1.0; }, "eps");
+    add(
+        p + "eps > T", k, [](C c) { c.eps = 2.0; }, "eps");
+    add(
+        p + "eps nan", k, [](C c) { c.eps = kNaN; }, "eps");
+    add(
+        p + "T 0", k, [](C c) { c.T = 0; }, "T (");
+    add(
+        p + "T nan", k, [](C c) { c.T = kNaN; }, "T (");
   }
   return out;
 }
@@ -713,7 +741,7 @@ TEST(SdeConfig, VeAutoSigmaMaxMustBeResolved) {
   SdeConfig c;
   c.kind = SdeKind::VE;  // sigmaMax = 0: auto
   ASSERT_TRUE(c.sigmaMaxIsAuto());
-  EXPECT_EQ(c.validate(), "");  // valid as a setting ...
+  EXPECT_EQ(c.validate(), "");                      // valid as a setting ...
   EXPECT_THROW((void)Sde::create(c), ss::Failure);  // ... but not usable until resolved
   try {
     (void)Sde::create(c);
@@ -761,7 +789,8 @@ TEST(SdeConfig, CreateGivesTheRightTypeAndAccessors) {
   EXPECT_EQ(sde->T(), 1.0);
   EXPECT_EQ(sde->eps(), 1e-3);
   EXPECT_TRUE(std::dynamic_pointer_cast<const ss::sde::SubVpSde>(sde));
-  EXPECT_TRUE(std::dynamic_pointer_cast<const ss::sde::VpSde>(Sde::create(makeConfig(SdeKind::VP))));
+  EXPECT_TRUE(
+      std::dynamic_pointer_cast<const ss::sde::VpSde>(Sde::create(makeConfig(SdeKind::VP))));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ TEST(Streamlines, RotationGivesClosedCirclesOfConstantRadius) {
   EXPECT_GE(closed, 5) << "circles of radius 0.3 … 3 at spacing 0.3";
   std::sort(radii.begin(), radii.end());
   for (size_t i = 1; i < radii.size(); ++i)
-    EXPECT_GT(radii[i] - radii[i - 1], 0.5f * o.stopFraction * o.separation) << "circles do not overlap";
+    EXPECT_GT(radii[i] - radii[i - 1], 0.5f * o.stopFraction * o.separation)
+        << "circles do not overlap";
 }
 
 TEST(Streamlines, VpProbabilityFlowOfOneGaussianIsRadialAndEndsAtTheMean) {
@@ -74,7 +75,9 @@ TEST(Streamlines, VpProbabilityFlowOfOneGaussianIsRadialAndEndsAtTheMean) {
   const auto m = ss::sde::marginal(sde, t);
   const float var = static_cast<float>(m.a * m.a * 0.09 + m.sigma * m.sigma);
   const int n = 48;
-  const auto score = sampled(n, [&](float x, float y) { return std::array<float, 2>{-x / var, -y / var}; });
+  const auto score = sampled(n, [&](float x, float y) {
+    return std::array<float, 2>{-x / var, -y / var};
+  });
   const auto field = grid(n, score);
   const auto drift = ss::scene::probabilityFlowDrift(sde, t, field);
   // f − ½g²s = −½β x + ½β x / v at a cell centre.
@@ -89,7 +92,8 @@ TEST(Streamlines, VpProbabilityFlowOfOneGaussianIsRadialAndEndsAtTheMean) {
   o.separation = 0.4f;
   const auto t0 = std::chrono::steady_clock::now();
   const auto lines = ss::scene::traceStreamlines({field.bounds, n, n, reverse.data()}, o);
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::printf("traced %zu lines in %.2f ms\n", lines.size(), ms);
   ASSERT_GE(lines.size(), 6u);
   int reachMean = 0;
@@ -99,7 +103,8 @@ TEST(Streamlines, VpProbabilityFlowOfOneGaussianIsRadialAndEndsAtTheMean) {
     const float ux = l.xy[0], uy = l.xy[1], ur = std::hypot(ux, uy);
     for (size_t i = 1; i < l.size(); ++i) {
       const float x = l.xy[2 * i], y = l.xy[2 * i + 1];
-      EXPECT_LT(std::fabs(ux * y - uy * x) / ur, 0.03f) << "off the radius at (" << x << ", " << y << ")";
+      EXPECT_LT(std::fabs(ux * y - uy * x) / ur, 0.03f)
+          << "off the radius at (" << x << ", " << y << ")";
     }
     // Ordered along −v: inwards, each point nearer the mean than the first.
     const size_t last = l.size() - 1;

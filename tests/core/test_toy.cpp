@@ -46,7 +46,8 @@ void expectError(const ss::Expected<T>& r, const std::vector<std::string>& words
 bool allFinite(const torch::Tensor& x) { return torch::isfinite(x).all().item<bool>(); }
 
 // Distance from each point of x [n, 2] to the nearest row of means [K, 2], and its index.
-std::pair<torch::Tensor, torch::Tensor> nearest(const torch::Tensor& x, const torch::Tensor& means) {
+std::pair<torch::Tensor, torch::Tensor> nearest(const torch::Tensor& x,
+                                                const torch::Tensor& means) {
   auto d = torch::cdist(x.to(torch::kFloat64), means.to(torch::kFloat64));
   auto [dist, idx] = d.min(1);
   return {dist, idx};
@@ -155,7 +156,8 @@ TEST(ToyBuiltin, ShapesHaveTheirDocumentedRadii) {
 
   auto rings = toy("rings")->sample(8000, 1);
   auto ringR = rings.x.norm(2, 1);
-  EXPECT_LT((ringR - 0.5 * (1.0 + rings.label.to(torch::kFloat32))).abs().max().item<float>(), 0.2f);
+  EXPECT_LT((ringR - 0.5 * (1.0 + rings.label.to(torch::kFloat32))).abs().max().item<float>(),
+            0.2f);
   // Mass proportional to circumference: the outer ring has 4× the inner one's points.
   auto count = torch::bincount(rings.label, {}, 4).to(torch::kFloat64) / 8000.0;
   EXPECT_NEAR(count[0].item<double>(), 0.1, 0.02);
@@ -215,24 +217,34 @@ TEST(ToyMixtureJson, BadFilesNameTheFileAndTheProblem) {
       {"unparsable.json", R"({"weights": [1, 2)", {"invalid JSON", "parse"}},
       {"not_object.json", R"([1, 2, 3])", {"expected a JSON object"}},
       {"no_stds.json", R"({"weights": [1], "means": [[0, 0]]})", {"missing field 'stds'"}},
-      {"means_not_array.json", R"({"weights": [1], "means": 3, "stds": [1]})", {"'means'", "array"}},
-      {"lengths.json", R"({"weights": [1, 1], "means": [[0, 0]], "stds": [1, 1]})",
+      {"means_not_array.json",
+       R"({"weights": [1], "means": 3, "stds": [1]})",
+       {"'means'", "array"}},
+      {"lengths.json",
+       R"({"weights": [1, 1], "means": [[0, 0]], "stds": [1, 1]})",
        {"lengths differ", "means has 1"}},
       {"empty_mix.json", R"({"weights": [], "means": [], "stds": []})", {"no components"}},
-      {"not_pair.json", R"({"weights": [1], "means": [[0, 0, 0]], "stds": [1]})",
+      {"not_pair.json",
+       R"({"weights": [1], "means": [[0, 0, 0]], "stds": [1]})",
        {"means[0]", "pair"}},
-      {"text_number.json", R"({"weights": ["a"], "means": [[0, 0]], "stds": [1]})",
+      {"text_number.json",
+       R"({"weights": ["a"], "means": [[0, 0]], "stds": [1]})",
        {"weights[0]", "must be a number"}},
-      {"huge.json", R"({"weights": [1], "means": [[0, 1e999]], "stds": [1]})",
+      {"huge.json",
+       R"({"weights": [1], "means": [[0, 1e999]], "stds": [1]})",
        {"invalid JSON", "1e999"}},  // JSON has no NaN/Inf: overflow is a parse error
       {"nan.json", R"({"weights": [1], "means": [[0, NaN]], "stds": [1]})", {"invalid JSON"}},
-      {"negative_std.json", R"({"weights": [1, 1], "means": [[0, 0], [1, 1]], "stds": [0.1, -0.1]})",
+      {"negative_std.json",
+       R"({"weights": [1, 1], "means": [[0, 0], [1, 1]], "stds": [0.1, -0.1]})",
        {"stds[1] = -0.1", "must be positive"}},
-      {"zero_std.json", R"({"weights": [1], "means": [[0, 0]], "stds": [0]})",
+      {"zero_std.json",
+       R"({"weights": [1], "means": [[0, 0]], "stds": [0]})",
        {"stds[0]", "must be positive"}},
-      {"negative_weight.json", R"({"weights": [1, -1], "means": [[0, 0], [1, 1]], "stds": [1, 1]})",
+      {"negative_weight.json",
+       R"({"weights": [1, -1], "means": [[0, 0], [1, 1]], "stds": [1, 1]})",
        {"weights[1] = -1", "negative"}},
-      {"zero_weights.json", R"({"weights": [0, 0], "means": [[0, 0], [1, 1]], "stds": [1, 1]})",
+      {"zero_weights.json",
+       R"({"weights": [0, 0], "means": [[0, 0], [1, 1]], "stds": [1, 1]})",
        {"weights sum to 0"}},
   };
   for (const auto& c : cases) {
@@ -244,14 +256,16 @@ TEST(ToyMixtureJson, BadFilesNameTheFileAndTheProblem) {
   }
   expectError(loadMixtureJson(tempPath("absent.json")), {"absent.json", "no such file"});
   // makeToy passes the loader's message on.
-  expectError(makeToy(writeTemp("neg2.json", R"({"weights": [1], "means": [[0, 0]], "stds": [-2]})")),
-              {"neg2.json", "stds[0] = -2"});
+  expectError(
+      makeToy(writeTemp("neg2.json", R"({"weights": [1], "means": [[0, 0]], "stds": [-2]})")),
+      {"neg2.json", "stds[0] = -2"});
 }
 
 TEST(ToyPointsCsv, HeaderCommentsAndBlankLinesAreSkipped) {
   auto r = loadPointsCsv(dataPath("four_points.csv"));
   ASSERT_TRUE(r.ok()) << r.error().message;
-  auto expected = torch::tensor({0.0f, 0.0f, 1.5f, -2.0f, -0.25f, 0.3f, 2.0f, 2.0f}).reshape({4, 2});
+  auto expected =
+      torch::tensor({0.0f, 0.0f, 1.5f, -2.0f, -0.25f, 0.3f, 2.0f, 2.0f}).reshape({4, 2});
   EXPECT_TRUE(torch::equal(r.value(), expected));
   EXPECT_EQ(r.value().scalar_type(), torch::kFloat32);
 
@@ -270,8 +284,12 @@ TEST(ToyPointsCsv, BadFilesNameTheFileLineAndProblem) {
       {"empty.csv", "", {"empty file"}},
       {"only_comments.csv", "# nothing here\n\n", {"empty file"}},
       {"only_header.csv", "x,y\n", {"no 'x,y' rows"}},
-      {"words.csv", "x,y\n1,2\n3,4\nabc\n", {"words.csv:4", "expected two numbers 'x,y', got 'abc'"}},
-      {"three_cols.csv", "x,y\n1,2\n1,2,3\n", {"three_cols.csv:3", "2 columns as on line 2", "got 3 columns"}},
+      {"words.csv",
+       "x,y\n1,2\n3,4\nabc\n",
+       {"words.csv:4", "expected two numbers 'x,y', got 'abc'"}},
+      {"three_cols.csv",
+       "x,y\n1,2\n1,2,3\n",
+       {"three_cols.csv:3", "2 columns as on line 2", "got 3 columns"}},
       {"four_cols.csv", "x,y\n1,2,3,4\n", {"four_cols.csv:2", "4 columns"}},
       {"one_col.csv", "1\n", {"one_col.csv:1", "expected two numbers 'x,y', got '1'"}},
       {"nan.csv", "x,y\n1,2\n\n# c\nnan,2\n", {"nan.csv:5", "NaN"}},
@@ -302,19 +320,22 @@ TEST(ToyPointsCsv, ALabelColumnGivesTheClasses) {
   auto t = makeToy(path);
   ASSERT_TRUE(t.ok()) << t.error().message;
   EXPECT_EQ(t.value()->numClasses(), 3);
-  EXPECT_NE(t.value()->description().find("3 classes"), std::string::npos) << t.value()->description();
+  EXPECT_NE(t.value()->description().find("3 classes"), std::string::npos)
+      << t.value()->description();
   auto s = t.value()->sample(4, 5);
   const std::vector<int64_t> byRow = {0, 2, 1, 2};  // row k sits at x = k
-  for (int64_t i = 0; i < 4; ++i)  // the label travels with its row
+  for (int64_t i = 0; i < 4; ++i)                   // the label travels with its row
     EXPECT_EQ(s.label[i].item<int64_t>(), byRow[static_cast<size_t>(s.x[i][0].item<float>())]);
   torch::Tensor none;
   auto plain = loadPointsCsv(writeTemp("unlabelled.csv", "1,2\n3,4\n"), &none);
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(none.sum().item<int64_t>(), 0) << "no label column: all class 0";
-  expectError(loadPointsCsv(writeTemp("bad_label.csv", "0,0,1\n1,1,1.5\n")), {"bad_label.csv:2", "label", "'1.5'"});
+  expectError(loadPointsCsv(writeTemp("bad_label.csv", "0,0,1\n1,1,1.5\n")),
+              {"bad_label.csv:2", "label", "'1.5'"});
   expectError(loadPointsCsv(writeTemp("neg_label.csv", "0,0,-1\n")), {"neg_label.csv:1", "label"});
   expectError(loadPointsCsv(writeTemp("big_label.csv", "0,0,10\n")), {"big_label.csv:1", "0..9"});
-  expectError(loadPointsCsv(writeTemp("mixed.csv", "0,0,1\n1,1\n")), {"mixed.csv:2", "3 columns as on line 1"});
+  expectError(loadPointsCsv(writeTemp("mixed.csv", "0,0,1\n1,1\n")),
+              {"mixed.csv:2", "3 columns as on line 1"});
 }
 
 TEST(ToyPointsCsv, WriteRoundTripsThroughLoad) {
@@ -340,8 +361,7 @@ TEST(ToyPointsCsv, WriteRoundTripsThroughLoad) {
 }
 
 TEST(ToyPointsCsv, WriteReportsBadInput) {
-  expectError(writePointsCsv(tempPath("cols.csv"), torch::zeros({3, 3})),
-              {"cols.csv", "[M, 2]"});
+  expectError(writePointsCsv(tempPath("cols.csv"), torch::zeros({3, 3})), {"cols.csv", "[M, 2]"});
   expectError(writePointsCsv(tempPath("no_such_dir/p.csv"), torch::zeros({3, 2})),
               {"p.csv", "cannot open"});
 }

@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include "core/data/image_dataset.h"
@@ -70,7 +70,8 @@ TEST(TrainStep, SameSeedSameLosses) {
   for (int i = 0; i < 15; ++i) EXPECT_EQ(a->step().loss, b->step().loss) << "step " << i;
   cfg.seed = 1;
   auto c = makeStep("moons", cfg, smallNet());
-  EXPECT_NE(c->step().loss, makeStep("moons", train::TrainConfig{.batch = 64}, smallNet())->step().loss);
+  EXPECT_NE(c->step().loss,
+            makeStep("moons", train::TrainConfig{.batch = 64}, smallNet())->step().loss);
 }
 
 TEST(TrainStep, FastPathMatchesTheGenericAutogradStep) {
@@ -84,7 +85,8 @@ TEST(TrainStep, FastPathMatchesTheGenericAutogradStep) {
     cfg.loss.importanceSampling = weighting == train::Weighting::G2;
     auto p = train::buildProblem("moons", sde::SdeConfig{}, 2000, cfg.seed);
     ASSERT_TRUE(p.ok());
-    train::TrainStep::Setup setup{smallNet(), p.value().sdeObject, p.value().data, cfg, torch::kCPU};
+    train::TrainStep::Setup setup{smallNet(), p.value().sdeObject, p.value().data, cfg,
+                                  torch::kCPU};
     train::TrainStep fast(setup);
     setup.fastPath = false;
     train::TrainStep generic(setup);
@@ -168,9 +170,12 @@ TEST(Checkpoint, BadFilesAreRefusedWithAMessage) {
   auto step = makeStep("8gaussians", cfg, smallNet());
   const std::string good = tempPath("good.pt");
   auto p = train::buildProblem("8gaussians", sde::SdeConfig{}, 100, 0);
-  ASSERT_TRUE(train::saveCheckpoint(good, *step, {"8gaussians", p.value().sde, smallNet(), cfg, 0, ""}).ok());
+  ASSERT_TRUE(
+      train::saveCheckpoint(good, *step, {"8gaussians", p.value().sde, smallNet(), cfg, 0, ""})
+          .ok());
   const auto size = std::filesystem::file_size(good);
-  std::filesystem::copy_file(good, tempPath("truncated.pt"), std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(good, tempPath("truncated.pt"),
+                             std::filesystem::copy_options::overwrite_existing);
   std::filesystem::resize_file(tempPath("truncated.pt"), size / 2);
   expectError(tempPath("truncated.pt"), "corrupt");
 
@@ -194,7 +199,8 @@ TEST(Trainer, DestroyedWhileLoadingImagesDoesNotWaitForTheLoad) {
   const auto t0 = std::chrono::steady_clock::now();
   auto full = data::loadImageDataset("fashion-mnist", {});
   ASSERT_TRUE(full.ok()) << full.error().message;
-  const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double loadSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   full = Error{"released"};
   ASSERT_GT(loadSeconds, 0.2) << "the load is too quick here to tell waiting from not";
   train::TrainProblemSpec spec;
@@ -218,7 +224,8 @@ TEST(Trainer, DestroyedWhileLoadingImagesDoesNotWaitForTheLoad) {
   }
   RecordProperty("load_ms", static_cast<int>(1000 * loadSeconds));
   RecordProperty("destroy_ms", static_cast<int>(1000 * destroySeconds));
-  EXPECT_LT(destroySeconds, 0.5 * loadSeconds) << "load " << loadSeconds << " s, destroy " << destroySeconds << " s";
+  EXPECT_LT(destroySeconds, 0.5 * loadSeconds)
+      << "load " << loadSeconds << " s, destroy " << destroySeconds << " s";
 }
 
 TEST(Trainer, StepOncePublishesAStatsAndASnapshot) {
@@ -311,12 +318,25 @@ TEST(Trainer, CommandsHammeredFromAnotherThreadNeverDeadlock) {
     std::thread hammer([&] {
       for (int i = 0; i < 200; ++i) {
         switch (i % 6) {
-          case 0: trainer->start(); break;
-          case 1: trainer->pause(); break;
-          case 2: trainer->stepOnce(); break;
-          case 3: if (i % 24 == 3) trainer->reset(); break;
-          case 4: trainer->setTrainConfig(spec.train); break;
-          case 5: (void)trainer->stats(); (void)trainer->snapshot(); break;
+          case 0:
+            trainer->start();
+            break;
+          case 1:
+            trainer->pause();
+            break;
+          case 2:
+            trainer->stepOnce();
+            break;
+          case 3:
+            if (i % 24 == 3) trainer->reset();
+            break;
+          case 4:
+            trainer->setTrainConfig(spec.train);
+            break;
+          case 5:
+            (void)trainer->stats();
+            (void)trainer->snapshot();
+            break;
         }
       }
     });
@@ -336,12 +356,12 @@ TEST(TrainStep, LearnsTheScoreOfASingleGaussian) {
   for (int i = 0; i < 1500; ++i) step->step();
   const auto sde = step->setup().sde;
   score::MixtureScore exact(data::GaussianMixture{torch::ones({1}, torch::kFloat64),
-                                                   torch::tensor({{1.0, -0.5}}, torch::kFloat64),
-                                                   torch::full({1}, 0.5, torch::kFloat64)},
+                                                  torch::tensor({{1.0, -0.5}}, torch::kFloat64),
+                                                  torch::full({1}, 0.5, torch::kFloat64)},
                             sde);
   for (double t : {0.05, 0.2, 0.5, 0.9}) {
-    auto x = torch::randn({2000, 2}) * 0.8 + torch::tensor({1.0f, -0.5f}) * sde->marginal(torch::full({1}, t))
-                                                                             .a.item<float>();
+    auto x = torch::randn({2000, 2}) * 0.8 +
+             torch::tensor({1.0f, -0.5f}) * sde->marginal(torch::full({1}, t)).a.item<float>();
     auto tt = torch::full({2000}, static_cast<float>(t));
     torch::NoGradGuard g;
     auto learned = nn::scoreOf(step->ema(), *sde, x, tt);

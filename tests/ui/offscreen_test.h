@@ -24,15 +24,19 @@ class OffscreenTest : public ::testing::Test {
     w.fontScale = 1.0f;
     w.debugGl = true;  // the driver reports GL errors; TearDown fails on any
     auto ctx = ui::UiContext::create(w);
-    ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): " << ctx.error().message;
+    ASSERT_TRUE(ctx.ok()) << "needs an X display (scripts/test runs ctest under xvfb-run): "
+                          << ctx.error().message;
     s_ui = std::move(ctx.value());
   }
   static void TearDownTestSuite() { s_ui.reset(); }
-  void TearDown() override { EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError(); }
+  void TearDown() override {
+    EXPECT_EQ(s_ui->glErrorCount(), 0) << "first GL error: " << s_ui->firstGlError();
+  }
 
   // One headless GUI frame, w × h logical pixels, the mouse at `mouse` with the left button
   // `down` and the wheel turned by `wheel`: `draw` fills a borderless window covering it.
-  static void pointerFrame(int w, int h, ImVec2 mouse, bool down, float wheel, const std::function<void()>& draw) {
+  static void pointerFrame(int w, int h, ImVec2 mouse, bool down, float wheel,
+                           const std::function<void()>& draw) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = mouse;
     io.MouseDown[0] = down;
@@ -40,7 +44,8 @@ class OffscreenTest : public ::testing::Test {
     s_ui->beginHeadlessFrame(w, h);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(static_cast<float>(w), static_cast<float>(h)));
-    ImGui::Begin("##pointer", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("##pointer", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
     draw();
     ImGui::End();
     s_ui->endHeadlessFrame();

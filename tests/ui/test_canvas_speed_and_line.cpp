@@ -21,7 +21,9 @@ class CanvasSpeedAndLine : public ss::test::OffscreenTest {};
 
 // Viridis' top (yellow) and its lifted bottom (dark blue-purple), as the shader maps them.
 bool yellow(const unsigned char* p) { return p[0] > 200 && p[1] > 180 && p[2] < 90; }
-bool darkEnd(const unsigned char* p) { return p[0] > 40 && p[0] < 110 && p[1] < 90 && p[2] > 90 && p[2] < 160; }
+bool darkEnd(const unsigned char* p) {
+  return p[0] > 40 && p[0] < 110 && p[1] < 90 && p[2] > 90 && p[2] < 160;
+}
 
 }  // namespace
 
@@ -58,8 +60,10 @@ TEST_F(CanvasSpeedAndLine, SpeedColoursTheFastParticlesYellowAndTheSlowOnesDark)
   const auto& g = r.plot;
   const float midX = g.origin.x + g.camera.worldToPixel({0.0f, 0.0f}, g.size).x;
   int leftYellow = 0, rightYellow = 0, leftDark = 0, rightDark = 0;
-  for (int y = static_cast<int>(g.origin.y) + 120; y < static_cast<int>(g.origin.y + g.size.y) - 4; ++y)
-    for (int x = static_cast<int>(g.origin.x) + 4; x < static_cast<int>(g.origin.x + g.size.x) - 4; ++x) {
+  for (int y = static_cast<int>(g.origin.y) + 120; y < static_cast<int>(g.origin.y + g.size.y) - 4;
+       ++y)
+    for (int x = static_cast<int>(g.origin.x) + 4; x < static_cast<int>(g.origin.x + g.size.x) - 4;
+         ++x) {
       const unsigned char* p = &r.rgba[(static_cast<size_t>(y) * r.width + x) * 4];
       const bool left = x < midX;
       (left ? leftYellow : rightYellow) += yellow(p);
@@ -80,7 +84,9 @@ TEST_F(CanvasSpeedAndLine, DraggingTheInpaintingLineMovesItsValueAndDoesNotPan) 
   ui::CanvasOptions options;
   ui::Canvas2D canvas;
   auto frame = [&](ImVec2 mouse, bool down) {
-    pointerFrame(900, 600, mouse, down, 0.0f, [&] { canvas.draw(scene, options, {900, 600}, true); });
+    pointerFrame(900, 600, mouse, down, 0.0f, [&] {
+      canvas.draw(scene, options, {900, 600}, true);
+    });
     if (auto v = canvas.lineDrag()) scene.fixedValue = *v;  // as the app does
   };
   frame(ImVec2(-1, -1), false);

@@ -26,7 +26,9 @@ std::filesystem::path freshDir(const std::string& name) {
   return dir;
 }
 
-float distance(const std::vector<float>& xy, size_t i, Vec2 c) { return std::hypot(xy[2 * i] - c.x, xy[2 * i + 1] - c.y); }
+float distance(const std::vector<float>& xy, size_t i, Vec2 c) {
+  return std::hypot(xy[2 * i] - c.x, xy[2 * i + 1] - c.y);
+}
 
 }  // namespace
 
@@ -73,7 +75,8 @@ TEST(DrawModel, StrokeStampsEveryHalfRadius) {
   EXPECT_NEAR(static_cast<double>(m.size()), 48.0, 4.0);
   for (size_t i = 0; i < m.size(); ++i) {
     const float x = m.points()[2 * i], y = m.points()[2 * i + 1];
-    EXPECT_TRUE((y > -0.41f && y < 0.41f && x > -0.41f && x < 2.41f) || distance(m.points(), i, {5, 5}) <= 0.4f);
+    EXPECT_TRUE((y > -0.41f && y < 0.41f && x > -0.41f && x < 2.41f) ||
+                distance(m.points(), i, {5, 5}) <= 0.4f);
   }
 }
 
@@ -108,7 +111,8 @@ TEST(DrawModel, CsvIsReadBackByTheToyLoader) {
   ASSERT_EQ(x0.size(), 1000u);
   for (size_t i = 0; i < x0.size(); i += 2) {
     float best = 1e9f;
-    for (size_t j = 0; j < pts.size(); j += 2) best = std::min(best, std::hypot(x0[i] - pts[j], x0[i + 1] - pts[j + 1]));
+    for (size_t j = 0; j < pts.size(); j += 2)
+      best = std::min(best, std::hypot(x0[i] - pts[j], x0[i + 1] - pts[j + 1]));
     EXPECT_LT(best, 1e-5f);
   }
   const auto& bb = cloud.value()->bounds;
@@ -152,7 +156,8 @@ TEST(DrawModel, PaintedLabelsBecomeTheDatasetsClasses) {
   ASSERT_TRUE(cloud) << cloud.error().message;
   EXPECT_EQ(cloud.value()->numClasses, 3) << "labels 0 and 2: classes 0..2";
   const auto& c = *cloud.value();
-  for (size_t i = 0; i < static_cast<size_t>(c.n); ++i) EXPECT_EQ(c.label[i], c.x0[2 * i] > 0 ? 2 : 0);
+  for (size_t i = 0; i < static_cast<size_t>(c.n); ++i)
+    EXPECT_EQ(c.label[i], c.x0[2 * i] > 0 ? 2 : 0);
 }
 
 TEST(DrawModel, FewerThanTwoPointsIsAClearErrorAndWritesNothing) {

@@ -52,8 +52,8 @@ class CompareTest : public ss::test::OffscreenTest {
     OffscreenTest::TearDownTestSuite();
   }
 
-  static ui::RenderedImage render(const ui::ExplorerState& state, std::vector<ui::RunView>& views, int w = 1200,
-                                  int h = 600) {
+  static ui::RenderedImage render(const ui::ExplorerState& state, std::vector<ui::RunView>& views,
+                                  int w = 1200, int h = 600) {
     const auto ptrs = viewsAt(state, views);
     auto img = ui::renderCompare(*s_ui, state, s_cloud, ptrs, w, h);
     EXPECT_TRUE(img.ok()) << img.error().message;
@@ -61,7 +61,8 @@ class CompareTest : public ss::test::OffscreenTest {
   }
 
   // Each run's RunView at state.t, and pointers to them for CompareView::draw.
-  static std::vector<const ui::RunView*> viewsAt(const ui::ExplorerState& state, std::vector<ui::RunView>& views) {
+  static std::vector<const ui::RunView*> viewsAt(const ui::ExplorerState& state,
+                                                 std::vector<ui::RunView>& views) {
     views.assign(s_runs.size(), {});
     std::vector<const ui::RunView*> ptrs;
     for (size_t i = 0; i < s_runs.size(); ++i) {
@@ -100,13 +101,16 @@ double slicedW2(const std::vector<float>& a, const std::vector<float>& b) {
 }
 
 // The centroid of ring-coloured pixels within `radius` of `at` (false when fewer than 12).
-bool ringCentroid(const ui::RenderedImage& img, ui::Vec2 at, float radius, ui::Vec2* out, int* count) {
+bool ringCentroid(const ui::RenderedImage& img, ui::Vec2 at, float radius, ui::Vec2* out,
+                  int* count) {
   const unsigned ring = ui::CompareView::kRingColour;
   const int rr = ring & 0xFF, rg = (ring >> 8) & 0xFF, rb = (ring >> 16) & 0xFF;
   double sx = 0, sy = 0;
   int n = 0;
-  for (int y = std::max(0, static_cast<int>(at.y - radius)); y < std::min(img.height, static_cast<int>(at.y + radius)); ++y)
-    for (int x = std::max(0, static_cast<int>(at.x - radius)); x < std::min(img.width, static_cast<int>(at.x + radius)); ++x) {
+  for (int y = std::max(0, static_cast<int>(at.y - radius));
+       y < std::min(img.height, static_cast<int>(at.y + radius)); ++y)
+    for (int x = std::max(0, static_cast<int>(at.x - radius));
+         x < std::min(img.width, static_cast<int>(at.x + radius)); ++x) {
       const unsigned char* p = &img.rgba[(static_cast<size_t>(y) * img.width + x) * 4];
       if (std::abs(p[0] - rr) + std::abs(p[1] - rg) + std::abs(p[2] - rb) > 60) continue;
       sx += x + 0.5;
@@ -134,9 +138,9 @@ TEST(CompareSpec, ParsesPanes) {
   EXPECT_FALSE(q.value()[0].useModel);
   EXPECT_TRUE(q.value()[1].useModel);
   EXPECT_EQ(q.value()[2].sampler.predictor, sample::Predictor::Ancestral);
-  EXPECT_FALSE(ui::parseComparePanes("sde:pc", 100).ok());               // one pane
-  EXPECT_FALSE(ui::parseComparePanes("sde:rk45,ode:rk45", 100).ok());    // not an SDE sampler
-  EXPECT_FALSE(ui::parseComparePanes("ode:pc,sde:pc", 100).ok());        // not a solver
+  EXPECT_FALSE(ui::parseComparePanes("sde:pc", 100).ok());             // one pane
+  EXPECT_FALSE(ui::parseComparePanes("sde:rk45,ode:rk45", 100).ok());  // not an SDE sampler
+  EXPECT_FALSE(ui::parseComparePanes("ode:pc,sde:pc", 100).ok());      // not a solver
   EXPECT_FALSE(ui::parseComparePanes("sde:pc,ode:rk45:maybe", 100).ok());
   EXPECT_EQ(ui::paneLabel(ui::CompareSpec::defaultComparePanes()[1]), "PF-ODE · RK45");
 }
@@ -147,19 +151,22 @@ TEST_F(CompareTest, PanesStartTogetherDifferAndAgreeInTheFinalDistribution) {
   const auto& odeRun = *s_runs[1];
   ASSERT_FALSE(sdeRun.frames.empty());
   ASSERT_FALSE(odeRun.frames.empty());
-  EXPECT_EQ(sdeRun.frames.front()->x, odeRun.frames.front()->x) << "both panes start from one prior draw";
+  EXPECT_EQ(sdeRun.frames.front()->x, odeRun.frames.front()->x)
+      << "both panes start from one prior draw";
   const auto& a = sdeRun.frames.back()->x;
   const auto& b = odeRun.frames.back()->x;
   ASSERT_EQ(a.size(), b.size());
   double moved = 0;
-  for (size_t i = 0; i + 1 < a.size(); i += 2) moved += std::hypot(a[i] - b[i], a[i + 1] - b[i + 1]);
+  for (size_t i = 0; i + 1 < a.size(); i += 2)
+    moved += std::hypot(a[i] - b[i], a[i + 1] - b[i + 1]);
   moved /= static_cast<double>(a.size() / 2);
   EXPECT_GT(moved, 0.5) << "the SDE's noise sends particles elsewhere than the ODE's flow";
   ASSERT_TRUE(sdeRun.metrics.valid && odeRun.metrics.valid);
   const double floor = std::max(sdeRun.metrics.sw2Floor, odeRun.metrics.sw2Floor);
   EXPECT_LT(sdeRun.metrics.sw2, 3 * floor);
   EXPECT_LT(odeRun.metrics.sw2, 3 * floor);
-  EXPECT_LT(slicedW2(a, b), 3 * floor) << "the two panes' final samples, against the floor " << floor;
+  EXPECT_LT(slicedW2(a, b), 3 * floor)
+      << "the two panes' final samples, against the floor " << floor;
   ASSERT_EQ(sdeRun.metrics.modeWeights.size(), 8u);
   ASSERT_EQ(odeRun.metrics.modeWeights.size(), 8u);
   for (size_t k = 0; k < 8; ++k)
@@ -188,8 +195,10 @@ TEST_F(CompareTest, PanesShareTheCameraDifferPixelwiseAndRingThePickedParticle) 
     // Pixel by pixel, below the captions, the panes differ: the particles sit elsewhere.
     if (picked == 0) {
       int differ = 0, lit = 0;
-      for (int y = static_cast<int>(g0.origin.y) + 110; y < static_cast<int>(g0.origin.y + g0.size.y) - 4; ++y)
-        for (int x = static_cast<int>(g0.origin.x) + 4; x < static_cast<int>(g0.origin.x + g0.size.x) - 4; ++x) {
+      for (int y = static_cast<int>(g0.origin.y) + 110;
+           y < static_cast<int>(g0.origin.y + g0.size.y) - 4; ++y)
+        for (int x = static_cast<int>(g0.origin.x) + 4;
+             x < static_cast<int>(g0.origin.x + g0.size.x) - 4; ++x) {
           const unsigned char* p = px(img, x, y);
           const unsigned char* q = px(img, x + static_cast<int>(g1.origin.x - g0.origin.x), y);
           const int d = std::abs(p[0] - q[0]) + std::abs(p[1] - q[1]) + std::abs(p[2] - q[2]);
@@ -240,8 +249,10 @@ TEST_F(CompareTest, OverlayDrawsBothRunsInOnePaneInTheirColours) {
   ASSERT_EQ(img.panes.size(), 1u);
   const auto& g = img.plot;
   int blue = 0, orange = 0;
-  for (int y = static_cast<int>(g.origin.y) + 110; y < static_cast<int>(g.origin.y + g.size.y) - 4; ++y)
-    for (int x = static_cast<int>(g.origin.x) + 4; x < static_cast<int>(g.origin.x + g.size.x) - 260; ++x) {
+  for (int y = static_cast<int>(g.origin.y) + 110; y < static_cast<int>(g.origin.y + g.size.y) - 4;
+       ++y)
+    for (int x = static_cast<int>(g.origin.x) + 4;
+         x < static_cast<int>(g.origin.x + g.size.x) - 260; ++x) {
       const unsigned char* p = px(img, x, y);
       blue += p[2] > 170 && p[0] < 120;
       orange += p[0] > 200 && p[2] < 110 && p[1] > 100;
@@ -260,12 +271,15 @@ TEST_F(CompareTest, PanZoomApplyToEveryPaneAndAClickPicks) {
   const auto ptrs = viewsAt(state, views);
   ui::CompareView view;
   auto frame = [&](ImVec2 mouse, bool down, float wheel = 0.0f) {
-    pointerFrame(1200, 600, mouse, down, wheel, [&] { view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true); });
+    pointerFrame(1200, 600, mouse, down, wheel, [&] {
+      view.draw(state, s_cloud, 1, ptrs, {1200, 600}, true);
+    });
   };
   auto sameCamera = [&] {
     const auto& g = view.geometries();
     return g.size() == 2 && g[0].camera.center.x == g[1].camera.center.x &&
-           g[0].camera.center.y == g[1].camera.center.y && g[0].camera.unitsPerPixel == g[1].camera.unitsPerPixel;
+           g[0].camera.center.y == g[1].camera.center.y &&
+           g[0].camera.unitsPerPixel == g[1].camera.unitsPerPixel;
   };
   frame(ImVec2(-1, -1), false);
   frame(ImVec2(-1, -1), false);
@@ -281,7 +295,8 @@ TEST_F(CompareTest, PanZoomApplyToEveryPaneAndAClickPicks) {
   frame(ImVec2(start.x + 60, start.y), false);
   EXPECT_TRUE(view.takeUserMoved());
   EXPECT_TRUE(sameCamera());
-  EXPECT_NEAR(view.geometries()[0].camera.center.x, before.center.x - 60 * before.unitsPerPixel, 1e-4);
+  EXPECT_NEAR(view.geometries()[0].camera.center.x, before.center.x - 60 * before.unitsPerPixel,
+              1e-4);
   // The wheel over pane 1 zooms both.
   const auto& g0 = view.geometries()[0];
   const ImVec2 over0(g0.origin.x + 0.3f * g0.size.x, g0.origin.y + 0.6f * g0.size.y);
@@ -348,7 +363,8 @@ TEST_F(CompareTest, CanvasToolsWorkInEveryPane) {
   const ui::Camera2D before = view.geometries()[1].camera;
   const auto& g1 = view.geometries()[1];
   // Whole pixels: ImGui floors the mouse position.
-  const ImVec2 start(std::floor(g1.origin.x + 0.5f * g1.size.x), std::floor(g1.origin.y + 0.5f * g1.size.y));
+  const ImVec2 start(std::floor(g1.origin.x + 0.5f * g1.size.x),
+                     std::floor(g1.origin.y + 0.5f * g1.size.y));
   frame(start, false);
   EXPECT_TRUE(view.pointer().hovered);
   frame(start, true);

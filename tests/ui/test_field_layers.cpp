@@ -31,7 +31,8 @@ class FieldLayers : public ss::test::OffscreenTest {
   }
 
   // The exact field the FieldWorker computes for the framed view (with streamlines if asked).
-  static std::shared_ptr<scene::VectorField> exactField(const ui::ExplorerState& s, const std::array<float, 4>& b,
+  static std::shared_ptr<scene::VectorField> exactField(const ui::ExplorerState& s,
+                                                        const std::array<float, 4>& b,
                                                         bool streamlines) {
     scene::FieldWorker worker;
     scene::FieldRequest r;
@@ -54,14 +55,15 @@ class FieldLayers : public ss::test::OffscreenTest {
   static int countColour(const ui::RenderedImage& img, int r, int g, int b, int tol = 40) {
     const auto& p = img.plot;
     int n = 0;
-    for (int y = static_cast<int>(p.origin.y) + 2; y < static_cast<int>(p.origin.y + p.size.y) - 110; ++y)
-      for (int x = static_cast<int>(p.origin.x) + 2; x < static_cast<int>(p.origin.x + p.size.x) - 2; ++x) {
+    for (int y = static_cast<int>(p.origin.y) + 2;
+         y < static_cast<int>(p.origin.y + p.size.y) - 110; ++y)
+      for (int x = static_cast<int>(p.origin.x) + 2;
+           x < static_cast<int>(p.origin.x + p.size.x) - 2; ++x) {
         const unsigned char* q = &img.rgba[(static_cast<size_t>(y) * img.width + x) * 4];
         if (std::abs(q[0] - r) + std::abs(q[1] - g) + std::abs(q[2] - b) < tol) ++n;
       }
     return n;
   }
-
 };
 
 TEST_F(FieldLayers, DifferenceOfTheExactScoreWithItselfVanishes) {
@@ -71,17 +73,20 @@ TEST_F(FieldLayers, DifferenceOfTheExactScoreWithItselfVanishes) {
   ASSERT_TRUE(cloud.ok());
   std::shared_ptr<scene::VectorField> same, shifted;
   auto render = [&](bool shift) {
-    return ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
-      auto f = exactField(s, b, false);
-      f->learned = f->exact;  // a "perfect model"
-      if (shift)
-        for (size_t i = 0; i < f->learned.size(); i += 2) f->learned[i] += 1.0f;  // s_θ = ∇log p_t + (1, 0)
-      return std::shared_ptr<const scene::VectorField>(f);
-    });
+    return ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700,
+                              [&](const std::array<float, 4>& b) {
+                                auto f = exactField(s, b, false);
+                                f->learned = f->exact;  // a "perfect model"
+                                if (shift)
+                                  for (size_t i = 0; i < f->learned.size(); i += 2)
+                                    f->learned[i] += 1.0f;  // s_θ = ∇log p_t + (1, 0)
+                                return std::shared_ptr<const scene::VectorField>(f);
+                              });
   };
   auto zero = render(false), one = render(true);
   ASSERT_TRUE(zero.ok() && one.ok());
-  const int pinkZero = countColour(zero.value(), 255, 120, 170), pinkOne = countColour(one.value(), 255, 120, 170);
+  const int pinkZero = countColour(zero.value(), 255, 120, 170),
+            pinkOne = countColour(one.value(), 255, 120, 170);
   EXPECT_LT(pinkZero, 20) << "s_θ = ∇log p_t: no difference arrows";
   EXPECT_GT(pinkOne, 2000) << "a constant error: an arrow in every cell";
   // Without the difference the same fields draw as white and orange arrows.
@@ -101,15 +106,17 @@ TEST_F(FieldLayers, ExactStreamlinesAtSmallTimeEndNearTheModes) {
   const std::array<float, 4> b{-3.2f, -3.2f, 3.2f, 3.2f};
   auto f = exactField(s, b, true);
   ASSERT_TRUE(f);
-  std::printf("%zu streamlines traced in %.2f ms (score on the grid and tracing)\n", f->streamExact.size(),
-              f->streamMillis);
+  std::printf("%zu streamlines traced in %.2f ms (score on the grid and tracing)\n",
+              f->streamExact.size(), f->streamMillis);
   ASSERT_GE(f->streamExact.size(), 10u);
   int interior = 0, atMode = 0;
   std::vector<bool> reached(8, false);
   const float sep = f->request.streamSeparation;
   for (const auto& l : f->streamExact) {
-    const float x = l.xy[l.xy.size() - 2], y = l.xy.back();  // ordered along −v: the end is where particles go
-    if (x < b[0] + 2 * sep || x > b[2] - 2 * sep || y < b[1] + 2 * sep || y > b[3] - 2 * sep) continue;
+    const float x = l.xy[l.xy.size() - 2],
+                y = l.xy.back();  // ordered along −v: the end is where particles go
+    if (x < b[0] + 2 * sep || x > b[2] - 2 * sep || y < b[1] + 2 * sep || y > b[3] - 2 * sep)
+      continue;
     ++interior;
     for (int k = 0; k < 8; ++k)
       if (std::hypot(x - m.a * means[2 * k], y - m.a * means[2 * k + 1]) < 0.5f) {
@@ -126,9 +133,10 @@ TEST_F(FieldLayers, ExactStreamlinesAtSmallTimeEndNearTheModes) {
   s.canvas.showExactField = true;
   s.canvas.showLearnedField = false;
   s.canvas.fieldStreamlines = true;
-  auto img = ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& bb) {
-    return std::shared_ptr<const scene::VectorField>(exactField(s, bb, true));
-  });
+  auto img =
+      ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& bb) {
+        return std::shared_ptr<const scene::VectorField>(exactField(s, bb, true));
+      });
   ASSERT_TRUE(img.ok());
   EXPECT_GT(countColour(img.value(), 255, 170, 60, 90), 200) << "thin antialiased lines";
 }
@@ -140,9 +148,10 @@ TEST_F(FieldLayers, NormalizedAndTrueLengthArrowsDraw) {
   auto cloud = scene::buildPointCloud(s.data);
   ASSERT_TRUE(cloud.ok());
   auto render = [&] {
-    return ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
-      return std::shared_ptr<const scene::VectorField>(exactField(s, b, false));
-    });
+    return ui::renderExplorer(
+        *s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
+          return std::shared_ptr<const scene::VectorField>(exactField(s, b, false));
+        });
   };
   s.canvas.fieldLength = ui::FieldLength::Normalized;
   auto normalized = render();
@@ -153,9 +162,12 @@ TEST_F(FieldLayers, NormalizedAndTrueLengthArrowsDraw) {
   auto longer = render();
   ASSERT_TRUE(normalized.ok() && tiny.ok() && longer.ok());
   // The ramp's blue and red ends both appear: the colour carries the magnitude.
-  const int orangeTiny = countColour(tiny.value(), 255, 170, 60), orangeLong = countColour(longer.value(), 255, 170, 60);
+  const int orangeTiny = countColour(tiny.value(), 255, 170, 60),
+            orangeLong = countColour(longer.value(), 255, 170, 60);
   EXPECT_GT(orangeLong, 4 * std::max(orangeTiny, 100)) << "true length grows with Δ";
-  EXPECT_GT(countColour(normalized.value(), 70, 120, 240, 60) + countColour(normalized.value(), 60, 205, 220, 60), 300);
+  EXPECT_GT(countColour(normalized.value(), 70, 120, 240, 60) +
+                countColour(normalized.value(), 60, 205, 220, 60),
+            300);
 }
 
 TEST(FieldLayerScene, StyleRoundTripsAndOldScenesLoadQuietly) {

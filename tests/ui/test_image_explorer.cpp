@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/scene/image_run.h"
+#include "tests/common/image_folder.h"
 #include "ui/app_window.h"
 #include "ui/gl/objects.h"
 #include "ui/offscreen_render.h"
@@ -24,18 +25,20 @@
 #include "ui/theme.h"
 #include "ui/views/image_grid.h"
 #include "ui/views/mask_painter.h"
-#include "tests/common/image_folder.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
 // Four 8×8 grey images: bright squares in each corner on black.
-std::string makeFolder() { return ss::test::writeGreyFolder("scorescope_image_gui_", ss::test::cornerSquares(), 8); }
+std::string makeFolder() {
+  return ss::test::writeGreyFolder("scorescope_image_gui_", ss::test::cornerSquares(), 8);
+}
 
 // The GUI on `data` at 1280×800 for a few frames after its runs finish, the last frame saved
 // to $envVar when set (to look at), else to a temporary file.
-ss::ui::GuiOptions screenshotOptions(const std::string& data, const char* envVar, const std::string& stem) {
+ss::ui::GuiOptions screenshotOptions(const std::string& data, const char* envVar,
+                                     const std::string& stem) {
   ss::ui::GuiOptions g;
   g.initial.data = {data, 1000, 0};
   g.window.width = 1280;
@@ -44,7 +47,9 @@ ss::ui::GuiOptions screenshotOptions(const std::string& data, const char* envVar
   g.maxFrames = 30;
   g.runtimeLine = "ui test";
   const char* keep = std::getenv(envVar);
-  g.screenshot = keep ? keep : (fs::temp_directory_path() / (stem + std::to_string(::getpid()) + ".png")).string();
+  g.screenshot =
+      keep ? keep
+           : (fs::temp_directory_path() / (stem + std::to_string(::getpid()) + ".png")).string();
   return g;
 }
 
@@ -157,12 +162,14 @@ TEST(ImageExplorer, PaintedMaskKeepsKnownPixelsForSdeOdeAndImageFiles) {
 
 // One frame of the explorer's layout (as runImageExplorer): the panel left, then the
 // painter, then the grid. Returns what the painter asked to send.
-bool drawExplorer(ss::ui::ImagePanelState& view, ss::ui::MaskPainter& painter, ss::ui::ImageGrid& grid,
-                  const ss::scene::ImageRunResult& run, int width, int height) {
+bool drawExplorer(ss::ui::ImagePanelState& view, ss::ui::MaskPainter& painter,
+                  ss::ui::ImageGrid& grid, const ss::scene::ImageRunResult& run, int width,
+                  int height) {
   const float panelWidth = std::min(26.0f * ss::ui::fonts().size, 0.4f * width);
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(panelWidth, static_cast<float>(height)));
-  ImGui::Begin("ScoreScope", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  ImGui::Begin("ScoreScope", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
   ss::ui::drawImagePanel(view, &run, false);
   ImGui::End();
   ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
@@ -228,7 +235,8 @@ void paintAndCheck(int width, int height, const char* keepEnv) {
     auto& m = painter.mask();
     m.reset(S, S, 1);
     const int x0 = S / 8, x1 = 3 * S / 4, y0 = S / 4, y1 = 5 * S / 8;
-    m.rectangle({static_cast<float>(x0), static_cast<float>(y0)}, {static_cast<float>(x1), static_cast<float>(y1)}, 0);
+    m.rectangle({static_cast<float>(x0), static_cast<float>(y0)},
+                {static_cast<float>(x1), static_cast<float>(y1)}, 0);
     ASSERT_EQ(m.count(0), (x1 - x0) * (y1 - y0));
     auto painted = req;
     painted.customMask = m.pixels();
@@ -239,7 +247,8 @@ void paintAndCheck(int width, int height, const char* keepEnv) {
     glFinish();
     const auto rgba = target.value().readRgba();
     ss::ui::RenderedImage img{width, height, rgba, {}};
-    if (const char* keep = std::getenv(keepEnv)) EXPECT_TRUE(ss::ui::writePng(keep, img).ok()) << keep;
+    if (const char* keep = std::getenv(keepEnv))
+      EXPECT_TRUE(ss::ui::writePng(keep, img).ok()) << keep;
 
     // Usable: the image is big and lies inside the window, right of the panel.
     const ImVec2 o = painter.imageOrigin();
@@ -253,10 +262,12 @@ void paintAndCheck(int width, int height, const char* keepEnv) {
     int tinted = 0;
     for (int y = 0; y < S; ++y)
       for (int x = 0; x < S; ++x) {
-        const int sx = static_cast<int>(o.x + (x + 0.3f) * z), sy = static_cast<int>(o.y + (y + 0.3f) * z);
+        const int sx = static_cast<int>(o.x + (x + 0.3f) * z),
+                  sy = static_cast<int>(o.y + (y + 0.3f) * z);
         const unsigned char* p = &rgba[(static_cast<size_t>(sy) * width + sx) * 4];
         const bool unknown = m.at(x, y) == 0;
-        const int grey = static_cast<int>(std::lround(255 * run->source[static_cast<size_t>(y) * S + x]));
+        const int grey =
+            static_cast<int>(std::lround(255 * run->source[static_cast<size_t>(y) * S + x]));
         if (unknown) {
           EXPECT_GT(p[0] - p[2], 60) << "unknown pixel " << x << "," << y << " is not tinted";
           ++tinted;
@@ -372,7 +383,8 @@ TEST(ImageExplorer, MaskPainterMouseToolsPaintInImageCoordinates) {
 // compare preset and the class guidance survive a save of the scene.
 TEST(ImageExplorer, CompareSceneShowsTwoGridsSideBySide) {
   const std::string dir = makeFolder();
-  const std::string json = R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" + dir +
+  const std::string json = R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" +
+                           dir +
                            R"(", "n": 16, "seed": 0}, "sampler": {"preset": "pc", "steps": 400},
                               "images": {"compare": "ode", "n": 16, "guidance": {"class": 1, "scale": 2.5},
                                          "interpolate": {"a": 0, "b": 3, "frames": 5, "method": "linear"}}})";
@@ -388,21 +400,26 @@ TEST(ImageExplorer, CompareSceneShowsTwoGridsSideBySide) {
   EXPECT_DOUBLE_EQ(again.value().scene.images.guidance, 2.5);
   const ss::ui::Scene::Interpolation strip{0, 3, 5, false};
   EXPECT_EQ(again.value().scene.imageInterpolation, strip);
-  auto badStrip = ss::ui::parseScene(R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" + dir +
-                                     R"("}, "images": {"interpolate": {"a": 0, "frames": 99}}})");
+  auto badStrip =
+      ss::ui::parseScene(R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" +
+                         dir + R"("}, "images": {"interpolate": {"a": 0, "frames": 99}}})");
   ASSERT_TRUE(badStrip);
   EXPECT_EQ(badStrip.value().scene.imageInterpolation.a, -1);
   ASSERT_FALSE(badStrip.value().warnings.empty());
-  for (const auto& warning : again.value().warnings) EXPECT_EQ(warning.find("compare"), std::string::npos) << warning;
-  auto bad = ss::ui::parseScene(R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" + dir +
-                                R"("}, "images": {"compare": "warp"}})");
+  for (const auto& warning : again.value().warnings)
+    EXPECT_EQ(warning.find("compare"), std::string::npos) << warning;
+  auto bad =
+      ss::ui::parseScene(R"({"format": "scorescope-scene", "version": 1, "data": {"name": ")" +
+                         dir + R"("}, "images": {"compare": "warp"}})");
   ASSERT_TRUE(bad);
   EXPECT_TRUE(bad.value().scene.imageCompare.empty());
   bool warned = false;
-  for (const auto& warning : bad.value().warnings) warned |= warning.find("compare 'warp'") != std::string::npos;
+  for (const auto& warning : bad.value().warnings)
+    warned |= warning.find("compare 'warp'") != std::string::npos;
   EXPECT_TRUE(warned);
 
-  auto g = screenshotOptions(dir, "SCORESCOPE_TEST_SCREENSHOT_COMPARE", "scorescope_image_compare_");
+  auto g =
+      screenshotOptions(dir, "SCORESCOPE_TEST_SCREENSHOT_COMPARE", "scorescope_image_compare_");
   g.scene = loaded.value().scene;
   ASSERT_EQ(ss::ui::runGui(g), 0);
   int w = 0, h = 0, comp = 0;
@@ -426,7 +443,8 @@ TEST(ImageExplorer, CompareSceneShowsTwoGridsSideBySide) {
     const int c = at(x, h / 2);
     if (c == at(x - 3, h / 2) || c == at(x + 3, h / 2)) continue;
     bool straight = true;
-    for (int y = h / 5; y < 7 * h / 10 && straight; ++y) straight = at(x, y) == c;  // above the strip
+    for (int y = h / 5; y < 7 * h / 10 && straight; ++y)
+      straight = at(x, y) == c;  // above the strip
     if (straight) divider = x;
   }
   stbi_image_free(px);

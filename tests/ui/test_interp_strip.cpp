@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "core/scene/image_interp.h"
+#include "tests/common/image_folder.h"
+#include "tests/ui/offscreen_test.h"
 #include "ui/gl/objects.h"
 #include "ui/offscreen_render.h"
 #include "ui/panels/interp_panel.h"
 #include "ui/ui_context.h"
 #include "ui/views/interp_strip.h"
-#include "tests/common/image_folder.h"
-#include "tests/ui/offscreen_test.h"
 
 namespace {
 
@@ -29,7 +29,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 // Four 8×8 grey images: a bright square in each corner on black.
-std::string makeFolder() { return ss::test::writeGreyFolder("scorescope_interp_gui_", ss::test::cornerSquares(), 8); }
+std::string makeFolder() {
+  return ss::test::writeGreyFolder("scorescope_interp_gui_", ss::test::cornerSquares(), 8);
+}
 
 // Pixels brighter than the background (any channel > 96) in rows [y0, y1).
 int litPixels(const std::vector<unsigned char>& rgba, int width, int y0, int y1) {

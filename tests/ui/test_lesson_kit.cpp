@@ -56,7 +56,8 @@ TEST(Prefs, MissingOrCorruptFilesGiveDefaults) {
   std::ofstream((dir / "bad.json").string()) << "{\"recent_scenes\": [";
   EXPECT_TRUE(loadPrefs((dir / "bad.json").string(), &warning) == Prefs{});
   EXPECT_NE(warning.find("bad.json"), std::string::npos);
-  std::ofstream((dir / "odd.json").string()) << R"({"export_width": 1e9, "animation_format": "avi"})";
+  std::ofstream((dir / "odd.json").string())
+      << R"({"export_width": 1e9, "animation_format": "avi"})";
   const Prefs odd = loadPrefs((dir / "odd.json").string());
   EXPECT_EQ(odd.exportWidth, 16384);  // clamped
   EXPECT_EQ(odd.animationFormat, "gif");
@@ -83,10 +84,14 @@ TEST(TimelineRecorder, RecordsOnlyReadyFramesAndWritesTheGif) {
   bool error = false;
   for (int tick = 0; tick < 2000 && message.empty(); ++tick) {
     const bool ready = tick % 3 != 0;  // the views lag now and then: those ticks draw nothing
-    message = rec.tick(ready, [&] {
-      drawnAt.push_back(rec.targetT());
-      return Expected<RenderedImage>(solid(40, 30, static_cast<unsigned char>(40 * drawnAt.size())));
-    }, &error);
+    message = rec.tick(
+        ready,
+        [&] {
+          drawnAt.push_back(rec.targetT());
+          return Expected<RenderedImage>(
+              solid(40, 30, static_cast<unsigned char>(40 * drawnAt.size())));
+        },
+        &error);
     if (message.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ASSERT_FALSE(error) << message;
@@ -114,7 +119,9 @@ TEST(TimelineRecorder, CancelLeavesNothingAndBadOutputsFailAtStart) {
   ASSERT_TRUE(rec.start(out, 20, 20, 50, 20, true, 1.0));
   EXPECT_DOUBLE_EQ(rec.targetT(), 0.0);  // forward: from 0 up
   bool error = false;
-  for (int i = 0; i < 5; ++i) rec.tick(true, [] { return Expected<RenderedImage>(solid(20, 20, 9)); }, &error);
+  for (int i = 0; i < 5; ++i)
+    rec.tick(
+        true, [] { return Expected<RenderedImage>(solid(20, 20, 9)); }, &error);
   rec.cancel();
   EXPECT_FALSE(rec.active());
   EXPECT_TRUE(fs::is_empty(dir));
@@ -122,7 +129,8 @@ TEST(TimelineRecorder, CancelLeavesNothingAndBadOutputsFailAtStart) {
   EXPECT_FALSE(rec.start((dir / "x.avi").string(), 20, 20, 5, 20, true, 1.0));
   // A failed draw ends the recording with its message and removes the partial file.
   ASSERT_TRUE(rec.start(out, 20, 20, 5, 20, true, 1.0));
-  const std::string msg = rec.tick(true, [] { return Expected<RenderedImage>(Error{"canvas lost"}); }, &error);
+  const std::string msg = rec.tick(
+      true, [] { return Expected<RenderedImage>(Error{"canvas lost"}); }, &error);
   EXPECT_TRUE(error);
   EXPECT_NE(msg.find("canvas lost"), std::string::npos);
   EXPECT_TRUE(fs::is_empty(dir));
@@ -167,7 +175,9 @@ TEST(TransparentExport, OnlyWhatIsDrawnIsOpaque) {
   st.canvas.alpha = 1.0f;
   auto cloud = scene::buildPointCloud(st.data);
   ASSERT_TRUE(cloud);
-  auto alphaAt = [](const RenderedImage& im, int x, int y) { return im.rgba[(static_cast<size_t>(y) * im.width + x) * 4 + 3]; };
+  auto alphaAt = [](const RenderedImage& im, int x, int y) {
+    return im.rgba[(static_cast<size_t>(y) * im.width + x) * 4 + 3];
+  };
   const auto opaque = renderExplorer(*ctx.value(), st, cloud.value(), 320, 200).take();
   for (size_t i = 3; i < opaque.rgba.size(); i += 4) ASSERT_EQ(opaque.rgba[i], 255);
   st.canvas.transparentBackground = true;
@@ -175,10 +185,14 @@ TEST(TransparentExport, OnlyWhatIsDrawnIsOpaque) {
   const auto& g = clear.plot;
   // Inside the plot, far from the ring of modes (radius 2) and the captions: nothing drawn.
   const Vec2 empty = g.camera.worldToPixel({-0.7f, -0.6f}, g.size);  // off the axes and legends
-  EXPECT_EQ(alphaAt(clear, static_cast<int>(g.origin.x + empty.x), static_cast<int>(g.origin.y + empty.y)), 0);
+  EXPECT_EQ(alphaAt(clear, static_cast<int>(g.origin.x + empty.x),
+                    static_cast<int>(g.origin.y + empty.y)),
+            0);
   // On a mode (2, 0): particles, opaque.
   const Vec2 mode = g.camera.worldToPixel({2.0f, 0.0f}, g.size);
-  EXPECT_GT(alphaAt(clear, static_cast<int>(g.origin.x + mode.x), static_cast<int>(g.origin.y + mode.y)), 200);
+  EXPECT_GT(
+      alphaAt(clear, static_cast<int>(g.origin.x + mode.x), static_cast<int>(g.origin.y + mode.y)),
+      200);
   size_t zero = 0;
   for (size_t i = 3; i < clear.rgba.size(); i += 4) zero += clear.rgba[i] == 0;
   EXPECT_GT(zero, clear.rgba.size() / 4 / 3);  // most of the image is background

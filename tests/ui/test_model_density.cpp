@@ -35,7 +35,8 @@ float at(const ui::RenderedImage& img, float wx, float wy) {
   float sum = 0;
   for (int dy = -2; dy <= 2; ++dy)
     for (int dx = -2; dx <= 2; ++dx)
-      sum += luminance(img, static_cast<int>(p.origin.x + px.x) + dx, static_cast<int>(p.origin.y + px.y) + dy);
+      sum += luminance(img, static_cast<int>(p.origin.x + px.x) + dx,
+                       static_cast<int>(p.origin.y + px.y) + dy);
   return sum / 25.0f;
 }
 
@@ -64,22 +65,25 @@ TEST(ModelDensity, RenderPeaksOnTheEightModesAtSmallT) {
   auto cloud = scene::buildPointCloud(s.data);
   ASSERT_TRUE(cloud.ok());
   std::shared_ptr<const scene::DensityGrid> grid;
-  auto image = ui::renderExplorer(*ctx.value(), s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
-    scene::DensityWorker worker;
-    scene::DensityRequest r;
-    r.model = snap.value();
-    r.t = s.t;
-    r.bounds = b;
-    r.finest = r.coarsest = 32;  // a few seconds on one core; the modes span several cells
-    r.rtol = r.atol = 1e-4;
-    worker.request(r);
-    EXPECT_TRUE(worker.waitIdle(300s));
-    EXPECT_EQ(worker.lastError(), "");
-    grid = worker.latest();
-    scene::VectorField field;
-    field.request.bounds = b;
-    return grid ? std::make_shared<const scene::VectorField>(scene::withModelDensity(field, *grid)) : nullptr;
-  });
+  auto image = ui::renderExplorer(
+      *ctx.value(), s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
+        scene::DensityWorker worker;
+        scene::DensityRequest r;
+        r.model = snap.value();
+        r.t = s.t;
+        r.bounds = b;
+        r.finest = r.coarsest = 32;  // a few seconds on one core; the modes span several cells
+        r.rtol = r.atol = 1e-4;
+        worker.request(r);
+        EXPECT_TRUE(worker.waitIdle(300s));
+        EXPECT_EQ(worker.lastError(), "");
+        grid = worker.latest();
+        scene::VectorField field;
+        field.request.bounds = b;
+        return grid ? std::make_shared<const scene::VectorField>(
+                          scene::withModelDensity(field, *grid))
+                    : nullptr;
+      });
   ASSERT_TRUE(image.ok()) << image.error().message;
   ASSERT_TRUE(grid);
   EXPECT_EQ(grid->modelStep, 1500);
@@ -109,7 +113,8 @@ TEST(ModelDensity, RecorderWaitsForTheFinestGridAtEachFramesT) {
   spec.train.seed = 2;
   auto snap = train::trainSnapshot(spec, 100);
   ASSERT_TRUE(snap.ok()) << snap.error().message;
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "scorescope_record_density";
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / "scorescope_record_density";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   ui::TimelineRecorder rec;
@@ -140,16 +145,20 @@ TEST(ModelDensity, RecorderWaitsForTheFinestGridAtEachFramesT) {
     if (grid) r.densityT = grid->request.t, r.densityFinest = grid->finest();
     const bool ready = ui::frameReady(r, t);
     if (grid && !ready) (grid->request.t != t ? refusedStale : refusedCoarse)++;
-    message = rec.tick(ready, [&] {
-      // What the frame would show: the finest grid, for this very t.
-      EXPECT_TRUE(grid && grid->finest() && grid->request.t == t && grid->level == grid->levels - 1);
-      ++drawn;
-      ui::RenderedImage im;
-      im.width = 32;
-      im.height = 24;
-      im.rgba.assign(32 * 24 * 4, 128);
-      return Expected<ui::RenderedImage>(std::move(im));
-    }, &error);
+    message = rec.tick(
+        ready,
+        [&] {
+          // What the frame would show: the finest grid, for this very t.
+          EXPECT_TRUE(grid && grid->finest() && grid->request.t == t &&
+                      grid->level == grid->levels - 1);
+          ++drawn;
+          ui::RenderedImage im;
+          im.width = 32;
+          im.height = 24;
+          im.rgba.assign(32 * 24 * 4, 128);
+          return Expected<ui::RenderedImage>(std::move(im));
+        },
+        &error);
     std::this_thread::sleep_for(2ms);
   }
   EXPECT_FALSE(error) << message;

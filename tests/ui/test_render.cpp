@@ -48,9 +48,11 @@ class RenderTest : public ss::test::OffscreenTest {
     const auto& g = img.plot;
     const unsigned bg = ui::canvasColours().background;
     const int br = bg & 0xFF, bgG = (bg >> 8) & 0xFF, bb = (bg >> 16) & 0xFF;
-    const int x0 = static_cast<int>(g.origin.x) + 2, x1 = static_cast<int>(g.origin.x + g.size.x) - 2;
+    const int x0 = static_cast<int>(g.origin.x) + 2,
+              x1 = static_cast<int>(g.origin.x + g.size.x) - 2;
     // Skip the caption band at the top and the legend column at the right.
-    const int y0 = static_cast<int>(g.origin.y + 90), y1 = static_cast<int>(g.origin.y + g.size.y) - 2;
+    const int y0 = static_cast<int>(g.origin.y + 90),
+              y1 = static_cast<int>(g.origin.y + g.size.y) - 2;
     const int xr = x1 - legendWidth;
     for (int y = y0; y < y1; ++y)
       for (int x = x0; x < x1; ++x) {
@@ -58,7 +60,8 @@ class RenderTest : public ss::test::OffscreenTest {
         const unsigned char* p = &img.rgba[(static_cast<size_t>(y) * img.width + x) * 4];
         const int diff = std::abs(p[0] - br) + std::abs(p[1] - bgG) + std::abs(p[2] - bb);
         if (diff < 90) continue;  // background and grid lines stay below this
-        const ui::Vec2 world = g.camera.pixelToWorld({x - g.origin.x + 0.5f, y - g.origin.y + 0.5f}, g.size);
+        const ui::Vec2 world =
+            g.camera.pixelToWorld({x - g.origin.x + 0.5f, y - g.origin.y + 0.5f}, g.size);
         // The axis lines through 0 are bright too: leave out the pixels they cover.
         if (std::fabs(world.x) < 2.5f * g.camera.unitsPerPixel ||
             std::fabs(world.y) < 2.5f * g.camera.unitsPerPixel)
@@ -67,7 +70,6 @@ class RenderTest : public ss::test::OffscreenTest {
       }
     return w;
   }
-
 };
 
 float nearestMeanDistance(ui::Vec2 p) {
@@ -172,16 +174,20 @@ TEST_F(RenderTest, ReverseSdeAndOdeRunsEndOnTheMeans) {
       for (auto p : w.lit) near += nearestMeanDistance(p) < 0.5f;
       const double share = static_cast<double>(near) / w.lit.size();
       const char* name = scene::toString(mode);
-      if (t == 0.0) EXPECT_GT(share, 0.97) << name << ": the samples sit on the modes";
-      else EXPECT_LT(share, 0.6) << name << ": at T the prior draw covers the plane";
+      if (t == 0.0)
+        EXPECT_GT(share, 0.97) << name << ": the samples sit on the modes";
+      else
+        EXPECT_LT(share, 0.6) << name << ": at T the prior draw covers the plane";
     }
     // With trails on, the canvas draws more (the traced paths) than without.
     state.t = 0.0;
     ui::RunView view;
     view.update(runs.latest(), 0.0, cloud.get());
-    auto plain = litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
+    auto plain =
+        litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
     state.canvas.showTrails = true;
-    auto trails = litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
+    auto trails =
+        litPixels(ui::renderExplorer(*s_ui, state, cloud, 800, 600, {}, &view).value()).lit.size();
     EXPECT_GT(trails, plain) << scene::toString(mode);
   }
 }
@@ -217,20 +223,27 @@ TEST_F(RenderTest, DensityHeatmapPeaksAtTheMeans) {
   // Brightness of each plot pixel; the brightest 0.5% must lie within 0.3 (1.5 std of p_t's
   // components) of a mean (a(0.05) ≈ 0.985).
   std::vector<std::pair<int, ui::Vec2>> px;
-  for (int y = static_cast<int>(g.origin.y) + 90; y < static_cast<int>(g.origin.y + g.size.y) - 2; ++y)
-    for (int x = static_cast<int>(g.origin.x) + 2; x < static_cast<int>(g.origin.x + g.size.x) - 160; ++x) {
-      const unsigned char* p = &img.value().rgba[(static_cast<size_t>(y) * img.value().width + x) * 4];
-      const ui::Vec2 w = g.camera.pixelToWorld({x - g.origin.x + 0.5f, y - g.origin.y + 0.5f}, g.size);
+  for (int y = static_cast<int>(g.origin.y) + 90; y < static_cast<int>(g.origin.y + g.size.y) - 2;
+       ++y)
+    for (int x = static_cast<int>(g.origin.x) + 2;
+         x < static_cast<int>(g.origin.x + g.size.x) - 160; ++x) {
+      const unsigned char* p =
+          &img.value().rgba[(static_cast<size_t>(y) * img.value().width + x) * 4];
+      const ui::Vec2 w =
+          g.camera.pixelToWorld({x - g.origin.x + 0.5f, y - g.origin.y + 0.5f}, g.size);
       if (std::fabs(w.x) < 0.05f || std::fabs(w.y) < 0.05f) continue;  // axis lines
-      if (std::hypot(w.x, w.y) > 2.4f) continue;  // the modes' ring ± 0.4; legends and captions lie outside
+      if (std::hypot(w.x, w.y) > 2.4f)
+        continue;  // the modes' ring ± 0.4; legends and captions lie outside
       px.push_back({p[0] + p[1] + p[2], w});
     }
   ASSERT_GT(px.size(), 10000u);
   std::sort(px.begin(), px.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   const size_t top = px.size() / 200;
   size_t near = 0;
-  for (size_t i = 0; i < top; ++i) near += nearestMeanDistance({px[i].second.x / 0.985f, px[i].second.y / 0.985f}) < 0.3f;
-  EXPECT_GT(static_cast<double>(near) / top, 0.95) << "the heatmap's brightest pixels sit on the means";
+  for (size_t i = 0; i < top; ++i)
+    near += nearestMeanDistance({px[i].second.x / 0.985f, px[i].second.y / 0.985f}) < 0.3f;
+  EXPECT_GT(static_cast<double>(near) / top, 0.95)
+      << "the heatmap's brightest pixels sit on the means";
   // And far from the data it is dark (the background).
   EXPECT_LT(px.back().first, 80);
 }

@@ -127,8 +127,9 @@ TEST(SceneFile, BrokenFilesAreClearErrors) {
 }
 
 TEST(SceneFile, RelativePathsAreTheScenesOwn) {
-  auto r = parseScene(R"({"data": {"name": "data/blobs.json"}, "model": {"checkpoint": "../models/m.pt"}})",
-                      "/lessons/scenes");
+  auto r = parseScene(
+      R"({"data": {"name": "data/blobs.json"}, "model": {"checkpoint": "../models/m.pt"}})",
+      "/lessons/scenes");
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r.value().scene.state.data.data, "/lessons/scenes/data/blobs.json");
   EXPECT_EQ(r.value().scene.model.checkpoint, "/lessons/models/m.pt");
@@ -147,7 +148,8 @@ TEST(SceneFile, RelativePathsAreTheScenesOwn) {
 
 TEST(SceneFile, StagesPatchTheScene) {
   Scene s = sampleScene();
-  s.stages.push_back({"", R"({"mode": "sde", "sampler": {"preset": "pc", "ode": false}, "sde": {"kind": "vp"}})"});
+  s.stages.push_back(
+      {"", R"({"mode": "sde", "sampler": {"preset": "pc", "ode": false}, "sde": {"kind": "vp"}})"});
   auto first = sceneAtStage(s, 0);
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_DOUBLE_EQ(first.value().scene.state.t, 0.5);
@@ -189,7 +191,9 @@ TEST(SceneFile, BuiltinPresetsReadCleanly) {
     for (int i = 0; i < static_cast<int>(s.value().scene.stages.size()); ++i) {
       auto st = sceneAtStage(s.value().scene, i);
       EXPECT_TRUE(st) << p << " stage " << i + 1 << ": " << st.error().message;
-      if (st) EXPECT_TRUE(st.value().warnings.empty()) << p << " stage " << i + 1 << ": " << st.value().warnings.front();
+      if (st)
+        EXPECT_TRUE(st.value().warnings.empty())
+            << p << " stage " << i + 1 << ": " << st.value().warnings.front();
     }
   }
 }

@@ -19,7 +19,8 @@ using namespace ss;
 
 namespace {
 
-ui::ExplorerState pcState(int steps, int correctorSteps, sample::Predictor p = sample::Predictor::EulerMaruyama) {
+ui::ExplorerState pcState(int steps, int correctorSteps,
+                          sample::Predictor p = sample::Predictor::EulerMaruyama) {
   ui::ExplorerState s;
   s.mode = scene::RunMode::ReverseSde;
   s.sampler.predictor = p;

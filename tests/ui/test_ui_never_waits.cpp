@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 TEST(UiNeverWaits, FramesStayShortWhileEveryWorkerIsVerySlow) {
   constexpr int kDelayMs = 1000;
   ss::setWorkerDelayMs(kDelayMs);
-  const fs::path dir = fs::temp_directory_path() / ("scorescope_never_waits_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("scorescope_never_waits_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   ::setenv("XDG_CONFIG_HOME", dir.c_str(), 1);  // no saved preferences, no lesson browser
 
@@ -54,11 +55,13 @@ TEST(UiNeverWaits, FramesStayShortWhileEveryWorkerIsVerySlow) {
   const std::vector<double> steady(ms.begin() + 5, ms.end());
   const double longest = *std::max_element(steady.begin(), steady.end());
   const double total = std::accumulate(ms.begin(), ms.end(), 0.0);
-  EXPECT_LT(longest, 0.5 * kDelayMs) << "a frame waited on a worker (" << j.at("median_ms") << " ms median)";
+  EXPECT_LT(longest, 0.5 * kDelayMs)
+      << "a frame waited on a worker (" << j.at("median_ms") << " ms median)";
   // The workers did run, and slowly: the delay really was in force.
   const int64_t steps = j.at("train_steps").get<int64_t>();
   EXPECT_GE(steps, 1) << "training never ran";
-  EXPECT_LE(steps, static_cast<int64_t>(total / kDelayMs) + 1) << "the delay was not applied to training";
+  EXPECT_LE(steps, static_cast<int64_t>(total / kDelayMs) + 1)
+      << "the delay was not applied to training";
   EXPECT_TRUE(j.at("field").get<bool>()) << "the field worker never published";
   EXPECT_GE(j.at("run_frames").get<int64_t>(), 1) << "the run worker never published";
   fs::remove_all(dir);

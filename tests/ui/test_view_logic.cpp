@@ -211,7 +211,8 @@ TEST(PriorMismatch, MatchesTheGaussianClosedForms) {
   EXPECT_LT(std::abs(ui::priorMismatch(vp, c)), 1e-3);
 
   scene::PointCloud blob;
-  for (int i = 0; i < n; ++i) blob.x0.push_back(3.0f + 0.01f * (i % 2 ? 1 : -1)), blob.x0.push_back(0.0f);
+  for (int i = 0; i < n; ++i)
+    blob.x0.push_back(3.0f + 0.01f * (i % 2 ? 1 : -1)), blob.x0.push_back(0.0f);
   sde::SdeConfig ve;
   ve.kind = sde::SdeKind::VE;
   ve.sigmaMax = 5.0;
@@ -225,7 +226,8 @@ TEST(PriorMismatch, MatchesTheGaussianClosedForms) {
 TEST(RunView, SpeedIsTheDisplacementBetweenRecordedFramesOverTheirGap) {
   auto run = std::make_shared<scene::RunResult>();
   run->n = 2;
-  const std::vector<std::vector<float>> xs = {{0, 0, 1, 1}, {0.2f, 0, 1, 0.7f}, {0.2f, 0.1f, 1, 0.7f}};
+  const std::vector<std::vector<float>> xs = {
+      {0, 0, 1, 1}, {0.2f, 0, 1, 0.7f}, {0.2f, 0.1f, 1, 0.7f}};
   const double ts[] = {1.0, 0.9, 0.5};
   for (int i = 0; i < 3; ++i) {
     auto f = std::make_shared<scene::RunFrame>();
@@ -272,9 +274,12 @@ TEST(ExplorerState, ForwardSpeedIsTheDerivativeOfTheMarginalPath) {
     state.t = 0.37;
     const auto s = ui::makeCanvasScene(state, nullptr, 0);
     const double h = 1e-3;
-    const auto m0 = sde::marginal(state.sde, state.t - h), m1 = sde::marginal(state.sde, state.t + h);
-    EXPECT_NEAR(s.dadt, (m1.a - m0.a) / (2 * h), 1e-3 * (1 + std::abs(s.dadt))) << sde::toString(kind);
-    EXPECT_NEAR(s.dsdt, (m1.sigma - m0.sigma) / (2 * h), 1e-3 * (1 + std::abs(s.dsdt))) << sde::toString(kind);
+    const auto m0 = sde::marginal(state.sde, state.t - h),
+               m1 = sde::marginal(state.sde, state.t + h);
+    EXPECT_NEAR(s.dadt, (m1.a - m0.a) / (2 * h), 1e-3 * (1 + std::abs(s.dadt)))
+        << sde::toString(kind);
+    EXPECT_NEAR(s.dsdt, (m1.sigma - m0.sigma) / (2 * h), 1e-3 * (1 + std::abs(s.dsdt)))
+        << sde::toString(kind);
   }
   ui::ExplorerState state;
   state.t = 1.0;  // the end of [0, T]: a one-sided difference, still finite
@@ -287,7 +292,8 @@ TEST(SpeedQuantile, IsTheQuantileOfTheSpeedsOverAStridedSample) {
   scene::PointCloud c;
   c.n = 1000;
   for (int i = 0; i < 1000; ++i) {
-    c.x0.insert(c.x0.end(), {static_cast<float>(i + 1), 0.0f});  // speed = 0.5·(i + 1) with dadt = 0.5
+    c.x0.insert(c.x0.end(),
+                {static_cast<float>(i + 1), 0.0f});  // speed = 0.5·(i + 1) with dadt = 0.5
     c.noise.insert(c.noise.end(), {0.0f, 0.0f});
   }
   EXPECT_NEAR(ui::speedQuantile(c, 0.5f, 0.0f, 0.5), 250.5f, 0.5f);

@@ -40,12 +40,24 @@ class Handle {
   GLuint m_id = 0;
 };
 
-struct BufferTraits { static void destroy(GLuint id) { glDeleteBuffers(1, &id); } };
-struct VertexArrayTraits { static void destroy(GLuint id) { glDeleteVertexArrays(1, &id); } };
-struct TextureTraits { static void destroy(GLuint id) { glDeleteTextures(1, &id); } };
-struct FramebufferTraits { static void destroy(GLuint id) { glDeleteFramebuffers(1, &id); } };
-struct RenderbufferTraits { static void destroy(GLuint id) { glDeleteRenderbuffers(1, &id); } };
-struct ProgramTraits { static void destroy(GLuint id) { glDeleteProgram(id); } };
+struct BufferTraits {
+  static void destroy(GLuint id) { glDeleteBuffers(1, &id); }
+};
+struct VertexArrayTraits {
+  static void destroy(GLuint id) { glDeleteVertexArrays(1, &id); }
+};
+struct TextureTraits {
+  static void destroy(GLuint id) { glDeleteTextures(1, &id); }
+};
+struct FramebufferTraits {
+  static void destroy(GLuint id) { glDeleteFramebuffers(1, &id); }
+};
+struct RenderbufferTraits {
+  static void destroy(GLuint id) { glDeleteRenderbuffers(1, &id); }
+};
+struct ProgramTraits {
+  static void destroy(GLuint id) { glDeleteProgram(id); }
+};
 
 class Buffer : public Handle<BufferTraits> {
  public:

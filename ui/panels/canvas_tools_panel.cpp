@@ -15,8 +15,8 @@ namespace {
 void legendSwatch(unsigned colour, const char* text) {
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float font = ImGui::GetFontSize();
-  ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y + 0.55f * font), ImVec2(p.x + 1.4f * font, p.y + 0.55f * font),
-                                      colour, 2.5f);
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y + 0.55f * font),
+                                      ImVec2(p.x + 1.4f * font, p.y + 0.55f * font), colour, 2.5f);
   ImGui::Dummy(ImVec2(1.6f * font, font));
   ImGui::SameLine();
   ImGui::TextUnformatted(text);
@@ -30,7 +30,8 @@ void drawProbeControls(CanvasTools& tools) {
   }
   if (tools.tool == CanvasTool::Encode)
     ImGui::TextDisabled("click a data point: its PF-ODE path up to x(T)");
-  else if (tools.tool != CanvasTool::Draw && tools.tool != CanvasTool::Erase && tools.tool != CanvasTool::Pan)
+  else if (tools.tool != CanvasTool::Draw && tools.tool != CanvasTool::Erase &&
+           tools.tool != CanvasTool::Pan)
     ImGui::TextDisabled("click: reverse SDE and PF-ODE from the shown t to ε");
   legendSwatch(c.sde, "reverse SDE path");
   ImGui::SameLine();
@@ -43,11 +44,14 @@ void drawProbeControls(CanvasTools& tools) {
   if (ImGui::Button("Clear probes")) tools.clearProbes();
 }
 
-CanvasToolsAction drawDrawingControls(CanvasTools& tools, ExplorerState& state, const std::string& dataDir) {
+CanvasToolsAction drawDrawingControls(CanvasTools& tools, ExplorerState& state,
+                                      const std::string& dataDir) {
   CanvasToolsAction action;
-  ImGui::SliderFloat("brush radius", &tools.brush.radius, 0.02f, 2.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat("brush radius", &tools.brush.radius, 0.02f, 2.0f, "%.2f",
+                     ImGuiSliderFlags_Logarithmic);
   tooltip("world units");
-  ImGui::SliderFloat("density", &tools.brush.density, 10.0f, 2000.0f, "%.0f /unit²", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat("density", &tools.brush.density, 10.0f, 2000.0f, "%.0f /unit²",
+                     ImGuiSliderFlags_Logarithmic);
   tooltip("points per unit area a stroke paints");
   int jitter = tools.brush.gaussian ? 0 : 1;
   ImGui::RadioButton("Gaussian", &jitter, 0);
@@ -62,24 +66,32 @@ CanvasToolsAction drawDrawingControls(CanvasTools& tools, ExplorerState& state, 
     ImGui::PushID(k);
     const ImVec4 c(pal[3 * k], pal[3 * k + 1], pal[3 * k + 2], 1.0f);
     const bool on = tools.brush.label == k;
-    ImGui::PushStyleColor(ImGuiCol_Button, on ? c : ImVec4(c.x * 0.45f, c.y * 0.45f, c.z * 0.45f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Button,
+                          on ? c : ImVec4(c.x * 0.45f, c.y * 0.45f, c.z * 0.45f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, c);
-    ImGui::PushStyleColor(ImGuiCol_Text, on ? ImVec4(0.05f, 0.05f, 0.08f, 1) : ImVec4(0.92f, 0.92f, 0.92f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text,
+                          on ? ImVec4(0.05f, 0.05f, 0.08f, 1) : ImVec4(0.92f, 0.92f, 0.92f, 1));
     char label[4];
     std::snprintf(label, sizeof label, "%d", k + 1);
     if (ImGui::SmallButton(label)) tools.brush.label = k;
     ImGui::PopStyleColor(3);
     ImGui::PopID();
   }
-  tooltip("the class the brush paints: with two or more classes the dataset is labelled (its CSV gets a "
-          "label column), so class guidance can steer towards one of them with a trained classifier");
+  tooltip(
+      "the class the brush paints: with two or more classes the dataset is labelled (its CSV gets "
+      "a "
+      "label column), so class guidance can steer towards one of them with a trained classifier");
   const auto painted = tools.drawing().distinctLabels();
-  if (painted.size() > 1) ImGui::TextDisabled("%zu points drawn in %zu classes", tools.drawing().size(), painted.size());
-  else ImGui::TextDisabled("%zu points drawn", tools.drawing().size());
+  if (painted.size() > 1)
+    ImGui::TextDisabled("%zu points drawn in %zu classes", tools.drawing().size(), painted.size());
+  else
+    ImGui::TextDisabled("%zu points drawn", tools.drawing().size());
   ImGui::SameLine();
   if (ImGui::Button("Clear drawing")) tools.drawing().clear();
   const bool use = ImGui::Button("Use as dataset");
-  tooltip("write the points as a CSV under the data dir and explore it (exact score: the empirical one)");
+  tooltip(
+      "write the points as a CSV under the data dir and explore it (exact score: the empirical "
+      "one)");
   ImGui::SameLine();
   const bool train = ImGui::Button("Train on it");
   if ((use || train) && tools.useAsDataset(state, dataDir)) {
@@ -91,7 +103,8 @@ CanvasToolsAction drawDrawingControls(CanvasTools& tools, ExplorerState& state, 
 
 }  // namespace
 
-CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state, const std::string& dataDir) {
+CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state,
+                                       const std::string& dataDir) {
   CanvasToolsAction action;
   if (!ImGui::CollapsingHeader("Canvas tools", ImGuiTreeNodeFlags_DefaultOpen)) return action;
   const CanvasTool all[] = {CanvasTool::Pan,    CanvasTool::DropParticle, CanvasTool::DropCluster,
@@ -103,10 +116,13 @@ CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state,
     if (ImGui::RadioButton(shortNames[i], &current, i)) tools.tool = all[i];
     tooltip(toString(all[i]));
   }
-  if (tools.tool == CanvasTool::Draw || tools.tool == CanvasTool::Erase) action = drawDrawingControls(tools, state, dataDir);
-  else drawProbeControls(tools);
+  if (tools.tool == CanvasTool::Draw || tools.tool == CanvasTool::Erase)
+    action = drawDrawingControls(tools, state, dataDir);
+  else
+    drawProbeControls(tools);
   if (const std::string m = tools.message(); !m.empty()) {
-    if (tools.messageIsError()) errorText(m);
+    if (tools.messageIsError())
+      errorText(m);
     else {
       ImGui::PushTextWrapPos(0);
       ImGui::TextDisabled("%s", m.c_str());

@@ -16,6 +16,7 @@ struct CanvasToolsAction {
 };
 
 // `dataDir`: where drawn datasets go (drawnDataDir() in the app, a temp dir in tests).
-CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state, const std::string& dataDir);
+CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state,
+                                       const std::string& dataDir);
 
 }  // namespace ss::ui

@@ -9,7 +9,7 @@ namespace ss::ui {
 
 namespace {
 // Built-in names (mirrors ss::data::builtinToyNames; kept here so ui/ needs no LibTorch).
-const char* const kBuiltins[] = {"8gaussians", "25gaussians", "moons",    "swissroll", "circles",
+const char* const kBuiltins[] = {"8gaussians", "25gaussians",  "moons",    "swissroll", "circles",
                                  "rings",      "checkerboard", "pinwheel", "spirals"};
 }  // namespace
 
@@ -46,7 +46,8 @@ bool drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::Poin
     changed = true;
   }
   if (view.particlesDraft < 0) view.particlesDraft = static_cast<int>(state.data.n);
-  ImGui::SliderInt("particles", &view.particlesDraft, 500, 200000, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderInt("particles", &view.particlesDraft, 500, 200000, "%d",
+                   ImGuiSliderFlags_Logarithmic);
   if (ImGui::IsItemDeactivatedAfterEdit() && view.particlesDraft != state.data.n) {
     state.data.n = view.particlesDraft;
     changed = true;

@@ -40,9 +40,11 @@ bool pathField(const char* label, std::string& text, bool focus) {
 
 const gl::Texture2D* thumbnail(FileMenuState& s, const std::string& scene) {
   if (auto it = s.thumbnails.find(scene); it != s.thumbnails.end()) return &it->second;
-  if (std::find(s.missingThumbnails.begin(), s.missingThumbnails.end(), scene) != s.missingThumbnails.end())
+  if (std::find(s.missingThumbnails.begin(), s.missingThumbnails.end(), scene) !=
+      s.missingThumbnails.end())
     return nullptr;
-  const fs::path p = fs::path(scene).parent_path() / "thumbs" / (fs::path(scene).stem().string() + ".png");
+  const fs::path p =
+      fs::path(scene).parent_path() / "thumbs" / (fs::path(scene).stem().string() + ".png");
   int w = 0, h = 0, c = 0;
   unsigned char* px = stbi_load(p.string().c_str(), &w, &h, &c, 4);
   if (!px) {
@@ -68,13 +70,15 @@ FileAction drawLessons(FileMenuState& s) {
                          loaded ? loaded.value().scene.description : loaded.error().message});
     }
   if (lessons.empty()) {
-    errorText("No built-in lessons found (assets/scenes beside the executable or in the source tree; "
-              "$SCORESCOPE_ASSETS overrides).");
+    errorText(
+        "No built-in lessons found (assets/scenes beside the executable or in the source tree; "
+        "$SCORESCOPE_ASSETS overrides).");
     return action;
   }
   const float font = ImGui::GetFontSize();
   const float thumbW = 14 * font, thumbH = thumbW * 10 / 16;
-  const int cols = std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (thumbW + font)));
+  const int cols =
+      std::max(1, static_cast<int>(ImGui::GetContentRegionAvail().x / (thumbW + font)));
   for (size_t i = 0; i < lessons.size(); ++i) {
     const auto& l = lessons[i];
     if (i % cols != 0) ImGui::SameLine();
@@ -112,15 +116,18 @@ FileAction drawLessons(FileMenuState& s) {
 FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
   FileAction action;
   if (s.dialog == Dialog::None) return action;
-  const char* titles[] = {"", "Open scene", "Save scene as", "Export PNG", "Export samples (CSV)",
-                          "Record animation", "Lessons"};
+  const char* titles[] = {"",           "Open scene",           "Save scene as",
+                          "Export PNG", "Export samples (CSV)", "Record animation",
+                          "Lessons"};
   const char* title = titles[static_cast<int>(s.dialog)];
   if (s.dialogJustOpened) ImGui::OpenPopup(title);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const bool lessons = s.dialog == Dialog::Lessons;
-  ImGui::SetNextWindowSize(lessons ? ImVec2(display.x * 0.8f, display.y * 0.8f) : ImVec2(40 * ImGui::GetFontSize(), 0),
-                           ImGuiCond_Appearing);
-  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(
+      lessons ? ImVec2(display.x * 0.8f, display.y * 0.8f) : ImVec2(40 * ImGui::GetFontSize(), 0),
+      ImGuiCond_Appearing);
+  ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.5f), ImGuiCond_Appearing,
+                          ImVec2(0.5f, 0.5f));
   bool open = true;
   if (!ImGui::BeginPopupModal(title, &open)) {
     s.dialog = Dialog::None;
@@ -131,7 +138,8 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
   if (lessons) {
     action = drawLessons(s);
   } else {
-    const char* hint = s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/" : "path";
+    const char* hint =
+        s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/" : "path";
     ImGui::TextDisabled("%s", hint);
     accept = pathField("##path", s.path, focus);
     if (s.dialog == Dialog::ExportPng || s.dialog == Dialog::Record) {
@@ -149,7 +157,8 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
       prefs.animationFrames = std::clamp(prefs.animationFrames, 2, 10000);
       ImGui::InputDouble("fps", &prefs.animationFps, 1, 10, "%.0f");
       prefs.animationFps = std::clamp(prefs.animationFps, 1.0, 120.0);
-      ImGui::TextDisabled("The timeline runs once (forward 0 to T, reverse runs T to 0); GIF up to 50 fps.");
+      ImGui::TextDisabled(
+          "The timeline runs once (forward 0 to T, reverse runs T to 0); GIF up to 50 fps.");
     }
     if (s.dialog == Dialog::Open && !prefs.recentScenes.empty()) {
       ImGui::Separator();
@@ -157,7 +166,9 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
       for (const auto& r : prefs.recentScenes)
         if (ImGui::Selectable(r.c_str())) s.path = r, accept = true;
     }
-    accept |= ImGui::Button(s.dialog == Dialog::Open ? "Open" : s.dialog == Dialog::Record ? "Record" : "Save");
+    accept |= ImGui::Button(s.dialog == Dialog::Open     ? "Open"
+                            : s.dialog == Dialog::Record ? "Record"
+                                                         : "Save");
     ImGui::SameLine();
     if (ImGui::Button("Cancel")) open = false;
   }
@@ -169,17 +180,26 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
     action.fps = prefs.animationFps;
     action.transparent = prefs.transparentPng;
     switch (s.dialog) {
-      case Dialog::Open: action.kind = FileAction::Kind::Open; break;
-      case Dialog::SaveAs: action.kind = FileAction::Kind::Save; break;
-      case Dialog::ExportPng: action.kind = FileAction::Kind::ExportPng; break;
-      case Dialog::ExportCsv: action.kind = FileAction::Kind::ExportCsv; break;
+      case Dialog::Open:
+        action.kind = FileAction::Kind::Open;
+        break;
+      case Dialog::SaveAs:
+        action.kind = FileAction::Kind::Save;
+        break;
+      case Dialog::ExportPng:
+        action.kind = FileAction::Kind::ExportPng;
+        break;
+      case Dialog::ExportCsv:
+        action.kind = FileAction::Kind::ExportCsv;
+        break;
       case Dialog::Record: {
         action.kind = FileAction::Kind::Record;
         const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
         prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
         break;
       }
-      default: break;
+      default:
+        break;
     }
   }
   if (action.kind != FileAction::Kind::None || !open || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) {
@@ -204,18 +224,24 @@ std::string lessonLabel(const std::string& path) {
   return s;
 }
 
-float menuBarHeight(const FileMenuState& state) { return state.presentation ? 0.0f : ImGui::GetFrameHeight(); }
+float menuBarHeight(const FileMenuState& state) {
+  return state.presentation ? 0.0f : ImGui::GetFrameHeight();
+}
 
-FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& recording, bool hasRun) {
+FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& recording,
+                        bool hasRun) {
   FileAction action;
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput && s.dialog == Dialog::None) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) openDialog(s, Dialog::Open, s.scenePath);
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S)) {
-      if (s.scenePath.empty()) openDialog(s, Dialog::SaveAs, "scene.json");
-      else action = {FileAction::Kind::Save, s.scenePath};
+      if (s.scenePath.empty())
+        openDialog(s, Dialog::SaveAs, "scene.json");
+      else
+        action = {FileAction::Kind::Save, s.scenePath};
     }
-    if (ImGui::IsKeyPressed(GLFW_KEY_F5) || (s.presentation && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)))
+    if (ImGui::IsKeyPressed(GLFW_KEY_F5) ||
+        (s.presentation && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)))
       action.kind = FileAction::Kind::TogglePresentation;
   }
   if (!s.presentation && ImGui::BeginMainMenuBar()) {
@@ -228,40 +254,51 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
         ImGui::EndMenu();
       }
       if (ImGui::MenuItem("Save scene", "Ctrl+S")) {
-        if (s.scenePath.empty()) openDialog(s, Dialog::SaveAs, "scene.json");
-        else action = {FileAction::Kind::Save, s.scenePath};
+        if (s.scenePath.empty())
+          openDialog(s, Dialog::SaveAs, "scene.json");
+        else
+          action = {FileAction::Kind::Save, s.scenePath};
       }
-      if (ImGui::MenuItem("Save scene as…")) openDialog(s, Dialog::SaveAs, s.scenePath.empty() ? "scene.json" : s.scenePath);
+      if (ImGui::MenuItem("Save scene as…"))
+        openDialog(s, Dialog::SaveAs, s.scenePath.empty() ? "scene.json" : s.scenePath);
       ImGui::Separator();
-      if (ImGui::MenuItem("Export PNG…")) openDialog(s, Dialog::ExportPng, stemOr(s.scenePath, "scorescope") + ".png");
+      if (ImGui::MenuItem("Export PNG…"))
+        openDialog(s, Dialog::ExportPng, stemOr(s.scenePath, "scorescope") + ".png");
       if (ImGui::MenuItem("Export samples (CSV)…", nullptr, false, hasRun))
         openDialog(s, Dialog::ExportCsv, stemOr(s.scenePath, "samples") + ".csv");
       if (ImGui::MenuItem("Record animation…", nullptr, false, !recording.active))
-        openDialog(s, Dialog::Record, stemOr(s.scenePath, "scorescope") +
-                                          (prefs.animationFormat == "png" ? "-frames/" : "." + prefs.animationFormat));
-      if (ImGui::MenuItem("Cancel recording", nullptr, false, recording.active)) action.kind = FileAction::Kind::CancelRecord;
+        openDialog(s, Dialog::Record,
+                   stemOr(s.scenePath, "scorescope") +
+                       (prefs.animationFormat == "png" ? "-frames/" : "." + prefs.animationFormat));
+      if (ImGui::MenuItem("Cancel recording", nullptr, false, recording.active))
+        action.kind = FileAction::Kind::CancelRecord;
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
-      if (ImGui::MenuItem("Presentation mode", "F5", s.presentation)) action.kind = FileAction::Kind::TogglePresentation;
+      if (ImGui::MenuItem("Presentation mode", "F5", s.presentation))
+        action.kind = FileAction::Kind::TogglePresentation;
       ImGui::SliderFloat("presentation type scale", &prefs.presentationScale, 1.0f, 3.0f, "%.2f×");
       ImGui::MenuItem("Background work yields to the display", nullptr, &prefs.workersYield);
       if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("On: training, sampling and fields run only on CPU time the window does not want, so\n"
-                          "frames stay even (they slow down when software OpenGL needs every core).\n"
-                          "Off: they keep a steady smaller share (nice +10) and finish sooner.");
+        ImGui::SetTooltip(
+            "On: training, sampling and fields run only on CPU time the window does not want, so\n"
+            "frames stay even (they slow down when software OpenGL needs every core).\n"
+            "Off: they keep a steady smaller share (nice +10) and finish sooner.");
       ImGui::EndMenu();
     }
     if (recording.active) {
       ImGui::Separator();
       char label[64];
-      std::snprintf(label, sizeof label, "recording %d/%d", recording.framesDone, recording.framesTotal);
-      ImGui::ProgressBar(recording.framesTotal > 0 ? float(recording.framesDone) / recording.framesTotal : 0.0f,
-                         ImVec2(12 * ImGui::GetFontSize(), 0), label);
+      std::snprintf(label, sizeof label, "recording %d/%d", recording.framesDone,
+                    recording.framesTotal);
+      ImGui::ProgressBar(
+          recording.framesTotal > 0 ? float(recording.framesDone) / recording.framesTotal : 0.0f,
+          ImVec2(12 * ImGui::GetFontSize(), 0), label);
       if (ImGui::SmallButton("Cancel")) action.kind = FileAction::Kind::CancelRecord;
     } else if (!s.message.empty()) {
       ImGui::Separator();
-      ImGui::PushStyleColor(ImGuiCol_Text, s.messageIsError ? ImVec4(1.0f, 0.45f, 0.42f, 1.0f) : ImVec4(0.6f, 0.8f, 0.6f, 1.0f));
+      ImGui::PushStyleColor(ImGuiCol_Text, s.messageIsError ? ImVec4(1.0f, 0.45f, 0.42f, 1.0f)
+                                                            : ImVec4(0.6f, 0.8f, 0.6f, 1.0f));
       ImGui::TextUnformatted(s.message.c_str());
       ImGui::PopStyleColor();
     }

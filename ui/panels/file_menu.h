@@ -15,7 +15,16 @@
 namespace ss::ui {
 
 struct FileAction {
-  enum class Kind { None, Open, Save, ExportPng, ExportCsv, Record, CancelRecord, TogglePresentation };
+  enum class Kind {
+    None,
+    Open,
+    Save,
+    ExportPng,
+    ExportCsv,
+    Record,
+    CancelRecord,
+    TogglePresentation
+  };
   Kind kind = Kind::None;
   std::string path;
   int width = 0, height = 0;  // ExportPng, Record
@@ -40,7 +49,7 @@ struct FileMenuState {
   enum class Dialog { None, Open, SaveAs, ExportPng, ExportCsv, Record, Lessons };
   Dialog dialog = Dialog::None;
   bool dialogJustOpened = false;
-  std::string path;  // the dialog's path field
+  std::string path;                                 // the dialog's path field
   std::map<std::string, gl::Texture2D> thumbnails;  // lesson file → its thumbnail (loaded lazily)
   std::vector<std::string> missingThumbnails;
 
@@ -49,7 +58,8 @@ struct FileMenuState {
 
 // Draws the bar (at the top of the display); handles Ctrl+O, Ctrl+S and F5. `hasRun`:
 // whether samples exist to export. Returns the chosen action (at most one).
-FileAction drawFileMenu(FileMenuState& state, Prefs& prefs, const RecordingStatus& recording, bool hasRun);
+FileAction drawFileMenu(FileMenuState& state, Prefs& prefs, const RecordingStatus& recording,
+                        bool hasRun);
 // The open dialog, if any: call after every other window of the frame (ImGui 1.86 asserts
 // when a window begins after a modal in the same frame).
 FileAction drawFileDialog(FileMenuState& state, Prefs& prefs);

@@ -16,7 +16,8 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
   if (!ImGui::CollapsingHeader("Class guidance")) return false;
   const int classes = cloud ? cloud->numClasses : 1;
   if (classes < 2) {
-    ImGui::TextDisabled("%s has no classes to guide toward", cloud ? cloud->request.data.c_str() : "the data");
+    ImGui::TextDisabled("%s has no classes to guide toward",
+                        cloud ? cloud->request.data.c_str() : "the data");
     if (state.guideClass >= 0) {
       state.guideClass = -1;
       return true;
@@ -29,9 +30,10 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
     state.guideClass = on ? 0 : -1;
     changed = true;
   }
-  tooltip("Reverse runs follow s(x,t) + w ∇ₓ log p_t(y | x): the score of the data, plus w times the "
-          "gradient of a time-dependent classifier's log-probability of class y (MATH.md §6). "
-          "w = 1 samples p(x | y) when both are exact; w > 1 sharpens it.");
+  tooltip(
+      "Reverse runs follow s(x,t) + w ∇ₓ log p_t(y | x): the score of the data, plus w times the "
+      "gradient of a time-dependent classifier's log-probability of class y (MATH.md §6). "
+      "w = 1 samples p(x | y) when both are exact; w > 1 sharpens it.");
   if (!on) return changed;
   // Shown 1-based, as the canvas's class legend; stored 0-based, as `sample --class`.
   int k = std::min(state.guideClass, classes - 1) + 1;
@@ -44,15 +46,19 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
   if (ImGui::IsItemDeactivatedAfterEdit()) changed = true;  // re-run on release, not per pixel
   state.guidance = w;
   int source = state.trainedClassifier ? 1 : 0;
-  if (ImGui::Combo("classifier", &source, cloud && !cloud->mixtureMeans.empty()
-                                              ? "exact posterior\0trained in the background\0"
-                                              : "(exact needs a mixture)\0trained in the background\0")) {
+  if (ImGui::Combo("classifier", &source,
+                   cloud && !cloud->mixtureMeans.empty()
+                       ? "exact posterior\0trained in the background\0"
+                       : "(exact needs a mixture)\0trained in the background\0")) {
     state.trainedClassifier = source == 1;
     changed = true;
   }
-  tooltip("Exact: p_t(k | x) ∝ w_k N(x; a(t)μ_k, (a²s_k² + σ²) I) for a Gaussian mixture. Trained: an MLP on "
-          "[x, Fourier(t)] learns p_t(y | x) by cross-entropy on perturbed data x(t) = a(t)x(0) + σ(t)ε, "
-          "t ~ U(ε, T), on a worker thread.");
+  tooltip(
+      "Exact: p_t(k | x) ∝ w_k N(x; a(t)μ_k, (a²s_k² + σ²) I) for a Gaussian mixture. Trained: an "
+      "MLP on "
+      "[x, Fourier(t)] learns p_t(y | x) by cross-entropy on perturbed data x(t) = a(t)x(0) + "
+      "σ(t)ε, "
+      "t ~ U(ε, T), on a worker thread.");
   if (!state.trainedClassifier) {
     if (!cloud || cloud->mixtureMeans.empty())
       errorText("the exact posterior needs a Gaussian mixture: choose the trained classifier");
@@ -61,17 +67,21 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
   const bool ready = classifier && classifier->spec.data == state.data.data && classifier->step > 0;
   if (ImGui::Button(ready ? "Retrain classifier" : "Train classifier")) trainClassifier = true;
   if (classifier) {
-    if (classifier->status == train::ClassifierStatus::Failed) errorText(classifier->message);
-    else ImGui::TextDisabled("%s", classifier->message.c_str());
+    if (classifier->status == train::ClassifierStatus::Failed)
+      errorText(classifier->message);
+    else
+      ImGui::TextDisabled("%s", classifier->message.c_str());
     if (!classifier->accuracy.empty()) {
       std::string line = "held-out accuracy:";
       for (size_t i = 0; i < classifier->accuracy.size(); ++i) {
         char buf[96];
         const bool bayes = i < classifier->bayesAccuracy.size();
-        std::snprintf(buf, sizeof buf, "\n  t = %.2f: %.0f %%", classifier->times[i], 100 * classifier->accuracy[i]);
+        std::snprintf(buf, sizeof buf, "\n  t = %.2f: %.0f %%", classifier->times[i],
+                      100 * classifier->accuracy[i]);
         line += buf;
         if (bayes) {
-          std::snprintf(buf, sizeof buf, " (exact posterior %.0f %%)", 100 * classifier->bayesAccuracy[i]);
+          std::snprintf(buf, sizeof buf, " (exact posterior %.0f %%)",
+                        100 * classifier->bayesAccuracy[i]);
           line += buf;
         }
       }

@@ -13,12 +13,13 @@ namespace ss::ui {
 namespace {
 
 const char* kPresets[] = {"pc", "ald", "ddpm", "ode", "euler", "heun"};
-const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)", "ancestral (ddpm)",
-                               "PF-ODE RK45 (ode)",   "PF-ODE Euler",            "PF-ODE Heun"};
-constexpr sample::MaskPreset kMasks[] = {sample::MaskPreset::LeftHalf,  sample::MaskPreset::RightHalf,
-                                         sample::MaskPreset::TopHalf,   sample::MaskPreset::BottomHalf,
-                                         sample::MaskPreset::CentreBox, sample::MaskPreset::Random50,
-                                         sample::MaskPreset::EveryOtherRow};
+const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)",
+                               "ancestral (ddpm)",    "PF-ODE RK45 (ode)",
+                               "PF-ODE Euler",        "PF-ODE Heun"};
+constexpr sample::MaskPreset kMasks[] = {
+    sample::MaskPreset::LeftHalf,     sample::MaskPreset::RightHalf, sample::MaskPreset::TopHalf,
+    sample::MaskPreset::BottomHalf,   sample::MaskPreset::CentreBox, sample::MaskPreset::Random50,
+    sample::MaskPreset::EveryOtherRow};
 
 // The preset's settings with the draft's steps (the preset decides the kind and solver).
 bool applyPreset(ImagePanelState& view) {
@@ -36,23 +37,29 @@ bool applyPreset(ImagePanelState& view) {
 // Class guidance: on/off, the class (by name once the classifier knows them), the scale and
 // the classifier's progress and held-out accuracy. Returns true when a new run is due.
 bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* clf) {
-  if (!ImGui::CollapsingHeader("Class guidance", view.guide ? ImGuiTreeNodeFlags_DefaultOpen : 0)) return false;
+  if (!ImGui::CollapsingHeader("Class guidance", view.guide ? ImGuiTreeNodeFlags_DefaultOpen : 0))
+    return false;
   bool changed = false;
   if (ImGui::Checkbox("guide toward a class", &view.guide)) changed = true;
-  tooltip("s(x, t) + w ∇ₓ log p_t(y | x) (MATH.md §6): a small CNN classifier of noisy images, trained in "
-          "the background with cross-entropy on x(t) = a(t) x(0) + σ(t) ε; runs are unguided until it is trained");
+  tooltip(
+      "s(x, t) + w ∇ₓ log p_t(y | x) (MATH.md §6): a small CNN classifier of noisy images, trained "
+      "in "
+      "the background with cross-entropy on x(t) = a(t) x(0) + σ(t) ε; runs are unguided until it "
+      "is trained");
   if (!view.guide) return changed;
   const int classes = clf && clf->classes > 0 ? clf->classes : 10;
   if (clf && clf->classes > 0 && view.guideClass >= classes) {  // e.g. a scene's class
     view.guideNote = "class " + std::to_string(view.guideClass) + " is outside this dataset's " +
-                     std::to_string(classes) + " classes: class " + std::to_string(classes - 1) + " is used";
+                     std::to_string(classes) + " classes: class " + std::to_string(classes - 1) +
+                     " is used";
     changed = true;
   }
   view.guideClass = std::clamp(view.guideClass, 0, classes - 1);
   if (!view.guideNote.empty()) errorText(view.guideNote);
   auto label = [&](int k) {
     std::string s = std::to_string(k);
-    if (clf && k < static_cast<int>(clf->classNames.size())) s += "  " + clf->classNames[static_cast<size_t>(k)];
+    if (clf && k < static_cast<int>(clf->classNames.size()))
+      s += "  " + clf->classNames[static_cast<size_t>(k)];
     return s;
   };
   if (ImGui::BeginCombo("class", label(view.guideClass).c_str())) {
@@ -63,27 +70,33 @@ bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* cl
   }
   ImGui::SliderFloat("scale w", &view.guidance, 0.0f, 10.0f, "%.1f");
   changed |= ImGui::IsItemDeactivatedAfterEdit();
-  tooltip("w = 1 follows the conditional p_t(x | y) for an exact classifier; larger w trades diversity for class");
+  tooltip(
+      "w = 1 follows the conditional p_t(x | y) for an exact classifier; larger w trades diversity "
+      "for class");
   if (!clf) {
     ImGui::TextDisabled("the classifier starts training once the data is loaded");
     return changed;
   }
   ImGui::PushTextWrapPos(0);
   const bool failed = clf->status == train::ClassifierStatus::Failed;
-  if (failed) errorText(clf->message);
-  else ImGui::TextDisabled("classifier: %s", clf->message.c_str());
+  if (failed)
+    errorText(clf->message);
+  else
+    ImGui::TextDisabled("classifier: %s", clf->message.c_str());
   if (!clf->accuracy.empty()) {
     std::string acc = "held-out accuracy";
     char buf[64];
     for (size_t i = 0; i < clf->accuracy.size() && i < clf->times.size(); ++i) {
-      std::snprintf(buf, sizeof buf, "%s %.2f at t = %.1f", i ? "," : "", clf->accuracy[i], clf->times[i]);
+      std::snprintf(buf, sizeof buf, "%s %.2f at t = %.1f", i ? "," : "", clf->accuracy[i],
+                    clf->times[i]);
       acc += buf;
     }
     std::snprintf(buf, sizeof buf, " (%lld images)", static_cast<long long>(clf->heldOut));
     ImGui::TextDisabled("%s%s", acc.c_str(), buf);
   }
   ImGui::PopTextWrapPos();
-  if (clf->status != train::ClassifierStatus::Done && !failed) ImGui::TextDisabled("runs are unguided until it is trained");
+  if (clf->status != train::ClassifierStatus::Done && !failed)
+    ImGui::TextDisabled("runs are unguided until it is trained");
   if (ImGui::Button("Retrain classifier")) view.retrainClassifier = true;
   return changed;
 }
@@ -141,15 +154,17 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
       view.live = true;
       changed = training != nullptr;  // with no trainer yet, the grid waits for Start
     }
-    tooltip("Train a U-Net on this dataset in the background (the strip below the grid) and sample "
-            "with its newest EMA weights; the grid re-runs from the same noise as it learns");
+    tooltip(
+        "Train a U-Net on this dataset in the background (the strip below the grid) and sample "
+        "with its newest EMA weights; the grid re-runs from the same noise as it learns");
     if (view.live && !training) {
       const char* presets[] = {"small", "large"};
       int p = view.trainPreset == "large" ? 1 : 0;
       ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
       if (ImGui::Combo("preset", &p, presets, 2)) view.trainPreset = presets[p];
-      tooltip("small: 16 base channels, two resolutions (learns shapes in minutes on a CPU); "
-              "large: 64 base channels, three resolutions (for a GPU)");
+      tooltip(
+          "small: 16 base channels, two resolutions (learns shapes in minutes on a CPU); "
+          "large: 64 base channels, three resolutions (for a GPU)");
       if (ImGui::Button("Train from scratch")) view.startTraining = true, view.startFrom.clear();
       if (!view.bundledModel.empty()) {
         ImGui::SameLine();
@@ -158,30 +173,35 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
         tooltip(view.bundledModel.c_str());
       }
     } else if (view.live && training) {
-      ImGui::TextDisabled("step %lld · loss %.4g · %.1f steps/s", static_cast<long long>(training->step),
-                          training->lossSmoothed, training->stepsPerSecond);
+      ImGui::TextDisabled("step %lld · loss %.4g · %.1f steps/s",
+                          static_cast<long long>(training->step), training->lossSmoothed,
+                          training->stepsPerSecond);
       ImGui::Checkbox("re-sample as it trains", &view.resampleWhileTraining);
-      tooltip("When a run has played out and the trainer has newer weights, run again from the same "
-              "noise: the same 64 draws sharpen as the model learns");
+      tooltip(
+          "When a run has played out and the trainer has newer weights, run again from the same "
+          "noise: the same 64 draws sharpen as the model learns");
       if (training->step < kLiveFirstSampleStep)
         ImGui::TextDisabled("the first samples come after %lld training steps…",
                             static_cast<long long>(kLiveFirstSampleStep));
     }
 
-    int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
-                                  std::begin(kPresets));
+    int preset =
+        static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
+                         std::begin(kPresets));
     if (preset >= 6) preset = 0;
     if (ImGui::Combo("sampler", &preset, kPresetLabels, 6)) {
       view.samplerPreset = kPresets[preset];
       changed |= applyPreset(view);
     }
     if (ImGui::Checkbox("compare with", &view.compare)) changed = true;
-    tooltip("A second grid beside the first: the same prior draw x(T) through another sampler "
-            "(e.g. the reverse SDE | the probability-flow ODE), on the same timeline");
+    tooltip(
+        "A second grid beside the first: the same prior draw x(T) through another sampler "
+        "(e.g. the reverse SDE | the probability-flow ODE), on the same timeline");
     if (view.compare) {
       ImGui::SameLine();
-      int other = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.comparePreset) -
-                                   std::begin(kPresets));
+      int other =
+          static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.comparePreset) -
+                           std::begin(kPresets));
       if (other >= 6) other = 3;
       ImGui::SetNextItemWidth(-1);
       if (ImGui::Combo("##compare", &other, kPresetLabels, 6)) {
@@ -189,7 +209,8 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
         changed = true;
       }
     }
-    if (!(d.sampler.kind == sample::SamplerKind::Ode && d.sampler.solver == sample::OdeSolver::Rk45)) {
+    if (!(d.sampler.kind == sample::SamplerKind::Ode &&
+          d.sampler.solver == sample::OdeSolver::Rk45)) {
       ImGui::SliderInt("steps", &d.sampler.steps, 10, 2000);
       changed |= ImGui::IsItemDeactivatedAfterEdit();
     }
@@ -204,14 +225,16 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
       changed = true;
     }
     if (d.task == scene::ImageTask::Inpaint) {
-      if (ImGui::Checkbox("Paint mask…", &view.paintMask) && !view.paintMask && !d.customMask.empty()) {
+      if (ImGui::Checkbox("Paint mask…", &view.paintMask) && !view.paintMask &&
+          !d.customMask.empty()) {
         d.customMask.clear();  // back to the preset
         changed = true;
       }
       tooltip("Open the mask painter beside the grid: brush, eraser, rectangle, lasso, presets");
     }
     if (d.task == scene::ImageTask::Inpaint && !view.paintMask) {
-      int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) - std::begin(kMasks));
+      int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) -
+                                  std::begin(kMasks));
       std::string names;
       for (auto m : kMasks) names += sample::toString(m) + '\0';
       if (ImGui::Combo("mask", &mask, names.c_str())) d.mask = kMasks[mask], changed = true;
@@ -237,7 +260,8 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
     }
     int seed = static_cast<int>(d.seed);
     ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
-    if (ImGui::InputInt("seed", &seed)) d.seed = static_cast<uint64_t>(std::max(0, seed)), changed = true;
+    if (ImGui::InputInt("seed", &seed))
+      d.seed = static_cast<uint64_t>(std::max(0, seed)), changed = true;
     if (ImGui::Button("Sample")) changed = true;
     tooltip("Run again with the same noise (R); change the seed for new noise");
     if (busy) {

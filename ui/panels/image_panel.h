@@ -18,10 +18,10 @@ namespace ss::ui {
 struct ImagePanelState {
   scene::ImageRunRequest draft;  // what the widgets show (data fixed by --data)
   std::string samplerPreset = "pc";
-  std::string modelPath;         // text field; applied with Enter or Sample
-  std::string imagePath;         // text field: an image file to observe; applied with Enter
-  std::string error;             // why the draft is not sent
-  bool paintMask = false;        // Inpaint: the mask painter is open; draft.customMask holds its mask
+  std::string modelPath;   // text field; applied with Enter or Sample
+  std::string imagePath;   // text field: an image file to observe; applied with Enter
+  std::string error;       // why the draft is not sent
+  bool paintMask = false;  // Inpaint: the mask painter is open; draft.customMask holds its mask
   // The score is the U-Net training in this window (the trainer's newest EMA snapshot, which
   // the app puts in draft.snapshot when it sends the request) instead of `draft.model`.
   bool live = false;

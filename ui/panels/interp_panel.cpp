@@ -41,9 +41,12 @@ bool drawInterpolationPanel(InterpPanelState& view) {
       view.spherical = false;
       edited = true;
     }
-    tooltip("The straight line: its middle is shorter than a typical code, so it decodes to blurrier images");
+    tooltip(
+        "The straight line: its middle is shorter than a typical code, so it decodes to blurrier "
+        "images");
     pressed = ImGui::Button("Interpolate");
-    tooltip("Encode A and B to x(T), walk between the codes and decode every frame back (MATH.md §5)");
+    tooltip(
+        "Encode A and B to x(T), walk between the codes and decode every frame back (MATH.md §5)");
   }
   if (pressed) view.started = true;
   return pressed || (edited && view.started);

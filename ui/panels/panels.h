@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "core/scene/point_cloud.h"
 #include "core/nn/net_config.h"
+#include "core/scene/point_cloud.h"
 #include "core/sde/sde_config.h"
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
@@ -29,7 +29,8 @@ struct ProcessPanelState {
   bool initialized = false;
 };
 
-void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene::PointCloud* cloud);
+void drawProcessPanel(ExplorerState& state, ProcessPanelState& view,
+                      const scene::PointCloud* cloud);
 // Applies view.draft: when valid it becomes state.sde and the error clears; otherwise the
 // error names the field and state.sde keeps the last valid SDE.
 void applySdeDraft(ExplorerState& state, ProcessPanelState& view);

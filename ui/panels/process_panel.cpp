@@ -10,7 +10,8 @@ void applySdeDraft(ExplorerState& state, ProcessPanelState& view) {
   if (view.error.empty()) state.sde = view.draft;
 }
 
-void drawProcessPanel(ExplorerState& state, ProcessPanelState& view, const scene::PointCloud* cloud) {
+void drawProcessPanel(ExplorerState& state, ProcessPanelState& view,
+                      const scene::PointCloud* cloud) {
   if (!view.initialized) {
     view.draft = state.sde;
     view.initialized = true;

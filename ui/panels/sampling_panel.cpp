@@ -14,14 +14,15 @@ namespace ss::ui {
 namespace {
 
 const char* kPresets[] = {"pc", "ald", "ddpm"};
-const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)", "ancestral (ddpm, euler_a)"};
+const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)",
+                               "ancestral (ddpm, euler_a)"};
 const char* kSolvers[] = {"Euler", "Heun", "RK4", "RK45 (adaptive)"};
 
 // Compare mode's panes: count, overlay, and per pane its mode, sampler, steps and score.
 // Edits re-run only the panes they change (CompareRuns compares requests); returns true
 // for "Sample now" (every pane again, with the newest model).
-bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool busy, const std::string& runError,
-                         bool hasModel) {
+bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool busy,
+                         const std::string& runError, bool hasModel) {
   auto& cmp = state.compare;
   ImGui::Checkbox("overlay in one pane", &cmp.overlay);
   tooltip("Side by side (off) or all runs in one pane, one colour per run (on)");
@@ -48,8 +49,9 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
     }
     auto& c = p.sampler;
     if (p.mode == scene::RunMode::ReverseSde) {
-      int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), p.samplerPreset) -
-                                    std::begin(kPresets));
+      int preset =
+          static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), p.samplerPreset) -
+                           std::begin(kPresets));
       if (preset >= 3) preset = 0;
       if (ImGui::Combo("sampler", &preset, kPresetLabels, 3)) {
         p.samplerPreset = kPresets[preset];
@@ -59,26 +61,30 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
       }
     } else {
       int solver = static_cast<int>(c.solver);
-      if (ImGui::Combo("solver", &solver, kSolvers, 4)) c.solver = static_cast<sample::OdeSolver>(solver);
+      if (ImGui::Combo("solver", &solver, kSolvers, 4))
+        c.solver = static_cast<sample::OdeSolver>(solver);
     }
     if (p.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45)
       ImGui::SliderInt("steps", &c.steps, 10, 2000);
     ImGui::Checkbox("learned score", &p.useModel);
-    tooltip("On: the trainer's latest EMA snapshot (when one exists). Off: the exact score. A learned "
-            "and an exact pane with the same sampler compare the model with the truth.");
+    tooltip(
+        "On: the trainer's latest EMA snapshot (when one exists). Off: the exact score. A learned "
+        "and an exact pane with the same sampler compare the model with the truth.");
     if (p.useModel && !hasModel) {
       ImGui::SameLine();
       ImGui::TextDisabled("(no model yet: exact)");
     }
     sample::SamplerConfig check = c;
-    check.kind = p.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    check.kind = p.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
+                                                           : sample::SamplerKind::Pc;
     if (std::string e = check.validate(state.sde); !e.empty() && view.error.empty())
       view.error = "pane " + std::to_string(i + 1) + ": " + e;
     ImGui::PopID();
   }
   ImGui::Separator();
   ImGui::Text("picked particle #%lld", static_cast<long long>(cmp.picked));
-  tooltip("Ringed in every pane: the same prior draw x(T). Click a particle in any pane to pick it.");
+  tooltip(
+      "Ringed in every pane: the same prior draw x(T). Click a particle in any pane to pick it.");
   ImGui::SameLine();
   if (ImGui::SmallButton("reset")) cmp.picked = 0;
   if (!view.error.empty()) errorText(view.error);
@@ -100,9 +106,11 @@ bool drawStepThroughControls(ExplorerState& state) {
     setStepThrough(state, on);
     edited = true;
   }
-  tooltip("Advance one move at a time (→/←, or the Time panel's buttons): each Langevin corrector step, then "
-          "the predictor. Arrows show each move: solid the drift part x′ − x, dashed the noise x − x′; "
-          "cyan corrector, magenta predictor");
+  tooltip(
+      "Advance one move at a time (→/←, or the Time panel's buttons): each Langevin corrector "
+      "step, then "
+      "the predictor. Arrows show each move: solid the drift part x′ − x, dashed the noise x − x′; "
+      "cyan corrector, magenta predictor");
   if (on) {
     ImGui::SameLine();
     bool many = state.moveParticles > 0;
@@ -126,27 +134,34 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   modeChanged |= ImGui::RadioButton("forward", &mode, static_cast<int>(scene::RunMode::Forward));
   tooltip("x(t) = a(t)·x0 + σ(t)·ε: data → noise (key 1)");
   ImGui::SameLine();
-  modeChanged |= ImGui::RadioButton("reverse SDE", &mode, static_cast<int>(scene::RunMode::ReverseSde));
+  modeChanged |=
+      ImGui::RadioButton("reverse SDE", &mode, static_cast<int>(scene::RunMode::ReverseSde));
   tooltip("dx = [f − g² s(x,t)] dt + g dw̄, from the prior at T down to ε (key 2)");
   ImGui::SameLine();
-  modeChanged |= ImGui::RadioButton("PF-ODE", &mode, static_cast<int>(scene::RunMode::ProbabilityFlow));
+  modeChanged |=
+      ImGui::RadioButton("PF-ODE", &mode, static_cast<int>(scene::RunMode::ProbabilityFlow));
   tooltip("dx = [f − ½ g² s(x,t)] dt: deterministic, same marginals (key 3)");
   modeChanged |= ImGui::RadioButton("compare panes", &mode, 3);
-  tooltip("Two or three reverse runs from the same prior draw side by side, e.g. SDE | ODE (key 4)");
+  tooltip(
+      "Two or three reverse runs from the same prior draw side by side, e.g. SDE | ODE (key 4)");
   if (modeChanged) {
     // A reverse run starts at T; the forward process at 0.
-    if (mode == 3) setCompare(state, true);
-    else setCompare(state, false, static_cast<scene::RunMode>(mode));
+    if (mode == 3)
+      setCompare(state, true);
+    else
+      setCompare(state, false, static_cast<scene::RunMode>(mode));
     resample = true;
   }
-  if (state.compare.enabled) return drawCompareControls(state, view, busy, runError, hasModel) || resample;
+  if (state.compare.enabled)
+    return drawCompareControls(state, view, busy, runError, hasModel) || resample;
   if (state.mode == scene::RunMode::Forward) return resample;
 
   auto& c = state.sampler;
   bool edited = false;
   if (state.mode == scene::RunMode::ReverseSde) {
-    int preset = static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), state.samplerPreset) -
-                                  std::begin(kPresets));
+    int preset =
+        static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), state.samplerPreset) -
+                         std::begin(kPresets));
     if (preset >= 3) preset = 0;
     if (ImGui::Combo("sampler", &preset, kPresetLabels, 3)) {
       state.samplerPreset = kPresets[preset];
@@ -164,8 +179,10 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
     if (corrector) {
       float snr = static_cast<float>(c.snr);
       if (ImGui::SliderFloat("snr r", &snr, 0.01f, 0.5f, "%.3f")) c.snr = snr, edited = true;
-      tooltip("The corrector's step size ε = 2α (r‖z‖/‖s‖)² grows with r²; a change re-runs from the same "
-              "prior draw and the same noise z, so only the step size differs");
+      tooltip(
+          "The corrector's step size ε = 2α (r‖z‖/‖s‖)² grows with r²; a change re-runs from the "
+          "same "
+          "prior draw and the same noise z, so only the step size differs");
       edited |= ImGui::SliderInt("corrector steps", &c.correctorSteps, 1, 5);
     }
     edited |= drawStepThroughControls(state);
@@ -184,7 +201,8 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
       tooltip("Dormand–Prince RK45 with rtol = atol: looser → fewer score evaluations");
     }
   }
-  const bool fixedSteps = state.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45;
+  const bool fixedSteps =
+      state.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45;
   if (fixedSteps) {
     int steps = c.steps;
     if (ImGui::SliderInt("steps", &steps, 10, 2000)) {
@@ -193,7 +211,8 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
     }
   }
   edited |= ImGui::Checkbox("learned score", &state.useModel);
-  tooltip("On: the trainer's latest EMA snapshot (when one exists). Off: the exact score of the data.");
+  tooltip(
+      "On: the trainer's latest EMA snapshot (when one exists). Off: the exact score of the data.");
   if (state.useModel && !hasModel) {
     ImGui::SameLine();
     ImGui::TextDisabled("(no model yet: exact)");
@@ -207,8 +226,9 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
     state.fixedAxis = fix ? 0 : -1;
     edited = true;
   }
-  tooltip("After every step the known coordinate is replaced by a(t)·c + σ(t)·z; the other follows the "
-          "reverse process, so the samples come from p(x_other | x_known = c)");
+  tooltip(
+      "After every step the known coordinate is replaced by a(t)·c + σ(t)·z; the other follows the "
+      "reverse process, so the samples come from p(x_other | x_known = c)");
   if (fix) {
     edited |= ImGui::RadioButton("x\u2081", &state.fixedAxis, 0);
     ImGui::SameLine();
@@ -220,12 +240,14 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
     edited |= ImGui::IsItemDeactivatedAfterEdit();
   }
   ImGui::Checkbox("trails and Tweedie estimates", &state.canvas.showTrails);
-  tooltip("White: paths of traced particles, fading with age. Gold rings: each one's Tweedie estimate "
-          "E[x0 | x] = (x + σ(t)² s(x,t)) / a(t), the denoised guess the score makes at the current t");
+  tooltip(
+      "White: paths of traced particles, fading with age. Gold rings: each one's Tweedie estimate "
+      "E[x0 | x] = (x + σ(t)² s(x,t)) / a(t), the denoised guess the score makes at the current t");
 
   // Apply settings only when valid for this SDE; say why otherwise.
-  const sample::SamplerKind kind =
-      state.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+  const sample::SamplerKind kind = state.mode == scene::RunMode::ProbabilityFlow
+                                       ? sample::SamplerKind::Ode
+                                       : sample::SamplerKind::Pc;
   sample::SamplerConfig check = c;
   check.kind = kind;
   view.error = check.validate(state.sde);
@@ -236,7 +258,11 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   tooltip("Re-run from the same prior draw with the newest model (R)");
   ImGui::SameLine();
   if (run) {
-    ImGui::Text("%s NFE %lld", busy ? "running…" : run->done ? "done," : "stopped,", static_cast<long long>(run->nfe));
+    ImGui::Text("%s NFE %lld",
+                busy        ? "running…"
+                : run->done ? "done,"
+                            : "stopped,",
+                static_cast<long long>(run->nfe));
   } else if (busy) {
     ImGui::TextUnformatted("running…");
   }
@@ -244,19 +270,25 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   if (run && run->done && run->metrics.valid) {
     const auto& m = run->metrics;
     ImGui::Text("sw2 %.4f   (floor %.4f)", m.sw2, m.sw2Floor);
-    tooltip("Sliced Wasserstein-2 to fresh true samples; the floor is the same distance between two "
-            "independent true sets of this size");
+    tooltip(
+        "Sliced Wasserstein-2 to fresh true samples; the floor is the same distance between two "
+        "independent true sets of this size");
     if (m.hasDensity) {
       ImGui::Text("NLL %.3f nats   (entropy %.3f)", m.nllTrue, m.entropy);
-      tooltip("Mean negative log-likelihood of the samples under the true density, beside the true "
-              "entropy (Monte Carlo): lower than the entropy means too concentrated, higher too spread");
+      tooltip(
+          "Mean negative log-likelihood of the samples under the true density, beside the true "
+          "entropy (Monte Carlo): lower than the entropy means too concentrated, higher too "
+          "spread");
       if (!m.modeWeights.empty() && m.modeWeights.size() <= 32) {
         std::vector<float> w(m.modeWeights.begin(), m.modeWeights.end());
         const float top = *std::max_element(w.begin(), w.end());
-        ImGui::PlotHistogram("##modes", w.data(), static_cast<int>(w.size()), 0, "mode weights", 0.0f,
-                             std::max(top, static_cast<float>(m.trueWeights.empty() ? 0.0 : 2 * m.trueWeights[0])),
-                             ImVec2(-FLT_MIN, 3.0f * ImGui::GetFontSize()));
-        tooltip("Fraction of samples nearest each mixture component (true weights: equal for the built-ins)");
+        ImGui::PlotHistogram(
+            "##modes", w.data(), static_cast<int>(w.size()), 0, "mode weights", 0.0f,
+            std::max(top, static_cast<float>(m.trueWeights.empty() ? 0.0 : 2 * m.trueWeights[0])),
+            ImVec2(-FLT_MIN, 3.0f * ImGui::GetFontSize()));
+        tooltip(
+            "Fraction of samples nearest each mixture component (true weights: equal for the "
+            "built-ins)");
       }
     }
   }

@@ -13,10 +13,13 @@ namespace {
 
 ImVec4 statusColour(train::TrainerStatus s) {
   switch (s) {
-    case train::TrainerStatus::Running: return ImVec4(0.45f, 0.85f, 0.45f, 1);
+    case train::TrainerStatus::Running:
+      return ImVec4(0.45f, 0.85f, 0.45f, 1);
     case train::TrainerStatus::Diverged:
-    case train::TrainerStatus::Failed: return ImVec4(1.0f, 0.45f, 0.42f, 1);
-    default: return ImVec4(0.85f, 0.85f, 0.6f, 1);
+    case train::TrainerStatus::Failed:
+      return ImVec4(1.0f, 0.45f, 0.42f, 1);
+    default:
+      return ImVec4(0.85f, 0.85f, 0.6f, 1);
   }
 }
 
@@ -63,20 +66,20 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   if (view.netDraft.kind == nn::NetKind::UNet) {
     const auto& u = view.netDraft.unet;
     ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size, u.size,
-                        u.baseChannels, u.multipliers.size());
+    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size,
+                        u.size, u.baseChannels, u.multipliers.size());
     ImGui::PopTextWrapPos();
   } else {
-  ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
-  ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
-  ImGui::SameLine();
-  ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
-  ImGui::PopItemWidth();
-  ImGui::SameLine();
-  const std::string netError = view.netDraft.validate();
-  if (ImGui::Button("Apply") && netError.empty()) applyNet = true;
-  tooltip("MLP hidden width and layers: applying restarts training from scratch");
-  if (!netError.empty()) errorText(netError);
+    ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
+    ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
+    ImGui::SameLine();
+    ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
+    ImGui::PopItemWidth();
+    ImGui::SameLine();
+    const std::string netError = view.netDraft.validate();
+    if (ImGui::Button("Apply") && netError.empty()) applyNet = true;
+    tooltip("MLP hidden width and layers: applying restarts training from scratch");
+    if (!netError.empty()) errorText(netError);
   }
   ImGui::TableSetColumnIndex(1);
   lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
@@ -88,7 +91,8 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   train::TrainConfig& d = view.draft;
   bool edited = false;
   float lr = static_cast<float>(d.lr);
-  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.1e", ImGuiSliderFlags_Logarithmic)) {
+  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.1e",
+                         ImGuiSliderFlags_Logarithmic)) {
     d.lr = lr;
     edited = true;
   }
@@ -118,10 +122,15 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   std::snprintf(path, sizeof path, "%s", view.checkpointPath.c_str());
   // The path field leaves room for both buttons on the same row.
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float buttons = ImGui::CalcTextSize("SaveLoad").x + 4 * style.FramePadding.x + 2 * style.ItemSpacing.x;
-  ImGui::SetNextItemWidth(std::max(4.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().x - buttons));
-  if (ImGui::InputTextWithHint("##checkpoint", "checkpoint path", path, sizeof path)) view.checkpointPath = path;
-  tooltip("Checkpoint file: Save writes it atomically, Load replaces the model (a bad file changes nothing)");
+  const float buttons =
+      ImGui::CalcTextSize("SaveLoad").x + 4 * style.FramePadding.x + 2 * style.ItemSpacing.x;
+  ImGui::SetNextItemWidth(
+      std::max(4.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().x - buttons));
+  if (ImGui::InputTextWithHint("##checkpoint", "checkpoint path", path, sizeof path))
+    view.checkpointPath = path;
+  tooltip(
+      "Checkpoint file: Save writes it atomically, Load replaces the model (a bad file changes "
+      "nothing)");
   ImGui::SameLine();
   if (ImGui::Button("Save")) trainer.saveCheckpoint(view.checkpointPath);
   ImGui::SameLine();

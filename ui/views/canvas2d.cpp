@@ -2,8 +2,8 @@
 
 #include <imgui.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <vector>
@@ -77,7 +77,8 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   } else if (cloud && options.followSpread) {
     const auto& b = cloud->bounds;
     const float r = 2.5f * scene.sigma;
-    m_camera.fit({scene.a * b[0] - r, scene.a * b[1] - r, scene.a * b[2] + r, scene.a * b[3] + r}, plot);
+    m_camera.fit({scene.a * b[0] - r, scene.a * b[1] - r, scene.a * b[2] + r, scene.a * b[3] + r},
+                 plot);
     m_fitPending = false;
   } else if (cloud && m_fitPending) {
     // Frame the data together with the unit prior disc, so every t stays in view.
@@ -91,11 +92,14 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   ImGui::SetCursorScreenPos(im(origin));
   ImGui::InvisibleButton("##plot", im(plot));
   m_geometry = {origin, plot, m_camera};
-  if (interactive) dragFixedLine(scene);
-  else m_lineDrag.reset();
+  if (interactive)
+    dragFixedLine(scene);
+  else
+    m_lineDrag.reset();
   if (interactive) {
     ImGuiIO& io = ImGui::GetIO();
-    if (m_panEnabled && !m_lineDrag && ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f) &&
+    if (m_panEnabled && !m_lineDrag && ImGui::IsItemActive() &&
+        ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f) &&
         (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f)) {
       m_camera.panPixels({io.MouseDelta.x, io.MouseDelta.y});
       m_userMoved = true;
@@ -105,12 +109,14 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
       m_camera.zoomAbout(mouse, plot, std::pow(1.15f, io.MouseWheel));
       m_userMoved = true;
     }
-    if (m_panEnabled && ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
+    if (m_panEnabled && ImGui::IsItemHovered() &&
+        ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
       m_fitPending = true;
   }
   m_geometry = {origin, plot, m_camera};
   m_pointer = {};
-  if (interactive && !m_panEnabled && !m_lineDrag) {  // a canvas tool reads the pointer instead of panning
+  if (interactive && !m_panEnabled &&
+      !m_lineDrag) {  // a canvas tool reads the pointer instead of panning
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     m_pointer.hovered = ImGui::IsItemHovered();
     m_pointer.world = pointerToWorld({mouse.x, mouse.y}, m_geometry);
@@ -153,12 +159,14 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     }
   }
   // GL's texture origin is bottom-left: flip v.
-  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_fbo->colour().id())), im(origin),
-               ImVec2(origin.x + plot.x, origin.y + plot.y), ImVec2(0, 1), ImVec2(1, 0));
+  dl->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_fbo->colour().id())),
+               im(origin), ImVec2(origin.x + plot.x, origin.y + plot.y), ImVec2(0, 1),
+               ImVec2(1, 0));
   drawAxes(origin, plot, options.showGrid);
   if (cloud && options.showMeans && !cloud->mixtureMeans.empty()) {
     for (size_t k = 0; k + 1 < cloud->mixtureMeans.size(); k += 2) {
-      Vec2 p = m_camera.worldToPixel({scene.a * cloud->mixtureMeans[k], scene.a * cloud->mixtureMeans[k + 1]}, plot);
+      Vec2 p = m_camera.worldToPixel(
+          {scene.a * cloud->mixtureMeans[k], scene.a * cloud->mixtureMeans[k + 1]}, plot);
       p = {p.x + origin.x, p.y + origin.y};
       const float r = 0.35f * font;
       dl->AddLine(ImVec2(p.x - r, p.y - r), ImVec2(p.x + r, p.y + r), IM_COL32_WHITE, 2.0f);
@@ -168,7 +176,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
   if (scene.field) drawField(scene, options, origin, plot);
   if (scene.run && options.showTrails) drawTrails(scene, origin, plot);
   if (scene.run && scene.move >= 0) drawMoves(scene, origin, plot);
-  drawToolOverlay(scene, m_camera, origin, plot);  // probes, drawn points, the brush
+  drawToolOverlay(scene, m_camera, origin, plot);      // probes, drawn points, the brush
   if (scene.fixedAxis == 0 || scene.fixedAxis == 1) {  // the inpainting condition x_k = c
     const Vec2 c = m_camera.worldToPixel({scene.fixedValue, scene.fixedValue}, plot);
     const bool vertical = scene.fixedAxis == 0;
@@ -176,24 +184,30 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
     const ImU32 col = IM_COL32(255, 210, 90, 220);
     for (float u = 0; u < len; u += 2 * dash) {
       const float e = std::min(len, u + dash);
-      if (vertical) dl->AddLine(ImVec2(origin.x + c.x, origin.y + u), ImVec2(origin.x + c.x, origin.y + e), col, 2.0f);
-      else dl->AddLine(ImVec2(origin.x + u, origin.y + c.y), ImVec2(origin.x + e, origin.y + c.y), col, 2.0f);
+      if (vertical)
+        dl->AddLine(ImVec2(origin.x + c.x, origin.y + u), ImVec2(origin.x + c.x, origin.y + e), col,
+                    2.0f);
+      else
+        dl->AddLine(ImVec2(origin.x + u, origin.y + c.y), ImVec2(origin.x + e, origin.y + c.y), col,
+                    2.0f);
     }
     char label[48];
-    std::snprintf(label, sizeof label, vertical ? "x\u2081 = %.2f known" : "x\u2082 = %.2f known", scene.fixedValue);
+    std::snprintf(label, sizeof label, vertical ? "x\u2081 = %.2f known" : "x\u2082 = %.2f known",
+                  scene.fixedValue);
     const ImVec2 at = vertical ? ImVec2(origin.x + c.x + 6, origin.y + plot.y - 2.2f * font)
                                : ImVec2(origin.x + 8, origin.y + c.y - 1.3f * font);
     dl->AddText(at, col, label);
   }
   if (heatShown(scene, options) || (options.showDensity && !scene.modelDensityPending.empty() &&
-                                     options.densitySource == DensitySource::Model))
+                                    options.densitySource == DensitySource::Model))
     drawDensityLegend(scene, options, origin, plot);
   if (scene.run && scene.move >= 0) drawMoveLegend(scene, origin, plot);
   drawCaptions(scene, options, origin, plot, mode);
   if (!cloud) {
     const char* msg = scene.placeholder.c_str();
     ImVec2 ts = ImGui::CalcTextSize(msg);
-    dl->AddText(ImVec2(origin.x + 0.5f * (plot.x - ts.x), origin.y + 0.5f * plot.y), colours.text, msg);
+    dl->AddText(ImVec2(origin.x + 0.5f * (plot.x - ts.x), origin.y + 0.5f * plot.y), colours.text,
+                msg);
   }
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, cursor.y + size.y));
 }
@@ -207,8 +221,9 @@ void Canvas2D::dragFixedLine(const CanvasScene& scene) {
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const Vec2 at = m_camera.worldToPixel({scene.fixedValue, scene.fixedValue}, m_geometry.size);
   // Within half a line of type of the line: a press there grabs it.
-  const bool near = (vertical ? std::abs(mouse.x - m_geometry.origin.x - at.x)
-                              : std::abs(mouse.y - m_geometry.origin.y - at.y)) <= 0.5f * ImGui::GetFontSize();
+  const bool near =
+      (vertical ? std::abs(mouse.x - m_geometry.origin.x - at.x)
+                : std::abs(mouse.y - m_geometry.origin.y - at.y)) <= 0.5f * ImGui::GetFontSize();
   if (!m_lineDrag && near && ImGui::IsItemActivated()) m_lineDrag = scene.fixedValue;
   if (m_lineDrag && !ImGui::IsItemActive()) m_lineDrag.reset();
   if (m_lineDrag) {
@@ -231,8 +246,11 @@ namespace {
 
 // Inferno-like keys from the canvas background up to pale yellow: density reads as light.
 void heatColour(float v, unsigned char* out) {
-  static const float k[5][3] = {{0.063f, 0.071f, 0.094f}, {0.341f, 0.063f, 0.431f}, {0.737f, 0.216f, 0.329f},
-                                {0.976f, 0.557f, 0.035f}, {0.988f, 1.000f, 0.643f}};
+  static const float k[5][3] = {{0.063f, 0.071f, 0.094f},
+                                {0.341f, 0.063f, 0.431f},
+                                {0.737f, 0.216f, 0.329f},
+                                {0.976f, 0.557f, 0.035f},
+                                {0.988f, 1.000f, 0.643f}};
   v = std::clamp(v, 0.0f, 1.0f) * 4.0f;
   const int i = std::min(3, static_cast<int>(v));
   const float f = v - static_cast<float>(i);
@@ -256,15 +274,16 @@ struct HeatGrid {
   const std::vector<float>* values = nullptr;
   int w = 0, h = 0;
   std::array<float, 4> bounds{};
-  bool error = false;                                // the score error, not a density
-  std::shared_ptr<const scene::DensityGrid> model;   // set when it is the model's grid
+  bool error = false;                               // the score error, not a density
+  std::shared_ptr<const scene::DensityGrid> model;  // set when it is the model's grid
 };
 
 HeatGrid heatGrid(const CanvasScene& scene, const CanvasOptions& options) {
   HeatGrid g;
   const auto& f = scene.field;
   if (f && options.showScoreError && !f->scoreError.empty())
-    return {&f->scoreError, f->request.densityNx, f->request.densityNy, f->request.bounds, true, nullptr};
+    return {&f->scoreError, f->request.densityNx, f->request.densityNy, f->request.bounds, true,
+            nullptr};
   if (!options.showDensity) return g;
   if (options.densitySource == DensitySource::Model && scene.modelDensity) {
     const auto& m = scene.modelDensity;
@@ -272,7 +291,8 @@ HeatGrid heatGrid(const CanvasScene& scene, const CanvasOptions& options) {
   }
   if (options.densitySource == DensitySource::Model && !scene.modelDensityPending.empty()) return g;
   if (f && !f->logDensity.empty())
-    return {&f->logDensity, f->request.densityNx, f->request.densityNy, f->request.bounds, false, nullptr};
+    return {&f->logDensity, f->request.densityNx, f->request.densityNy, f->request.bounds, false,
+            nullptr};
   return g;
 }
 
@@ -289,7 +309,8 @@ void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& option
   const bool error = g.error;
   const std::vector<float>& values = *g.values;
   if (static_cast<size_t>(w) * h != values.size()) return;
-  if (m_heatModel != g.model || m_heatSource != scene.field || m_heatLog != options.logDensity || m_heatError != error || !m_heat) {
+  if (m_heatModel != g.model || m_heatSource != scene.field || m_heatLog != options.logDensity ||
+      m_heatError != error || !m_heat) {
     // Density: p_t / max, or (log p_t − max) / 8 nats + 1. Score error: √(e / max e).
     // All in [0, 1], peak = 1.
     float peak = -std::numeric_limits<float>::infinity();
@@ -312,7 +333,8 @@ void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& option
     }
     glBindTexture(GL_TEXTURE_2D, m_heat->colour().id());
     glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());  // row 0 = ymin
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE,
+                    rgba.data());  // row 0 = ymin
     m_heatSource = scene.field;
     m_heatModel = g.model;
     m_heatLog = options.logDensity;
@@ -321,11 +343,13 @@ void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& option
   }
   // The grid's world rectangle in the canvas framebuffer's pixels (y up, as GL's).
   const Vec2 size = m_geometry.size;
-  const float sx = static_cast<float>(m_fbo->width()) / size.x, sy = static_cast<float>(m_fbo->height()) / size.y;
+  const float sx = static_cast<float>(m_fbo->width()) / size.x,
+              sy = static_cast<float>(m_fbo->height()) / size.y;
   const auto& b = g.bounds;
   const Vec2 lo = m_camera.worldToPixel({b[0], b[1]}, size);  // bottom-left, y down
   const Vec2 hi = m_camera.worldToPixel({b[2], b[3]}, size);
-  const GLint x0 = static_cast<GLint>(std::lround(lo.x * sx)), x1 = static_cast<GLint>(std::lround(hi.x * sx));
+  const GLint x0 = static_cast<GLint>(std::lround(lo.x * sx)),
+              x1 = static_cast<GLint>(std::lround(hi.x * sx));
   const GLint y0 = static_cast<GLint>(std::lround((size.y - lo.y) * sy));
   const GLint y1 = static_cast<GLint>(std::lround((size.y - hi.y) * sy));
   glBindFramebuffer(GL_READ_FRAMEBUFFER, m_heat->id());
@@ -334,8 +358,8 @@ void Canvas2D::drawDensity(const CanvasScene& scene, const CanvasOptions& option
   glBindFramebuffer(GL_FRAMEBUFFER, m_fbo->id());
 }
 
-void Canvas2D::drawDensityLegend(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,
-                                 Vec2 size) const {
+void Canvas2D::drawDensityLegend(const CanvasScene& scene, const CanvasOptions& options,
+                                 Vec2 origin, Vec2 size) const {
   // A colour bar at the bottom right: what the heatmap's colours mean.
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float font = ImGui::GetFontSize();
@@ -345,11 +369,12 @@ void Canvas2D::drawDensityLegend(const CanvasScene& scene, const CanvasOptions& 
   for (int i = 0; i < n; ++i) {
     unsigned char c[4];
     heatColour(static_cast<float>(i) / (n - 1), c);
-    dl->AddRectFilled(ImVec2(p0.x + barW * i / n, p0.y), ImVec2(p0.x + barW * (i + 1) / n, p0.y + barH),
+    dl->AddRectFilled(ImVec2(p0.x + barW * i / n, p0.y),
+                      ImVec2(p0.x + barW * (i + 1) / n, p0.y + barH),
                       IM_COL32(c[0], c[1], c[2], 255));
   }
   const bool model = !m_heatError && options.densitySource == DensitySource::Model;
-  const char* label = m_heatError           ? "score error p_t·‖s_θ − ∇log p_t‖²: √ scale, 0 … max"
+  const char* label = m_heatError ? "score error p_t·‖s_θ − ∇log p_t‖²: √ scale, 0 … max"
                       : model && options.logDensity ? "log p_t: peak − 8 … peak"
                       : model                       ? "p_t / max p_t: 0 … 1"
                       : options.logDensity          ? "exact log p_t: peak − 8 … peak"
@@ -360,10 +385,13 @@ void Canvas2D::drawDensityLegend(const CanvasScene& scene, const CanvasOptions& 
   // The source and how far its refinement got, above the scale.
   char source[96];
   const HeatGrid g = heatGrid(scene, options);
-  if (!g.values) std::snprintf(source, sizeof source, "model density, PF-ODE: %s", scene.modelDensityPending.c_str());
+  if (!g.values)
+    std::snprintf(source, sizeof source, "model density, PF-ODE: %s",
+                  scene.modelDensityPending.c_str());
   else
-    std::snprintf(source, sizeof source, "model density, PF-ODE, %d\u00d7%d%s", g.w, g.h,
-                  (g.model && !g.model->finest()) || scene.modelDensityRefining ? ", refining\u2026" : "");
+    std::snprintf(
+        source, sizeof source, "model density, PF-ODE, %d\u00d7%d%s", g.w, g.h,
+        (g.model && !g.model->finest()) || scene.modelDensityRefining ? ", refining\u2026" : "");
   const ImVec2 ss = ImGui::CalcTextSize(source);
   dl->AddText(ImVec2(p0.x + barW - ss.x, p0.y - 2.3f * font), canvasColours().text, source);
 }
@@ -375,8 +403,8 @@ void Canvas2D::drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) cons
   // Records up to the shown time: reverse runs go from T down, forward runs up from 0.
   const bool reverse = r.traceTimes.front() > r.traceTimes.back();
   size_t last = 0;
-  while (last + 1 < records &&
-         (reverse ? r.traceTimes[last + 1] >= scene.runT - 1e-12 : r.traceTimes[last + 1] <= scene.runT + 1e-12))
+  while (last + 1 < records && (reverse ? r.traceTimes[last + 1] >= scene.runT - 1e-12
+                                        : r.traceTimes[last + 1] <= scene.runT + 1e-12))
     ++last;
   if (last == 0) return;
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -400,7 +428,8 @@ void Canvas2D::drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) cons
       if (age < 1.0) {
         const float alpha = sde ? 0.85f * static_cast<float>(1.0 - age)
                                 : 0.25f + 0.6f * static_cast<float>(1.0 - age);
-        dl->AddLine(prev, cur, IM_COL32(255, 255, 255, static_cast<int>(255 * alpha)), sde ? 1.2f : 1.5f);
+        dl->AddLine(prev, cur, IM_COL32(255, 255, 255, static_cast<int>(255 * alpha)),
+                    sde ? 1.2f : 1.5f);
       }
       prev = cur;
     }
@@ -421,9 +450,12 @@ void Canvas2D::drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) cons
 
 const char* toString(FieldLength length) {
   switch (length) {
-    case FieldLength::Normalized: return "normalized";
-    case FieldLength::True: return "true";
-    default: return "scaled";
+    case FieldLength::Normalized:
+      return "normalized";
+    case FieldLength::True:
+      return "true";
+    default:
+      return "scaled";
   }
 }
 
@@ -442,7 +474,9 @@ ImU32 magnitudeColour(float u, int alpha = 235) {
   u = std::clamp(std::isfinite(u) ? u : 0.0f, 0.0f, 1.0f) * 3.0f;
   const int i = std::min(2, static_cast<int>(u));
   const float f = u - static_cast<float>(i);
-  auto c = [&](int ch) { return static_cast<int>(std::lround(k[i][ch] + f * (k[i + 1][ch] - k[i][ch]))); };
+  auto c = [&](int ch) {
+    return static_cast<int>(std::lround(k[i][ch] + f * (k[i + 1][ch] - k[i][ch])));
+  };
   return IM_COL32(c(0), c(1), c(2), alpha);
 }
 
@@ -459,9 +493,12 @@ float niceBelow(float v) {
   return v >= 5 * p ? 5 * p : v >= 2 * p ? 2 * p : p;
 }
 
-void arrowHead(ImDrawList* dl, ImVec2 tip, float ux, float uy, float head, ImU32 colour, float width) {
-  dl->AddLine(tip, ImVec2(tip.x - head * (ux - 0.5f * uy), tip.y - head * (uy + 0.5f * ux)), colour, width);
-  dl->AddLine(tip, ImVec2(tip.x - head * (ux + 0.5f * uy), tip.y - head * (uy - 0.5f * ux)), colour, width);
+void arrowHead(ImDrawList* dl, ImVec2 tip, float ux, float uy, float head, ImU32 colour,
+               float width) {
+  dl->AddLine(tip, ImVec2(tip.x - head * (ux - 0.5f * uy), tip.y - head * (uy + 0.5f * ux)), colour,
+              width);
+  dl->AddLine(tip, ImVec2(tip.x - head * (ux + 0.5f * uy), tip.y - head * (uy - 0.5f * ux)), colour,
+              width);
 }
 
 // Legend lines stacked upwards from the plot's bottom-left corner, each on a dark backing;
@@ -472,7 +509,8 @@ float legendLines(const std::vector<std::string>& lines, Vec2 origin, Vec2 size)
   ImVec2 p(origin.x + 0.6f * font, origin.y + size.y - 1.6f * font);
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
     const ImVec2 ts = ImGui::CalcTextSize(it->c_str());
-    dl->AddRectFilled(ImVec2(p.x - 4, p.y - 2), ImVec2(p.x + ts.x + 4, p.y + ts.y + 2), IM_COL32(16, 19, 26, 190), 4.0f);
+    dl->AddRectFilled(ImVec2(p.x - 4, p.y - 2), ImVec2(p.x + ts.x + 4, p.y + ts.y + 2),
+                      IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(p, canvasColours().text, it->c_str());
     p.y -= ts.y + 6;
   }
@@ -489,7 +527,8 @@ constexpr ImU32 kCorrectorColour = IM_COL32(80, 210, 255, 255);
 constexpr ImU32 kPredictorColour = IM_COL32(255, 80, 190, 255);
 
 ImU32 faded(ImU32 c, float alpha) {
-  return (c & ~IM_COL32_A_MASK) | (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << IM_COL32_A_SHIFT);
+  return (c & ~IM_COL32_A_MASK) |
+         (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << IM_COL32_A_SHIFT);
 }
 
 void arrowTo(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float width, float maxHead) {
@@ -513,10 +552,14 @@ void dashedLine(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float width, floa
 
 const char* predictorName(sample::Predictor p) {
   switch (p) {
-    case sample::Predictor::EulerMaruyama: return "Euler–Maruyama predictor";
-    case sample::Predictor::ReverseDiffusion: return "reverse-diffusion predictor";
-    case sample::Predictor::Ancestral: return "ancestral predictor";
-    case sample::Predictor::None: break;
+    case sample::Predictor::EulerMaruyama:
+      return "Euler–Maruyama predictor";
+    case sample::Predictor::ReverseDiffusion:
+      return "reverse-diffusion predictor";
+    case sample::Predictor::Ancestral:
+      return "ancestral predictor";
+    case sample::Predictor::None:
+      break;
   }
   return "predictor";
 }
@@ -567,11 +610,14 @@ void Canvas2D::drawMoveLegend(const CanvasScene& scene, Vec2 origin, Vec2 size) 
   const ss::scene::RunMove* mv = ready ? r.moves[static_cast<size_t>(scene.move)].get() : nullptr;
   const float font = ImGui::GetFontSize(), sw = 2.2f * font, rowH = 1.25f * font;
   char eps[48] = "";
-  if (mv && mv->corrector && std::isfinite(mv->stepSize)) std::snprintf(eps, sizeof eps, "   (now ε = %.3g)", mv->stepSize);
-  const std::string rows[3] = {
-      std::string("corrector (Langevin): solid ε s, dashed √(2ε) z") + eps,
-      std::string(predictorName(r.request.sampler.predictor)) + ": solid the drift (to the mean), dashed the noise",
-      ready ? "arrows: this PC step's moves so far (hover for the equation)" : "computing this move…"};
+  if (mv && mv->corrector && std::isfinite(mv->stepSize))
+    std::snprintf(eps, sizeof eps, "   (now ε = %.3g)", mv->stepSize);
+  const std::string rows[3] = {std::string("corrector (Langevin): solid ε s, dashed √(2ε) z") + eps,
+                               std::string(predictorName(r.request.sampler.predictor)) +
+                                   ": solid the drift (to the mean), dashed the noise",
+                               ready
+                                   ? "arrows: this PC step's moves so far (hover for the equation)"
+                                   : "computing this move…"};
   float w = 0;
   for (const auto& t : rows) w = std::max(w, ImGui::CalcTextSize(t.c_str()).x);
   w += sw + 0.8f * font;
@@ -586,8 +632,8 @@ void Canvas2D::drawMoveLegend(const CanvasScene& scene, Vec2 origin, Vec2 size) 
     const float y = p.y + i * rowH + 0.5f * font;
     dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + 0.55f * sw, y), col, current ? 2.6f : 1.6f);
     dashedLine(dl, ImVec2(p.x + 0.6f * sw, y), ImVec2(p.x + sw, y), col, 1.3f, 0.2f * font);
-    dl->AddText(ImVec2(p.x + sw + 0.5f * font, p.y + i * rowH), current ? colours.text : colours.dimText,
-                rows[i].c_str());
+    dl->AddText(ImVec2(p.x + sw + 0.5f * font, p.y + i * rowH),
+                current ? colours.text : colours.dimText, rows[i].c_str());
   }
   dl->AddText(ImVec2(p.x, p.y + 2 * rowH), colours.dimText, rows[2].c_str());
   if (!scene.moveEquation.empty() && ImGui::IsMouseHoveringRect(ImVec2(p.x - 4, p.y - 4), q, false))
@@ -620,7 +666,8 @@ void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options,
   };
   std::vector<float> mags;
   mags.reserve(2 * cells);
-  if (difference) magnitudes(diff, mags);
+  if (difference)
+    magnitudes(diff, mags);
   else {
     if (learned) magnitudes(f.learned, mags);
     if (exact) magnitudes(f.exact, mags);
@@ -639,7 +686,8 @@ void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options,
     lo = std::max(pm[pm.size() * 2 / 100], 1e-12f);
     hi = std::max(pm[pm.size() * 98 / 100], lo * 1.001f);
   }
-  const float cellW = (r.bounds[2] - r.bounds[0]) / r.nx, cellH = (r.bounds[3] - r.bounds[1]) / r.ny;
+  const float cellW = (r.bounds[2] - r.bounds[0]) / r.nx,
+              cellH = (r.bounds[3] - r.bounds[1]) / r.ny;
   const float maxLen = 0.9f * std::min(cellW, cellH);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(im(origin), ImVec2(origin.x + size.x, origin.y + size.y), true);
@@ -650,9 +698,10 @@ void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options,
         const float vx = v[2 * k], vy = v[2 * k + 1];
         const float m = std::hypot(vx, vy);
         if (!(m > 0) || !std::isfinite(m)) continue;
-        const float len = options.fieldLength == FieldLength::True         ? m * options.arrowScale
-                          : options.fieldLength == FieldLength::Normalized ? 0.85f * maxLen
-                                                                           : maxLen * std::min(1.0f, m / ref);
+        const float len = options.fieldLength == FieldLength::True ? m * options.arrowScale
+                          : options.fieldLength == FieldLength::Normalized
+                              ? 0.85f * maxLen
+                              : maxLen * std::min(1.0f, m / ref);
         const ImU32 c = ramp ? magnitudeColour(std::log(m / lo) / std::log(hi / lo)) : colour;
         const Vec2 w0{r.bounds[0] + (i + 0.5f) * cellW, r.bounds[1] + (j + 0.5f) * cellH};
         const Vec2 w1{w0.x + vx / m * len, w0.y + vy / m * len};
@@ -661,7 +710,8 @@ void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options,
         b = {b.x + origin.x, b.y + origin.y};
         dl->AddLine(im(a), im(b), c, width);
         const float hx = b.x - a.x, hy = b.y - a.y, hl = std::hypot(hx, hy);
-        if (hl >= 3.0f) arrowHead(dl, im(b), hx / hl, hy / hl, std::min(0.35f * hl, 7.0f), c, width);
+        if (hl >= 3.0f)
+          arrowHead(dl, im(b), hx / hl, hy / hl, std::min(0.35f * hl, 7.0f), c, width);
       }
   };
   const bool normalized = options.fieldLength == FieldLength::Normalized;
@@ -676,41 +726,48 @@ void Canvas2D::drawField(const CanvasScene& scene, const CanvasOptions& options,
   std::vector<std::string> lines;
   const std::string step = " (step " + std::to_string(f.modelStep) + ")";
   const char* tint = normalized ? "" : difference ? "pink: " : "white: ";
-  if (difference) lines.push_back(std::string(tint) + "learned − exact score, s_θ − ∇log p_t" + step);
+  if (difference)
+    lines.push_back(std::string(tint) + "learned − exact score, s_θ − ∇log p_t" + step);
   else {
     std::string text;
     if (learned) text += std::string(tint) + "learned score" + step;
-    if (exact) text += std::string(text.empty() ? "" : "   ") + (normalized && !learned ? "" : "orange: ") + "exact score";
+    if (exact)
+      text += std::string(text.empty() ? "" : "   ") + (normalized && !learned ? "" : "orange: ") +
+              "exact score";
     lines.push_back(text);
   }
   if (options.fieldDifference && options.showLearnedField && options.showExactField && !learned)
     lines.push_back("the difference s_θ − ∇log p_t needs a trained model");
   if (options.fieldLength == FieldLength::True)
-    lines.push_back("true length: arrow = s·Δ, Δ = " + shortNumber(options.arrowScale) + " (world units per unit score)");
+    lines.push_back("true length: arrow = s·Δ, Δ = " + shortNumber(options.arrowScale) +
+                    " (world units per unit score)");
   const float top = legendLines(lines, origin, size);
   const float font = fonts().size;
   if (normalized) {
     // Colour bar for the magnitude, above the legend lines.
     const float barW = 10.0f * font, barH = 0.6f * font;
     const ImVec2 p0(origin.x + 0.6f * font, top - 2.1f * font);
-    dl->AddRectFilled(ImVec2(p0.x - 4, p0.y - 1.2f * font), ImVec2(p0.x + barW + 4, p0.y + barH + 4),
-                      IM_COL32(16, 19, 26, 190), 4.0f);
+    dl->AddRectFilled(ImVec2(p0.x - 4, p0.y - 1.2f * font),
+                      ImVec2(p0.x + barW + 4, p0.y + barH + 4), IM_COL32(16, 19, 26, 190), 4.0f);
     const int n = 32;
     for (int i = 0; i < n; ++i)
-      dl->AddRectFilled(ImVec2(p0.x + barW * i / n, p0.y), ImVec2(p0.x + barW * (i + 1) / n + 0.5f, p0.y + barH),
+      dl->AddRectFilled(ImVec2(p0.x + barW * i / n, p0.y),
+                        ImVec2(p0.x + barW * (i + 1) / n + 0.5f, p0.y + barH),
                         magnitudeColour((i + 0.5f) / n, 255));
-    const std::string label = "‖" + std::string(difference ? "s_θ − ∇log p_t" : "s") + "‖, log: " +
-                              shortNumber(lo) + " … " + shortNumber(hi);
+    const std::string label = "‖" + std::string(difference ? "s_θ − ∇log p_t" : "s") +
+                              "‖, log: " + shortNumber(lo) + " … " + shortNumber(hi);
     dl->AddText(ImVec2(p0.x, p0.y - 1.15f * font), canvasColours().text, label.c_str());
   } else if (options.fieldLength == FieldLength::True) {
     // A reference arrow: a round magnitude about four font sizes long.
     const float upp = m_camera.unitsPerPixel;
-    const float mag = niceBelow(std::max(4.0f * font * upp / std::max(options.arrowScale, 1e-9f), 1e-9f));
+    const float mag =
+        niceBelow(std::max(4.0f * font * upp / std::max(options.arrowScale, 1e-9f), 1e-9f));
     const float px = mag * options.arrowScale / upp;
     const ImVec2 a(origin.x + 0.6f * font, top - 1.0f * font), b(a.x + px, a.y);
     const std::string label = "‖s‖ = " + shortNumber(mag);
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-    dl->AddRectFilled(ImVec2(a.x - 4, a.y - 0.6f * font), ImVec2(b.x + 0.6f * font + ts.x + 4, a.y + 0.6f * font),
+    dl->AddRectFilled(ImVec2(a.x - 4, a.y - 0.6f * font),
+                      ImVec2(b.x + 0.6f * font + ts.x + 4, a.y + 0.6f * font),
                       IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddLine(a, b, canvasColours().text, 1.6f);
     arrowHead(dl, b, 1, 0, std::min(0.35f * px, 7.0f), canvasColours().text, 1.6f);
@@ -739,13 +796,16 @@ void Canvas2D::drawStreamlines(const CanvasScene& scene, const CanvasOptions& op
         pts.emplace_back(q.x + origin.x, q.y + origin.y);
       }
       if (pts.size() < 2) continue;
-      dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), colour, l.closed ? ImDrawFlags_Closed : 0, width);
+      dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), colour,
+                      l.closed ? ImDrawFlags_Closed : 0, width);
       float total = 0;
-      for (size_t i = 1; i < pts.size(); ++i) total += std::hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
+      for (size_t i = 1; i < pts.size(); ++i)
+        total += std::hypot(pts[i].x - pts[i - 1].x, pts[i].y - pts[i - 1].y);
       // The first head half a spacing in (or mid-line for short lines).
       float next = std::min(0.5f * spacing, 0.5f * total), run = 0;
       for (size_t i = 1; i < pts.size(); ++i) {
-        const float dx = pts[i].x - pts[i - 1].x, dy = pts[i].y - pts[i - 1].y, d = std::hypot(dx, dy);
+        const float dx = pts[i].x - pts[i - 1].x, dy = pts[i].y - pts[i - 1].y,
+                    d = std::hypot(dx, dy);
         run += d;
         if (run < next || d <= 0) continue;
         arrowHead(dl, pts[i], dx / d, dy / d, head, colour, width);
@@ -757,7 +817,8 @@ void Canvas2D::drawStreamlines(const CanvasScene& scene, const CanvasOptions& op
   if (learned) draw(f.streamLearned, IM_COL32(235, 240, 255, 220), 1.3f);
   dl->PopClipRect();
   std::string text;
-  if (learned) text += "white: learned" + std::string(" (step ") + std::to_string(f.modelStep) + ")";
+  if (learned)
+    text += "white: learned" + std::string(" (step ") + std::to_string(f.modelStep) + ")";
   if (exact) text += std::string(text.empty() ? "" : "   ") + "orange: exact";
   legendLines({"probability-flow streamlines, v = f − ½g²s;  " + text,
                "arrowheads: reverse time, −v (where particles move as t decreases)"},
@@ -772,11 +833,14 @@ void Canvas2D::drawAxes(Vec2 origin, Vec2 size, bool grid) const {
   const float step = niceTickStep(std::max(br.x - tl.x, tl.y - br.y), 9.0f);
   const float font = ImGui::GetFontSize();
   const ImVec2 end(origin.x + size.x, origin.y + size.y);
-  dl->PushClipRect(ImVec2(origin.x - 4.0f * font, origin.y - font), ImVec2(end.x + font, end.y + 2.0f * font));
+  dl->PushClipRect(ImVec2(origin.x - 4.0f * font, origin.y - font),
+                   ImVec2(end.x + font, end.y + 2.0f * font));
   for (float x = std::ceil(tl.x / step) * step; x <= br.x; x += step) {
     const float px = origin.x + m_camera.worldToPixel({x, 0}, size).x;
     const bool axis = std::fabs(x) < 0.5f * step;
-    if (grid || axis) dl->AddLine(ImVec2(px, origin.y), ImVec2(px, end.y), axis ? colours.axis : colours.grid, axis ? 1.5f : 1.0f);
+    if (grid || axis)
+      dl->AddLine(ImVec2(px, origin.y), ImVec2(px, end.y), axis ? colours.axis : colours.grid,
+                  axis ? 1.5f : 1.0f);
     dl->AddLine(ImVec2(px, end.y), ImVec2(px, end.y + 0.25f * font), colours.axis);
     const std::string label = formatTick(x, step);
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
@@ -785,11 +849,14 @@ void Canvas2D::drawAxes(Vec2 origin, Vec2 size, bool grid) const {
   for (float y = std::ceil(br.y / step) * step; y <= tl.y; y += step) {
     const float py = origin.y + m_camera.worldToPixel({0, y}, size).y;
     const bool axis = std::fabs(y) < 0.5f * step;
-    if (grid || axis) dl->AddLine(ImVec2(origin.x, py), ImVec2(end.x, py), axis ? colours.axis : colours.grid, axis ? 1.5f : 1.0f);
+    if (grid || axis)
+      dl->AddLine(ImVec2(origin.x, py), ImVec2(end.x, py), axis ? colours.axis : colours.grid,
+                  axis ? 1.5f : 1.0f);
     dl->AddLine(ImVec2(origin.x - 0.25f * font, py), ImVec2(origin.x, py), colours.axis);
     const std::string label = formatTick(y, step);
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
-    dl->AddText(ImVec2(origin.x - ts.x - 0.4f * font, py - 0.5f * ts.y), colours.dimText, label.c_str());
+    dl->AddText(ImVec2(origin.x - ts.x - 0.4f * font, py - 0.5f * ts.y), colours.dimText,
+                label.c_str());
   }
   dl->AddRect(im(origin), end, colours.axis);
   dl->PopClipRect();
@@ -810,7 +877,8 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
     return ts;
   };
   ImVec2 at(origin.x + pad, origin.y + pad);
-  float captionRight = at.x;  // the caption block's extent: a legend that would cover it moves below
+  float captionRight =
+      at.x;  // the caption block's extent: a legend that would cover it moves below
   if (!scene.title.empty()) {
     const ImVec2 ts = backed(f.large, f.large->FontSize, at, colours.text, scene.title);
     captionRight = std::max(captionRight, at.x + ts.x);
@@ -822,7 +890,9 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
     at.y += ts.y;
   }
   // The legend's top: beside the captions when it clears them, else under them.
-  auto legendTop = [&](float left) { return left - 6 < captionRight + pad ? at.y + pad : origin.y + pad; };
+  auto legendTop = [&](float left) {
+    return left - 6 < captionRight + pad ? at.y + pad : origin.y + pad;
+  };
 
   const auto* cloud = scene.cloud.get();
   if (!cloud) return;
@@ -833,28 +903,34 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
     const int k = std::min(cloud->numClasses, 10);
     const float rowH = f.size * 1.2f;
     float w = 5.5f * f.size;
-    for (const auto& name : scene.classNames) w = std::max(w, 1.6f * sw + ImGui::CalcTextSize(name.c_str()).x);
+    for (const auto& name : scene.classNames)
+      w = std::max(w, 1.6f * sw + ImGui::CalcTextSize(name.c_str()).x);
     ImVec2 p(origin.x + size.x - w - pad, 0);
     p.y = legendTop(p.x);
-    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2), IM_COL32(16, 19, 26, 190), 4.0f);
+    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2),
+                      IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(ImVec2(p.x, p.y), colours.dimText, scene.classHeader.c_str());
     const float* pal = categoricalPalette();
     for (int i = 0; i < k; ++i) {
       const float y = p.y + rowH * (i + 1);
-      dl->AddCircleFilled(ImVec2(p.x + 0.5f * sw, y + 0.5f * f.size), 0.4f * sw,
-                          ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
-      const std::string name = static_cast<size_t>(i) < scene.classNames.size() ? scene.classNames[i]
-                                                                                : std::to_string(i + 1);
+      dl->AddCircleFilled(
+          ImVec2(p.x + 0.5f * sw, y + 0.5f * f.size), 0.4f * sw,
+          ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
+      const std::string name = static_cast<size_t>(i) < scene.classNames.size()
+                                   ? scene.classNames[i]
+                                   : std::to_string(i + 1);
       dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, name.c_str());
     }
   } else if (mode == ColourMode::Attribute || mode == ColourMode::Speed) {
     const std::string label = scene.colourLegend.empty() ? "colour: attribute" : scene.colourLegend;
-    const float w = std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x), h = 0.6f * f.size;
+    const float w = std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x),
+                h = 0.6f * f.size;
     ImVec2 p(origin.x + size.x - w - pad, 0);
     p.y = legendTop(p.x);
     const bool speed = mode == ColourMode::Speed;
     const float boxH = (speed ? 3.4f : 2.4f) * f.size;
-    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + boxH + 4), IM_COL32(16, 19, 26, 190), 4.0f);
+    dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + boxH + 4),
+                      IM_COL32(16, 19, 26, 190), 4.0f);
     dl->AddText(p, colours.dimText, label.c_str());
     if (speed) {  // the bar's ends: 0 and the speed at its top
       char top[32];
@@ -864,8 +940,10 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
       dl->AddText(ImVec2(p.x + w - ImGui::CalcTextSize(top).x, y), colours.dimText, top);
     }
     // Matches the shader's viridis keys (lifted by 0.15 at the dark end).
-    static const ImVec4 keys[5] = {{0.267f, 0.005f, 0.329f, 1}, {0.229f, 0.322f, 0.546f, 1},
-                                   {0.128f, 0.567f, 0.551f, 1}, {0.369f, 0.789f, 0.383f, 1},
+    static const ImVec4 keys[5] = {{0.267f, 0.005f, 0.329f, 1},
+                                   {0.229f, 0.322f, 0.546f, 1},
+                                   {0.128f, 0.567f, 0.551f, 1},
+                                   {0.369f, 0.789f, 0.383f, 1},
                                    {0.993f, 0.906f, 0.144f, 1}};
     const float y0 = p.y + 1.3f * f.size;
     const int steps = 32;
@@ -874,9 +952,11 @@ void Canvas2D::drawCaptions(const CanvasScene& scene, const CanvasOptions& optio
       const float s = u * 4.0f;
       const int j = std::min(static_cast<int>(s), 3);
       const float fr = s - j;
-      const ImVec4 c(keys[j].x + (keys[j + 1].x - keys[j].x) * fr, keys[j].y + (keys[j + 1].y - keys[j].y) * fr,
+      const ImVec4 c(keys[j].x + (keys[j + 1].x - keys[j].x) * fr,
+                     keys[j].y + (keys[j + 1].y - keys[j].y) * fr,
                      keys[j].z + (keys[j + 1].z - keys[j].z) * fr, 1);
-      dl->AddRectFilled(ImVec2(p.x + w * i / steps, y0), ImVec2(p.x + w * (i + 1) / steps + 0.5f, y0 + h),
+      dl->AddRectFilled(ImVec2(p.x + w * i / steps, y0),
+                        ImVec2(p.x + w * (i + 1) / steps + 0.5f, y0 + h),
                         ImGui::ColorConvertFloat4ToU32(c));
     }
   }

@@ -29,9 +29,9 @@ struct CanvasScene {
   // Speed colouring: dx/dt = dadt·x0 + dsdt·ε (forward: a′(t), σ′(t); a run cloud: 0, 1,
   // its velocity kept in ε), coloured up to speedMax (the speeds' 99th percentile).
   float dadt = 0, dsdt = 0, speedMax = 0;
-  std::string title;       // large caption, e.g. "8gaussians · VP SDE"
-  std::string subtitle;    // e.g. "t = 0.30   a(t) = 0.72   σ(t) = 0.69"
-  std::string colourLegend;  // what the continuous colour encodes
+  std::string title;                                // large caption, e.g. "8gaussians · VP SDE"
+  std::string subtitle;                             // e.g. "t = 0.30   a(t) = 0.72   σ(t) = 0.69"
+  std::string colourLegend;                         // what the continuous colour encodes
   std::shared_ptr<const scene::VectorField> field;  // score arrows (may be null)
   std::shared_ptr<const scene::RunResult> run;      // reverse modes: trails of traced particles
   double runT = 0;                                  // the shown frame's time
@@ -60,7 +60,8 @@ struct CanvasScene {
   // in world units at the pointer (0: none).
   std::vector<std::shared_ptr<const scene::ProbeResult>> probes;
   const std::vector<float>* drawnPoints = nullptr;
-  const std::vector<int>* drawnLabels = nullptr;  // their classes (palette colours); null: one colour
+  const std::vector<int>* drawnLabels =
+      nullptr;  // their classes (palette colours); null: one colour
   float brushRadius = 0;
 };
 
@@ -80,20 +81,20 @@ struct CanvasOptions {
   float alpha = 0.8f;
   std::optional<ColourMode> colourMode;  // empty: by class when there are 2..10 classes
   bool showGrid = true;
-  bool showMeans = false;  // mixture means as crosses
+  bool showMeans = false;     // mixture means as crosses
   bool followSpread = false;  // re-frame every frame to a(t)·data ± 2.5σ(t) (VE grows to σmax)
-  bool showLearnedField = true;  // arrows of the learned score (when a model exists)
-  bool showExactField = false;   // arrows of the exact score beside it
-  bool showTrails = true;        // reverse modes: paths of the traced particles up to t
-  int fieldResolution = 24;      // arrows across the view
-  bool fieldDifference = false;  // with both fields: draw s_θ − ∇log p_t instead of the two
+  bool showLearnedField = true;   // arrows of the learned score (when a model exists)
+  bool showExactField = false;    // arrows of the exact score beside it
+  bool showTrails = true;         // reverse modes: paths of the traced particles up to t
+  int fieldResolution = 24;       // arrows across the view
+  bool fieldDifference = false;   // with both fields: draw s_θ − ∇log p_t instead of the two
   bool fieldStreamlines = false;  // probability-flow streamlines instead of score arrows
   FieldLength fieldLength = FieldLength::Scaled;
   float arrowScale = 0.05f;  // FieldLength::True: an arrow is s·Δ world units, Δ = arrowScale
-  bool showDensity = false;      // heatmap of the exact p_t under the particles
-  bool logDensity = true;        // colour by log p_t (8 nats below the peak → dark)
+  bool showDensity = false;  // heatmap of the exact p_t under the particles
+  bool logDensity = true;    // colour by log p_t (8 nats below the peak → dark)
   DensitySource densitySource = DensitySource::Exact;
-  bool showScoreError = false;   // heatmap of p_t·‖s_θ − ∇log p_t‖² instead (needs a model)
+  bool showScoreError = false;  // heatmap of p_t·‖s_θ − ∇log p_t‖² instead (needs a model)
   // The world box (xmin, ymin, xmax, ymax) a fit frames (a scene's camera); empty: the
   // data's bounds with the unit prior disc.
   std::optional<std::array<float, 4>> view;
@@ -110,11 +111,11 @@ struct PlotGeometry {
 
 // The pointer over the plot while a canvas tool is active (pan off), in world units.
 struct CanvasPointer {
-  bool hovered = false;   // the mouse is over the plot
-  Vec2 world;             // where it is, world units
-  bool pressed = false;   // the left button went down on the plot this frame
-  bool held = false;      // the left button is held since a press on the plot (a drag)
-  bool released = false;  // the button went up this frame, ending a press on the plot
+  bool hovered = false;     // the mouse is over the plot
+  Vec2 world;               // where it is, world units
+  bool pressed = false;     // the left button went down on the plot this frame
+  bool held = false;        // the left button is held since a press on the plot (a drag)
+  bool released = false;    // the button went up this frame, ending a press on the plot
   float unitsPerPixel = 0;  // world units per logical pixel (snap and brush radii)
 };
 
@@ -159,22 +160,25 @@ class Canvas2D {
   bool ensureResources(int fbWidth, int fbHeight);
   bool heatShown(const CanvasScene& scene, const CanvasOptions& options) const;
   void drawDensity(const CanvasScene& scene, const CanvasOptions& options);  // into the bound FBO
-  void drawDensityLegend(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
+  void drawDensityLegend(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,
+                         Vec2 size) const;
   void drawTrails(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
   void drawMoves(const CanvasScene& scene, Vec2 origin, Vec2 size) const;  // step-through arrows
   void drawMoveLegend(const CanvasScene& scene, Vec2 origin, Vec2 size) const;
-  void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
-  void drawStreamlines(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin, Vec2 size) const;
+  void drawField(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,
+                 Vec2 size) const;
+  void drawStreamlines(const CanvasScene& scene, const CanvasOptions& options, Vec2 origin,
+                       Vec2 size) const;
   void dragFixedLine(const CanvasScene& scene);  // after the plot's invisible button
 
   std::optional<PointRenderer> m_points;
   std::optional<gl::Framebuffer> m_fbo;
-  std::optional<gl::Framebuffer> m_heat;        // the density heatmap, one texel per grid cell
+  std::optional<gl::Framebuffer> m_heat;  // the density heatmap, one texel per grid cell
   std::shared_ptr<const scene::VectorField> m_heatSource;  // what m_heat shows
-  std::shared_ptr<const scene::DensityGrid> m_heatModel;    // … or this, the model's
+  std::shared_ptr<const scene::DensityGrid> m_heatModel;   // … or this, the model's
   bool m_heatLog = true;
   bool m_heatError = false;
-  float m_heatPeak = 0;                         // max p_t (or log p_t) of the shown grid
+  float m_heatPeak = 0;  // max p_t (or log p_t) of the shown grid
   Camera2D m_camera;
   std::optional<Camera2D> m_override;
   PlotGeometry m_geometry;

@@ -9,12 +9,18 @@ namespace ss::ui {
 
 const char* toString(CanvasTool tool) {
   switch (tool) {
-    case CanvasTool::Pan: return "Pan";
-    case CanvasTool::DropParticle: return "Drop particle";
-    case CanvasTool::DropCluster: return "Drop cluster";
-    case CanvasTool::Encode: return "Encode data point";
-    case CanvasTool::Draw: return "Draw data";
-    case CanvasTool::Erase: return "Erase";
+    case CanvasTool::Pan:
+      return "Pan";
+    case CanvasTool::DropParticle:
+      return "Drop particle";
+    case CanvasTool::DropCluster:
+      return "Drop cluster";
+    case CanvasTool::Encode:
+      return "Encode data point";
+    case CanvasTool::Draw:
+      return "Draw data";
+    case CanvasTool::Erase:
+      return "Erase";
   }
   return "?";
 }
@@ -25,15 +31,19 @@ Expected<ProbeSpec> parseProbeSpec(const std::string& text) {
   if (auto colon = text.find(':'); colon != std::string::npos) {
     const std::string kind = text.substr(0, colon);
     xy = text.substr(colon + 1);
-    if (kind == "cluster") spec.tool = CanvasTool::DropCluster;
-    else if (kind == "encode") spec.tool = CanvasTool::Encode;
+    if (kind == "cluster")
+      spec.tool = CanvasTool::DropCluster;
+    else if (kind == "encode")
+      spec.tool = CanvasTool::Encode;
     else if (kind != "particle")
       return Error{"--probe '" + text + "': the kind must be particle, cluster or encode"};
   }
   float x = 0, y = 0;
   char tail = 0;
-  if (std::sscanf(xy.c_str(), "%f,%f%c", &x, &y, &tail) != 2 || !std::isfinite(x) || !std::isfinite(y))
-    return Error{"--probe '" + text + "': expected X,Y (e.g. 0.5,-1 or cluster:0.5,-1 or encode:2,0)"};
+  if (std::sscanf(xy.c_str(), "%f,%f%c", &x, &y, &tail) != 2 || !std::isfinite(x) ||
+      !std::isfinite(y))
+    return Error{"--probe '" + text +
+                 "': expected X,Y (e.g. 0.5,-1 or cluster:0.5,-1 or encode:2,0)"};
   spec.at = {x, y};
   return spec;
 }
@@ -55,7 +65,8 @@ Vec2 snapToData(Vec2 at, const scene::PointCloud* cloud, float radius) {
 
 }  // namespace
 
-void CanvasTools::probe(CanvasTool kind, Vec2 at, const ExplorerState& state, const scene::PointCloud* cloud,
+void CanvasTools::probe(CanvasTool kind, Vec2 at, const ExplorerState& state,
+                        const scene::PointCloud* cloud,
                         std::shared_ptr<const train::ModelSnapshot> model, float unitsPerPixel) {
   scene::ProbeRequest r;
   r.id = m_nextId++;
@@ -75,7 +86,8 @@ void CanvasTools::probe(CanvasTool kind, Vec2 at, const ExplorerState& state, co
     std::uniform_real_distribution<float> u(0.0f, 1.0f);
     r.points = {at.x, at.y};
     for (int i = 1; i < clusterSize; ++i) {
-      const float rho = clusterRadius * std::sqrt(u(rng)), phi = 2.0f * static_cast<float>(M_PI) * u(rng);
+      const float rho = clusterRadius * std::sqrt(u(rng)),
+                  phi = 2.0f * static_cast<float>(M_PI) * u(rng);
       r.points.push_back(at.x + rho * std::cos(phi));
       r.points.push_back(at.y + rho * std::sin(phi));
     }
@@ -86,7 +98,8 @@ void CanvasTools::probe(CanvasTool kind, Vec2 at, const ExplorerState& state, co
   poll();
 }
 
-void CanvasTools::handlePointer(const CanvasPointer& p, const ExplorerState& state, const scene::PointCloud* cloud,
+void CanvasTools::handlePointer(const CanvasPointer& p, const ExplorerState& state,
+                                const scene::PointCloud* cloud,
                                 std::shared_ptr<const train::ModelSnapshot> model) {
   switch (tool) {
     case CanvasTool::Pan:
@@ -135,7 +148,8 @@ void CanvasTools::decorate(CanvasScene& scene) const {
   const bool drawing = tool == CanvasTool::Draw || tool == CanvasTool::Erase;
   if (drawing || m_drawing.size() > 0) {
     scene.drawnPoints = &m_drawing.points();
-    if (m_drawing.distinctLabels().size() > 1 || (m_drawing.size() > 0 && m_drawing.labels()[0] != 0))
+    if (m_drawing.distinctLabels().size() > 1 ||
+        (m_drawing.size() > 0 && m_drawing.labels()[0] != 0))
       scene.drawnLabels = &m_drawing.labels();
   }
   if (drawing) scene.brushRadius = brush.radius;

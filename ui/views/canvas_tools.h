@@ -46,7 +46,8 @@ class CanvasTools {
 
   // Once per frame after the canvas drew (pointer() of that draw): a click drops or encodes,
   // a drag paints or erases. `model`: the learned snapshot, or null for the exact score.
-  void handlePointer(const CanvasPointer& p, const ExplorerState& state, const scene::PointCloud* cloud,
+  void handlePointer(const CanvasPointer& p, const ExplorerState& state,
+                     const scene::PointCloud* cloud,
                      std::shared_ptr<const train::ModelSnapshot> model);
   // Queues a probe as a click of `kind` at `at` would (the scripted --probe flag too).
   void probe(CanvasTool kind, Vec2 at, const ExplorerState& state, const scene::PointCloud* cloud,

@@ -16,7 +16,8 @@ float captionBandHeight(const CaptionText& text, float width) {
   const float pad = 0.5f * big;
   // The caption wraps inside the band.
   const ImVec2 capSize = text.caption.empty() ? ImVec2(0, 0)
-                                              : large->CalcTextSizeA(big, FLT_MAX, width - 2 * pad, text.caption.c_str());
+                                              : large->CalcTextSizeA(big, FLT_MAX, width - 2 * pad,
+                                                                     text.caption.c_str());
   return capSize.y + (text.title.empty() ? 0 : ImGui::GetFontSize() * 1.4f) + 2 * pad;
 }
 
@@ -42,14 +43,16 @@ float drawCaptionOverlay(const CaptionText& text, Vec2 origin, Vec2 size) {
     }
     dl->AddText(ImVec2(b0.x + pad, y), IM_COL32(200, 200, 200, 255), head.c_str());
     // The key hints go right, when they fit beside the title.
-    const char* hints = text.stages > 0 ? "space play · ←/→ stages · Esc exits" : "space play · Esc exits";
+    const char* hints =
+        text.stages > 0 ? "space play · ←/→ stages · Esc exits" : "space play · Esc exits";
     const float w = ImGui::CalcTextSize(hints).x, headW = ImGui::CalcTextSize(head.c_str()).x;
     if (text.keyHints && headW + w + 3 * pad < size.x)
       dl->AddText(ImVec2(b1.x - pad - w, y), IM_COL32(150, 150, 150, 255), hints);
     y += small * 1.4f;
   }
   if (!text.caption.empty())
-    dl->AddText(large, big, ImVec2(b0.x + pad, y), IM_COL32(255, 255, 255, 255), text.caption.c_str(), nullptr, wrap);
+    dl->AddText(large, big, ImVec2(b0.x + pad, y), IM_COL32(255, 255, 255, 255),
+                text.caption.c_str(), nullptr, wrap);
   return bandH;
 }
 

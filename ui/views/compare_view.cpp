@@ -3,8 +3,8 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -36,7 +36,8 @@ ImU32 paneColour(size_t i) {
 
 // The picked particle's position in a run's shown frame, in window pixels (false: none).
 bool pickedAt(const RunView* v, int64_t picked, const PlotGeometry& g, ImVec2* out) {
-  if (!v || !v->frame || picked < 0 || static_cast<size_t>(2 * picked + 1) >= v->frame->x.size()) return false;
+  if (!v || !v->frame || picked < 0 || static_cast<size_t>(2 * picked + 1) >= v->frame->x.size())
+    return false;
   const float* x = &v->frame->x[static_cast<size_t>(2 * picked)];
   const Vec2 p = g.camera.worldToPixel({x[0], x[1]}, g.size);
   *out = ImVec2(p.x + g.origin.x, p.y + g.origin.y);
@@ -44,23 +45,27 @@ bool pickedAt(const RunView* v, int64_t picked, const PlotGeometry& g, ImVec2* o
 }
 
 // A ring around the picked particle; `label` (overlay: the run's number) beside it.
-void drawRing(ImVec2 at, ImU32 colour, const PlotGeometry& g, const char* label = nullptr, ImU32 labelColour = 0) {
+void drawRing(ImVec2 at, ImU32 colour, const PlotGeometry& g, const char* label = nullptr,
+              ImU32 labelColour = 0) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRect(ImVec2(g.origin.x, g.origin.y), ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y), true);
+  dl->PushClipRect(ImVec2(g.origin.x, g.origin.y),
+                   ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y), true);
   const float r = 0.75f * ImGui::GetFontSize();
   dl->AddCircle(at, r, IM_COL32(0, 0, 0, 200), 24, 5.0f);
   dl->AddCircle(at, r, colour, 24, 2.5f);
   if (label) {
     const ImVec2 p(at.x + 0.8f * r, at.y - 1.9f * r);
     const ImVec2 ts = ImGui::CalcTextSize(label);
-    dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1), IM_COL32(16, 19, 26, 200), 3.0f);
+    dl->AddRectFilled(ImVec2(p.x - 3, p.y - 1), ImVec2(p.x + ts.x + 3, p.y + ts.y + 1),
+                      IM_COL32(16, 19, 26, 200), 3.0f);
     dl->AddText(p, labelColour, label);
   }
   dl->PopClipRect();
 }
 
 ImU32 withAlpha(ImU32 colour, float alpha) {
-  return (colour & ~IM_COL32_A_MASK) | (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << IM_COL32_A_SHIFT);
+  return (colour & ~IM_COL32_A_MASK) |
+         (static_cast<ImU32>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f) << IM_COL32_A_SHIFT);
 }
 
 // The picked particle's path up to the shown time (when it is one of the traced particles),
@@ -70,7 +75,8 @@ void drawPickedPath(const RunView* v, int64_t picked, const PlotGeometry& g, ImU
   if (!v || !v->run || !v->frame) return;
   const auto& r = *v->run;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->PushClipRect(ImVec2(g.origin.x, g.origin.y), ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y), true);
+  dl->PushClipRect(ImVec2(g.origin.x, g.origin.y),
+                   ImVec2(g.origin.x + g.size.x, g.origin.y + g.size.y), true);
   auto pixel = [&](const float* x) {
     const Vec2 p = g.camera.worldToPixel({x[0], x[1]}, g.size);
     return ImVec2(p.x + g.origin.x, p.y + g.origin.y);
@@ -83,7 +89,8 @@ void drawPickedPath(const RunView* v, int64_t picked, const PlotGeometry& g, ImU
     for (size_t i = 0; i < records && r.traceTimes[i] >= v->frame->t - 1e-12; ++i) {
       const ImVec2 cur = pixel(&r.traces[(i * k + static_cast<size_t>(picked)) * 2]);
       const float age = static_cast<float>((r.traceTimes[i] - v->frame->t) / span);
-      const float alpha = sde ? 0.15f + 0.8f * std::max(0.0f, 1.0f - age / 0.15f) : 0.4f + 0.55f * (1.0f - age);
+      const float alpha =
+          sde ? 0.15f + 0.8f * std::max(0.0f, 1.0f - age / 0.15f) : 0.4f + 0.55f * (1.0f - age);
       if (i > 0) dl->AddLine(prev, cur, withAlpha(colour, alpha), 1.6f);
       prev = cur;
     }
@@ -92,7 +99,8 @@ void drawPickedPath(const RunView* v, int64_t picked, const PlotGeometry& g, ImU
   if (start && picked >= 0 && static_cast<size_t>(2 * picked + 1) < start->x.size()) {
     const ImVec2 c = pixel(&start->x[static_cast<size_t>(2 * picked)]);
     const float d = 0.3f * ImGui::GetFontSize();
-    dl->AddQuad(ImVec2(c.x, c.y - d), ImVec2(c.x + d, c.y), ImVec2(c.x, c.y + d), ImVec2(c.x - d, c.y), colour, 2.0f);
+    dl->AddQuad(ImVec2(c.x, c.y - d), ImVec2(c.x + d, c.y), ImVec2(c.x, c.y + d),
+                ImVec2(c.x - d, c.y), colour, 2.0f);
   }
   dl->PopClipRect();
 }
@@ -101,11 +109,15 @@ void drawPickedPath(const RunView* v, int64_t picked, const PlotGeometry& g, ImU
 std::string paneTitle(const ComparePane& pane, float width) {
   std::string title = paneLabel(pane, false);  // the score is named below it
   const Fonts& f = fonts();
-  if (f.large->CalcTextSizeA(f.large->FontSize, FLT_MAX, 0.0f, title.c_str()).x < width - 6.0f * f.size)
+  if (f.large->CalcTextSizeA(f.large->FontSize, FLT_MAX, 0.0f, title.c_str()).x <
+      width - 6.0f * f.size)
     return title;
-  for (auto [from, to] : {std::pair{"reverse SDE", "SDE"}, {"Euler–Maruyama", "EM"}, {"annealed Langevin", "ALD"},
+  for (auto [from, to] : {std::pair{"reverse SDE", "SDE"},
+                          {"Euler–Maruyama", "EM"},
+                          {"annealed Langevin", "ALD"},
                           {"reverse diffusion", "rev. diffusion"}}) {
-    if (const size_t at = title.find(from); at != std::string::npos) title.replace(at, std::strlen(from), to);
+    if (const size_t at = title.find(from); at != std::string::npos)
+      title.replace(at, std::strlen(from), to);
   }
   return title;
 }
@@ -119,7 +131,8 @@ std::string paneMetrics(const scene::RunResult& run, const char* separator) {
   char buf[160];
   int len = std::snprintf(buf, sizeof buf, "sw2 %.4f (floor %.4f)", m.sw2, m.sw2Floor);
   if (m.hasDensity && len > 0 && static_cast<size_t>(len) < sizeof buf)
-    std::snprintf(buf + len, sizeof buf - len, "%sNLL %.3f (entropy %.3f)", separator, m.nllTrue, m.entropy);
+    std::snprintf(buf + len, sizeof buf - len, "%sNLL %.3f (entropy %.3f)", separator, m.nllTrue,
+                  m.entropy);
   return buf;
 }
 
@@ -138,8 +151,10 @@ void CompareRuns::update(const ExplorerState& state, const scene::PointCloud* cl
   for (size_t i = 0; i < n; ++i) {
     if (!cloud) continue;
     scene::RunRequest r = paneRequestFor(state, i, cloud, model);
-    sample::SamplerConfig check = r.sampler;  // an invalid pane keeps its last run (the panel says why)
-    check.kind = r.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    sample::SamplerConfig check =
+        r.sampler;  // an invalid pane keeps its last run (the panel says why)
+    check.kind = r.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
+                                                           : sample::SamplerKind::Pc;
     const bool valid = check.validate(r.sde).empty();
     if (valid && (resample || !sameRun(r, m_sent[i]) || m_sent[i].data.empty())) {
       m_sent[i] = r;
@@ -165,12 +180,14 @@ bool CompareRuns::busy() const {
 
 bool CompareRuns::done() const {
   return !m_views.empty() && !busy() &&
-         std::all_of(m_views.begin(), m_views.end(), [](const RunView& v) { return v.run && v.run->done; });
+         std::all_of(m_views.begin(), m_views.end(),
+                     [](const RunView& v) { return v.run && v.run->done; });
 }
 
 std::string CompareRuns::lastError() const {
   for (size_t i = 0; i < m_workers.size(); ++i)
-    if (std::string e = m_workers[i]->lastError(); !e.empty()) return "pane " + std::to_string(i + 1) + ": " + e;
+    if (std::string e = m_workers[i]->lastError(); !e.empty())
+      return "pane " + std::to_string(i + 1) + ": " + e;
   return {};
 }
 
@@ -204,13 +221,15 @@ std::string CompareView::error() const {
 }
 
 void CompareView::draw(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
-                       uint64_t version, const std::vector<const RunView*>& views, Vec2 size, bool interactive,
-                       std::shared_ptr<const scene::VectorField> field) {
+                       uint64_t version, const std::vector<const RunView*>& views, Vec2 size,
+                       bool interactive, std::shared_ptr<const scene::VectorField> field) {
   m_geometry.clear();
   m_pointer = {};
   m_lineDrag.reset();
-  if (state.compare.overlay) drawOverlay(state, cloud, views, size, interactive, field);
-  else drawSplit(state, cloud, version, views, size, interactive, field);
+  if (state.compare.overlay)
+    drawOverlay(state, cloud, views, size, interactive, field);
+  else
+    drawSplit(state, cloud, version, views, size, interactive, field);
 }
 
 void CompareView::collectPointer(const Canvas2D& canvas) {
@@ -220,9 +239,10 @@ void CompareView::collectPointer(const Canvas2D& canvas) {
   if (!m_lineDrag) m_lineDrag = canvas.lineDrag();
 }
 
-void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
-                            uint64_t version, const std::vector<const RunView*>& views, Vec2 size,
-                            bool interactive, const std::shared_ptr<const scene::VectorField>& field) {
+void CompareView::drawSplit(ExplorerState& state,
+                            const std::shared_ptr<const scene::PointCloud>& cloud, uint64_t version,
+                            const std::vector<const RunView*>& views, Vec2 size, bool interactive,
+                            const std::shared_ptr<const scene::VectorField>& field) {
   const size_t n = std::max<size_t>(1, state.compare.panes.size());
   const ImVec2 start = ImGui::GetCursorScreenPos();
   const float w = std::floor(size.x / static_cast<float>(n));
@@ -234,7 +254,8 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
     CanvasScene scene = makeCanvasScene(paneState(state, i), cloud, version, view);
     if (i < state.compare.panes.size()) scene.title = paneTitle(state.compare.panes[i], w);
     if (view && view->frame && view->run) {
-      // Panes are narrow: "exact mixture (no trained model for this data and SDE yet)" → "… (no model yet)".
+      // Panes are narrow: "exact mixture (no trained model for this data and SDE yet)" → "… (no
+      // model yet)".
       std::string score = view->run->scoreName;
       if (const size_t cut = score.find(" (no trained model"); cut != std::string::npos)
         score = score.substr(0, cut) + " (no model yet)";
@@ -242,7 +263,8 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
       std::snprintf(buf, sizeof buf, "t = %.3f   NFE %lld   score: %s\n", view->frame->t,
                     static_cast<long long>(view->frame->nfe), score.c_str());
       // A narrow pane puts the NLL on its own line.
-      scene.subtitle = buf + paneMetrics(*view->run, w < 44.0f * ImGui::GetFontSize() ? "\n" : "   ");
+      scene.subtitle =
+          buf + paneMetrics(*view->run, w < 44.0f * ImGui::GetFontSize() ? "\n" : "   ");
     }
     // One colour key, at the far right, where the pane is wide enough beside the captions.
     scene.legend = i + 1 == n && w > 38.0f * ImGui::GetFontSize();
@@ -261,7 +283,8 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
     const Camera2D& c = canvas.camera();
     if (i > 0) {
       const Camera2D& lead = pane(0).camera();
-      if (c.center.x != lead.center.x || c.center.y != lead.center.y || c.unitsPerPixel != lead.unitsPerPixel)
+      if (c.center.x != lead.center.x || c.center.y != lead.center.y ||
+          c.unitsPerPixel != lead.unitsPerPixel)
         pane(0).setCamera(c);
     }
     const PlotGeometry& g = canvas.geometry();
@@ -275,15 +298,18 @@ void CompareView::drawSplit(ExplorerState& state, const std::shared_ptr<const sc
   ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + size.y));
 }
 
-void CompareView::drawOverlay(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
+void CompareView::drawOverlay(ExplorerState& state,
+                              const std::shared_ptr<const scene::PointCloud>& cloud,
                               const std::vector<const RunView*>& views, Vec2 size, bool interactive,
                               const std::shared_ptr<const scene::VectorField>& field) {
   const size_t n = std::min(views.size(), state.compare.panes.size());
   // One cloud of every run's particles, interleaved (particle i of each run in turn) so no
   // run is painted over the other; the class is the run.
   std::vector<const scene::RunFrame*> frames;
-  for (size_t i = 0; i < n; ++i) frames.push_back(views[i] && views[i]->frame ? views[i]->frame.get() : nullptr);
-  const bool ready = n > 0 && std::all_of(frames.begin(), frames.end(), [](auto* f) { return f != nullptr; });
+  for (size_t i = 0; i < n; ++i)
+    frames.push_back(views[i] && views[i]->frame ? views[i]->frame.get() : nullptr);
+  const bool ready =
+      n > 0 && std::all_of(frames.begin(), frames.end(), [](auto* f) { return f != nullptr; });
   if (!ready) {
     m_overlay.reset();
     m_overlayFrames.clear();
@@ -325,10 +351,15 @@ void CompareView::drawOverlay(ExplorerState& state, const std::shared_ptr<const 
     scene.cloud = m_overlay;
     scene.cloudVersion = m_overlayVersion;
     char buf[160];
-    std::snprintf(buf, sizeof buf, "t = %.3f   %zu runs from the same prior draw", first->frame->t, n);
+    std::snprintf(buf, sizeof buf, "t = %.3f   %zu runs from the same prior draw", first->frame->t,
+                  n);
     scene.subtitle = buf;
     for (size_t i = 0; i < n; ++i)
-      if (views[i]->run) scene.subtitle.append("\n").append(std::to_string(i + 1)).append(": ").append(paneMetrics(*views[i]->run));
+      if (views[i]->run)
+        scene.subtitle.append("\n")
+            .append(std::to_string(i + 1))
+            .append(": ")
+            .append(paneMetrics(*views[i]->run));
   } else {
     scene.cloud.reset();
   }
@@ -348,18 +379,20 @@ void CompareView::drawOverlay(ExplorerState& state, const std::shared_ptr<const 
   collectPointer(canvas);
   const PlotGeometry& g = canvas.geometry();
   m_geometry.push_back(g);
-  for (size_t i = 0; i < n && options.showTrails; ++i) drawPickedPath(views[i], state.compare.picked, g, paneColour(i));
+  for (size_t i = 0; i < n && options.showTrails; ++i)
+    drawPickedPath(views[i], state.compare.picked, g, paneColour(i));
   for (size_t i = 0; i < n; ++i) {
     // The ring is the pick's colour in every mode; its label names the run in the run's colour.
     ImVec2 ring;
     const std::string label = std::to_string(i + 1);
-    if (pickedAt(views[i], state.compare.picked, g, &ring)) drawRing(ring, kRingColour, g, label.c_str(), paneColour(i));
+    if (pickedAt(views[i], state.compare.picked, g, &ring))
+      drawRing(ring, kRingColour, g, label.c_str(), paneColour(i));
   }
   if (interactive && m_panEnabled) pick(state, g, views, 0, n);
 }
 
-void CompareView::pick(ExplorerState& state, const PlotGeometry& g, const std::vector<const RunView*>& views,
-                       size_t first, size_t last) const {
+void CompareView::pick(ExplorerState& state, const PlotGeometry& g,
+                       const std::vector<const RunView*>& views, size_t first, size_t last) const {
   // A click is a release without a drag (a drag pans).
   const ImGuiIO& io = ImGui::GetIO();
   if (!ImGui::IsMouseReleased(ImGuiMouseButton_Left) || !ImGui::IsWindowHovered()) return;

@@ -27,7 +27,7 @@ class CompareRuns {
   std::vector<const RunView*> views() const;
   const scene::RunResult* run(size_t pane) const;
   bool busy() const;
-  bool done() const;  // every pane's run is complete
+  bool done() const;              // every pane's run is complete
   std::string lastError() const;  // the first pane's error, "pane K: …"
 
  private:
@@ -41,8 +41,8 @@ class CompareView {
   // Fills `size` logical pixels at the cursor. `views[i]` is pane i's run at state.t (null
   // or without a frame: "Sampling…"); `field` (optional) is drawn in every pane. A click
   // (not a drag) in a pane stores the particle nearest to it in state.compare.picked.
-  void draw(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud, uint64_t version,
-            const std::vector<const RunView*>& views, Vec2 size, bool interactive,
+  void draw(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
+            uint64_t version, const std::vector<const RunView*>& views, Vec2 size, bool interactive,
             std::shared_ptr<const scene::VectorField> field = nullptr);
 
   // The GUI's canvas becomes pane 0 (it keeps its camera across modes, and "fit" on it fits
@@ -71,14 +71,14 @@ class CompareView {
 
  private:
   Canvas2D& pane(size_t i);
-  void drawSplit(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud, uint64_t version,
-                 const std::vector<const RunView*>& views, Vec2 size, bool interactive,
-                 const std::shared_ptr<const scene::VectorField>& field);
+  void drawSplit(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
+                 uint64_t version, const std::vector<const RunView*>& views, Vec2 size,
+                 bool interactive, const std::shared_ptr<const scene::VectorField>& field);
   void drawOverlay(ExplorerState& state, const std::shared_ptr<const scene::PointCloud>& cloud,
                    const std::vector<const RunView*>& views, Vec2 size, bool interactive,
                    const std::shared_ptr<const scene::VectorField>& field);
-  void pick(ExplorerState& state, const PlotGeometry& g, const std::vector<const RunView*>& views, size_t first,
-            size_t last) const;
+  void pick(ExplorerState& state, const PlotGeometry& g, const std::vector<const RunView*>& views,
+            size_t first, size_t last) const;
 
   void collectPointer(const Canvas2D& canvas);
 

@@ -92,8 +92,11 @@ Expected<bool> DrawModel::writeCsv(const std::string& path) const {
   s << (labelled ? "x,y,label\n" : "x,y\n");
   char row[80];
   for (size_t i = 0; i + 1 < m_points.size(); i += 2) {
-    if (labelled) std::snprintf(row, sizeof row, "%.7g,%.7g,%d\n", m_points[i], m_points[i + 1], m_labels[i / 2]);
-    else std::snprintf(row, sizeof row, "%.7g,%.7g\n", m_points[i], m_points[i + 1]);
+    if (labelled)
+      std::snprintf(row, sizeof row, "%.7g,%.7g,%d\n", m_points[i], m_points[i + 1],
+                    m_labels[i / 2]);
+    else
+      std::snprintf(row, sizeof row, "%.7g,%.7g\n", m_points[i], m_points[i + 1]);
     s << row;
   }
   return writeFileAtomic(path, s.str());
@@ -102,9 +105,12 @@ Expected<bool> DrawModel::writeCsv(const std::string& path) const {
 std::string drawnDataDir() {
   namespace fs = std::filesystem;
   fs::path base;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = x;
-  else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local" / "share";
-  else base = fs::temp_directory_path();
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+    base = x;
+  else if (const char* h = std::getenv("HOME"); h && *h)
+    base = fs::path(h) / ".local" / "share";
+  else
+    base = fs::temp_directory_path();
   return (base / "scorescope" / "drawn").string();
 }
 

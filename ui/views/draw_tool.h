@@ -18,10 +18,10 @@
 namespace ss::ui {
 
 struct Brush {
-  float radius = 0.25f;     // world units
-  float density = 200.0f;   // points per unit area painted
-  bool gaussian = true;     // Gaussian jitter (std r/2, cut at r); else uniform in the disc
-  int label = 0;            // class of the painted points, 0..kMaxLabels-1 (shown 1-based)
+  float radius = 0.25f;    // world units
+  float density = 200.0f;  // points per unit area painted
+  bool gaussian = true;    // Gaussian jitter (std r/2, cut at r); else uniform in the disc
+  int label = 0;           // class of the painted points, 0..kMaxLabels-1 (shown 1-based)
 };
 
 class DrawModel {

@@ -6,7 +6,8 @@
 
 namespace ss::ui {
 
-void ImageAtlas::upload(const std::vector<float>& images, int64_t n, int channels, int tileSize, int tileCols) {
+void ImageAtlas::upload(const std::vector<float>& images, int64_t n, int channels, int tileSize,
+                        int tileCols) {
   const int sz = tileSize;
   const int c = std::max(1, tileCols);
   const int r = static_cast<int>(std::max<int64_t>(1, (n + c - 1) / c));
@@ -49,7 +50,8 @@ ImTextureID ImageAtlas::id() const {
 
 void ImageAtlas::tileUv(int i, ImVec2* uv0, ImVec2* uv1) const {
   const float u = 1.0f / std::max(1, cols), v = 1.0f / std::max(1, rows);
-  *uv0 = ImVec2(static_cast<float>(i % std::max(1, cols)) * u, static_cast<float>(i / std::max(1, cols)) * v);
+  *uv0 = ImVec2(static_cast<float>(i % std::max(1, cols)) * u,
+                static_cast<float>(i / std::max(1, cols)) * v);
   *uv1 = ImVec2(uv0->x + u, uv0->y + v);
 }
 

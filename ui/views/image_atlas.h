@@ -20,7 +20,8 @@ struct ImageAtlas {
 
   // Uploads n images (n×C×S×S floats, each C, H, W row-major) as ⌈n / cols⌉ rows of `cols`
   // tiles; reuses the texture when the atlas keeps its pixel size.
-  void upload(const std::vector<float>& images, int64_t n, int channels, int tileSize, int tileCols);
+  void upload(const std::vector<float>& images, int64_t n, int channels, int tileSize,
+              int tileCols);
   // The texture for AddImage, and tile i's UV corners.
   ImTextureID id() const;
   void tileUv(int i, ImVec2* uv0, ImVec2* uv1) const;

@@ -12,12 +12,13 @@
 namespace ss::ui {
 
 int ImageGrid::columns(int64_t n) {
-  return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(std::max<int64_t>(n, 1))))));
+  return std::max(
+      1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(std::max<int64_t>(n, 1))))));
 }
 
-
 // Cell = two tiles of S pixels and a gap of S/4 between cells, at an integer zoom when it fits.
-float ImageGrid::layoutZoom(const scene::ImageRunResult& run, float width, float height, float header) {
+float ImageGrid::layoutZoom(const scene::ImageRunResult& run, float width, float height,
+                            float header) {
   const int S = std::max(1, run.size), cols = columns(run.n);
   const int rows = static_cast<int>((run.n + cols - 1) / cols);
   const float gap = std::max(2.0f, S / 4.0f);
@@ -37,8 +38,9 @@ float ImageGrid::fitWidth(const scene::ImageRunResult& run, float maxWidth, floa
   return zoom * (cols * (2.0f * S) + (cols - 1) * std::max(2.0f, S / 4.0f)) + 16;
 }
 
-void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<const scene::ImageFrame>& frame,
-                     float width, float height) {
+void ImageGrid::draw(const scene::ImageRunResult& run,
+                     const std::shared_ptr<const scene::ImageFrame>& frame, float width,
+                     float height) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeightWithSpacing();
@@ -60,8 +62,9 @@ void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<con
 
   // Labels, with the observation's tile to their right.
   char caption[256];
-  std::snprintf(caption, sizeof caption, "t = %.3f   σ(t) = %.3f   step %lld   NFE %lld", frame->t, frame->sigma,
-                static_cast<long long>(frame->step), static_cast<long long>(frame->nfe));
+  std::snprintf(caption, sizeof caption, "t = %.3f   σ(t) = %.3f   step %lld   NFE %lld", frame->t,
+                frame->sigma, static_cast<long long>(frame->step),
+                static_cast<long long>(frame->nfe));
   const ImU32 text = canvasColours().text, dim = canvasColours().dimText;
   const float obsSide = std::max(2 * line, static_cast<float>(S) * std::floor(2 * line / S));
   // The captions wrap left of the observation (a narrow grid: the mask painter beside it).
@@ -73,7 +76,8 @@ void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<con
   const float h1 = font->CalcTextSizeA(fs, FLT_MAX, wrap, caption).y;
   const float h2 = font->CalcTextSizeA(fs, FLT_MAX, wrap, legend).y;
   dl->AddText(font, fs, ImVec2(origin.x + 8, origin.y + 4), text, caption, nullptr, wrap);
-  dl->AddText(font, fs, ImVec2(origin.x + 8, origin.y + 4 + h1 + (line - fs)), dim, legend, nullptr, wrap);
+  dl->AddText(font, fs, ImVec2(origin.x + 8, origin.y + 4 + h1 + (line - fs)), dim, legend, nullptr,
+              wrap);
   float header = std::max(2 * line, h1 + h2 + (line - fs)) + 8;
   if (observed) {
     const ImVec2 p0(origin.x + width - obsSide - 8, origin.y + 4);
@@ -87,7 +91,8 @@ void ImageGrid::draw(const scene::ImageRunResult& run, const std::shared_ptr<con
   const float zoom = layoutZoom(run, width, height, header);
   const float tile = S * zoom, g = gap * zoom;
   const float gridW = cols * 2 * tile + (cols - 1) * g, gridH = rows * tile + (rows - 1) * g;
-  const ImVec2 start(origin.x + std::max(8.0f, (width - gridW) / 2), origin.y + header + std::max(0.0f, (availH - gridH) / 2));
+  const ImVec2 start(origin.x + std::max(8.0f, (width - gridW) / 2),
+                     origin.y + header + std::max(0.0f, (availH - gridH) / 2));
   for (int64_t i = 0; i < run.n; ++i) {
     const int c = static_cast<int>(i % cols), r = static_cast<int>(i / cols);
     const ImVec2 p(start.x + c * (2 * tile + g), start.y + r * (tile + g));

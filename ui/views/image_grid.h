@@ -27,12 +27,13 @@ class ImageGrid {
  private:
   // The zoom (pixels per image pixel; an integer when ≥ 1) of the grid in width×height below a
   // header of that height.
-  static float layoutZoom(const scene::ImageRunResult& run, float width, float height, float header);
+  static float layoutZoom(const scene::ImageRunResult& run, float width, float height,
+                          float header);
 
   ImageAtlas m_x, m_x0, m_obs;
-  const scene::ImageFrame* m_uploaded = nullptr;  // the frame whose buffers the atlases hold
+  const scene::ImageFrame* m_uploaded = nullptr;    // the frame whose buffers the atlases hold
   std::shared_ptr<const scene::ImageFrame> m_keep;  // keeps m_uploaded's address unique
-  std::vector<float> m_obsUploaded;  // the observation m_obs holds
+  std::vector<float> m_obsUploaded;                 // the observation m_obs holds
 };
 
 }  // namespace ss::ui

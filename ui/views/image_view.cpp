@@ -22,7 +22,8 @@ std::string imageSamplerTitle(const std::string& preset) {
 void ImageView::draw(const ImageViewContent& c, float width, float height) {
   if (!c.run || c.run->frames.empty()) return;
   const ImVec2 origin = ImGui::GetCursorPos();
-  const float stripH = c.strip ? InterpolationStrip::fitHeight(*c.strip, width, 0.35f * height) : 0.0f;
+  const float stripH =
+      c.strip ? InterpolationStrip::fitHeight(*c.strip, width, 0.35f * height) : 0.0f;
   const float gridH = height - stripH - c.bottomBand;
   if (c.compare) {
     // Two grids side by side on one timeline, each under the name of its sampler.
@@ -32,16 +33,19 @@ void ImageView::draw(const ImageViewContent& c, float width, float height) {
     ImageGrid* grids[2] = {&m_grid, &m_compareGrid};
     for (int i = 0; i < 2; ++i) {
       ImGui::SetCursorPos(ImVec2(origin.x + (i == 0 ? 0 : half), origin.y));
-      ImGui::BeginChild(i == 0 ? "##pane0" : "##pane1", ImVec2(i == 0 ? half : width - half, gridH), false,
-                        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+      ImGui::BeginChild(i == 0 ? "##pane0" : "##pane1", ImVec2(i == 0 ? half : width - half, gridH),
+                        false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
       ImGui::SetCursorPos(ImVec2(10, 6));
       ImGui::TextUnformatted(c.titles[i].c_str());
       ImGui::SetCursorPos(ImVec2(0, titleH));
       const auto* r = panes[i];
       const ImVec2 avail = ImGui::GetContentRegionAvail();
-      if (!r->frames.empty()) grids[i]->draw(*r, r->frameAt(c.t), avail.x, avail.y);
-      else if (!r->error.empty()) errorText(r->error);
-      else ImGui::TextDisabled("  running…");
+      if (!r->frames.empty())
+        grids[i]->draw(*r, r->frameAt(c.t), avail.x, avail.y);
+      else if (!r->error.empty())
+        errorText(r->error);
+      else
+        ImGui::TextDisabled("  running…");
       ImGui::EndChild();
     }
     const ImVec2 o = ImGui::GetWindowPos();

@@ -15,11 +15,11 @@
 namespace ss::ui {
 
 struct ImageViewContent {
-  const scene::ImageRunResult* run = nullptr;      // the main grid (with frames)
-  const scene::ImageRunResult* compare = nullptr;  // the compare pane; null: one grid
-  std::string titles[2];                           // the panes' sampler names (compare)
+  const scene::ImageRunResult* run = nullptr;         // the main grid (with frames)
+  const scene::ImageRunResult* compare = nullptr;     // the compare pane; null: one grid
+  std::string titles[2];                              // the panes' sampler names (compare)
   const scene::InterpolationResult* strip = nullptr;  // null: no strip
-  double t = 0;                                    // the timeline's t: each grid's nearest frame
+  double t = 0;                                       // the timeline's t: each grid's nearest frame
   float bottomBand = 0;  // kept free under the grids (presentation mode's caption band)
 };
 

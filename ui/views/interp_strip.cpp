@@ -40,7 +40,8 @@ float rowZoom(const RowUnits& u, float width, float rowHeight) {
 std::string caption(const scene::InterpolationResult& r) {
   char buf[320];
   const auto& q = r.request;
-  std::snprintf(buf, sizeof buf, "%s from image %lld to image %lld through x(T), %d frames   score: %s",
+  std::snprintf(buf, sizeof buf,
+                "%s from image %lld to image %lld through x(T), %d frames   score: %s",
                 q.spherical ? "slerp" : "linear", static_cast<long long>(q.indexA),
                 static_cast<long long>(q.indexB), q.frames, r.scoreName.c_str());
   return buf;
@@ -48,16 +49,20 @@ std::string caption(const scene::InterpolationResult& r) {
 
 std::string numbers(const scene::InterpolationResult& r) {
   char buf[320], rt[64];
-  if (r.roundTripError >= 0) std::snprintf(rt, sizeof rt, "%.2g", r.roundTripError);
-  else std::snprintf(rt, sizeof rt, "…");
-  std::snprintf(buf, sizeof buf, "NFE %lld   round trip max|x' - x| = %s   angle(z_A, z_B) = %.0f°   %s (%.1f s)",
+  if (r.roundTripError >= 0)
+    std::snprintf(rt, sizeof rt, "%.2g", r.roundTripError);
+  else
+    std::snprintf(rt, sizeof rt, "…");
+  std::snprintf(buf, sizeof buf,
+                "NFE %lld   round trip max|x' - x| = %s   angle(z_A, z_B) = %.0f°   %s (%.1f s)",
                 static_cast<long long>(r.nfe), rt, r.latentAngle, r.status.c_str(), r.wallSeconds);
   return buf;
 }
 
 }  // namespace
 
-float InterpolationStrip::fitHeight(const scene::InterpolationResult& result, float width, float maxHeight) {
+float InterpolationStrip::fitHeight(const scene::InterpolationResult& result, float width,
+                                    float maxHeight) {
   const float header = lines(2) + 8, footer = lines(1) + 4;
   if (result.size <= 0) return std::min(maxHeight, header + footer);
   const auto u = rowUnits(result.size, result.request.frames);
@@ -80,11 +85,13 @@ void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, 
   float y = origin.y + 4;
   dl->AddText(font, fs, ImVec2(origin.x + 8, y), text, first.c_str(), nullptr, wrap);
   y += font->CalcTextSizeA(fs, FLT_MAX, wrap, first.c_str()).y + (line - fs);
-  dl->AddText(font, fs, ImVec2(origin.x + 8, y), r.error.empty() ? dim : kErrorText, second.c_str(), nullptr, wrap);
+  dl->AddText(font, fs, ImVec2(origin.x + 8, y), r.error.empty() ? dim : kErrorText, second.c_str(),
+              nullptr, wrap);
   y += font->CalcTextSizeA(fs, FLT_MAX, wrap, second.c_str()).y + (line - fs) + 4;
   const int n = r.request.frames;
   const size_t pixels = static_cast<size_t>(r.channels) * r.size * r.size;
-  if (!r.error.empty() || r.size <= 0 || n < 2 || r.sourceA.size() != pixels || r.sourceB.size() != pixels) {
+  if (!r.error.empty() || r.size <= 0 || n < 2 || r.sourceA.size() != pixels ||
+      r.sourceB.size() != pixels) {
     ImGui::Dummy(ImVec2(width, height));
     return;
   }
@@ -103,8 +110,10 @@ void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, 
     shown.push_back(r.sourceB);
     std::vector<float> packed(shown.size() * pixels, 0.0f);
     for (size_t i = 0; i < shown.size(); ++i)
-      if (shown[i].size() == pixels) std::copy(shown[i].begin(), shown[i].end(), packed.begin() + i * pixels);
-    m_atlas.upload(packed, static_cast<int64_t>(shown.size()), r.channels, r.size, static_cast<int>(shown.size()));
+      if (shown[i].size() == pixels)
+        std::copy(shown[i].begin(), shown[i].end(), packed.begin() + i * pixels);
+    m_atlas.upload(packed, static_cast<int64_t>(shown.size()), r.channels, r.size,
+                   static_cast<int>(shown.size()));
     m_shown = std::move(shown);
   }
 
@@ -129,7 +138,8 @@ void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, 
   // A rectangle of thickness frameW just outside the tile at x.
   auto frame = [&](float x) {
     const float h = frameW / 2;
-    dl->AddRect(ImVec2(x - h, top - h), ImVec2(x + tile + h, top + tile + h), kSourceFrame, 0, 0, frameW);
+    dl->AddRect(ImVec2(x - h, top - h), ImVec2(x + tile + h, top + tile + h), kSourceFrame, 0, 0,
+                frameW);
   };
   char buf[32];
   // Source A, framed.
@@ -147,7 +157,8 @@ void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, 
       dl->AddRectFilled(ImVec2(x, top), ImVec2(x + tile, top + tile), IM_COL32(255, 255, 255, 18));
       dl->AddRect(ImVec2(x, top), ImVec2(x + tile, top + tile), dim);
       const ImVec2 dots = ImGui::CalcTextSize("…");
-      if (dots.x < tile) dl->AddText(ImVec2(x + (tile - dots.x) / 2, top + (tile - dots.y) / 2), dim, "…");
+      if (dots.x < tile)
+        dl->AddText(ImVec2(x + (tile - dots.x) / 2, top + (tile - dots.y) / 2), dim, "…");
     }
     if (roomForS) {
       std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(k) / (n - 1));

@@ -23,7 +23,8 @@ class InterpolationStrip {
 
  private:
   ImageAtlas m_atlas;
-  std::vector<std::vector<float>> m_shown;  // what m_atlas holds: A, frames…, B (empty = placeholder)
+  std::vector<std::vector<float>>
+      m_shown;  // what m_atlas holds: A, frames…, B (empty = placeholder)
   struct Key {
     const scene::InterpolationResult* result = nullptr;
     int decoded = -1;

@@ -36,7 +36,8 @@ void lossPlot(const std::vector<int64_t>& steps, const std::vector<float>& raw,
   float ylo = tr(lo), yhi = tr(hi);
   if (!(yhi > ylo)) yhi = ylo + 1;
   const float pad = 6, fs = ImGui::GetFontSize();
-  const double s0 = static_cast<double>(steps.front()), s1 = static_cast<double>(std::max(steps.back(), steps.front() + 1));
+  const double s0 = static_cast<double>(steps.front()),
+               s1 = static_cast<double>(std::max(steps.back(), steps.front() + 1));
   auto at = [&](size_t i, float v) {
     const float u = static_cast<float>((steps[i] - s0) / (s1 - s0));
     const float w = (tr(v) - ylo) / (yhi - ylo);

@@ -23,19 +23,27 @@ const float* categoricalPalette() {
 const char* colourName(std::optional<ColourMode> mode) {
   if (!mode) return "auto";
   switch (*mode) {
-    case ColourMode::Class: return "class";
-    case ColourMode::Attribute: return "attribute";
-    case ColourMode::Speed: return "speed";
+    case ColourMode::Class:
+      return "class";
+    case ColourMode::Attribute:
+      return "attribute";
+    case ColourMode::Speed:
+      return "speed";
   }
   return "auto";
 }
 
 bool parseColourName(const std::string& name, std::optional<ColourMode>& out) {
-  if (name == "auto") out.reset();
-  else if (name == "class") out = ColourMode::Class;
-  else if (name == "attribute") out = ColourMode::Attribute;
-  else if (name == "speed") out = ColourMode::Speed;
-  else return false;
+  if (name == "auto")
+    out.reset();
+  else if (name == "class")
+    out = ColourMode::Class;
+  else if (name == "attribute")
+    out = ColourMode::Attribute;
+  else if (name == "speed")
+    out = ColourMode::Speed;
+  else
+    return false;
   return true;
 }
 
@@ -81,8 +89,7 @@ void PointRenderer::draw(const Params& p) const {
   glUniform1f(m_program.uniform("u_sigma"), p.sigma);
   glUniform2f(m_program.uniform("u_center"), p.camera.center.x, p.camera.center.y);
   // One world unit spans 1/unitsPerPixel logical pixels, and the viewport spans 2 clip units.
-  glUniform2f(m_program.uniform("u_worldToClip"),
-              2.0f / (p.camera.unitsPerPixel * p.viewport.x),
+  glUniform2f(m_program.uniform("u_worldToClip"), 2.0f / (p.camera.unitsPerPixel * p.viewport.x),
               2.0f / (p.camera.unitsPerPixel * p.viewport.y));
   glUniform1f(m_program.uniform("u_pointSize"), p.pointSize);
   glUniform1f(m_program.uniform("u_alpha"), p.alpha);

@@ -30,10 +30,10 @@ class PointRenderer {
   void upload(const scene::PointCloud& cloud, uint64_t version);
 
   struct Params {
-    float a = 1, sigma = 0;   // marginal coefficients at the shown t
-    Camera2D camera;          // in logical pixels
-    Vec2 viewport;            // logical pixels
-    float pointSize = 3;      // framebuffer pixels
+    float a = 1, sigma = 0;  // marginal coefficients at the shown t
+    Camera2D camera;         // in logical pixels
+    Vec2 viewport;           // logical pixels
+    float pointSize = 3;     // framebuffer pixels
     float alpha = 0.7f;
     ColourMode colourMode = ColourMode::Class;
     int numClasses = 1;

@@ -15,7 +15,8 @@ namespace {
 constexpr size_t kMaxPolylinePoints = 400;  // per particle path: SDE paths have ~1000 steps
 
 ImU32 withAlpha(ImU32 c, float a) {
-  return (c & ~IM_COL32_A_MASK) | (static_cast<ImU32>(std::clamp(a, 0.0f, 1.0f) * 255) << IM_COL32_A_SHIFT);
+  return (c & ~IM_COL32_A_MASK) |
+         (static_cast<ImU32>(std::clamp(a, 0.0f, 1.0f) * 255) << IM_COL32_A_SHIFT);
 }
 
 struct Mapper {
@@ -33,23 +34,28 @@ void drawPath(ImDrawList* dl, const Mapper& map, const scene::ProbePath& path, i
               ImU32 colour, float width, bool latent) {
   const size_t records = path.records();
   if (records == 0 || path.xy.size() < records * n * 2) return;
-  const size_t stride = std::max<size_t>(1, (records + kMaxPolylinePoints - 1) / kMaxPolylinePoints);
+  const size_t stride =
+      std::max<size_t>(1, (records + kMaxPolylinePoints - 1) / kMaxPolylinePoints);
   std::vector<ImVec2> pts;
   pts.reserve(records / stride + 2);
-  for (size_t r = 0; r < records; r += stride) pts.push_back(map(path.xy[(r * n + i) * 2], path.xy[(r * n + i) * 2 + 1]));
+  for (size_t r = 0; r < records; r += stride)
+    pts.push_back(map(path.xy[(r * n + i) * 2], path.xy[(r * n + i) * 2 + 1]));
   const size_t lastAt = ((records - 1) * n + i) * 2;
   const ImVec2 end = map(path.xy[lastAt], path.xy[lastAt + 1]);
   if ((records - 1) % stride != 0) pts.push_back(end);
   // A dark halo under the line keeps it readable over a dense cloud of any colour.
-  dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), IM_COL32(8, 9, 12, 190), ImDrawFlags_None, width + 2.5f);
+  dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), IM_COL32(8, 9, 12, 190),
+                  ImDrawFlags_None, width + 2.5f);
   dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), colour, ImDrawFlags_None, width);
   const float font = ImGui::GetFontSize();
   const ImVec2 start = pts.front();
   dl->AddCircle(start, 0.32f * font, IM_COL32(255, 255, 255, 230), 14, 1.5f);
   if (latent) {
     const float r = 0.3f * font;
-    dl->AddRectFilled(ImVec2(end.x - r, end.y - r), ImVec2(end.x + r, end.y + r), withAlpha(colour, 1.0f));
-    dl->AddRect(ImVec2(end.x - r, end.y - r), ImVec2(end.x + r, end.y + r), IM_COL32(20, 20, 20, 255));
+    dl->AddRectFilled(ImVec2(end.x - r, end.y - r), ImVec2(end.x + r, end.y + r),
+                      withAlpha(colour, 1.0f));
+    dl->AddRect(ImVec2(end.x - r, end.y - r), ImVec2(end.x + r, end.y + r),
+                IM_COL32(20, 20, 20, 255));
   } else {
     dl->AddCircleFilled(end, 0.22f * font, withAlpha(colour, 1.0f), 12);
     dl->AddCircle(end, 0.22f * font, IM_COL32(20, 20, 20, 255), 12, 1.0f);
@@ -77,20 +83,23 @@ void drawLegend(ImDrawList* dl, const CanvasScene& scene, Vec2 origin, Vec2 size
   for (const auto& p : scene.probes) (p->kind == scene::ProbeKind::Encode ? encode : drop) = true;
   std::vector<std::pair<ImU32, const char*>> entries;
   const auto& c = probeColours();
-  if (drop) entries.push_back({c.sde, "probe: reverse SDE"}), entries.push_back({c.ode, "probe: PF-ODE"});
+  if (drop)
+    entries.push_back({c.sde, "probe: reverse SDE"}), entries.push_back({c.ode, "probe: PF-ODE"});
   if (encode) entries.push_back({c.encode, "encode: PF-ODE to x(T) (square)"});
   if (entries.empty()) return;
   const float font = ImGui::GetFontSize(), line = 1.35f * font, swatch = 1.6f * font;
   float w = 0;
   for (const auto& e : entries) w = std::max(w, ImGui::CalcTextSize(e.second).x);
-  const ImVec2 box(0.6f * font + swatch + 0.5f * font + w + 0.6f * font, 0.5f * font + line * entries.size());
+  const ImVec2 box(0.6f * font + swatch + 0.5f * font + w + 0.6f * font,
+                   0.5f * font + line * entries.size());
   const ImVec2 p0(origin.x + 0.6f * font, origin.y + size.y - box.y - 0.6f * font);
   dl->AddRectFilled(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(0, 0, 0, 150), 0.3f * font);
   for (size_t k = 0; k < entries.size(); ++k) {
     const float y = p0.y + 0.25f * font + line * k + 0.5f * line;
     const float x = p0.x + 0.6f * font;
     dl->AddLine(ImVec2(x, y), ImVec2(x + swatch, y), entries[k].first, 2.5f);
-    dl->AddText(ImVec2(x + swatch + 0.5f * font, y - 0.5f * font), IM_COL32(235, 235, 235, 255), entries[k].second);
+    dl->AddText(ImVec2(x + swatch + 0.5f * font, y - 0.5f * font), IM_COL32(235, 235, 235, 255),
+                entries[k].second);
   }
 }
 
@@ -112,13 +121,16 @@ void drawToolOverlay(const CanvasScene& scene, const Camera2D& camera, Vec2 orig
   if (scene.drawnPoints) {
     const auto& xy = *scene.drawnPoints;
     const float r = std::max(1.5f, 0.14f * ImGui::GetFontSize());
-    const auto* labels = scene.drawnLabels && scene.drawnLabels->size() * 2 == xy.size() ? scene.drawnLabels : nullptr;
+    const auto* labels = scene.drawnLabels && scene.drawnLabels->size() * 2 == xy.size()
+                             ? scene.drawnLabels
+                             : nullptr;
     const float* pal = categoricalPalette();
     for (size_t i = 0; i + 1 < xy.size(); i += 2) {
       ImU32 col = probeColours().drawn;
       if (labels) {  // painted classes in the canvas's class colours
         const int k = (*labels)[i / 2] % 10;
-        col = ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * k], pal[3 * k + 1], pal[3 * k + 2], 1.0f));
+        col = ImGui::ColorConvertFloat4ToU32(
+            ImVec4(pal[3 * k], pal[3 * k + 1], pal[3 * k + 2], 1.0f));
       }
       dl->AddCircleFilled(map(xy[i], xy[i + 1]), r, col, 6);
     }
@@ -129,7 +141,8 @@ void drawToolOverlay(const CanvasScene& scene, const Camera2D& camera, Vec2 orig
   const bool inside = mouse.x >= origin.x && mouse.y >= origin.y && mouse.x < origin.x + size.x &&
                       mouse.y < origin.y + size.y;
   if (scene.brushRadius > 0 && inside)
-    dl->AddCircle(mouse, scene.brushRadius / std::max(camera.unitsPerPixel, 1e-9f), IM_COL32(255, 255, 255, 200), 48, 1.5f);
+    dl->AddCircle(mouse, scene.brushRadius / std::max(camera.unitsPerPixel, 1e-9f),
+                  IM_COL32(255, 255, 255, 200), 48, 1.5f);
   drawLegend(dl, scene, origin, size);
   dl->PopClipRect();
 }

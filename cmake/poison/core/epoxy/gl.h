@@ -1,1 +1,2 @@
-#error "core/ must not include OpenGL, GLFW, epoxy or ImGui (epoxy/gl.h): publish plain data for ui/ instead"
+#error \
+    "core/ must not include OpenGL, GLFW, epoxy or ImGui (epoxy/gl.h): publish plain data for ui/ instead"
