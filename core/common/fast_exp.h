@@ -10,6 +10,9 @@
 
 namespace ss {
 
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")  // the same bits wherever it is inlined
+
 inline float cephesExp(float x) {
   x = std::min(std::max(x, -87.0f), 88.0f);
   const float fx = std::nearbyint(x * 1.44269504088896341f);
@@ -27,5 +30,7 @@ inline float cephesExp(float x) {
   std::memcpy(&scale, &bits, sizeof scale);
   return y * scale;
 }
+
+#pragma GCC pop_options
 
 }  // namespace ss

@@ -11,9 +11,9 @@
 #include <numbers>
 #include <vector>
 
-#include "core/common/fast_exp.h"
 #include "core/common/parallel_parts.h"
 #include "core/common/runtime.h"
+#include "core/kernels/silu.h"
 #include "core/nn/fast_mlp_avx512.h"
 #include "core/nn/mlp.h"
 
@@ -27,54 +27,16 @@ constexpr double kTwoPi = 2.0 * std::numbers::pi;
 constexpr int64_t kMaxSmallDim = 8;
 
 // ---- Kernels -----------------------------------------------------------------------------
-// SiLU(a) = a σ(a) with σ(a) = 1 / (1 + e^(−a)) and e^x as Cephes' expf (range reduction +
-// degree-6 polynomial, ~1 ulp), as the training step's kernels; AVX2 + FMA or scalar.
-
-inline float siluScalar(float a) { return a / (1.0f + cephesExp(-a)); }
-
-__attribute__((target("avx2,fma"))) inline __m256 silu8(__m256 a) {
-  const __m256 lo = _mm256_set1_ps(-87.0f), hi = _mm256_set1_ps(88.0f);
-  const __m256 one = _mm256_set1_ps(1.0f);
-  __m256 x = _mm256_sub_ps(_mm256_setzero_ps(), a);
-  x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-  const __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(0.693359375f), x);
-  r = _mm256_fnmadd_ps(fx, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  const __m256 y = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), one);
-  const __m256i bits =
-      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-  const __m256 e = _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
-  return _mm256_div_ps(a, _mm256_add_ps(one, e));
-}
+// SiLU: the kernels unit's (core/kernels/silu.h), bit for bit the training step's.
+using kernels::silu8;
+using kernels::siluScalar;
 
 bool haveAvx2Fma() {
   static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return yes;
 }
 
-void siluInPlaceScalar(float* a, int64_t begin, int64_t end) {
-  for (int64_t i = begin; i < end; ++i) a[i] = siluScalar(a[i]);
-}
-
-__attribute__((target("avx2,fma"))) void siluInPlaceAvx2(float* a, int64_t n) {
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(a + i, silu8(_mm256_loadu_ps(a + i)));
-  siluInPlaceScalar(a, i, n);
-}
-
-void siluInPlace(float* a, int64_t n) {
-  if (haveAvx2Fma())
-    siluInPlaceAvx2(a, n);
-  else
-    siluInPlaceScalar(a, 0, n);
-}
+void siluInPlace(float* a, int64_t n) { kernels::siluForward(a, a, nullptr, n); }
 
 // First layer with a shared t: h[r, j] = c[j] + Σ_k x[r, k] wT[k, j] (then SiLU when `act`),
 // c = b + W_t · features(t) computed once; wT = the x columns of W, transposed [dim, width].

@@ -6,8 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "core/common/fast_exp.h"
-
 namespace ss::train::detail {
 
 // Plain float arithmetic in a fixed order, without FMA contraction: the AVX2 and the scalar
@@ -89,71 +87,6 @@ __attribute__((target("avx2"))) double sumSquaresAvx2(const float* x, int64_t n)
   for (float l : lanes) acc += l;
   for (; i < n; ++i) acc += static_cast<double>(x[i]) * x[i];
   return acc;
-}
-
-// SiLU with its sigmoid kept for the backward: a → s = σ(a) in place, h = a·s; then
-// dL/da = dL/dh · (s + h·(1 − s)), no exp. exp is Cephes' expf (range reduction + degree-6
-// polynomial, ~1 ulp), the same arithmetic in the AVX2 and the scalar versions.
-
-void siluForwardScalar(float* as, float* h, int64_t begin, int64_t end) {
-  for (int64_t i = begin; i < end; ++i) {
-    const float a = as[i];
-    const float s = 1.0f / (1.0f + cephesExp(-a));
-    as[i] = s;
-    h[i] = a * s;
-  }
-}
-
-__attribute__((target("avx2"))) void siluForwardAvx2(float* as, float* h, int64_t n) {
-  const __m256 lo = _mm256_set1_ps(-87.0f), hi = _mm256_set1_ps(88.0f);
-  const __m256 log2e = _mm256_set1_ps(1.44269504088896341f);
-  const __m256 c1 = _mm256_set1_ps(0.693359375f), c2 = _mm256_set1_ps(-2.12194440e-4f);
-  const __m256 p0 = _mm256_set1_ps(1.9875691500e-4f), p1 = _mm256_set1_ps(1.3981999507e-3f);
-  const __m256 p2 = _mm256_set1_ps(8.3334519073e-3f), p3 = _mm256_set1_ps(4.1665795894e-2f);
-  const __m256 p4 = _mm256_set1_ps(1.6666665459e-1f), p5 = _mm256_set1_ps(5.0000001201e-1f);
-  const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256i bias = _mm256_set1_epi32(127);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 a = _mm256_loadu_ps(as + i);
-    // x = −a clamped as std::min(std::max(x, lo), hi) does (NaN in a: h = a·s stays NaN).
-    __m256 x = _mm256_sub_ps(_mm256_setzero_ps(), a);
-    x = _mm256_min_ps(_mm256_max_ps(x, lo), hi);
-    const __m256 fx =
-        _mm256_round_ps(_mm256_mul_ps(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(fx, c1));
-    r = _mm256_sub_ps(r, _mm256_mul_ps(fx, c2));
-    __m256 p = p0;
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), p1);
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), p2);
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), p3);
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), p4);
-    p = _mm256_add_ps(_mm256_mul_ps(p, r), p5);
-    const __m256 y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), one);
-    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), bias), 23);
-    const __m256 e = _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
-    const __m256 sg = _mm256_div_ps(one, _mm256_add_ps(one, e));
-    _mm256_storeu_ps(as + i, sg);
-    _mm256_storeu_ps(h + i, _mm256_mul_ps(a, sg));
-  }
-  siluForwardScalar(as, h, i, n);
-}
-
-void siluBackwardScalar(float* d, const float* s, const float* h, int64_t begin, int64_t end) {
-  for (int64_t i = begin; i < end; ++i) d[i] = d[i] * (s[i] + h[i] * (1.0f - s[i]));
-}
-
-__attribute__((target("avx2"))) void siluBackwardAvx2(float* d, const float* s, const float* h,
-                                                      int64_t n) {
-  const __m256 one = _mm256_set1_ps(1.0f);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 si = _mm256_loadu_ps(s + i);
-    const __m256 g =
-        _mm256_add_ps(si, _mm256_mul_ps(_mm256_loadu_ps(h + i), _mm256_sub_ps(one, si)));
-    _mm256_storeu_ps(d + i, _mm256_mul_ps(_mm256_loadu_ps(d + i), g));
-  }
-  siluBackwardScalar(d, s, h, i, n);
 }
 
 bool haveAvx2() {

@@ -1,5 +1,5 @@
 // The training step's fast path's fused loops (train_step.cpp): Adam with the EMA update,
-// sums of squares, SiLU forward and backward, scalar and AVX2. Plain float arithmetic in a
+// sums of squares, scalar and AVX2 (SiLU is core/kernels/silu.h). Plain float arithmetic in a
 // fixed order without FMA contraction, so both give bit-identical results. Internal to
 // core/train; pure functions, any thread.
 #pragma once
@@ -19,10 +19,6 @@ void adamEmaAvx2(float* p, const float* g, float* m, float* v, float* e, int64_t
                  const AdamEma& s);
 double sumSquaresScalar(const float* x, int64_t n);
 double sumSquaresAvx2(const float* x, int64_t n);
-void siluForwardScalar(float* as, float* h, int64_t begin, int64_t end);
-void siluForwardAvx2(float* as, float* h, int64_t n);
-void siluBackwardScalar(float* d, const float* s, const float* h, int64_t begin, int64_t end);
-void siluBackwardAvx2(float* d, const float* s, const float* h, int64_t n);
 bool haveAvx2();
 // Batch rows per forward/backward chunk: the activations of a chunk stay in L2, and the
 // weight gradients accumulate over chunks. SCORESCOPE_TRAIN_CHUNK overrides (benchmarks).

@@ -207,199 +207,59 @@ TrainStep::Result TrainStep::fastStep() {
   // The MLP's DSM step by hand: forward and backward with addmm / mm / addmv and fused SiLU
   // kernels into preallocated buffers, chunk by chunk (and split over workers), the loss and
   // its gradient in one loop, then one fused pass for clipping, Adam and the EMA over the
-  // flat buffers. The generator is drawn
-  // in the generic step's order (batch indices, times, noise).
+  // flat buffers. The generator is drawn in the generic step's order.
   c10::InferenceMode inference;
-  const auto& c = m_setup.config;
-  const auto& data = m_setup.data;
-  const auto& sde = *m_setup.sde;
   Fast& f = *m_fast;
-  const int64_t B = c.batch, dim = f.dim, width = f.width, depth = f.depth;
-  const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+  const int64_t B = m_setup.config.batch;
   // Workers: one per LibTorch thread, each with at least 128 rows.
   const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), B / 128));
-  const int64_t partRows = (B + parts - 1) / parts;
-  const int64_t chunk = std::min<int64_t>(partRows, chunkRows());
-  if (f.batch != B || static_cast<int64_t>(f.work.size()) != parts ||
-      f.work[0].D0.size(0) != chunk) {
-    f.batch = B;
-    f.X = torch::empty({B, f.in}, opts);
-    f.proj = torch::empty({B, f.freqs}, opts);
-    f.work.assign(static_cast<size_t>(parts), Fast::Work{});
-    for (int64_t k = 0; k < parts; ++k) {
-      auto& w = f.work[static_cast<size_t>(k)];
-      for (int64_t i = 0; i < depth; ++i) {
-        w.A.push_back(torch::empty({chunk, width}, opts));
-        w.H.push_back(torch::empty({chunk, width}, opts));
-      }
-      w.O = torch::empty({chunk, dim}, opts);
-      w.G = torch::empty({chunk, dim}, opts);
-      w.D0 = torch::empty({chunk, width}, opts);
-      w.D1 = torch::empty({chunk, width}, opts);
-      w.ones = torch::ones({chunk}, opts);
-      if (k == 0) {
-        w.grad = f.grad;
-        w.gW = f.gW;
-        w.gb = f.gb;
-      } else {
-        w.grad = torch::zeros({f.total}, opts);
-        for (size_t i = 0; i < m_params.size(); ++i) {
-          auto v = w.grad.narrow(0, f.offsets[i], m_params[i].numel()).view(m_params[i].sizes());
-          (i % 2 == 0 ? w.gW : w.gb).push_back(v);
-        }
-      }
-    }
-  }
-
-  // Draws, in the generic order. (RECORD_FUNCTION scopes: the profile in bench/README.md.)
-  std::optional<at::RecordFunction> phase;
-  auto enter = [&phase](const char* name) {
-    phase.reset();
-    phase.emplace(at::RecordScope::USER_SCOPE);
-    if (phase->isActive()) phase->before(name);
-  };
-  enter("ss::draw");
-  auto idx = torch::randint(data.size(0), {B}, m_gen, torch::TensorOptions().dtype(torch::kLong));
-  const double eps = sde.eps(), T = sde.T();
-  torch::Tensor t, factor;  // factor: λ(t)/σ(t)² per sample, undefined when λ = σ²
-  const auto& lc = c.loss;
-  if (lc.importanceSampling && lc.weighting == Weighting::G2) {
-    torch::Tensor invDensity;
-    std::tie(t, invDensity) = importanceSampleTime(sde, B, opts, m_gen);
-    factor = weightOf(lc.weighting, sde, t) * invDensity / (T - eps);
-  } else {
-    t = eps + (T - eps) * torch::rand({B}, m_gen, opts);
-    if (lc.weighting != Weighting::Sigma2) factor = weightOf(lc.weighting, sde, t);
-  }
-  auto z = torch::randn({B, dim}, m_gen, opts);
-  const auto m = sde.marginal(t);
-  auto a = m.a.contiguous(), sigma = m.sigma.contiguous();
-  if (factor.defined()) factor = (factor / (sigma * sigma)).contiguous();
-
-  // Input rows [x_t, sin(2π t W), cos(2π t W)].
-  enter("ss::input");
-  {
-    const int64_t* ip = idx.data_ptr<int64_t>();
-    const float* dp = data.data_ptr<float>();
-    const float* ap = a.data_ptr<float>();
-    const float* sp = sigma.data_ptr<float>();
-    const float* zp = z.data_ptr<float>();
-    float* xp = f.X.data_ptr<float>();
-    for (int64_t r = 0; r < B; ++r) {
-      const float* x0 = dp + ip[r] * dim;
-      for (int64_t k = 0; k < dim; ++k) xp[r * f.in + k] = ap[r] * x0[k] + sp[r] * zp[r * dim + k];
-    }
-    at::mul_out(f.proj, t.unsqueeze(1), f.timeW.unsqueeze(0));
-    f.proj.mul_(2.0 * std::numbers::pi);
-    auto sinOut = f.X.narrow(1, dim, f.freqs), cosOut = f.X.narrow(1, dim + f.freqs, f.freqs);
-    at::sin_out(sinOut, f.proj);
-    at::cos_out(cosOut, f.proj);
-  }
-
-  const float* sp = sigma.data_ptr<float>();
-  const float* zp = z.data_ptr<float>();
-  const float* fp = factor.defined() ? factor.data_ptr<float>() : nullptr;
-  const float gradScale = static_cast<float>(2.0 / static_cast<double>(B));
-  // Rows [begin, end) by chunks: forward, loss, backward into w's gradient.
-  const bool timed = parts == 1;
-  auto run = [&](Fast::Work& w, int64_t begin, int64_t end) {
-    w.grad.zero_();
-    w.loss = 0;
-    for (int64_t r0 = begin; r0 < end; r0 += chunk) {
-      const int64_t n = std::min(chunk, end - r0);
-      auto X = f.X.narrow(0, r0, n);
-      // Forward.
-      if (timed) enter("ss::forward");
-      torch::Tensor cur = X;
-      for (int64_t l = 0; l < depth; ++l) {
-        auto A = w.A[l].narrow(0, 0, n), H = w.H[l].narrow(0, 0, n);
-        at::addmm_out(A, f.b[l], cur, f.W[l].t());
-        // A becomes σ(A) (kept for the backward), H = SiLU(A).
-        if (haveAvx2())
-          siluForwardAvx2(A.data_ptr<float>(), H.data_ptr<float>(), n * width);
-        else
-          siluForwardScalar(A.data_ptr<float>(), H.data_ptr<float>(), 0, n * width);
-        cur = H;
-      }
-      auto O = w.O.narrow(0, 0, n), G = w.G.narrow(0, 0, n);
-      at::addmm_out(O, f.b[depth], cur, f.W[depth].t());
-      if (timed) enter("ss::loss");
-      // Loss: per sample w·‖σ (out/σ) + z‖², and d(mean)/d(out) = 2 w (σ s + z) / B.
-      {
-        const float* op = O.data_ptr<float>();
-        float* gp = G.data_ptr<float>();
-        for (int64_t r = 0; r < n; ++r) {
-          const int64_t row = r0 + r;
-          const float s = sp[row], lw = fp ? fp[row] : 1.0f;
-          float per = 0;
-          for (int64_t k = 0; k < dim; ++k) {
-            const float res = s * (op[r * dim + k] / s) + zp[row * dim + k];
-            per += res * res;
-            gp[r * dim + k] = gradScale * lw * res;
-          }
-          w.loss += static_cast<double>(lw) * per;
-        }
-      }
-      // Backward: weight gradients accumulate over chunks (zeroed above).
-      if (timed) enter("ss::backward");
-      at::addmm_out(w.gW[depth], w.gW[depth], G.t(), cur);
-      at::addmv_out(w.gb[depth], w.gb[depth], G.t(), w.ones.narrow(0, 0, n));
-      torch::Tensor d = w.D0.narrow(0, 0, n);
-      at::mm_out(d, G, f.W[depth]);
-      for (int64_t l = depth - 1; l >= 0; --l) {
-        // dL/dA in place, from σ(A) and H.
-        float* dp = d.data_ptr<float>();
-        const float* sg = w.A[l].data_ptr<float>();
-        const float* hp = w.H[l].data_ptr<float>();
-        if (haveAvx2())
-          siluBackwardAvx2(dp, sg, hp, n * width);
-        else
-          siluBackwardScalar(dp, sg, hp, 0, n * width);
-        const torch::Tensor input = l == 0 ? X : w.H[l - 1].narrow(0, 0, n);
-        at::addmm_out(w.gW[l], w.gW[l], d.t(), input);
-        at::addmv_out(w.gb[l], w.gb[l], d.t(), w.ones.narrow(0, 0, n));
-        if (l > 0) {
-          auto next = (d.data_ptr() == w.D0.data_ptr() ? w.D1 : w.D0).narrow(0, 0, n);
-          at::mm_out(next, d, f.W[l]);
-          d = next;
-        }
-      }
-    }
-  };
+  const int64_t chunk = std::min<int64_t>((B + parts - 1) / parts, chunkRows());
+  f.reserve(B, parts, chunk, m_params);
+  FastPhase phase;
+  phase.enter("ss::draw");
+  const FastDraws draws =
+      drawFastBatch(f, m_setup.data, *m_setup.sde, m_setup.config.loss, B, m_gen);
   if (parts == 1) {
-    run(f.work[0], 0, B);
+    fastForwardBackward(f, f.work[0], draws, 0, B, chunk, B, &phase);
   } else {
-    // Data parallel: one worker per LibTorch thread, each a share of the rows with single-threaded
-    // BLAS (OpenBLAS's own pool would fight LibTorch's for the cores), then the gradients
-    // are summed in worker order (deterministic for a given thread count).
-    enter("ss::forward_backward_parallel");
+    // Data parallel: one worker per LibTorch thread, each a share of the rows with
+    // single-threaded BLAS (OpenBLAS's own pool would fight LibTorch's for the cores), then
+    // the gradients are summed in worker order (deterministic for a given thread count).
+    phase.enter("ss::forward_backward_parallel");
     OpenBlasSingleThreaded blasGuard;
     runInParts(B, parts, [&](int64_t k, int64_t begin, int64_t end) {
       std::optional<c10::InferenceMode> pooled;  // the pool's threads; 0 keeps the caller's mode
       if (k > 0) pooled.emplace();
-      run(f.work[static_cast<size_t>(k)], begin, end);
+      fastForwardBackward(f, f.work[static_cast<size_t>(k)], draws, begin, end, chunk, B, nullptr);
     });
-    enter("ss::reduce");
+    phase.enter("ss::reduce");
     for (int64_t k = 1; k < parts; ++k) f.grad.add_(f.work[static_cast<size_t>(k)].grad);
   }
   double lossSum = 0;
   for (const auto& w : f.work) lossSum += w.loss;
-
-  enter("ss::adam_ema");
+  phase.enter("ss::adam_ema");
   Result r;
   r.loss = lossSum / static_cast<double>(B);
   if (!std::isfinite(r.loss)) {
     r.gradNorm = std::numeric_limits<double>::quiet_NaN();
     return r;
   }
+  r.gradNorm = fastUpdate();
+  return r;
+}
+
+// Clipping, Adam and the EMA in one fused pass over the flat buffers; returns the gradient's
+// global norm (in float, as clip_grad_norm_ returns it: inf past float's range).
+double TrainStep::fastUpdate() {
+  Fast& f = *m_fast;
+  const auto& c = m_setup.config;
   const float* gp = f.grad.data_ptr<float>();
-  // The global norm in float as clip_grad_norm_ returns it (inf past float's range).
-  r.gradNorm = static_cast<float>(
+  const double norm = static_cast<float>(
       std::sqrt(haveAvx2() ? sumSquaresAvx2(gp, f.total) : sumSquaresScalar(gp, f.total)));
   // clip_grad_norm_'s coefficient, NaN kept (an infinite norm poisons the weights there too,
   // which the trainer's divergence check relies on); Adam's defaults as torch::optim::Adam's.
   const double maxNorm = c.gradClip > 0 ? c.gradClip : std::numeric_limits<double>::infinity();
-  double clip = maxNorm / (r.gradNorm + 1e-6);
+  double clip = maxNorm / (norm + 1e-6);
   if (clip > 1.0) clip = 1.0;
   const auto& ao =
       static_cast<const torch::optim::AdamOptions&>(m_adam->param_groups()[0].options());
@@ -423,7 +283,7 @@ TrainStep::Result TrainStep::fastStep() {
     adamEmaAvx2(pp, gp, mp, vp, ep, f.total, s);
   else
     adamEmaScalar(pp, gp, mp, vp, ep, 0, f.total, s);
-  return r;
+  return norm;
 }
 
 void TrainStep::setConfig(const TrainConfig& config) {

@@ -16,6 +16,7 @@ namespace ss::train {
 
 class TrainStep {
  public:
+  struct Fast;  // the fast MLP path's state (train_step_fast.h), opaque here
   struct Setup {
     nn::NetConfig net;
     std::shared_ptr<const sde::Sde> sde;
@@ -66,9 +67,9 @@ class TrainStep {
   double currentLr() const;
   Result genericStep();
   Result fastStep();
+  double fastUpdate();  // clipping, Adam and the EMA; returns the gradient norm
   // The fast path: flat parameter / EMA / gradient / Adam buffers, the net's and the EMA's
   // parameters made views into them. Rebuilt whenever the parameters are replaced (load).
-  struct Fast;
   void buildFast();
   void exportAdamState() const;  // the flat Adam moments → m_adam's state (for save)
   void importAdamState();        // m_adam's state → the flat moments (after load)

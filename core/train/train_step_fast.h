@@ -4,9 +4,13 @@
 
 #include <torch/torch.h>
 
+#include <ATen/record_function.h>
+
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "core/train/losses.h"
 #include "core/train/train_step.h"
 
 namespace ss::train {
@@ -34,6 +38,38 @@ struct TrainStep::Fast {
     double loss = 0;
   };
   std::vector<Work> work;
+
+  // (Re)allocates the per-batch buffers for B rows, `parts` workers and `chunk` rows a
+  // chunk, when any changed. `params`: the module's parameters (worker k > 0's gradients).
+  void reserve(int64_t B, int64_t parts, int64_t chunk, const std::vector<torch::Tensor>& params);
 };
+
+namespace detail {
+
+// One batch's draws, in the generic step's order (batch indices, times, noise): σ(t) and z
+// per row, and λ(t)/σ(t)² per row (undefined when λ = σ²).
+struct FastDraws {
+  torch::Tensor sigma, z, factor;
+};
+
+// The profile's phases (RECORD_FUNCTION scopes: bench/README.md): enter() ends the last.
+class FastPhase {
+ public:
+  void enter(const char* name);
+
+ private:
+  std::optional<at::RecordFunction> m_scope;
+};
+
+// Draws the batch and writes its input rows [x_t, sin(2π t W), cos(2π t W)] into f.X.
+FastDraws drawFastBatch(TrainStep::Fast& f, const torch::Tensor& data, const sde::Sde& sde,
+                        const LossConfig& loss, int64_t B, at::Generator& gen);
+
+// Forward, loss and backward of rows [begin, end) chunk by chunk into w's gradient and
+// loss (`phase`: the profile's scopes, null when workers run in parallel).
+void fastForwardBackward(TrainStep::Fast& f, TrainStep::Fast::Work& w, const FastDraws& draws,
+                         int64_t begin, int64_t end, int64_t chunk, int64_t B, FastPhase* phase);
+
+}  // namespace detail
 
 }  // namespace ss::train
