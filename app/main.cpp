@@ -63,8 +63,7 @@ int main(int argc, char** argv) {
       "Sample with a trained model or the exact score; --metrics compares with the true data");
   auto* nll = app.add_subcommand(
       "nll", "Exact log-likelihood of fresh data samples through the probability-flow ODE");
-  auto* bench = app.add_subcommand("bench", "Benchmarks (not yet available)");
-  for (auto* sub : {render, train, sample, nll, bench}) addSharedOptions(*sub, o);
+  for (auto* sub : {render, train, sample, nll}) addSharedOptions(*sub, o);
   InterpolateOptions io;  // interpolate: the latent interpolation strip (interpolate_cmd.cpp)
   auto* interpolate = addInterpolateCommand(app, o, io);
   addViewOptions(*render, o);
@@ -223,8 +222,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   if (o.version) return printVersion(o);
-  for (auto* sub : {train, sample, nll})
-    if (sub->parsed()) o.epsGiven = sub->get_option("--eps")->count() > 0;
+  for (auto* sub : {train, sample, nll}) {
+    if (!sub->parsed()) continue;
+    o.epsGiven = sub->get_option("--eps")->count() > 0;
+    for (const char* flag : {"--sde", "--beta-min", "--beta-max", "--sigma-min", "--sigma-max"})
+      if (sub->get_option(flag)->count() > 0) o.sdeFlagsGiven.push_back(flag);
+  }
   if (render->parsed()) {
     o.tGiven = render->get_option("--t")->count() > 0;
     return runRender(o);
@@ -240,6 +243,5 @@ int main(int argc, char** argv) {
     return runNll(o, so);
   }
   if (interpolate->parsed()) return runInterpolate(o, io);
-  if (bench->parsed()) return notYetAvailable("bench", "benchmarks land with the training issue");
   return runGuiCommand(o);
 }

@@ -51,11 +51,6 @@ int printVersion(const AppOptions& o) {
   return 0;
 }
 
-int notYetAvailable(const char* name, const char* what) {
-  std::fprintf(stderr, "scorescope %s: not yet available in this version (%s).\n", name, what);
-  return 1;
-}
-
 int runGuiCommand(const AppOptions& o) {
   auto state = explorerFrom(o);
   if (!state) return fail(state.error().message);

@@ -98,7 +98,5 @@ struct InterpolateOptions {
 // Adds the subcommand with its options (and the shared ones) to `app`.
 CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions& io);
 int runInterpolate(const AppOptions& o, const InterpolateOptions& io);
-// train, sample, nll, bench until their issues land: says so honestly, exit code 1.
-int notYetAvailable(const char* name, const char* what);
 
 }  // namespace ss::app

@@ -72,7 +72,9 @@ Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& 
     if (snap->net.kind != nn::NetKind::UNet)
       return Error{s.model + " holds a 2D model, not an image model"};
     src.score = snap->scoreFn();
-    src.sde = snap->sde;
+    auto sde = modelSde(o, snap->sde);
+    if (!sde) return sde.error();
+    src.sde = sde.value();
     src.data = snap->data;
     src.channels = snap->net.unet.channels;
     src.size = snap->net.unet.size;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/sde/sde.h"
+
 namespace ss::app {
 
 void addSharedOptions(CLI::App& app, AppOptions& o) {
@@ -78,6 +80,20 @@ Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
   c.eps = o.eps;
   if (std::string err = c.validate(); !err.empty()) return Error{err};
   return c;
+}
+
+Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
+                                                   std::shared_ptr<const sde::Sde> own) {
+  const auto& c = own->config();
+  if (!o.sdeFlagsGiven.empty())
+    return Error{o.sdeFlagsGiven.front() + " cannot apply with --model: the model brings its own " +
+                 std::string(sde::toString(c.kind)) +
+                 " SDE (only --eps, the sampling ε, may change)"};
+  if (!o.epsGiven || o.eps == c.eps) return own;
+  sde::SdeConfig with = c;
+  with.eps = o.eps;
+  if (std::string err = with.validate(); !err.empty()) return Error{"--eps: " + err};
+  return sde::Sde::create(with);
 }
 
 Expected<std::pair<int, int>> parseSize(const std::string& text) {

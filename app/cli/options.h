@@ -5,11 +5,16 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/common/error.h"
 #include "core/sde/sde_config.h"
+
+namespace ss::sde {
+class Sde;
+}
 
 namespace ss::app {
 
@@ -23,7 +28,10 @@ struct AppOptions {
   int N = 1000;
   double eps = 1e-5;
   bool epsGiven = false;  // --eps on the command line (else some paths pick their own)
-  int64_t limit = 0;      // image datasets: use the first N images (0 = all, or the path's default)
+  // The SDE flags given on the command line (--sde, --beta-min, …): with --model, which
+  // brings its own SDE, they are errors.
+  std::vector<std::string> sdeFlagsGiven;
+  int64_t limit = 0;  // image datasets: use the first N images (0 = all, or the path's default)
   int64_t particles = 20000;
   uint64_t seed = 0;
   int threads = 0;  // 0 = default (1 on a 2-core machine)
@@ -86,6 +94,12 @@ void addFieldOptions(CLI::App& app, AppOptions& o);
 
 // The SDE the options describe, validated (VE's σmax may still be 0 = auto).
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o);
+
+// The SDE a command samples a model with: the model's own, with --eps (when given) as the
+// sampling ε. The SDE's shape is the model's: --sde, --beta-min, --beta-max, --sigma-min and
+// --sigma-max given with --model are an error that says so.
+Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
+                                                   std::shared_ptr<const sde::Sde> own);
 
 // "1280x800" → {1280, 800}, each in [16, 16384].
 Expected<std::pair<int, int>> parseSize(const std::string& text);

@@ -58,7 +58,9 @@ Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
     auto snap = train::loadModelSnapshot(s.model, src.device);
     if (!snap) return snap.error();
     src.score = snap.value()->scoreFn();
-    src.sde = snap.value()->sde;
+    auto sde = modelSde(o, snap.value()->sde);
+    if (!sde) return sde.error();
+    src.sde = sde.value();
     src.data = snap.value()->data;
     src.scoreName = "learned (" + s.model + ", step " + std::to_string(snap.value()->step) + ")";
   } else {
@@ -215,6 +217,7 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
 
   nlohmann::json j = {{"data", sc.data},
                       {"sde", std::string(sde::toString(sc.sde->kind()))},
+                      {"eps", sc.sde->eps()},
                       {"score", sc.scoreName},
                       {"sampler", describe(cfg.value())},
                       {"n", s.n},
