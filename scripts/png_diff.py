@@ -64,16 +64,19 @@ def compare(a, b, line_height):
     wb, hb, bppb, rb = decode(b)
     if (wa, ha, bpp) != (wb, hb, bppb):
         return f"size {wa}x{ha}x{bpp} against {wb}x{hb}x{bppb}", False
-    diff, box = 0, [wa, ha, -1, -1]
+    diff, box, most = 0, [wa, ha, -1, -1], 0
     for y in range(ha):
         if ra[y] == rb[y]:
             continue
         for x in range(wa):
-            if ra[y][x * bpp:(x + 1) * bpp] != rb[y][x * bpp:(x + 1) * bpp]:
+            a, b = ra[y][x * bpp:(x + 1) * bpp], rb[y][x * bpp:(x + 1) * bpp]
+            if a != b:
                 diff += 1
                 box = [min(box[0], x), min(box[1], y), max(box[2], x), max(box[3], y)]
+                most = max(most, max(abs(u - v) for u, v in zip(a, b)))
     share = diff / (wa * ha)
-    where = f"{diff} pixels ({100 * share:.3f} %) in x {box[0]}..{box[2]}, y {box[1]}..{box[3]}"
+    where = (f"{diff} pixels ({100 * share:.3f} %) in x {box[0]}..{box[2]}, y {box[1]}..{box[3]},"
+             f" channels differ by up to {most}")
     return where, share <= 0.002 and box[3] - box[1] < line_height
 
 

@@ -1,4 +1,5 @@
-# Fails when core/ includes OpenGL/GLFW/epoxy/ImGui or ui/ includes LibTorch.
+# Fails when core/ includes OpenGL/GLFW/epoxy/ImGui, ui/ includes LibTorch, or the session
+# model (ui/session/) includes OpenGL, GLFW, ImGui or a ui/ header outside ui/session/.
 file(GLOB_RECURSE _core ${ROOT}/core/*.h ${ROOT}/core/*.cpp)
 file(GLOB_RECURSE _ui ${ROOT}/ui/*.h ${ROOT}/ui/*.cpp)
 set(_bad "")
@@ -10,6 +11,14 @@ foreach(_f ${_core})
 endforeach()
 foreach(_f ${_ui})
   file(STRINGS ${_f} _hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](torch/|ATen/|c10/)")
+  if(_hits)
+    list(APPEND _bad "${_f}: ${_hits}")
+  endif()
+endforeach()
+# ui/session/ is the GL-free session model: no OpenGL, GLFW, ImGui, nor other ui/ headers.
+file(GLOB_RECURSE _session ${ROOT}/ui/session/*.h ${ROOT}/ui/session/*.cpp)
+foreach(_f ${_session})
+  file(STRINGS ${_f} _hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](GL/|GLFW/|epoxy/|imgui|backends/|ui/[^s]|ui/s[^e])")
   if(_hits)
     list(APPEND _bad "${_f}: ${_hits}")
   endif()

@@ -9,8 +9,8 @@
 
 #include <optional>
 
-#include "ui/explorer_state.h"
-#include "ui/scene_file.h"
+#include "ui/session/explorer_state.h"
+#include "ui/session/scene_file.h"
 #include "ui/ui_context.h"
 
 namespace ss::ui {

@@ -10,7 +10,7 @@
 #include "ui/panels/file_menu.h"
 #include "ui/prefs.h"
 #include "ui/recorder.h"
-#include "ui/scene_file.h"
+#include "ui/session/scene_file.h"
 #include "ui/ui_context.h"
 #include "ui/views/caption_overlay.h"
 

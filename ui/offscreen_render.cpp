@@ -4,10 +4,14 @@
 #include <imgui.h>
 #include <stb/stb_image_write.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 
 #include "core/common/atomic_file.h"
+#include "core/scene/density_worker.h"
+#include "core/scene/vector_field.h"
 #include "ui/gl/objects.h"
 #include "ui/views/compare_view.h"
 
@@ -49,7 +53,48 @@ Expected<RenderedImage> renderWindow(UiContext& ui, int width, int height,
   return image;
 }
 
+// The field with the model's log p_t (PF-ODE) as its density, from `r` (the finest level
+// alone: render waits for it anyway). A failure keeps the field as is.
+std::shared_ptr<const scene::VectorField> modelDensityField(const scene::VectorField& field,
+                                                            scene::DensityRequest r) {
+  scene::DensityWorker worker;
+  const auto start = std::chrono::steady_clock::now();
+  const double t = r.t;
+  worker.request(std::move(r));
+  worker.waitIdle(std::chrono::minutes(10));
+  auto grid = worker.latest();
+  if (!grid) {
+    std::fprintf(
+        stderr, "scorescope render: model density: %s\n",
+        worker.lastError().empty() ? "not finished within 10 minutes" : worker.lastError().c_str());
+    return std::make_shared<scene::VectorField>(field);
+  }
+  std::printf("model density: %dx%d at t = %.4g, %lld NFE, %.1f s\n", grid->nx, grid->ny, t,
+              static_cast<long long>(grid->nfe),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return std::make_shared<scene::VectorField>(scene::withModelDensity(field, *grid));
+}
+
 }  // namespace
+
+FieldSource waitedFieldSource(const ExplorerState& state,
+                              std::shared_ptr<const scene::PointCloud> cloud,
+                              std::shared_ptr<const train::ModelSnapshot> model) {
+  return [&state, cloud, model](const Viewport& view) -> std::shared_ptr<const scene::VectorField> {
+    std::shared_ptr<const scene::VectorField> field;
+    if (auto r = fieldRequestFor(state, *cloud, model, view)) {
+      scene::FieldWorker worker;
+      worker.request(*r);
+      worker.waitIdle(std::chrono::minutes(5));
+      if (!worker.lastError().empty())
+        std::fprintf(stderr, "scorescope render: field: %s\n", worker.lastError().c_str());
+      field = worker.latest();
+    }
+    auto density = modelDensityRequestFor(state, *cloud, model, view, DensityDetail::FinestOnly);
+    if (!density) return field;
+    return modelDensityField(field ? *field : scene::VectorField{}, std::move(*density));
+  };
+}
 
 Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state,
                                        std::shared_ptr<const scene::PointCloud> cloud, int width,
@@ -61,7 +106,7 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
       [&](int frame) {
         canvas.draw(scene, state.canvas, {static_cast<float>(width), static_cast<float>(height)},
                     false);
-        if (frame == 0 && fields) scene.field = fields(canvas.visibleWorld());
+        if (frame == 0 && fields) scene.field = fields(canvas.viewport());
       },
       state.canvas.transparentBackground);
   if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};

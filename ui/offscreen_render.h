@@ -12,7 +12,8 @@
 #include "core/common/error.h"
 #include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
+#include "ui/session/requests.h"
 #include "ui/ui_context.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/image_view.h"
@@ -26,9 +27,17 @@ struct RenderedImage {
   std::vector<PlotGeometry> panes;  // compare mode: each pane's plot (plot = the first)
 };
 
-// Supplies a score field for the world rectangle the plot shows (xmin, ymin, xmax, ymax).
-using FieldSource =
-    std::function<std::shared_ptr<const scene::VectorField>(const std::array<float, 4>& bounds)>;
+// Supplies a score field for the plot as framed: the world rectangle it shows and its width.
+using FieldSource = std::function<std::shared_ptr<const scene::VectorField>(const Viewport& view)>;
+
+// What `scorescope render` draws the state's field layers with: the window's requests
+// (ui/session/requests.h) for the plot as framed, computed and waited for (the field up to
+// 5 minutes, the model's density, finest level alone, up to 10). `state` and `cloud` must
+// outlive the source; `model` null: the exact score only. Failures go to stderr and leave
+// the layer out.
+FieldSource waitedFieldSource(const ExplorerState& state,
+                              std::shared_ptr<const scene::PointCloud> cloud,
+                              std::shared_ptr<const train::ModelSnapshot> model);
 
 // `fields` (optional) is asked once the view is framed; its field is drawn on the canvas.
 // `run` (optional): in a reverse mode, its frame replaces the data cloud (with trails).

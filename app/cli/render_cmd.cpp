@@ -25,7 +25,8 @@
 #include "core/train/trainer.h"
 #include "ui/export/animation_writer.h"
 #include "ui/offscreen_render.h"
-#include "ui/scene_file.h"
+#include "ui/session/requests.h"
+#include "ui/session/scene_file.h"
 #include "ui/views/compare_view.h"
 
 namespace ss::app {
@@ -35,34 +36,6 @@ namespace {
 int fail(const std::string& message, int code = 1) {
   std::fprintf(stderr, "scorescope render: %s\n", message.c_str());
   return code;
-}
-
-// The field with the model's log p_t (PF-ODE) as its density, at the finest level (the
-// coarse ones are for the GUI; render waits for the last). A failure keeps the field as is.
-std::shared_ptr<const scene::VectorField> modelDensityField(
-    const scene::VectorField& field, std::shared_ptr<const train::ModelSnapshot> model, double t,
-    const std::array<float, 4>& bounds) {
-  scene::DensityWorker worker;
-  scene::DensityRequest r;
-  r.model = std::move(model);
-  r.t = t;
-  r.bounds = bounds;
-  r.coarsest = r.finest;  // only the finest level
-  r.rtol = r.atol = 1e-4;
-  const auto start = std::chrono::steady_clock::now();
-  worker.request(r);
-  worker.waitIdle(std::chrono::minutes(10));
-  auto grid = worker.latest();
-  if (!grid) {
-    std::fprintf(
-        stderr, "scorescope render: model density: %s\n",
-        worker.lastError().empty() ? "not finished within 10 minutes" : worker.lastError().c_str());
-    return std::make_shared<scene::VectorField>(field);
-  }
-  std::printf("model density: %dx%d at t = %.4g, %lld NFE, %.1f s\n", grid->nx, grid->ny, t,
-              static_cast<long long>(grid->nfe),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  return std::make_shared<scene::VectorField>(scene::withModelDensity(field, *grid));
 }
 
 // The scene the command-line options describe (no --scene).
@@ -466,46 +439,8 @@ int runRender(const AppOptions& o) {
   }
   const auto& c = st.canvas;
   const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;
-  double shownT = st.t;
   ui::FieldSource fields;
-  if (anyField) {
-    fields = [&](const std::array<float, 4>& bounds) -> std::shared_ptr<const scene::VectorField> {
-      scene::FieldWorker worker;
-      scene::FieldRequest r;
-      r.model = c.showLearnedField || c.showScoreError ? model.value() : nullptr;
-      r.exact = c.showExactField;
-      r.data = st.data.data;
-      r.sde = ui::resolvedSde(st, cloud.value().get());
-      r.t = std::max(shownT, r.sde.eps);
-      r.bounds = bounds;
-      r.nx = std::clamp(c.fieldResolution, 2, 128);
-      r.ny = std::clamp(
-          static_cast<int>(std::lround(r.nx * (bounds[3] - bounds[1]) / (bounds[2] - bounds[0]))),
-          2, 128);
-      r.scoreError = c.showScoreError;
-      if (c.fieldStreamlines && !(c.fieldDifference && c.showLearnedField && c.showExactField)) {
-        r.streamLearned = c.showLearnedField && r.model;
-        r.streamExact = c.showExactField;
-        scene::setStreamGrid(r, r.nx);
-      }
-      if (c.showDensity || c.showScoreError) {
-        r.densityNx = std::clamp(w / 4, 64, 512);
-        r.densityNy =
-            std::max(2, static_cast<int>(std::lround(r.densityNx * (bounds[3] - bounds[1]) /
-                                                     (bounds[2] - bounds[0]))));
-      }
-      const bool modelDensity = c.showDensity && c.densitySource == ui::DensitySource::Model;
-      if (modelDensity && !c.showScoreError)
-        r.densityNx = r.densityNy = 0;  // the model's replaces it
-      worker.request(r);
-      worker.waitIdle(std::chrono::minutes(5));
-      if (!worker.lastError().empty())
-        std::fprintf(stderr, "scorescope render: field: %s\n", worker.lastError().c_str());
-      auto field = worker.latest();
-      if (!modelDensity || !field) return field;
-      return modelDensityField(*field, model.value(), r.t, bounds);
-    };
-  }
+  if (anyField) fields = ui::waitedFieldSource(st, cloud.value(), model.value());
   if (st.compare.enabled)
     return renderCompare(o, st, cloud.value(), model.value(), *ctx.value(), w, h);
   // A reverse run (computed to the end first), shown at each frame's t.
@@ -548,7 +483,7 @@ int runRender(const AppOptions& o) {
       ui::stepMove(st, 0);
       t = st.t;
     }
-    st.t = shownT = t;
+    st.t = t;
     ui::RunView view;
     if (run) view.update(run, t, cloud.value().get());
     return ui::renderExplorer(*ctx.value(), st, cloud.value(), w, h, fields, run ? &view : nullptr);

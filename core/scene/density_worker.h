@@ -36,6 +36,7 @@ struct DensityRequest {
   int finest = 128;
   int coarsest = 16;
   double rtol = 1e-5, atol = 1e-5;  // RK45 tolerances
+  bool operator==(const DensityRequest&) const = default;
 };
 
 // One finished level. Cells are row-major with y from ymin up; values at cell centres.

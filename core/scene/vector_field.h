@@ -43,6 +43,7 @@ struct FieldRequest {
   bool streamLearned = false, streamExact = false;
   int streamNx = 0, streamNy = 0;
   float streamSeparation = 0.25f;
+  bool operator==(const FieldRequest&) const = default;
 };
 
 // Sets the streamline grid (fine enough for bilinear tracing: ~96 cells across) and spacing

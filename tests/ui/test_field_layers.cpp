@@ -10,7 +10,7 @@
 #include "core/scene/point_cloud.h"
 #include "core/scene/vector_field.h"
 #include "ui/offscreen_render.h"
-#include "ui/scene_file.h"
+#include "ui/session/scene_file.h"
 
 using namespace ss;
 using namespace std::chrono_literals;
@@ -73,15 +73,15 @@ TEST_F(FieldLayers, DifferenceOfTheExactScoreWithItselfVanishes) {
   ASSERT_TRUE(cloud.ok());
   std::shared_ptr<scene::VectorField> same, shifted;
   auto render = [&](bool shift) {
-    return ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700,
-                              [&](const std::array<float, 4>& b) {
-                                auto f = exactField(s, b, false);
-                                f->learned = f->exact;  // a "perfect model"
-                                if (shift)
-                                  for (size_t i = 0; i < f->learned.size(); i += 2)
-                                    f->learned[i] += 1.0f;  // s_θ = ∇log p_t + (1, 0)
-                                return std::shared_ptr<const scene::VectorField>(f);
-                              });
+    return ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const ui::Viewport& view_) {
+      const auto& b = view_.bounds;
+      auto f = exactField(s, b, false);
+      f->learned = f->exact;  // a "perfect model"
+      if (shift)
+        for (size_t i = 0; i < f->learned.size(); i += 2)
+          f->learned[i] += 1.0f;  // s_θ = ∇log p_t + (1, 0)
+      return std::shared_ptr<const scene::VectorField>(f);
+    });
   };
   auto zero = render(false), one = render(true);
   ASSERT_TRUE(zero.ok() && one.ok());
@@ -133,10 +133,10 @@ TEST_F(FieldLayers, ExactStreamlinesAtSmallTimeEndNearTheModes) {
   s.canvas.showExactField = true;
   s.canvas.showLearnedField = false;
   s.canvas.fieldStreamlines = true;
-  auto img =
-      ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& bb) {
-        return std::shared_ptr<const scene::VectorField>(exactField(s, bb, true));
-      });
+  auto img = ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const ui::Viewport& view_) {
+    const auto& bb = view_.bounds;
+    return std::shared_ptr<const scene::VectorField>(exactField(s, bb, true));
+  });
   ASSERT_TRUE(img.ok());
   EXPECT_GT(countColour(img.value(), 255, 170, 60, 90), 200) << "thin antialiased lines";
 }
@@ -148,10 +148,10 @@ TEST_F(FieldLayers, NormalizedAndTrueLengthArrowsDraw) {
   auto cloud = scene::buildPointCloud(s.data);
   ASSERT_TRUE(cloud.ok());
   auto render = [&] {
-    return ui::renderExplorer(
-        *s_ui, s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
-          return std::shared_ptr<const scene::VectorField>(exactField(s, b, false));
-        });
+    return ui::renderExplorer(*s_ui, s, cloud.value(), 900, 700, [&](const ui::Viewport& view_) {
+      const auto& b = view_.bounds;
+      return std::shared_ptr<const scene::VectorField>(exactField(s, b, false));
+    });
   };
   s.canvas.fieldLength = ui::FieldLength::Normalized;
   auto normalized = render();

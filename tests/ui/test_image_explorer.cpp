@@ -21,7 +21,7 @@
 #include "ui/gl/objects.h"
 #include "ui/offscreen_render.h"
 #include "ui/panels/image_panel.h"
-#include "ui/scene_file.h"
+#include "ui/session/scene_file.h"
 #include "ui/theme.h"
 #include "ui/views/image_grid.h"
 #include "ui/views/mask_painter.h"

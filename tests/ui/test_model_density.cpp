@@ -65,8 +65,9 @@ TEST(ModelDensity, RenderPeaksOnTheEightModesAtSmallT) {
   auto cloud = scene::buildPointCloud(s.data);
   ASSERT_TRUE(cloud.ok());
   std::shared_ptr<const scene::DensityGrid> grid;
-  auto image = ui::renderExplorer(
-      *ctx.value(), s, cloud.value(), 900, 700, [&](const std::array<float, 4>& b) {
+  auto image =
+      ui::renderExplorer(*ctx.value(), s, cloud.value(), 900, 700, [&](const ui::Viewport& view_) {
+        const auto& b = view_.bounds;
         scene::DensityWorker worker;
         scene::DensityRequest r;
         r.model = snap.value();

@@ -202,7 +202,8 @@ TEST_F(RenderTest, DensityHeatmapPeaksAtTheMeans) {
   state.canvas.showDensity = true;
   state.canvas.showLearnedField = false;
   auto cloud = scene::buildPointCloud(state.data).take();
-  ui::FieldSource fields = [&](const std::array<float, 4>& bounds) {
+  ui::FieldSource fields = [&](const ui::Viewport& view_) {
+    const auto& bounds = view_.bounds;
     scene::FieldWorker worker;
     scene::FieldRequest r;
     r.exact = false;

@@ -9,7 +9,7 @@
 #include "core/common/assets.h"
 #include "core/scene/point_cloud.h"
 #include "ui/offscreen_render.h"
-#include "ui/scene_file.h"
+#include "ui/session/scene_file.h"
 
 namespace ss::ui {
 namespace {

@@ -11,9 +11,9 @@
 
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
-#include "ui/explorer_state.h"
 #include "ui/offscreen_render.h"
-#include "ui/scene_file.h"
+#include "ui/session/explorer_state.h"
+#include "ui/session/scene_file.h"
 
 using namespace ss;
 

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "ui/explorer_state.h"
 #include "ui/panels/panels.h"
+#include "ui/session/explorer_state.h"
 #include "ui/views/camera2d.h"
 
 using namespace ss;

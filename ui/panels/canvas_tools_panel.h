@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
 #include "ui/views/canvas_tools.h"
 
 namespace ss::ui {

@@ -10,7 +10,7 @@
 
 #include "core/common/assets.h"
 #include "ui/panels/widgets.h"
-#include "ui/scene_file.h"
+#include "ui/session/scene_file.h"
 
 namespace ss::ui {
 

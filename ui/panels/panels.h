@@ -10,7 +10,7 @@
 #include "core/sde/sde_config.h"
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
 
 namespace ss::ui {
 

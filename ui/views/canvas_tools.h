@@ -13,7 +13,7 @@
 #include "core/common/error.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/probe_worker.h"
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/draw_tool.h"
 

@@ -13,7 +13,7 @@
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/scene/vector_field.h"
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
 #include "ui/views/canvas2d.h"
 
 namespace ss::ui {

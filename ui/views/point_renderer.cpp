@@ -20,33 +20,6 @@ const float* categoricalPalette() {
   return k;
 }
 
-const char* colourName(std::optional<ColourMode> mode) {
-  if (!mode) return "auto";
-  switch (*mode) {
-    case ColourMode::Class:
-      return "class";
-    case ColourMode::Attribute:
-      return "attribute";
-    case ColourMode::Speed:
-      return "speed";
-  }
-  return "auto";
-}
-
-bool parseColourName(const std::string& name, std::optional<ColourMode>& out) {
-  if (name == "auto")
-    out.reset();
-  else if (name == "class")
-    out = ColourMode::Class;
-  else if (name == "attribute")
-    out = ColourMode::Attribute;
-  else if (name == "speed")
-    out = ColourMode::Speed;
-  else
-    return false;
-  return true;
-}
-
 Expected<PointRenderer> PointRenderer::create() {
   auto program = gl::Program::load("points.vert", "points.frag");
   if (!program) return program.error();

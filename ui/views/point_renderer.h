@@ -9,18 +9,13 @@
 #include "core/common/error.h"
 #include "core/scene/point_cloud.h"
 #include "ui/gl/objects.h"
+#include "ui/session/canvas_options.h"
 #include "ui/views/camera2d.h"
 
 namespace ss::ui {
 
 // How particles are coloured: by class (categorical), by a per-particle attribute in [0, 1]
 // (viridis), or by speed ‖dx/dt‖ (viridis up to Params::speedMax, see Params::dadt).
-enum class ColourMode { Class = 0, Attribute = 1, Speed = 2 };
-// Scene-file and command-line names: auto (no mode: by class when there are 2..10 classes),
-// class, attribute, speed. parseColourName returns false for an unknown name and leaves
-// `out` alone.
-const char* colourName(std::optional<ColourMode> mode);
-bool parseColourName(const std::string& name, std::optional<ColourMode>& out);
 
 class PointRenderer {
  public:

@@ -13,7 +13,8 @@
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
 #include "core/sde/sde_config.h"
-#include "ui/views/canvas2d.h"
+#include "ui/session/canvas_options.h"
+#include "ui/session/canvas_scene.h"
 
 namespace ss::ui {
 

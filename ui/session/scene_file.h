@@ -10,7 +10,7 @@
 
 #include "core/common/error.h"
 #include "core/scene/image_run.h"
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
 
 namespace ss::ui {
 

@@ -1,4 +1,4 @@
-#include "ui/scene_file.h"
+#include "ui/session/scene_file.h"
 
 #include "core/common/atomic_file.h"
 

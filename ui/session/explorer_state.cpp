@@ -1,4 +1,4 @@
-#include "ui/explorer_state.h"
+#include "ui/session/explorer_state.h"
 
 #include <cmath>
 

@@ -1,0 +1,32 @@
+// "U-Net trained here" in the image explorer: a Trainer made on demand for the panel's
+// dataset ("Train from scratch", "Continue the bundled model", or --train). UI thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/scene/image_run.h"
+#include "core/train/trainer.h"
+#include "ui/app_window.h"
+#include "ui/panels/image_panel.h"
+#include "ui/panels/panels.h"
+
+namespace ss::ui {
+
+struct ImageTrainerSlot {
+  std::unique_ptr<train::Trainer> trainer;  // the live one (null until asked for)
+  std::string data;                         // the dataset `trainer` was made for
+  // Another dataset's trainer is paused and kept until the explorer closes: destroying it
+  // here would join its thread on the UI thread.
+  std::vector<std::unique_ptr<train::Trainer>> retired;
+
+  // A Trainer on the panel's dataset with its U-Net preset at the loaded images' size, the
+  // settings of `scorescope train` for images (VP, lr 5e-4, batch 32), started at once (from
+  // view.startFrom when set). Errors go to the panel, and the current trainer is kept when
+  // the new one cannot be made. Returns true when one started.
+  bool start(ImagePanelState& view, const scene::ImageRunResult* run, const GuiOptions& options,
+             TrainingPanelState& trainingView);
+};
+
+}  // namespace ss::ui

@@ -1,0 +1,92 @@
+#include "ui/session/requests.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ss::ui {
+
+namespace {
+
+// RK45 rtol = atol of the model's density: ~1e-3 nats, 2–3× fewer steps than 1e-5.
+constexpr double kModelDensityTolerance = 1e-4;
+// A recording's frames wait for the model's density refined to 64 cells across (a few
+// seconds a frame here) rather than the 128 of a still view (~30 s).
+constexpr int kRecordDensityFinest = 64;
+
+float aspectOf(const std::array<float, 4>& b) {
+  return (b[3] - b[1]) / std::max(b[2] - b[0], 1e-6f);
+}
+
+}  // namespace
+
+double evaluationTime(const sde::SdeConfig& resolved, double t) {
+  return std::clamp(t, resolved.eps, resolved.T);
+}
+
+int densityCells(float widthPx) {
+  return std::clamp(static_cast<int>(std::lround(widthPx / 6.0f)), 64, 256);
+}
+
+std::optional<scene::FieldRequest> fieldRequestFor(
+    const ExplorerState& state, const scene::PointCloud& cloud,
+    std::shared_ptr<const train::ModelSnapshot> model, const Viewport& view) {
+  const auto& o = state.canvas;
+  if (!(o.showLearnedField || o.showExactField || o.showDensity || o.showScoreError))
+    return std::nullopt;
+  scene::FieldRequest r;
+  r.model = o.showLearnedField || o.showScoreError ? std::move(model) : nullptr;
+  r.exact = o.showExactField;
+  r.scoreError = o.showScoreError && r.model;
+  r.data = cloud.request.data;
+  r.sde = resolvedSde(state, &cloud);
+  r.t = evaluationTime(r.sde, state.t);
+  r.bounds = view.bounds;
+  const float aspect = aspectOf(view.bounds);
+  r.nx = std::clamp(o.fieldResolution, 2, 128);
+  r.ny = std::clamp(static_cast<int>(std::lround(r.nx * aspect)), 2, 128);
+  // Streamlines of the learned flow, or of the exact one when asked or when there is no model.
+  const bool stream =
+      o.fieldStreamlines && !(o.fieldDifference && o.showLearnedField && o.showExactField);
+  r.streamLearned = stream && o.showLearnedField && r.model;
+  r.streamExact = stream && (o.showExactField || (o.showLearnedField && !r.model));
+  if (r.streamLearned || r.streamExact) scene::setStreamGrid(r, r.nx);
+  // The exact density, unless the model's replaces it (the error map still needs it).
+  const bool modelDensity = o.showDensity && o.densitySource == DensitySource::Model;
+  if ((o.showDensity && !modelDensity) || r.scoreError) {
+    r.densityNx = densityCells(view.widthPx);
+    r.densityNy = std::clamp(static_cast<int>(std::lround(r.densityNx * aspect)), 2, 4 * 256);
+  }
+  const bool learned = r.model && o.showLearnedField;
+  if (!learned && !r.exact && !r.streamExact && !r.scoreError && r.densityNx == 0)
+    return std::nullopt;
+  if (!learned && !r.scoreError) r.model = nullptr;
+  return r;
+}
+
+std::optional<scene::DensityRequest> modelDensityRequestFor(
+    const ExplorerState& state, const scene::PointCloud& cloud,
+    std::shared_ptr<const train::ModelSnapshot> model, const Viewport& view, DensityDetail detail) {
+  const auto& o = state.canvas;
+  if (!model || !o.showDensity || o.densitySource != DensitySource::Model) return std::nullopt;
+  scene::DensityRequest r;
+  r.model = std::move(model);
+  r.t = evaluationTime(resolvedSde(state, &cloud), state.t);
+  r.bounds = view.bounds;
+  r.rtol = r.atol = kModelDensityTolerance;
+  switch (detail) {
+    case DensityDetail::Coarse:
+      r.finest = r.coarsest;
+      break;
+    case DensityDetail::Recording:
+      r.finest = kRecordDensityFinest;
+      break;
+    case DensityDetail::FinestOnly:
+      r.coarsest = r.finest;
+      break;
+    case DensityDetail::Refined:
+      break;
+  }
+  return r;
+}
+
+}  // namespace ss::ui
