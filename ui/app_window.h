@@ -32,7 +32,11 @@ struct GuiOptions {
   int threads = 1;             // LibTorch threads for the workers
   bool startTraining = false;  // press Start on launch
   int maxFrames = 0;           // > 0: close after this many frames (smoke tests)
-  std::string screenshot;      // with maxFrames: save the last frame's window here as PNG
+  // Benchmark (hidden --exit-when-done): close once the reverse run (2D) or the image run is
+  // done, printing how long it took as one JSON line; frames stay paced as in normal use.
+  bool exitWhenDone = false;
+  double maxFps = 0;       // frames per second while animating; 0: 60, or 30 on software OpenGL
+  std::string screenshot;  // with maxFrames: save the last frame's window here as PNG
   // Scripted canvas probes (hidden --probe, for screenshots): "X,Y", "cluster:X,Y" or
   // "encode:X,Y" (ui/views/canvas_tools.h, parseProbeSpec), dropped at the initial t.
   std::vector<std::string> probes;

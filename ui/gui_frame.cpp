@@ -134,6 +134,14 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
   }
 }
 
+void tickRecording(LessonShell& shell, bool ready, const ExportDraw& draw) {
+  bool failed = false;
+  const auto& prefs = shell.prefs();
+  const std::string msg = shell.recorder().tick(
+      ready, [&] { return draw(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
+  if (!msg.empty()) shell.report(msg, failed);
+}
+
 bool writeFrameTimes(const std::string& path, std::vector<double> ms, const std::string& extra) {
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
@@ -149,6 +157,21 @@ bool writeFrameTimes(const std::string& path, std::vector<double> ms, const std:
   for (size_t i = 0; i < ms.size(); ++i) f << (i ? "," : "") << ms[i];
   f << "]}\n";
   return writeFileAtomic(path, f.str()).ok();
+}
+
+void beginSidePanel(LessonShell& shell, float width, float top, float height) {
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(width, height));
+  ImGui::Begin("ScoreScope", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  if (!shell.scene().title.empty()) drawLessonHeader(shell);
+}
+
+bool isLastFrame(const GuiOptions& options, LessonShell& shell, int frames, bool finished,
+                 int grace) {
+  const int n = options.maxFrames;
+  return n > 0 && frames + 1 >= n && !shell.recorder().active() &&
+         (finished || frames + 1 >= n + grace);
 }
 
 void drawPanelFooter(const GuiOptions& options, const std::string& extra) {

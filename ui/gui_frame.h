@@ -39,10 +39,23 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
                       const scene::RunFrame* frame, const std::string& imageCompare = "",
                       const Scene::Interpolation& imageInterpolation = {});
 
+// While an animation records: hands the recorder its next frame, drawn by `draw` at the
+// export size once `ready`, and reports what it says.
+void tickRecording(LessonShell& shell, bool ready, const ExportDraw& draw);
+
 // Frame durations as JSON with their median, p95 and p99 (written atomically); `extra`:
 // more fields, e.g. "\"train_steps\":120", saying what the workers did meanwhile.
 bool writeFrameTimes(const std::string& path, std::vector<double> ms,
                      const std::string& extra = {});
+
+// The side panel on the left (`width` wide from `top` down, `height` tall), with the open
+// lesson's header; the caller draws its panels and calls ImGui::End().
+void beginSidePanel(LessonShell& shell, float width, float top, float height);
+
+// Smoke tests (--frames N): the frame to stop at is frame N once `finished`, or `grace`
+// frames later at the latest; never while an animation records.
+bool isLastFrame(const GuiOptions& options, LessonShell& shell, int frames, bool finished,
+                 int grace);
 
 // The side panel's footer in both explorers: the runtime line, fps (and `extra`), warnings.
 void drawPanelFooter(const GuiOptions& options, const std::string& extra = {});

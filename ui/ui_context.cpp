@@ -111,6 +111,13 @@ std::string UiContext::glVersion() const {
   return std::string(v ? v : "?") + " on " + (r ? r : "?");
 }
 
+bool UiContext::softwareRenderer() const {
+  const char* r = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  const std::string s = r ? r : "";
+  return s.find("llvmpipe") != std::string::npos || s.find("softpipe") != std::string::npos ||
+         s.find("swrast") != std::string::npos;
+}
+
 int UiContext::glErrorCount() const { return g_glErrors; }
 std::string UiContext::firstGlError() const { return g_firstGlError; }
 

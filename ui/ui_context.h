@@ -35,6 +35,7 @@ class UiContext {
   // Rebuilds fonts and style at a new scale (projector / high-DPI). Call between frames.
   void setScale(float scale);
   std::string glVersion() const;  // "4.5 (Core Profile) Mesa …"
+  bool softwareRenderer() const;  // llvmpipe, softpipe or swrast: every pixel costs CPU
   // With debugGl: how many GL errors the driver reported, and the first message.
   int glErrorCount() const;
   std::string firstGlError() const;

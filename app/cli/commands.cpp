@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <thread>
 
 #include "core/common/runtime.h"
 #include "core/scene/point_cloud.h"
@@ -58,7 +59,12 @@ int runGuiCommand(const AppOptions& o) {
   if (!choice) return fail(choice.error().message);
   auto dev = resolveDevice(choice.value());
   if (!dev) return fail(dev.error().message);
-  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  // The window draws on demand, so its workers may use every core: they run at a lower
+  // priority (yield: SCHED_IDLE) and the window still comes first.
+  const int threads = o.threads > 0
+                          ? o.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  setComputeThreads(threads);
   if (o.mode == "sde" || o.mode == "ode") {
     state.value().mode =
         o.mode == "sde" ? scene::RunMode::ReverseSde : scene::RunMode::ProbabilityFlow;
@@ -88,10 +94,13 @@ int runGuiCommand(const AppOptions& o) {
   g.runtimeLine =
       "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;
+  if (o.maxFps < 0 || o.maxFps > 1000) return fail("--max-fps must lie in [0, 1000] (0: auto)");
+  g.maxFps = o.maxFps;
+  g.exitWhenDone = o.exitWhenDone;
   g.startTraining = o.train;
   if (!o.workers.empty()) g.workersYield = o.workers == "yield";
   g.device = dev.value();
-  g.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
+  g.threads = threads;
   g.screenshot = o.screenshot;
   for (const auto& p : o.probes)
     if (auto parsed = ui::parseProbeSpec(p); !parsed) return fail(parsed.error().message);

@@ -88,6 +88,7 @@ int runImageNll(const AppOptions& o, const SampleOptions& s,
 // images through the probability-flow ODE, as one PNG row.
 struct InterpolateOptions {
   std::string model;     // U-Net checkpoint; empty = the exact empirical score of --limit images
+  std::string score;     // "exact" (the default without --model), as sample and render take it
   int64_t a = 0, b = 1;  // dataset images
   int frames = 9;        // 2..32, ends included
   bool linear = false;   // straight line instead of slerp

@@ -53,6 +53,9 @@ CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions
   addSharedOptions(*sub, o);
   sub->add_option("--model", io.model,
                   "U-Net checkpoint (default: the exact empirical score of --limit images)");
+  sub->add_option("--score", io.score,
+                  "exact: the exact empirical score of --limit images (the default without "
+                  "--model), as sample and render take it");
   sub->add_option("--a", io.a, "The first dataset image (index)")->capture_default_str();
   sub->add_option("--b", io.b, "The second dataset image (index)")->capture_default_str();
   sub->add_option("--frames", io.frames, "Decoded frames, both ends included (2-32)")
@@ -67,14 +70,17 @@ CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions
   return sub;
 }
 
-int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
-  using Clock = std::chrono::steady_clock;
-  auto choice = parseDeviceChoice(o.device);
-  if (!choice) return fail(choice.error().message);
-  auto device = resolveDevice(choice.value());
-  if (!device) return fail(device.error().message);
-  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+namespace {
 
+// The strip's request from the options: the images, frames and method, and the score (the
+// checkpoint's U-Net, whose data it uses unless --data names an image set, or the exact one).
+Expected<scene::InterpolationRequest> interpolationRequest(const AppOptions& o,
+                                                           const InterpolateOptions& io,
+                                                           const std::string& device) {
+  if (!io.score.empty() && io.score != "exact")
+    return Error{"unknown --score '" + io.score + "': the only choice is exact"};
+  if (!io.score.empty() && !io.model.empty())
+    return Error{"choose one of --model FILE (a checkpoint) or --score exact"};
   scene::InterpolationRequest req;
   req.data = o.data;
   req.limit = o.limit > 0 ? o.limit : kDefaultExactImages;
@@ -86,20 +92,36 @@ int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   req.atol = io.atol;
   if (!io.model.empty()) {
     // The checkpoint names its data: it is used unless --data names an image dataset.
-    auto snap = train::loadModelSnapshot(io.model, device.value());
-    if (!snap) return fail(snap.error().message);
+    auto snap = train::loadModelSnapshot(io.model, device);
+    if (!snap) return snap.error();
     if (snap.value()->net.kind != nn::NetKind::UNet)
-      return fail(io.model + " holds a 2D model, not an image model");
+      return Error{io.model + " holds a 2D model, not an image model"};
     if (!data::isImageDatasetSpec(o.data)) req.data = snap.value()->data;
-    if (device.value() == "cpu")
+    if (device == "cpu")
       req.model = io.model;  // the worker loads it (and names it) itself
     else
       req.snapshot = snap.value();  // on the GPU
   } else if (!data::isImageDatasetSpec(o.data)) {
-    return fail("'" + o.data +
-                "' is not an image dataset: give --data fashion-mnist, twemoji or a folder, "
-                "or --model FILE");
+    return Error{"'" + o.data +
+                 "' is not an image dataset: give --data fashion-mnist, twemoji or a folder, "
+                 "or --model FILE"};
   }
+  return req;
+}
+
+}  // namespace
+
+int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
+  using Clock = std::chrono::steady_clock;
+  auto choice = parseDeviceChoice(o.device);
+  if (!choice) return fail(choice.error().message);
+  auto device = resolveDevice(choice.value());
+  if (!device) return fail(device.error().message);
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+
+  auto asked = interpolationRequest(o, io, device.value());
+  if (!asked) return fail(asked.error().message);
+  const scene::InterpolationRequest& req = asked.value();
   if (!io.json)
     std::printf("interpolating %s images %lld and %lld (%s, %d frames) on %s\n", req.data.c_str(),
                 static_cast<long long>(req.indexA), static_cast<long long>(req.indexB),

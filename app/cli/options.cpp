@@ -31,7 +31,8 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--device", o.device, "auto, cpu or cuda (auto = CUDA when available)")
       ->capture_default_str();
   app.add_option("--threads", o.threads,
-                 "LibTorch compute threads (0 = 1 on 2 cores, else cores-1)")
+                 "LibTorch compute threads (0: the subcommands use 1 on 2 cores, else cores-1; "
+                 "the GUI's workers use every core, behind the window)")
       ->capture_default_str();
 }
 

@@ -53,6 +53,7 @@ struct AppOptions {
   std::string colour = "auto";         // render and GUI: auto | class | attribute | speed
   double arrowScale = 0.05;            // render: --arrow-length true: an arrow is s·Δ world units
   std::string model;             // checkpoint for the learned field (and, with --mode, the sampler)
+  std::string score;             // render --score exact: no model, the scene's included
   std::string mode = "forward";  // forward | sde | ode | compare (render)
   std::string compare =
       "sde:pc,ode:rk45";       // render --mode compare: the panes, MODE:SAMPLER[:exact|learned]
@@ -61,11 +62,13 @@ struct AppOptions {
   int steps = 1000;
   bool density = false;                 // render and GUI: the exact p_t heatmap
   std::string densitySource = "exact";  // render: exact | model (PF-ODE, needs --model)
-  bool scoreError = false;  // render: the p_t-weighted score error heatmap (needs --model)
-  int arrows = 0;           // GUI: score arrows across the view (0: the default)
-  bool exactField = false;  // GUI: show the exact score's arrows
-  bool play = false;        // GUI: start playing the timeline
-  std::string frameTimes;   // GUI: write frame durations here (benchmark)
+  bool scoreError = false;    // render: the p_t-weighted score error heatmap (needs --model)
+  int arrows = 0;             // GUI: score arrows across the view (0: the default)
+  bool exactField = false;    // GUI: show the exact score's arrows
+  bool play = false;          // GUI: start playing the timeline
+  std::string frameTimes;     // GUI: write frame durations here (benchmark)
+  double maxFps = 0;          // GUI: frames per second while animating (0: auto)
+  bool exitWhenDone = false;  // GUI: close once the run is done (liveness benchmark)
   // scenes (GUI and render)
   std::string scene;     // a scene file to open / render
   bool present = false;  // GUI: start in presentation mode

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/cli/commands.h"
+#include "app/cli/render_scene.h"
 #include "core/common/runtime.h"
 #include "core/sample/sampler_config.h"
 #include "core/scene/density_worker.h"
@@ -36,120 +37,6 @@ namespace {
 int fail(const std::string& message, int code = 1) {
   std::fprintf(stderr, "scorescope render: %s\n", message.c_str());
   return code;
-}
-
-// The scene the command-line options describe (no --scene).
-Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
-  auto state = explorerFrom(o);
-  if (!state) return state.error();
-  ui::Scene scene = ui::sceneFromState(state.value());
-  auto& st = scene.state;
-  const bool difference = o.field == "difference";
-  const bool exact = o.field == "exact" || o.field == "both" || difference;
-  const bool learned = o.field == "learned" || o.field == "both" || difference;
-  if (!exact && !learned && o.field != "none")
-    return Error{"unknown --field '" + o.field +
-                 "': choose none, exact, learned, both or difference"};
-  if (learned && o.model.empty())
-    return Error{"--field " + o.field + " needs --model FILE (a checkpoint)"};
-  if (o.streamlines && (difference || o.field == "none"))
-    return Error{
-        "--streamlines draws the probability flow of a score: use --field learned, exact or both"};
-  const auto length = ui::parseFieldLength(o.arrowLength);
-  if (!length)
-    return Error{"unknown --arrow-length '" + o.arrowLength +
-                 "': choose scaled, normalized or true"};
-  if (!(o.arrowScale > 0 && o.arrowScale <= 100))
-    return Error{"--arrow-scale must be in (0, 100] world units per unit of score"};
-  st.canvas.fieldDifference = difference;
-  st.canvas.fieldStreamlines = o.streamlines;
-  st.canvas.fieldLength = *length;
-  st.canvas.arrowScale = static_cast<float>(o.arrowScale);
-  if (o.scoreError && o.model.empty())
-    return Error{"--score-error needs --model FILE (a checkpoint)"};
-  st.canvas.showExactField = exact;
-  st.canvas.showLearnedField = learned;
-  st.canvas.showDensity = o.density;
-  if (o.densitySource == "model" || o.densitySource == "exact")
-    st.canvas.densitySource =
-        o.densitySource == "model" ? ui::DensitySource::Model : ui::DensitySource::Exact;
-  else
-    return Error{"unknown --density-source '" + o.densitySource + "': choose exact or model"};
-  if (o.densitySource == "model" && o.model.empty())
-    return Error{"--density-source model needs --model FILE (a checkpoint)"};
-  st.canvas.showScoreError = o.scoreError;
-  if (!ui::parseColourName(o.colour, st.canvas.colourMode))
-    return Error{"unknown --colour '" + o.colour + "': choose auto, class, attribute or speed"};
-  st.canvas.fieldResolution = 28;
-  scene.model.checkpoint = o.model;
-  st.useModel = !o.model.empty();
-  if (o.mode == "sde") {
-    st.mode = scene::RunMode::ReverseSde;
-    auto preset = sample::samplerPreset(o.sampler);
-    if (!preset || preset.value().kind != sample::SamplerKind::Pc)
-      return Error{"--sampler '" + o.sampler + "' with --mode sde: choose pc, ald or ddpm"};
-    st.sampler = preset.value();
-    st.samplerPreset = o.sampler;
-  } else if (o.mode == "ode") {
-    st.mode = scene::RunMode::ProbabilityFlow;
-    auto solver = sample::parseOdeSolver(o.sampler == "pc" ? "rk45" : o.sampler);
-    if (!solver) return solver.error();
-    st.sampler.kind = sample::SamplerKind::Ode;
-    st.sampler.solver = solver.value();
-  } else if (o.mode == "compare") {
-    auto panes = ui::parseComparePanes(o.compare, o.steps);
-    if (!panes) return panes.error();
-    const double t = st.t;  // setCompare starts at T; render shows --t
-    ui::setCompare(st, true);
-    st.t = t;
-    st.playing = false;
-    st.compare.panes = panes.value();
-    st.compare.overlay = o.overlay;
-    for (const auto& p : st.compare.panes)
-      if (p.useModel && o.model.empty() && o.compare.find("learned") != std::string::npos)
-        return Error{"--compare '" + o.compare + "' has a learned pane: give --model FILE"};
-    if (o.model.empty())
-      for (auto& p : st.compare.panes) p.useModel = false;
-  } else if (o.mode != "forward") {
-    return Error{"unknown --mode '" + o.mode + "': choose forward, sde, ode or compare"};
-  }
-  st.sampler.steps = o.steps;
-  return scene;
-}
-
-// --step-through / --move over the scene; t follows the shown move. Empty when fine.
-std::string applyStepThrough(const AppOptions& o, ui::ExplorerState& st) {
-  if (o.stepThrough) st.stepThrough = true;
-  if (o.move >= 0) st.move = o.move;
-  if (!st.stepThrough)
-    return o.move >= 0 ? "--move needs --step-through (or a scene with step_through)" : "";
-  if (st.mode != scene::RunMode::ReverseSde || st.compare.enabled)
-    return "--step-through needs a reverse-SDE run (--mode sde)";
-  if (!ui::stepThroughActive(st)) return "--step-through needs a predictor or a corrector";
-  if (st.move >= ui::moveCount(st))
-    return "--move " + std::to_string(st.move) + " is past the run's " +
-           std::to_string(ui::moveCount(st)) + " moves (0-based: at most " +
-           std::to_string(ui::moveCount(st) - 1) + ")";
-  ui::stepMove(st, 0);
-  return "";
-}
-
-// The model the scene names: a checkpoint, or trained here for its N steps (seeded).
-Expected<std::shared_ptr<const train::ModelSnapshot>> sceneModel(const ui::Scene& scene,
-                                                                 const AppOptions& o) {
-  if (!scene.model.checkpoint.empty())
-    return train::loadModelSnapshot(scene.model.checkpoint, "cpu");
-  if (scene.model.trainSteps <= 0) return std::shared_ptr<const train::ModelSnapshot>();
-  train::TrainProblemSpec spec;
-  spec.data = scene.state.data.data;
-  spec.sde = scene.state.sde;
-  spec.train.seed = scene.model.trainSeed;
-  spec.threads = o.threads > 0 ? o.threads : defaultComputeThreads();
-  std::printf("training %lld steps (seed %llu) on %s…\n",
-              static_cast<long long>(scene.model.trainSteps),
-              static_cast<unsigned long long>(scene.model.trainSeed), spec.data.c_str());
-  std::fflush(stdout);
-  return train::trainSnapshot(spec, scene.model.trainSteps);
 }
 
 // The times an animation shows: forward runs 0 → T, reverse runs T → 0, `frames` of them.
@@ -369,6 +256,32 @@ int renderCompare(const AppOptions& o, ui::ExplorerState& st,
   return writeOutput(o, w / o.supersample, h / o.supersample, times, draw, what);
 }
 
+// The reverse run (computed to the end first; with a trained classifier's guidance, as the
+// GUI's would be, trained here first).
+Expected<std::shared_ptr<const scene::RunResult>> reverseRun(
+    const ui::ExplorerState& st, const scene::PointCloud& cloud,
+    std::shared_ptr<const train::ModelSnapshot> model) {
+  if (std::string e = st.sampler.validate(ui::resolvedSde(st, &cloud)); !e.empty()) return Error{e};
+  std::shared_ptr<const train::ClassifierSnapshot> clf;
+  if (st.guideClass >= 0 && st.trainedClassifier) {          // trained here, as the GUI's would be
+    if (const int k = cloud.numClasses; st.guideClass >= k)  // before any training
+      return Error{"class guidance: class " + std::to_string(st.guideClass) + " is outside the " +
+                   std::to_string(k) + " classes of " + st.data.data + " (0-based)"};
+    train::ClassifierSpec spec;
+    spec.data = st.data.data;
+    spec.sde = ui::resolvedSde(st, &cloud);
+    auto trained = trainClassifier(spec, st.guideClass);
+    if (!trained) return Error{trained.error().message};
+    clf = trained.value();
+  }
+  scene::RunWorker runs;
+  runs.request(ui::runRequestFor(st, &cloud, st.useModel ? model : nullptr, clf));
+  if (!runs.waitIdle(std::chrono::minutes(10)))
+    return Error{"the reverse run did not finish within 10 minutes"};
+  if (!runs.lastError().empty()) return Error{runs.lastError()};
+  return runs.latest();
+}
+
 }  // namespace
 
 int runRender(const AppOptions& o) {
@@ -382,31 +295,9 @@ int runRender(const AppOptions& o) {
   if (!(o.fps > 0 && o.fps <= 120)) return fail("--fps must lie in (0, 120]");
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
 
-  ui::Scene scene;
-  if (!o.scene.empty()) {
-    auto loaded = ui::loadScene(o.scene);
-    if (!loaded) return fail(loaded.error().message);
-    for (const auto& warning : loaded.value().warnings)
-      std::fprintf(stderr, "scorescope render: %s: %s\n", o.scene.c_str(), warning.c_str());
-    scene = std::move(loaded.value().scene);
-    if (o.stage > 0) {
-      auto staged = ui::sceneAtStage(scene, o.stage - 1);
-      if (!staged) return fail(o.scene + ": " + staged.error().message);
-      scene = std::move(staged.value().scene);
-    }
-    if (o.tGiven) {
-      if (!(o.t >= 0.0 && o.t <= scene.state.sde.T))
-        return fail("--t " + std::to_string(o.t) +
-                    " must lie in [0, T = " + std::to_string(scene.state.sde.T) + "]");
-      scene.state.t = o.t;
-    }
-  } else {
-    auto built = sceneFromOptions(o);
-    if (!built) return fail(built.error().message);
-    scene = std::move(built.value());
-  }
-
-  if (auto e = applyStepThrough(o, scene.state); !e.empty()) return fail(e);
+  auto loaded = sceneForRender(o);
+  if (!loaded) return fail(loaded.error().message);
+  ui::Scene scene = std::move(loaded.value());
 
   ui::WindowOptions win;
   win.visible = false;
@@ -427,16 +318,7 @@ int runRender(const AppOptions& o) {
                 st.sde.resolved(cloud.value()->diameter).sigmaMax);
   auto model = sceneModel(scene, o);
   if (!model) return fail(model.error().message);
-  if (!model.value()) {  // nothing learned to draw
-    if (st.canvas.showDensity && st.canvas.densitySource == ui::DensitySource::Model)
-      std::fprintf(stderr,
-                   "scorescope render: the model density needs a model; drawing the exact one\n");
-    st.canvas.densitySource = ui::DensitySource::Exact;
-    st.canvas.showLearnedField = false;
-    st.canvas.showScoreError = false;
-    st.useModel = false;
-    for (auto& p : st.compare.panes) p.useModel = false;
-  }
+  if (!model.value()) dropLearnedLayers(st);
   const auto& c = st.canvas;
   const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;
   ui::FieldSource fields;
@@ -446,27 +328,9 @@ int runRender(const AppOptions& o) {
   // A reverse run (computed to the end first), shown at each frame's t.
   std::shared_ptr<const scene::RunResult> run;
   if (st.mode != scene::RunMode::Forward) {
-    if (std::string e = st.sampler.validate(ui::resolvedSde(st, cloud.value().get())); !e.empty())
-      return fail(e);
-    std::shared_ptr<const train::ClassifierSnapshot> clf;
-    if (st.guideClass >= 0 && st.trainedClassifier) {  // trained here, as the GUI's would be
-      if (const int k = cloud.value()->numClasses; st.guideClass >= k)  // before any training
-        return fail("class guidance: class " + std::to_string(st.guideClass) + " is outside the " +
-                    std::to_string(k) + " classes of " + st.data.data + " (0-based)");
-      train::ClassifierSpec spec;
-      spec.data = st.data.data;
-      spec.sde = ui::resolvedSde(st, cloud.value().get());
-      auto trained = trainClassifier(spec, st.guideClass);
-      if (!trained) return fail(trained.error().message);
-      clf = trained.value();
-    }
-    scene::RunWorker runs;
-    runs.request(
-        ui::runRequestFor(st, cloud.value().get(), st.useModel ? model.value() : nullptr, clf));
-    if (!runs.waitIdle(std::chrono::minutes(10)))
-      return fail("the reverse run did not finish within 10 minutes");
-    if (!runs.lastError().empty()) return fail(runs.lastError());
-    run = runs.latest();
+    auto ran = reverseRun(st, *cloud.value(), model.value());
+    if (!ran) return fail(ran.error().message);
+    run = ran.value();
   }
   std::vector<double> times =
       o.frames > 0 ? animationTimes(st, o.frames) : std::vector<double>{st.t};

@@ -145,6 +145,104 @@ Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::S
   return c;
 }
 
+namespace {
+
+// --class: guidance toward a mixture component by its exact posterior (MATH.md §6).
+Expected<bool> guideByClass(Source& src, const SampleOptions& s) {
+  auto gm = src.toy->mixture();
+  if (!gm)
+    return Error{"--class needs a mixture dataset (its components are the classes); " + src.data +
+                 " has none"};
+  try {
+    auto clf = std::make_shared<score::MixtureClassifier>(*gm, src.sde);
+    auto guided = std::make_shared<score::GuidedScore>(src.score, clf, s.classLabel, s.guidance);
+    src.scoreName = guided->name();
+    src.score = guided;
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  return true;
+}
+
+struct SampledRun {
+  torch::Tensor samples;  // [n, 2] float64 on the CPU
+  int64_t nfe = 0, steps = 0;
+};
+
+// The sampler from the prior to the end, with a progress bar on a terminal.
+Expected<SampledRun> runSampler(const AppOptions& o, const SampleOptions& s, const Source& sc,
+                                const sample::SamplerConfig& cfg) {
+  try {
+    auto xT = sample::SamplerRun::priorDraw(*sc.sde, s.n, {2}, o.seed, torch::Device(sc.device));
+    sample::SamplerRun run(sc.score, sc.sde, cfg, xT, o.seed + 1);
+    const bool bar = !s.json && isatty(STDERR_FILENO);
+    auto lastDraw = Clock::now();
+    while (!run.state().done) {
+      run.step();
+      if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
+        lastDraw = Clock::now();
+        progress(run.state(), cfg, sc.sde->T());
+      }
+    }
+    if (bar) std::fprintf(stderr, "\n");
+    return SampledRun{run.result().to(torch::kCPU, torch::kFloat64), run.state().nfe,
+                      run.state().step};
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+}
+
+// --metrics: sw2 and energy distance against fresh true samples with their floors; for a
+// mixture also nll_true, the Monte Carlo entropy and the mode weights.
+Expected<bool> addMetrics(nlohmann::json& j, const AppOptions& o, const SampleOptions& s,
+                          const Source& sc, const torch::Tensor& samples) {
+  try {
+    torch::NoGradGuard noGrad;
+    auto truth = sc.toy->sample(s.n, o.seed + 101).x.to(torch::kFloat64);
+    auto truth2 = sc.toy->sample(s.n, o.seed + 202).x.to(torch::kFloat64);
+    j["sw2"] = metrics::slicedWasserstein2(samples, truth, 256, o.seed);
+    j["sw2_floor"] = metrics::slicedWasserstein2(truth2, truth, 256, o.seed);
+    j["energy"] = metrics::energyDistance(samples, truth, 4000, o.seed);
+    j["energy_floor"] = metrics::energyDistance(truth2, truth, 4000, o.seed);
+    if (auto gm = sc.toy->mixture()) {
+      j["nll_true"] = metrics::mixtureNll(*gm, samples);
+      auto big = sc.toy->sample(1000000, o.seed + 303).x.to(torch::kFloat64);
+      j["entropy"] = metrics::mixtureNll(*gm, big);  // Monte Carlo on 1M true samples
+      auto w = metrics::modeWeights(*gm, samples).to(torch::kFloat64).contiguous();
+      j["mode_weights"] =
+          std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+      auto tw = gm->weights.to(torch::kCPU, torch::kFloat64).contiguous();
+      j["true_weights"] =
+          std::vector<double>(tw.data_ptr<double>(), tw.data_ptr<double>() + tw.numel());
+    } else {
+      j["nll_true"] = nullptr;  // no closed-form density for this dataset
+    }
+  } catch (const std::exception& e) {
+    return Error{std::string("metrics: ") + e.what()};
+  }
+  return true;
+}
+
+void printSummary(const nlohmann::json& j, const SampleOptions& s, const std::string& data,
+                  double wall) {
+  const auto steps = j["steps"].get<int64_t>(), nfe = j["nfe"].get<int64_t>();
+  std::printf("%lld samples in %.2f s: %lld steps, %lld score evaluations%s%s\n",
+              static_cast<long long>(s.n), wall, static_cast<long long>(steps),
+              static_cast<long long>(nfe), s.out.empty() ? "" : ", wrote ", s.out.c_str());
+  if (s.metrics) {
+    std::printf("sw2 %.4f (floor: two true sets %.4f)   energy %.5f (floor %.5f)\n",
+                j["sw2"].get<double>(), j["sw2_floor"].get<double>(), j["energy"].get<double>(),
+                j["energy_floor"].get<double>());
+    if (!j["nll_true"].is_null())
+      std::printf("nll_true %.4f nats (true entropy %.4f, Monte Carlo on 1M samples)\n",
+                  j["nll_true"].get<double>(), j["entropy"].get<double>());
+    else
+      std::printf("nll_true: not available (%s has no closed-form density)\n", data.c_str());
+  }
+}
+
+}  // namespace
+
 int runSample(const AppOptions& o, const SampleOptions& s) {
   const char* cmd = "sample";
   {
@@ -162,21 +260,8 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   if (!src) return fail(cmd, src.error().message);
   auto cfg = samplerFrom(s, src.value().sde->config());
   if (!cfg) return fail(cmd, cfg.error().message);
-  if (s.classLabel >= 0) {
-    auto gm = src.value().toy->mixture();
-    if (!gm)
-      return fail(cmd, "--class needs a mixture dataset (its components are the classes); " +
-                           src.value().data + " has none");
-    try {
-      auto clf = std::make_shared<score::MixtureClassifier>(*gm, src.value().sde);
-      auto guided =
-          std::make_shared<score::GuidedScore>(src.value().score, clf, s.classLabel, s.guidance);
-      src.value().scoreName = guided->name();
-      src.value().score = guided;
-    } catch (const std::exception& e) {
-      return fail(cmd, e.what());
-    }
-  }
+  if (s.classLabel >= 0)
+    if (auto g = guideByClass(src.value(), s); !g) return fail(cmd, g.error().message);
   const auto& sc = src.value();
   if (!s.json) {
     std::printf("%s on %s, %s SDE, score: %s, %lld particles, %s\n", describe(cfg.value()).c_str(),
@@ -187,27 +272,10 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   }
 
   const auto start = Clock::now();
-  torch::Tensor samples;
-  int64_t nfe = 0, steps = 0;
-  try {
-    auto xT = sample::SamplerRun::priorDraw(*sc.sde, s.n, {2}, o.seed, torch::Device(sc.device));
-    sample::SamplerRun run(sc.score, sc.sde, cfg.value(), xT, o.seed + 1);
-    const bool bar = !s.json && isatty(STDERR_FILENO);
-    auto lastDraw = Clock::now();
-    while (!run.state().done) {
-      run.step();
-      if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
-        lastDraw = Clock::now();
-        progress(run.state(), cfg.value(), sc.sde->T());
-      }
-    }
-    if (bar) std::fprintf(stderr, "\n");
-    samples = run.result().to(torch::kCPU, torch::kFloat64);
-    nfe = run.state().nfe;
-    steps = run.state().step;
-  } catch (const std::exception& e) {
-    return fail(cmd, e.what());
-  }
+  auto ran = runSampler(o, s, sc, cfg.value());
+  if (!ran) return fail(cmd, ran.error().message);
+  const torch::Tensor& samples = ran.value().samples;
+  const int64_t nfe = ran.value().nfe, steps = ran.value().steps;
   const double wall = seconds(start);
 
   if (!s.out.empty()) {
@@ -226,50 +294,14 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
                       {"wall_s", wall},
                       {"device", sc.device}};
   if (!s.out.empty()) j["out"] = s.out;
-  if (s.metrics) {
-    try {
-      torch::NoGradGuard noGrad;
-      auto truth = sc.toy->sample(s.n, o.seed + 101).x.to(torch::kFloat64);
-      auto truth2 = sc.toy->sample(s.n, o.seed + 202).x.to(torch::kFloat64);
-      j["sw2"] = metrics::slicedWasserstein2(samples, truth, 256, o.seed);
-      j["sw2_floor"] = metrics::slicedWasserstein2(truth2, truth, 256, o.seed);
-      j["energy"] = metrics::energyDistance(samples, truth, 4000, o.seed);
-      j["energy_floor"] = metrics::energyDistance(truth2, truth, 4000, o.seed);
-      if (auto gm = sc.toy->mixture()) {
-        j["nll_true"] = metrics::mixtureNll(*gm, samples);
-        auto big = sc.toy->sample(1000000, o.seed + 303).x.to(torch::kFloat64);
-        j["entropy"] = metrics::mixtureNll(*gm, big);  // Monte Carlo on 1M true samples
-        auto w = metrics::modeWeights(*gm, samples).to(torch::kFloat64).contiguous();
-        j["mode_weights"] =
-            std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
-        auto tw = gm->weights.to(torch::kCPU, torch::kFloat64).contiguous();
-        j["true_weights"] =
-            std::vector<double>(tw.data_ptr<double>(), tw.data_ptr<double>() + tw.numel());
-      } else {
-        j["nll_true"] = nullptr;  // no closed-form density for this dataset
-      }
-    } catch (const std::exception& e) {
-      return fail(cmd, std::string("metrics: ") + e.what());
-    }
-  }
+  if (s.metrics)
+    if (auto m = addMetrics(j, o, s, sc, samples); !m) return fail(cmd, m.error().message);
 
   if (s.json) {
     std::printf("%s\n", j.dump().c_str());
     return 0;
   }
-  std::printf("%lld samples in %.2f s: %lld steps, %lld score evaluations%s%s\n",
-              static_cast<long long>(s.n), wall, static_cast<long long>(steps),
-              static_cast<long long>(nfe), s.out.empty() ? "" : ", wrote ", s.out.c_str());
-  if (s.metrics) {
-    std::printf("sw2 %.4f (floor: two true sets %.4f)   energy %.5f (floor %.5f)\n",
-                j["sw2"].get<double>(), j["sw2_floor"].get<double>(), j["energy"].get<double>(),
-                j["energy_floor"].get<double>());
-    if (!j["nll_true"].is_null())
-      std::printf("nll_true %.4f nats (true entropy %.4f, Monte Carlo on 1M samples)\n",
-                  j["nll_true"].get<double>(), j["entropy"].get<double>());
-    else
-      std::printf("nll_true: not available (%s has no closed-form density)\n", sc.data.c_str());
-  }
+  printSummary(j, s, sc.data, wall);
   return 0;
 }
 

@@ -34,6 +34,82 @@ void progress(int64_t step, int64_t total, double smoothed, double rate) {
 
 }  // namespace
 
+namespace {
+
+// The training settings the options give, with the 2D or image defaults; errors name the flag.
+Expected<train::TrainConfig> trainConfigFrom(const AppOptions& o, const TrainOptions& t,
+                                             bool images) {
+  train::TrainConfig cfg;
+  cfg.lr = t.lr != 0 ? t.lr : (images ? 5e-4 : 2e-3);  // a negative one is refused below
+  cfg.batch = t.batch != 0 ? t.batch : (images ? 32 : 512);
+  cfg.seed = o.seed;
+  cfg.emaDecay = t.ema;
+  cfg.warmup = t.warmup;
+  cfg.gradClip = t.clip;
+  if (!train::parseWeighting(t.weighting, &cfg.loss.weighting))
+    return Error{"unknown --weighting '" + t.weighting + "': choose sigma2, g2 or one"};
+  if (!train::parseObjective(t.objective, &cfg.loss.objective))
+    return Error{"unknown --objective '" + t.objective + "': choose dsm or ssm"};
+  cfg.loss.importanceSampling = t.importanceSampling;
+  if (std::string e = cfg.validate(); !e.empty()) return Error{e};
+  if (t.net != "auto" && t.net != "mlp" && t.net != "unet")
+    return Error{"unknown --net '" + t.net + "': choose auto, mlp or unet"};
+  if (images && t.net == "mlp") return Error{"images train the U-Net: drop --net mlp"};
+  if (!images && t.net == "unet")
+    return Error{"--net unet needs an image dataset (--data fashion-mnist, …)"};
+  return cfg;
+}
+
+// The MLP of --width and --depth, or for images the U-Net preset at the images' size.
+Expected<nn::NetConfig> netConfigFrom(const TrainOptions& t, bool images,
+                                      const train::Problem& problem) {
+  nn::NetConfig net;
+  net.mlp.width = t.width;
+  net.mlp.depth = t.depth;
+  if (images) {
+    const auto& x = problem.data;
+    auto unet = nn::unetPreset(t.preset, static_cast<int>(x.size(1)), static_cast<int>(x.size(2)));
+    if (!unet) return unet.error();
+    net.kind = nn::NetKind::UNet;
+    net.unet = unet.value();
+  }
+  if (std::string e = net.validate(); !e.empty()) return Error{e};
+  return net;
+}
+
+struct TrainedLoss {
+  double initial = 0;   // the mean of the first 20 steps' losses
+  double smoothed = 0;  // the exponential average at the end
+};
+
+// Runs t.steps steps with a progress bar on a terminal; a non-finite loss stops it.
+Expected<TrainedLoss> trainSteps(train::TrainStep& step, const TrainOptions& t, double lr) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const bool bar = !t.json && isatty(STDERR_FILENO);
+  double first = 0, smoothed = 0;
+  int64_t firstCount = 0;
+  auto lastDraw = Clock::now();
+  for (int64_t i = 0; i < t.steps; ++i) {
+    const auto r = step.step();
+    if (!std::isfinite(r.loss))
+      return Error{"training diverged at step " + std::to_string(i + 1) +
+                   " (loss is not finite); nothing was written. Lower --lr (now " +
+                   std::to_string(lr) + ")."};
+    if (i < 20) first += r.loss, ++firstCount;
+    smoothed = i == 0 ? r.loss : 0.98 * smoothed + 0.02 * r.loss;
+    if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || i + 1 == t.steps)) {
+      lastDraw = Clock::now();
+      const double secs = std::chrono::duration<double>(lastDraw - start).count();
+      progress(i + 1, t.steps, smoothed, (i + 1) / std::max(secs, 1e-9));
+    }
+  }
+  if (bar) std::fprintf(stderr, "\n");
+  return TrainedLoss{first / std::max<int64_t>(firstCount, 1), smoothed};
+}
+
+}  // namespace
+
 int runTrain(const AppOptions& o, const TrainOptions& t) {
   using Clock = std::chrono::steady_clock;
   auto sde = sdeConfigFrom(o);
@@ -44,80 +120,36 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
   if (!device) return fail(device.error().message);
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
   if (t.steps < 1) return fail("--steps (" + std::to_string(t.steps) + ") must be at least 1");
-
   const bool images = data::isImageDatasetSpec(o.data);
-  train::TrainConfig cfg;
-  cfg.lr = t.lr != 0 ? t.lr : (images ? 5e-4 : 2e-3);  // a negative one is refused below
-  cfg.batch = t.batch != 0 ? t.batch : (images ? 32 : 512);
-  cfg.seed = o.seed;
-  cfg.emaDecay = t.ema;
-  cfg.warmup = t.warmup;
-  cfg.gradClip = t.clip;
-  if (!train::parseWeighting(t.weighting, &cfg.loss.weighting))
-    return fail("unknown --weighting '" + t.weighting + "': choose sigma2, g2 or one");
-  if (!train::parseObjective(t.objective, &cfg.loss.objective))
-    return fail("unknown --objective '" + t.objective + "': choose dsm or ssm");
-  cfg.loss.importanceSampling = t.importanceSampling;
-  if (std::string e = cfg.validate(); !e.empty()) return fail(e);
-  if (t.net != "auto" && t.net != "mlp" && t.net != "unet")
-    return fail("unknown --net '" + t.net + "': choose auto, mlp or unet");
-  if (images && t.net == "mlp") return fail("images train the U-Net: drop --net mlp");
-  if (!images && t.net == "unet")
-    return fail("--net unet needs an image dataset (--data fashion-mnist, …)");
-
-  auto problem = train::buildProblem(o.data, sde.value(), cfg.datasetSize, o.seed, o.limit);
+  auto cfg = trainConfigFrom(o, t, images);
+  if (!cfg) return fail(cfg.error().message);
+  auto problem = train::buildProblem(o.data, sde.value(), cfg.value().datasetSize, o.seed, o.limit);
   if (!problem) return fail(problem.error().message);
-  nn::NetConfig net;
-  net.mlp.width = t.width;
-  net.mlp.depth = t.depth;
-  if (images) {
-    const auto& x = problem.value().data;
-    auto unet = nn::unetPreset(t.preset, static_cast<int>(x.size(1)), static_cast<int>(x.size(2)));
-    if (!unet) return fail(unet.error().message);
-    net.kind = nn::NetKind::UNet;
-    net.unet = unet.value();
-    if (!t.json) std::printf("%s\n", problem.value().summary.c_str());
-  }
-  if (std::string e = net.validate(); !e.empty()) return fail(e);
+  auto net = netConfigFrom(t, images, problem.value());
+  if (!net) return fail(net.error().message);
+  if (images && !t.json) std::printf("%s\n", problem.value().summary.c_str());
   if (sde.value().kind == sde::SdeKind::VE && sde.value().sigmaMaxIsAuto() && !t.json)
     std::printf("VE: sigma_max = %.4g (the data's diameter)\n", problem.value().sde.sigmaMax);
 
   const auto start = Clock::now();
   std::unique_ptr<train::TrainStep> step;
   try {
-    step = std::make_unique<train::TrainStep>(train::TrainStep::Setup{
-        net, problem.value().sdeObject, problem.value().data, cfg, torch::Device(device.value())});
+    step = std::make_unique<train::TrainStep>(
+        train::TrainStep::Setup{net.value(), problem.value().sdeObject, problem.value().data,
+                                cfg.value(), torch::Device(device.value())});
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  const bool bar = !t.json && isatty(STDERR_FILENO);
-  double first = 0, last = 0, smoothed = 0;
-  int64_t firstCount = 0;
-  auto lastDraw = Clock::now();
-  for (int64_t i = 0; i < t.steps; ++i) {
-    const auto r = step->step();
-    if (!std::isfinite(r.loss))
-      return fail("training diverged at step " + std::to_string(i + 1) +
-                  " (loss is not finite); nothing was written. Lower --lr (now " +
-                  std::to_string(cfg.lr) + ").");
-    if (i < 20) first += r.loss, ++firstCount;
-    smoothed = i == 0 ? r.loss : 0.98 * smoothed + 0.02 * r.loss;
-    last = r.loss;
-    if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || i + 1 == t.steps)) {
-      lastDraw = Clock::now();
-      const double secs = std::chrono::duration<double>(lastDraw - start).count();
-      progress(i + 1, t.steps, smoothed, (i + 1) / std::max(secs, 1e-9));
-    }
-  }
-  if (bar) std::fprintf(stderr, "\n");
+  auto loss = trainSteps(*step, t, cfg.value().lr);
+  if (!loss) return fail(loss.error().message);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (!t.out.empty()) {
-    train::CheckpointMeta meta{o.data, problem.value().sde, net, cfg, step->steps(), appVersion()};
+    train::CheckpointMeta meta{o.data,      problem.value().sde, net.value(),
+                               cfg.value(), step->steps(),       appVersion()};
     auto saved = train::saveCheckpoint(t.out, *step, meta);
     if (!saved) return fail(saved.error().message);
   }
-  (void)last;
-  const double initial = first / std::max<int64_t>(firstCount, 1);
+  const double initial = loss.value().initial, smoothed = loss.value().smoothed;
   if (t.json) {
     nlohmann::json j = {{"steps", step->steps()},
                         {"initial_loss", initial},
@@ -125,7 +157,7 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
                         {"steps_per_s", step->steps() / wall},
                         {"device", device.value()},
                         {"wall_s", wall},
-                        {"batch", cfg.batch},
+                        {"batch", cfg.value().batch},
                         {"data", o.data},
                         {"sde", o.sde},
                         {"out", t.out}};

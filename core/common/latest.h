@@ -9,13 +9,23 @@
 
 namespace ss {
 
+// Called after every publish of every LatestBox, on the publishing thread: the GUI sets it
+// to wake its frame loop (a still window sleeps until input arrives or a worker has
+// something new). Null (the default): nothing. The listener must be thread-safe and cheap.
+using PublishListener = void (*)();
+void setPublishListener(PublishListener listener);
+void notifyPublished();
+
 template <class T>
 class LatestBox {
  public:
   void publish(std::shared_ptr<const T> value) {
-    std::lock_guard lock(m_mutex);
-    m_value = std::move(value);
-    ++m_version;
+    {
+      std::lock_guard lock(m_mutex);
+      m_value = std::move(value);
+      ++m_version;
+    }
+    notifyPublished();
   }
   // The newest value (may be null before the first publish); *version receives its
   // version, which grows by one per publish.

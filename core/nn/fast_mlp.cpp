@@ -152,86 +152,102 @@ struct Plan {
 };
 
 // Rows [begin, end) through all layers, chunk by chunk.
-void runRows(const Plan& p, int64_t begin, int64_t end) {
-  const auto& hidden = p.net->hidden();
-  const auto& outLayer = p.net->out();
-  Workspace& ws = workspace(p.chunk, p.in, p.width, p.dim);
+// First layer of rows [r0, r0 + n) → P0 (pre-activations; SiLU applied here unless it is
+// the last hidden one, whose SiLU the output pass fuses).
+void firstLayer(const Plan& p, Workspace& ws, int64_t r0, int64_t n, torch::Tensor& P0) {
   const bool avx = haveAvx2Fma();
   const bool smallDim = p.dim <= kMaxSmallDim;
+  const auto& hidden = p.net->hidden();
+  const bool act0 = p.depth > 1;
+  if (p.sharedT && smallDim) {
+    if (avx)
+      firstLayerAvx2(p.x + r0 * p.dim, p.w0xT.data_ptr<float>(), p.c.data_ptr<float>(),
+                     P0.data_ptr<float>(), n, p.dim, p.width, act0);
+    else
+      firstLayerScalar(p.x + r0 * p.dim, p.w0xT.data_ptr<float>(), p.c.data_ptr<float>(),
+                       P0.data_ptr<float>(), n, p.dim, p.width, act0, 0);
+  } else {
+    // [x, sin(2π t W), cos(2π t W)] as MlpNet::forward builds it, then one addmm.
+    auto X = ws.X.narrow(0, 0, n);
+    float* xp = X.data_ptr<float>();
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t k = 0; k < p.dim; ++k) xp[r * p.in + k] = p.x[(r0 + r) * p.dim + k];
+    if (p.sharedT) {
+      // Wide data with a shared t: the features of row 0, repeated.
+      auto feat = X.narrow(1, p.dim, 2 * p.freqs);
+      feat.copy_(p.c.view({1, -1}).expand({n, 2 * p.freqs}));
+    } else {
+      auto proj = torch::outer(p.tRows.narrow(0, r0, n), p.net->timeW()).mul_(kTwoPi);
+      auto sinOut = X.narrow(1, p.dim, p.freqs), cosOut = X.narrow(1, p.dim + p.freqs, p.freqs);
+      at::sin_out(sinOut, proj);
+      at::cos_out(cosOut, proj);
+    }
+    const auto& l0 = hidden[0];
+    if (p.avx512) {
+      layer512(X.data_ptr<float>(), p.in, n, p.packed[0].data_ptr<float>(),
+               l0->bias.data_ptr<float>(), p.in, p.width, P0.data_ptr<float>(), act0);
+    } else {
+      at::addmm_out(P0, l0->bias, X, l0->weight.t());
+      if (act0) siluInPlace(P0.data_ptr<float>(), n * p.width);
+    }
+  }
+}
+
+// Hidden layers 1 .. depth−1: into the other buffer, SiLU in place (not the last). Returns
+// the last hidden layer's activations.
+torch::Tensor hiddenLayers(const Plan& p, int64_t n, torch::Tensor P0, torch::Tensor P1) {
+  const auto& hidden = p.net->hidden();
+  torch::Tensor cur = P0, next = P1;
+  for (int64_t l = 1; l < p.depth; ++l) {
+    if (p.avx512) {
+      // Every SiLU in the epilogue, the last one too (the output pass then only projects).
+      layer512(cur.data_ptr<float>(), p.width, n, p.packed[l].data_ptr<float>(),
+               hidden[l]->bias.data_ptr<float>(), p.width, p.width, next.data_ptr<float>(), true);
+    } else {
+      at::addmm_out(next, hidden[l]->bias, cur, hidden[l]->weight.t());
+      if (l + 1 < p.depth) siluInPlace(next.data_ptr<float>(), n * p.width);
+    }
+    std::swap(cur, next);
+  }
+  return cur;
+}
+
+// The last SiLU, the output layer and 1/σ, into p.out's rows [r0, r0 + n).
+void outputLayer(const Plan& p, int64_t r0, int64_t n, const torch::Tensor& cur) {
+  const bool avx = haveAvx2Fma();
+  const bool smallDim = p.dim <= kMaxSmallDim;
+  const auto& outLayer = p.net->out();
+  float* out = p.out + r0 * p.dim;
+  const float* sigma = p.sharedSigma ? p.sigma : p.sigma + r0;
+  if (smallDim) {
+    const float* wo = outLayer->weight.data_ptr<float>();
+    const float* bo = outLayer->bias.data_ptr<float>();
+    // The last hidden layer's SiLU is still to do unless an AVX-512 layer (depth > 1) did it.
+    const bool lastAct = !(p.avx512 && p.depth > 1);
+    if (avx)
+      outputLayerAvx2(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width, p.dim,
+                      lastAct);
+    else
+      outputLayerScalar(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width, p.dim,
+                        lastAct);
+  } else {
+    if (!(p.avx512 && p.depth > 1)) siluInPlace(cur.data_ptr<float>(), n * p.width);
+    auto O = torch::from_blob(out, {n, p.dim}, torch::TensorOptions().dtype(torch::kFloat32));
+    at::addmm_out(O, outLayer->bias, cur, outLayer->weight.t());
+    for (int64_t r = 0; r < n; ++r) {
+      const float s = p.sharedSigma ? sigma[0] : sigma[r];
+      for (int64_t k = 0; k < p.dim; ++k) out[r * p.dim + k] /= s;
+    }
+  }
+}
+
+void runRows(const Plan& p, int64_t begin, int64_t end) {
+  Workspace& ws = workspace(p.chunk, p.in, p.width, p.dim);
   for (int64_t r0 = begin; r0 < end; r0 += p.chunk) {
     const int64_t n = std::min(p.chunk, end - r0);
     auto P0 = ws.P0.narrow(0, 0, n), P1 = ws.P1.narrow(0, 0, n);
-    // First layer → P0 (pre-activations; SiLU applied here unless it is the last hidden one,
-    // whose SiLU the output pass fuses).
-    const bool act0 = p.depth > 1;
-    if (p.sharedT && smallDim) {
-      if (avx)
-        firstLayerAvx2(p.x + r0 * p.dim, p.w0xT.data_ptr<float>(), p.c.data_ptr<float>(),
-                       P0.data_ptr<float>(), n, p.dim, p.width, act0);
-      else
-        firstLayerScalar(p.x + r0 * p.dim, p.w0xT.data_ptr<float>(), p.c.data_ptr<float>(),
-                         P0.data_ptr<float>(), n, p.dim, p.width, act0, 0);
-    } else {
-      // [x, sin(2π t W), cos(2π t W)] as MlpNet::forward builds it, then one addmm.
-      auto X = ws.X.narrow(0, 0, n);
-      float* xp = X.data_ptr<float>();
-      for (int64_t r = 0; r < n; ++r)
-        for (int64_t k = 0; k < p.dim; ++k) xp[r * p.in + k] = p.x[(r0 + r) * p.dim + k];
-      if (p.sharedT) {
-        // Wide data with a shared t: the features of row 0, repeated.
-        auto feat = X.narrow(1, p.dim, 2 * p.freqs);
-        feat.copy_(p.c.view({1, -1}).expand({n, 2 * p.freqs}));
-      } else {
-        auto proj = torch::outer(p.tRows.narrow(0, r0, n), p.net->timeW()).mul_(kTwoPi);
-        auto sinOut = X.narrow(1, p.dim, p.freqs), cosOut = X.narrow(1, p.dim + p.freqs, p.freqs);
-        at::sin_out(sinOut, proj);
-        at::cos_out(cosOut, proj);
-      }
-      const auto& l0 = hidden[0];
-      if (p.avx512) {
-        layer512(X.data_ptr<float>(), p.in, n, p.packed[0].data_ptr<float>(),
-                 l0->bias.data_ptr<float>(), p.in, p.width, P0.data_ptr<float>(), act0);
-      } else {
-        at::addmm_out(P0, l0->bias, X, l0->weight.t());
-        if (act0) siluInPlace(P0.data_ptr<float>(), n * p.width);
-      }
-    }
-    // Hidden layers 1 .. depth−1: addmm into the other buffer, SiLU in place (not the last).
-    torch::Tensor cur = P0, next = P1;
-    for (int64_t l = 1; l < p.depth; ++l) {
-      if (p.avx512) {
-        // Every SiLU in the epilogue, the last one too (the output pass then only projects).
-        layer512(cur.data_ptr<float>(), p.width, n, p.packed[l].data_ptr<float>(),
-                 hidden[l]->bias.data_ptr<float>(), p.width, p.width, next.data_ptr<float>(), true);
-      } else {
-        at::addmm_out(next, hidden[l]->bias, cur, hidden[l]->weight.t());
-        if (l + 1 < p.depth) siluInPlace(next.data_ptr<float>(), n * p.width);
-      }
-      std::swap(cur, next);
-    }
-    // Last SiLU + output layer + 1/σ.
-    float* out = p.out + r0 * p.dim;
-    const float* sigma = p.sharedSigma ? p.sigma : p.sigma + r0;
-    if (smallDim) {
-      const float* wo = outLayer->weight.data_ptr<float>();
-      const float* bo = outLayer->bias.data_ptr<float>();
-      // The last hidden layer's SiLU is still to do unless an AVX-512 layer (depth > 1) did it.
-      const bool lastAct = !(p.avx512 && p.depth > 1);
-      if (avx)
-        outputLayerAvx2(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width, p.dim,
-                        lastAct);
-      else
-        outputLayerScalar(cur.data_ptr<float>(), wo, bo, sigma, p.sharedSigma, out, n, p.width,
-                          p.dim, lastAct);
-    } else {
-      if (!(p.avx512 && p.depth > 1)) siluInPlace(cur.data_ptr<float>(), n * p.width);
-      auto O = torch::from_blob(out, {n, p.dim}, torch::TensorOptions().dtype(torch::kFloat32));
-      at::addmm_out(O, outLayer->bias, cur, outLayer->weight.t());
-      for (int64_t r = 0; r < n; ++r) {
-        const float s = p.sharedSigma ? sigma[0] : sigma[r];
-        for (int64_t k = 0; k < p.dim; ++k) out[r * p.dim + k] /= s;
-      }
-    }
+    firstLayer(p, ws, r0, n, P0);
+    outputLayer(p, r0, n, hiddenLayers(p, n, P0, P1));
   }
 }
 

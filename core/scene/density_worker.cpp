@@ -3,6 +3,8 @@
 // level's stiffness, and the coarse levels are cheap previews.
 #include "core/scene/density_worker.h"
 
+#include "core/scene/tensor_floats.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -16,7 +18,7 @@
 
 namespace ss::scene {
 
-struct DensityWorker::Cache {
+struct DensityWorkerCache {
   score::ExactScoreCache exact;
 };
 
@@ -29,11 +31,6 @@ torch::Tensor gridPoints(const std::array<float, 4>& b, int nx, int ny) {
   auto ys = torch::linspace(0.5, ny - 0.5, ny, opts) * ((double(b[3]) - b[1]) / ny) + b[1];
   auto mesh = torch::meshgrid({ys, xs}, "ij");  // [ny, nx] each
   return torch::stack({mesh[1].reshape({-1}), mesh[0].reshape({-1})}, 1);
-}
-
-std::vector<float> toVector(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
 void validate(const DensityRequest& r) {
@@ -75,7 +72,8 @@ VectorField withModelDensity(VectorField field, const DensityGrid& grid) {
   return field;
 }
 
-void DensityWorker::compute(DensityRequest& req, RequestWorker<DensityRequest, DensityGrid>& w) {
+void computeDensityWorker(DensityRequest& req, RequestWorker<DensityRequest, DensityGrid>& w,
+                          DensityWorkerCache& cache) {
   validate(req);
   std::shared_ptr<const score::ScoreFn> score;
   std::shared_ptr<const sde::Sde> sde;
@@ -86,7 +84,7 @@ void DensityWorker::compute(DensityRequest& req, RequestWorker<DensityRequest, D
     sde = req.model->sde;
     device = req.model->device;
   } else {
-    auto exact = m_cache->exact.get(req.data, req.sde).exact;
+    auto exact = cache.exact.get(req.data, req.sde).exact;
     score = exact;
     sde = sde::Sde::create(req.sde);
     // The exact p_T, so the grid differs from the exact log p_t only by integration error.
@@ -111,7 +109,7 @@ void DensityWorker::compute(DensityRequest& req, RequestWorker<DensityRequest, D
     grid->request = req;
     grid->nx = nx;
     grid->ny = ny;
-    grid->logDensity = toVector(r.logp);
+    grid->logDensity = toFloats(r.logp);
     grid->level = static_cast<int>(i);
     grid->levels = static_cast<int>(levels.size());
     grid->modelStep = req.model ? req.model->step : -1;
@@ -123,11 +121,10 @@ void DensityWorker::compute(DensityRequest& req, RequestWorker<DensityRequest, D
 }
 
 DensityWorker::DensityWorker()
-    : m_cache(std::make_unique<Cache>()),
-      m_worker([this](DensityRequest& req, RequestWorker<DensityRequest, DensityGrid>& w) {
-        compute(req, w);
-      }) {}
-
-DensityWorker::~DensityWorker() = default;
+    : RequestWorker<DensityRequest, DensityGrid>(
+          [cache = std::make_shared<DensityWorkerCache>()](
+              DensityRequest& req, RequestWorker<DensityRequest, DensityGrid>& w) {
+            computeDensityWorker(req, w, *cache);
+          }) {}
 
 }  // namespace ss::scene

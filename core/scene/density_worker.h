@@ -58,28 +58,12 @@ std::vector<std::array<int, 2>> densityLevels(const DensityRequest& r);
 // `render` hands the model's density to the canvas through the one field it draws.
 VectorField withModelDensity(VectorField field, const DensityGrid& grid);
 
-class DensityWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
+// function object that owns this worker's cache, so the cache lives exactly as long as the
+// thread that uses it.
+class DensityWorker : public RequestWorker<DensityRequest, DensityGrid> {
  public:
   DensityWorker();
-  ~DensityWorker();
-  DensityWorker(const DensityWorker&) = delete;
-  DensityWorker& operator=(const DensityWorker&) = delete;
-
-  void request(DensityRequest request) { m_worker.request(std::move(request)); }
-  std::shared_ptr<const DensityGrid> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  std::string lastError() const { return m_worker.lastError(); }
-  bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }
-
- private:
-  void compute(DensityRequest& req,
-               RequestWorker<DensityRequest, DensityGrid>& w);  // worker thread
-
-  struct Cache;
-  std::unique_ptr<Cache> m_cache;  // worker-owned: the exact score per (data, SDE)
-  RequestWorker<DensityRequest, DensityGrid> m_worker;  // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

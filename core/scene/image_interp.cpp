@@ -1,5 +1,7 @@
 #include "core/scene/image_interp.h"
 
+#include "core/scene/tensor_floats.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -12,16 +14,11 @@
 
 namespace ss::scene {
 
-struct InterpolationWorker::Cache {
+struct InterpolationWorkerCache {
   ImageScoreCache scores;
 };
 
 namespace {
-
-std::vector<float> toVector(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
 
 // The order frames are decoded in: both ends first (the round trip), then left to right.
 std::vector<int> decodeOrder(int n) {
@@ -32,13 +29,28 @@ std::vector<int> decodeOrder(int n) {
 
 }  // namespace
 
-InterpolationWorker::InterpolationWorker()
-    : m_cache(std::make_unique<Cache>()),
-      m_worker([this](InterpolationRequest& req, Worker& w) { compute(req, w); }) {}
+namespace {
 
-InterpolationWorker::~InterpolationWorker() = default;
+// The angle between two codes, in degrees.
+double angleDegrees(const torch::Tensor& za, const torch::Tensor& zb) {
+  auto a = za.reshape({-1}), b = zb.reshape({-1});
+  const double c = (a.dot(b) / (a.norm() * b.norm()).clamp_min(1e-300)).item<double>();
+  return std::acos(std::clamp(c, -1.0, 1.0)) * 180.0 / std::numbers::pi;
+}
 
-void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
+// The request's checks: frames in [2, 32], positive finite tolerances.
+void validate(const InterpolationRequest& req) {
+  if (req.frames < 2 || req.frames > 32)
+    throw Failure("frames (" + std::to_string(req.frames) + ") must lie in [2, 32]");
+  if (!(req.rtol > 0) || !(req.atol > 0) || !std::isfinite(req.rtol) || !std::isfinite(req.atol))
+    throw Failure("rtol and atol must be positive and finite");
+}
+
+}  // namespace
+
+void computeInterpolationWorker(InterpolationRequest& req,
+                                RequestWorker<InterpolationRequest, InterpolationResult>& w,
+                                InterpolationWorkerCache& cache) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   torch::NoGradGuard noGrad;
@@ -49,17 +61,14 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
     w.publish(std::make_shared<const InterpolationResult>(*result));
   };
   try {
-    if (req.frames < 2 || req.frames > 32)
-      throw Failure("frames (" + std::to_string(req.frames) + ") must lie in [2, 32]");
-    if (!(req.rtol > 0) || !(req.atol > 0) || !std::isfinite(req.rtol) || !std::isfinite(req.atol))
-      throw Failure("rtol and atol must be positive and finite");
-    const ImageScore& s = m_cache->scores.load(req.data, req.limit, req.model, req.snapshot);
+    validate(req);
+    const ImageScore& s = cache.scores.load(req.data, req.limit, req.model, req.snapshot);
     result->channels = s.channels;
     result->size = s.size;
     result->scoreName = s.scoreName;
-    auto sources = m_cache->scores.datasetImages({req.indexA, req.indexB});  // [2, C, H, W], CPU
-    result->sourceA = toVector(sources[0]);
-    result->sourceB = toVector(sources[1]);
+    auto sources = cache.scores.datasetImages({req.indexA, req.indexB});  // [2, C, H, W], CPU
+    result->sourceA = toFloats(sources[0]);
+    result->sourceB = toFloats(sources[1]);
     result->frames.assign(req.frames, {});
     result->status =
         "encoding images " + std::to_string(req.indexA) + " and " + std::to_string(req.indexB);
@@ -72,11 +81,7 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
     result->nfe += enc.nfe;
     if (enc.stopped || w.superseded()) return;
     const auto z = enc.x;  // [2, C, H, W]
-    {
-      auto a = z[0].reshape({-1}), b = z[1].reshape({-1});
-      const double c = (a.dot(b) / (a.norm() * b.norm()).clamp_min(1e-300)).item<double>();
-      result->latentAngle = std::acos(std::clamp(c, -1.0, 1.0)) * 180.0 / std::numbers::pi;
-    }
+    result->latentAngle = angleDegrees(z[0], z[1]);
     const auto how =
         req.spherical ? likelihood::Interpolation::Spherical : likelihood::Interpolation::Linear;
     // [1, C, H, W] ends: interpolate drops a leading 1 as the batch, so passing z[0] ([C, H, W])
@@ -103,7 +108,7 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
       }
       if (!torch::isfinite(img).all().item<bool>())
         throw Failure("frame " + std::to_string(k) + " decoded to non-finite values");
-      result->frames[k] = toVector(img.clamp(0, 1));
+      result->frames[k] = toFloats(img.clamp(0, 1));
       ++result->decoded;
       if (result->decoded == 2) result->roundTripError = roundTrip;
       result->done = result->decoded == req.frames;
@@ -121,5 +126,13 @@ void InterpolationWorker::compute(InterpolationRequest& req, Worker& w) {
     publish();
   }
 }
+
+InterpolationWorker::InterpolationWorker()
+    : RequestWorker<InterpolationRequest, InterpolationResult>(
+          [cache = std::make_shared<InterpolationWorkerCache>()](
+              InterpolationRequest& req,
+              RequestWorker<InterpolationRequest, InterpolationResult>& w) {
+            computeInterpolationWorker(req, w, *cache);
+          }) {}
 
 }  // namespace ss::scene

@@ -57,29 +57,12 @@ struct InterpolationResult {
   bool done = false;
 };
 
-class InterpolationWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
+// function object that owns this worker's cache, so the cache lives exactly as long as the
+// thread that uses it.
+class InterpolationWorker : public RequestWorker<InterpolationRequest, InterpolationResult> {
  public:
   InterpolationWorker();
-  ~InterpolationWorker();
-  InterpolationWorker(const InterpolationWorker&) = delete;
-  InterpolationWorker& operator=(const InterpolationWorker&) = delete;
-
-  void request(InterpolationRequest request) { m_worker.request(std::move(request)); }
-  std::shared_ptr<const InterpolationResult> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const {
-    return m_worker.waitIdle(timeout);
-  }  // CLI, tests
-
- private:
-  using Worker = RequestWorker<InterpolationRequest, InterpolationResult>;
-  void compute(InterpolationRequest& req, Worker& w);  // worker thread
-
-  struct Cache;
-  std::unique_ptr<Cache> m_cache;  // worker-owned: dataset and score per (data, limit, model)
-  Worker m_worker;                 // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

@@ -1,5 +1,8 @@
 #include "core/scene/image_run.h"
 
+#include "core/scene/frames.h"
+#include "core/scene/tensor_floats.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -40,39 +43,120 @@ const char* toString(ImageTask task) {
 }
 
 std::shared_ptr<const ImageFrame> ImageRunResult::frameAt(double t) const {
-  std::shared_ptr<const ImageFrame> best;
-  double bestDist = 0;
-  for (const auto& f : frames) {
-    const double d = std::abs(f->t - t);
-    if (!best || d <= bestDist)
-      best = f, bestDist = d;  // ties: the later frame (the final, denoised one)
-  }
-  return best;
+  return nearestFrame(frames, t);
 }
 
 // What a (data, limit, model | snapshot) loads once: the score, its SDE, the images.
-struct ImageRunWorker::Cache {
+struct ImageRunWorkerCache {
   ImageScoreCache scores;
 };
 
 namespace {
 
-std::vector<float> toVector(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+std::runtime_error failure(const std::string& m) { return std::runtime_error(m); }
+
+// The run's score: the loaded one, guided toward a class by the request's classifier
+// (which must have been trained on images of this size).
+std::shared_ptr<const score::ScoreFn> guidedScore(const ImageRunRequest& req, const ImageScore& c,
+                                                  ImageRunResult& result) {
+  std::shared_ptr<const score::ScoreFn> scoreFn = c.score;
+  if (req.guideClass >= 0 && req.classifier) {
+    const auto& k = *req.classifier;
+    if (k.imageSize > 0 && (k.imageSize != c.size || k.imageChannels != c.channels))
+      throw failure("the classifier was trained on " + std::to_string(k.imageChannels) + "×" +
+                    std::to_string(k.imageSize) + "×" + std::to_string(k.imageSize) +
+                    " images, the score samples " + std::to_string(c.channels) + "×" +
+                    std::to_string(c.size) + "×" + std::to_string(c.size));
+    auto guided =
+        std::make_shared<score::GuidedScore>(c.score, req.classifier->classifier, req.guideClass,
+                                             req.guidance);  // throws on a bad class or scale
+    result.scoreName = guided->name();
+    scoreFn = guided;
+  }
+  return scoreFn;
 }
 
-std::runtime_error failure(const std::string& m) { return std::runtime_error(m); }
+// The inpainting mask (1 = known): the painted one, or the preset.
+std::vector<float> inpaintingMask(const ImageRunRequest& req, int size) {
+  std::vector<float> m;
+  if (!req.customMask.empty()) {
+    if (req.customMask.size() != static_cast<size_t>(size) * size)
+      throw failure("the painted mask holds " + std::to_string(req.customMask.size()) +
+                    " pixels, not " + std::to_string(size) + "×" + std::to_string(size));
+    m.assign(req.customMask.begin(), req.customMask.end());
+    for (float& v : m) v = v != 0 ? 1.f : 0.f;
+  } else {
+    m = sample::makeMask(req.mask, size, size, req.seed);
+  }
+  return m;
+}
+
+// The frames a run keeps: the request's, within ~400 MB of x_t and x̂₀.
+int64_t frameBudget(const ImageRunRequest& req, const ImageScore& c) {
+  const int64_t perFrame = 2 * req.n * c.channels * c.size * c.size * 4;  // bytes
+  return std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (400ll << 20) / perFrame));
+}
+
+// One frame of the run: x_t and its Tweedie estimate x̂₀ = (x + σ² s(x, t)) / a, the score at
+// max(t, ε) (it is singular at 0), both clamped to [0, 1].
+std::shared_ptr<ImageFrame> imageFrame(const sample::SamplerRun& run, const ImageScore& c,
+                                       const score::ScoreFn& scoreFn) {
+  const auto& st = run.state();
+  auto f = std::make_shared<ImageFrame>();
+  f->t = st.t;
+  f->step = st.step;
+  f->nfe = st.nfe;
+  auto x = st.done ? run.result() : st.x;
+  const double te = std::max(st.t, c.sde->eps());
+  const auto m = sde::marginal(c.sde->config(), te);
+  f->sigma = sde::marginal(c.sde->config(), st.t).sigma;
+  auto tv = torch::full({x.size(0)}, te, x.options());
+  auto x0 = (x + (m.sigma * m.sigma) * scoreFn(x, tv)) / m.a;
+  f->x = toFloats(x.clamp(0, 1));
+  f->x0 = toFloats(x0.clamp(0, 1));
+  return f;
+}
+
+// The observation of an inpainting or colorization run, from the dataset (at the model's
+// size and channels when a model) or a file: its conditioning, and what the view shows.
+sample::Conditioning observe(const ImageRunRequest& req, const ImageScore& c,
+                             ImageScoreCache& scores, ImageRunResult& result) {
+  sample::Conditioning cond;
+  if (req.task != ImageTask::Unconditional) {
+    if (req.task == ImageTask::Colorize && c.channels != 3)
+      throw failure("colorization needs an RGB dataset (this one has " +
+                    std::to_string(c.channels) + " channel)");
+    torch::Tensor y;
+    if (!req.imageFile.empty()) {
+      auto file = data::readImage(req.imageFile, c.size, c.channels);
+      if (!file) throw failure(file.error().message);
+      y = file.value().to(torch::kFloat32);
+    } else {
+      y = scores.datasetImages({req.imageIndex})[0].clone();
+    }
+    torch::Tensor shown;
+    if (req.task == ImageTask::Inpaint) {
+      std::vector<float> m = inpaintingMask(req, c.size);
+      result.mask.assign(m.size(), 0);
+      for (size_t i = 0; i < m.size(); ++i) result.mask[i] = m[i] > 0.5f ? 1 : 0;
+      auto mask = sample::maskTensor(m, c.size, c.size);
+      cond = sample::inpainting(y, mask);
+      shown = y * mask + 0.5f * (1 - mask);
+    } else {
+      auto grey = sample::toGrey(y);
+      cond = sample::colorization(grey);
+      shown = grey.expand({3, -1, -1}).clone();
+    }
+    result.observation = toFloats(shown.clamp(0, 1));
+    result.source = toFloats(y.clamp(0, 1));
+  }
+  return cond;
+}
 
 }  // namespace
 
-ImageRunWorker::ImageRunWorker()
-    : m_cache(std::make_unique<Cache>()),
-      m_worker([this](ImageRunRequest& req, Worker& w) { compute(req, w); }) {}
-
-ImageRunWorker::~ImageRunWorker() = default;
-
-void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
+void computeImageRunWorker(ImageRunRequest& req, RequestWorker<ImageRunRequest, ImageRunResult>& w,
+                           ImageRunWorkerCache& cache) {
   using Clock = std::chrono::steady_clock;
   torch::NoGradGuard noGrad;
   auto result = std::make_shared<ImageRunResult>();
@@ -91,8 +175,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
           "loading " + req.data + ": " + std::to_string(static_cast<int>(100 * f)) + " %";
       w.publish(std::make_shared<const ImageRunResult>(*result));
     };
-    const ImageScore& c =
-        m_cache->scores.load(req.data, req.limit, req.model, req.snapshot, progress);
+    const ImageScore& c = cache.scores.load(req.data, req.limit, req.model, req.snapshot, progress);
     result->loadProgress = 1.0;
     result->channels = c.channels;
     result->size = c.size;
@@ -101,65 +184,11 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     result->sde = c.sde->config();
     result->scoreName = c.scoreName;
     if (std::string e = req.sampler.validate(c.sde->config()); !e.empty()) throw failure(e);
-    std::shared_ptr<const score::ScoreFn> scoreFn = c.score;
-    if (req.guideClass >= 0 && req.classifier) {
-      const auto& k = *req.classifier;
-      if (k.imageSize > 0 && (k.imageSize != c.size || k.imageChannels != c.channels))
-        throw failure("the classifier was trained on " + std::to_string(k.imageChannels) + "×" +
-                      std::to_string(k.imageSize) + "×" + std::to_string(k.imageSize) +
-                      " images, the score samples " + std::to_string(c.channels) + "×" +
-                      std::to_string(c.size) + "×" + std::to_string(c.size));
-      auto guided =
-          std::make_shared<score::GuidedScore>(c.score, req.classifier->classifier, req.guideClass,
-                                               req.guidance);  // throws on a bad class or scale
-      result->scoreName = guided->name();
-      scoreFn = guided;
-    }
+    std::shared_ptr<const score::ScoreFn> scoreFn = guidedScore(req, c, *result);
 
-    // The observation, from the dataset (at the model's size and channels when a model).
-    sample::Conditioning cond;
-    if (req.task != ImageTask::Unconditional) {
-      if (req.task == ImageTask::Colorize && c.channels != 3)
-        throw failure("colorization needs an RGB dataset (this one has " +
-                      std::to_string(c.channels) + " channel)");
-      torch::Tensor y;
-      if (!req.imageFile.empty()) {
-        auto file = data::readImage(req.imageFile, c.size, c.channels);
-        if (!file) throw failure(file.error().message);
-        y = file.value().to(torch::kFloat32);
-      } else {
-        y = m_cache->scores.datasetImages({req.imageIndex})[0].clone();
-      }
-      torch::Tensor shown;
-      if (req.task == ImageTask::Inpaint) {
-        std::vector<float> m;
-        if (!req.customMask.empty()) {
-          if (req.customMask.size() != static_cast<size_t>(c.size) * c.size)
-            throw failure("the painted mask holds " + std::to_string(req.customMask.size()) +
-                          " pixels, not " + std::to_string(c.size) + "×" + std::to_string(c.size));
-          m.assign(req.customMask.begin(), req.customMask.end());
-          for (float& v : m) v = v != 0 ? 1.f : 0.f;
-        } else {
-          m = sample::makeMask(req.mask, c.size, c.size, req.seed);
-        }
-        result->mask.assign(m.size(), 0);
-        for (size_t i = 0; i < m.size(); ++i) result->mask[i] = m[i] > 0.5f ? 1 : 0;
-        auto mask = sample::maskTensor(m, c.size, c.size);
-        cond = sample::inpainting(y, mask);
-        shown = y * mask + 0.5f * (1 - mask);
-      } else {
-        auto grey = sample::toGrey(y);
-        cond = sample::colorization(grey);
-        shown = grey.expand({3, -1, -1}).clone();
-      }
-      result->observation = toVector(shown.clamp(0, 1));
-      result->source = toVector(y.clamp(0, 1));
-    }
-
+    sample::Conditioning cond = observe(req, c, cache.scores, *result);
     const auto& cfg = req.sampler;
-    const int64_t perFrame = 2 * req.n * c.channels * c.size * c.size * 4;  // bytes
-    const int64_t maxFrames =
-        std::max<int64_t>(2, std::min<int64_t>(req.maxFrames, (400ll << 20) / perFrame));
+    const int64_t maxFrames = frameBudget(req, c);
     const bool adaptive =
         cfg.kind == sample::SamplerKind::Ode && cfg.solver == sample::OdeSolver::Rk45;
     const int64_t every =
@@ -168,20 +197,7 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     auto xT = sample::SamplerRun::priorDraw(*c.sde, req.n, {c.channels, c.size, c.size}, req.seed);
     sample::SamplerRun run(scoreFn, c.sde, cfg, xT, req.seed + 1, {}, cond);
     auto addFrame = [&] {
-      const auto& st = run.state();
-      auto f = std::make_shared<ImageFrame>();
-      f->t = st.t;
-      f->step = st.step;
-      f->nfe = st.nfe;
-      auto x = st.done ? run.result() : st.x;
-      // Tweedie: the score is singular at t = 0, so evaluate at max(t, ε).
-      const double te = std::max(st.t, c.sde->eps());
-      const auto m = sde::marginal(c.sde->config(), te);
-      f->sigma = sde::marginal(c.sde->config(), st.t).sigma;
-      auto tv = torch::full({x.size(0)}, te, x.options());
-      auto x0 = (x + (m.sigma * m.sigma) * (*scoreFn)(x, tv)) / m.a;
-      f->x = toVector(x.clamp(0, 1));
-      f->x0 = toVector(x0.clamp(0, 1));
+      auto f = imageFrame(run, c, *scoreFn);
       // Adaptive runs keep the newest frames within the budget by thinning every other one.
       if (static_cast<int64_t>(result->frames.size()) >= maxFrames) {
         std::vector<std::shared_ptr<const ImageFrame>> kept;
@@ -218,5 +234,12 @@ void ImageRunWorker::compute(ImageRunRequest& req, Worker& w) {
     w.publish(std::make_shared<const ImageRunResult>(*result));
   }
 }
+
+ImageRunWorker::ImageRunWorker()
+    : RequestWorker<ImageRunRequest, ImageRunResult>(
+          [cache = std::make_shared<ImageRunWorkerCache>()](
+              ImageRunRequest& req, RequestWorker<ImageRunRequest, ImageRunResult>& w) {
+            computeImageRunWorker(req, w, *cache);
+          }) {}
 
 }  // namespace ss::scene

@@ -80,29 +80,12 @@ struct ImageRunResult {
   std::shared_ptr<const ImageFrame> frameAt(double t) const;
 };
 
-class ImageRunWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
+// function object that owns this worker's cache, so the cache lives exactly as long as the
+// thread that uses it.
+class ImageRunWorker : public RequestWorker<ImageRunRequest, ImageRunResult> {
  public:
   ImageRunWorker();
-  ~ImageRunWorker();
-  ImageRunWorker(const ImageRunWorker&) = delete;
-  ImageRunWorker& operator=(const ImageRunWorker&) = delete;
-
-  void request(ImageRunRequest request) { m_worker.request(std::move(request)); }
-  std::shared_ptr<const ImageRunResult> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const {
-    return m_worker.waitIdle(timeout);
-  }  // tests only
-
- private:
-  using Worker = RequestWorker<ImageRunRequest, ImageRunResult>;
-  void compute(ImageRunRequest& req, Worker& w);  // worker thread
-
-  struct Cache;
-  std::unique_ptr<Cache> m_cache;  // worker-owned: dataset and score per (data, limit, model)
-  Worker m_worker;                 // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

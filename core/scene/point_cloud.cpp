@@ -55,7 +55,7 @@ Expected<std::shared_ptr<const PointCloud>> buildPointCloud(const DataRequest& r
 }
 
 DataWorker::DataWorker()
-    : m_worker([](DataRequest& req, RequestWorker<DataRequest, PointCloud>& w) {
+    : RequestWorker([](DataRequest& req, RequestWorker<DataRequest, PointCloud>& w) {
         auto result = buildPointCloud(req);  // catches everything it can throw
         if (!result) throw std::runtime_error(result.error().message);
         w.publish(result.value());

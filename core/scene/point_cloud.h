@@ -50,24 +50,10 @@ Expected<std::shared_ptr<const PointCloud>> buildPointCloud(const DataRequest& r
 // Builds point clouds on a worker thread. request() replaces any pending request; the
 // newest successful cloud is in latest(); a failed request leaves it unchanged and sets
 // lastError(), so a bad file never loses the current scene.
-class DataWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's.
+class DataWorker : public RequestWorker<DataRequest, PointCloud> {
  public:
   DataWorker();
-  DataWorker(const DataWorker&) = delete;
-  DataWorker& operator=(const DataWorker&) = delete;
-
-  void request(const DataRequest& request) { m_worker.request(request); }
-  std::shared_ptr<const PointCloud> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  std::string lastError() const { return m_worker.lastError(); }
-  bool busy() const { return m_worker.busy(); }
-  // Blocks until no request is pending or running; false on timeout. Command line and
-  // tests only: the UI thread never calls this.
-  bool waitIdle(std::chrono::milliseconds timeout) const { return m_worker.waitIdle(timeout); }
-
- private:
-  RequestWorker<DataRequest, PointCloud> m_worker;
 };
 
 }  // namespace ss::scene

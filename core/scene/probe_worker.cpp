@@ -18,7 +18,7 @@
 
 namespace ss::scene {
 
-struct ProbeWorker::Cache {
+struct ProbeWorkerCache {
   score::ExactScoreCache exact;
 };
 
@@ -125,15 +125,8 @@ ProbePath odePath(const score::ScoreFn& score, const sde::Sde& s, const sample::
 
 }  // namespace
 
-ProbeWorker::ProbeWorker()
-    : m_cache(std::make_unique<Cache>()),
-      m_worker([this](ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w) {
-        compute(req, w);
-      }) {}
-
-ProbeWorker::~ProbeWorker() = default;
-
-void ProbeWorker::compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w) {
+void computeProbeWorker(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w,
+                        ProbeWorkerCache& cache) {
   torch::NoGradGuard noGrad;
   const int64_t n = static_cast<int64_t>(req.points.size() / 2);
   if (n < 1 || req.points.size() % 2 != 0) throw Failure("a probe needs at least one point (x, y)");
@@ -144,7 +137,7 @@ void ProbeWorker::compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeRe
   if (std::string err = req.sde.validate(); !err.empty()) throw Failure(err);
   if (std::string err = req.sampler.validate(req.sde); !err.empty()) throw Failure(err);
 
-  const auto& exact = m_cache->exact.get(req.data, req.sde).exact;
+  const auto& exact = cache.exact.get(req.data, req.sde).exact;
   std::shared_ptr<const score::ScoreFn> scoreFn = exact;
   auto sdeObj = sde::Sde::create(req.sde);
   torch::Device device = torch::kCPU;
@@ -174,5 +167,12 @@ void ProbeWorker::compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeRe
   }
   if (!w.superseded()) w.publish(std::move(result));
 }
+
+ProbeWorker::ProbeWorker()
+    : RequestWorker<ProbeRequest, ProbeResult>(
+          [cache = std::make_shared<ProbeWorkerCache>()](
+              ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w) {
+            computeProbeWorker(req, w, *cache);
+          }) {}
 
 }  // namespace ss::scene

@@ -53,30 +53,12 @@ struct ProbeResult {
   std::string scoreName;
 };
 
-class ProbeWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
+// function object that owns this worker's cache, so the cache lives exactly as long as the
+// thread that uses it.
+class ProbeWorker : public RequestWorker<ProbeRequest, ProbeResult> {
  public:
   ProbeWorker();
-  ~ProbeWorker();
-  ProbeWorker(const ProbeWorker&) = delete;
-  ProbeWorker& operator=(const ProbeWorker&) = delete;
-
-  // The newest request wins: callers that want every probe wait for !busy() to send the next.
-  void request(ProbeRequest request) { m_worker.request(std::move(request)); }
-  std::shared_ptr<const ProbeResult> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  std::string lastError() const { return m_worker.lastError(); }
-  bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const {
-    return m_worker.waitIdle(timeout);
-  }  // tests
-
- private:
-  void compute(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResult>& w);  // worker thread
-
-  struct Cache;
-  std::unique_ptr<Cache> m_cache;                     // worker-owned: exact score per (data, SDE)
-  RequestWorker<ProbeRequest, ProbeResult> m_worker;  // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

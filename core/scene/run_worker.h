@@ -108,29 +108,12 @@ struct RunResult {
   std::shared_ptr<const RunFrame> frameAt(double t) const;
 };
 
-class RunWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
+// function object that owns this worker's cache, so the cache lives exactly as long as the
+// thread that uses it.
+class RunWorker : public RequestWorker<RunRequest, RunResult> {
  public:
   RunWorker();
-  ~RunWorker();
-  RunWorker(const RunWorker&) = delete;
-  RunWorker& operator=(const RunWorker&) = delete;
-
-  void request(RunRequest request) { m_worker.request(std::move(request)); }
-  std::shared_ptr<const RunResult> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  std::string lastError() const { return m_worker.lastError(); }
-  bool busy() const { return m_worker.busy(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const {
-    return m_worker.waitIdle(timeout);
-  }  // command line and tests only
-
- private:
-  void compute(RunRequest& req, RequestWorker<RunRequest, RunResult>& w);  // worker thread
-
-  struct Cache;
-  std::unique_ptr<Cache> m_cache;                 // worker-owned: exact score per (data, SDE)
-  RequestWorker<RunRequest, RunResult> m_worker;  // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

@@ -1,5 +1,7 @@
 #include "core/scene/vector_field.h"
 
+#include "core/scene/tensor_floats.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -12,7 +14,7 @@
 
 namespace ss::scene {
 
-struct FieldWorker::Cache {
+struct FieldWorkerCache {
   score::ExactScoreCache exact;
 };
 
@@ -33,11 +35,6 @@ torch::Tensor gridPoints(const FieldRequest& req, int nx, int ny) {
   return torch::stack({mesh[1].reshape({-1}), mesh[0].reshape({-1})}, 1);  // [ny·nx, 2]
 }
 
-std::vector<float> toVector(const torch::Tensor& t) {
-  auto c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
-
 // Streamlines of −v for a score evaluated on the request's stream grid.
 std::vector<Streamline> streamlinesOf(const FieldRequest& r, const std::vector<float>& score) {
   const GridField s{r.bounds, r.streamNx, r.streamNy, score.data()};
@@ -49,7 +46,8 @@ std::vector<Streamline> streamlinesOf(const FieldRequest& r, const std::vector<f
 
 }  // namespace
 
-void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
+void computeFieldWorker(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w,
+                        FieldWorkerCache& cache) {
   torch::NoGradGuard noGrad;
   if (req.nx < 1 || req.ny < 1 || req.nx * req.ny > 512 * 512)
     throw std::runtime_error("grid " + std::to_string(req.nx) + "x" + std::to_string(req.ny) +
@@ -60,7 +58,7 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     const auto& m = *req.model;
     auto xd = x.to(m.device);
     auto t = torch::full({xd.size(0)}, req.t, xd.options());
-    field->learned = toVector((*m.scoreFn())(xd, t));
+    field->learned = toFloats((*m.scoreFn())(xd, t));
     field->modelStep = m.step;
   }
   const bool stream =
@@ -72,7 +70,7 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     auto xs = gridPoints(req, req.streamNx, req.streamNy).to(m.device);
     const auto t0 = std::chrono::steady_clock::now();
     field->streamLearned = streamlinesOf(
-        req, toVector((*m.scoreFn())(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+        req, toFloats((*m.scoreFn())(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
     field->streamMillis +=
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     field->modelStep = m.step;
@@ -82,17 +80,17 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
     throw std::runtime_error("density grid is out of range");
   const bool streamExact = stream && req.streamExact;
   if ((req.exact || density || streamExact) && !req.data.empty()) {
-    const auto& exactScore = m_cache->exact.get(req.data, req.sde).exact;
+    const auto& exactScore = cache.exact.get(req.data, req.sde).exact;
     if (req.exact) {
       auto t = torch::full({x.size(0)}, req.t, x.options());
-      field->exact = toVector((*exactScore)(x, t));
+      field->exact = toFloats((*exactScore)(x, t));
     }
     if (streamExact) {
       if (w.superseded()) return;  // a newer view or t is waiting: skip the tracing
       auto xs = gridPoints(req, req.streamNx, req.streamNy);
       const auto t0 = std::chrono::steady_clock::now();
       field->streamExact = streamlinesOf(
-          req, toVector((*exactScore)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+          req, toFloats((*exactScore)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
       field->streamMillis +=
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }
@@ -100,14 +98,14 @@ void FieldWorker::compute(FieldRequest& req, RequestWorker<FieldRequest, VectorF
       auto xd = gridPoints(req, req.densityNx, req.densityNy);
       auto t = torch::full({xd.size(0)}, req.t, xd.options());
       auto logp = exactScore->logProb(xd, t);
-      field->logDensity = toVector(logp);
+      field->logDensity = toFloats(logp);
       if (req.scoreError && req.model) {
         const auto& m = *req.model;
         auto learned =
             (*m.scoreFn())(xd.to(m.device), t.to(m.device)).to(torch::kCPU, torch::kFloat64);
         auto exact = (*exactScore)(xd, t).to(torch::kFloat64);
         auto err = torch::exp(logp.to(torch::kFloat64)) * (learned - exact).pow(2).sum(1);
-        field->scoreError = toVector(err);
+        field->scoreError = toFloats(err);
       }
     }
   }
@@ -123,11 +121,10 @@ void setStreamGrid(FieldRequest& r, int linesAcross) {
 }
 
 FieldWorker::FieldWorker()
-    : m_cache(std::make_unique<Cache>()),
-      m_worker([this](FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
-        compute(req, w);
-      }) {}
-
-FieldWorker::~FieldWorker() = default;
+    : RequestWorker<FieldRequest, VectorField>(
+          [cache = std::make_shared<FieldWorkerCache>()](
+              FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
+            computeFieldWorker(req, w, *cache);
+          }) {}
 
 }  // namespace ss::scene

@@ -62,28 +62,12 @@ struct VectorField {
   int64_t modelStep = -1;
 };
 
-class FieldWorker {
+// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
+// function object that owns this worker's cache, so the cache lives exactly as long as the
+// thread that uses it.
+class FieldWorker : public RequestWorker<FieldRequest, VectorField> {
  public:
   FieldWorker();
-  ~FieldWorker();
-  FieldWorker(const FieldWorker&) = delete;
-  FieldWorker& operator=(const FieldWorker&) = delete;
-
-  void request(FieldRequest request) { m_worker.request(std::move(request)); }
-  std::shared_ptr<const VectorField> latest(uint64_t* version = nullptr) const {
-    return m_worker.latest(version);
-  }
-  std::string lastError() const { return m_worker.lastError(); }
-  bool waitIdle(std::chrono::milliseconds timeout) const {
-    return m_worker.waitIdle(timeout);
-  }  // tests only
-
- private:
-  void compute(FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w);  // worker thread
-
-  struct Cache;
-  std::unique_ptr<Cache> m_cache;                     // worker-owned: exact score per (data, SDE)
-  RequestWorker<FieldRequest, VectorField> m_worker;  // last: joins before the cache goes
 };
 
 }  // namespace ss::scene

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/scene/image_run.h"
 #include "core/scene/run_worker.h"
 
 namespace {
@@ -224,3 +225,24 @@ TEST(RunWorker, InpaintingOneCoordinateSamplesTheConditional) {
 }
 
 }  // namespace
+
+// Both runs' results pick frames alike: the nearest t, ties to the later frame (a run's
+// final, denoised frame over an earlier one at the same time).
+TEST(RunFrames, NearestTimeWithTiesToTheLaterFrame) {
+  ss::scene::RunResult run;
+  ss::scene::ImageRunResult images;
+  for (double t : {1.0, 0.5, 0.5, 0.0}) {
+    auto f = std::make_shared<ss::scene::RunFrame>();
+    f->t = t;
+    run.frames.push_back(f);
+    auto g = std::make_shared<ss::scene::ImageFrame>();
+    g->t = t;
+    images.frames.push_back(g);
+  }
+  EXPECT_EQ(run.frameAt(0.5), run.frames[2]);
+  EXPECT_EQ(images.frameAt(0.5), images.frames[2]);
+  EXPECT_EQ(run.frameAt(0.8), run.frames[0]);
+  EXPECT_EQ(run.frameAt(0.75), run.frames[2]);  // equidistant from 1 and 0.5: the later
+  EXPECT_EQ(images.frameAt(-3), images.frames[3]);
+  EXPECT_EQ(ss::scene::RunResult{}.frameAt(0.5), nullptr);
+}

@@ -178,17 +178,19 @@ TEST(Playback, ReverseRunsDoNotRunAheadOfTheComputation) {
   s.t = 1.0;
   ss::ui::advancePlayback(s, 2.0);  // half of the default 4 s playback: t falls to 0.5
   EXPECT_NEAR(s.t, 0.5, 1e-9);
-  ss::ui::holdPlaybackAtRun(s, 0.8);  // the run has only reached t = 0.8
+  // The run has only reached t = 0.8: playback waits for it (the window then redraws only
+  // as the run publishes).
+  EXPECT_TRUE(ss::ui::holdPlaybackAtRun(s, 0.8));
   EXPECT_DOUBLE_EQ(s.t, 0.8);
-  ss::ui::holdPlaybackAtRun(s, 0.3);  // it has passed the shown t: nothing to hold
+  EXPECT_FALSE(ss::ui::holdPlaybackAtRun(s, 0.3));  // it has passed the shown t: no hold
   EXPECT_DOUBLE_EQ(s.t, 0.8);
   s.playing = false;  // scrubbing while paused is free
   s.t = 0.1;
-  ss::ui::holdPlaybackAtRun(s, 0.8);
+  EXPECT_FALSE(ss::ui::holdPlaybackAtRun(s, 0.8));
   EXPECT_DOUBLE_EQ(s.t, 0.1);
   s.mode = ss::scene::RunMode::Forward;
   s.playing = true;
-  ss::ui::holdPlaybackAtRun(s, 0.8);
+  EXPECT_FALSE(ss::ui::holdPlaybackAtRun(s, 0.8));
   EXPECT_DOUBLE_EQ(s.t, 0.1);
 }
 

@@ -21,6 +21,7 @@
 #include "core/train/trainer.h"
 #include "ui/explorer2d/keys.h"
 #include "ui/explorer2d/layer_requests.h"
+#include "ui/frame_pacer.h"
 #include "ui/gui_frame.h"
 #include "ui/panels/canvas_tools_panel.h"
 #include "ui/panels/panels.h"
@@ -66,6 +67,7 @@ class Explorer2D {
   void requestLayers();
   void exportAndRecord(const FileAction& fileAction);
   bool recordingFrameReady() const;
+  bool runFinishedForBenchmark() const;
 
   UiContext& m_ui;
   const GuiOptions& m_options;
@@ -110,6 +112,10 @@ class Explorer2D {
   // Views (GL objects: destroyed before the UiContext, with this explorer).
   Canvas2D m_canvas;
   CompareView m_compareView;  // compare mode's other panes; m_canvas is pane 0
+  // When frames are drawn (on demand), and whether playback waits for the run.
+  FramePacer m_pacer;
+  bool m_heldByRun = false;
+  double m_runRequestedAt = -1;  // --exit-when-done: when the shown run was asked for
   // Frame timing (the frame-time benchmark) and the smoke test's frame count.
   int m_frames = 0;
   std::vector<double> m_frameMs;
@@ -133,6 +139,8 @@ Explorer2D::Explorer2D(UiContext& ui, const GuiOptions& options, LessonShell& sh
       }()),
       m_trainer(m_spec),
       m_firstRun(opened.state.mode != scene::RunMode::Forward),
+      m_pacer(options.maxFps, ui.softwareRenderer(),
+              options.maxFrames > 0 || !options.frameTimes.empty()),
       m_scriptedProbes(options.probes.empty()) {  // --probe: queued once the data is in
   m_state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
   m_data.request(m_state.data);
@@ -178,7 +186,10 @@ void Explorer2D::restartTrainer(bool keepSettings) {
 
 // Timing, playback, this frame's reads, and the trainer following the explorer.
 void Explorer2D::beginFrame() {
-  glfwPollEvents();
+  // The view changes by itself while the timeline plays (unless it waits for the run) or a
+  // recording runs; otherwise only input and the workers' results redraw it.
+  const bool animating = (m_state.playing && !m_heldByRun) || m_shell.recorder().active();
+  m_pacer.waitForFrame(animating, ImGui::IsAnyItemActive() || ImGui::GetIO().WantTextInput);
   const double now = glfwGetTime();
   if (!m_options.frameTimes.empty() && m_frames > 0) {
     m_frameMs.push_back(1000.0 * (now - m_frameStart));
@@ -233,21 +244,28 @@ bool Explorer2D::frame(std::optional<Scene>* next) {
   }
   drawCanvasWindow(panelWidth, top, display.x - panelWidth, display.y - stripHeight - top);
   // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
-  const int maxFrames = m_options.maxFrames;
-  const bool lastFrame = maxFrames > 0 && m_frames + 1 >= maxFrames &&
-                         !m_shell.recorder().active() &&
-                         ((m_cloud && m_tools.idle()) || m_frames + 1 >= maxFrames + 600);
+  const bool lastFrame =
+      isLastFrame(m_options, m_shell, m_frames, (m_cloud && m_tools.idle()), 600);
   endGuiFrame(m_ui, m_shell, m_options, m_frames, lastFrame, fileAction);
   exportAndRecord(fileAction);
-  return !lastFrame;
+  return !lastFrame && !runFinishedForBenchmark();
+}
+
+// --exit-when-done: the shown reverse run is done; prints how long it took in the window.
+bool Explorer2D::runFinishedForBenchmark() const {
+  const auto& run = m_runView.run;
+  if (!m_options.exitWhenDone || !run || !run->done || m_runRequestedAt < 0) return false;
+  std::printf(
+      "{\"run_seconds\":%.3f,\"nfe\":%lld,\"particles\":%lld,\"frames\":%d,"
+      "\"max_fps\":%.0f}\n",
+      glfwGetTime() - m_runRequestedAt, static_cast<long long>(run->nfe),
+      static_cast<long long>(run->n), m_pacer.framesDrawn(), m_pacer.maxFps());
+  std::fflush(stdout);
+  return true;
 }
 
 void Explorer2D::drawSidePanel(float width, float top, float height) {
-  ImGui::SetNextWindowPos(ImVec2(0, top));
-  ImGui::SetNextWindowSize(ImVec2(width, height));
-  ImGui::Begin("ScoreScope", nullptr,
-               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-  if (!m_shell.scene().title.empty()) drawLessonHeader(m_shell);
+  beginSidePanel(m_shell, width, top, height);
   const auto* cloud = m_cloud.get();
   if (drawDataPanel(m_state, m_dataView, cloud, m_data.busy(), m_data.lastError()))
     m_data.request(m_state.data);
@@ -315,6 +333,7 @@ void Explorer2D::drawCanvasWindow(float x, float y, float width, float height) {
 // A reverse mode (not compare): (re)request the run when what it depends on changed, and
 // pick its frame at t.
 void Explorer2D::updateRun() {
+  m_heldByRun = false;
   const auto* cloud = m_cloud.get();
   if (!cloud || m_state.mode == scene::RunMode::Forward || m_state.compare.enabled) return;
   const RunKey key{m_state.data.data,           m_state.data.n,    m_state.data.seed,
@@ -322,12 +341,13 @@ void Explorer2D::updateRun() {
   if (m_resample || m_firstRun || !(key == m_lastRun)) {
     m_firstRun = false;
     m_lastRun = key;
+    m_runRequestedAt = glfwGetTime();
     m_runs.request(
         runRequestFor(m_state, cloud, m_model, classifierFor(m_state, m_classifier, &m_guidedBy)));
   }
   auto latestRun = m_runs.latest();
-  if (latestRun && !latestRun->done && !latestRun->frames.empty())
-    holdPlaybackAtRun(m_state, latestRun->frames.back()->t);
+  m_heldByRun = latestRun && !latestRun->done && !latestRun->frames.empty() &&
+                holdPlaybackAtRun(m_state, latestRun->frames.back()->t);
   m_runView.update(std::move(latestRun), m_state.t, cloud, m_state.mode);
 }
 
@@ -396,14 +416,7 @@ void Explorer2D::exportAndRecord(const FileAction& fileAction) {
     return renderExplorer(m_ui, shown, m_cloud, w, h, fieldNow, shownRun);
   };
   handleFileAction(m_shell, fileAction, m_state, nullptr, drawExport, m_runView.frame.get());
-  auto& recorder = m_shell.recorder();
-  if (!recorder.active()) return;
-  bool failed = false;
-  const auto& prefs = m_shell.prefs();
-  const std::string msg = recorder.tick(
-      recordingFrameReady(),
-      [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
-  if (!msg.empty()) m_shell.report(msg, failed);
+  if (m_shell.recorder().active()) tickRecording(m_shell, recordingFrameReady(), drawExport);
 }
 
 // A recorded frame is ready when the run is complete and the field (if shown) is for this

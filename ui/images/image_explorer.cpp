@@ -19,7 +19,9 @@
 #include "core/scene/image_run.h"
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
+#include "ui/frame_pacer.h"
 #include "ui/gui_frame.h"
+#include "ui/images/image_scene.h"
 #include "ui/images/image_trainer.h"
 #include "ui/panels/image_panel.h"
 #include "ui/panels/interp_panel.h"
@@ -92,6 +94,9 @@ class ImageExplorer {
   ImageView m_imageView;                       // the grid(s) and the strip
   const scene::ImageRunResult m_noCompareYet;  // the compare pane before its first result
   MaskPainter m_painter;                       // shown left of the grid while "Paint mask…" is on
+  FramePacer m_pacer;                          // frames on demand
+  bool m_heldByRun = false;
+  double m_runRequestedAt = -1;  // --exit-when-done: when the newest run was asked for
   int m_frames = 0;
   std::vector<double> m_frameMs;
   double m_frameStart = 0, m_last = 0;
@@ -99,7 +104,11 @@ class ImageExplorer {
 
 ImageExplorer::ImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shell,
                              const Scene& opened)
-    : m_ui(ui), m_options(options), m_shell(shell) {
+    : m_ui(ui),
+      m_options(options),
+      m_shell(shell),
+      m_pacer(options.maxFps, ui.softwareRenderer(),
+              options.maxFrames > 0 || !options.frameTimes.empty()) {
   applyScene(opened);
   m_state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
   m_view.startTraining = options.startTraining;  // --train: a small U-Net from scratch
@@ -107,43 +116,9 @@ ImageExplorer::ImageExplorer(UiContext& ui, const GuiOptions& options, LessonShe
   m_frameStart = m_last = glfwGetTime();
 }
 
-// The timeline plays from T down to 0 on the exact score's VP SDE (ε = 1e-3).
 void ImageExplorer::applyScene(const Scene& s) {
-  const float scale = m_state.uiScale;
-  m_state = s.state;
-  m_state.uiScale = scale;
-  m_state.mode = scene::RunMode::ReverseSde;
-  m_state.loop = false;
-  m_state.sde = sde::SdeConfig{};
-  m_state.sde.eps = 1e-3;
-  m_state.t = m_state.sde.T;
-  m_state.playing = true;
-  auto& view = m_view;
-  view.draft = s.images;
-  view.draft.data = s.state.data.data;
-  view.draft.sampler = s.state.sampler;
-  view.samplerPreset = s.state.samplerPreset;
-  view.modelPath = view.draft.model;
-  view.live = false;
-  view.guide = s.images.guideClass >= 0;
-  if (view.guide)
-    view.guideClass = s.images.guideClass, view.guidance = static_cast<float>(s.images.guidance);
-  view.compare = !s.imageCompare.empty();
-  if (view.compare) view.comparePreset = s.imageCompare;
-  const auto& in = s.imageInterpolation;
-  m_interpView = InterpPanelState{};
-  if (in.a >= 0) {
-    m_interpView.indexA = in.a, m_interpView.indexB = in.b, m_interpView.frames = in.frames;
-    m_interpView.spherical = in.spherical;
-    m_interpView.started = true;
-  }
+  applyImageScene(s, m_state, m_view, m_interpView);
   m_interpPending = m_interpView.started;
-  const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
-  std::error_code ec;
-  view.bundledModel = view.draft.data.rfind("fashion-mnist", 0) == 0 && !assetsDir().empty() &&
-                              std::filesystem::is_regular_file(bundled, ec)
-                          ? bundled
-                          : std::string();
 }
 
 // The live U-Net's newest weights when the panel samples with it (null otherwise, or while
@@ -202,6 +177,7 @@ void ImageExplorer::sendRun() {
     m_liveRequestedAt = glfwGetTime();
   }
   m_livePending = false;
+  m_runRequestedAt = glfwGetTime();
   m_state.t = m_state.sde.T;
   m_state.playing = true;
   m_worker.request(view.draft);
@@ -215,7 +191,8 @@ void ImageExplorer::sendRun() {
 }
 
 void ImageExplorer::beginFrame() {
-  glfwPollEvents();
+  const bool animating = (m_state.playing && !m_heldByRun) || m_shell.recorder().active();
+  m_pacer.waitForFrame(animating, ImGui::IsAnyItemActive() || ImGui::GetIO().WantTextInput);
   const double now = glfwGetTime();
   if (!m_options.frameTimes.empty() && m_frames > 0)
     m_frameMs.push_back(1000.0 * (now - m_frameStart));
@@ -223,11 +200,12 @@ void ImageExplorer::beginFrame() {
   advancePlayback(m_state, now - m_last);
   m_last = now;
   m_run = m_worker.latest();
+  m_heldByRun = false;
   if (m_run && !m_run->done && !m_run->frames.empty())
-    holdPlaybackAtRun(m_state, m_run->frames.back()->t);
+    m_heldByRun = holdPlaybackAtRun(m_state, m_run->frames.back()->t);
   m_other = m_view.compare ? m_compareWorker.latest() : nullptr;
   if (m_other && !m_other->done && !m_other->frames.empty())
-    holdPlaybackAtRun(m_state, m_other->frames.back()->t);
+    m_heldByRun |= holdPlaybackAtRun(m_state, m_other->frames.back()->t);
   m_runsBusy = m_worker.busy() || (m_view.compare && m_compareWorker.busy());
   m_trainStats = liveTrainer() ? m_trainer.trainer->stats() : nullptr;
   followTraining(now);
@@ -326,21 +304,21 @@ bool ImageExplorer::frame(std::optional<Scene>* next) {
     ImGui::End();
   }
   drawImages(panelWidth, top, display.x - panelWidth, display.y - top - stripHeight);
-  const int maxFrames = m_options.maxFrames;
-  const bool lastFrame = maxFrames > 0 && m_frames + 1 >= maxFrames &&
-                         !m_shell.recorder().active() &&
-                         (finished() || m_frames + 1 >= maxFrames + 6000);
+  const bool lastFrame = isLastFrame(m_options, m_shell, m_frames, finished(), 6000);
   endGuiFrame(m_ui, m_shell, m_options, m_frames, lastFrame, fileAction);
   exportAndRecord(fileAction);
+  if (m_options.exitWhenDone && finished()) {  // the liveness benchmark's hook
+    std::printf("{\"run_seconds\":%.3f,\"nfe\":%lld,\"frames\":%d,\"max_fps\":%.0f}\n",
+                glfwGetTime() - m_runRequestedAt, static_cast<long long>(m_run->frames.back()->nfe),
+                m_pacer.framesDrawn(), m_pacer.maxFps());
+    std::fflush(stdout);
+    return false;
+  }
   return !lastFrame;
 }
 
 void ImageExplorer::drawSidePanel(float width, float top, float height) {
-  ImGui::SetNextWindowPos(ImVec2(0, top));
-  ImGui::SetNextWindowSize(ImVec2(width, height));
-  ImGui::Begin("ScoreScope", nullptr,
-               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-  if (!m_shell.scene().title.empty()) drawLessonHeader(m_shell);
+  beginSidePanel(m_shell, width, top, height);
   m_resample |=
       drawImagePanel(m_view, m_run.get(), m_runsBusy, m_trainStats.get(), m_clfStats.get());
   if (drawInterpolationPanel(m_interpView)) sendStrip();
@@ -480,11 +458,7 @@ void ImageExplorer::exportAndRecord(const FileAction& fileAction) {
       !m_interpView.started || (m_shownStrip && m_shownStrip->done && !m_interpWorker.busy());
   const bool ready = m_run && m_run->done && !m_runsBusy &&
                      (!m_view.compare || (m_other && m_other->done)) && interpolated;
-  bool failed = false;
-  const auto& prefs = m_shell.prefs();
-  const std::string msg = recorder.tick(
-      ready, [&] { return drawExport(prefs.exportWidth, prefs.exportHeight, false); }, &failed);
-  if (!msg.empty()) m_shell.report(msg, failed);
+  tickRecording(m_shell, ready, drawExport);
 }
 
 void ImageExplorer::writeTimings() const {

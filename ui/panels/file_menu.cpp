@@ -111,6 +111,81 @@ FileAction drawLessons(FileMenuState& s) {
   return action;
 }
 
+// A path dialog's fields: the path (with recent scenes for Open), and the export size,
+// background and animation settings where they apply. Returns true when it is accepted;
+// Cancel clears `open`.
+bool drawPathForm(FileMenuState& s, Prefs& prefs, bool focus, bool& open) {
+  bool accept = false;
+  const char* hint =
+      s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/" : "path";
+  ImGui::TextDisabled("%s", hint);
+  accept = pathField("##path", s.path, focus);
+  if (s.dialog == Dialog::ExportPng || s.dialog == Dialog::Record) {
+    int size[2] = {prefs.exportWidth, prefs.exportHeight};
+    ImGui::InputInt2("size (pixels)", size);
+    prefs.exportWidth = std::clamp(size[0], 16, 16384);
+    prefs.exportHeight = std::clamp(size[1], 16, 16384);
+  }
+  if (s.dialog == Dialog::ExportPng) {
+    ImGui::Checkbox("transparent background", &prefs.transparentPng);
+    tooltip("2D views: alpha 0 where nothing is drawn, for slides with their own background");
+  }
+  if (s.dialog == Dialog::Record) {
+    ImGui::InputInt("frames", &prefs.animationFrames);
+    prefs.animationFrames = std::clamp(prefs.animationFrames, 2, 10000);
+    ImGui::InputDouble("fps", &prefs.animationFps, 1, 10, "%.0f");
+    prefs.animationFps = std::clamp(prefs.animationFps, 1.0, 120.0);
+    ImGui::TextDisabled(
+        "The timeline runs once (forward 0 to T, reverse runs T to 0); GIF up to 50 fps.");
+  }
+  if (s.dialog == Dialog::Open && !prefs.recentScenes.empty()) {
+    ImGui::Separator();
+    ImGui::TextDisabled("recent");
+    for (const auto& r : prefs.recentScenes)
+      if (ImGui::Selectable(r.c_str())) s.path = r, accept = true;
+  }
+  accept |= ImGui::Button(s.dialog == Dialog::Open     ? "Open"
+                          : s.dialog == Dialog::Record ? "Record"
+                                                       : "Save");
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) open = false;
+  return accept;
+}
+
+// The action an accepted dialog asks for, with the export settings.
+FileAction acceptedAction(FileMenuState& s, Prefs& prefs) {
+  FileAction action;
+  action.path = s.path;
+  action.width = prefs.exportWidth;
+  action.height = prefs.exportHeight;
+  action.frames = prefs.animationFrames;
+  action.fps = prefs.animationFps;
+  action.transparent = prefs.transparentPng;
+  switch (s.dialog) {
+    case Dialog::Open:
+      action.kind = FileAction::Kind::Open;
+      break;
+    case Dialog::SaveAs:
+      action.kind = FileAction::Kind::Save;
+      break;
+    case Dialog::ExportPng:
+      action.kind = FileAction::Kind::ExportPng;
+      break;
+    case Dialog::ExportCsv:
+      action.kind = FileAction::Kind::ExportCsv;
+      break;
+    case Dialog::Record: {
+      action.kind = FileAction::Kind::Record;
+      const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
+      prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
+      break;
+    }
+    default:
+      break;
+  }
+  return action;
+}
+
 }  // namespace
 
 FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
@@ -138,70 +213,9 @@ FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
   if (lessons) {
     action = drawLessons(s);
   } else {
-    const char* hint =
-        s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/" : "path";
-    ImGui::TextDisabled("%s", hint);
-    accept = pathField("##path", s.path, focus);
-    if (s.dialog == Dialog::ExportPng || s.dialog == Dialog::Record) {
-      int size[2] = {prefs.exportWidth, prefs.exportHeight};
-      ImGui::InputInt2("size (pixels)", size);
-      prefs.exportWidth = std::clamp(size[0], 16, 16384);
-      prefs.exportHeight = std::clamp(size[1], 16, 16384);
-    }
-    if (s.dialog == Dialog::ExportPng) {
-      ImGui::Checkbox("transparent background", &prefs.transparentPng);
-      tooltip("2D views: alpha 0 where nothing is drawn, for slides with their own background");
-    }
-    if (s.dialog == Dialog::Record) {
-      ImGui::InputInt("frames", &prefs.animationFrames);
-      prefs.animationFrames = std::clamp(prefs.animationFrames, 2, 10000);
-      ImGui::InputDouble("fps", &prefs.animationFps, 1, 10, "%.0f");
-      prefs.animationFps = std::clamp(prefs.animationFps, 1.0, 120.0);
-      ImGui::TextDisabled(
-          "The timeline runs once (forward 0 to T, reverse runs T to 0); GIF up to 50 fps.");
-    }
-    if (s.dialog == Dialog::Open && !prefs.recentScenes.empty()) {
-      ImGui::Separator();
-      ImGui::TextDisabled("recent");
-      for (const auto& r : prefs.recentScenes)
-        if (ImGui::Selectable(r.c_str())) s.path = r, accept = true;
-    }
-    accept |= ImGui::Button(s.dialog == Dialog::Open     ? "Open"
-                            : s.dialog == Dialog::Record ? "Record"
-                                                         : "Save");
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) open = false;
+    accept = drawPathForm(s, prefs, focus, open);
   }
-  if (accept && !s.path.empty()) {
-    action.path = s.path;
-    action.width = prefs.exportWidth;
-    action.height = prefs.exportHeight;
-    action.frames = prefs.animationFrames;
-    action.fps = prefs.animationFps;
-    action.transparent = prefs.transparentPng;
-    switch (s.dialog) {
-      case Dialog::Open:
-        action.kind = FileAction::Kind::Open;
-        break;
-      case Dialog::SaveAs:
-        action.kind = FileAction::Kind::Save;
-        break;
-      case Dialog::ExportPng:
-        action.kind = FileAction::Kind::ExportPng;
-        break;
-      case Dialog::ExportCsv:
-        action.kind = FileAction::Kind::ExportCsv;
-        break;
-      case Dialog::Record: {
-        action.kind = FileAction::Kind::Record;
-        const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
-        prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
-        break;
-      }
-      default:
-        break;
-    }
-  }
+  if (accept && !s.path.empty()) action = acceptedAction(s, prefs);
   if (action.kind != FileAction::Kind::None || !open || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE)) {
     ImGui::CloseCurrentPopup();
     s.dialog = Dialog::None;

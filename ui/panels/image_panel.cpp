@@ -101,6 +101,162 @@ bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* cl
   return changed;
 }
 
+// The score the grid samples with: the exact empirical one (of `limit` images), a U-Net
+// checkpoint, or a U-Net trained here. Returns true when a new run is due.
+bool drawScoreChoice(ImagePanelState& view, const train::TrainerStats* training) {
+  auto& d = view.draft;
+  bool changed = false;
+  ImGui::TextWrapped("data: %s", d.data.c_str());
+  bool exact = d.model.empty() && !view.live;
+  if (ImGui::RadioButton("exact empirical score", exact) && !exact) {
+    d.model.clear();
+    view.modelPath.clear();
+    view.live = false;
+    changed = true;
+  }
+  tooltip("The exact score of the first `limit` images (MATH.md §7): no training; it memorizes");
+  if (exact) {
+    int limit = static_cast<int>(d.limit);
+    ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+    ImGui::InputInt("images (limit)", &limit, 100, 1000);
+    d.limit = std::clamp(limit, 1, 100000);
+    changed |= ImGui::IsItemDeactivatedAfterEdit();
+  }
+  char path[512];
+  std::snprintf(path, sizeof path, "%s", view.modelPath.c_str());
+  if (ImGui::InputTextWithHint("##model", "U-Net checkpoint (.pt)", path, sizeof path,
+                               ImGuiInputTextFlags_EnterReturnsTrue)) {
+    view.modelPath = path;
+    d.model = view.modelPath;
+    view.live = false;
+    changed = true;
+  } else {
+    view.modelPath = path;
+  }
+  tooltip("A checkpoint of `scorescope train --data <images>`; Enter loads it");
+  if (ImGui::RadioButton("U-Net trained here", view.live) && !view.live) {
+    view.live = true;
+    changed = training != nullptr;  // with no trainer yet, the grid waits for Start
+  }
+  tooltip(
+      "Train a U-Net on this dataset in the background (the strip below the grid) and sample "
+      "with its newest EMA weights; the grid re-runs from the same noise as it learns");
+  if (view.live && !training) {
+    const char* presets[] = {"small", "large"};
+    int p = view.trainPreset == "large" ? 1 : 0;
+    ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+    if (ImGui::Combo("preset", &p, presets, 2)) view.trainPreset = presets[p];
+    tooltip(
+        "small: 16 base channels, two resolutions (learns shapes in minutes on a CPU); "
+        "large: 64 base channels, three resolutions (for a GPU)");
+    if (ImGui::Button("Train from scratch")) view.startTraining = true, view.startFrom.clear();
+    if (!view.bundledModel.empty()) {
+      ImGui::SameLine();
+      if (ImGui::Button("Continue the bundled model"))
+        view.startTraining = true, view.startFrom = view.bundledModel;
+      tooltip(view.bundledModel.c_str());
+    }
+  } else if (view.live && training) {
+    ImGui::TextDisabled("step %lld · loss %.4g · %.1f steps/s",
+                        static_cast<long long>(training->step), training->lossSmoothed,
+                        training->stepsPerSecond);
+    ImGui::Checkbox("re-sample as it trains", &view.resampleWhileTraining);
+    tooltip(
+        "When a run has played out and the trainer has newer weights, run again from the same "
+        "noise: the same 64 draws sharpen as the model learns");
+    if (training->step < kLiveFirstSampleStep)
+      ImGui::TextDisabled("the first samples come after %lld training steps…",
+                          static_cast<long long>(kLiveFirstSampleStep));
+  }
+  return changed;
+}
+
+// The sampler preset, the compare grid, steps and the image count.
+bool drawSamplerChoice(ImagePanelState& view) {
+  auto& d = view.draft;
+  bool changed = false;
+  int preset =
+      static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
+                       std::begin(kPresets));
+  if (preset >= 6) preset = 0;
+  if (ImGui::Combo("sampler", &preset, kPresetLabels, 6)) {
+    view.samplerPreset = kPresets[preset];
+    changed |= applyPreset(view);
+  }
+  if (ImGui::Checkbox("compare with", &view.compare)) changed = true;
+  tooltip(
+      "A second grid beside the first: the same prior draw x(T) through another sampler "
+      "(e.g. the reverse SDE | the probability-flow ODE), on the same timeline");
+  if (view.compare) {
+    ImGui::SameLine();
+    int other =
+        static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.comparePreset) -
+                         std::begin(kPresets));
+    if (other >= 6) other = 3;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::Combo("##compare", &other, kPresetLabels, 6)) {
+      view.comparePreset = kPresets[other];
+      changed = true;
+    }
+  }
+  if (!(d.sampler.kind == sample::SamplerKind::Ode &&
+        d.sampler.solver == sample::OdeSolver::Rk45)) {
+    ImGui::SliderInt("steps", &d.sampler.steps, 10, 2000);
+    changed |= ImGui::IsItemDeactivatedAfterEdit();
+  }
+  int n = static_cast<int>(d.n);
+  ImGui::SliderInt("images", &n, 1, 256);
+  d.n = n;
+  changed |= ImGui::IsItemDeactivatedAfterEdit();
+  return changed;
+}
+
+// The task (unconditional, inpaint, colorize), its mask and the observed image.
+bool drawTaskChoice(ImagePanelState& view) {
+  auto& d = view.draft;
+  bool changed = false;
+  int task = static_cast<int>(d.task);
+  if (ImGui::Combo("task", &task, "unconditional\0inpaint\0colorize (RGB)\0")) {
+    d.task = static_cast<scene::ImageTask>(task);
+    changed = true;
+  }
+  if (d.task == scene::ImageTask::Inpaint) {
+    if (ImGui::Checkbox("Paint mask…", &view.paintMask) && !view.paintMask &&
+        !d.customMask.empty()) {
+      d.customMask.clear();  // back to the preset
+      changed = true;
+    }
+    tooltip("Open the mask painter beside the grid: brush, eraser, rectangle, lasso, presets");
+  }
+  if (d.task == scene::ImageTask::Inpaint && !view.paintMask) {
+    int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) -
+                                std::begin(kMasks));
+    std::string names;
+    for (auto m : kMasks) names += sample::toString(m) + '\0';
+    if (ImGui::Combo("mask", &mask, names.c_str())) d.mask = kMasks[mask], changed = true;
+  }
+  if (d.task != scene::ImageTask::Unconditional) {
+    int index = static_cast<int>(d.imageIndex);
+    ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
+    if (ImGui::InputInt("image index", &index)) {
+      d.imageIndex = std::max(0, index);
+      d.imageFile.clear();  // the index picks a dataset image again
+      view.imagePath.clear();
+      changed = true;
+    }
+    char file[512];
+    std::snprintf(file, sizeof file, "%s", view.imagePath.c_str());
+    if (ImGui::InputTextWithHint("##imagefile", "or an image file (Enter)", file, sizeof file,
+                                 ImGuiInputTextFlags_EnterReturnsTrue)) {
+      d.imageFile = file;
+      changed = true;
+    }
+    view.imagePath = file;
+    tooltip("Observe this PNG/JPEG (resized to the dataset's size) instead of a dataset image");
+  }
+  return changed;
+}
+
 }  // namespace
 
 const std::vector<std::string>& imageSamplerPresets() {
@@ -122,142 +278,9 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
   auto& d = view.draft;
   bool changed = false;
   if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) {
-    ImGui::TextWrapped("data: %s", d.data.c_str());
-    bool exact = d.model.empty() && !view.live;
-    if (ImGui::RadioButton("exact empirical score", exact) && !exact) {
-      d.model.clear();
-      view.modelPath.clear();
-      view.live = false;
-      changed = true;
-    }
-    tooltip("The exact score of the first `limit` images (MATH.md §7): no training; it memorizes");
-    if (exact) {
-      int limit = static_cast<int>(d.limit);
-      ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
-      ImGui::InputInt("images (limit)", &limit, 100, 1000);
-      d.limit = std::clamp(limit, 1, 100000);
-      changed |= ImGui::IsItemDeactivatedAfterEdit();
-    }
-    char path[512];
-    std::snprintf(path, sizeof path, "%s", view.modelPath.c_str());
-    if (ImGui::InputTextWithHint("##model", "U-Net checkpoint (.pt)", path, sizeof path,
-                                 ImGuiInputTextFlags_EnterReturnsTrue)) {
-      view.modelPath = path;
-      d.model = view.modelPath;
-      view.live = false;
-      changed = true;
-    } else {
-      view.modelPath = path;
-    }
-    tooltip("A checkpoint of `scorescope train --data <images>`; Enter loads it");
-    if (ImGui::RadioButton("U-Net trained here", view.live) && !view.live) {
-      view.live = true;
-      changed = training != nullptr;  // with no trainer yet, the grid waits for Start
-    }
-    tooltip(
-        "Train a U-Net on this dataset in the background (the strip below the grid) and sample "
-        "with its newest EMA weights; the grid re-runs from the same noise as it learns");
-    if (view.live && !training) {
-      const char* presets[] = {"small", "large"};
-      int p = view.trainPreset == "large" ? 1 : 0;
-      ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
-      if (ImGui::Combo("preset", &p, presets, 2)) view.trainPreset = presets[p];
-      tooltip(
-          "small: 16 base channels, two resolutions (learns shapes in minutes on a CPU); "
-          "large: 64 base channels, three resolutions (for a GPU)");
-      if (ImGui::Button("Train from scratch")) view.startTraining = true, view.startFrom.clear();
-      if (!view.bundledModel.empty()) {
-        ImGui::SameLine();
-        if (ImGui::Button("Continue the bundled model"))
-          view.startTraining = true, view.startFrom = view.bundledModel;
-        tooltip(view.bundledModel.c_str());
-      }
-    } else if (view.live && training) {
-      ImGui::TextDisabled("step %lld · loss %.4g · %.1f steps/s",
-                          static_cast<long long>(training->step), training->lossSmoothed,
-                          training->stepsPerSecond);
-      ImGui::Checkbox("re-sample as it trains", &view.resampleWhileTraining);
-      tooltip(
-          "When a run has played out and the trainer has newer weights, run again from the same "
-          "noise: the same 64 draws sharpen as the model learns");
-      if (training->step < kLiveFirstSampleStep)
-        ImGui::TextDisabled("the first samples come after %lld training steps…",
-                            static_cast<long long>(kLiveFirstSampleStep));
-    }
-
-    int preset =
-        static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
-                         std::begin(kPresets));
-    if (preset >= 6) preset = 0;
-    if (ImGui::Combo("sampler", &preset, kPresetLabels, 6)) {
-      view.samplerPreset = kPresets[preset];
-      changed |= applyPreset(view);
-    }
-    if (ImGui::Checkbox("compare with", &view.compare)) changed = true;
-    tooltip(
-        "A second grid beside the first: the same prior draw x(T) through another sampler "
-        "(e.g. the reverse SDE | the probability-flow ODE), on the same timeline");
-    if (view.compare) {
-      ImGui::SameLine();
-      int other =
-          static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.comparePreset) -
-                           std::begin(kPresets));
-      if (other >= 6) other = 3;
-      ImGui::SetNextItemWidth(-1);
-      if (ImGui::Combo("##compare", &other, kPresetLabels, 6)) {
-        view.comparePreset = kPresets[other];
-        changed = true;
-      }
-    }
-    if (!(d.sampler.kind == sample::SamplerKind::Ode &&
-          d.sampler.solver == sample::OdeSolver::Rk45)) {
-      ImGui::SliderInt("steps", &d.sampler.steps, 10, 2000);
-      changed |= ImGui::IsItemDeactivatedAfterEdit();
-    }
-    int n = static_cast<int>(d.n);
-    ImGui::SliderInt("images", &n, 1, 256);
-    d.n = n;
-    changed |= ImGui::IsItemDeactivatedAfterEdit();
-
-    int task = static_cast<int>(d.task);
-    if (ImGui::Combo("task", &task, "unconditional\0inpaint\0colorize (RGB)\0")) {
-      d.task = static_cast<scene::ImageTask>(task);
-      changed = true;
-    }
-    if (d.task == scene::ImageTask::Inpaint) {
-      if (ImGui::Checkbox("Paint mask…", &view.paintMask) && !view.paintMask &&
-          !d.customMask.empty()) {
-        d.customMask.clear();  // back to the preset
-        changed = true;
-      }
-      tooltip("Open the mask painter beside the grid: brush, eraser, rectangle, lasso, presets");
-    }
-    if (d.task == scene::ImageTask::Inpaint && !view.paintMask) {
-      int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) -
-                                  std::begin(kMasks));
-      std::string names;
-      for (auto m : kMasks) names += sample::toString(m) + '\0';
-      if (ImGui::Combo("mask", &mask, names.c_str())) d.mask = kMasks[mask], changed = true;
-    }
-    if (d.task != scene::ImageTask::Unconditional) {
-      int index = static_cast<int>(d.imageIndex);
-      ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
-      if (ImGui::InputInt("image index", &index)) {
-        d.imageIndex = std::max(0, index);
-        d.imageFile.clear();  // the index picks a dataset image again
-        view.imagePath.clear();
-        changed = true;
-      }
-      char file[512];
-      std::snprintf(file, sizeof file, "%s", view.imagePath.c_str());
-      if (ImGui::InputTextWithHint("##imagefile", "or an image file (Enter)", file, sizeof file,
-                                   ImGuiInputTextFlags_EnterReturnsTrue)) {
-        d.imageFile = file;
-        changed = true;
-      }
-      view.imagePath = file;
-      tooltip("Observe this PNG/JPEG (resized to the dataset's size) instead of a dataset image");
-    }
+    changed |= drawScoreChoice(view, training);
+    changed |= drawSamplerChoice(view);
+    changed |= drawTaskChoice(view);
     int seed = static_cast<int>(d.seed);
     ImGui::SetNextItemWidth(8 * ImGui::GetFontSize());
     if (ImGui::InputInt("seed", &seed))

@@ -395,9 +395,10 @@ void setStepThrough(ExplorerState& state, bool on) {
   if (on) stepMove(state, 0);
 }
 
-void holdPlaybackAtRun(ExplorerState& state, double computedT) {
-  if (state.mode == scene::RunMode::Forward || !state.playing || computedT < 0) return;
+bool holdPlaybackAtRun(ExplorerState& state, double computedT) {
+  if (state.mode == scene::RunMode::Forward || !state.playing || computedT < 0) return false;
   state.t = std::max(state.t, computedT);
+  return state.t <= computedT;
 }
 
 void advancePlayback(ExplorerState& state, double dt) {

@@ -50,8 +50,7 @@ struct ExplorerState {
   scene::RunMode mode = scene::RunMode::Forward;
   sample::SamplerConfig sampler;  // reverse SDE: predictor/corrector; ODE: the solver
   std::string samplerPreset = "pc";
-  bool useModel = true;    // sample with the learned snapshot when one exists, else the exact score
-  bool showTrails = true;  // paths of the traced particles up to the shown t
+  bool useModel = true;  // sample with the learned snapshot when one exists, else the exact score
   // 2D inpainting of reverse runs: coordinate fixedAxis (0 = x₁, 1 = x₂) held at fixedValue,
   // the other sampled from the conditional (MATH.md §6); -1 = off.
   int fixedAxis = -1;
@@ -142,7 +141,9 @@ void advancePlayback(ExplorerState& state, double dt);
 // Reverse runs still computing: playback may not run ahead of the newest computed time
 // `computedT` (the run's last frame), so the timeline shows what the canvas shows and the run
 // extends as it computes. No-op in forward mode, when paused, or when `computedT` < 0.
-void holdPlaybackAtRun(ExplorerState& state, double computedT);
+// Returns true when playback waits for the run (t is held at the computed time): the view
+// then changes only as the run publishes.
+bool holdPlaybackAtRun(ExplorerState& state, double computedT);
 
 // PC step-through. Moves per PC step: the corrector steps (Langevin) plus one for a predictor.
 int movesPerStep(const sample::SamplerConfig& c);

@@ -59,6 +59,25 @@ std::string numbers(const scene::InterpolationResult& r) {
   return buf;
 }
 
+// The caption: what was asked, then the numbers (or the error); returns where it ends.
+float drawCaption(const scene::InterpolationResult& r, ImVec2 origin, float width) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = canvasColours().text, dim = canvasColours().dimText;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float wrap = std::max(8 * line, width - 16);
+  ImFont* font = ImGui::GetFont();
+  const float fs = ImGui::GetFontSize();
+  const std::string first = caption(r);
+  const std::string second = r.error.empty() ? numbers(r) : "failed: " + r.error;
+  float y = origin.y + 4;
+  dl->AddText(font, fs, ImVec2(origin.x + 8, y), text, first.c_str(), nullptr, wrap);
+  y += font->CalcTextSizeA(fs, FLT_MAX, wrap, first.c_str()).y + (line - fs);
+  dl->AddText(font, fs, ImVec2(origin.x + 8, y), r.error.empty() ? dim : kErrorText, second.c_str(),
+              nullptr, wrap);
+  y += font->CalcTextSizeA(fs, FLT_MAX, wrap, second.c_str()).y + (line - fs) + 4;
+  return y;
+}
+
 }  // namespace
 
 float InterpolationStrip::fitHeight(const scene::InterpolationResult& result, float width,
@@ -70,33 +89,10 @@ float InterpolationStrip::fitHeight(const scene::InterpolationResult& result, fl
   return std::min(maxHeight, header + footer + zoom * u.tile + 8);
 }
 
-void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, float height) {
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImU32 text = canvasColours().text, dim = canvasColours().dimText;
-  const float line = ImGui::GetTextLineHeightWithSpacing();
-  const float wrap = std::max(8 * line, width - 16);
-  ImFont* font = ImGui::GetFont();
-  const float fs = ImGui::GetFontSize();
-
-  // Caption: what was asked, then the numbers (or the error).
-  const std::string first = caption(r);
-  const std::string second = r.error.empty() ? numbers(r) : "failed: " + r.error;
-  float y = origin.y + 4;
-  dl->AddText(font, fs, ImVec2(origin.x + 8, y), text, first.c_str(), nullptr, wrap);
-  y += font->CalcTextSizeA(fs, FLT_MAX, wrap, first.c_str()).y + (line - fs);
-  dl->AddText(font, fs, ImVec2(origin.x + 8, y), r.error.empty() ? dim : kErrorText, second.c_str(),
-              nullptr, wrap);
-  y += font->CalcTextSizeA(fs, FLT_MAX, wrap, second.c_str()).y + (line - fs) + 4;
+// The atlas: A, frames 0…n−1, B in one row; re-uploaded when any tile's pixels change.
+void InterpolationStrip::refreshAtlas(const scene::InterpolationResult& r) {
   const int n = r.request.frames;
   const size_t pixels = static_cast<size_t>(r.channels) * r.size * r.size;
-  if (!r.error.empty() || r.size <= 0 || n < 2 || r.sourceA.size() != pixels ||
-      r.sourceB.size() != pixels) {
-    ImGui::Dummy(ImVec2(width, height));
-    return;
-  }
-
-  // The atlas: A, frames 0…n−1, B in one row; re-uploaded when any tile's pixels change.
   // Each publish is a new result (a new wall time and NFE), so those and the address tell a
   // new one from the one already uploaded without comparing the pixels every frame.
   const Key key{&r, r.decoded, r.nfe, r.wallSeconds};
@@ -116,6 +112,23 @@ void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, 
                    static_cast<int>(shown.size()));
     m_shown = std::move(shown);
   }
+}
+
+void InterpolationStrip::draw(const scene::InterpolationResult& r, float width, float height) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 dim = canvasColours().dimText;
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  float y = drawCaption(r, origin, width);
+  const int n = r.request.frames;
+  const size_t pixels = static_cast<size_t>(r.channels) * r.size * r.size;
+  if (!r.error.empty() || r.size <= 0 || n < 2 || r.sourceA.size() != pixels ||
+      r.sourceB.size() != pixels) {
+    ImGui::Dummy(ImVec2(width, height));
+    return;
+  }
+
+  refreshAtlas(r);
 
   // The row, centred, at an integer zoom; labels under it.
   const auto u = rowUnits(r.size, n);

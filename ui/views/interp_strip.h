@@ -22,6 +22,7 @@ class InterpolationStrip {
   static float fitHeight(const scene::InterpolationResult& result, float width, float maxHeight);
 
  private:
+  void refreshAtlas(const scene::InterpolationResult& r);
   ImageAtlas m_atlas;
   std::vector<std::vector<float>>
       m_shown;  // what m_atlas holds: A, frames…, B (empty = placeholder)

@@ -219,28 +219,10 @@ bool MaskPainter::toolbar(int size, uint64_t seed) {
   return send;
 }
 
-bool MaskPainter::canvas(float side, int S) {
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  float zoom = side / S;
-  if (zoom >= 1) zoom = std::floor(zoom);
-  const float px = zoom * S;
-  const ImVec2 cursor = ImGui::GetCursorScreenPos();
-  const ImVec2 p0(cursor.x + std::floor(std::max(0.0f, (side - px) / 2)), cursor.y);
-  const ImVec2 p1(p0.x + px, p0.y + px);
-  m_origin = p0;
-  m_zoom = zoom;
-  ImGui::SetCursorScreenPos(p0);
-  ImGui::InvisibleButton("##mask", ImVec2(px, px),
-                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
-  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
-  dl->AddImage(textureId(m_image), p0, p1);
-  dl->AddImage(textureId(m_overlay), p0, p1);
-  dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p1.x + 1, p1.y + 1), canvasColours().dimText);
-
-  auto toImage = [&](ImVec2 m) { return Point{(m.x - p0.x) / zoom, (m.y - p0.y) / zoom}; };
-  auto toScreen = [&](Point q) { return ImVec2(p0.x + q.x * zoom, p0.y + q.y * zoom); };
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const Point at = toImage(mouse);
+// The pointer on the mask at `at` (image pixels), the button held while `active`: a press
+// starts a stroke (the right button paints the other value), a drag extends it, a release
+// applies a rectangle or lasso. Returns true when a stroke finished.
+bool MaskPainter::stroke(Point at, bool active) {
   const bool brush = tool == MaskTool::Brush || tool == MaskTool::Eraser;
   bool finished = false;
   if (ImGui::IsItemActivated()) {
@@ -279,8 +261,16 @@ bool MaskPainter::canvas(float side, int S) {
     m_path.clear();
     finished = true;
   }
+  return finished;
+}
 
-  // Live previews: the box snapped to the pixels it covers, the lasso's polyline, the brush.
+// Live previews: the box snapped to the pixels it covers, the lasso's polyline, the brush.
+void MaskPainter::drawPreview(ImVec2 p0, ImVec2 p1, Point at, bool pointerOn) const {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float zoom = m_zoom;
+  auto toScreen = [&](Point q) { return ImVec2(p0.x + q.x * zoom, p0.y + q.y * zoom); };
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const bool brush = tool == MaskTool::Brush || tool == MaskTool::Eraser;
   const ImU32 white = IM_COL32(255, 255, 255, 230), shadow = IM_COL32(0, 0, 0, 200);
   dl->PushClipRect(p0, p1, true);
   if (m_dragging && tool == MaskTool::Rectangle) {
@@ -300,8 +290,33 @@ bool MaskPainter::canvas(float side, int S) {
     dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), white, 0, 1.5f);
     dl->AddLine(mouse, pts.front(), IM_COL32(255, 255, 255, 110), 1.0f);  // where it will close
   }
-  if (brush && (hovered || active)) dl->AddCircle(mouse, radius * zoom, white, 0, 1.5f);
+  if (brush && pointerOn) dl->AddCircle(mouse, radius * zoom, white, 0, 1.5f);
   dl->PopClipRect();
+}
+
+bool MaskPainter::canvas(float side, int S) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float zoom = side / S;
+  if (zoom >= 1) zoom = std::floor(zoom);
+  const float px = zoom * S;
+  const ImVec2 cursor = ImGui::GetCursorScreenPos();
+  const ImVec2 p0(cursor.x + std::floor(std::max(0.0f, (side - px) / 2)), cursor.y);
+  const ImVec2 p1(p0.x + px, p0.y + px);
+  m_origin = p0;
+  m_zoom = zoom;
+  ImGui::SetCursorScreenPos(p0);
+  ImGui::InvisibleButton("##mask", ImVec2(px, px),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool hovered = ImGui::IsItemHovered(), active = ImGui::IsItemActive();
+  dl->AddImage(textureId(m_image), p0, p1);
+  dl->AddImage(textureId(m_overlay), p0, p1);
+  dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p1.x + 1, p1.y + 1), canvasColours().dimText);
+
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const Point at{(mouse.x - p0.x) / zoom, (mouse.y - p0.y) / zoom};
+  const bool finished = stroke(at, active);
+
+  drawPreview(p0, p1, at, hovered || active);
   return finished;
 }
 

@@ -42,8 +42,10 @@ class MaskPainter {
   float zoom() const { return m_zoom; }
 
  private:
-  bool toolbar(int size, uint64_t seed);  // true: an edit to send
-  bool canvas(float side, int size);      // true: a stroke finished
+  bool toolbar(int size, uint64_t seed);           // true: an edit to send
+  bool canvas(float side, int size);               // true: a stroke finished
+  bool stroke(MaskEditor::Point at, bool active);  // true: a stroke finished
+  void drawPreview(ImVec2 p0, ImVec2 p1, MaskEditor::Point at, bool pointerOn) const;
   void uploadImage(const std::vector<float>& source, int channels, int size);
   void uploadOverlay();
 

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The window lets its workers run (issue 21): what the GUI's reverse run costs against the
+# CLI's for the same work, and what a still window costs the machine. Writes
+# bench/results/gui_liveness.json and prints a table. Needs a built scorescope and Xvfb.
+#   bench/gui_liveness.sh [path/to/scorescope]
+# Measured here under Xvfb with Mesa llvmpipe (software OpenGL): every frame costs CPU, the
+# worst case for the workers.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+app=${1:-$root/build/app/scorescope}
+out=$root/bench/results/gui_liveness.json
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+cores=$(nproc)
+xr() { xvfb-run -a -s "-screen 0 1600x1000x24" "$@"; }
+
+# 1. The CLI: the GUI's default reverse run (20,000 particles, PC with Euler-Maruyama, 1000
+#    steps, the exact score) on every core, as the GUI's workers get them.
+cli_run() {  # data
+  "$app" sample --score exact --data "$1" --n 20000 --steps 1000 --sampler pc --threads "$cores" \
+    --json | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["wall_s"])'
+}
+cli_s=$(cli_run 8gaussians)
+cli_moons_s=$(cli_run moons)
+
+# 2. The window: the same run, the timeline following it, until it is done.
+gui_run() {  # data, workers policy
+  xr "$app" --data "$1" --mode sde --workers "$2" --ui-scale 1 --exit-when-done \
+    2>/dev/null | grep run_seconds | tail -1
+}
+yield_json=$(gui_run 8gaussians yield)
+share_json=$(gui_run 8gaussians share)
+moons_json=$(gui_run moons yield)
+
+# 3. A still window (forward mode, paused) for 20 s: its CPU time over that wall time.
+idle_cpu() {
+  xr bash -c '"$0" --data 8gaussians --ui-scale 1 & pid=$!; sleep 6
+    t0=$(awk "{print \$14+\$15}" /proc/$pid/stat); sleep 20
+    t1=$(awk "{print \$14+\$15}" /proc/$pid/stat); kill $pid; wait $pid 2>/dev/null || true
+    python3 -c "import sys; print((int(sys.argv[2]) - int(sys.argv[1])) / int(sys.argv[3]) / 20)" \
+      "$t0" "$t1" "$(getconf CLK_TCK)"' "$app"
+}
+idle=$(idle_cpu)
+
+python3 - "$out" "$cpu" "$cores" "$cli_s" "$yield_json" "$share_json" "$idle" \
+  "$cli_moons_s" "$moons_json" <<'PY'
+import json, sys
+out, cpu, cores, cli_s, yj, sj, idle, cli_moons_s, mj = sys.argv[1:]
+y, s, m = json.loads(yj), json.loads(sj), json.loads(mj)
+r = {"cpu": cpu, "cores": int(cores), "renderer": "Mesa llvmpipe under Xvfb, 1600x1000",
+     "workload": "exact score, 20000 particles, PC Euler-Maruyama 1000 steps, all cores",
+     "cli_seconds": float(cli_s),
+     "gui_yield": y, "gui_share": s,
+     "gui_yield_vs_cli": float(cli_s) / y["run_seconds"],
+     "gui_share_vs_cli": float(cli_s) / s["run_seconds"],
+     "idle_window_cores": float(idle),
+     "moons_cli_seconds": float(cli_moons_s), "moons_gui_yield": m,
+     "moons_gui_vs_cli": float(cli_moons_s) / m["run_seconds"]}
+with open(out, "w") as f:
+    json.dump(r, f, indent=2)
+    f.write("\n")
+print(f"CPU: {cpu} ({cores} cores)")
+print(f"CLI run                 {r['cli_seconds']:7.1f} s")
+print(f"window, workers yield   {y['run_seconds']:7.1f} s  ({100 * r['gui_yield_vs_cli']:.0f} % of the CLI's throughput, {y['frames']} frames)")
+print(f"window, workers share   {s['run_seconds']:7.1f} s  ({100 * r['gui_share_vs_cli']:.0f} % of the CLI's throughput, {s['frames']} frames)")
+print(f"still window            {100 * r['idle_window_cores']:7.1f} % of a core")
+print(f"moons (empirical score): CLI {r['moons_cli_seconds']:.1f} s, window {m['run_seconds']:.1f} s ({100 * r['moons_gui_vs_cli']:.0f} %)")
+PY

@@ -1,0 +1,66 @@
+#include "ui/frame_pacer.h"
+
+#include <GLFW/glfw3.h>
+
+#include <atomic>
+
+#include "core/common/latest.h"
+
+namespace ss::ui {
+
+namespace {
+
+constexpr double kBackgroundFps = 10;  // redraws driven only by workers publishing
+constexpr double kIdleSeconds = 1.0;   // the longest a still window sleeps
+constexpr int kSettleFrames = 3;       // full-rate frames after input (hover, popups, drags)
+
+// Set by a publish, cleared when a frame begins: one empty event pending at a time.
+std::atomic<bool> g_published{false};
+
+void wakeOnPublish() {
+  if (!g_published.exchange(true)) glfwPostEmptyEvent();
+}
+
+}  // namespace
+
+FramePacer::FramePacer(double maxFps, bool software, bool immediate)
+    : m_maxFps(maxFps > 0 ? maxFps
+               : software ? 30.0
+                          : 60.0),
+      m_immediate(immediate) {
+  setPublishListener(&wakeOnPublish);
+}
+
+FramePacer::~FramePacer() { setPublishListener(nullptr); }
+
+void FramePacer::waitForFrame(bool animating, bool interacting) {
+  ++m_frames;
+  if (m_immediate) {
+    glfwPollEvents();
+    m_last = glfwGetTime();
+    return;
+  }
+  const bool fast = animating || interacting || m_settle > 0;
+  if (m_settle > 0) --m_settle;
+  for (;;) {
+    const double now = glfwGetTime();
+    if (fast || g_published.load()) {
+      // Due at the cap's pace; input during the wait is handled in that frame.
+      const double due = m_last + 1.0 / (fast ? m_maxFps : kBackgroundFps);
+      if (now >= due) break;
+      glfwWaitEventsTimeout(due - now);
+      continue;
+    }
+    glfwWaitEventsTimeout(kIdleSeconds);
+    const bool woken = glfwGetTime() - now < 0.95 * kIdleSeconds;
+    if (!woken) break;                 // the once-a-second frame
+    if (g_published.load()) continue;  // a worker: at the background pace
+    m_settle = kSettleFrames;          // input: draw now, and a few frames after
+    break;
+  }
+  g_published.store(false);
+  glfwPollEvents();
+  m_last = glfwGetTime();
+}
+
+}  // namespace ss::ui

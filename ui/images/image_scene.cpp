@@ -1,0 +1,46 @@
+#include "ui/images/image_scene.h"
+
+#include <filesystem>
+
+#include "core/common/assets.h"
+
+namespace ss::ui {
+
+void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view,
+                     InterpPanelState& interp) {
+  const float scale = state.uiScale;
+  state = s.state;
+  state.uiScale = scale;
+  state.mode = scene::RunMode::ReverseSde;
+  state.loop = false;
+  state.sde = sde::SdeConfig{};
+  state.sde.eps = 1e-3;
+  state.t = state.sde.T;
+  state.playing = true;
+  view.draft = s.images;
+  view.draft.data = s.state.data.data;
+  view.draft.sampler = s.state.sampler;
+  view.samplerPreset = s.state.samplerPreset;
+  view.modelPath = view.draft.model;
+  view.live = false;
+  view.guide = s.images.guideClass >= 0;
+  if (view.guide)
+    view.guideClass = s.images.guideClass, view.guidance = static_cast<float>(s.images.guidance);
+  view.compare = !s.imageCompare.empty();
+  if (view.compare) view.comparePreset = s.imageCompare;
+  const auto& in = s.imageInterpolation;
+  interp = InterpPanelState{};
+  if (in.a >= 0) {
+    interp.indexA = in.a, interp.indexB = in.b, interp.frames = in.frames;
+    interp.spherical = in.spherical;
+    interp.started = true;
+  }
+  const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
+  std::error_code ec;
+  view.bundledModel = view.draft.data.rfind("fashion-mnist", 0) == 0 && !assetsDir().empty() &&
+                              std::filesystem::is_regular_file(bundled, ec)
+                          ? bundled
+                          : std::string();
+}
+
+}  // namespace ss::ui

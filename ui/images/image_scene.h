@@ -1,0 +1,18 @@
+// A scene opened in the image explorer, as the explorer's state and its panels' state:
+// the timeline plays the reverse run from T to 0 on the exact score's VP SDE (ε = 1e-3), the
+// image panel takes the scene's image run, sampler, guidance and compare grid, and the
+// interpolation panel its strip. UI thread.
+#pragma once
+
+#include "ui/panels/image_panel.h"
+#include "ui/panels/interp_panel.h"
+#include "ui/session/scene_file.h"
+
+namespace ss::ui {
+
+// Fills `state`, `view` and `interp` from `s` (the UI scale stays `state`'s); `view`'s
+// bundled model is set when the data is Fashion-MNIST and assets/models has one.
+void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view,
+                     InterpPanelState& interp);
+
+}  // namespace ss::ui

@@ -1,0 +1,101 @@
+// The scene file's lenient JSON reading: Section reads one object, a missing key or a value
+// of the wrong type keeps the default and adds a warning, and keys nobody asked for are
+// reported when it finishes. Internal to ui/session. Any thread.
+#pragma once
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace ss::ui {
+
+using nlohmann::json;
+
+// Reads one JSON object leniently: a missing key or a value of the wrong type keeps the
+// default and adds a warning; keys nobody asked for are reported by finish().
+class Section {
+ public:
+  Section(const json& parent, const std::string& key, std::string path,
+          std::vector<std::string>& warnings)
+      : m_path(std::move(path)), m_warnings(warnings) {
+    auto it = parent.find(key);
+    if (it == parent.end()) {
+      m_warnings.push_back(m_path + ": missing, defaults used");
+    } else if (!it->is_object()) {
+      m_warnings.push_back(m_path + ": not an object, defaults used");
+    } else {
+      m_obj = &*it;
+    }
+  }
+  Section(const json& obj, std::string path, std::vector<std::string>& warnings)
+      : m_obj(&obj), m_path(std::move(path)), m_warnings(warnings) {}
+  ~Section() { finish(); }
+
+  bool present() const { return m_obj != nullptr; }
+
+  template <class T>
+  void get(const char* key, T& out) {
+    m_seen.insert(key);
+    if (!m_obj) return;
+    auto it = m_obj->find(key);
+    if (it == m_obj->end()) {
+      m_missing.push_back(key);
+      return;
+    }
+    try {
+      if constexpr (std::is_same_v<T, bool>) {
+        if (!it->is_boolean()) throw std::runtime_error("");
+      } else if constexpr (std::is_arithmetic_v<T>) {
+        if (!it->is_number()) throw std::runtime_error("");
+      } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!it->is_string()) throw std::runtime_error("");
+      }
+      out = it->get<T>();
+    } catch (const std::exception&) {
+      m_warnings.push_back(m_path + "." + key + ": " + it->dump() +
+                           " has the wrong type, default kept");
+    }
+  }
+  // A value that may be absent without a warning.
+  const json* optional(const char* key) {
+    m_seen.insert(key);
+    if (!m_obj) return nullptr;
+    auto it = m_obj->find(key);
+    return it == m_obj->end() || it->is_null() ? nullptr : &*it;
+  }
+  void warn(const std::string& message) { m_warnings.push_back(m_path + ": " + message); }
+  const std::string& path() const { return m_path; }
+
+  // Marks keys that other Sections read, so they are not reported as unknown.
+  void known(std::initializer_list<const char*> keys) {
+    for (const char* k : keys) m_seen.insert(k);
+  }
+  void finish() {
+    if (!m_obj) return;
+    if (!m_missing.empty()) {
+      std::string list;
+      for (const auto& k : m_missing) list += (list.empty() ? "" : ", ") + k;
+      m_warnings.push_back(m_path + ": missing " + list + ", defaults used");
+    }
+    for (auto it = m_obj->begin(); it != m_obj->end(); ++it)
+      if (!m_seen.count(it.key()))
+        m_warnings.push_back(m_path + "." + it.key() + ": unknown field, ignored");
+    m_obj = nullptr;
+  }
+
+ private:
+  const json* m_obj = nullptr;
+  std::string m_path;
+  std::vector<std::string>& m_warnings;
+  std::vector<std::string> m_missing;
+  std::set<std::string> m_seen;
+};
+
+// Relative file paths in a scene are the scene file's; built-in names and specs stay.
+std::string resolvePath(const std::string& p, const std::string& baseDir);
+
+}  // namespace ss::ui

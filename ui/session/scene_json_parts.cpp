@@ -1,0 +1,369 @@
+#include "ui/session/scene_json_parts.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+namespace ss::ui {
+
+namespace fs = std::filesystem;
+
+std::string resolvePath(const std::string& p, const std::string& baseDir) {
+  if (p.empty() || baseDir.empty()) return p;
+  if (p.rfind("folder:", 0) == 0) return "folder:" + resolvePath(p.substr(7), baseDir);
+  const fs::path path(p);
+  if (path.is_absolute()) return p;
+  const bool looksLikeFile = p.find('/') != std::string::npos || path.has_extension();
+  if (!looksLikeFile) return p;  // "8gaussians", "fashion-mnist:test", "twemoji"
+  return (fs::path(baseDir) / path).lexically_normal().string();
+}
+
+namespace {
+
+// The score field's style; optional keys (scenes written before they existed load quietly).
+void readFieldStyle(Section& s, CanvasOptions& c) {
+  auto flag = [&](const char* key, bool& out) {
+    if (const json* v = s.optional(key)) {
+      if (v->is_boolean())
+        out = v->get<bool>();
+      else
+        s.warn(std::string(key) + ": " + v->dump() + " is not true or false, default kept");
+    }
+  };
+  flag("field_difference", c.fieldDifference);
+  flag("streamlines", c.fieldStreamlines);
+  if (const json* v = s.optional("arrow_length")) {
+    const auto length = v->is_string() ? parseFieldLength(v->get<std::string>()) : std::nullopt;
+    if (length)
+      c.fieldLength = *length;
+    else
+      s.warn("arrow_length " + v->dump() + " is not scaled, normalized or true; default kept");
+  }
+  if (const json* v = s.optional("arrow_scale")) {
+    if (v->is_number() && v->get<double>() > 0 && v->get<double>() <= 100)
+      c.arrowScale = v->get<float>();
+    else
+      s.warn("arrow_scale " + v->dump() + " is not a number in (0, 100]; default kept");
+  }
+}
+
+// "guidance": {"class": K ≥ 0, "scale": w}; anything else leaves the run unguided.
+void readImageGuidance(Section& s, scene::ImageRunRequest& r) {
+  r.guideClass = -1;
+  if (const json* g = s.optional("guidance")) {
+    const bool ok = g->is_object() && g->contains("class") && (*g)["class"].is_number_integer() &&
+                    (!g->contains("scale") || (*g)["scale"].is_number());
+    if (ok && (*g)["class"].get<int>() >= 0) {
+      r.guideClass = (*g)["class"].get<int>();
+      r.guidance = g->contains("scale") ? (*g)["scale"].get<double>() : 1.0;
+      if (!(r.guidance >= 0) || !std::isfinite(r.guidance)) {
+        s.warn("guidance.scale " + (*g)["scale"].dump() + " must be a number ≥ 0; unguided");
+        r.guideClass = -1;
+      }
+    } else {
+      s.warn("guidance: " + g->dump() + " is not {\"class\": K ≥ 0, \"scale\": w}; unguided");
+    }
+  }
+}
+
+// "interpolate": {"a": K, "b": K, "frames": 2..32, "method": "slerp" | "linear"}.
+void readInterpolation(Section& s, Scene& scene) {
+  scene.imageInterpolation = {};
+  if (const json* ip = s.optional("interpolate")) {
+    auto& in = scene.imageInterpolation;
+    const auto num = [&](const char* k, int& out, int lo, int hi) {
+      if (!ip->contains(k)) return true;
+      const auto& v = (*ip)[k];
+      if (!v.is_number_integer() || v.get<int>() < lo || v.get<int>() > hi) return false;
+      out = v.get<int>();
+      return true;
+    };
+    std::string method = "slerp";
+    if (ip->is_object() && ip->contains("method") && (*ip)["method"].is_string())
+      method = (*ip)["method"].get<std::string>();
+    const bool ok = ip->is_object() && ip->contains("a") && num("a", in.a, 0, 1 << 30) &&
+                    num("b", in.b, 0, 1 << 30) && num("frames", in.frames, 2, 32) &&
+                    (method == "slerp" || method == "linear");
+    if (ok) {
+      in.spherical = method == "slerp";
+    } else {
+      s.warn("interpolate: " + ip->dump() +
+             " is not {\"a\": K, \"b\": K, \"frames\": 2..32, \"method\": "
+             "\"slerp\" | \"linear\"}; no strip");
+      in = {};
+    }
+  }
+}
+
+// "compare": a sampler preset for a second grid from the same prior draw.
+void readImageCompare(Section& s, Scene& scene) {
+  std::string compare;
+  if (const json* c = s.optional("compare")) {
+    if (c->is_string())
+      compare = c->get<std::string>();
+    else
+      s.warn("compare: " + c->dump() + " is not a sampler preset name; no compare grid");
+  }
+  if (!compare.empty() && !sample::samplerPreset(compare)) {
+    s.warn("compare '" + compare + "' is not a sampler preset; no compare grid");
+    compare.clear();
+  }
+  scene.imageCompare = compare;
+}
+
+}  // namespace
+
+json sdeJson(const sde::SdeConfig& c) {
+  return {{"kind", std::string(sde::toString(c.kind))},
+          {"beta_min", c.betaMin},
+          {"beta_max", c.betaMax},
+          {"sigma_min", c.sigmaMin},
+          {"sigma_max", c.sigmaMax},
+          {"N", c.N},
+          {"T", c.T},
+          {"eps", c.eps}};
+}
+
+json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
+  return {{"preset", preset},
+          {"predictor", sample::toString(s.predictor)},
+          {"corrector", sample::toString(s.corrector)},
+          {"ode", s.kind == sample::SamplerKind::Ode},
+          {"solver", sample::toString(s.solver)},
+          {"steps", s.steps},
+          {"snr", s.snr},
+          {"corrector_steps", s.correctorSteps},
+          {"rtol", s.rtol},
+          {"atol", s.atol},
+          {"denoise", s.denoise}};
+}
+
+void readSde(const json& root, sde::SdeConfig& c, std::vector<std::string>& w) {
+  Section s(root, "sde", "sde", w);
+  std::string kind(sde::toString(c.kind));
+  s.get("kind", kind);
+  if (auto k = sde::parseSdeKind(kind))
+    c.kind = *k;
+  else
+    s.warn("kind '" + kind + "' is not vp, subvp or ve; vp used");
+  s.get("beta_min", c.betaMin);
+  s.get("beta_max", c.betaMax);
+  s.get("sigma_min", c.sigmaMin);
+  s.get("sigma_max", c.sigmaMax);
+  s.get("N", c.N);
+  s.get("T", c.T);
+  s.get("eps", c.eps);
+}
+
+void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset,
+                 std::vector<std::string>& w) {
+  Section s(root, "sampler", "sampler", w);
+  s.get("preset", preset);
+  if (auto p = sample::samplerPreset(preset))
+    c = p.value();
+  else
+    s.warn("preset '" + preset + "' is unknown; pc used"), preset = "pc";
+  std::string predictor = sample::toString(c.predictor), corrector = sample::toString(c.corrector),
+              solver = sample::toString(c.solver);
+  bool ode = c.kind == sample::SamplerKind::Ode;
+  s.get("predictor", predictor);
+  s.get("corrector", corrector);
+  s.get("ode", ode);
+  s.get("solver", solver);
+  s.get("steps", c.steps);
+  s.get("snr", c.snr);
+  s.get("corrector_steps", c.correctorSteps);
+  s.get("rtol", c.rtol);
+  s.get("atol", c.atol);
+  s.get("denoise", c.denoise);
+  c.kind = ode ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+  if (auto p = sample::parsePredictor(predictor))
+    c.predictor = p.value();
+  else
+    s.warn(p.error().message);
+  if (auto p = sample::parseCorrector(corrector))
+    c.corrector = p.value();
+  else
+    s.warn(p.error().message);
+  if (auto p = sample::parseOdeSolver(solver))
+    c.solver = p.value();
+  else
+    s.warn(p.error().message);
+}
+
+void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
+  auto& spec = scene.state.compare;
+  Section s(c, "compare", w);
+  s.get("enabled", spec.enabled);
+  s.get("overlay", spec.overlay);
+  s.get("picked", spec.picked);
+  spec.picked = std::max<int64_t>(0, spec.picked);
+  const json* panes = s.optional("panes");
+  if (!panes) return;
+  if (!panes->is_array() || panes->size() < 2 || panes->size() > 3) {
+    s.warn("panes must be a list of 2 or 3 panes; reverse SDE | PF-ODE used");
+    return;
+  }
+  std::vector<ComparePane> out;
+  for (size_t i = 0; i < panes->size(); ++i) {
+    const std::string path = "compare.panes[" + std::to_string(i) + "]";
+    if (!(*panes)[i].is_object()) {
+      w.push_back(path + ": not an object; reverse SDE | PF-ODE used");
+      return;
+    }
+    ComparePane p;
+    Section ps((*panes)[i], path, w);
+    std::string mode = "sde";
+    ps.get("mode", mode);
+    ps.get("use_model", p.useModel);
+    if (mode != "sde" && mode != "ode")
+      ps.warn("mode '" + mode + "' is not sde or ode; sde used"), mode = "sde";
+    p.mode = mode == "ode" ? scene::RunMode::ProbabilityFlow : scene::RunMode::ReverseSde;
+    ps.known({"sampler"});
+    std::vector<std::string> sw;
+    readSampler((*panes)[i], p.sampler, p.samplerPreset, sw);
+    for (auto& x : sw) w.push_back(path + "." + x);
+    p.sampler.kind = mode == "ode" ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+    out.push_back(std::move(p));
+  }
+  spec.panes = std::move(out);
+}
+
+void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
+  auto& c = scene.state.canvas;
+  Section s(root, "layers", "layers", w);
+  s.get("point_size", c.pointSize);
+  s.get("alpha", c.alpha);
+  std::string colour = colourName(c.colourMode);
+  s.get("colour", colour);
+  if (!parseColourName(colour, c.colourMode))
+    s.warn("colour '" + colour + "' is not auto, class, attribute or speed; auto used");
+  s.get("grid", c.showGrid);
+  s.get("means", c.showMeans);
+  s.get("learned_field", c.showLearnedField);
+  s.get("exact_field", c.showExactField);
+  s.get("field_resolution", c.fieldResolution);
+  c.fieldResolution = std::clamp(c.fieldResolution, 2, 128);
+  readFieldStyle(s, c);
+  s.get("trails", c.showTrails);
+  s.get("density", c.showDensity);
+  s.get("log_density", c.logDensity);
+  std::string source = toString(c.densitySource);
+  if (s.optional("density_source")) s.get("density_source", source);
+  if (source == "exact")
+    c.densitySource = DensitySource::Exact;
+  else if (source == "model")
+    c.densitySource = DensitySource::Model;
+  else
+    s.warn("density_source '" + source + "' is not exact or model; exact used");
+  s.get("score_error", c.showScoreError);
+}
+
+void readCamera(const json& root, Scene& scene, std::vector<std::string>& w) {
+  auto& c = scene.state.canvas;
+  Section s(root, "camera", "camera", w);
+  s.get("follow_spread", c.followSpread);
+  if (const json* v = s.optional("view")) {
+    if (v->is_array() && v->size() == 4 &&
+        std::all_of(v->begin(), v->end(), [](const json& x) { return x.is_number(); })) {
+      std::array<float, 4> b{};
+      for (int i = 0; i < 4; ++i) b[i] = (*v)[i].get<float>();
+      if (b[2] > b[0] && b[3] > b[1])
+        c.view = b;
+      else
+        s.warn("view must be [xmin, ymin, xmax, ymax] with max > min; the data is framed");
+    } else {
+      s.warn("view must be [xmin, ymin, xmax, ymax]; the data is framed");
+    }
+  }
+}
+
+void readImages(const json& root, Scene& scene, std::vector<std::string>& w,
+                const std::string& baseDir) {
+  auto& r = scene.images;
+  Section s(root, "images", "images", w);
+  int64_t limit = r.limit, n = r.n, index = r.imageIndex;
+  uint64_t seed = r.seed;
+  s.get("limit", limit);
+  s.get("model", r.model);
+  r.model = resolvePath(r.model, baseDir);
+  s.get("n", n);
+  s.get("seed", seed);
+  s.get("image_index", index);
+  r.limit = std::clamp<int64_t>(limit, 1, 100000);
+  r.n = std::clamp<int64_t>(n, 1, 256);
+  r.seed = seed;
+  r.imageIndex = std::max<int64_t>(0, index);
+  std::string task = scene::toString(r.task), mask = sample::toString(r.mask);
+  s.get("task", task);
+  s.get("mask", mask);
+  if (task == "unconditional")
+    r.task = scene::ImageTask::Unconditional;
+  else if (task == "inpaint")
+    r.task = scene::ImageTask::Inpaint;
+  else if (task == "colorize")
+    r.task = scene::ImageTask::Colorize;
+  else
+    s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
+  if (!sample::parseMaskPreset(mask, &r.mask))
+    s.warn("mask '" + mask + "' is unknown; left-half used");
+  readImageGuidance(s, r);
+  readInterpolation(s, scene);
+  readImageCompare(s, scene);
+}
+
+json compareJson(const CompareSpec& c) {
+  json panes = json::array();
+  for (const auto& p : c.panes)
+    panes.push_back({{"mode", p.mode == scene::RunMode::ProbabilityFlow ? "ode" : "sde"},
+                     {"sampler", samplerJson(p.sampler, p.samplerPreset)},
+                     {"use_model", p.useModel}});
+  return {{"enabled", c.enabled}, {"overlay", c.overlay}, {"picked", c.picked}, {"panes", panes}};
+}
+
+json layersJson(const CanvasOptions& c) {
+  return {{"point_size", c.pointSize},
+          {"alpha", c.alpha},
+          {"colour", colourName(c.colourMode)},
+          {"grid", c.showGrid},
+          {"means", c.showMeans},
+          {"learned_field", c.showLearnedField},
+          {"exact_field", c.showExactField},
+          {"field_resolution", c.fieldResolution},
+          {"field_difference", c.fieldDifference},
+          {"streamlines", c.fieldStreamlines},
+          {"arrow_length", toString(c.fieldLength)},
+          {"arrow_scale", c.arrowScale},
+          {"trails", c.showTrails},
+          {"density", c.showDensity},
+          {"log_density", c.logDensity},
+          {"density_source", toString(c.densitySource)},
+          {"score_error", c.showScoreError}};
+}
+
+json cameraJson(const CanvasOptions& c) {
+  json j = {{"follow_spread", c.followSpread}};
+  if (c.view) j["view"] = *c.view;
+  return j;
+}
+
+json imagesJson(const Scene& scene) {
+  const auto& r = scene.images;
+  json j = {{"limit", r.limit},
+            {"model", r.model},
+            {"n", r.n},
+            {"seed", r.seed},
+            {"task", scene::toString(r.task)},
+            {"mask", sample::toString(r.mask)},
+            {"image_index", r.imageIndex}};
+  if (!scene.imageCompare.empty()) j["compare"] = scene.imageCompare;
+  if (r.guideClass >= 0) j["guidance"] = {{"class", r.guideClass}, {"scale", r.guidance}};
+  if (const auto& in = scene.imageInterpolation; in.a >= 0)
+    j["interpolate"] = {{"a", in.a},
+                        {"b", in.b},
+                        {"frames", in.frames},
+                        {"method", in.spherical ? "slerp" : "linear"}};
+  return j;
+}
+
+}  // namespace ss::ui
