@@ -16,9 +16,10 @@ cores=$(nproc)
 xr() { xvfb-run -a -s "-screen 0 1600x1000x24" "$@"; }
 
 # 1. The CLI: the GUI's default reverse run (20,000 particles, PC with Euler-Maruyama, 1000
-#    steps, the exact score) on every core, as the GUI's workers get them.
+#    steps, the exact score) with the default compute threads, as the GUI's workers get them
+#    (1 on 2 cores).
 cli_run() {  # data
-  "$app" sample --score exact --data "$1" --n 20000 --steps 1000 --sampler pc --threads "$cores" \
+  "$app" sample --score exact --data "$1" --n 20000 --steps 1000 --sampler pc \
     --json | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["wall_s"])'
 }
 cli_s=$(cli_run 8gaussians)
@@ -49,7 +50,7 @@ import json, sys
 out, cpu, cores, cli_s, yj, sj, idle, cli_moons_s, mj = sys.argv[1:]
 y, s, m = json.loads(yj), json.loads(sj), json.loads(mj)
 r = {"cpu": cpu, "cores": int(cores), "renderer": "Mesa llvmpipe under Xvfb, 1600x1000",
-     "workload": "exact score, 20000 particles, PC Euler-Maruyama 1000 steps, all cores",
+     "workload": "exact score, 20000 particles, PC Euler-Maruyama 1000 steps, default threads",
      "cli_seconds": float(cli_s),
      "gui_yield": y, "gui_share": s,
      "gui_yield_vs_cli": float(cli_s) / y["run_seconds"],

@@ -2,6 +2,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "core/common/latest.h"
@@ -10,9 +11,12 @@ namespace ss::ui {
 
 namespace {
 
-constexpr double kBackgroundFps = 10;  // redraws driven only by workers publishing
-constexpr double kIdleSeconds = 1.0;   // the longest a still window sleeps
-constexpr int kSettleFrames = 3;       // full-rate frames after input (hover, popups, drags)
+constexpr double kBackgroundFps = 10;  // redraws driven only by workers publishing, at most
+// ... and such redraws take at most this share of the time (a frame drawn in software can
+// take tens of milliseconds, all of it CPU the workers would have had).
+constexpr double kBackgroundDuty = 0.15;
+constexpr double kIdleSeconds = 2.0;  // the longest a still window sleeps
+constexpr int kSettleFrames = 3;      // full-rate frames after input (hover, popups, drags)
 
 // Set by a publish, cleared when a frame begins: one empty event pending at a time.
 std::atomic<bool> g_published{false};
@@ -35,6 +39,7 @@ FramePacer::~FramePacer() { setPublishListener(nullptr); }
 
 void FramePacer::waitForFrame(bool animating, bool interacting) {
   ++m_frames;
+  if (m_last > 0) m_lastFrameSeconds = glfwGetTime() - m_last;  // the frame just drawn
   if (m_immediate) {
     glfwPollEvents();
     m_last = glfwGetTime();
@@ -46,7 +51,9 @@ void FramePacer::waitForFrame(bool animating, bool interacting) {
     const double now = glfwGetTime();
     if (fast || g_published.load()) {
       // Due at the cap's pace; input during the wait is handled in that frame.
-      const double due = m_last + 1.0 / (fast ? m_maxFps : kBackgroundFps);
+      const double due =
+          m_last + (fast ? 1.0 / m_maxFps
+                         : std::max(1.0 / kBackgroundFps, m_lastFrameSeconds / kBackgroundDuty));
       if (now >= due) break;
       glfwWaitEventsTimeout(due - now);
       continue;

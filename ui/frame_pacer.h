@@ -3,8 +3,9 @@
 // event, at most one pending at a time), so background work gets the CPU. Frames come:
 //   - at up to `maxFps` while something animates (playback, a recording) or the user is
 //     interacting (a widget held, text input), and for a few frames after any input;
-//   - at up to 10 a second when only workers wake it (a run's progress, a training curve);
-//   - once a second otherwise (nothing changes).
+//   - at up to 10 a second when only workers wake it (a run's progress, a training curve),
+//     and no more often than keeps those frames under 15 % of the time;
+//   - every 2 seconds otherwise (nothing changes).
 // Smoke tests and the frame-time benchmark draw every frame without waiting. UI thread.
 #pragma once
 
@@ -28,8 +29,9 @@ class FramePacer {
  private:
   double m_maxFps;
   bool m_immediate;
-  double m_last = 0;  // when the last frame began (glfwGetTime)
-  int m_settle = 0;   // frames still to draw at full rate after input
+  double m_last = 0;              // when the last frame began (glfwGetTime)
+  double m_lastFrameSeconds = 0;  // how long the last frame took to draw
+  int m_settle = 0;               // frames still to draw at full rate after input
   int m_frames = 0;
 };
 

@@ -163,6 +163,9 @@ FileAction LessonShell::handle(FileAction action) {
       m_recorder.cancel();
       m_menu.report("recording cancelled", false);
       return {};
+    case FileAction::Kind::Quit:  // the explorer's loop ends at its next check
+      glfwSetWindowShouldClose(m_ui.window(), GLFW_TRUE);
+      return {};
     default:
       return action;  // Save, exports, Record: the explorer has the state they need
   }

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <thread>
 
 #include "core/common/runtime.h"
 #include "core/scene/point_cloud.h"
@@ -59,11 +58,9 @@ int runGuiCommand(const AppOptions& o) {
   if (!choice) return fail(choice.error().message);
   auto dev = resolveDevice(choice.value());
   if (!dev) return fail(dev.error().message);
-  // The window draws on demand, so its workers may use every core: they run at a lower
-  // priority (yield: SCHED_IDLE) and the window still comes first.
-  const int threads = o.threads > 0
-                          ? o.threads
-                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // One compute thread on 2 cores: a worker's OpenMP team whose second thread the window
+  // preempts (playback, software OpenGL) stalls the whole team.
+  const int threads = o.threads > 0 ? o.threads : defaultComputeThreads();
   setComputeThreads(threads);
   if (o.mode == "sde" || o.mode == "ode") {
     state.value().mode =

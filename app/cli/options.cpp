@@ -31,8 +31,7 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--device", o.device, "auto, cpu or cuda (auto = CUDA when available)")
       ->capture_default_str();
   app.add_option("--threads", o.threads,
-                 "LibTorch compute threads (0: the subcommands use 1 on 2 cores, else cores-1; "
-                 "the GUI's workers use every core, behind the window)")
+                 "LibTorch compute threads (0 = 1 on 2 cores, else cores-1)")
       ->capture_default_str();
 }
 

@@ -206,10 +206,17 @@ void computeImageRunWorker(ImageRunRequest& req, RequestWorker<ImageRunRequest, 
       }
       result->frames.push_back(std::move(f));
     };
+    const auto started = Clock::now();
     auto status = [&] {
       const auto& st = run.state();
       result->status = (st.done ? "done: " : "running: ") + std::to_string(st.step) + " steps, " +
                        std::to_string(st.nfe) + " score evaluations";
+      const double secs = std::chrono::duration<double>(Clock::now() - started).count();
+      const double left =
+          secs * static_cast<double>(cfg.steps - st.step) / std::max<int64_t>(st.step, 1);
+      result->secondsLeft = !st.done && !adaptive && st.step > 0 ? left : -1;
+      if (result->secondsLeft >= 3)
+        result->status += ", ~" + std::to_string(static_cast<int>(std::lround(left))) + " s left";
     };
     addFrame();
     status();

@@ -73,6 +73,7 @@ struct ImageRunResult {
   std::vector<float> source;       // C×H×W in [0, 1] when conditioned: the dataset image itself
   std::vector<uint8_t> mask;       // H×W, 1 = known: the mask inpainting used (else empty)
   std::string scoreName, status;   // e.g. "exact (empirical, 500 images)", "done: 1000 steps"
+  double secondsLeft = -1;         // while running at a known pace (fixed-step samplers), else -1
   std::string error;               // a failed load or run; then frames may be empty
   double loadProgress = 0;         // the dataset load's fraction done (1 once loaded)
   bool done = false;

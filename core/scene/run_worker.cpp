@@ -33,6 +33,11 @@ const char* toString(RunMode m) {
   return "?";
 }
 
+double RunResult::secondsLeft() const {
+  if (done || plannedSteps <= 0 || step <= 0) return -1;
+  return seconds * static_cast<double>(plannedSteps - step) / static_cast<double>(step);
+}
+
 std::shared_ptr<const RunFrame> RunResult::frameAt(double t) const {
   return nearestFrame(frames, t);
 }
@@ -257,7 +262,13 @@ void computeRunWorker(RunRequest& req, RequestWorker<RunRequest, RunResult>& w,
     appendTraces(*result, run, sc, tracesDone);
     result->nfe = st.nfe;
   };
-  auto publish = [&] { w.publish(std::make_shared<const RunResult>(*result)); };  // frames shared
+  const auto started = Clock::now();
+  result->plannedSteps = run.plannedSteps;
+  auto publish = [&] {  // frames are shared
+    result->step = run.state().step;
+    result->seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    w.publish(std::make_shared<const RunResult>(*result));
+  };
   addFrame();
   publish();
   auto lastPublish = Clock::now();

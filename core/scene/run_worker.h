@@ -100,6 +100,10 @@ struct RunResult {
   std::vector<float> colour;  // n values in [0, 1]: the start position's angle (stable colours)
   int64_t nfe = 0;
   bool done = false;
+  int64_t step = 0, plannedSteps = 0;  // steps taken, and planned (0: adaptive, RK45)
+  double seconds = 0;                  // compute time so far
+  // Seconds left at the pace so far (-1: not known: adaptive, done, or no step yet).
+  double secondsLeft() const;
   std::vector<std::shared_ptr<const RunMove>> moves;  // recordMoves: in run order
   int moveParticles = 0;                              // m of each move
   RunMetrics metrics;                                 // reverse runs, once done

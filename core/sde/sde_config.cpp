@@ -1,5 +1,7 @@
 #include "core/sde/sde_config.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <sstream>
 
@@ -126,6 +128,18 @@ double priorStd(const SdeConfig& c) { return c.kind == SdeKind::VE ? c.sigmaMax 
 double snr(const SdeConfig& c, double t) {
   Marginal m = marginal(c, t);
   return (m.a * m.a) / (m.sigma * m.sigma);
+}
+
+std::string SdeConfig::toJson() const {
+  const nlohmann::json j = {{"kind", std::string(toString(kind))},
+                            {"beta_min", betaMin},
+                            {"beta_max", betaMax},
+                            {"sigma_min", sigmaMin},
+                            {"sigma_max", sigmaMax},
+                            {"N", N},
+                            {"T", T},
+                            {"eps", eps}};
+  return j.dump();
 }
 
 }  // namespace ss::sde

@@ -28,6 +28,9 @@ struct SdeConfig {
   // Empty when valid; otherwise one message naming the offending field and value,
   // e.g. "sigma_min (0.5) must be smaller than sigma_max (0.1)".
   std::string validate() const;
+  // {"kind", "beta_min", "beta_max", "sigma_min", "sigma_max", "N", "T", "eps"} as JSON text:
+  // what checkpoints and scene files store.
+  std::string toJson() const;
   // A copy with sigmaMax filled in from the data's diameter when it is 0 (auto).
   SdeConfig resolved(double dataDiameter) const;
   bool sigmaMaxIsAuto() const { return sigmaMax <= 0.0; }

@@ -15,17 +15,6 @@ namespace {
 constexpr const char* kFormat = "scorescope-checkpoint";
 constexpr int kFormatVersion = 1;
 
-nlohmann::json sdeToJson(const sde::SdeConfig& c) {
-  return {{"kind", std::string(sde::toString(c.kind))},
-          {"beta_min", c.betaMin},
-          {"beta_max", c.betaMax},
-          {"sigma_min", c.sigmaMin},
-          {"sigma_max", c.sigmaMax},
-          {"N", c.N},
-          {"T", c.T},
-          {"eps", c.eps}};
-}
-
 sde::SdeConfig sdeFromJson(const nlohmann::json& j) {
   sde::SdeConfig c;
   auto kind = sde::parseSdeKind(j.at("kind").get<std::string>());
@@ -45,7 +34,7 @@ std::string metaToJson(const CheckpointMeta& m) {
   nlohmann::json j = {{"format", kFormat},
                       {"version", kFormatVersion},
                       {"data", m.data},
-                      {"sde", sdeToJson(m.sde)},
+                      {"sde", nlohmann::json::parse(m.sde.toJson())},
                       {"net", nlohmann::json::parse(m.net.toJson())},
                       {"train", nlohmann::json::parse(m.train.toJson())},
                       {"step", m.step},

@@ -246,3 +246,20 @@ TEST(RunFrames, NearestTimeWithTiesToTheLaterFrame) {
   EXPECT_EQ(images.frameAt(-3), images.frames[3]);
   EXPECT_EQ(ss::scene::RunResult{}.frameAt(0.5), nullptr);
 }
+
+// The time a run has left, at its pace so far: what the canvas caption shows while it runs.
+TEST(RunFrames, SecondsLeftFollowThePaceSoFar) {
+  ss::scene::RunResult r;
+  r.plannedSteps = 1000;
+  r.step = 250;
+  r.seconds = 10;
+  EXPECT_DOUBLE_EQ(r.secondsLeft(), 30);
+  r.step = 0;
+  EXPECT_EQ(r.secondsLeft(), -1);  // no pace yet
+  r.step = 250;
+  r.plannedSteps = 0;  // adaptive (RK45): unknown
+  EXPECT_EQ(r.secondsLeft(), -1);
+  r.plannedSteps = 1000;
+  r.done = true;
+  EXPECT_EQ(r.secondsLeft(), -1);
+}

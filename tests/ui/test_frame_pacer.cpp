@@ -33,7 +33,7 @@ TEST_F(FramePacing, AStillWindowSleepsUntilAWorkerPublishes) {
   ui::FramePacer pacer(60, false, false);
   // The first frames (and any window-system events the hidden window still gets).
   for (int i = 0; i < 5; ++i) pacer.waitForFrame(false, false);
-  // Nothing changes: the next frame waits for the idle timeout (a second).
+  // Nothing changes: the next frame waits for the idle timeout (2 s).
   EXPECT_GT(secondsOf([&] { pacer.waitForFrame(false, false); }), 0.5);
   // A publish from a worker thread wakes it at the background pace (10 frames a second).
   LatestBox<int> box;

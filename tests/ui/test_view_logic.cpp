@@ -267,6 +267,32 @@ TEST(RunView, SpeedIsTheDisplacementBetweenRecordedFramesOverTheirGap) {
   EXPECT_NE(s.colourLegend.find("speed"), std::string::npos) << s.colourLegend;
 }
 
+// A running run's caption says how far it is and, once that is over a few seconds, the time
+// it has left; a finished one says neither.
+TEST(RunView, TheCaptionShowsProgressAndTimeLeft) {
+  auto run = std::make_shared<scene::RunResult>();
+  run->n = 1;
+  auto f = std::make_shared<scene::RunFrame>();
+  f->t = 0.75;
+  f->x = {0, 0};
+  run->frames.push_back(f);
+  run->plannedSteps = 1000;
+  run->step = 250;
+  run->seconds = 10;  // 30 s left at this pace
+  ui::RunView view;
+  view.update(run, 0.75, nullptr);
+  ui::ExplorerState state;
+  state.mode = scene::RunMode::ReverseSde;
+  state.t = 0.75;
+  auto s = ui::makeCanvasScene(state, nullptr, 0, &view);
+  EXPECT_NE(s.subtitle.find("the run: step 250 of 1000, ~30 s left"), std::string::npos)
+      << s.subtitle;
+  run->done = true;
+  view.update(run, 0.75, nullptr);
+  s = ui::makeCanvasScene(state, nullptr, 0, &view);
+  EXPECT_EQ(s.subtitle.find("running"), std::string::npos) << s.subtitle;
+}
+
 // Forward mode: a particle moves along x(t) = a(t)·x0 + σ(t)·ε at a′(t)·x0 + σ′(t)·ε.
 TEST(ExplorerState, ForwardSpeedIsTheDerivativeOfTheMarginalPath) {
   for (auto kind : {sde::SdeKind::VP, sde::SdeKind::VE, sde::SdeKind::SubVP}) {

@@ -1,4 +1,5 @@
 #include "ui/explorer2d/explorer2d.h"
+#include "ui/explorer2d/explorer2d_impl.h"
 
 // epoxy before GLFW: GLFW must not pull in the system gl.h first.
 #include <epoxy/gl.h>
@@ -33,95 +34,7 @@
 #include "ui/views/compare_view.h"
 
 namespace ss::ui {
-
-namespace {
-
-// What a reverse run depends on besides its sampler settings: a change re-runs it.
-struct RunKey {
-  std::string data;
-  int64_t n = 0;
-  uint64_t seed = 0;
-  sde::SdeConfig sde;
-  int fixedAxis = -1;
-  double fixedValue = 0;
-  bool operator==(const RunKey&) const = default;
-};
-
-class Explorer2D {
- public:
-  Explorer2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened);
-  // One GUI frame; false when the loop ends (the last smoke-test frame, or *next was set).
-  bool frame(std::optional<Scene>* next);
-  void writeTimings() const;
-
- private:
-  void applyModel(const SceneModel& m);
-  void applyScene(const Scene& s);
-  void restartTrainer(bool keepSettings);
-  void beginFrame();
-  void drawSidePanel(float width, float top, float height);
-  void drawTrainingStrip(float x, float y, float width, float height);
-  void drawCanvasWindow(float x, float y, float width, float height);
-  void updateRun();
-  void drawPlot(Vec2 size);
-  void requestLayers();
-  void exportAndRecord(const FileAction& fileAction);
-  bool recordingFrameReady() const;
-  bool runFinishedForBenchmark() const;
-
-  UiContext& m_ui;
-  const GuiOptions& m_options;
-  LessonShell& m_shell;
-  ExplorerState m_state;
-  // Workers.
-  scene::DataWorker m_data;
-  train::TrainProblemSpec m_spec;
-  train::Trainer m_trainer;
-  scene::FieldWorker m_fields;
-  scene::DensityWorker m_modelDensity;    // the model's log p_t through the PF-ODE, refined
-  train::ClassifierTrainer m_classifier;  // class guidance's trained classifier (on demand)
-  scene::RunWorker m_runs;
-  CompareRuns m_compareRuns;  // compare mode: one run per pane
-  CanvasTools m_tools;        // probes and drawing on the canvas (owns the probe worker)
-  // Panels' own state.
-  DataPanelState m_dataView;
-  ProcessPanelState m_processView;
-  TrainingPanelState m_trainingView;
-  SamplingPanelState m_samplingView;
-  // Change detection.
-  FieldRequester m_fieldRequests;
-  ModelDensityRequester m_densityRequests;
-  std::string m_modelDensityPending;
-  std::optional<train::ClassifierSpec> m_classifierSpec;  // what it was last asked to train
-  uint64_t m_guidedBy = 0;  // the classifier snapshot the last run used
-  RunView m_runView;
-  RunKey m_lastRun;
-  bool m_firstRun = false;  // a reverse mode was opened: run once the data is in
-  bool m_scriptedProbes = false;
-  // Scenes: what the open one asks of the model ("train N steps" pauses at N), and whether
-  // the camera must re-frame on the next draw.
-  SceneModel m_appliedModel;
-  int64_t m_pauseAtStep = 0;
-  bool m_fitPending = false;
-  // This frame's reads: each snapshot once, so one frame never mixes model versions.
-  std::shared_ptr<const scene::PointCloud> m_cloud;
-  uint64_t m_cloudVersion = 0;
-  std::shared_ptr<const train::TrainerStats> m_stats;
-  std::shared_ptr<const train::ModelSnapshot> m_model;
-  bool m_resample = false;
-  // Views (GL objects: destroyed before the UiContext, with this explorer).
-  Canvas2D m_canvas;
-  CompareView m_compareView;  // compare mode's other panes; m_canvas is pane 0
-  // When frames are drawn (on demand), and whether playback waits for the run.
-  FramePacer m_pacer;
-  bool m_heldByRun = false;
-  double m_runRequestedAt = -1;  // --exit-when-done: when the shown run was asked for
-  // Frame timing (the frame-time benchmark) and the smoke test's frame count.
-  int m_frames = 0;
-  std::vector<double> m_frameMs;
-  std::string m_frameHeavy;  // per timed frame: '1' while training or a reverse run was at work
-  double m_frameStart = 0, m_last = 0;
-};
+namespace detail {
 
 Explorer2D::Explorer2D(UiContext& ui, const GuiOptions& options, LessonShell& shell,
                        const Scene& opened)
@@ -139,9 +52,9 @@ Explorer2D::Explorer2D(UiContext& ui, const GuiOptions& options, LessonShell& sh
       }()),
       m_trainer(m_spec),
       m_firstRun(opened.state.mode != scene::RunMode::Forward),
+      m_scriptedProbes(options.probes.empty()),  // --probe: queued once the data is in
       m_pacer(options.maxFps, ui.softwareRenderer(),
-              options.maxFrames > 0 || !options.frameTimes.empty()),
-      m_scriptedProbes(options.probes.empty()) {  // --probe: queued once the data is in
+              options.maxFrames > 0 || !options.frameTimes.empty()) {
   m_state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
   m_data.request(m_state.data);
   if (options.startTraining) m_trainer.start();
@@ -157,7 +70,7 @@ void Explorer2D::applyModel(const SceneModel& m) {
   m_spec.data = m_state.data.data;
   m_spec.sde = m_state.sde;
   if (m.trainSteps > 0) m_spec.train.seed = m.trainSeed;
-  m_trainer.setProblem(m_spec);  // a fresh model on the scene's data and SDE, then:
+  setTrainerProblem();  // a fresh model on the scene's data and SDE, then:
   if (!m.checkpoint.empty())
     m_trainer.loadCheckpoint(m.checkpoint);
   else
@@ -181,7 +94,29 @@ void Explorer2D::restartTrainer(bool keepSettings) {
   m_spec.data = m_state.data.data;
   m_spec.sde = m_state.sde;
   if (keepSettings && m_stats) m_spec.train = m_stats->train;
+  setTrainerProblem();
+}
+
+void Explorer2D::setTrainerProblem() {
+  m_staleModel = m_trainer.snapshot();
   m_trainer.setProblem(m_spec);
+}
+
+// Probes show paths under the data and SDE they were dropped on: another clears them.
+void Explorer2D::forgetStaleProbes() {
+  if (!m_cloud) return;
+  const auto sde = resolvedSde(m_state, m_cloud.get());
+  if (m_cloud->request.data == m_probesData && sde == m_probesSde) return;
+  if (!m_probesData.empty()) m_tools.clearProbes();
+  m_probesData = m_cloud->request.data;
+  m_probesSde = sde;
+}
+
+// The newest field, if it is still of the shown data and SDE (not while a new one computes).
+std::shared_ptr<const scene::VectorField> Explorer2D::shownField() const {
+  auto f = m_fields.latest();
+  if (f && !(m_cloud && stillShown(f->request.data, f->request.sde, m_state, *m_cloud))) return {};
+  return f;
 }
 
 // Timing, playback, this frame's reads, and the trainer following the explorer.
@@ -204,7 +139,12 @@ void Explorer2D::beginFrame() {
   m_last = now;
   m_cloud = m_data.latest(&m_cloudVersion);
   m_stats = m_trainer.stats();
-  m_model = m_trainer.snapshot();
+  m_model = m_trainer.snapshot(&m_modelVersion);
+  if (m_model && m_model == m_staleModel)
+    m_model = nullptr;
+  else if (m_model)
+    m_staleModel.reset();
+  forgetStaleProbes();
   // The trainer follows the explorer's dataset and SDE (a change restarts the model).
   if (m_spec.data != m_state.data.data || !(m_spec.sde == m_state.sde)) restartTrainer(true);
   if (m_pauseAtStep > 0 && m_stats && m_stats->step >= m_pauseAtStep)
@@ -302,7 +242,7 @@ void Explorer2D::drawTrainingStrip(float x, float y, float width, float height) 
   if (drawTrainingPanel(m_trainer, m_stats.get(), m_trainingView)) {
     m_spec.net = m_trainingView.netDraft;
     if (m_stats) m_spec.train = m_stats->train;
-    m_trainer.setProblem(m_spec);
+    setTrainerProblem();
   }
   ImGui::End();
 }
@@ -332,134 +272,12 @@ void Explorer2D::drawCanvasWindow(float x, float y, float width, float height) {
 
 // A reverse mode (not compare): (re)request the run when what it depends on changed, and
 // pick its frame at t.
-void Explorer2D::updateRun() {
-  m_heldByRun = false;
-  const auto* cloud = m_cloud.get();
-  if (!cloud || m_state.mode == scene::RunMode::Forward || m_state.compare.enabled) return;
-  const RunKey key{m_state.data.data,           m_state.data.n,    m_state.data.seed,
-                   resolvedSde(m_state, cloud), m_state.fixedAxis, m_state.fixedValue};
-  if (m_resample || m_firstRun || !(key == m_lastRun)) {
-    m_firstRun = false;
-    m_lastRun = key;
-    m_runRequestedAt = glfwGetTime();
-    m_runs.request(
-        runRequestFor(m_state, cloud, m_model, classifierFor(m_state, m_classifier, &m_guidedBy)));
-  }
-  auto latestRun = m_runs.latest();
-  m_heldByRun = latestRun && !latestRun->done && !latestRun->frames.empty() &&
-                holdPlaybackAtRun(m_state, latestRun->frames.back()->t);
-  m_runView.update(std::move(latestRun), m_state.t, cloud, m_state.mode);
-}
 
-// The canvas, or compare mode's panes (the canvas is pane 0); canvas tools work alike on
-// every pane.
-void Explorer2D::drawPlot(Vec2 size) {
-  CanvasScene scene = makeCanvasScene(m_state, m_cloud, m_cloudVersion, &m_runView);
-  scene.field = m_fields.latest();
-  scene.modelDensity = m_modelDensity.latest();
-  scene.modelDensityPending = m_modelDensityPending;
-  scene.modelDensityRefining = m_modelDensity.busy();
-  std::optional<float> lineDrag;
-  const CanvasPointer* pointer = nullptr;
-  if (m_state.compare.enabled) {
-    if (m_cloud) m_compareRuns.update(m_state, m_cloud.get(), m_model, m_resample);
-    m_compareView.setPanEnabled(m_tools.tool == CanvasTool::Pan);
-    m_compareView.setDecorate([this](CanvasScene& s) { m_tools.decorate(s); });
-    m_compareView.draw(m_state, m_cloud, m_cloudVersion, m_compareRuns.views(), size, true,
-                       scene.field);
-    if (m_compareView.takeUserMoved()) m_state.canvas.followSpread = false;
-    lineDrag = m_compareView.lineDrag();
-    pointer = &m_compareView.pointer();
-  } else {
-    m_canvas.setPanEnabled(m_tools.tool == CanvasTool::Pan);
-    m_tools.decorate(scene);
-    m_canvas.draw(scene, m_state.canvas, size, true);
-    lineDrag = m_canvas.lineDrag();
-    pointer = &m_canvas.pointer();
-  }
-  if (lineDrag) {  // dragging the inpainting line re-runs, live
-    const double snapped = std::round(*lineDrag * 100.0) / 100.0;  // 0.01: not a run per pixel
-    if (snapped != m_state.fixedValue) m_state.fixedValue = snapped;
-  }
-  m_tools.handlePointer(*pointer, m_state, m_cloud.get(), m_model);
-}
-
-// Probes asked on the command line, and the field and model-density workers' requests.
-void Explorer2D::requestLayers() {
-  const auto* cloud = m_cloud.get();
-  if (cloud && !std::exchange(m_scriptedProbes, true))
-    for (const auto& text : m_options.probes)
-      if (auto p = parseProbeSpec(text))
-        m_tools.probe(p.value().tool, p.value().at, m_state, cloud, m_model,
-                      m_canvas.geometry().camera.unitsPerPixel);
-  m_tools.poll();
-  // An untrained network's arrows would only mislead: the learned field starts after step 0.
-  const bool trained = m_stats && m_stats->step > 0;
-  const Viewport view = m_canvas.viewport();
-  if (auto r = m_fieldRequests.next(m_state, cloud, trained ? m_model : nullptr, view))
-    m_fields.request(std::move(*r));
-  m_modelDensityPending = m_densityRequests.update(m_modelDensity, m_state, cloud, m_trainer, view,
-                                                   m_shell.recorder().active());
-}
-
-// File actions that render offscreen, and the recording's next frame (between GUI frames).
-void Explorer2D::exportAndRecord(const FileAction& fileAction) {
-  auto fieldNow = [&](const Viewport&) { return m_fields.latest(); };
-  const RunView* shownRun =
-      m_state.mode != scene::RunMode::Forward && m_runView.run ? &m_runView : nullptr;
-  auto drawExport = [&](int w, int h, bool transparent) -> Expected<RenderedImage> {
-    if (!m_cloud) return Error{"no data to draw yet"};
-    ExplorerState shown = m_state;
-    shown.canvas.transparentBackground = transparent;
-    if (m_state.compare.enabled)
-      return renderCompare(m_ui, shown, m_cloud, m_compareRuns.views(), w, h);
-    return renderExplorer(m_ui, shown, m_cloud, w, h, fieldNow, shownRun);
-  };
-  handleFileAction(m_shell, fileAction, m_state, nullptr, drawExport, m_runView.frame.get());
-  if (m_shell.recorder().active()) tickRecording(m_shell, recordingFrameReady(), drawExport);
-}
-
-// A recorded frame is ready when the run is complete and the field (if shown) is for this
-// t; with the model's density shown, also its finished grid at this t (only a model that
-// has trained has one).
-bool Explorer2D::recordingFrameReady() const {
-  const auto f = m_fields.latest();
-  const auto md = m_modelDensity.latest();
-  const auto ts = m_trainer.stats();
-  const auto model = m_trainer.snapshot();
-  const auto& c = m_state.canvas;
-  FrameReadiness r;
-  r.cloud = m_cloud != nullptr;
-  r.runNeeded = m_state.mode != scene::RunMode::Forward || m_state.compare.enabled;
-  r.runDone = m_state.compare.enabled ? m_compareRuns.done() : m_runView.run && m_runView.run->done;
-  r.fieldNeeded =
-      c.showDensity || c.showExactField || c.showScoreError || (c.showLearnedField && model);
-  if (f) r.fieldT = f->request.t;
-  r.modelDensityNeeded =
-      c.showDensity && c.densitySource == DensitySource::Model && ts && ts->step > 0 && model;
-  if (md) r.densityT = md->request.t, r.densityFinest = md->finest();
-  return frameReady(r, evaluationTime(resolvedSde(m_state, m_cloud.get()), m_state.t));
-}
-
-// What the workers got done while the frames were timed (the benchmark's "busy" is busy).
-void Explorer2D::writeTimings() const {
-  if (m_options.frameTimes.empty()) return;
-  const auto st = m_trainer.stats();
-  const auto run = m_runs.latest();
-  const std::string extra = "\"train_steps\":" + std::to_string(st ? st->step : 0) +
-                            ",\"run_frames\":" + std::to_string(run ? run->frames.size() : 0) +
-                            ",\"run_done\":" + (run && run->done ? "true" : "false") +
-                            ",\"field\":" + (m_fields.latest() ? "true" : "false") +
-                            ",\"heavy\":\"" + m_frameHeavy + "\"";
-  if (!writeFrameTimes(m_options.frameTimes, m_frameMs, extra))
-    std::fprintf(stderr, "scorescope: cannot write %s\n", m_options.frameTimes.c_str());
-}
-
-}  // namespace
+}  // namespace detail
 
 int run2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened,
           std::optional<Scene>* next) {
-  Explorer2D explorer(ui, options, shell, opened);
+  detail::Explorer2D explorer(ui, options, shell, opened);
   while (!glfwWindowShouldClose(ui.window()))
     if (!explorer.frame(next)) break;
   explorer.writeTimings();

@@ -31,13 +31,11 @@ std::optional<scene::FieldRequest> FieldRequester::next(
 
 std::string ModelDensityRequester::update(scene::DensityWorker& worker, const ExplorerState& state,
                                           const scene::PointCloud* cloud,
-                                          const train::Trainer& trainer, const Viewport& view,
-                                          bool recording) {
+                                          std::shared_ptr<const train::ModelSnapshot> trained,
+                                          uint64_t version, const Viewport& view, bool recording) {
   const auto& o = state.canvas;
   if (!cloud || !o.showDensity || o.densitySource != DensitySource::Model) return "";
-  const auto trainStats = trainer.stats();
-  uint64_t version = 0;
-  auto snap = trainStats && trainStats->step > 0 ? trainer.snapshot(&version) : nullptr;
+  auto snap = std::move(trained);
   if (!snap) return "needs a trained model (start training)";
   const auto now = std::chrono::steady_clock::now();
   // While playing, t moves every frame: ask for the coarse level alone, once the last one is

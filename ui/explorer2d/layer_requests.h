@@ -39,8 +39,11 @@ class ModelDensityRequester {
  public:
   // Requests the model density when due; returns why there is no grid to show ("" when
   // there is). `recording`: a frame of an animation waits for this grid.
+  // `trained`: the model's snapshot once it has trained on the shown data (else null),
+  // `version` its snapshot version.
   std::string update(scene::DensityWorker& worker, const ExplorerState& state,
-                     const scene::PointCloud* cloud, const train::Trainer& trainer,
+                     const scene::PointCloud* cloud,
+                     std::shared_ptr<const train::ModelSnapshot> trained, uint64_t version,
                      const Viewport& view, bool recording);
 
  private:

@@ -248,6 +248,7 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.WantTextInput && s.dialog == Dialog::None) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) openDialog(s, Dialog::Open, s.scenePath);
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) action.kind = FileAction::Kind::Quit;
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_S)) {
       if (s.scenePath.empty())
         openDialog(s, Dialog::SaveAs, "scene.json");
@@ -286,6 +287,8 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
                        (prefs.animationFormat == "png" ? "-frames/" : "." + prefs.animationFormat));
       if (ImGui::MenuItem("Cancel recording", nullptr, false, recording.active))
         action.kind = FileAction::Kind::CancelRecord;
+      ImGui::Separator();
+      if (ImGui::MenuItem("Quit", "Ctrl+Q")) action.kind = FileAction::Kind::Quit;
       ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {

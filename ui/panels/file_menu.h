@@ -23,7 +23,8 @@ struct FileAction {
     ExportCsv,
     Record,
     CancelRecord,
-    TogglePresentation
+    TogglePresentation,
+    Quit
   };
   Kind kind = Kind::None;
   std::string path;

@@ -9,6 +9,11 @@
 
 namespace ss::ui {
 
+void setGuidance(ExplorerState& state, bool on, const scene::PointCloud* cloud) {
+  state.guideClass = on ? 0 : -1;
+  if (on) state.trainedClassifier = !(cloud && !cloud->mixtureMeans.empty());
+}
+
 bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
                        const train::ClassifierStats* classifier, bool& trainClassifier) {
   trainClassifier = false;
@@ -27,19 +32,20 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
   bool changed = false;
   bool on = state.guideClass >= 0;
   if (ImGui::Checkbox("guide toward a class", &on)) {
-    state.guideClass = on ? 0 : -1;
+    setGuidance(state, on, cloud);
     changed = true;
   }
   tooltip(
       "Reverse runs follow s(x,t) + w ∇ₓ log p_t(y | x): the score of the data, plus w times the "
       "gradient of a time-dependent classifier's log-probability of class y (MATH.md §6). "
       "w = 1 samples p(x | y) when both are exact; w > 1 sharpens it.");
-  if (!on) return changed;
+  // The controls stay in place while guidance is off, disabled (the panel does not move).
+  DisabledUnless guided(on);
   // Shown 1-based, as the canvas's class legend; stored 0-based, as `sample --class`.
-  int k = std::min(state.guideClass, classes - 1) + 1;
+  int k = std::max(0, std::min(state.guideClass, classes - 1)) + 1;
   ImGui::SetNextItemWidth(8.0f * ImGui::GetFontSize());
   if (ImGui::SliderInt("class", &k, 1, classes, "class %d")) changed = true;
-  state.guideClass = k - 1;
+  if (on) state.guideClass = k - 1;
   float w = static_cast<float>(state.guidance);
   ImGui::SetNextItemWidth(8.0f * ImGui::GetFontSize());
   ImGui::SliderFloat("scale w", &w, 0.0f, 10.0f, "%.2f");

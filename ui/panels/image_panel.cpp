@@ -220,20 +220,28 @@ bool drawTaskChoice(ImagePanelState& view) {
     d.task = static_cast<scene::ImageTask>(task);
     changed = true;
   }
-  if (d.task == scene::ImageTask::Inpaint) {
-    if (ImGui::Checkbox("Paint mask…", &view.paintMask) && !view.paintMask &&
-        !d.customMask.empty()) {
-      d.customMask.clear();  // back to the preset
-      changed = true;
+  // The mask rows stay in place, disabled unless inpainting (the panel does not move).
+  {
+    DisabledUnless inpainting(d.task == scene::ImageTask::Inpaint);
+    ImGui::Checkbox("Paint mask…", &view.paintMask);
+    tooltip(
+        "Open the mask painter beside the grid: brush, eraser, rectangle, lasso, presets. "
+        "Closing it keeps the painted mask; a preset below replaces it");
+    {
+      DisabledUnless presets(!view.paintMask);
+      // The painted mask (while there is one) first, then the presets.
+      const bool painted = !d.customMask.empty();
+      int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) -
+                                  std::begin(kMasks));
+      std::string names = painted ? std::string("painted") + '\0' : std::string();
+      for (auto m : kMasks) names += sample::toString(m) + '\0';
+      int shown = painted ? 0 : mask;
+      if (ImGui::Combo("mask", &shown, names.c_str()) && !(painted && shown == 0)) {
+        d.mask = kMasks[shown - (painted ? 1 : 0)];
+        d.customMask.clear();  // a preset replaces the painted mask
+        changed = true;
+      }
     }
-    tooltip("Open the mask painter beside the grid: brush, eraser, rectangle, lasso, presets");
-  }
-  if (d.task == scene::ImageTask::Inpaint && !view.paintMask) {
-    int mask = static_cast<int>(std::find(std::begin(kMasks), std::end(kMasks), d.mask) -
-                                std::begin(kMasks));
-    std::string names;
-    for (auto m : kMasks) names += sample::toString(m) + '\0';
-    if (ImGui::Combo("mask", &mask, names.c_str())) d.mask = kMasks[mask], changed = true;
   }
   if (d.task != scene::ImageTask::Unconditional) {
     int index = static_cast<int>(d.imageIndex);

@@ -27,6 +27,8 @@ struct ProcessPanelState {
   sde::SdeConfig draft;  // what the fields show; copied into state.sde when valid
   std::string error;     // why the draft is not applied
   bool initialized = false;
+  sde::SdeConfig seen;  // state.sde as the panel last saw it: a change from elsewhere (a
+                        // scene, a lesson stage) replaces the draft
 };
 
 void drawProcessPanel(ExplorerState& state, ProcessPanelState& view,
@@ -43,6 +45,10 @@ struct SamplingPanelState {
 // should be requested (mode or valid settings changed, or "Sample now").
 bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
                        bool busy, const std::string& runError, bool hasModel);
+
+// Guidance on (toward the first class) with a classifier that works for the data: the exact
+// posterior of a Gaussian mixture, else the one trained in the background; or off.
+void setGuidance(ExplorerState& state, bool on, const scene::PointCloud* cloud);
 
 // Class guidance of reverse runs: on/off, the class, the scale w and the classifier (the
 // mixture's exact posterior, or one trained in the background, whose progress and held-out

@@ -7,13 +7,15 @@ namespace ss::ui {
 
 void applySdeDraft(ExplorerState& state, ProcessPanelState& view) {
   view.error = view.draft.validate();
-  if (view.error.empty()) state.sde = view.draft;
+  if (view.error.empty()) state.sde = view.seen = view.draft;
 }
 
 void drawProcessPanel(ExplorerState& state, ProcessPanelState& view,
                       const scene::PointCloud* cloud) {
-  if (!view.initialized) {
-    view.draft = state.sde;
+  // The panel shows the SDE in force: at first, and whenever it changed from elsewhere.
+  if (!view.initialized || !(state.sde == view.seen)) {
+    view.draft = view.seen = state.sde;
+    view.error.clear();
     view.initialized = true;
   }
   if (!ImGui::CollapsingHeader("Forward SDE", ImGuiTreeNodeFlags_DefaultOpen)) return;

@@ -87,27 +87,31 @@ void drawFieldControls(CanvasOptions& o) {
   tooltip(
       "The score at the shown t on a grid; the learned field and the difference need a trained "
       "model");
-  if (field == 0) return;
+  // The field's style: always shown, disabled where it does not apply (the panel stays put).
+  DisabledUnless anyField(field != 0);
   int style = o.fieldStreamlines && field != 4 ? 1 : 0;
   ImGui::RadioButton("arrows", &style, 0);
   ImGui::SameLine();
-  if (field == 4) ImGui::BeginDisabled();
-  ImGui::RadioButton("streamlines", &style, 1);
-  if (field == 4) ImGui::EndDisabled();
+  {
+    DisabledUnless notDifference(field != 4);
+    ImGui::RadioButton("streamlines", &style, 1);
+  }
   tooltip(
       "Streamlines of the probability-flow ODE drift v = f − ½g²s; arrowheads point along −v, "
       "where particles move as t decreases (not for the difference)");
-  if (field != 4) o.fieldStreamlines = style == 1;
-  if (style == 0) {
+  if (field != 4 && field != 0) o.fieldStreamlines = style == 1;
+  {
+    DisabledUnless arrows(style == 0);
     int length = static_cast<int>(o.fieldLength);
     if (ImGui::Combo("arrow length", &length,
                      "scaled\0normalized, magnitude in colour\0true length s·Δ\0"))
       o.fieldLength = static_cast<FieldLength>(length);
     tooltip(
         "scaled: length ∝ ‖s‖ up to a cell; normalized: equal lengths, ‖s‖ as colour (log scale); "
-        "true: an arrow is s·Δ in world units");
-    if (o.fieldLength == FieldLength::True)
-      ImGui::SliderFloat("Δ", &o.arrowScale, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
+        "true: an arrow is s·Δ in world units (arrows only)");
+    DisabledUnless trueLength(o.fieldLength == FieldLength::True);
+    ImGui::SliderFloat("Δ", &o.arrowScale, 0.001f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
+    tooltip("With true length: world units per unit of score");
   }
   ImGui::SliderInt(style == 1 ? "lines across" : "arrows", &o.fieldResolution, 8, 64);
 }
@@ -123,10 +127,12 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
   if (ImGui::Combo("colour by", &mode, "auto\0class\0position in the data\0speed\0"))
     o.colourMode = mode == 0 ? std::nullopt : std::optional(static_cast<ColourMode>(mode - 1));
   ImGui::Checkbox("grid", &o.showGrid);
-  if (cloud && !cloud->mixtureMeans.empty()) {
-    ImGui::SameLine();
+  ImGui::SameLine();
+  {
+    DisabledUnless mixture(cloud && !cloud->mixtureMeans.empty());
     ImGui::Checkbox("mixture means a(t)μ", &o.showMeans);
   }
+  tooltip("The components' means, moved as a(t)μ (Gaussian mixtures only)");
   ImGui::SliderFloat("UI scale", &state.uiScale, 0.75f, 3.0f, "%.2f×");
   tooltip("Type and widget size: raise it for a projector (applied on release)");
   ImGui::Checkbox("zoom follows the spread", &o.followSpread);
@@ -136,7 +142,8 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
   ImGui::Checkbox("density p_t", &o.showDensity);
   tooltip(
       "Heatmap of the exact density of the perturbed data at the shown t, computed on a worker");
-  if (o.showDensity) {
+  {
+    DisabledUnless density(o.showDensity);
     ImGui::SameLine();
     ImGui::Checkbox("log", &o.logDensity);
     tooltip("Colour by log p_t over the 8 nats below its peak (shows the tails), or by p_t / max");

@@ -16,9 +16,26 @@ inline void errorText(const std::string& message) {
   ImGui::PopStyleColor();
 }
 
-// A hover tooltip on the last item.
+// A hover tooltip on the last item (shown on a disabled item too: it says why).
 inline void tooltip(const char* text) {
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text);
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", text);
 }
+
+// Controls that depend on a setting stay in place, disabled while it is off, so the panel
+// never moves under the pointer: DisabledUnless scope(on); ... draws them greyed out.
+class DisabledUnless {
+ public:
+  explicit DisabledUnless(bool enabled) : m_disabled(!enabled) {
+    if (m_disabled) ImGui::BeginDisabled();
+  }
+  ~DisabledUnless() {
+    if (m_disabled) ImGui::EndDisabled();
+  }
+  DisabledUnless(const DisabledUnless&) = delete;
+  DisabledUnless& operator=(const DisabledUnless&) = delete;
+
+ private:
+  bool m_disabled;
+};
 
 }  // namespace ss::ui

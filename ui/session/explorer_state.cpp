@@ -227,6 +227,17 @@ Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, in
 
 namespace {
 
+// " (running)", with the step and the time left once that is over a few seconds; "" when done.
+std::string runProgress(const scene::RunResult& r) {
+  if (r.done) return "";
+  const double left = r.secondsLeft();
+  if (left < 3) return " (running)";
+  char buf[80];
+  std::snprintf(buf, sizeof buf, " (the run: step %lld of %lld, ~%.0f s left)",
+                static_cast<long long>(r.step), static_cast<long long>(r.plannedSteps), left);
+  return buf;
+}
+
 const char* runLabel(const ExplorerState& state) {
   switch (state.mode) {
     case scene::RunMode::Forward:
@@ -259,7 +270,7 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
   s.a = static_cast<float>(m.a);
   s.sigma = static_cast<float>(m.sigma);
   s.title = (cloud ? cloud->name : state.data.data) + "  ·  " + sdeLabel(cfg.kind);
-  char buf[200];
+  char buf[320];
   std::snprintf(buf, sizeof buf, "t = %.3f    a(t) = %.3f    σ(t) = %.3f    %s", t, m.a, m.sigma,
                 runLabel(state));
   s.subtitle = buf;
@@ -268,7 +279,7 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
     if (run && run->cloud && run->frame) {
       std::snprintf(buf, sizeof buf, "t = %.3f    σ(t) = %.3f    %s    NFE %lld%s    score: %s",
                     run->frame->t, sde::marginal(cfg, run->frame->t).sigma, runLabel(state),
-                    static_cast<long long>(run->frame->nfe), run->run->done ? "" : " (running)",
+                    static_cast<long long>(run->frame->nfe), runProgress(*run->run).c_str(),
                     run->run->scoreName.c_str());
       s.subtitle = buf;
       s.cloud = run->cloud;

@@ -63,6 +63,11 @@ std::optional<scene::FieldRequest> fieldRequestFor(
   return r;
 }
 
+bool stillShown(const std::string& data, const sde::SdeConfig& sde, const ExplorerState& state,
+                const scene::PointCloud& cloud) {
+  return data == cloud.request.data && sde == resolvedSde(state, &cloud);
+}
+
 std::optional<scene::DensityRequest> modelDensityRequestFor(
     const ExplorerState& state, const scene::PointCloud& cloud,
     std::shared_ptr<const train::ModelSnapshot> model, const Viewport& view, DensityDetail detail) {
@@ -70,7 +75,9 @@ std::optional<scene::DensityRequest> modelDensityRequestFor(
   if (!model || !o.showDensity || o.densitySource != DensitySource::Model) return std::nullopt;
   scene::DensityRequest r;
   r.model = std::move(model);
-  r.t = evaluationTime(resolvedSde(state, &cloud), state.t);
+  r.data = cloud.request.data;  // what the model is shown over (the worker uses the model's)
+  r.sde = resolvedSde(state, &cloud);
+  r.t = evaluationTime(r.sde, state.t);
   r.bounds = view.bounds;
   r.rtol = r.atol = kModelDensityTolerance;
   switch (detail) {

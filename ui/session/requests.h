@@ -30,6 +30,12 @@ std::optional<scene::FieldRequest> fieldRequestFor(
     const ExplorerState& state, const scene::PointCloud& cloud,
     std::shared_ptr<const train::ModelSnapshot> model, const Viewport& view);
 
+// Whether a result computed for `asked` still belongs to what the state shows: the same data
+// and the same (resolved) SDE. A field or density of the previous dataset or SDE is not
+// drawn while the new one computes.
+bool stillShown(const std::string& data, const sde::SdeConfig& sde, const ExplorerState& state,
+                const scene::PointCloud& cloud);
+
 // How much of the model's density (PF-ODE, refined coarse to fine) a request asks for: all
 // levels (a still view), the coarsest alone (the timeline plays), up to 64 cells (each
 // frame of a recording waits for it), or the finest alone (render waits for it anyway).

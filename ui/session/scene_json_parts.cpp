@@ -113,16 +113,7 @@ void readImageCompare(Section& s, Scene& scene) {
 
 }  // namespace
 
-json sdeJson(const sde::SdeConfig& c) {
-  return {{"kind", std::string(sde::toString(c.kind))},
-          {"beta_min", c.betaMin},
-          {"beta_max", c.betaMax},
-          {"sigma_min", c.sigmaMin},
-          {"sigma_max", c.sigmaMax},
-          {"N", c.N},
-          {"T", c.T},
-          {"eps", c.eps}};
-}
+json sdeJson(const sde::SdeConfig& c) { return json::parse(c.toJson()); }
 
 json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
   return {{"preset", preset},

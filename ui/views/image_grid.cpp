@@ -11,6 +11,18 @@
 
 namespace ss::ui {
 
+namespace {
+
+// "   running, ~12 s left" once the time left is over a few seconds; "   running" before.
+std::string runningNote(const scene::ImageRunResult& run) {
+  if (run.done) return "";
+  if (run.secondsLeft < 3) return "   running";
+  return "   running, ~" + std::to_string(static_cast<int>(std::lround(run.secondsLeft))) +
+         " s left";
+}
+
+}  // namespace
+
 int ImageGrid::columns(int64_t n) {
   return std::max(
       1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(std::max<int64_t>(n, 1))))));
@@ -62,9 +74,9 @@ void ImageGrid::draw(const scene::ImageRunResult& run,
 
   // Labels, with the observation's tile to their right.
   char caption[256];
-  std::snprintf(caption, sizeof caption, "t = %.3f   σ(t) = %.3f   step %lld   NFE %lld", frame->t,
-                frame->sigma, static_cast<long long>(frame->step),
-                static_cast<long long>(frame->nfe));
+  std::snprintf(caption, sizeof caption, "t = %.3f   σ(t) = %.3f   step %lld   NFE %lld%s",
+                frame->t, frame->sigma, static_cast<long long>(frame->step),
+                static_cast<long long>(frame->nfe), runningNote(run).c_str());
   const ImU32 text = canvasColours().text, dim = canvasColours().dimText;
   const float obsSide = std::max(2 * line, static_cast<float>(S) * std::floor(2 * line / S));
   // The captions wrap left of the observation (a narrow grid: the mask painter beside it).
