@@ -14,7 +14,15 @@ namespace ss::ui {
 struct ExplorerState;
 }
 
+namespace ss::sample {
+class SamplerRun;
+}
+
 namespace ss::app {
+
+// Steps `run` to its end; with `bar`, a progress bar on stderr (t, step, NFE), redrawn at
+// most every 100 ms. Shared by `sample` on points and on images.
+void runToEnd(sample::SamplerRun& run, const sample::SamplerConfig& cfg, double T, bool bar);
 
 struct TrainOptions {
   int64_t steps = 4000;

@@ -289,18 +289,7 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
       if (cond.basis.defined()) cond.basis = cond.basis.to(dev);
     }
     sample::SamplerRun run(src.score, src.sde, cfg, xT, o.seed + 1, {}, cond);
-    const bool bar = !s.json && isatty(STDERR_FILENO);
-    auto lastDraw = Clock::now();
-    while (!run.state().done) {
-      run.step();
-      if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
-        lastDraw = Clock::now();
-        const auto& st = run.state();
-        progressBar(1.0 - st.t / src.sde->T(),
-                    "t = " + std::to_string(st.t) + "  nfe " + std::to_string(st.nfe));
-      }
-    }
-    if (bar) std::fprintf(stderr, "\n");
+    runToEnd(run, cfg, src.sde->T(), !s.json && isatty(STDERR_FILENO));
     samples = run.result().to(torch::kCPU, torch::kFloat32);
     nfe = run.state().nfe;
     steps = run.state().step;

@@ -175,16 +175,7 @@ Expected<SampledRun> runSampler(const AppOptions& o, const SampleOptions& s, con
   try {
     auto xT = sample::SamplerRun::priorDraw(*sc.sde, s.n, {2}, o.seed, torch::Device(sc.device));
     sample::SamplerRun run(sc.score, sc.sde, cfg, xT, o.seed + 1);
-    const bool bar = !s.json && isatty(STDERR_FILENO);
-    auto lastDraw = Clock::now();
-    while (!run.state().done) {
-      run.step();
-      if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
-        lastDraw = Clock::now();
-        progress(run.state(), cfg, sc.sde->T());
-      }
-    }
-    if (bar) std::fprintf(stderr, "\n");
+    runToEnd(run, cfg, sc.sde->T(), !s.json && isatty(STDERR_FILENO));
     return SampledRun{run.result().to(torch::kCPU, torch::kFloat64), run.state().nfe,
                       run.state().step};
   } catch (const std::exception& e) {
@@ -242,6 +233,18 @@ void printSummary(const nlohmann::json& j, const SampleOptions& s, const std::st
 }
 
 }  // namespace
+
+void runToEnd(sample::SamplerRun& run, const sample::SamplerConfig& cfg, double T, bool bar) {
+  auto lastDraw = Clock::now();
+  while (!run.state().done) {
+    run.step();
+    if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || run.state().done)) {
+      lastDraw = Clock::now();
+      progress(run.state(), cfg, T);
+    }
+  }
+  if (bar) std::fprintf(stderr, "\n");
+}
 
 int runSample(const AppOptions& o, const SampleOptions& s) {
   const char* cmd = "sample";
