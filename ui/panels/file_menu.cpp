@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 
 #include "core/common/assets.h"
 #include "ui/panels/widgets.h"
+#include "ui/session/export_paths.h"
 #include "ui/session/scene_file.h"
 
 namespace ss::ui {
@@ -161,27 +163,14 @@ FileAction acceptedAction(FileMenuState& s, Prefs& prefs) {
   action.frames = prefs.animationFrames;
   action.fps = prefs.animationFps;
   action.transparent = prefs.transparentPng;
-  switch (s.dialog) {
-    case Dialog::Open:
-      action.kind = FileAction::Kind::Open;
-      break;
-    case Dialog::SaveAs:
-      action.kind = FileAction::Kind::Save;
-      break;
-    case Dialog::ExportPng:
-      action.kind = FileAction::Kind::ExportPng;
-      break;
-    case Dialog::ExportCsv:
-      action.kind = FileAction::Kind::ExportCsv;
-      break;
-    case Dialog::Record: {
-      action.kind = FileAction::Kind::Record;
-      const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
-      prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
-      break;
-    }
-    default:
-      break;
+  using Kind = FileAction::Kind;  // indexed by Dialog: None, Open, SaveAs, ExportPng, …
+  constexpr Kind kKinds[] = {Kind::None,      Kind::Open,      Kind::Save,
+                             Kind::ExportPng, Kind::ExportCsv, Kind::Record};
+  if (static_cast<size_t>(s.dialog) < std::size(kKinds))
+    action.kind = kKinds[static_cast<size_t>(s.dialog)];
+  if (s.dialog == Dialog::Record) {
+    const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
+    prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
   }
   return action;
 }
@@ -228,6 +217,13 @@ namespace {
 
 std::string stemOr(const std::string& path, const std::string& fallback) {
   return path.empty() ? fallback : fs::path(path).stem().string();
+}
+
+// The export dialog's first path: the scene's name (or `fallback`) + `suffix`, in the
+// default folder of `kind` (ui/session/export_paths.h).
+std::string exportPath(const FileMenuState& s, ExportKind kind, const std::string& fallback,
+                       const std::string& suffix) {
+  return defaultExportPath(kind, s.scenePath, stemOr(s.scenePath, fallback) + suffix, processEnv());
 }
 
 }  // namespace
@@ -278,13 +274,14 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
         openDialog(s, Dialog::SaveAs, s.scenePath.empty() ? "scene.json" : s.scenePath);
       ImGui::Separator();
       if (ImGui::MenuItem("Export PNG…"))
-        openDialog(s, Dialog::ExportPng, stemOr(s.scenePath, "scorescope") + ".png");
+        openDialog(s, Dialog::ExportPng, exportPath(s, ExportKind::Picture, "scorescope", ".png"));
       if (ImGui::MenuItem("Export samples (CSV)…", nullptr, false, hasRun))
-        openDialog(s, Dialog::ExportCsv, stemOr(s.scenePath, "samples") + ".csv");
+        openDialog(s, Dialog::ExportCsv, exportPath(s, ExportKind::Samples, "samples", ".csv"));
       if (ImGui::MenuItem("Record animation…", nullptr, false, !recording.active))
-        openDialog(s, Dialog::Record,
-                   stemOr(s.scenePath, "scorescope") +
-                       (prefs.animationFormat == "png" ? "-frames/" : "." + prefs.animationFormat));
+        openDialog(
+            s, Dialog::Record,
+            exportPath(s, ExportKind::Video, "scorescope",
+                       prefs.animationFormat == "png" ? "-frames/" : "." + prefs.animationFormat));
       if (ImGui::MenuItem("Cancel recording", nullptr, false, recording.active))
         action.kind = FileAction::Kind::CancelRecord;
       ImGui::Separator();
