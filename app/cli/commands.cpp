@@ -15,14 +15,17 @@
 
 namespace ss::app {
 
-namespace {
-
-int fail(const std::string& message, int code = 1) {
-  std::fprintf(stderr, "scorescope: %s\n", message.c_str());
+int fail(const char* cmd, const std::string& message, int code) {
+  if (cmd)
+    std::fprintf(stderr, "scorescope %s: %s\n", cmd, message.c_str());
+  else
+    std::fprintf(stderr, "scorescope: %s\n", message.c_str());
   return code;
 }
 
-}  // namespace
+double secondsSince(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
 
 Expected<ui::ExplorerState> explorerFrom(const AppOptions& o) {
   auto sde = sdeConfigFrom(o);
@@ -44,24 +47,20 @@ int printVersion(const AppOptions& o) {
   std::printf("LibTorch %s (%s)\n", torchVersion().c_str(),
               torchHasCuda() ? "CUDA available" : "CPU only");
   auto choice = parseDeviceChoice(o.device);
-  if (!choice) return fail(choice.error().message);
-  auto dev = resolveDevice(choice.value());
-  if (!dev) return fail(dev.error().message);
+  auto dev = choice ? resolveDevice(choice.value()) : Expected<std::string>(choice.error());
+  if (!dev) return fail(nullptr, dev.error().message);
   std::printf("device: %s (--device %s)\n", dev.value().c_str(), o.device.c_str());
   return 0;
 }
 
 int runGuiCommand(const AppOptions& o) {
   auto state = explorerFrom(o);
-  if (!state) return fail(state.error().message);
-  auto choice = parseDeviceChoice(o.device);
-  if (!choice) return fail(choice.error().message);
-  auto dev = resolveDevice(choice.value());
-  if (!dev) return fail(dev.error().message);
-  // One compute thread on 2 cores: a worker's OpenMP team whose second thread the window
-  // preempts (playback, software OpenGL) stalls the whole team.
+  if (!state) return fail(nullptr, state.error().message);
+  // One compute thread on 2 cores (the default): a worker's OpenMP team whose second
+  // thread the window preempts (playback, software OpenGL) stalls the whole team.
+  auto dev = computeDeviceFrom(o);
+  if (!dev) return fail(nullptr, dev.error().message);
   const int threads = o.threads > 0 ? o.threads : defaultComputeThreads();
-  setComputeThreads(threads);
   if (o.mode == "sde" || o.mode == "ode") {
     state.value().mode =
         o.mode == "sde" ? scene::RunMode::ReverseSde : scene::RunMode::ProbabilityFlow;
@@ -70,10 +69,10 @@ int runGuiCommand(const AppOptions& o) {
   } else if (o.mode == "compare") {
     ui::setCompare(state.value(), true);
   } else if (o.mode != "forward") {
-    return fail("unknown --mode '" + o.mode + "': choose forward, sde, ode or compare");
+    return fail(nullptr, "unknown --mode '" + o.mode + "': choose forward, sde, ode or compare");
   }
   if (o.stepThrough) {  // the GUI opens on the move (or the first), paused
-    if (o.mode != "sde") return fail("--step-through needs --mode sde");
+    if (o.mode != "sde") return fail(nullptr, "--step-through needs --mode sde");
     ui::setStepThrough(state.value(), true);
     state.value().move = std::max(o.move, 0);
     ui::stepMove(state.value(), 0);  // clamps the move and puts t on it
@@ -83,7 +82,8 @@ int runGuiCommand(const AppOptions& o) {
   if (o.exactField) state.value().canvas.showExactField = true;
   if (o.play) state.value().playing = true;
   if (!ui::parseColourName(o.colour, state.value().canvas.colourMode))
-    return fail("unknown --colour '" + o.colour + "': choose auto, class, attribute or speed");
+    return fail(nullptr,
+                "unknown --colour '" + o.colour + "': choose auto, class, attribute or speed");
   ui::GuiOptions g;
   g.frameTimes = o.frameTimes;
   g.initial = state.value();
@@ -91,7 +91,8 @@ int runGuiCommand(const AppOptions& o) {
   g.runtimeLine =
       "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;
-  if (o.maxFps < 0 || o.maxFps > 1000) return fail("--max-fps must lie in [0, 1000] (0: auto)");
+  if (o.maxFps < 0 || o.maxFps > 1000)
+    return fail(nullptr, "--max-fps must lie in [0, 1000] (0: auto)");
   g.maxFps = o.maxFps;
   g.exitWhenDone = o.exitWhenDone;
   g.startTraining = o.train;
@@ -100,7 +101,7 @@ int runGuiCommand(const AppOptions& o) {
   g.threads = threads;
   g.screenshot = o.screenshot;
   for (const auto& p : o.probes)
-    if (auto parsed = ui::parseProbeSpec(p); !parsed) return fail(parsed.error().message);
+    if (auto parsed = ui::parseProbeSpec(p); !parsed) return fail(nullptr, parsed.error().message);
   g.probes = o.probes;
   g.presentation = o.present;
   g.record = o.record;
@@ -110,7 +111,7 @@ int runGuiCommand(const AppOptions& o) {
                                                  : ui::GuiOptions::Lessons::No;
   if (!o.scene.empty()) {
     auto loaded = ui::loadScene(o.scene);
-    if (!loaded) return fail(loaded.error().message);
+    if (!loaded) return fail(nullptr, loaded.error().message);
     for (const auto& w : loaded.value().warnings)
       std::fprintf(stderr, "scorescope: %s: %s\n", o.scene.c_str(), w.c_str());
     g.scene = loaded.value().scene;

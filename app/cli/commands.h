@@ -2,7 +2,9 @@
 // 0 success, 1 bad input or a failed run (message on stderr), 2 no display / no OpenGL.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <string>
 
 #include "app/cli/options.h"
 #include "core/sample/sampler_config.h"
@@ -17,8 +19,18 @@ struct ExplorerState;
 namespace ss::sample {
 class SamplerRun;
 }
+namespace ss::likelihood {
+struct LikelihoodConfig;
+}
 
 namespace ss::app {
+
+// Prints "scorescope CMD: message" ("scorescope: message" for a null cmd) on stderr and
+// returns `code`, the exit code of bad input or a failed run.
+int fail(const char* cmd, const std::string& message, int code = 1);
+
+// Wall seconds since `since`, for the "took N s" lines.
+double secondsSince(std::chrono::steady_clock::time_point since);
 
 // Steps `run` to its end; with `bar`, a progress bar on stderr (t, step, NFE), redrawn at
 // most every 100 ms. Shared by `sample` on points and on images.
@@ -70,6 +82,11 @@ struct SampleOptions {
   int probes = 1;
   bool nGiven = false;  // --n given (else sample: 20000 points, 64 images; nll: 5000, 256)
 };
+
+// The likelihood settings of `nll` (--rtol, --atol, --divergence, --probe, --probes, --seed),
+// checked. Shared by `nll` on points and on images.
+Expected<likelihood::LikelihoodConfig> likelihoodConfigFrom(const AppOptions& o,
+                                                            const SampleOptions& s);
 
 // The sampler that --sampler and its overrides describe, validated against the SDE.
 Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::SdeConfig& sde);

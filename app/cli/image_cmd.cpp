@@ -32,15 +32,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int fail(const char* cmd, const std::string& message) {
-  std::fprintf(stderr, "scorescope %s: %s\n", cmd, message.c_str());
-  return 1;
-}
-
-double seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
 constexpr int64_t kDefaultExactImages = 1000;
 
 struct ImageSource {
@@ -51,20 +42,11 @@ struct ImageSource {
   data::ImageDataset set;  // the exact score's images; with a model, loaded when needed
 };
 
-Expected<std::string> deviceFrom(const AppOptions& o) {
-  auto choice = parseDeviceChoice(o.device);
-  if (!choice) return choice.error();
-  auto device = resolveDevice(choice.value());
-  if (!device) return device.error();
-  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
-  return device.value();
-}
-
 Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& s,
                                       std::shared_ptr<const train::ModelSnapshot> snap) {
   if (s.model.empty() == s.score.empty())
     return Error{"choose exactly one of --model FILE (a checkpoint) or --score exact"};
-  auto device = deviceFrom(o);
+  auto device = computeDeviceFrom(o);
   if (!device) return device.error();
   ImageSource src;
   src.device = device.value();
@@ -154,7 +136,7 @@ bool isImageRun(const AppOptions& o, const SampleOptions& s,
     return false;
   }
   if (snap.value()->net.kind != nn::NetKind::UNet) return false;
-  if (auto device = deviceFrom(o); device && device.value() != "cpu") {
+  if (auto device = computeDeviceFrom(o); device && device.value() != "cpu") {
     auto moved = train::loadModelSnapshot(s.model, device.value());
     if (!moved) {
       *error = moved.error().message;
@@ -305,7 +287,7 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
   } catch (const std::exception& e) {
     return fail(cmd, e.what());
   }
-  const double wall = seconds(start);
+  const double wall = secondsSince(start);
 
   // Nearest training image of each sample (L2), when the exact score's set is at hand: shows
   // memorization.
@@ -366,20 +348,9 @@ int runImageNll(const AppOptions& o, const SampleOptions& s,
   auto srcOr = imageSourceFrom(o, s, std::move(snap));
   if (!srcOr) return fail(cmd, srcOr.error().message);
   auto& src = srcOr.value();
-  likelihood::LikelihoodConfig cfg;
-  cfg.rtol = s.rtol;
-  cfg.atol = s.atol;
-  cfg.probes = s.probes;
-  cfg.seed = o.seed;
-  {
-    auto d = likelihood::parseDivergence(s.divergence);
-    if (!d) return fail(cmd, d.error().message);
-    cfg.divergence = d.value();
-    auto p = likelihood::parseProbe(s.probe);
-    if (!p) return fail(cmd, p.error().message);
-    cfg.probe = p.value();
-    if (std::string e = cfg.validate(); !e.empty()) return fail(cmd, e);
-  }
+  auto cfgOr = likelihoodConfigFrom(o, s);
+  if (!cfgOr) return fail(cmd, cfgOr.error().message);
+  const likelihood::LikelihoodConfig cfg = cfgOr.value();
   // Test images: Fashion-MNIST's test split; other sets their first n images.
   std::string spec = src.data;
   if (spec == "fashion-mnist" || spec == "fashion-mnist:train") spec = "fashion-mnist:test";
@@ -422,7 +393,7 @@ int runImageNll(const AppOptions& o, const SampleOptions& s,
   auto all = torch::cat(bpds);
   const double mean = all.mean().item<double>();
   const double se = n > 1 ? all.std().item<double>() / std::sqrt(static_cast<double>(n)) : 0.0;
-  const double wall = seconds(start);
+  const double wall = secondsSince(start);
   if (s.json) {
     nlohmann::json j = {{"data", spec},
                         {"score", src.scoreName},

@@ -22,11 +22,6 @@ namespace {
 
 constexpr int64_t kDefaultExactImages = 1000;  // as sample --score exact
 
-int fail(const std::string& message) {
-  std::fprintf(stderr, "scorescope interpolate: %s\n", message.c_str());
-  return 1;
-}
-
 // The strip as one [C, H, W'] row: A, the frames, B.
 torch::Tensor stripImage(const scene::InterpolationResult& r) {
   const int64_t C = r.channels, S = r.size;
@@ -113,14 +108,11 @@ Expected<scene::InterpolationRequest> interpolationRequest(const AppOptions& o,
 
 int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   using Clock = std::chrono::steady_clock;
-  auto choice = parseDeviceChoice(o.device);
-  if (!choice) return fail(choice.error().message);
-  auto device = resolveDevice(choice.value());
-  if (!device) return fail(device.error().message);
-  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  auto device = computeDeviceFrom(o);
+  if (!device) return fail("interpolate", device.error().message);
 
   auto asked = interpolationRequest(o, io, device.value());
-  if (!asked) return fail(asked.error().message);
+  if (!asked) return fail("interpolate", asked.error().message);
   const scene::InterpolationRequest& req = asked.value();
   if (!io.json)
     std::printf("interpolating %s images %lld and %lld (%s, %d frames) on %s\n", req.data.c_str(),
@@ -137,16 +129,16 @@ int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   if (bar) std::fprintf(stderr, "\n");
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   const auto r = worker.latest();
-  if (!r) return fail("the worker published nothing");
-  if (!r->error.empty()) return fail(r->error);
-  if (!r->done) return fail("the interpolation stopped before it was done");
+  if (!r) return fail("interpolate", "the worker published nothing");
+  if (!r->error.empty()) return fail("interpolate", r->error);
+  if (!r->done) return fail("interpolate", "the interpolation stopped before it was done");
 
   if (!io.out.empty()) {
     try {
       auto written = data::writePng(io.out, stripImage(*r));
-      if (!written) return fail(written.error().message);
+      if (!written) return fail("interpolate", written.error().message);
     } catch (const std::exception& e) {
-      return fail(e.what());
+      return fail("interpolate", e.what());
     }
   }
   if (io.json) {

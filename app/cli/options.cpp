@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "core/common/runtime.h"
 #include "core/sde/sde.h"
 
 namespace ss::app {
@@ -80,6 +81,13 @@ Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
   c.eps = o.eps;
   if (std::string err = c.validate(); !err.empty()) return Error{err};
   return c;
+}
+
+Expected<std::string> computeDeviceFrom(const AppOptions& o) {
+  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  auto choice = parseDeviceChoice(o.device);
+  if (!choice) return choice.error();
+  return resolveDevice(choice.value());
 }
 
 Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,

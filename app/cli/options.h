@@ -98,6 +98,10 @@ void addFieldOptions(CLI::App& app, AppOptions& o);
 // The SDE the options describe, validated (VE's σmax may still be 0 = auto).
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o);
 
+// The device --device resolves to ("cpu", "cuda:0"), after applying --threads (or the
+// default, defaultComputeThreads()) to LibTorch. Errors name the device problem.
+Expected<std::string> computeDeviceFrom(const AppOptions& o);
+
 // The SDE a command samples a model with: the model's own, with --eps (when given) as the
 // sampling ε. The SDE's shape is the model's: --sde, --beta-min, --beta-max, --sigma-min and
 // --sigma-max given with --model are an error that says so.

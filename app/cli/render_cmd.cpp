@@ -34,11 +34,6 @@ namespace ss::app {
 
 namespace {
 
-int fail(const std::string& message, int code = 1) {
-  std::fprintf(stderr, "scorescope render: %s\n", message.c_str());
-  return code;
-}
-
 // The times an animation shows: forward runs 0 → T, reverse runs T → 0, `frames` of them.
 std::vector<double> animationTimes(const ui::ExplorerState& st, int frames) {
   std::vector<double> ts;
@@ -104,22 +99,22 @@ int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& ti
   };
   if (o.frames <= 0) {
     auto image = draw(times.front());
-    if (!image) return fail(image.error().message);
+    if (!image) return fail("render", image.error().message);
     auto written = ui::writePng(o.out, image.value());
-    if (!written) return fail(written.error().message);
+    if (!written) return fail("render", written.error().message);
     std::printf("wrote %s (%dx%d, %s, t = %.3f)\n", o.out.c_str(), w, h, what.c_str(),
                 times.front());
     return 0;
   }
   auto writer = ui::AnimationWriter::open({o.out, w, h, o.fps});
-  if (!writer) return fail(writer.error().message);
+  if (!writer) return fail("render", writer.error().message);
   const auto start = std::chrono::steady_clock::now();
   const bool bar = isatty(STDERR_FILENO);
   for (size_t i = 0; i < times.size(); ++i) {
     auto image = draw(times[i]);
     if (!image) {
       writer.value()->cancel();
-      return fail(image.error().message);
+      return fail("render", image.error().message);
     }
     writer.value()->pushWait(std::move(image.value().rgba));
     if (writer.value()->failed()) break;
@@ -127,7 +122,7 @@ int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& ti
   }
   if (bar) std::fprintf(stderr, "\n");
   auto done = writer.value()->finish();
-  if (!done) return fail(done.error().message);
+  if (!done) return fail("render", done.error().message);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("wrote %s (%zu frames, %dx%d, %.0f fps, %s) in %.1f s\n", o.out.c_str(), times.size(),
@@ -147,12 +142,12 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
       scene::ImageScoreCache cache;
       sde = cache.load(req.data, req.limit, req.model, nullptr).sde;
     } catch (const std::exception& e) {
-      return fail(e.what());
+      return fail("render", e.what());
     }
     auto spec = train::imageClassifierSpec(req.data, sde->config());
     spec.seed = req.seed;
     auto clf = trainClassifier(spec, req.guideClass);
-    if (!clf) return fail(clf.error().message);
+    if (!clf) return fail("render", clf.error().message);
     req.classifier = clf.value();
   }
   scene::ImageRunWorker worker, compareWorker;
@@ -160,7 +155,7 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   // The scene's compare pane (the same prior draw through another sampler) and strip.
   if (!scene.imageCompare.empty()) {
     auto preset = sample::samplerPreset(scene.imageCompare);
-    if (!preset) return fail(preset.error().message);
+    if (!preset) return fail("render", preset.error().message);
     auto other = req;
     other.sampler = preset.value();
     other.sampler.steps = req.sampler.steps;
@@ -184,14 +179,14 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
     run = worker.latest();
     if (run && (run->done || !run->error.empty()) && !worker.busy()) break;
   }
-  if (!run->error.empty()) return fail(run->error);
+  if (!run->error.empty()) return fail("render", run->error);
   if (!compareWorker.waitIdle(std::chrono::minutes(30)) ||
       !interpWorker.waitIdle(std::chrono::minutes(30)))
-    return fail("the compare run or the interpolation did not finish within 30 minutes");
+    return fail("render", "the compare run or the interpolation did not finish within 30 minutes");
   const auto other = scene.imageCompare.empty() ? nullptr : compareWorker.latest();
-  if (other && !other->error.empty()) return fail("compare: " + other->error);
+  if (other && !other->error.empty()) return fail("render", "compare: " + other->error);
   const auto strip = scene.imageInterpolation.a >= 0 ? interpWorker.latest() : nullptr;
-  if (strip && !strip->error.empty()) return fail("interpolation: " + strip->error);
+  if (strip && !strip->error.empty()) return fail("render", "interpolation: " + strip->error);
   ui::ImageViewContent content;
   content.run = run.get();
   content.compare = other.get();
@@ -224,7 +219,7 @@ int renderCompare(const AppOptions& o, ui::ExplorerState& st,
   for (size_t i = 0; i < n; ++i) {
     const ui::ExplorerState pane = ui::paneState(st, i);
     if (std::string e = pane.sampler.validate(ui::resolvedSde(pane, cloud.get())); !e.empty())
-      return fail("pane " + std::to_string(i + 1) + ": " + e);
+      return fail("render", "pane " + std::to_string(i + 1) + ": " + e);
     workers.push_back(std::make_unique<scene::RunWorker>());
     workers.back()->request(ui::paneRequestFor(st, i, cloud.get(), model));
   }
@@ -232,9 +227,9 @@ int renderCompare(const AppOptions& o, ui::ExplorerState& st,
   std::string what = st.data.data + ", compare";
   for (size_t i = 0; i < n; ++i) {
     if (!workers[i]->waitIdle(std::chrono::minutes(10)))
-      return fail("a compare run did not finish within 10 minutes");
+      return fail("render", "a compare run did not finish within 10 minutes");
     if (!workers[i]->lastError().empty())
-      return fail("pane " + std::to_string(i + 1) + ": " + workers[i]->lastError());
+      return fail("render", "pane " + std::to_string(i + 1) + ": " + workers[i]->lastError());
     runs.push_back(workers[i]->latest());
     what += (i ? " | " : ": ") + ui::paneLabel(st.compare.panes[i]);
     if (runs.back() && runs.back()->metrics.valid)
@@ -286,17 +281,18 @@ Expected<std::shared_ptr<const scene::RunResult>> reverseRun(
 
 int runRender(const AppOptions& o) {
   auto size = parseSize(o.size);
-  if (!size) return fail(size.error().message);
+  if (!size) return fail("render", size.error().message);
   const auto [outW, outH] = size.value();
-  if (o.supersample < 1 || o.supersample > 4) return fail("--supersample must lie in [1, 4]");
+  if (o.supersample < 1 || o.supersample > 4)
+    return fail("render", "--supersample must lie in [1, 4]");
   const int w = outW * o.supersample, h = outH * o.supersample;  // the size drawn
   if (o.frames < 0 || o.frames > 10000)
-    return fail("--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
-  if (!(o.fps > 0 && o.fps <= 120)) return fail("--fps must lie in (0, 120]");
+    return fail("render", "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
+  if (!(o.fps > 0 && o.fps <= 120)) return fail("render", "--fps must lie in (0, 120]");
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
 
   auto loaded = sceneForRender(o);
-  if (!loaded) return fail(loaded.error().message);
+  if (!loaded) return fail("render", loaded.error().message);
   ui::Scene scene = std::move(loaded.value());
 
   ui::WindowOptions win;
@@ -306,18 +302,18 @@ int runRender(const AppOptions& o) {
   // Type scales with the image so a 4K export has labels as legible as the window's.
   win.fontScale = std::clamp(static_cast<float>(h) / 800.0f, 1.0f, 3.0f);
   auto ctx = ui::UiContext::create(win);
-  if (!ctx) return fail(ctx.error().message, 2);
+  if (!ctx) return fail("render", ctx.error().message, 2);
   if (ui::isImageScene(scene)) return renderImages(o, scene, *ctx.value(), w, h);
 
   auto& st = scene.state;
   st.canvas.transparentBackground = o.transparent;
   auto cloud = scene::buildPointCloud(st.data);
-  if (!cloud) return fail(cloud.error().message);
+  if (!cloud) return fail("render", cloud.error().message);
   if (st.sde.kind == sde::SdeKind::VE && st.sde.sigmaMaxIsAuto())
     std::printf("VE: sigma_max = %.4g (the data's diameter)\n",
                 st.sde.resolved(cloud.value()->diameter).sigmaMax);
   auto model = sceneModel(scene, o);
-  if (!model) return fail(model.error().message);
+  if (!model) return fail("render", model.error().message);
   if (!model.value()) dropLearnedLayers(st);
   const auto& c = st.canvas;
   const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;
@@ -329,7 +325,7 @@ int runRender(const AppOptions& o) {
   std::shared_ptr<const scene::RunResult> run;
   if (st.mode != scene::RunMode::Forward) {
     auto ran = reverseRun(st, *cloud.value(), model.value());
-    if (!ran) return fail(ran.error().message);
+    if (!ran) return fail("render", ran.error().message);
     run = ran.value();
   }
   std::vector<double> times =

@@ -27,15 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int fail(const char* cmd, const std::string& message) {
-  std::fprintf(stderr, "scorescope %s: %s\n", cmd, message.c_str());
-  return 1;
-}
-
-double seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
 // What every sample/nll run needs: the score, its SDE and the data it models.
 struct Source {
   std::shared_ptr<const score::ScoreFn> score;
@@ -47,11 +38,8 @@ struct Source {
 Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
   if (s.model.empty() == s.score.empty())
     return Error{"choose exactly one of --model FILE (a checkpoint) or --score exact"};
-  auto choice = parseDeviceChoice(o.device);
-  if (!choice) return choice.error();
-  auto device = resolveDevice(choice.value());
+  auto device = computeDeviceFrom(o);
   if (!device) return device.error();
-  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
   Source src;
   src.device = device.value();
   if (!s.model.empty()) {
@@ -279,7 +267,7 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   if (!ran) return fail(cmd, ran.error().message);
   const torch::Tensor& samples = ran.value().samples;
   const int64_t nfe = ran.value().nfe, steps = ran.value().steps;
-  const double wall = seconds(start);
+  const double wall = secondsSince(start);
 
   if (!s.out.empty()) {
     auto written = data::writePointsCsv(s.out, samples.to(torch::kFloat32));
@@ -308,6 +296,23 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   return 0;
 }
 
+Expected<likelihood::LikelihoodConfig> likelihoodConfigFrom(const AppOptions& o,
+                                                            const SampleOptions& s) {
+  likelihood::LikelihoodConfig cfg;
+  cfg.rtol = s.rtol;
+  cfg.atol = s.atol;
+  cfg.probes = s.probes;
+  cfg.seed = o.seed;
+  auto div = likelihood::parseDivergence(s.divergence);
+  if (!div) return div.error();
+  cfg.divergence = div.value();
+  auto probe = likelihood::parseProbe(s.probe);
+  if (!probe) return probe.error();
+  cfg.probe = probe.value();
+  if (std::string e = cfg.validate(); !e.empty()) return Error{e};
+  return cfg;
+}
+
 int runNll(const AppOptions& o, const SampleOptions& s) {
   {
     std::shared_ptr<const train::ModelSnapshot> snap;
@@ -320,18 +325,9 @@ int runNll(const AppOptions& o, const SampleOptions& s) {
   auto src = sourceFrom(o, s);
   if (!src) return fail(cmd, src.error().message);
   const auto& sc = src.value();
-  likelihood::LikelihoodConfig cfg;
-  cfg.rtol = s.rtol;
-  cfg.atol = s.atol;
-  cfg.probes = s.probes;
-  cfg.seed = o.seed;
-  auto div = likelihood::parseDivergence(s.divergence);
-  if (!div) return fail(cmd, div.error().message);
-  cfg.divergence = div.value();
-  auto probe = likelihood::parseProbe(s.probe);
-  if (!probe) return fail(cmd, probe.error().message);
-  cfg.probe = probe.value();
-  if (std::string e = cfg.validate(); !e.empty()) return fail(cmd, e);
+  auto cfgOr = likelihoodConfigFrom(o, s);
+  if (!cfgOr) return fail(cmd, cfgOr.error().message);
+  const likelihood::LikelihoodConfig cfg = cfgOr.value();
   if (!s.json)
     std::printf(
         "NLL through the probability-flow ODE (RK45, rtol %g, atol %g) of %lld fresh "
@@ -349,7 +345,7 @@ int runNll(const AppOptions& o, const SampleOptions& s) {
   } catch (const std::exception& e) {
     return fail(cmd, e.what());
   }
-  const double wall = seconds(start);
+  const double wall = secondsSince(start);
   const double nll = -r.logp.mean().item<double>();
   const double bpd = likelihood::bitsPerDim(r.logp, 2).mean().item<double>();
   nlohmann::json j = {{"data", sc.data},

@@ -18,11 +18,6 @@ namespace ss::app {
 
 namespace {
 
-int fail(const std::string& message) {
-  std::fprintf(stderr, "scorescope train: %s\n", message.c_str());
-  return 1;
-}
-
 void progress(int64_t step, int64_t total, double smoothed, double rate) {
   const int width = 30;
   const int filled = static_cast<int>(width * step / std::max<int64_t>(total, 1));
@@ -113,20 +108,18 @@ Expected<TrainedLoss> trainSteps(train::TrainStep& step, const TrainOptions& t, 
 int runTrain(const AppOptions& o, const TrainOptions& t) {
   using Clock = std::chrono::steady_clock;
   auto sde = sdeConfigFrom(o);
-  if (!sde) return fail(sde.error().message);
-  auto choice = parseDeviceChoice(o.device);
-  if (!choice) return fail(choice.error().message);
-  auto device = resolveDevice(choice.value());
-  if (!device) return fail(device.error().message);
-  setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
-  if (t.steps < 1) return fail("--steps (" + std::to_string(t.steps) + ") must be at least 1");
+  if (!sde) return fail("train", sde.error().message);
+  auto device = computeDeviceFrom(o);
+  if (!device) return fail("train", device.error().message);
+  if (t.steps < 1)
+    return fail("train", "--steps (" + std::to_string(t.steps) + ") must be at least 1");
   const bool images = data::isImageDatasetSpec(o.data);
   auto cfg = trainConfigFrom(o, t, images);
-  if (!cfg) return fail(cfg.error().message);
+  if (!cfg) return fail("train", cfg.error().message);
   auto problem = train::buildProblem(o.data, sde.value(), cfg.value().datasetSize, o.seed, o.limit);
-  if (!problem) return fail(problem.error().message);
+  if (!problem) return fail("train", problem.error().message);
   auto net = netConfigFrom(t, images, problem.value());
-  if (!net) return fail(net.error().message);
+  if (!net) return fail("train", net.error().message);
   if (images && !t.json) std::printf("%s\n", problem.value().summary.c_str());
   if (sde.value().kind == sde::SdeKind::VE && sde.value().sigmaMaxIsAuto() && !t.json)
     std::printf("VE: sigma_max = %.4g (the data's diameter)\n", problem.value().sde.sigmaMax);
@@ -138,16 +131,16 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
         train::TrainStep::Setup{net.value(), problem.value().sdeObject, problem.value().data,
                                 cfg.value(), torch::Device(device.value())});
   } catch (const std::exception& e) {
-    return fail(e.what());
+    return fail("train", e.what());
   }
   auto loss = trainSteps(*step, t, cfg.value().lr);
-  if (!loss) return fail(loss.error().message);
+  if (!loss) return fail("train", loss.error().message);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   if (!t.out.empty()) {
     train::CheckpointMeta meta{o.data,      problem.value().sde, net.value(),
                                cfg.value(), step->steps(),       appVersion()};
     auto saved = train::saveCheckpoint(t.out, *step, meta);
-    if (!saved) return fail(saved.error().message);
+    if (!saved) return fail("train", saved.error().message);
   }
   const double initial = loss.value().initial, smoothed = loss.value().smoothed;
   if (t.json) {

@@ -150,6 +150,14 @@ namespace {
 std::atomic<int> g_workerDelayMs{-1};  // -1: not read from the environment yet
 }  // namespace
 
+int64_t envPositiveInt(const char* name, int64_t fallback) {
+  if (const char* env = std::getenv(name)) {
+    const long long v = std::strtoll(env, nullptr, 10);
+    if (v > 0) return static_cast<int64_t>(v);
+  }
+  return fallback;
+}
+
 void setWorkerDelayMs(int ms) { g_workerDelayMs.store(std::max(ms, 0), std::memory_order_relaxed); }
 
 void workerDelayPoint() {

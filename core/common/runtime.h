@@ -3,9 +3,11 @@
 // Any thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/common/error.h"
+#include "core/common/non_copyable.h"
 
 namespace ss {
 
@@ -19,6 +21,10 @@ Expected<DeviceChoice> parseDeviceChoice(const std::string& text);
 // CUDA is an error that says which LibTorch is linked.
 Expected<std::string> resolveDevice(DeviceChoice choice);
 
+// The environment variable `name` when it holds a positive integer, else `fallback`: the
+// developer knobs (SCORESCOPE_SCORE_CHUNK, SCORESCOPE_TRAIN_CHUNK) read once by their users.
+int64_t envPositiveInt(const char* name, int64_t fallback);
+
 std::string torchVersion();  // e.g. "1.13.0"
 bool torchHasCuda();         // CUDA compiled in and a device visible
 std::string appVersion();    // ScoreScope's version
@@ -31,12 +37,10 @@ int defaultComputeThreads();
 // Sets OpenBLAS (when it is the BLAS) to one thread for the guard's life, if it had more:
 // the hand-written data-parallel paths (training step, inference) split rows across
 // LibTorch's pool themselves, and OpenBLAS's own pool would fight them.
-class OpenBlasSingleThreaded {
+class OpenBlasSingleThreaded : NonCopyable {
  public:
   OpenBlasSingleThreaded();
   ~OpenBlasSingleThreaded();
-  OpenBlasSingleThreaded(const OpenBlasSingleThreaded&) = delete;
-  OpenBlasSingleThreaded& operator=(const OpenBlasSingleThreaded&) = delete;
 
  private:
   void (*m_set)(int) = nullptr;

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "core/common/atomic_file.h"
 #include "core/data/image_dataset.h"
 
 namespace ss::data {
@@ -230,20 +231,10 @@ Expected<bool> writePng(const std::string& path, const torch::Tensor& image) {
           .to(torch::kUInt8)
           .permute({1, 2, 0})
           .contiguous();
-  const std::string tmp = path + ".tmp";
   const int iw = static_cast<int>(w), ih = static_cast<int>(h), ic = static_cast<int>(c);
-  std::error_code ec;
-  if (!stbi_write_png(tmp.c_str(), iw, ih, ic, bytes.data_ptr<uint8_t>(), iw * ic)) {
-    fs::remove(tmp, ec);
-    return fail(path, "cannot write '" + tmp + "'");
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return fail(path, "cannot replace the file: " + ec.message());
-  }
-  return true;
+  return writeFileAtomic(path, [&](const std::string& tmp) {
+    return stbi_write_png(tmp.c_str(), iw, ih, ic, bytes.data_ptr<uint8_t>(), iw * ic) != 0;
+  });
 }
 
 }  // namespace ss::data

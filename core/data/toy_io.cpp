@@ -9,6 +9,7 @@
 #include <limits>
 #include <sstream>
 
+#include "core/common/atomic_file.h"
 #include "core/data/toy.h"
 
 namespace ss::data {
@@ -216,15 +217,13 @@ Expected<bool> writePointsCsv(const std::string& path, const torch::Tensor& x,
   const auto t =
       x.detach().to(torch::kCPU, asFloat ? torch::kFloat32 : torch::kFloat64).contiguous();
 
-  const std::string tmp = path + ".tmp";
-  {
+  return writeFileAtomic(path, [&](const std::string& tmp) {
     std::ofstream out(tmp, std::ios::trunc);
-    if (!out) return fail(path, "cannot open '" + tmp + "' for writing");
     for (size_t c = 0; c < columns.size(); ++c) out << (c ? "," : "") << columns[c];
     out << '\n';
     char buf[64];
     const int64_t m = t.size(0), cols = t.size(1);
-    for (int64_t i = 0; i < m; ++i) {
+    for (int64_t i = 0; i < m && out; ++i) {
       for (int64_t c = 0; c < cols; ++c) {
         // Shortest representation that reads back to the same value.
         auto r = asFloat ? std::to_chars(buf, buf + sizeof buf, t.data_ptr<float>()[i * cols + c])
@@ -235,20 +234,8 @@ Expected<bool> writePointsCsv(const std::string& path, const torch::Tensor& x,
       out << '\n';
     }
     out.flush();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      return fail(path, "writing '" + tmp + "' failed");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    return fail(path, "cannot replace the file: " + ec.message());
-  }
-  return true;
+    return static_cast<bool>(out);
+  });
 }
 
 }  // namespace ss::data

@@ -9,10 +9,15 @@
 #include <immintrin.h>
 
 #include <cstdint>
-
-#include "core/common/fast_exp.h"
+#include <cstring>
+#include <type_traits>
 
 namespace ss::kernels {
+
+// The lane templates below are always inlined, never called across translation units: GCC's
+// note that passing vectors by value "changes the ABI" does not apply (it is reported at the
+// end of each includer, so it is silenced for the includer).
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 // No contraction into FMA here, whatever the caller's target: the bits must not depend on
 // where the kernel is inlined.
@@ -22,58 +27,85 @@ namespace ss::kernels {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-inline float sigmoidScalar(float a) { return 1.0f / (1.0f + cephesExp(-a)); }
+// σ written once for every width: V is float or a GCC vector of floats (__m256, __m512), on
+// which + − × ÷ and comparisons act per lane, VI the int32 (vector) of its width. Compiled
+// for the baseline ISA and always inlined, so each caller runs it at its own width: the
+// scalar loop, an AVX2 or an AVX-512 function. Every product and sum is rounded on its own,
+// so every width gives the same bits.
+#define SS_LANES inline __attribute__((always_inline))
+
+template <class V>
+SS_LANES V load(const float* p) {
+  V v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+template <class V>
+SS_LANES void store(float* p, const V& v) {
+  std::memcpy(p, &v, sizeof v);
+}
+
+// v itself, held as a rounded value: the empty asm hides it from the optimizer, so a product
+// is never fused into the add that follows it (FMA), whatever the caller's target or
+// contraction mode. (The pragma above covers the kernel's own functions; this survives
+// inlining into an FMA-capable caller, which takes the caller's contraction mode.)
+template <class V>
+SS_LANES V rounded(const V& value) {
+  V v = value;
+  asm("" : "+v"(v));
+  return v;
+}
+
+// σ(a) per lane. The clamps act as vmaxps / vminps (a NaN becomes −87; NaN in a stays NaN
+// in a·σ(a)). Rounding to nearest even by adding and removing 1.5·2^23 is exact: the clamped
+// |x·log2 e| is below 2^22.
+template <class V, class VI>
+SS_LANES V sigmoidLanes(const V& a) {
+  const V lo = V{} - 87.0f, hi = V{} + 88.0f;
+  V x = V{} - a;
+  x = x > lo ? x : lo;
+  x = x < hi ? x : hi;
+  const V fx = (rounded(x * 1.44269504088896341f) + 12582912.0f) - 12582912.0f;
+  V r = x - rounded(fx * 0.693359375f);
+  r = r - rounded(fx * -2.12194440e-4f);
+  V p = V{} + 1.9875691500e-4f;
+  for (float c :
+       {1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f})
+    p = rounded(p * r) + c;
+  const V y = rounded(p * rounded(r * r)) + r + 1.0f;
+  V scale;  // 2^fx through the exponent bits
+  if constexpr (std::is_same_v<V, float>) {
+    const int32_t bits = (static_cast<int32_t>(fx) + 127) << 23;
+    std::memcpy(&scale, &bits, sizeof scale);
+  } else {
+    scale = (V)((__builtin_convertvector(fx, VI) + 127) << 23);
+  }
+  return 1.0f / (1.0f + rounded(y * scale));
+}
+
+// h[i] = SiLU(a[i]) (and s[i] = σ(a[i]) when s is not null) for whole vectors from i on;
+// leaves i at the tail (fewer than a vector's lanes left).
+template <class V, class VI>
+SS_LANES void siluForwardLanes(const float* a, float* h, float* s, int64_t n, int64_t& i) {
+  constexpr int64_t lanes = sizeof(V) / sizeof(float);
+  for (; i + lanes <= n; i += lanes) {
+    const V ai = load<V>(a + i);
+    const V si = sigmoidLanes<V, VI>(ai);
+    if (s) store(s + i, si);
+    store(h + i, ai * si);
+  }
+}
+
+#undef SS_LANES
+
+inline float sigmoidScalar(float a) { return sigmoidLanes<float, int32_t>(a); }
 inline float siluScalar(float a) { return a * sigmoidScalar(a); }
-
-// σ(a) of 8 lanes, cephesExp's steps in AVX2 (NaN in a stays NaN in a·σ(a)).
-__attribute__((target("avx2"))) inline __m256 sigmoid8(__m256 a) {
-  __m256 x = _mm256_sub_ps(_mm256_setzero_ps(), a);
-  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
-  const __m256 fx = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
-                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m256 r = _mm256_sub_ps(x, _mm256_mul_ps(fx, _mm256_set1_ps(0.693359375f)));
-  r = _mm256_sub_ps(r, _mm256_mul_ps(fx, _mm256_set1_ps(-2.12194440e-4f)));
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
-  const __m256 one = _mm256_set1_ps(1.0f);
-  const __m256 y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), one);
-  const __m256i bits =
-      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(fx), _mm256_set1_epi32(127)), 23);
-  const __m256 e = _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
-  return _mm256_div_ps(one, _mm256_add_ps(one, e));
-}
-
-// σ(a) of 16 lanes, the same steps in AVX-512 (2^fx through the exponent bits, as above).
-__attribute__((target("avx512f"))) inline __m512 sigmoid16(__m512 a) {
-  __m512 x = _mm512_sub_ps(_mm512_setzero_ps(), a);
-  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.0f)), _mm512_set1_ps(88.0f));
-  const __m512 fx = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_sub_ps(x, _mm512_mul_ps(fx, _mm512_set1_ps(0.693359375f)));
-  r = _mm512_sub_ps(r, _mm512_mul_ps(fx, _mm512_set1_ps(-2.12194440e-4f)));
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
-  p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
-  const __m512 one = _mm512_set1_ps(1.0f);
-  const __m512 y = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), one);
-  const __m512i bits =
-      _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(fx), _mm512_set1_epi32(127)), 23);
-  const __m512 e = _mm512_mul_ps(y, _mm512_castsi512_ps(bits));
-  return _mm512_div_ps(one, _mm512_add_ps(one, e));
-}
-
 __attribute__((target("avx2"))) inline __m256 silu8(__m256 a) {
-  return _mm256_mul_ps(a, sigmoid8(a));
+  return a * sigmoidLanes<__m256, __v8si>(a);
 }
 __attribute__((target("avx512f"))) inline __m512 silu16(__m512 a) {
-  return _mm512_mul_ps(a, sigmoid16(a));
+  return a * sigmoidLanes<__m512, __v16si>(a);
 }
 
 #pragma GCC diagnostic pop

@@ -269,13 +269,7 @@ bool allSame(const torch::Tensor& t) {
 }  // namespace
 
 int64_t fastScoreChunkRows() {
-  static const int64_t rows = [] {
-    if (const char* env = std::getenv("SCORESCOPE_SCORE_CHUNK")) {
-      const long v = std::strtol(env, nullptr, 10);
-      if (v > 0) return static_cast<int64_t>(v);
-    }
-    return int64_t{512};
-  }();
+  static const int64_t rows = envPositiveInt("SCORESCOPE_SCORE_CHUNK", 512);
   return rows;
 }
 

@@ -66,25 +66,12 @@ __attribute__((target("avx512f"))) void layer512(const float* A, int64_t lda, in
     float* Cj = C + jb * 64;
     int64_t r = 0;
     for (; r + 6 <= n; r += 6) tile512<6>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
-    switch (n - r) {
-      case 5:
-        tile512<5>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
-        break;
-      case 4:
-        tile512<4>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
-        break;
-      case 3:
-        tile512<3>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
-        break;
-      case 2:
-        tile512<2>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
-        break;
-      case 1:
-        tile512<1>(A + r * lda, lda, P, K, b, Cj + r * N, N, act);
-        break;
-      default:
-        break;
-    }
+    // The last n % 6 rows, through the tile of that height.
+    using Tile =
+        void (*)(const float*, int64_t, const float*, int64_t, const float*, float*, int64_t, bool);
+    static constexpr Tile kTail[6] = {nullptr,    tile512<1>, tile512<2>,
+                                      tile512<3>, tile512<4>, tile512<5>};
+    if (n > r) kTail[n - r](A + r * lda, lda, P, K, b, Cj + r * N, N, act);
   }
 }
 

@@ -42,6 +42,15 @@ struct PointCloud {
   std::array<float, 4> bounds{};    // xmin, ymin, xmax, ymax of x0
   std::vector<float> mixtureMeans;  // K×2 when the data is a Gaussian mixture
   std::vector<float> mixtureStds;   // K
+
+  // Copies what describes the data set (diameter, bounds, mixture) from `data`: a cloud
+  // made of a run's particles (a pause frame, a compare overlay) keeps its data's facts.
+  void copyDataFacts(const PointCloud& data) {
+    diameter = data.diameter;
+    bounds = data.bounds;
+    mixtureMeans = data.mixtureMeans;
+    mixtureStds = data.mixtureStds;
+  }
 };
 
 // Builds a PointCloud synchronously (command line, tests). Errors name the file/problem.

@@ -1,5 +1,6 @@
 // The training fast path's fused loops (fast_step_kernels.h).
 #include "core/train/fast_step_kernels.h"
+#include "core/common/runtime.h"
 
 #include <immintrin.h>
 
@@ -95,13 +96,7 @@ bool haveAvx2() {
 }
 
 int64_t chunkRows() {
-  static const int64_t rows = [] {
-    if (const char* env = std::getenv("SCORESCOPE_TRAIN_CHUNK")) {
-      const long v = std::strtol(env, nullptr, 10);
-      if (v > 0) return static_cast<int64_t>(v);
-    }
-    return int64_t{512};
-  }();
+  static const int64_t rows = envPositiveInt("SCORESCOPE_TRAIN_CHUNK", 512);
   return rows;
 }
 

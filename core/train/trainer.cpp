@@ -160,12 +160,17 @@ struct Trainer::Impl {
     try {
       f();
     } catch (const std::exception& e) {
-      std::string what = e.what();
-      m_running = false;
-      m_status = TrainerStatus::Failed;
-      m_message = "training failed: " + what.substr(0, what.find('\n'));
-      publish(false);
+      halt(TrainerStatus::Failed, "training failed: ", e);
     }
+  }
+
+  // Stops running with `status` and the first line of `e` after `prefix`, and says so.
+  void halt(TrainerStatus status, const char* prefix, const std::exception& e) {
+    const std::string what = e.what();
+    m_running = false;
+    m_status = status;
+    m_message = prefix + what.substr(0, what.find('\n'));
+    publish(false);
   }
 
   void prepare(const TrainProblemSpec& spec) {
@@ -236,11 +241,7 @@ struct Trainer::Impl {
               prepare(cmd.spec);
             } catch (const std::exception& e) {
               // The current model stays: say why the switch did not happen.
-              std::string what = e.what();
-              m_running = false;
-              m_status = TrainerStatus::Paused;
-              m_message = "kept the current model: " + what.substr(0, what.find('\n'));
-              publish(false);
+              halt(TrainerStatus::Paused, "kept the current model: ", e);
             }
           } else if constexpr (std::is_same_v<T, Save>) {
             save(cmd.path);

@@ -79,54 +79,64 @@ class FrameSink {
 
 namespace {
 
-class GifSink final : public detail::FrameSink {
+// A sink that writes one file under a temporary name and renames it into place on commit;
+// each frame is composited over the background into an RGB buffer `outW`×`outH`.
+class TempFileSink : public detail::FrameSink {
  public:
-  GifSink(const AnimationSpec& s, std::unique_ptr<GifEncoder> enc, std::string tmp)
-      : m_spec(s), m_enc(std::move(enc)), m_tmp(std::move(tmp)) {}
-  Expected<bool> write(const std::vector<unsigned char>& rgba) override {
-    composite(rgba.data(), m_spec.width, m_spec.height, m_spec.background, m_spec.width,
-              m_spec.height, m_rgb);
-    return m_enc->addFrame(m_rgb.data());
-  }
-  Expected<bool> complete() override { return m_enc->close(); }
+  TempFileSink(const AnimationSpec& s, std::string tmp) : m_spec(s), m_tmp(std::move(tmp)) {}
   Expected<bool> commit() override { return renameInto(m_tmp, m_spec.out); }
-  void abort() override {
-    m_enc.reset();
-    removeQuietly(m_tmp);
+
+ protected:
+  const std::vector<unsigned char>& rgb(const std::vector<unsigned char>& rgba, int outW,
+                                        int outH) {
+    composite(rgba.data(), m_spec.width, m_spec.height, m_spec.background, outW, outH, m_rgb);
+    return m_rgb;
   }
+  void removeTemp() { removeQuietly(m_tmp); }
+  const AnimationSpec& m_spec;
 
  private:
-  const AnimationSpec& m_spec;
-  std::unique_ptr<GifEncoder> m_enc;
   std::string m_tmp;
   std::vector<unsigned char> m_rgb;
 };
 
+class GifSink final : public TempFileSink {
+ public:
+  GifSink(const AnimationSpec& s, std::unique_ptr<GifEncoder> enc, std::string tmp)
+      : TempFileSink(s, std::move(tmp)), m_enc(std::move(enc)) {}
+  Expected<bool> write(const std::vector<unsigned char>& rgba) override {
+    return m_enc->addFrame(rgb(rgba, m_spec.width, m_spec.height).data());
+  }
+  Expected<bool> complete() override { return m_enc->close(); }
+  void abort() override {
+    m_enc.reset();
+    removeTemp();
+  }
+
+ private:
+  std::unique_ptr<GifEncoder> m_enc;
+};
+
 // yuv420p needs even sides: odd ones get a one-pixel margin of the background colour.
-class Mp4Sink final : public detail::FrameSink {
+class Mp4Sink final : public TempFileSink {
  public:
   Mp4Sink(const AnimationSpec& s, std::unique_ptr<FfmpegPipe> pipe, std::string tmp)
-      : m_spec(s), m_pipe(std::move(pipe)), m_tmp(std::move(tmp)) {}
+      : TempFileSink(s, std::move(tmp)), m_pipe(std::move(pipe)) {}
   static int even(int n) { return n + (n & 1); }
   Expected<bool> write(const std::vector<unsigned char>& rgba) override {
-    composite(rgba.data(), m_spec.width, m_spec.height, m_spec.background, even(m_spec.width),
-              even(m_spec.height), m_rgb);
-    return m_pipe->write(m_rgb.data(), m_rgb.size());
+    const auto& frame = rgb(rgba, even(m_spec.width), even(m_spec.height));
+    return m_pipe->write(frame.data(), frame.size());
   }
   Expected<bool> complete() override { return m_pipe->close(); }
-  Expected<bool> commit() override { return renameInto(m_tmp, m_spec.out); }
   void abort() override {
     m_pipe->kill();
     (void)m_pipe->close();
-    removeQuietly(m_tmp);
+    removeTemp();
   }
   void interrupt() override { m_pipe->kill(); }
 
  private:
-  const AnimationSpec& m_spec;
   std::unique_ptr<FfmpegPipe> m_pipe;
-  std::string m_tmp;
-  std::vector<unsigned char> m_rgb;
 };
 
 // Each frame lands atomically (temp + rename) as dir/frame_0000.png, … RGBA kept as is.

@@ -1,5 +1,8 @@
 #include "ui/gl/objects.h"
 
+#include <optional>
+#include <string>
+
 #include "ui/gl/shader_source.h"
 
 namespace ss::gl {
@@ -39,6 +42,21 @@ Texture2D Texture2D::create(int width, int height, const void* rgba) {
   t.m_w = width;
   t.m_h = height;
   return t;
+}
+
+void uploadRgba(Texture2D& t, int w, int h, const void* rgba, bool nearest) {
+  if (!t || t.width() != w || t.height() != h) {
+    t = Texture2D::create(w, h, rgba);
+    glBindTexture(GL_TEXTURE_2D, t.id());
+  } else {
+    glBindTexture(GL_TEXTURE_2D, t.id());
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+  }
+  const GLint filter = nearest ? GL_NEAREST : GL_LINEAR;
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+  glBindTexture(GL_TEXTURE_2D, 0);
 }
 
 Expected<Framebuffer> Framebuffer::create(int width, int height) {
@@ -90,6 +108,18 @@ std::vector<unsigned char> Framebuffer::readRgba() const {
 
 namespace {
 
+// The info log of a shader or program whose `status` (compile or link) failed; nothing when
+// it succeeded. getiv / getLog: the shader or the program query pair.
+template <class GetIv, class GetLog>
+std::optional<std::string> failureLog(GLuint id, GLenum status, GetIv getiv, GetLog getLog) {
+  GLint ok = 0;
+  getiv(id, status, &ok);
+  if (ok) return std::nullopt;
+  char log[4096] = {};
+  getLog(id, sizeof log, nullptr, log);
+  return std::string(log);
+}
+
 Expected<GLuint> compile(GLenum type, const std::string& name) {
   auto src = shaderSource(name);
   if (!src) return src.error();
@@ -97,13 +127,9 @@ Expected<GLuint> compile(GLenum type, const std::string& name) {
   const char* text = src.value().c_str();
   glShaderSource(s, 1, &text, nullptr);
   glCompileShader(s);
-  GLint ok = 0;
-  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[4096] = {};
-    glGetShaderInfoLog(s, sizeof log, nullptr, log);
+  if (auto log = failureLog(s, GL_COMPILE_STATUS, glGetShaderiv, glGetShaderInfoLog)) {
     glDeleteShader(s);
-    return Error{"shader " + name + " failed to compile:\n" + log};
+    return Error{"shader " + name + " failed to compile:\n" + *log};
   }
   return s;
 }
@@ -124,13 +150,9 @@ Expected<Program> Program::load(const std::string& vertexName, const std::string
   glLinkProgram(p);
   glDeleteShader(vs.value());
   glDeleteShader(fs.value());
-  GLint ok = 0;
-  glGetProgramiv(p, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    char log[4096] = {};
-    glGetProgramInfoLog(p, sizeof log, nullptr, log);
+  if (auto log = failureLog(p, GL_LINK_STATUS, glGetProgramiv, glGetProgramInfoLog)) {
     glDeleteProgram(p);
-    return Error{"program " + vertexName + " + " + fragmentName + " failed to link:\n" + log};
+    return Error{"program " + vertexName + " + " + fragmentName + " failed to link:\n" + *log};
   }
   return Program(p);
 }

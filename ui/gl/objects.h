@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/common/non_copyable.h"
 
 namespace ss::gl {
 
@@ -91,6 +92,11 @@ class Texture2D : public Handle<TextureTraits> {
   int m_w = 0, m_h = 0;
 };
 
+// Uploads w×h RGBA8 texels (rows packed) into `t`, (re)creating it when the size changed;
+// `nearest` samples without filtering (image grids, masks), else linearly. Leaves no
+// texture bound.
+void uploadRgba(Texture2D& t, int w, int h, const void* rgba, bool nearest);
+
 // A colour texture + multisampled-free depthless framebuffer to draw a view into.
 class Framebuffer {
  public:
@@ -120,12 +126,10 @@ class Program : public Handle<ProgramTraits> {
 };
 
 // Saves and restores the GL state a renderer touches, as ImGui's GL backend does.
-class StateGuard {
+class StateGuard : NonCopyable {
  public:
   StateGuard();
   ~StateGuard();
-  StateGuard(const StateGuard&) = delete;
-  StateGuard& operator=(const StateGuard&) = delete;
 
  private:
   GLint m_fbo = 0, m_program = 0, m_vao = 0, m_buffer = 0;

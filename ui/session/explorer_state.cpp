@@ -45,12 +45,7 @@ void RunView::update(std::shared_ptr<const scene::RunResult> latest, double t,
   c->numClasses = 1;
   c->name = data ? data->name : run->request.data;
   c->request.data = run->request.data;
-  if (data) {
-    c->diameter = data->diameter;
-    c->bounds = data->bounds;
-    c->mixtureMeans = data->mixtureMeans;
-    c->mixtureStds = data->mixtureStds;
-  }
+  if (data) c->copyDataFacts(*data);
   cloud = std::move(c);
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/non_copyable.h"
 #include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/probe_worker.h"
@@ -48,12 +49,10 @@ inline Vec2 pointerToWorld(Vec2 mouse, const PlotGeometry& g) {
 
 class CanvasLayer;  // ui/views/layers/canvas_layer.h
 
-class Canvas2D {
+class Canvas2D : NonCopyable {
  public:
   Canvas2D();
   ~Canvas2D();
-  Canvas2D(const Canvas2D&) = delete;
-  Canvas2D& operator=(const Canvas2D&) = delete;
 
   // Fills `size` logical pixels at the current ImGui cursor. `interactive` enables pan/zoom.
   void draw(const CanvasScene& scene, const CanvasOptions& options, Vec2 size, bool interactive);

@@ -332,12 +332,7 @@ void CompareView::drawOverlay(ExplorerState& state,
     c->numClasses = static_cast<int>(n);
     c->name = views[0]->cloud ? views[0]->cloud->name : "";
     c->request.data = cloud ? cloud->request.data : views[0]->run->request.data;
-    if (cloud) {
-      c->diameter = cloud->diameter;
-      c->bounds = cloud->bounds;
-      c->mixtureMeans = cloud->mixtureMeans;
-      c->mixtureStds = cloud->mixtureStds;
-    }
+    if (cloud) c->copyDataFacts(*cloud);
     m_overlay = std::move(c);
     m_overlayFrames = frames;
     ++m_overlayVersion;

@@ -28,17 +28,7 @@ void ImageAtlas::upload(const std::vector<float>& images, int64_t n, int channel
         px[3] = 255;
       }
   }
-  if (!texture || texture.width() != w || texture.height() != h) {
-    texture = gl::Texture2D::create(w, h, rgba.data());
-  } else {
-    glBindTexture(GL_TEXTURE_2D, texture.id());
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
-  }
-  glBindTexture(GL_TEXTURE_2D, texture.id());
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glBindTexture(GL_TEXTURE_2D, 0);
+  gl::uploadRgba(texture, w, h, rgba.data(), /*nearest=*/true);
   cols = c;
   rows = r;
   size = sz;

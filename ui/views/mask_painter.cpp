@@ -26,24 +26,9 @@ ImTextureID textureId(const gl::Texture2D& t) {
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id()));
 }
 
-void nearest(const gl::Texture2D& t) {
-  glBindTexture(GL_TEXTURE_2D, t.id());
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glBindTexture(GL_TEXTURE_2D, 0);
-}
-
-// Uploads w×h RGBA8 into `t`, (re)creating it when the size changed.
+// Uploads w×h RGBA8 into `t`, (re)creating it when the size changed; texels unfiltered.
 void upload(gl::Texture2D& t, int w, int h, const std::vector<unsigned char>& rgba) {
-  if (!t || t.width() != w || t.height() != h) {
-    t = gl::Texture2D::create(w, h, rgba.data());
-  } else {
-    glBindTexture(GL_TEXTURE_2D, t.id());
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
-    glBindTexture(GL_TEXTURE_2D, 0);
-  }
-  nearest(t);
+  gl::uploadRgba(t, w, h, rgba.data(), /*nearest=*/true);
 }
 
 // SameLine when an item `w` pixels wide still fits left of `right` (screen x), else a new row.
