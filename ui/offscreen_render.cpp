@@ -110,7 +110,10 @@ Expected<RenderedImage> renderExplorer(UiContext& ui, const ExplorerState& state
       },
       state.canvas.transparentBackground);
   if (!canvas.error().empty()) return Error{"canvas: " + canvas.error()};
-  if (image) image.value().plot = canvas.geometry();
+  if (image) {
+    image.value().plot = canvas.geometry();
+    image.value().overlays = canvas.overlayPass();
+  }
   return image;
 }
 

@@ -25,6 +25,7 @@ struct RenderedImage {
   std::vector<unsigned char> rgba;  // width×height×4, top row first
   PlotGeometry plot;                // where the plot landed, in image pixels
   std::vector<PlotGeometry> panes;  // compare mode: each pane's plot (plot = the first)
+  OverlayPass overlays;             // renderExplorer: where the canvas put its captions, legends
 };
 
 // Supplies a score field for the plot as framed: the world rectangle it shows and its width.

@@ -155,7 +155,7 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
                ImVec2(1, 0));
   drawAxes(origin, plot, options.showGrid);
   for (auto& layer : m_layers) layer->drawOverlay(frame);
-  for (auto& layer : m_layers) layer->drawLegend(frame);
+  drawOverlayBoxes(frame);
   if (!cloud) {
     const char* msg = scene.placeholder.c_str();
     ImVec2 ts = ImGui::CalcTextSize(msg);
@@ -163,6 +163,29 @@ void Canvas2D::draw(const CanvasScene& scene, const CanvasOptions& options, Vec2
                 msg);
   }
   ImGui::SetCursorScreenPos(ImVec2(cursor.x, cursor.y + size.y));
+}
+
+// Every layer's boxes (titles, the status line, legends, colour bars), placed together by one
+// layout pass off the particles where there is room, the title and status line first, and
+// drawn where it put them.
+void Canvas2D::drawOverlayBoxes(const LayerFrame& frame) {
+  std::vector<CanvasOverlay> items;
+  for (auto& layer : m_layers) layer->overlays(frame, items);
+  std::stable_sort(items.begin(), items.end(),
+                   [](const CanvasOverlay& a, const CanvasOverlay& b) { return a.rank < b.rank; });
+  OverlayPass pass;
+  const Vec2 o = frame.origin, plot = frame.plot;
+  pass.input.canvas = {o.x, o.y, o.x + plot.x, o.y + plot.y};
+  pass.input.margin = 0.6f * fonts().size;
+  pass.input.clearance = 0.3f * fonts().size;
+  if (const auto* cloud = frame.scene.cloud.get())
+    if (auto box =
+            particleBox(*cloud, frame.scene.a, frame.scene.sigma, frame.camera, pass.input.canvas))
+      pass.input.data.push_back(*box);
+  for (const auto& item : items) pass.boxes.push_back(item.box);
+  pass.placed = layoutOverlays(pass.input, pass.boxes);
+  for (size_t i = 0; i < items.size(); ++i) items[i].draw(pass.placed[i]);
+  m_overlayPass = std::move(pass);
 }
 
 void Canvas2D::dragFixedLine(const CanvasScene& scene) {

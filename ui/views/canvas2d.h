@@ -21,6 +21,7 @@
 #include "ui/session/canvas_options.h"
 #include "ui/session/canvas_scene.h"
 #include "ui/views/camera2d.h"
+#include "ui/views/overlay_layout.h"
 #include "ui/views/point_renderer.h"
 
 namespace ss::ui {
@@ -48,6 +49,7 @@ inline Vec2 pointerToWorld(Vec2 mouse, const PlotGeometry& g) {
 }
 
 class CanvasLayer;  // ui/views/layers/canvas_layer.h
+struct LayerFrame;
 
 class Canvas2D : NonCopyable {
  public:
@@ -61,6 +63,9 @@ class Canvas2D : NonCopyable {
   void requestFit() { m_fitPending = true; }
   const PlotGeometry& geometry() const { return m_geometry; }
   const std::string& error() const { return m_error; }
+  // Where the last draw's layout pass put its titles, status line and legends, and the data
+  // region it kept them off (logical pixels, ImGui screen space).
+  const OverlayPass& overlayPass() const { return m_overlayPass; }
   // The world rectangle the plot shows (xmin, ymin, xmax, ymax), as of the last draw.
   std::array<float, 4> visibleWorld() const;
   // The plot as last drawn: what its layers are computed for (ui/session/requests.h).
@@ -87,6 +92,7 @@ class Canvas2D : NonCopyable {
   void frameCamera(const CanvasScene& scene, const CanvasOptions& options, Vec2 plot);
   void handleInput(const CanvasScene& scene, Vec2 origin, Vec2 plot, bool interactive);
   void drawAxes(Vec2 origin, Vec2 size, bool grid) const;
+  void drawOverlayBoxes(const LayerFrame& frame);
   bool ensureResources(int fbWidth, int fbHeight);
   void dragFixedLine(const CanvasScene& scene);  // after the plot's invisible button
 
@@ -102,6 +108,7 @@ class Canvas2D : NonCopyable {
   std::optional<float> m_lineDrag;
   std::string m_fittedData;
   std::string m_error;
+  OverlayPass m_overlayPass;
 };
 
 }  // namespace ss::ui

@@ -77,8 +77,8 @@ void drawProbe(ImDrawList* dl, const Mapper& map, const scene::ProbeResult& p) {
   }
 }
 
-// Bottom-left legend: one entry per kind of path shown.
-void drawLegend(ImDrawList* dl, const CanvasScene& scene, Vec2 origin, Vec2 size) {
+// One entry per kind of path shown.
+std::vector<std::pair<ImU32, const char*>> legendEntries(const CanvasScene& scene) {
   bool drop = false, encode = false;
   for (const auto& p : scene.probes) (p->kind == scene::ProbeKind::Encode ? encode : drop) = true;
   std::vector<std::pair<ImU32, const char*>> entries;
@@ -86,21 +86,7 @@ void drawLegend(ImDrawList* dl, const CanvasScene& scene, Vec2 origin, Vec2 size
   if (drop)
     entries.push_back({c.sde, "probe: reverse SDE"}), entries.push_back({c.ode, "probe: PF-ODE"});
   if (encode) entries.push_back({c.encode, "encode: PF-ODE to x(T) (square)"});
-  if (entries.empty()) return;
-  const float font = ImGui::GetFontSize(), line = 1.35f * font, swatch = 1.6f * font;
-  float w = 0;
-  for (const auto& e : entries) w = std::max(w, ImGui::CalcTextSize(e.second).x);
-  const ImVec2 box(0.6f * font + swatch + 0.5f * font + w + 0.6f * font,
-                   0.5f * font + line * entries.size());
-  const ImVec2 p0(origin.x + 0.6f * font, origin.y + size.y - box.y - 0.6f * font);
-  dl->AddRectFilled(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(0, 0, 0, 150), 0.3f * font);
-  for (size_t k = 0; k < entries.size(); ++k) {
-    const float y = p0.y + 0.25f * font + line * k + 0.5f * line;
-    const float x = p0.x + 0.6f * font;
-    dl->AddLine(ImVec2(x, y), ImVec2(x + swatch, y), entries[k].first, 2.5f);
-    dl->AddText(ImVec2(x + swatch + 0.5f * font, y - 0.5f * font), IM_COL32(235, 235, 235, 255),
-                entries[k].second);
-  }
+  return entries;
 }
 
 }  // namespace
@@ -143,8 +129,34 @@ void drawToolOverlay(const CanvasScene& scene, const Camera2D& camera, Vec2 orig
   if (scene.brushRadius > 0 && inside)
     dl->AddCircle(mouse, scene.brushRadius / std::max(camera.unitsPerPixel, 1e-9f),
                   IM_COL32(255, 255, 255, 200), 48, 1.5f);
-  drawLegend(dl, scene, origin, size);
   dl->PopClipRect();
+}
+
+Vec2 probeLegendSize(const CanvasScene& scene) {
+  const auto entries = legendEntries(scene);
+  if (entries.empty()) return {0, 0};
+  const float font = ImGui::GetFontSize(), line = 1.35f * font, swatch = 1.6f * font;
+  float w = 0;
+  for (const auto& e : entries) w = std::max(w, ImGui::CalcTextSize(e.second).x);
+  return {0.6f * font + swatch + 0.5f * font + w + 0.6f * font,
+          0.5f * font + line * static_cast<float>(entries.size())};
+}
+
+void drawProbeLegend(const CanvasScene& scene, Vec2 at) {
+  const auto entries = legendEntries(scene);
+  const Vec2 box = probeLegendSize(scene);
+  if (entries.empty()) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float font = ImGui::GetFontSize(), line = 1.35f * font, swatch = 1.6f * font;
+  const ImVec2 p0(at.x, at.y);
+  dl->AddRectFilled(p0, ImVec2(p0.x + box.x, p0.y + box.y), IM_COL32(0, 0, 0, 150), 0.3f * font);
+  for (size_t k = 0; k < entries.size(); ++k) {
+    const float y = p0.y + 0.25f * font + line * k + 0.5f * line;
+    const float x = p0.x + 0.6f * font;
+    dl->AddLine(ImVec2(x, y), ImVec2(x + swatch, y), entries[k].first, 2.5f);
+    dl->AddText(ImVec2(x + swatch + 0.5f * font, y - 0.5f * font), IM_COL32(235, 235, 235, 255),
+                entries[k].second);
+  }
 }
 
 }  // namespace ss::ui

@@ -3,12 +3,15 @@
 // from the scene and options of a draw, and owns what it keeps between draws (GL textures,
 // caches). Canvas2D keeps the camera, the framebuffer and input, and runs three passes over
 // its layers in registration order (layer_registry.cpp): GL content into the plot's
-// framebuffer, overlays over the plot, then legends. Adding a layer is one new file and one
-// line there. UI thread, inside an ImGui frame, with a current GL context.
+// framebuffer, overlays over the plot, then the boxes each layer reports (titles, the status
+// line, legends, colour bars), placed together by one layout pass (ui/views/overlay_layout)
+// and drawn where it put them. Adding a layer is one new file and one line there. UI thread,
+// inside an ImGui frame, with a current GL context.
 #pragma once
 
 #include <imgui.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "ui/session/canvas_options.h"
 #include "ui/session/canvas_scene.h"
 #include "ui/views/camera2d.h"
+#include "ui/views/overlay_layout.h"
 
 namespace ss::ui {
 
@@ -43,6 +47,14 @@ struct LayerFrame {
   }
 };
 
+// A box a layer puts over the plot (a legend, a colour bar, a caption): its measured size and
+// preferred corner, and how to draw it at the place the layout pass gives it.
+struct CanvasOverlay {
+  OverlayBox box;
+  int rank = 2;  // who chooses first: 0 the title, 1 the status line, 2 the rest (layer order)
+  std::function<void(const OverlayPlacement&)> draw;
+};
+
 class CanvasLayer {
  public:
   virtual ~CanvasLayer() = default;
@@ -50,7 +62,8 @@ class CanvasLayer {
   virtual std::string prepare() { return ""; }
   virtual void drawGl(const LayerFrame&) {}       // into the bound framebuffer, y up
   virtual void drawOverlay(const LayerFrame&) {}  // over the plot, in draw-list order
-  virtual void drawLegend(const LayerFrame&) {}   // legends and captions, after every overlay
+  // Its boxes (legends, captions), added to `out`; drawn after every layer's overlay.
+  virtual void overlays(const LayerFrame&, std::vector<CanvasOverlay>& /*out*/) {}
 };
 
 // Every layer, in drawing order.

@@ -1,11 +1,13 @@
-// The plot's title and subtitle at the top left, and the colour legend at the top right:
-// class swatches, or a colour bar for a continuous attribute (where particles start, or
-// their speed). The legend sits beside the captions when it clears them, else under them.
+// The plot's title and its status line (the subtitle) at the top left, and the colour
+// legend at the top right: class swatches, or a colour bar for a continuous attribute (where
+// particles start, or their speed). Each is a box for the canvas's layout pass, which keeps
+// them clear of each other and of the data, and wraps the text when the plot is narrow.
 #include <algorithm>
 #include <cfloat>
 #include <cstdio>
 
 #include "ui/theme.h"
+#include "ui/views/layers/draw_helpers.h"
 #include "ui/views/layers/layers.h"
 #include "ui/views/point_renderer.h"
 
@@ -13,70 +15,73 @@ namespace ss::ui {
 
 namespace {
 
-// Where the captions ended: the legend's top must clear them.
-struct CaptionBlock {
-  float right = 0;   // the caption block's right edge
-  float bottom = 0;  // below the last caption line
-};
+// The widest word of `text`: narrower wraps would break a word.
+float widestWord(ImFont* font, float px, const std::string& text) {
+  float widest = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(" \n", start);
+    if (end == std::string::npos) end = text.size();
+    widest = std::max(
+        widest, font->CalcTextSizeA(px, FLT_MAX, 0.0f, text.c_str() + start, text.c_str() + end).x);
+    start = end + 1;
+  }
+  return widest;
+}
 
-CaptionBlock drawTitles(const LayerFrame& fr) {
-  ImDrawList* dl = fr.drawList;
-  const Fonts& f = fonts();
-  const float pad = 0.6f * f.size;
-  // A translucent backing keeps captions legible over dense particles.
-  auto backed = [&](ImFont* font, float px, ImVec2 at, const std::string& text) {
-    const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0.0f, text.c_str());
-    dl->AddRectFilled(ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2),
-                      IM_COL32(16, 19, 26, 170), 4.0f);
-    dl->AddText(font, px, at, canvasColours().text, text.c_str());
-    return ts;
+// A caption in `font` at `px` on a translucent backing (legible over dense particles), that
+// wraps when the layout gives it less than its natural width.
+CanvasOverlay caption(const LayerFrame& fr, const char* name, ImFont* font, float px,
+                      std::string text, int rank) {
+  const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0.0f, text.c_str());
+  CanvasOverlay o;
+  o.box = {name, ts.x, ts.y, Corner::TopLeft};
+  o.box.minWidth = std::max(6.0f * fonts().size, widestWord(font, px, text));
+  o.box.heightAt = [font, px, text](float w) {
+    return font->CalcTextSizeA(px, FLT_MAX, w, text.c_str()).y;
   };
-  ImVec2 at(fr.origin.x + pad, fr.origin.y + pad);
-  CaptionBlock b{at.x, at.y};
-  if (!fr.scene.title.empty()) {
-    const ImVec2 ts = backed(f.large, f.large->FontSize, at, fr.scene.title);
-    b.right = std::max(b.right, at.x + ts.x);
-    at.y += ts.y + 0.3f * f.size;
-  }
-  if (!fr.scene.subtitle.empty()) {
-    const ImVec2 ts = backed(f.regular, f.size, at, fr.scene.subtitle);
-    b.right = std::max(b.right, at.x + ts.x);
-    at.y += ts.y;
-  }
-  b.bottom = at.y;
-  return b;
-}
-
-float legendTop(const LayerFrame& fr, const CaptionBlock& b, float left) {
-  const float pad = 0.6f * fonts().size;
-  return left - 6 < b.right + pad ? b.bottom + pad : fr.origin.y + pad;
-}
-
-void classLegend(const LayerFrame& fr, const CaptionBlock& b, int numClasses) {
+  o.box.gap = 0.3f * fonts().size;  // under the title
+  o.rank = rank;
   ImDrawList* dl = fr.drawList;
+  o.draw = [dl, font, px, text = std::move(text)](const OverlayPlacement& p) {
+    const float wrap = p.wrapped ? p.rect.width() : 0.0f;
+    const ImVec2 at(p.rect.x0, p.rect.y0);
+    const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, wrap, text.c_str());
+    legendBacking(dl, ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2), 170);
+    dl->AddText(font, px, at, canvasColours().text, text.c_str(), nullptr, wrap);
+  };
+  return o;
+}
+
+CanvasOverlay classLegend(const LayerFrame& fr, int numClasses) {
   const Fonts& f = fonts();
-  const auto& colours = canvasColours();
-  const float sw = 0.8f * f.size, pad = 0.6f * f.size, rowH = f.size * 1.2f;
+  const float sw = 0.8f * f.size, rowH = f.size * 1.2f;
   const int k = std::min(numClasses, 10);
   float w = 5.5f * f.size;
   for (const auto& name : fr.scene.classNames)
     w = std::max(w, 1.6f * sw + ImGui::CalcTextSize(name.c_str()).x);
-  ImVec2 p(fr.origin.x + fr.plot.x - w - pad, 0);
-  p.y = legendTop(fr, b, p.x);
-  dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2),
-                    IM_COL32(16, 19, 26, 190), 4.0f);
-  dl->AddText(ImVec2(p.x, p.y), colours.dimText, fr.scene.classHeader.c_str());
-  const float* pal = categoricalPalette();
-  for (int i = 0; i < k; ++i) {
-    const float y = p.y + rowH * (i + 1);
-    dl->AddCircleFilled(
-        ImVec2(p.x + 0.5f * sw, y + 0.5f * f.size), 0.4f * sw,
-        ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
-    const std::string name = static_cast<size_t>(i) < fr.scene.classNames.size()
-                                 ? fr.scene.classNames[i]
-                                 : std::to_string(i + 1);
-    dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, name.c_str());
-  }
+  CanvasOverlay o;
+  o.box = {"class legend", w, rowH * (k + 1), Corner::TopRight};
+  o.box.gap = 0.6f * f.size;
+  ImDrawList* dl = fr.drawList;
+  o.draw = [dl, &scene = fr.scene, k, w, sw, rowH](const OverlayPlacement& pl) {
+    const ImVec2 p(pl.rect.x0, pl.rect.y0);
+    const auto& colours = canvasColours();
+    legendBacking(dl, ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2));
+    dl->AddText(ImVec2(p.x, p.y), colours.dimText, scene.classHeader.c_str());
+    const float* pal = categoricalPalette();
+    for (int i = 0; i < k; ++i) {
+      const float y = p.y + rowH * (i + 1);
+      dl->AddCircleFilled(
+          ImVec2(p.x + 0.5f * sw, y + 0.5f * fonts().size), 0.4f * sw,
+          ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
+      const std::string name = static_cast<size_t>(i) < scene.classNames.size()
+                                   ? scene.classNames[i]
+                                   : std::to_string(i + 1);
+      dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, name.c_str());
+    }
+  };
+  return o;
 }
 
 // The shader's viridis keys (lifted by 0.15 at the dark end) as a bar at (x, y), w × h.
@@ -100,40 +105,58 @@ void viridisBar(ImDrawList* dl, float x, float y, float w, float h) {
   }
 }
 
-void colourBarLegend(const LayerFrame& fr, const CaptionBlock& b, bool speed) {
-  ImDrawList* dl = fr.drawList;
+// The label over the bar, wrapped to the box's width when the layout narrows it; the speed's
+// scale (0 and its top) under the bar.
+CanvasOverlay colourBarLegend(const LayerFrame& fr, bool speed) {
   const Fonts& f = fonts();
-  const auto& colours = canvasColours();
-  const float pad = 0.6f * f.size;
-  const std::string label =
-      fr.scene.colourLegend.empty() ? "colour: attribute" : fr.scene.colourLegend;
-  const float w = std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x), h = 0.6f * f.size;
-  ImVec2 p(fr.origin.x + fr.plot.x - w - pad, 0);
-  p.y = legendTop(fr, b, p.x);
-  const float boxH = (speed ? 3.4f : 2.4f) * f.size;
-  dl->AddRectFilled(ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, p.y + boxH + 4),
-                    IM_COL32(16, 19, 26, 190), 4.0f);
-  dl->AddText(p, colours.dimText, label.c_str());
-  if (speed) {  // the bar's ends: 0 and the speed at its top
-    char top[32];
-    std::snprintf(top, sizeof top, "%.3g", fr.scene.speedMax);
-    const float y = p.y + 1.3f * f.size + h + 0.2f * f.size;
-    dl->AddText(ImVec2(p.x, y), colours.dimText, "0");
-    dl->AddText(ImVec2(p.x + w - ImGui::CalcTextSize(top).x, y), colours.dimText, top);
-  }
-  viridisBar(dl, p.x, p.y + 1.3f * f.size, w, h);
+  std::string label = fr.scene.colourLegend.empty() ? "colour: attribute" : fr.scene.colourLegend;
+  const float below = (speed ? 2.4f : 1.4f) * f.size;  // the bar (and its scale) under the label
+  CanvasOverlay o;
+  o.box = {"colour legend", std::max(7.0f * f.size, ImGui::CalcTextSize(label.c_str()).x),
+           f.size + below, Corner::TopRight};
+  o.box.heightAt = [label, below](float w) {
+    return ImGui::CalcTextSize(label.c_str(), nullptr, false, w).y + below;
+  };
+  o.box.minWidth = std::max(7.0f * f.size, widestWord(ImGui::GetFont(), f.size, label));
+  o.box.gap = 0.6f * f.size;
+  ImDrawList* dl = fr.drawList;
+  o.draw = [dl, label = std::move(label), speed,
+            top = fr.scene.speedMax](const OverlayPlacement& pl) {
+    const ImVec2 p(pl.rect.x0, pl.rect.y0);
+    const float font = fonts().size, w = pl.rect.width(), h = 0.6f * font;
+    const float wrap = pl.wrapped ? w : -1.0f;
+    const float barY =
+        p.y + ImGui::CalcTextSize(label.c_str(), nullptr, false, wrap).y + 0.3f * font;
+    const auto& colours = canvasColours();
+    legendBacking(dl, ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w + 4, pl.rect.y1 + 4));
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), p, colours.dimText, label.c_str(), nullptr,
+                pl.wrapped ? w : 0.0f);
+    if (speed) {  // the bar's ends: 0 and the speed at its top
+      char end[32];
+      std::snprintf(end, sizeof end, "%.3g", top);
+      const float y = barY + h + 0.2f * font;
+      dl->AddText(ImVec2(p.x, y), colours.dimText, "0");
+      dl->AddText(ImVec2(p.x + w - ImGui::CalcTextSize(end).x, y), colours.dimText, end);
+    }
+    viridisBar(dl, p.x, barY, w, h);
+  };
+  return o;
 }
 
 class CaptionsLayer final : public CanvasLayer {
  public:
-  void drawLegend(const LayerFrame& fr) override {
-    const CaptionBlock b = drawTitles(fr);
+  void overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) override {
+    if (!fr.scene.title.empty())
+      out.push_back(
+          caption(fr, "title", fonts().large, fonts().large->FontSize, fr.scene.title, 0));
+    if (!fr.scene.subtitle.empty())
+      out.push_back(caption(fr, "status", fonts().regular, fonts().size, fr.scene.subtitle, 1));
     const auto* cloud = fr.scene.cloud.get();
     if (!cloud || !fr.scene.legend) return;
     if (fr.colourMode == ColourMode::Class && cloud->numClasses >= 2)
-      classLegend(fr, b, cloud->numClasses);
+      out.push_back(classLegend(fr, cloud->numClasses));
     else if (fr.colourMode == ColourMode::Attribute || fr.colourMode == ColourMode::Speed)
-      colourBarLegend(fr, b, fr.colourMode == ColourMode::Speed);
+      out.push_back(colourBarLegend(fr, fr.colourMode == ColourMode::Speed));
   }
 };
 

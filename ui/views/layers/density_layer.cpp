@@ -1,6 +1,6 @@
 // The heatmap under the particles: the exact density, the model's (PF-ODE), or the score
 // error, uploaded once per grid as a texture and blitted into the plot's framebuffer; its
-// colour bar at the bottom right.
+// colour bar, preferably at the bottom right (a box for the canvas's layout pass).
 #include <epoxy/gl.h>
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 
 #include "ui/theme.h"
 #include "ui/views/layers/canvas_layer.h"
+#include "ui/views/layers/draw_helpers.h"
 #include "ui/views/layers/layers.h"
 
 namespace ss::ui {
@@ -67,7 +68,7 @@ HeatGrid heatGrid(const CanvasScene& scene, const CanvasOptions& options) {
 class DensityLayer final : public CanvasLayer {
  public:
   void drawGl(const LayerFrame& fr) override;
-  void drawLegend(const LayerFrame& fr) override;
+  void overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) override;
 
  private:
   bool upload(const HeatGrid& g, const LayerFrame& fr);
@@ -135,20 +136,25 @@ void DensityLayer::drawGl(const LayerFrame& fr) {
   glBindFramebuffer(GL_FRAMEBUFFER, fr.fbo->id());
 }
 
-// A colour bar at the bottom right: what the heatmap's colours mean (shown too while the
-// model's density is pending, with why).
-void DensityLayer::drawLegend(const LayerFrame& fr) {
-  const auto& scene = fr.scene;
-  const auto& options = fr.options;
-  const HeatGrid g = heatGrid(scene, options);
-  if (!g.shown() && !(options.showDensity && !scene.modelDensityPending.empty() &&
-                      options.densitySource == DensitySource::Model))
-    return;
-  ImDrawList* dl = fr.drawList;
+// What the heatmap's colours mean.
+const char* scaleLabel(bool error, bool model, bool log) {
+  return error          ? "score error p_t·‖s_θ − ∇log p_t‖²: √ scale, 0 … max"
+         : model && log ? "log p_t: peak − 8 … peak"
+         : model        ? "p_t / max p_t: 0 … 1"
+         : log          ? "exact log p_t: peak − 8 … peak"
+                        : "exact p_t / max p_t: 0 … 1";
+}
+
+// The colour bar with its label right-aligned above it in a box `w` wide, `source` (the
+// model's density: how far its refinement got) above that.
+void drawColourBar(ImDrawList* dl, const OverlayPlacement& pl, const std::string& label,
+                   const std::string& source) {
   const float font = ImGui::GetFontSize();
   const float barW = 10.0f * font, barH = 0.6f * font;
-  const ImVec2 p0(fr.origin.x + fr.plot.x - barW - 0.8f * font,
-                  fr.origin.y + fr.plot.y - 2.2f * font);
+  const ImVec2 p0(pl.rect.x1 - barW, pl.rect.y1 - barH);
+  if (pl.overData)
+    legendBacking(dl, ImVec2(pl.rect.x0 - 4, pl.rect.y0 - 4),
+                  ImVec2(pl.rect.x1 + 4, pl.rect.y1 + 4));
   const int n = 32;
   for (int i = 0; i < n; ++i) {
     unsigned char c[4];
@@ -157,26 +163,46 @@ void DensityLayer::drawLegend(const LayerFrame& fr) {
                       ImVec2(p0.x + barW * (i + 1) / n, p0.y + barH),
                       IM_COL32(c[0], c[1], c[2], 255));
   }
+  const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+  dl->AddText(ImVec2(p0.x + barW - ts.x, p0.y - 1.15f * font), canvasColours().text, label.c_str());
+  if (source.empty()) return;
+  const ImVec2 ss = ImGui::CalcTextSize(source.c_str());
+  dl->AddText(ImVec2(p0.x + barW - ss.x, p0.y - 2.3f * font), canvasColours().text, source.c_str());
+}
+
+// The colour bar (shown too while the model's density is pending, with why), preferably at
+// the bottom right, 0.8 type sizes in and 1.6 up as it always was.
+void DensityLayer::overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) {
+  const auto& scene = fr.scene;
+  const auto& options = fr.options;
+  const HeatGrid g = heatGrid(scene, options);
+  if (!g.shown() && !(options.showDensity && !scene.modelDensityPending.empty() &&
+                      options.densitySource == DensitySource::Model))
+    return;
   const bool model = !m_error && options.densitySource == DensitySource::Model;
-  const char* label = m_error ? "score error p_t·‖s_θ − ∇log p_t‖²: √ scale, 0 … max"
-                      : model && options.logDensity ? "log p_t: peak − 8 … peak"
-                      : model                       ? "p_t / max p_t: 0 … 1"
-                      : options.logDensity          ? "exact log p_t: peak − 8 … peak"
-                                                    : "exact p_t / max p_t: 0 … 1";
-  const ImVec2 ts = ImGui::CalcTextSize(label);
-  dl->AddText(ImVec2(p0.x + barW - ts.x, p0.y - 1.15f * font), canvasColours().text, label);
-  if (!model) return;
-  // The source and how far its refinement got, above the scale.
-  char source[96];
-  if (!g.values)
-    std::snprintf(source, sizeof source, "model density, PF-ODE: %s",
-                  scene.modelDensityPending.c_str());
-  else
-    std::snprintf(
-        source, sizeof source, "model density, PF-ODE, %d\u00d7%d%s", g.w, g.h,
-        (g.model && !g.model->finest()) || scene.modelDensityRefining ? ", refining\u2026" : "");
-  const ImVec2 ss = ImGui::CalcTextSize(source);
-  dl->AddText(ImVec2(p0.x + barW - ss.x, p0.y - 2.3f * font), canvasColours().text, source);
+  std::string label = scaleLabel(m_error, model, options.logDensity), source;
+  if (model) {
+    char buf[96];
+    if (!g.values)
+      std::snprintf(buf, sizeof buf, "model density, PF-ODE: %s",
+                    scene.modelDensityPending.c_str());
+    else
+      std::snprintf(
+          buf, sizeof buf, "model density, PF-ODE, %d\u00d7%d%s", g.w, g.h,
+          (g.model && !g.model->finest()) || scene.modelDensityRefining ? ", refining\u2026" : "");
+    source = buf;
+  }
+  const float font = ImGui::GetFontSize();
+  float w = std::max(10.0f * font, ImGui::CalcTextSize(label.c_str()).x);
+  if (!source.empty()) w = std::max(w, ImGui::CalcTextSize(source.c_str()).x);
+  CanvasOverlay o;
+  o.box = {"density scale", w, (source.empty() ? 1.75f : 2.9f) * font, Corner::BottomRight};
+  o.box.gap = 0.6f * font;
+  o.box.edgeX = 0.8f * font;
+  o.box.edgeY = 1.6f * font;
+  o.draw = [dl = fr.drawList, label = std::move(label), source = std::move(source)](
+               const OverlayPlacement& pl) { drawColourBar(dl, pl, label, source); };
+  out.push_back(std::move(o));
 }
 
 }  // namespace

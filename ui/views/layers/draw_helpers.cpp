@@ -8,6 +8,10 @@
 
 namespace ss::ui {
 
+namespace {
+constexpr float kLegendLineGap = 6;  // pixels between two legend lines' text
+}  // namespace
+
 void arrowHead(ImDrawList* dl, ImVec2 tip, float ux, float uy, float head, ImU32 colour,
                float width) {
   dl->AddLine(tip, ImVec2(tip.x - head * (ux - 0.5f * uy), tip.y - head * (uy + 0.5f * ux)), colour,
@@ -51,18 +55,29 @@ float niceBelow(float v) {
   return v >= 5 * p ? 5 * p : v >= 2 * p ? 2 * p : p;
 }
 
-float legendLines(const std::vector<std::string>& lines, Vec2 origin, Vec2 size) {
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float font = fonts().size;
-  ImVec2 p(origin.x + 0.6f * font, origin.y + size.y - 1.6f * font);
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
-    const ImVec2 ts = ImGui::CalcTextSize(it->c_str());
-    dl->AddRectFilled(ImVec2(p.x - 4, p.y - 2), ImVec2(p.x + ts.x + 4, p.y + ts.y + 2),
-                      IM_COL32(16, 19, 26, 190), 4.0f);
-    dl->AddText(p, canvasColours().text, it->c_str());
-    p.y -= ts.y + 6;
+ImVec2 legendLinesSize(const std::vector<std::string>& lines, float wrap) {
+  ImVec2 size(0, 0);
+  for (const auto& line : lines) {
+    const ImVec2 ts = ImGui::CalcTextSize(line.c_str(), nullptr, false, wrap > 0 ? wrap : -1.0f);
+    size.x = std::max(size.x, ts.x);
+    size.y += ts.y + (size.y > 0 ? kLegendLineGap : 0.0f);
   }
-  return p.y + font;
+  return size;
+}
+
+void drawLegendLines(ImDrawList* dl, const std::vector<std::string>& lines, ImVec2 at, float wrap) {
+  ImFont* font = ImGui::GetFont();
+  const float px = ImGui::GetFontSize();
+  for (const auto& line : lines) {
+    const ImVec2 ts = ImGui::CalcTextSize(line.c_str(), nullptr, false, wrap > 0 ? wrap : -1.0f);
+    legendBacking(dl, ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2));
+    dl->AddText(font, px, at, canvasColours().text, line.c_str(), nullptr, wrap);
+    at.y += ts.y + kLegendLineGap;
+  }
+}
+
+void legendBacking(ImDrawList* dl, ImVec2 p0, ImVec2 p1, int alpha) {
+  dl->AddRectFilled(p0, p1, IM_COL32(16, 19, 26, alpha), 4.0f);
 }
 
 }  // namespace ss::ui

@@ -24,8 +24,11 @@ ImU32 faded(ImU32 c, float alpha);  // c with alpha in [0, 1]
 std::string shortNumber(float v);
 // 1, 2 or 5 × 10^k nearest below v.
 float niceBelow(float v);
-// Legend lines stacked upwards from the plot's bottom-left corner, each on a dark backing;
-// returns the top of the block.
-float legendLines(const std::vector<std::string>& lines, Vec2 origin, Vec2 size);
+// Legend lines stacked downwards, each on its own dark backing and wrapped to `wrap` pixels
+// (0: not wrapped): their block's size, and the block drawn with its top-left at `at`.
+ImVec2 legendLinesSize(const std::vector<std::string>& lines, float wrap);
+void drawLegendLines(ImDrawList* dl, const std::vector<std::string>& lines, ImVec2 at, float wrap);
+// The dark translucent backing under a legend or caption: `box` grown by (padX, padY).
+void legendBacking(ImDrawList* dl, ImVec2 p0, ImVec2 p1, int alpha = 190);
 
 }  // namespace ss::ui

@@ -1,8 +1,9 @@
 // The score field: arrows (the learned score, the exact one, or their difference; scaled,
-// normalized or true length) or probability-flow streamlines, with their legends at the
-// bottom left.
+// normalized or true length) or probability-flow streamlines, with their legends
+// (preferably at the bottom left, placed by the canvas's layout pass).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "ui/theme.h"
 #include "ui/views/layers/draw_helpers.h"
@@ -108,11 +109,12 @@ void drawArrows(const LayerFrame& fr, const scene::FieldRequest& r, const ArrowS
     }
 }
 
-// Normalized: a colour bar for the magnitude above the legend lines.
-void magnitudeBar(const LayerFrame& fr, const ArrowScale& a, bool difference, float top) {
+// Normalized: a colour bar for the magnitude above the legend lines (whose top is `top`).
+void magnitudeBar(const LayerFrame& fr, const ArrowScale& a, bool difference, float left,
+                  float top) {
   ImDrawList* dl = fr.drawList;
   const float font = fonts().size, barW = 10.0f * font, barH = 0.6f * font;
-  const ImVec2 p0(fr.origin.x + 0.6f * font, top - 2.1f * font);
+  const ImVec2 p0(left, top - 2.1f * font);
   dl->AddRectFilled(ImVec2(p0.x - 4, p0.y - 1.2f * font), ImVec2(p0.x + barW + 4, p0.y + barH + 4),
                     IM_COL32(16, 19, 26, 190), 4.0f);
   const int n = 32;
@@ -125,14 +127,30 @@ void magnitudeBar(const LayerFrame& fr, const ArrowScale& a, bool difference, fl
   dl->AddText(ImVec2(p0.x, p0.y - 1.15f * font), canvasColours().text, label.c_str());
 }
 
-// True length: a reference arrow of a round magnitude about four font sizes long.
-void referenceArrow(const LayerFrame& fr, float top) {
-  ImDrawList* dl = fr.drawList;
+// True length: a reference arrow of a round magnitude about four font sizes long, and its
+// label: their width.
+struct ReferenceArrow {
+  float mag = 1, px = 1;  // world magnitude, its length in pixels
+  std::string label;
+  float width() const { return px + 0.6f * fonts().size + ImGui::CalcTextSize(label.c_str()).x; }
+};
+
+ReferenceArrow referenceArrowFor(const LayerFrame& fr) {
   const float font = fonts().size, upp = fr.camera.unitsPerPixel, scale = fr.options.arrowScale;
-  const float mag = niceBelow(std::max(4.0f * font * upp / std::max(scale, 1e-9f), 1e-9f));
-  const float px = mag * scale / upp;
-  const ImVec2 a(fr.origin.x + 0.6f * font, top - 1.0f * font), b(a.x + px, a.y);
-  const std::string label = "‖s‖ = " + shortNumber(mag);
+  ReferenceArrow r;
+  r.mag = niceBelow(std::max(4.0f * font * upp / std::max(scale, 1e-9f), 1e-9f));
+  r.px = r.mag * scale / upp;
+  r.label = "‖s‖ = " + shortNumber(r.mag);
+  return r;
+}
+
+void referenceArrow(const LayerFrame& fr, float left, float top) {
+  ImDrawList* dl = fr.drawList;
+  const float font = fonts().size;
+  const ReferenceArrow r = referenceArrowFor(fr);
+  const float px = r.px;
+  const ImVec2 a(left, top - 1.0f * font), b(a.x + px, a.y);
+  const std::string& label = r.label;
   const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
   dl->AddRectFilled(ImVec2(a.x - 4, a.y - 0.6f * font),
                     ImVec2(b.x + 0.6f * font + ts.x + 4, a.y + 0.6f * font),
@@ -142,8 +160,29 @@ void referenceArrow(const LayerFrame& fr, float top) {
   dl->AddText(ImVec2(b.x + 0.5f * font, a.y - 0.5f * ts.y), canvasColours().text, label.c_str());
 }
 
-void arrowsLegend(const LayerFrame& fr, const scene::VectorField& f, const ArrowSets& s,
-                  const ArrowScale& a) {
+// Legend lines at the bottom left, with (for normalized arrows) the magnitude's colour bar or
+// (true length) a reference arrow above them, as one box for the layout pass. `extra`
+// draws what goes above the lines (left, top of the lines' block); `extraH` its height.
+CanvasOverlay legendBlock(const LayerFrame& fr, const char* name, std::vector<std::string> lines,
+                          float extraW, float extraH,
+                          std::function<void(float left, float top)> extra = {}) {
+  const ImVec2 size = legendLinesSize(lines, 0);
+  CanvasOverlay o;
+  o.box = {name, std::max(size.x, extraW), size.y + extraH, Corner::BottomLeft};
+  o.box.heightAt = [lines, extraH](float w) { return legendLinesSize(lines, w).y + extraH; };
+  o.box.minWidth = std::max(extraW, 12.0f * fonts().size);
+  o.box.gap = 0.6f * fonts().size;
+  o.draw = [&fr, lines = std::move(lines), extra = std::move(extra)](const OverlayPlacement& p) {
+    const float wrap = p.wrapped ? p.rect.width() : 0.0f;
+    const float top = p.rect.y1 - legendLinesSize(lines, wrap).y;
+    drawLegendLines(fr.drawList, lines, ImVec2(p.rect.x0, top), wrap);
+    if (extra) extra(p.rect.x0, top - 6);
+  };
+  return o;
+}
+
+CanvasOverlay arrowsLegend(const LayerFrame& fr, const scene::VectorField& f, const ArrowSets& s,
+                           const ArrowScale& a) {
   const auto& o = fr.options;
   const bool normalized = o.fieldLength == FieldLength::Normalized;
   std::vector<std::string> lines;
@@ -164,11 +203,16 @@ void arrowsLegend(const LayerFrame& fr, const scene::VectorField& f, const Arrow
   if (o.fieldLength == FieldLength::True)
     lines.push_back("true length: arrow = s·Δ, Δ = " + shortNumber(o.arrowScale) +
                     " (world units per unit score)");
-  const float top = legendLines(lines, fr.origin, fr.plot);
+  const float font = fonts().size;
   if (normalized)
-    magnitudeBar(fr, a, s.difference, top);
-  else if (o.fieldLength == FieldLength::True)
-    referenceArrow(fr, top);
+    return legendBlock(
+        fr, "field legend", std::move(lines), 10.0f * font + 4, 6 + 3.25f * font,
+        [&fr, a, d = s.difference](float left, float top) { magnitudeBar(fr, a, d, left, top); });
+  if (o.fieldLength == FieldLength::True)
+    return legendBlock(fr, "field legend", std::move(lines), referenceArrowFor(fr).width(),
+                       6 + 1.6f * font,
+                       [&fr](float left, float top) { referenceArrow(fr, left, top); });
+  return legendBlock(fr, "field legend", std::move(lines), 0, 0);
 }
 
 // Streamlines replace the arrows unless the difference is asked for.
@@ -179,8 +223,6 @@ bool streamlinesShown(const LayerFrame& fr) {
 
 class ArrowsLayer final : public CanvasLayer {
  public:
-  // Arrows and their legend go together in the overlay pass (the legend sits right above
-  // the plot's bottom-left corner, under the later layers' overlays).
   void drawOverlay(const LayerFrame& fr) override {
     if (!fr.scene.field || streamlinesShown(fr)) return;
     const auto& f = *fr.scene.field;
@@ -199,7 +241,12 @@ class ArrowsLayer final : public CanvasLayer {
         drawArrows(fr, f.request, a, f.learned, IM_COL32(235, 240, 255, 230), 1.6f, normalized);
     }
     fr.drawList->PopClipRect();
-    arrowsLegend(fr, f, s, a);
+  }
+  void overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) override {
+    if (!fr.scene.field || streamlinesShown(fr)) return;
+    const ArrowSets s = arrowSets(*fr.scene.field, fr.options);
+    if (!s.learned && !s.exact) return;
+    out.push_back(arrowsLegend(fr, *fr.scene.field, s, arrowScale(*fr.scene.field, s, fr.options)));
   }
 };
 
@@ -244,12 +291,21 @@ class StreamlinesLayer final : public CanvasLayer {
     if (exact) drawStreamlineSet(fr, f.streamExact, IM_COL32(255, 170, 60, 210), 1.5f);
     if (learned) drawStreamlineSet(fr, f.streamLearned, IM_COL32(235, 240, 255, 220), 1.3f);
     fr.drawList->PopClipRect();
+  }
+  void overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) override {
+    if (!streamlinesShown(fr)) return;
+    const auto& f = *fr.scene.field;
+    const bool learned = fr.options.showLearnedField && !f.streamLearned.empty();
+    const bool exact = fr.options.showExactField && !f.streamExact.empty();
+    if (!learned && !exact) return;
     std::string text;
     if (learned) text += "white: learned (step " + std::to_string(f.modelStep) + ")";
     if (exact) text += std::string(text.empty() ? "" : "   ") + "orange: exact";
-    legendLines({"probability-flow streamlines, v = f − ½g²s;  " + text,
-                 "arrowheads: reverse time, −v (where particles move as t decreases)"},
-                fr.origin, fr.plot);
+    out.push_back(
+        legendBlock(fr, "streamlines legend",
+                    {"probability-flow streamlines, v = f − ½g²s;  " + text,
+                     "arrowheads: reverse time, −v (where particles move as t decreases)"},
+                    0, 0));
   }
 };
 

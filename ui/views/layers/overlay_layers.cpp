@@ -1,6 +1,6 @@
 // Overlays the canvas tools and 2D inpainting put on the plot: probe paths, the points
-// being drawn and the brush (ui/views/probe_overlay), and the known coordinate x_k = c as a
-// dashed line with its label.
+// being drawn and the brush, the probes' legend (ui/views/probe_overlay), and the known
+// coordinate x_k = c as a dashed line with its label.
 #include <algorithm>
 #include <cstdio>
 
@@ -15,6 +15,17 @@ class ToolsLayer final : public CanvasLayer {
  public:
   void drawOverlay(const LayerFrame& fr) override {
     drawToolOverlay(fr.scene, fr.camera, fr.origin, fr.plot);
+  }
+  void overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) override {
+    const Vec2 size = probeLegendSize(fr.scene);
+    if (size.x <= 0) return;
+    CanvasOverlay o;
+    o.box = {"probe legend", size.x, size.y, Corner::BottomLeft};
+    o.box.gap = 0.6f * ImGui::GetFontSize();
+    o.draw = [&scene = fr.scene](const OverlayPlacement& p) {
+      drawProbeLegend(scene, {p.rect.x0, p.rect.y0});
+    };
+    out.push_back(std::move(o));
   }
 };
 

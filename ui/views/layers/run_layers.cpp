@@ -2,6 +2,7 @@
 // estimate x̂₀ as a ghost ahead of each; and in PC step-through, the shown step's moves as
 // arrows (drift solid, noise dashed) with their legend.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -97,7 +98,7 @@ const char* predictorName(sample::Predictor p) {
 class MovesLayer final : public CanvasLayer {
  public:
   void drawOverlay(const LayerFrame& fr) override;
-  void drawLegend(const LayerFrame& fr) override;
+  void overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) override;
 };
 
 // The moves of the shown move's PC step up to it (earlier ones faded), each particle's as
@@ -136,9 +137,9 @@ void MovesLayer::drawOverlay(const LayerFrame& fr) {
   dl->PopClipRect();
 }
 
-// Bottom left, above the score-arrow legend: what the two colours and line styles mean; the
-// move's equation as a tooltip.
-void MovesLayer::drawLegend(const LayerFrame& fr) {
+// What the two colours and line styles mean (preferably at the bottom left, above the
+// score-arrow legend); the move's equation as a tooltip.
+void MovesLayer::overlays(const LayerFrame& fr, std::vector<CanvasOverlay>& out) {
   const auto& scene = fr.scene;
   if (!scene.run || scene.move < 0) return;
   const auto& r = *scene.run;
@@ -148,32 +149,39 @@ void MovesLayer::drawLegend(const LayerFrame& fr) {
   char eps[48] = "";
   if (mv && mv->corrector && std::isfinite(mv->stepSize))
     std::snprintf(eps, sizeof eps, "   (now ε = %.3g)", mv->stepSize);
-  const std::string rows[3] = {std::string("corrector (Langevin): solid ε s, dashed √(2ε) z") + eps,
-                               std::string(predictorName(r.request.sampler.predictor)) +
-                                   ": solid the drift (to the mean), dashed the noise",
-                               ready
-                                   ? "arrows: this PC step's moves so far (hover for the equation)"
-                                   : "computing this move…"};
+  std::array<std::string, 3> rows = {
+      std::string("corrector (Langevin): solid ε s, dashed √(2ε) z") + eps,
+      std::string(predictorName(r.request.sampler.predictor)) +
+          ": solid the drift (to the mean), dashed the noise",
+      ready ? "arrows: this PC step's moves so far (hover for the equation)"
+            : "computing this move…"};
   float w = 0;
   for (const auto& t : rows) w = std::max(w, ImGui::CalcTextSize(t.c_str()).x);
   w += sw + 0.8f * font;
-  const ImVec2 p(fr.origin.x + 0.6f * font, fr.origin.y + fr.plot.y - 2.2f * font - 3 * rowH);
-  const ImVec2 q(p.x + w + 8, p.y + 3 * rowH + 4);
-  ImDrawList* dl = fr.drawList;
-  dl->AddRectFilled(ImVec2(p.x - 4, p.y - 4), q, IM_COL32(16, 19, 26, 200), 4.0f);
-  const auto& colours = canvasColours();
-  for (int i = 0; i < 2; ++i) {
-    const ImU32 col = i == 0 ? kCorrectorColour : kPredictorColour;
-    const bool current = mv && mv->corrector == (i == 0);
-    const float y = p.y + i * rowH + 0.5f * font;
-    dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + 0.55f * sw, y), col, current ? 2.6f : 1.6f);
-    dashedLine(dl, ImVec2(p.x + 0.6f * sw, y), ImVec2(p.x + sw, y), col, 1.3f, 0.2f * font);
-    dl->AddText(ImVec2(p.x + sw + 0.5f * font, p.y + i * rowH),
-                current ? colours.text : colours.dimText, rows[i].c_str());
-  }
-  dl->AddText(ImVec2(p.x, p.y + 2 * rowH), colours.dimText, rows[2].c_str());
-  if (!scene.moveEquation.empty() && ImGui::IsMouseHoveringRect(ImVec2(p.x - 4, p.y - 4), q, false))
-    ImGui::SetTooltip("%s", scene.moveEquation.c_str());
+  CanvasOverlay o;
+  o.box = {"moves legend", w + 8, 3 * rowH + 4, Corner::BottomLeft};
+  o.box.gap = 0.6f * font;
+  o.draw = [&fr, rows = std::move(rows), mv, w, sw, rowH](const OverlayPlacement& pl) {
+    const float font = ImGui::GetFontSize();
+    const ImVec2 p(pl.rect.x0, pl.rect.y0), q(p.x + w + 8, p.y + 3 * rowH + 4);
+    ImDrawList* dl = fr.drawList;
+    dl->AddRectFilled(ImVec2(p.x - 4, p.y - 4), q, IM_COL32(16, 19, 26, 200), 4.0f);
+    const auto& colours = canvasColours();
+    for (int i = 0; i < 2; ++i) {
+      const ImU32 col = i == 0 ? kCorrectorColour : kPredictorColour;
+      const bool current = mv && mv->corrector == (i == 0);
+      const float y = p.y + i * rowH + 0.5f * font;
+      dl->AddLine(ImVec2(p.x, y), ImVec2(p.x + 0.55f * sw, y), col, current ? 2.6f : 1.6f);
+      dashedLine(dl, ImVec2(p.x + 0.6f * sw, y), ImVec2(p.x + sw, y), col, 1.3f, 0.2f * font);
+      dl->AddText(ImVec2(p.x + sw + 0.5f * font, p.y + i * rowH),
+                  current ? colours.text : colours.dimText, rows[i].c_str());
+    }
+    dl->AddText(ImVec2(p.x, p.y + 2 * rowH), colours.dimText, rows[2].c_str());
+    if (!fr.scene.moveEquation.empty() &&
+        ImGui::IsMouseHoveringRect(ImVec2(p.x - 4, p.y - 4), q, false))
+      ImGui::SetTooltip("%s", fr.scene.moveEquation.c_str());
+  };
+  out.push_back(std::move(o));
 }
 
 }  // namespace
