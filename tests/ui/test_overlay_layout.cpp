@@ -183,16 +183,10 @@ TEST_F(LessonOverlays, LessonThreeInPresentationAtScale175KeepsOffTheCloud) {
   s_ui->setScale(1.0f);
   ASSERT_TRUE(img.ok()) << img.error().message;
   const ui::OverlayPass& pass = img.value().overlays;
-  for (size_t i = 0; i < pass.placed.size(); ++i) {
-    auto r = pass.placed[i].rect;
-    printf("%s %g %g %g %g w%d\n", pass.boxes[i].name.c_str(), r.x0, r.y0, r.x1, r.y1,
-           pass.placed[i].wrapped);
-    for (auto r : pass.input.data)
-    printf("data %g %g %g %g canvas %g %g %g %g\n", r.x0, r.y0, r.x1, r.y1, pass.input.canvas.x0,
   ASSERT_EQ(pass.input.data.size(), 1u) << "the particles' box";
   ASSERT_GE(pass.placed.size(), 3u) << "title, status line, colour legend";
   expectTidy(pass.input, pass.boxes, pass.placed);
   for (size_t i = 0; i < pass.placed.size(); ++i)
     EXPECT_EQ(ui::overlapArea(pass.placed[i].rect, pass.input.data[0]), 0.0f)
         << pass.boxes[i].name << " lies over the particles";
-  }
+}
