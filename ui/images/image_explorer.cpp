@@ -324,7 +324,7 @@ bool ImageExplorer::frame(std::optional<Scene>* next) {
 void ImageExplorer::drawSidePanel(float width, float top, float height) {
   beginSidePanel(m_shell, width, top, height);
   drawImagePanel(m_view, m_run.get(), m_runsBusy, m_trainStats.get(), m_clfStats.get(), *this);
-  if (drawInterpolationPanel(m_interpView)) sendStrip();
+  drawInterpolationPanel(m_interpView, *this);
   drawTimelinePanel(m_state, nullptr);
   ImGui::SliderFloat("UI scale", &m_state.uiScale, 0.75f, 3.0f, "%.2f×");
   drawPanelFooter(m_options);
@@ -337,6 +337,8 @@ void ImageExplorer::send(const Command& command) {
     m_resample = true;
   else if (std::holds_alternative<cmd::TrainClassifier>(command))
     m_retrainClassifier = true;  // followClassifier starts it
+  else if (std::holds_alternative<cmd::RequestInterpolation>(command))
+    sendStrip();
   else if (const auto* train = std::get_if<cmd::TrainImageModel>(&command))
     m_trainer.asked = train->from;  // started once the data has loaded
   // (The U-Net has no width or depth to apply: ApplyNet is the 2D explorer's.)

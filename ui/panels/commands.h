@@ -35,6 +35,8 @@ struct LoadCheckpoint {
 struct ApplyNet {  // restart the model with this (valid) architecture
   nn::NetConfig net;
 };
+// The image explorer: (re)send the latent interpolation strip's request.
+struct RequestInterpolation {};
 // The image explorer: make the U-Net trainer for the panel's dataset and start it, from
 // scratch ("") or continuing a checkpoint, once the data has loaded.
 struct TrainImageModel {
@@ -42,10 +44,11 @@ struct TrainImageModel {
 };
 }  // namespace cmd
 
-using Command = std::variant<cmd::RequestData, cmd::RequestRun, cmd::FitView, cmd::TrainClassifier,
-                             cmd::StartTraining, cmd::PauseTraining, cmd::StepTraining,
-                             cmd::ResetTraining, cmd::SetTrainConfig, cmd::SaveCheckpoint,
-                             cmd::LoadCheckpoint, cmd::ApplyNet, cmd::TrainImageModel>;
+using Command =
+    std::variant<cmd::RequestData, cmd::RequestRun, cmd::FitView, cmd::TrainClassifier,
+                 cmd::StartTraining, cmd::PauseTraining, cmd::StepTraining, cmd::ResetTraining,
+                 cmd::SetTrainConfig, cmd::SaveCheckpoint, cmd::LoadCheckpoint, cmd::ApplyNet,
+                 cmd::TrainImageModel, cmd::RequestInterpolation>;
 
 class CommandSink {
  public:
