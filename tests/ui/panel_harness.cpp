@@ -77,10 +77,13 @@ bool PanelHarness::click(ItemPath path, const char* window) {
   const ImGuiID item = id(path, window);
   ImGuiWindow* w = ImGui::FindWindowByName(window);
   if (!w || !item) return false;
-  // ImGui keeps the rectangle of the item it navigates to: focus it for one frame.
+  // ImGui keeps the rectangle of the item it navigates to: focus it for one frame. (A window
+  // that just appeared has asked for its first item; that request would win.)
+  ImGuiContext& g = *GImGui;
+  g.NavInitRequest = false;
+  g.NavInitResultId = 0;
   ImGui::SetFocusID(item, w);
   frame();
-  ImGuiContext& g = *GImGui;
   if (g.NavId != item || !g.NavIdIsAlive) return false;
   const ImRect r = ImGui::WindowRectRelToAbs(w, w->NavRectRel[ImGuiNavLayer_Main]);
   ImGuiIO& io = ImGui::GetIO();
