@@ -17,6 +17,7 @@
 
 #include "core/scene/image_run.h"
 #include "tests/common/image_folder.h"
+#include "tests/ui/panel_harness.h"
 #include "ui/app_window.h"
 #include "ui/gl/objects.h"
 #include "ui/offscreen_render.h"
@@ -170,7 +171,8 @@ bool drawExplorer(ss::ui::ImagePanelState& view, ss::ui::MaskPainter& painter,
   ImGui::SetNextWindowSize(ImVec2(panelWidth, static_cast<float>(height)));
   ImGui::Begin("ScoreScope", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
-  ss::ui::drawImagePanel(view, &run, false);
+  ss::test::RecordingSink ignored;  // the picture is what this test checks
+  ss::ui::drawImagePanel(view, &run, false, nullptr, nullptr, ignored);
   ImGui::End();
   ImGui::SetNextWindowPos(ImVec2(panelWidth, 0));
   ImGui::SetNextWindowSize(ImVec2(width - panelWidth, static_cast<float>(height)));

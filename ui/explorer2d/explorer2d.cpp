@@ -11,6 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/common/assets.h"
@@ -207,25 +209,23 @@ bool Explorer2D::runFinishedForBenchmark() const {
 void Explorer2D::drawSidePanel(float width, float top, float height) {
   beginSidePanel(m_shell, width, top, height);
   const auto* cloud = m_cloud.get();
-  if (drawDataPanel(m_state, m_dataView, cloud, m_data.busy(), m_data.lastError()))
-    m_data.request(m_state.data);
+  drawDataPanel(m_state, m_dataView, cloud, m_data.busy(), m_data.lastError(), *this);
   if (const auto a = drawCanvasToolsPanel(m_tools, m_state, drawnDataDir()); a.dataChanged) {
     m_data.request(m_state.data);  // the drawn CSV; runs, fields and the trainer follow
     if (a.train) restartTrainer(true), m_trainer.start();
   }
   drawProcessPanel(m_state, m_processView, cloud);
   const bool comparing = m_state.compare.enabled;
-  m_resample |= drawSamplingPanel(
-      m_state, m_samplingView, comparing ? m_compareRuns.run(0) : m_runView.run.get(),
-      comparing ? m_compareRuns.busy() : m_runs.busy(),
-      comparing ? m_compareRuns.lastError() : m_runs.lastError(), m_model != nullptr);
-  bool retrainClassifier = false;
+  drawSamplingPanel(m_state, m_samplingView, comparing ? m_compareRuns.run(0) : m_runView.run.get(),
+                    comparing ? m_compareRuns.busy() : m_runs.busy(),
+                    comparing ? m_compareRuns.lastError() : m_runs.lastError(), m_model != nullptr,
+                    *this);
   const auto clfStats = m_classifier.stats();
-  m_resample |= drawGuidancePanel(m_state, cloud, clfStats.get(), retrainClassifier);
-  m_resample |= followClassifier(m_state, cloud, m_classifier, m_classifierSpec, retrainClassifier,
-                                 m_guidedBy);
+  drawGuidancePanel(m_state, cloud, clfStats.get(), *this);
+  m_resample |= followClassifier(m_state, cloud, m_classifier, m_classifierSpec,
+                                 std::exchange(m_retrainClassifier, false), m_guidedBy);
   drawTimelinePanel(m_state, cloud);
-  if (drawViewPanel(m_state, cloud)) m_canvas.requestFit();
+  drawViewPanel(m_state, cloud, *this);
   drawPanelFooter(m_options,
                   " · " + (cloud ? std::to_string(cloud->n) : std::string("–")) + " particles");
   if (!m_canvas.error().empty()) errorText(m_canvas.error());
@@ -239,12 +239,26 @@ void Explorer2D::drawTrainingStrip(float x, float y, float width, float height) 
   ImGui::Begin("##training", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
-  if (drawTrainingPanel(m_trainer, m_stats.get(), m_trainingView)) {
-    m_spec.net = m_trainingView.netDraft;
+  drawTrainingPanel(m_stats.get(), m_trainingView, *this);
+  ImGui::End();
+}
+
+void Explorer2D::send(const Command& command) {
+  if (sendToTrainer(m_trainer, command)) return;
+  if (std::holds_alternative<cmd::RequestData>(command)) {
+    m_data.request(m_state.data);
+  } else if (std::holds_alternative<cmd::RequestRun>(command)) {
+    m_resample = true;
+  } else if (std::holds_alternative<cmd::FitView>(command)) {
+    m_canvas.requestFit();
+  } else if (std::holds_alternative<cmd::TrainClassifier>(command)) {
+    m_retrainClassifier = true;  // followClassifier starts it, right after the panel
+  } else if (const auto* net = std::get_if<cmd::ApplyNet>(&command)) {
+    m_spec.net = net->net;  // a fresh model with the settings in force
     if (m_stats) m_spec.train = m_stats->train;
     setTrainerProblem();
   }
-  ImGui::End();
+  // (TrainImageModel is the image explorer's.)
 }
 
 void Explorer2D::drawCanvasWindow(float x, float y, float width, float height) {

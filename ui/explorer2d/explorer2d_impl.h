@@ -1,7 +1,8 @@
 // The 2D explorer's controller (run2D in explorer2d.h is its entry point): one object per
-// opened 2D scene, owning its workers and panel state, one method per window region. Split
-// over explorer2d.cpp (scene, frame, panels) and explorer2d_layers.cpp (the run, the plot,
-// the layers' requests, exports). Internal to ui/explorer2d. UI thread.
+// opened 2D scene, owning its workers and panel state, one method per window region. It is
+// the panels' CommandSink: what they send is acted on as it arrives (send). Split over
+// explorer2d.cpp (scene, frame, panels and their commands) and explorer2d_layers.cpp (the
+// run, the plot, the layers' requests, exports). Internal to ui/explorer2d. UI thread.
 #pragma once
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "ui/explorer2d/layer_requests.h"
 #include "ui/frame_pacer.h"
 #include "ui/panels/canvas_tools_panel.h"
+#include "ui/panels/commands.h"
 #include "ui/panels/panels.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/canvas_tools.h"
@@ -37,12 +39,14 @@ struct RunKey {
   bool operator==(const RunKey&) const = default;
 };
 
-class Explorer2D {
+class Explorer2D : public CommandSink {
  public:
   Explorer2D(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened);
   // One GUI frame; false when the loop ends (the last smoke-test frame, or *next was set).
   bool frame(std::optional<Scene>* next);
   void writeTimings() const;
+  // The panels' commands: data, runs, the classifier, the trainer and the canvas.
+  void send(const Command& command) override;
 
  private:
   void applyModel(const SceneModel& m);
@@ -86,7 +90,8 @@ class Explorer2D {
   ModelDensityRequester m_densityRequests;
   std::string m_modelDensityPending;
   std::optional<train::ClassifierSpec> m_classifierSpec;  // what it was last asked to train
-  uint64_t m_guidedBy = 0;  // the classifier snapshot the last run used
+  uint64_t m_guidedBy = 0;           // the classifier snapshot the last run used
+  bool m_retrainClassifier = false;  // the guidance panel asked to (re)train it
   RunView m_runView;
   RunKey m_lastRun;
   bool m_firstRun = false;  // a reverse mode was opened: run once the data is in

@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/common/assets.h"
@@ -23,6 +25,7 @@
 #include "ui/gui_frame.h"
 #include "ui/images/image_scene.h"
 #include "ui/images/image_trainer.h"
+#include "ui/panels/commands.h"
 #include "ui/panels/image_panel.h"
 #include "ui/panels/interp_panel.h"
 #include "ui/panels/panels.h"
@@ -36,12 +39,14 @@ namespace ss::ui {
 
 namespace {
 
-class ImageExplorer {
+// The panels' CommandSink: what they send is acted on as it arrives.
+class ImageExplorer : public CommandSink {
  public:
   ImageExplorer(UiContext& ui, const GuiOptions& options, LessonShell& shell, const Scene& opened);
   // One GUI frame; false when the loop ends (the last smoke-test frame, or *next was set).
   bool frame(std::optional<Scene>* next);
   void writeTimings() const;
+  void send(const Command& command) override;
 
  private:
   void applyScene(const Scene& s);
@@ -55,7 +60,6 @@ class ImageExplorer {
   void followClassifier();
   bool handleKeys();
   void drawSidePanel(float width, float top, float height);
-  void startTrainingWhenLoaded();
   void followStrip();
   void drawImages(float x, float y, float width, float height);
   void drawPainter(ImVec2 all);
@@ -83,6 +87,7 @@ class ImageExplorer {
   train::ClassifierTrainer m_classifier;
   std::optional<train::ClassifierSpec> m_classifierSpec;  // what it was last asked to train
   uint64_t m_classifierVersion = 0;                       // the snapshot the newest run uses
+  bool m_retrainClassifier = false;                       // the panel asked to retrain it
   // This frame's reads.
   std::shared_ptr<const scene::ImageRunResult> m_run, m_other;
   std::shared_ptr<const scene::InterpolationResult> m_shownStrip;
@@ -111,7 +116,7 @@ ImageExplorer::ImageExplorer(UiContext& ui, const GuiOptions& options, LessonShe
               options.maxFrames > 0 || !options.frameTimes.empty()) {
   applyScene(opened);
   m_state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
-  m_view.startTraining = options.startTraining;  // --train: a small U-Net from scratch
+  if (options.startTraining) m_trainer.asked = "";  // --train: a small U-Net from scratch
   sendRun();
   m_frameStart = m_last = glfwGetTime();
 }
@@ -243,7 +248,7 @@ void ImageExplorer::followClassifier() {
   auto spec = train::imageClassifierSpec(view.draft.data, m_run->sde);
   spec.seed = view.draft.seed;
   if (!m_classifierSpec || !(*m_classifierSpec == spec) ||
-      std::exchange(view.retrainClassifier, false)) {
+      std::exchange(m_retrainClassifier, false)) {
     m_classifier.train(spec);
     m_classifierSpec = spec;
   }
@@ -287,7 +292,7 @@ bool ImageExplorer::frame(std::optional<Scene>* next) {
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const float panelWidth = presenting ? 0.0f : std::min(26.0f * fonts().size, 0.4f * display.x);
   if (!presenting) drawSidePanel(panelWidth, top, display.y - top);
-  startTrainingWhenLoaded();
+  if (m_trainer.startWhenLoaded(m_view, m_run.get(), m_options, m_trainingView)) sendRun();
   if (m_resample) sendRun();
   followStrip();
   // Training strip along the bottom while a U-Net trains here (as in the 2D explorer).
@@ -299,8 +304,7 @@ bool ImageExplorer::frame(std::optional<Scene>* next) {
     ImGui::Begin("##training", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
-    // (The U-Net has no width or depth to apply.)
-    drawTrainingPanel(*m_trainer.trainer, m_trainStats.get(), m_trainingView);
+    drawTrainingPanel(m_trainStats.get(), m_trainingView, *this);
     ImGui::End();
   }
   drawImages(panelWidth, top, display.x - panelWidth, display.y - top - stripHeight);
@@ -319,19 +323,25 @@ bool ImageExplorer::frame(std::optional<Scene>* next) {
 
 void ImageExplorer::drawSidePanel(float width, float top, float height) {
   beginSidePanel(m_shell, width, top, height);
-  m_resample |=
-      drawImagePanel(m_view, m_run.get(), m_runsBusy, m_trainStats.get(), m_clfStats.get());
-  if (drawInterpolationPanel(m_interpView)) sendStrip();
+  drawImagePanel(m_view, m_run.get(), m_runsBusy, m_trainStats.get(), m_clfStats.get(), *this);
+  drawInterpolationPanel(m_interpView, *this);
   drawTimelinePanel(m_state, nullptr);
   ImGui::SliderFloat("UI scale", &m_state.uiScale, 0.75f, 3.0f, "%.2f×");
   drawPanelFooter(m_options);
   ImGui::End();
 }
 
-// A trainer needs the images' size: it starts once the first run has loaded the data.
-void ImageExplorer::startTrainingWhenLoaded() {
-  if (!m_view.startTraining || !m_run || (m_run->size == 0 && m_run->error.empty())) return;
-  if (m_trainer.start(m_view, m_run.get(), m_options, m_trainingView)) sendRun();
+void ImageExplorer::send(const Command& command) {
+  if (liveTrainer() && sendToTrainer(*m_trainer.trainer, command)) return;
+  if (std::holds_alternative<cmd::RequestRun>(command))
+    m_resample = true;
+  else if (std::holds_alternative<cmd::TrainClassifier>(command))
+    m_retrainClassifier = true;  // followClassifier starts it
+  else if (std::holds_alternative<cmd::RequestInterpolation>(command))
+    sendStrip();
+  else if (const auto* train = std::get_if<cmd::TrainImageModel>(&command))
+    m_trainer.asked = train->from;  // started once the data has loaded
+  // (The U-Net has no width or depth to apply: ApplyNet is the 2D explorer's.)
 }
 
 // The strip follows a scene that asks for one, and the panel's data and score (a live

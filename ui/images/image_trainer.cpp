@@ -1,12 +1,22 @@
 #include "ui/images/image_trainer.h"
 
+#include <utility>
+
 #include "core/nn/net_config.h"
 
 namespace ss::ui {
 
-bool ImageTrainerSlot::start(ImagePanelState& view, const scene::ImageRunResult* run,
-                             const GuiOptions& options, TrainingPanelState& trainingView) {
-  view.startTraining = false;
+bool ImageTrainerSlot::startWhenLoaded(ImagePanelState& view, const scene::ImageRunResult* run,
+                                       const GuiOptions& options,
+                                       TrainingPanelState& trainingView) {
+  if (!asked || !run || (run->size == 0 && run->error.empty())) return false;
+  const std::string from = *std::exchange(asked, std::nullopt);
+  return start(view, from, run, options, trainingView);
+}
+
+bool ImageTrainerSlot::start(ImagePanelState& view, const std::string& from,
+                             const scene::ImageRunResult* run, const GuiOptions& options,
+                             TrainingPanelState& trainingView) {
   if (!run || run->size == 0) {
     view.error =
         "cannot train: the dataset did not load" + (run ? ": " + run->error : std::string());
@@ -32,7 +42,7 @@ bool ImageTrainerSlot::start(ImagePanelState& view, const scene::ImageRunResult*
   }
   trainer = std::make_unique<train::Trainer>(spec);
   data = view.draft.data;
-  if (!view.startFrom.empty()) trainer->loadCheckpoint(view.startFrom);
+  if (!from.empty()) trainer->loadCheckpoint(from);
   trainer->start();
   trainingView = TrainingPanelState{};
   trainingView.netDraft = spec.net;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,20 @@ struct ImageTrainerSlot {
   // Another dataset's trainer is paused and kept until the explorer closes: destroying it
   // here would join its thread on the UI thread.
   std::vector<std::unique_ptr<train::Trainer>> retired;
+  // TrainImageModel's checkpoint to continue ("": from scratch) until the trainer starts.
+  std::optional<std::string> asked;
+
+  // A trainer needs the images' size: `asked` starts once the first run has loaded the data
+  // (or failed to). Returns true when one started.
+  bool startWhenLoaded(ImagePanelState& view, const scene::ImageRunResult* run,
+                       const GuiOptions& options, TrainingPanelState& trainingView);
 
   // A Trainer on the panel's dataset with its U-Net preset at the loaded images' size, the
   // settings of `scorescope train` for images (VP, lr 5e-4, batch 32), started at once (from
-  // view.startFrom when set). Errors go to the panel, and the current trainer is kept when
-  // the new one cannot be made. Returns true when one started.
-  bool start(ImagePanelState& view, const scene::ImageRunResult* run, const GuiOptions& options,
-             TrainingPanelState& trainingView);
+  // the checkpoint `from` unless empty). Errors go to the panel, and the current trainer is
+  // kept when the new one cannot be made. Returns true when one started.
+  bool start(ImagePanelState& view, const std::string& from, const scene::ImageRunResult* run,
+             const GuiOptions& options, TrainingPanelState& trainingView);
 };
 
 }  // namespace ss::ui

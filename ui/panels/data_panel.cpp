@@ -13,10 +13,10 @@ const char* const kBuiltins[] = {"8gaussians", "25gaussians",  "moons",    "swis
                                  "rings",      "checkerboard", "pinwheel", "spirals"};
 }  // namespace
 
-bool drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::PointCloud* cloud,
-                   bool busy, const std::string& error) {
+void drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::PointCloud* cloud,
+                   bool busy, const std::string& error, CommandSink& sink) {
   bool changed = false;
-  if (!ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) return false;
+  if (!ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) return;
   const std::string& current = state.data.data;
   if (ImGui::BeginCombo("dataset", current.c_str())) {
     for (const char* name : kBuiltins) {
@@ -64,7 +64,7 @@ bool drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::Poin
     ImGui::TextDisabled("%s", cloud->description.c_str());
     ImGui::PopTextWrapPos();
   }
-  return changed;
+  if (changed) sink.send(cmd::RequestData{});
 }
 
 }  // namespace ss::ui

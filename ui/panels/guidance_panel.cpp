@@ -14,11 +14,11 @@ void setGuidance(ExplorerState& state, bool on, const scene::PointCloud* cloud) 
   if (on) state.trainedClassifier = !(cloud && !cloud->mixtureMeans.empty());
 }
 
-bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
-                       const train::ClassifierStats* classifier, bool& trainClassifier) {
-  trainClassifier = false;
-  if (state.mode == scene::RunMode::Forward) return false;  // guidance steers reverse runs
-  if (!ImGui::CollapsingHeader("Class guidance")) return false;
+namespace {
+
+// The panel below its header; returns true when a new run is due.
+bool drawGuidanceControls(ExplorerState& state, const scene::PointCloud* cloud,
+                          const train::ClassifierStats* classifier, CommandSink& sink) {
   const int classes = cloud ? cloud->numClasses : 1;
   if (classes < 2) {
     ImGui::TextDisabled("%s has no classes to guide toward",
@@ -71,7 +71,8 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
     return changed;
   }
   const bool ready = classifier && classifier->spec.data == state.data.data && classifier->step > 0;
-  if (ImGui::Button(ready ? "Retrain classifier" : "Train classifier")) trainClassifier = true;
+  if (ImGui::Button(ready ? "Retrain classifier" : "Train classifier"))
+    sink.send(cmd::TrainClassifier{});
   if (classifier) {
     if (classifier->status == train::ClassifierStatus::Failed)
       errorText(classifier->message);
@@ -96,6 +97,15 @@ bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
   }
   if (!ready) ImGui::TextDisabled("runs are unguided until the classifier is ready");
   return changed;
+}
+
+}  // namespace
+
+void drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
+                       const train::ClassifierStats* classifier, CommandSink& sink) {
+  if (state.mode == scene::RunMode::Forward) return;  // guidance steers reverse runs
+  if (!ImGui::CollapsingHeader("Class guidance")) return;
+  if (drawGuidanceControls(state, cloud, classifier, sink)) sink.send(cmd::RequestRun{});
 }
 
 }  // namespace ss::ui

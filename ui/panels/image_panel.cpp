@@ -36,7 +36,8 @@ bool applyPreset(ImagePanelState& view) {
 
 // Class guidance: on/off, the class (by name once the classifier knows them), the scale and
 // the classifier's progress and held-out accuracy. Returns true when a new run is due.
-bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* clf) {
+bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* clf,
+                         CommandSink& sink) {
   if (!ImGui::CollapsingHeader("Class guidance", view.guide ? ImGuiTreeNodeFlags_DefaultOpen : 0))
     return false;
   bool changed = false;
@@ -97,13 +98,14 @@ bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* cl
   ImGui::PopTextWrapPos();
   if (clf->status != train::ClassifierStatus::Done && !failed)
     ImGui::TextDisabled("runs are unguided until it is trained");
-  if (ImGui::Button("Retrain classifier")) view.retrainClassifier = true;
+  if (ImGui::Button("Retrain classifier")) sink.send(cmd::TrainClassifier{});
   return changed;
 }
 
 // The score the grid samples with: the exact empirical one (of `limit` images), a U-Net
 // checkpoint, or a U-Net trained here. Returns true when a new run is due.
-bool drawScoreChoice(ImagePanelState& view, const train::TrainerStats* training) {
+bool drawScoreChoice(ImagePanelState& view, const train::TrainerStats* training,
+                     CommandSink& sink) {
   auto& d = view.draft;
   bool changed = false;
   ImGui::TextWrapped("data: %s", d.data.c_str());
@@ -149,11 +151,11 @@ bool drawScoreChoice(ImagePanelState& view, const train::TrainerStats* training)
     tooltip(
         "small: 16 base channels, two resolutions (learns shapes in minutes on a CPU); "
         "large: 64 base channels, three resolutions (for a GPU)");
-    if (ImGui::Button("Train from scratch")) view.startTraining = true, view.startFrom.clear();
+    if (ImGui::Button("Train from scratch")) sink.send(cmd::TrainImageModel{});
     if (!view.bundledModel.empty()) {
       ImGui::SameLine();
       if (ImGui::Button("Continue the bundled model"))
-        view.startTraining = true, view.startFrom = view.bundledModel;
+        sink.send(cmd::TrainImageModel{view.bundledModel});
       tooltip(view.bundledModel.c_str());
     }
   } else if (view.live && training) {
@@ -281,12 +283,13 @@ Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view) {
   return r;
 }
 
-bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
-                    const train::TrainerStats* training, const train::ClassifierStats* classifier) {
+void drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
+                    const train::TrainerStats* training, const train::ClassifierStats* classifier,
+                    CommandSink& sink) {
   auto& d = view.draft;
   bool changed = false;
   if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) {
-    changed |= drawScoreChoice(view, training);
+    changed |= drawScoreChoice(view, training, sink);
     changed |= drawSamplerChoice(view);
     changed |= drawTaskChoice(view);
     int seed = static_cast<int>(d.seed);
@@ -308,9 +311,11 @@ bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
     }
     if (!view.error.empty()) errorText(view.error);
   }
-  changed |= drawGuidanceSection(view, classifier);
-  if (changed) view.error.clear();
-  return changed;
+  changed |= drawGuidanceSection(view, classifier, sink);
+  if (changed) {
+    view.error.clear();
+    sink.send(cmd::RequestRun{});
+  }
 }
 
 }  // namespace ss::ui

@@ -1,7 +1,7 @@
 // The image explorer's side panel: score (exact empirical subset or a U-Net checkpoint),
 // sampler preset and steps, task (unconditional | inpaint + mask preset or the painter + image |
-// colorize + image), seed and Sample. Edits an ImageRunRequest draft; the app sends it to the
-// ImageRunWorker.
+// colorize + image), seed and Sample. Edits an ImageRunRequest draft; RequestRun through the
+// CommandSink (ui/panels/commands.h) asks the app to send it to the ImageRunWorker.
 // UI thread, inside an ImGui window.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "core/scene/image_run.h"
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
+#include "ui/panels/commands.h"
 
 namespace ss::ui {
 
@@ -26,12 +27,8 @@ struct ImagePanelState {
   // the app puts in draft.snapshot when it sends the request) instead of `draft.model`.
   bool live = false;
   bool resampleWhileTraining = true;  // re-run from the same noise once a run has played out
-  std::string trainPreset = "small";  // nn::unetPreset name for a new model
-  // Set by the panel, cleared by the app: create the trainer (from scratch, or continuing
-  // `startFrom`, a checkpoint) and start it.
-  bool startTraining = false;
-  std::string startFrom;
-  std::string bundledModel;  // the bundled checkpoint for this dataset, when there is one
+  std::string trainPreset = "small";  // nn::unetPreset name for a new model (TrainImageModel)
+  std::string bundledModel;           // the bundled checkpoint for this dataset, when there is one
   // Compare: a second grid beside the first, the same prior draw through this sampler preset.
   bool compare = false;
   std::string comparePreset = "ode";
@@ -40,8 +37,7 @@ struct ImagePanelState {
   bool guide = false;
   int guideClass = 0;
   float guidance = 2.0f;
-  bool retrainClassifier = false;  // set by the panel, cleared by the app
-  std::string guideNote;           // why the class shown is not the one asked for
+  std::string guideNote;  // why the class shown is not the one asked for
 };
 
 // A live run waits for this many training steps: sampling a freshly initialised network
@@ -54,11 +50,13 @@ const std::vector<std::string>& imageSamplerPresets();
 // same seed, so the same prior draw). Error for an unknown preset.
 Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view);
 
-// Returns true when a new run should start (a setting changed validly, or Sample pressed).
+// Sends RequestRun when a new run should start (a setting changed validly, or Sample
+// pressed), TrainImageModel for "Train from scratch" / "Continue the bundled model" and
+// TrainClassifier for "Retrain classifier".
 // `training`: the stats of the trainer in this window, null when there is none.
 // `classifier`: the guidance classifier's stats, null before it was first asked for.
-bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
-                    const train::TrainerStats* training = nullptr,
-                    const train::ClassifierStats* classifier = nullptr);
+void drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,
+                    const train::TrainerStats* training, const train::ClassifierStats* classifier,
+                    CommandSink& sink);
 
 }  // namespace ss::ui

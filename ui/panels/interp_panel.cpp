@@ -20,7 +20,7 @@ bool indexField(const char* label, int* value, int maximum) {
 
 }  // namespace
 
-bool drawInterpolationPanel(InterpPanelState& view) {
+void drawInterpolationPanel(InterpPanelState& view, CommandSink& sink) {
   bool edited = false, pressed = false;
   if (ImGui::CollapsingHeader("Latent interpolation", ImGuiTreeNodeFlags_DefaultOpen)) {
     edited |= indexField("image A", &view.indexA, 1000000);
@@ -49,7 +49,7 @@ bool drawInterpolationPanel(InterpPanelState& view) {
         "Encode A and B to x(T), walk between the codes and decode every frame back (MATH.md §5)");
   }
   if (pressed) view.started = true;
-  return pressed || (edited && view.started);
+  if (pressed || (edited && view.started)) sink.send(cmd::RequestInterpolation{});
 }
 
 void applyInterpolationPanel(const InterpPanelState& view, scene::InterpolationRequest& request) {

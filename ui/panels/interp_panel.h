@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/scene/image_interp.h"
+#include "ui/panels/commands.h"
 
 namespace ss::ui {
 
@@ -17,9 +18,9 @@ struct InterpPanelState {
   bool started = false;        // Interpolate was pressed once: edits re-run from then on
 };
 
-// Returns true when a request should be sent: Interpolate pressed, or a setting edited
+// Sends RequestInterpolation when a request is due: Interpolate pressed, or a setting edited
 // (Enter or leaving a field, a changed method) after the first interpolation.
-bool drawInterpolationPanel(InterpPanelState& view);
+void drawInterpolationPanel(InterpPanelState& view, CommandSink& sink);
 
 // The panel's part of a request: indices, frames and method written into `request` (data,
 // limit, model and snapshot are the caller's).

@@ -1,6 +1,6 @@
 // The side panels of the 2D explorer, one per file: data, process (SDE), timeline and view.
-// Each edits ExplorerState (or a draft of it) and reports what the app must act on.
-// UI thread, inside an ImGui window.
+// Each edits ExplorerState (or a draft of it) and sends what the app must act on through a
+// CommandSink (ui/panels/commands.h). UI thread, inside an ImGui window.
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@
 #include "core/sde/sde_config.h"
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
+#include "ui/panels/commands.h"
 #include "ui/session/explorer_state.h"
 
 namespace ss::ui {
@@ -19,9 +20,9 @@ struct DataPanelState {
   int particlesDraft = -1;  // slider value while dragging; applied on release
 };
 
-// Returns true when state.data changed and a new cloud must be requested.
-bool drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::PointCloud* cloud,
-                   bool busy, const std::string& error);
+// Sends RequestData when state.data changed and a new cloud must be loaded.
+void drawDataPanel(ExplorerState& state, DataPanelState& view, const scene::PointCloud* cloud,
+                   bool busy, const std::string& error, CommandSink& sink);
 
 struct ProcessPanelState {
   sde::SdeConfig draft;  // what the fields show; copied into state.sde when valid
@@ -41,10 +42,11 @@ struct SamplingPanelState {
   std::string error;  // why the sampler settings are not applied
 };
 
-// Mode (forward | reverse SDE | PF-ODE) and sampler settings. Returns true when a new run
-// should be requested (mode or valid settings changed, or "Sample now").
-bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
-                       bool busy, const std::string& runError, bool hasModel);
+// Mode (forward | reverse SDE | PF-ODE) and sampler settings. Sends RequestRun when a new run
+// is due (mode or valid settings changed, or "Sample now"); invalid settings send nothing
+// and show why.
+void drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
+                       bool busy, const std::string& runError, bool hasModel, CommandSink& sink);
 
 // Guidance on (toward the first class) with a classifier that works for the data: the exact
 // posterior of a Gaussian mixture, else the one trained in the background; or off.
@@ -52,10 +54,10 @@ void setGuidance(ExplorerState& state, bool on, const scene::PointCloud* cloud);
 
 // Class guidance of reverse runs: on/off, the class, the scale w and the classifier (the
 // mixture's exact posterior, or one trained in the background, whose progress and held-out
-// accuracy it shows). Sets `trainClassifier` when the user asks to (re)train it. Returns
-// true when a new run should be requested.
-bool drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
-                       const train::ClassifierStats* classifier, bool& trainClassifier);
+// accuracy it shows). Sends TrainClassifier when the user asks to (re)train it and
+// RequestRun when a new run is due.
+void drawGuidancePanel(ExplorerState& state, const scene::PointCloud* cloud,
+                       const train::ClassifierStats* classifier, CommandSink& sink);
 
 // Time slider with play/pause/loop/speed and the marginal's numbers.
 void drawTimelinePanel(ExplorerState& state, const scene::PointCloud* cloud);
@@ -68,13 +70,13 @@ struct TrainingPanelState {
   nn::NetConfig netDraft;  // architecture fields; applied with a restart
 };
 
-// Start/pause/step/reset, live knobs, stats, the loss plot, checkpoint save/load. Commands
-// go to the trainer's mailbox; nothing here waits on training. Returns true when the user
-// applied a new architecture (view.netDraft): the caller restarts the trainer with it.
-bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
-                       TrainingPanelState& view);
+// Start/pause/step/reset, live knobs, stats, the loss plot, checkpoint save/load: each sends
+// its trainer command (the caller forwards them to the trainer's mailbox; nothing here waits
+// on training). A valid architecture (view.netDraft) applied sends ApplyNet.
+void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& view,
+                       CommandSink& sink);
 
-// Point size, opacity, colouring, grid; returns true when "fit view" was pressed.
-bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud);
+// Point size, opacity, colouring, grid; "fit view" sends FitView.
+void drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud, CommandSink& sink);
 
 }  // namespace ss::ui

@@ -123,12 +123,8 @@ bool drawStepThroughControls(ExplorerState& state) {
   return edited;
 }
 
-}  // namespace
-
-bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
-                       bool busy, const std::string& runError, bool hasModel) {
-  if (!ImGui::CollapsingHeader("Mode and sampler", ImGuiTreeNodeFlags_DefaultOpen)) return false;
-  bool resample = false;
+// The mode switch: forward | reverse SDE | PF-ODE | compare panes. True when it changed.
+bool drawModeSwitch(ExplorerState& state) {
   int mode = state.compare.enabled ? 3 : static_cast<int>(state.mode);
   bool modeChanged = false;
   modeChanged |= ImGui::RadioButton("forward", &mode, static_cast<int>(scene::RunMode::Forward));
@@ -144,18 +140,17 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   modeChanged |= ImGui::RadioButton("compare panes", &mode, 3);
   tooltip(
       "Two or three reverse runs from the same prior draw side by side, e.g. SDE | ODE (key 4)");
-  if (modeChanged) {
-    // A reverse run starts at T; the forward process at 0.
-    if (mode == 3)
-      setCompare(state, true);
-    else
-      setCompare(state, false, static_cast<scene::RunMode>(mode));
-    resample = true;
-  }
-  if (state.compare.enabled)
-    return drawCompareControls(state, view, busy, runError, hasModel) || resample;
-  if (state.mode == scene::RunMode::Forward) return resample;
+  if (!modeChanged) return false;
+  // A reverse run starts at T; the forward process at 0.
+  if (mode == 3)
+    setCompare(state, true);
+  else
+    setCompare(state, false, static_cast<scene::RunMode>(mode));
+  return true;
+}
 
+// The predictor and corrector (reverse SDE) or the ODE solver, and the steps. True when edited.
+bool drawSolverSettings(ExplorerState& state) {
   auto& c = state.sampler;
   bool edited = false;
   if (state.mode == scene::RunMode::ReverseSde) {
@@ -210,6 +205,12 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
       edited = true;
     }
   }
+  return edited;
+}
+
+// The score (learned or exact), 2D inpainting and the trails. True when a run setting changed.
+bool drawScoreSettings(ExplorerState& state, const scene::RunResult* run, bool hasModel) {
+  bool edited = false;
   edited |= ImGui::Checkbox("learned score", &state.useModel);
   tooltip(
       "On: the trainer's latest EMA snapshot (when one exists). Off: the exact score of the data.");
@@ -243,20 +244,11 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   tooltip(
       "White: paths of traced particles, fading with age. Gold rings: each one's Tweedie estimate "
       "E[x0 | x] = (x + σ(t)² s(x,t)) / a(t), the denoised guess the score makes at the current t");
+  return edited;
+}
 
-  // Apply settings only when valid for this SDE; say why otherwise.
-  const sample::SamplerKind kind = state.mode == scene::RunMode::ProbabilityFlow
-                                       ? sample::SamplerKind::Ode
-                                       : sample::SamplerKind::Pc;
-  sample::SamplerConfig check = c;
-  check.kind = kind;
-  view.error = check.validate(state.sde);
-  if (edited && view.error.empty()) resample = true;
-  if (!view.error.empty()) errorText(view.error);
-
-  if (ImGui::Button("Sample now")) resample = true;
-  tooltip("Re-run from the same prior draw with the newest model (R)");
-  ImGui::SameLine();
+// Whether the run is busy, done or stopped, its error, and its metrics once done.
+void drawRunStatus(const scene::RunResult* run, bool busy, const std::string& runError) {
   if (run) {
     ImGui::Text("%s NFE %lld",
                 busy        ? "running…"
@@ -292,7 +284,42 @@ bool drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
       }
     }
   }
-  return resample && view.error.empty();
+}
+
+}  // namespace
+
+void drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const scene::RunResult* run,
+                       bool busy, const std::string& runError, bool hasModel, CommandSink& sink) {
+  if (!ImGui::CollapsingHeader("Mode and sampler", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  bool resample = drawModeSwitch(state);
+  // Compare mode: "Sample now" re-runs every pane (edits re-run the panes they change).
+  if (state.compare.enabled) {
+    if (drawCompareControls(state, view, busy, runError, hasModel) || resample)
+      sink.send(cmd::RequestRun{});
+    return;
+  }
+  if (state.mode == scene::RunMode::Forward) {
+    if (resample) sink.send(cmd::RequestRun{});
+    return;
+  }
+  bool edited = drawSolverSettings(state);
+  edited |= drawScoreSettings(state, run, hasModel);
+  // Apply settings only when valid for this SDE; say why otherwise.
+  const auto& c = state.sampler;
+  const sample::SamplerKind kind = state.mode == scene::RunMode::ProbabilityFlow
+                                       ? sample::SamplerKind::Ode
+                                       : sample::SamplerKind::Pc;
+  sample::SamplerConfig check = c;
+  check.kind = kind;
+  view.error = check.validate(state.sde);
+  if (edited && view.error.empty()) resample = true;
+  if (!view.error.empty()) errorText(view.error);
+
+  if (ImGui::Button("Sample now")) resample = true;
+  tooltip("Re-run from the same prior draw with the newest model (R)");
+  ImGui::SameLine();
+  drawRunStatus(run, busy, runError);
+  if (resample && view.error.empty()) sink.send(cmd::RequestRun{});
 }
 
 }  // namespace ss::ui

@@ -118,8 +118,8 @@ void drawFieldControls(CanvasOptions& o) {
 
 }  // namespace
 
-bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
-  if (!ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) return false;
+void drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud, CommandSink& sink) {
+  if (!ImGui::CollapsingHeader("View", ImGuiTreeNodeFlags_DefaultOpen)) return;
   CanvasOptions& o = state.canvas;
   ImGui::SliderFloat("point size", &o.pointSize, 1.0f, 12.0f, "%.1f px");
   ImGui::SliderFloat("opacity", &o.alpha, 0.05f, 1.0f, "%.2f");
@@ -160,9 +160,8 @@ bool drawViewPanel(ExplorerState& state, const scene::PointCloud* cloud) {
   tooltip(
       "Heatmap of p_t(x)·‖s_θ(x,t) − ∇log p_t(x)‖²: where the learned score is wrong, weighted by "
       "where the data is (needs a trained snapshot)");
-  const bool fit = ImGui::Button("Fit view");
+  if (ImGui::Button("Fit view")) sink.send(cmd::FitView{});
   tooltip("Also: double-click the canvas. Drag to pan, scroll to zoom about the cursor.");
-  return fit;
 }
 
 }  // namespace ss::ui

@@ -23,71 +23,8 @@ ImVec4 statusColour(train::TrainerStatus s) {
   }
 }
 
-}  // namespace
-
-bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats,
-                       TrainingPanelState& view) {
-  if (!stats) {
-    ImGui::TextDisabled("starting…");
-    return false;
-  }
-  if (!view.initialized) {
-    view.draft = stats->train;
-    view.initialized = true;
-  }
-  if (!ImGui::BeginTable("##training", 3, ImGuiTableFlags_SizingStretchProp)) return false;
-  ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("loss", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn("knobs", ImGuiTableColumnFlags_WidthStretch, 1.1f);
-  ImGui::TableNextRow();
-  ImGui::TableSetColumnIndex(0);
-  ImGui::TextUnformatted("Training");
-  ImGui::SameLine();
-  const bool running = stats->status == train::TrainerStatus::Running;
-  if (ImGui::Button(running ? "Pause" : "Start", ImVec2(5.0f * ImGui::GetFontSize(), 0)))
-    running ? trainer.pause() : trainer.start();
-  ImGui::SameLine();
-  if (ImGui::Button("Step")) trainer.stepOnce();
-  ImGui::SameLine();
-  if (ImGui::Button("Reset")) trainer.reset();
-  tooltip("Re-initialise the model (same seed): training starts over");
-
-  ImGui::PushStyleColor(ImGuiCol_Text, statusColour(stats->status));
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted((train::toString(stats->status) + ": " + stats->message).c_str());
-  ImGui::PopTextWrapPos();
-  ImGui::PopStyleColor();
-  ImGui::Text("step %lld   loss %.4g", static_cast<long long>(stats->step), stats->lossSmoothed);
-  ImGui::Text("%.0f steps/s   %.3g samples/s", stats->stepsPerSecond, stats->samplesPerSecond);
-  ImGui::TextDisabled("%s · %lld parameters · |grad| %.3g", stats->device.c_str(),
-                      static_cast<long long>(stats->parameters), stats->gradNorm);
-  // Architecture: applying it restarts the model.
-  bool applyNet = false;
-  if (view.netDraft.kind == nn::NetKind::UNet) {
-    const auto& u = view.netDraft.unet;
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size,
-                        u.size, u.baseChannels, u.multipliers.size());
-    ImGui::PopTextWrapPos();
-  } else {
-    ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
-    ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
-    ImGui::SameLine();
-    ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
-    ImGui::PopItemWidth();
-    ImGui::SameLine();
-    const std::string netError = view.netDraft.validate();
-    if (ImGui::Button("Apply") && netError.empty()) applyNet = true;
-    tooltip("MLP hidden width and layers: applying restarts training from scratch");
-    if (!netError.empty()) errorText(netError);
-  }
-  ImGui::TableSetColumnIndex(1);
-  lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
-           std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
-  ImGui::TableSetColumnIndex(2);
-  ImGui::PushItemWidth(-9.0f * ImGui::GetFontSize());
-
-  // Live knobs: applied before the next step, without a restart.
+// Live knobs: applied before the next step, without a restart (only when valid).
+void drawLiveKnobs(TrainingPanelState& view, CommandSink& sink) {
   train::TrainConfig& d = view.draft;
   bool edited = false;
   float lr = static_cast<float>(d.lr);
@@ -114,10 +51,13 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
   }
   if (edited) {
     view.error = d.validate();
-    if (view.error.empty()) trainer.setTrainConfig(d);
+    if (view.error.empty()) sink.send(cmd::SetTrainConfig{d});
   }
   if (!view.error.empty()) errorText(view.error);
+}
 
+// The checkpoint path with Save and Load.
+void drawCheckpointRow(TrainingPanelState& view, CommandSink& sink) {
   char path[512];
   std::snprintf(path, sizeof path, "%s", view.checkpointPath.c_str());
   // The path field leaves room for both buttons on the same row.
@@ -132,15 +72,81 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
       "Checkpoint file: Save writes it atomically, Load replaces the model (a bad file changes "
       "nothing)");
   ImGui::SameLine();
-  if (ImGui::Button("Save")) trainer.saveCheckpoint(view.checkpointPath);
+  if (ImGui::Button("Save")) sink.send(cmd::SaveCheckpoint{view.checkpointPath});
   ImGui::SameLine();
   if (ImGui::Button("Load")) {
-    trainer.loadCheckpoint(view.checkpointPath);
+    sink.send(cmd::LoadCheckpoint{view.checkpointPath});
     view.initialized = false;  // show the loaded settings
   }
+}
+
+}  // namespace
+
+void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& view,
+                       CommandSink& sink) {
+  if (!stats) {
+    ImGui::TextDisabled("starting…");
+    return;
+  }
+  if (!view.initialized) {
+    view.draft = stats->train;
+    view.initialized = true;
+  }
+  if (!ImGui::BeginTable("##training", 3, ImGuiTableFlags_SizingStretchProp)) return;
+  ImGui::TableSetupColumn("controls", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("loss", ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn("knobs", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextUnformatted("Training");
+  ImGui::SameLine();
+  const bool running = stats->status == train::TrainerStatus::Running;
+  if (ImGui::Button(running ? "Pause" : "Start", ImVec2(5.0f * ImGui::GetFontSize(), 0)))
+    sink.send(running ? Command{cmd::PauseTraining{}} : Command{cmd::StartTraining{}});
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) sink.send(cmd::StepTraining{});
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) sink.send(cmd::ResetTraining{});
+  tooltip("Re-initialise the model (same seed): training starts over");
+
+  ImGui::PushStyleColor(ImGuiCol_Text, statusColour(stats->status));
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted((train::toString(stats->status) + ": " + stats->message).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::Text("step %lld   loss %.4g", static_cast<long long>(stats->step), stats->lossSmoothed);
+  ImGui::Text("%.0f steps/s   %.3g samples/s", stats->stepsPerSecond, stats->samplesPerSecond);
+  ImGui::TextDisabled("%s · %lld parameters · |grad| %.3g", stats->device.c_str(),
+                      static_cast<long long>(stats->parameters), stats->gradNorm);
+  // Architecture: applying it restarts the model.
+  if (view.netDraft.kind == nn::NetKind::UNet) {
+    const auto& u = view.netDraft.unet;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size,
+                        u.size, u.baseChannels, u.multipliers.size());
+    ImGui::PopTextWrapPos();
+  } else {
+    ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
+    ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
+    ImGui::SameLine();
+    ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
+    ImGui::PopItemWidth();
+    ImGui::SameLine();
+    const std::string netError = view.netDraft.validate();
+    if (ImGui::Button("Apply") && netError.empty()) sink.send(cmd::ApplyNet{view.netDraft});
+    tooltip("MLP hidden width and layers: applying restarts training from scratch");
+    if (!netError.empty()) errorText(netError);
+  }
+  ImGui::TableSetColumnIndex(1);
+  lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
+           std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
+  ImGui::TableSetColumnIndex(2);
+  ImGui::PushItemWidth(-9.0f * ImGui::GetFontSize());
+
+  drawLiveKnobs(view, sink);
+  drawCheckpointRow(view, sink);
   ImGui::PopItemWidth();
   ImGui::EndTable();
-  return applyNet;
 }
 
 }  // namespace ss::ui

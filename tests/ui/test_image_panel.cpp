@@ -1,0 +1,108 @@
+// Tier 2: the image explorer's panels under ImGui with no backend: the run panel's Sample,
+// trainer and classifier buttons and the controls that stay in place disabled, and the
+// interpolation panel's requests.
+#include <gtest/gtest.h>
+
+#include "tests/ui/panel_harness.h"
+#include "ui/panels/image_panel.h"
+#include "ui/panels/interp_panel.h"
+
+using namespace ss;
+using test::PanelHarness;
+using test::RecordingSink;
+
+namespace {
+
+struct ImagePanelFixture {
+  ui::ImagePanelState view;
+  const train::TrainerStats* training = nullptr;
+  train::ClassifierStats classifier;
+  RecordingSink sink;
+  PanelHarness h{[this] {
+    ui::drawImagePanel(view, nullptr, false, training, view.guide ? &classifier : nullptr, sink);
+  }};
+  ImagePanelFixture() {
+    view.draft.data = "mnist";
+    h.frame();
+  }
+};
+
+TEST(ImagePanel, SampleSendsOneRun) {
+  ImagePanelFixture f;
+  f.view.error = "an old error";
+  f.h.press({"Sample"});
+  EXPECT_TRUE(f.sink.only<ui::cmd::RequestRun>());
+  EXPECT_TRUE(f.view.error.empty());
+  f.sink.sent.clear();
+  f.h.frame(3);  // nothing pressed, nothing sent
+  EXPECT_TRUE(f.sink.sent.empty());
+}
+
+TEST(ImagePanel, ATrainerIsAskedFor) {
+  ImagePanelFixture f;
+  f.h.press({"U-Net trained here"});
+  EXPECT_TRUE(f.view.live);
+  EXPECT_TRUE(f.sink.sent.empty());  // no trainer yet: the grid waits for one
+  f.h.press({"Train from scratch"});
+  const auto* scratch = f.sink.only<ui::cmd::TrainImageModel>();
+  ASSERT_TRUE(scratch);
+  EXPECT_EQ(scratch->from, "");
+  f.view.bundledModel = "/assets/models/fashion-mnist-small.pt";
+  f.h.frame();
+  f.sink.sent.clear();
+  f.h.press({"Continue the bundled model"});
+  const auto* bundled = f.sink.only<ui::cmd::TrainImageModel>();
+  ASSERT_TRUE(bundled);
+  EXPECT_EQ(bundled->from, f.view.bundledModel);
+}
+
+TEST(ImagePanel, RetrainSendsTheClassifierCommand) {
+  ImagePanelFixture f;
+  f.view.guide = true;
+  f.classifier.status = train::ClassifierStatus::Done;
+  f.classifier.classes = 10;
+  f.h.frame();
+  f.h.press({"Retrain classifier"});
+  EXPECT_TRUE(f.sink.only<ui::cmd::TrainClassifier>());
+}
+
+TEST(ImagePanel, DisabledControlsSendNothing) {
+  ImagePanelFixture f;  // unconditional: the mask's controls are greyed out
+  ASSERT_TRUE(f.h.click({"Paint mask…"}));
+  EXPECT_FALSE(f.view.paintMask);
+  ASSERT_TRUE(f.h.click({"mask"}));
+  EXPECT_FALSE(f.h.popupOpen());
+  EXPECT_TRUE(f.sink.sent.empty());
+  // Inpainting, the same clicks work: a preset picked from the list re-runs.
+  f.view.draft.task = scene::ImageTask::Inpaint;
+  f.h.frame();
+  ASSERT_TRUE(f.h.click({"mask"}));
+  ASSERT_TRUE(f.h.popupOpen());
+  f.h.press({4, "centre-box"}, "##Combo_00");  // ImGui's combo popup, the fifth item
+  EXPECT_EQ(f.view.draft.mask, sample::MaskPreset::CentreBox);
+  EXPECT_TRUE(f.sink.only<ui::cmd::RequestRun>());
+  f.sink.sent.clear();
+  ASSERT_TRUE(f.h.click({"Paint mask…"}));
+  EXPECT_TRUE(f.view.paintMask);
+  EXPECT_TRUE(f.sink.sent.empty());  // the painter opens; its edits are the explorer's
+}
+
+// Edits re-send the strip only once Interpolate has made one.
+TEST(InterpolationPanel, InterpolateSendsTheStripThenEditsDo) {
+  ui::InterpPanelState view;
+  RecordingSink sink;
+  PanelHarness h([&] { ui::drawInterpolationPanel(view, sink); });
+  h.frame();
+  h.press({"linear"});
+  EXPECT_FALSE(view.spherical);
+  EXPECT_TRUE(sink.sent.empty());
+  h.press({"Interpolate"});
+  EXPECT_TRUE(view.started);
+  EXPECT_TRUE(sink.only<ui::cmd::RequestInterpolation>());
+  sink.sent.clear();
+  h.press({"slerp"});
+  EXPECT_TRUE(view.spherical);
+  EXPECT_TRUE(sink.only<ui::cmd::RequestInterpolation>());
+}
+
+}  // namespace
