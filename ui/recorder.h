@@ -39,8 +39,9 @@ class TimelineRecorder {
   Expected<bool> start(const std::string& out, int width, int height, int frames, double fps,
                        bool forward, double T);
   bool active() const { return m_writer != nullptr; }
-  // The t the explorer should show while recording.
+  // The t the explorer should show while recording, and the frame it is for (0-based).
   double targetT() const;
+  int targetFrame() const { return m_next; }
   // Renders the frame for targetT() with `draw` when `ready` (the views show that t), and
   // pushes it; after the last frame, waits (across UI frames) for the encoder and finishes.
   // Returns a message when the recording ended ("wrote …" or the error), else empty.

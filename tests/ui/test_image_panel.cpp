@@ -56,6 +56,23 @@ TEST(ImagePanel, ATrainerIsAskedFor) {
   EXPECT_EQ(bundled->from, f.view.bundledModel);
 }
 
+TEST(ImagePanel, AUNetStartsWithAGridOfSecondsAndTheFullRunIsOneClick) {
+  ImagePanelFixture f;
+  ASSERT_EQ(f.view.draft.n, 64);  // the exact score's grid: cheap at 1000 steps
+  ASSERT_EQ(f.view.draft.sampler.steps, 1000);
+  f.h.type({"##model"}, "unet.pt");
+  EXPECT_EQ(f.view.draft.model, "unet.pt");
+  EXPECT_EQ(f.view.draft.n, ui::kQuickNetworkImages);
+  EXPECT_EQ(f.view.draft.sampler.steps, ui::kQuickNetworkSteps);
+  EXPECT_EQ(f.view.samplerPreset, "ddpm");
+  EXPECT_EQ(f.sink.count<ui::cmd::RequestRun>(), 1);
+  f.sink.sent.clear();
+  f.h.press({"Full run: 1000 steps, 64 images"});
+  EXPECT_EQ(f.view.draft.n, 64);
+  EXPECT_EQ(f.view.draft.sampler.steps, 1000);
+  EXPECT_EQ(f.sink.count<ui::cmd::RequestRun>(), 1);
+}
+
 TEST(ImagePanel, RetrainSendsTheClassifierCommand) {
   ImagePanelFixture f;
   f.view.guide = true;

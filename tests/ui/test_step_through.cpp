@@ -66,6 +66,23 @@ TEST(StepThrough, MovesRunCorrectorsThenThePredictorWithinEachStep) {
   EXPECT_EQ(s.move, 14);
 }
 
+TEST(StepThrough, ARecordingAdvancesOneMovePerFrame) {
+  auto s = pcState(10, 2);
+  ui::setStepThrough(s, true);
+  s.playing = true;
+  for (int frame = 0; frame < 4; ++frame) {
+    ui::showRecordedFrame(s, frame, /*t=*/0.5);  // the recorder's t is not a move's time
+    EXPECT_EQ(s.move, frame);
+    EXPECT_DOUBLE_EQ(s.t, ui::moveInfo(s, frame).t);
+    EXPECT_FALSE(s.playing);
+  }
+  ui::showRecordedFrame(s, 1000, 0.5);  // past the last move: the last move is held
+  EXPECT_EQ(s.move, ui::moveCount(s) - 1);
+  ui::setStepThrough(s, false);  // a plain recording follows the recorder's t
+  ui::showRecordedFrame(s, 3, 0.25);
+  EXPECT_DOUBLE_EQ(s.t, 0.25);
+}
+
 TEST(StepThrough, EquationsNameTheMovesUpdate) {
   auto s = pcState(10, 1);
   ui::setStepThrough(s, true);

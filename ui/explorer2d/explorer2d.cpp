@@ -152,7 +152,7 @@ void Explorer2D::beginFrame() {
   if (m_pauseAtStep > 0 && m_stats && m_stats->step >= m_pauseAtStep)
     m_trainer.pause(), m_pauseAtStep = 0;
   auto& recorder = m_shell.recorder();
-  if (recorder.active()) m_state.t = recorder.targetT(), m_state.playing = false;
+  if (recorder.active()) showRecordedFrame(m_state, recorder.targetFrame(), recorder.targetT());
   if (!ImGui::IsAnyItemActive())
     m_ui.setScale(m_shell.effectiveScale(m_state.uiScale));  // no-op unless it changed
   m_ui.beginFrame();

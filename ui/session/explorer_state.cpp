@@ -401,6 +401,16 @@ void setStepThrough(ExplorerState& state, bool on) {
   if (on) stepMove(state, 0);
 }
 
+void showRecordedFrame(ExplorerState& state, int frame, double t) {
+  state.playing = false;
+  if (!stepThroughActive(state)) {
+    state.t = t;
+    return;
+  }
+  state.move = frame;
+  stepMove(state, 0);
+}
+
 bool holdPlaybackAtRun(ExplorerState& state, double computedT) {
   if (state.mode == scene::RunMode::Forward || !state.playing || computedT < 0) return false;
   state.t = std::max(state.t, computedT);

@@ -160,6 +160,10 @@ std::string moveEquation(const ExplorerState& state, int move);
 void stepMove(ExplorerState& state, int delta);
 // Switches step-through on (move 0 at T, paused) or off.
 void setStepThrough(ExplorerState& state, bool on);
+// While a recording runs, the state shows its frame `frame` (0-based): in a PC step-through
+// move `frame` (one move per frame, the last move held), otherwise the timeline at `t`, the
+// recorder's time for that frame. Playback pauses: the recorder drives t.
+void showRecordedFrame(ExplorerState& state, int frame, double t);
 
 // The prior mismatch at T, in nats: KL(N(a μ, a² Σ + σ² I) ‖ N(0, s² I)) with a = a(T),
 // σ = σ(T), s the prior's std, and μ, Σ the data cloud's mean and covariance: a Gaussian
