@@ -273,12 +273,7 @@ const std::vector<std::string>& imageSamplerPresets() {
 }
 
 Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view) {
-  auto p = sample::samplerPreset(view.comparePreset);
-  if (!p) return p.error();
-  scene::ImageRunRequest r = view.draft;
-  r.sampler = p.value();
-  r.sampler.steps = view.draft.sampler.steps;
-  return r;
+  return compareRunRequestFor(view.draft, view.comparePreset);
 }
 
 bool drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,

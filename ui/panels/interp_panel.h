@@ -21,8 +21,4 @@ struct InterpPanelState {
 // (Enter or leaving a field, a changed method) after the first interpolation.
 bool drawInterpolationPanel(InterpPanelState& view);
 
-// The panel's part of a request: indices, frames and method written into `request` (data,
-// limit, model and snapshot are the caller's).
-void applyInterpolationPanel(const InterpPanelState& view, scene::InterpolationRequest& request);
-
 }  // namespace ss::ui
