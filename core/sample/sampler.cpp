@@ -137,7 +137,7 @@ bool needsGrid(const SamplerConfig& c) {
 SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
                        std::shared_ptr<const sde::Sde> sde, SamplerConfig config, torch::Tensor xT,
                        uint64_t noiseSeed, TrajectoryOptions trajectories,
-                       Conditioning conditioning)
+                       Conditioning conditioning, RunSpan span)
     : m_config(config) {
   if (!score) throw Failure("SamplerRun needs a score");
   if (!sde) throw Failure("SamplerRun needs an SDE");

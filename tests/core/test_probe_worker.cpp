@@ -117,19 +117,19 @@ TEST(ProbeWorker, APathIsTheSamplerRunOfItsParticle) {
     const auto& path = kind == ss::sample::SamplerKind::Pc ? r->sde : r->ode;
     auto cfg = req.sampler;
     cfg.kind = kind;
-    ss::sample::SamplerRun main(score, sde, cfg, x, req.seed, {{0}, 1});
-    main.runToEnd();
-    const auto& traj = main.trajectory();
+    ss::sample::SamplerRun full(score, sde, cfg, x, req.seed, {{0}, 1});
+    full.runToEnd();
+    const auto& traj = full.trajectory();
     ASSERT_EQ(path.records(), traj.size());
-    EXPECT_EQ(path.nfe, main.state().nfe);
+    EXPECT_EQ(path.nfe, full.state().nfe);
     for (size_t i = 0; i + 1 < traj.size(); ++i) {
       EXPECT_EQ(path.xy[2 * i], traj[i][0][0].item<float>()) << "record " << i;
       EXPECT_EQ(path.xy[2 * i + 1], traj[i][0][1].item<float>()) << "record " << i;
-      if (i > 0) EXPECT_EQ(path.times[i], main.trajectoryTimes()[i]) << "record " << i;
+      if (i > 0) EXPECT_EQ(path.times[i], full.trajectoryTimes()[i]) << "record " << i;
     }
     auto [ex, ey] = endOf(path, 1, 0);  // the last record is the run's result
-    EXPECT_EQ(ex, main.result()[0][0].item<float>());
-    EXPECT_EQ(ey, main.result()[0][1].item<float>());
+    EXPECT_EQ(ex, full.result()[0][0].item<float>());
+    EXPECT_EQ(ey, full.result()[0][1].item<float>());
   }
 }
 

@@ -17,7 +17,7 @@ namespace {
 using namespace ss::sample;
 
 // VP with the exact score of N((0.5, 0.5), 0.3² I).
-struct Setup {
+struct GaussianCase {
   std::shared_ptr<const ss::sde::Sde> sde = ss::sde::Sde::create({});
   std::shared_ptr<const ss::score::ScoreFn> score = std::make_shared<ss::score::MixtureScore>(
       ss::data::GaussianMixture{torch::ones({1}, torch::kFloat64),
@@ -35,7 +35,7 @@ SamplerConfig config(SamplerKind kind, int steps) {
 }
 
 TEST(RunSpan, PcStartsAtTheFirstGridTimeAtOrBelowItsStart) {
-  Setup s;
+  GaussianCase s;
   auto cfg = config(SamplerKind::Pc, 10);  // grid linspace(1, ε, 10): t_5 ≈ 0.4444
   SamplerRun full(s.score, s.sde, cfg, s.x, 3);
   for (int i = 0; i < 5; ++i) full.step();
@@ -54,7 +54,7 @@ TEST(RunSpan, PcStartsAtTheFirstGridTimeAtOrBelowItsStart) {
 }
 
 TEST(RunSpan, WholeSpanGivenIsTheDefaultRunBitForBit) {
-  Setup s;
+  GaussianCase s;
   for (auto solver : {OdeSolver::Rk45, OdeSolver::Heun}) {
     auto cfg = config(SamplerKind::Ode, 20);
     cfg.solver = solver;
@@ -68,7 +68,7 @@ TEST(RunSpan, WholeSpanGivenIsTheDefaultRunBitForBit) {
 }
 
 TEST(RunSpan, OdeRunsForwardAndBackAgain) {
-  Setup s;
+  GaussianCase s;
   for (auto solver : {OdeSolver::Rk45, OdeSolver::Rk4}) {
     auto cfg = config(SamplerKind::Ode, 200);
     cfg.solver = solver;
@@ -85,7 +85,7 @@ TEST(RunSpan, OdeRunsForwardAndBackAgain) {
 }
 
 TEST(RunSpan, FixedStepOdeTakesItsShareOfTheSteps) {
-  Setup s;
+  GaussianCase s;
   auto cfg = config(SamplerKind::Ode, 40);
   cfg.solver = OdeSolver::Euler;
   SamplerRun half(s.score, s.sde, cfg, s.x, 3, {}, {}, RunSpan{0.5});
@@ -95,7 +95,7 @@ TEST(RunSpan, FixedStepOdeTakesItsShareOfTheSteps) {
 }
 
 TEST(RunSpan, BadSpansAreErrors) {
-  Setup s;
+  GaussianCase s;
   EXPECT_THROW(
       SamplerRun(s.score, s.sde, config(SamplerKind::Pc, 10), s.x, 3, {}, {}, RunSpan{0.5, 0.9}),
       ss::Failure);
