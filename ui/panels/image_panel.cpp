@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "ui/panels/widgets.h"
+#include "ui/session/requests.h"
 
 namespace ss::ui {
 
