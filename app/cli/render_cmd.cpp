@@ -131,10 +131,7 @@ int writeOutput(const AppOptions& o, int w, int h, const std::vector<double>& ti
 }
 
 int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui, int w, int h) {
-  scene::ImageRunRequest req = scene.images;
-  req.data = scene.state.data.data;
-  req.sampler = scene.state.sampler;
-  if (req.model.empty() && !scene.model.checkpoint.empty()) req.model = scene.model.checkpoint;
+  scene::ImageRunRequest req = ui::imageRunRequestFor(scene);
   if (o.frames > 0) req.maxFrames = std::max(req.maxFrames, std::min(o.frames, 400));
   if (req.guideClass >= 0) {  // a classifier trained here, under the score's SDE (as the GUI's)
     std::shared_ptr<const sde::Sde> sde;
@@ -154,25 +151,13 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
   worker.request(req);
   // The scene's compare pane (the same prior draw through another sampler) and strip.
   if (!scene.imageCompare.empty()) {
-    auto preset = sample::samplerPreset(scene.imageCompare);
-    if (!preset) return fail("render", preset.error().message);
-    auto other = req;
-    other.sampler = preset.value();
-    other.sampler.steps = req.sampler.steps;
-    compareWorker.request(other);
+    auto other = ui::compareRunRequestFor(req, scene.imageCompare);
+    if (!other) return fail("render", other.error().message);
+    compareWorker.request(std::move(other.value()));
   }
   scene::InterpolationWorker interpWorker;
-  if (const auto& in = scene.imageInterpolation; in.a >= 0) {
-    scene::InterpolationRequest r;
-    r.data = req.data;
-    r.limit = req.limit;
-    r.model = req.model;
-    r.indexA = in.a;
-    r.indexB = in.b;
-    r.frames = in.frames;
-    r.spherical = in.spherical;
-    interpWorker.request(std::move(r));
-  }
+  if (scene.imageInterpolation.a >= 0)
+    interpWorker.request(ui::interpolationRequestFor(req, scene.imageInterpolation));
   std::shared_ptr<const scene::ImageRunResult> run;
   for (;;) {  // the run publishes every ~100 ms; wait for the final result
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

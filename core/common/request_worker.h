@@ -115,4 +115,14 @@ class RequestWorker {
   std::jthread m_thread;   // last: starts once everything above exists
 };
 
+// A worker's computation with a cache of its own: `Cache` is made once here and handed to
+// `compute` with every request, so it lives exactly as long as the worker whose thread uses
+// it. A worker's constructor is then `Worker() : RequestWorker(withCache(computeWorker)) {}`.
+template <class Request, class Result, class Cache>
+typename RequestWorker<Request, Result>::Compute withCache(
+    void (*compute)(Request&, RequestWorker<Request, Result>&, Cache&)) {
+  return [compute, cache = std::make_shared<Cache>()](
+             Request& req, RequestWorker<Request, Result>& w) { compute(req, w, *cache); };
+}
+
 }  // namespace ss

@@ -114,12 +114,6 @@ torch::Tensor evalScore(StepContext& c, const torch::Tensor& x, double t) {
 // at ε = 1e-5 and 1000 steps) the grid ends at T/steps instead, so the last step ends at 0:
 // the reference's own sampling ε for VP and sub-VP (1e-3 at 1000 steps), for any step
 // count. Learned scores keep the MATH.md §4 grid; VE's σ(t) ≥ σmin is never stiff.
-double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score) {
-  const double eps = sde.eps();
-  if (!score.stiffNearZero() || sde.kind() == sde::SdeKind::VE || steps < 1) return eps;
-  return std::max(eps, sde.T() / steps);
-}
-
 Update predictorUpdate(Predictor p, StepContext& c, const torch::Tensor& x, double t) {
   switch (p) {
     case Predictor::EulerMaruyama:

@@ -2,14 +2,15 @@
 //
 // Time grids. PC: step i (0-based) evaluates at t_i = linspace(T, eps, steps)[i] with
 // Δt = −T/steps, as the reference's pc_sampler (with a stiff score on VP or sub-VP the grid
-// ends at max(eps, T/steps) instead: steps.h, pcEndTime). The discrete SMLD/DDPM grids that the
+// ends at max(eps, T/steps) instead: pcEndTime). The discrete SMLD/DDPM grids that the
 // reverse-diffusion and ancestral predictors and the Langevin step size index by
 // floor(t (N−1)/T) are built with N = config.steps (the given Sde itself when its N equals
 // steps), so changing `steps` runs exactly the reference with sde.N = steps.
 // Fixed-step ODE solvers take `steps` equal steps over linspace(T, eps, steps + 1), so they
 // end exactly at eps. RK45 runs from T to eps, one accepted step per step().
 // state().t: PC, the time the next step evaluates at (t_k after k steps, its end at the end);
-// ODE, the integration time.
+// ODE, the integration time. A RunSpan starts PC later on the same grid (the first grid time
+// at or below its start) and runs the ODE between any two times, either way.
 #include "core/sample/sampler.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -35,8 +36,10 @@ struct SamplerRun::Impl {
   uint64_t noiseSeed;
   detail::Noise noise;
   detail::DormandPrince rk45;
-  std::vector<double> times;  // PC: steps times; fixed-step ODE: steps + 1 times
-  double tEnd = 0;            // the last time a step evaluates at (pcEndTime; ε for ODEs)
+  std::vector<double> times;  // PC: steps times; fixed-step ODE: its steps + 1 times
+  double tStart = 0;          // the span's start (T by default)
+  double tEnd = 0;            // PC: the last time a step evaluates at (pcEndTime); ODE: its end
+  int64_t first = 0;          // PC: the grid index of the span's first step
   // Conditioning (undefined when none): y in the mixed basis [1 or B, ...], the mask, the
   // basis and its own noise stream (replayed by rewind), and the ODE's fixed z.
   torch::Tensor condY, condMask, basis, odeZ;
@@ -114,6 +117,15 @@ void SamplerRun::setUpConditioning(Impl& im, const Conditioning& c, const torch:
 
 namespace {
 
+// The last time of a PC grid of `steps` steps: ε, or for a stiff score (the exact
+// empirical one) on VP and sub-VP max(ε, T/steps), so the last step ends at t = 0 instead
+// of overshooting past it (the grid notes above).
+double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score) {
+  const double eps = sde.eps();
+  if (!score.stiffNearZero() || sde.kind() == sde::SdeKind::VE || steps < 1) return eps;
+  return std::max(eps, sde.T() / steps);
+}
+
 bool needsGrid(const SamplerConfig& c) {
   return c.kind == SamplerKind::Pc &&
          (c.predictor == Predictor::ReverseDiffusion || c.predictor == Predictor::Ancestral ||
@@ -125,7 +137,7 @@ bool needsGrid(const SamplerConfig& c) {
 SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
                        std::shared_ptr<const sde::Sde> sde, SamplerConfig config, torch::Tensor xT,
                        uint64_t noiseSeed, TrajectoryOptions trajectories,
-                       Conditioning conditioning)
+                       Conditioning conditioning, RunSpan span)
     : m_config(config) {
   if (!score) throw Failure("SamplerRun needs a score");
   if (!sde) throw Failure("SamplerRun needs an SDE");
@@ -172,13 +184,38 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
     else  // the VpSde's DDPM betas; sub-VP borrows them for the Langevin α (MATH.md §4)
       im.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
   }
-  im.tEnd =
-      config.kind == SamplerKind::Pc ? detail::pcEndTime(*im.sde, config.steps, *im.score) : sc.eps;
-  if (config.kind == SamplerKind::Pc)
-    im.times = linspace(sc.T, im.tEnd, config.steps);
-  else if (config.solver != OdeSolver::Rk45)
-    im.times = linspace(sc.T, sc.eps, config.steps + 1);
+  setUpTimes(span);
   rewind();
+}
+
+void SamplerRun::setUpTimes(const RunSpan& span) {
+  auto& im = *m_impl;
+  const auto& c = m_config;
+  const sde::SdeConfig& sc = im.sde->config();
+  const bool pc = c.kind == SamplerKind::Pc;
+  if (pc && !std::isnan(span.to))
+    throw Failure("a PC run ends on its own grid: only an ODE run takes a span's end");
+  im.tStart = std::isnan(span.from) ? sc.T : span.from;
+  im.tEnd = !std::isnan(span.to) ? span.to : pc ? pcEndTime(*im.sde, c.steps, *im.score) : sc.eps;
+  for (double t : {im.tStart, im.tEnd})
+    if (!(t >= sc.eps && t <= sc.T)) {
+      std::ostringstream s;
+      s << "a run's span must lie in [eps, T] = [" << sc.eps << ", " << sc.T << "], not " << t;
+      throw Failure(s.str());
+    }
+  if (pc) {
+    im.times = linspace(sc.T, im.tEnd, c.steps);
+    const double from = im.tStart + 1e-12;
+    im.first = std::find_if(im.times.begin(), im.times.end(), [&](double t) { return t <= from; }) -
+               im.times.begin();
+  } else if (c.solver == OdeSolver::Rk45) {
+    im.rk45 = detail::DormandPrince(c.rtol, c.atol, im.tEnd);
+  } else {
+    // The whole span [ε, T] in `steps` steps; the share is exactly 1 for the whole span.
+    const double share = std::abs(im.tEnd - im.tStart) / (sc.T - sc.eps);
+    const int n = std::max(1, static_cast<int>(std::ceil(c.steps * share)));
+    im.times = linspace(im.tStart, im.tEnd, n + 1);
+  }
 }
 
 torch::Tensor SamplerRun::priorDraw(const sde::Sde& sde, int64_t n, at::IntArrayRef shape,
@@ -195,7 +232,13 @@ void SamplerRun::rewind() {
   im.noise.reseed(im.noiseSeed);
   im.rk45.reset();
   m_state = RunState{};
-  m_state.t = im.sde->T();
+  const bool pc = m_config.kind == SamplerKind::Pc;
+  const auto steps = static_cast<int64_t>(im.times.size());
+  if (pc)
+    m_state.t = im.first < steps ? im.times[static_cast<size_t>(im.first)] : im.tEnd;
+  else
+    m_state.t = im.tStart;
+  m_state.done = pc ? im.first >= steps : im.tStart == im.tEnd;
   m_state.x = im.xT.clone();
   if (im.conditioned()) {
     im.condNoise.reseed(im.noiseSeed ^ 0x9e3779b97f4a7c15ull);
@@ -225,7 +268,8 @@ void SamplerRun::step() {
   const int64_t k = m_state.step;
 
   if (c.kind == SamplerKind::Pc) {
-    const double t = im.times[static_cast<size_t>(k)];
+    const int64_t g = im.first + k;  // the step's index on the grid
+    const double t = im.times[static_cast<size_t>(g)];
     detail::Update u{m_state.x, m_state.xMean};
     if (c.corrector == Corrector::Langevin) {
       if (im.onMove) {
@@ -246,24 +290,24 @@ void SamplerRun::step() {
     m_state.xMean = u.xMean;
     if (im.conditioned()) project(t);
     if (im.onMove && c.predictor != Predictor::None)
-      im.onMove({MoveKind::Predictor, 0, k, t, std::numeric_limits<double>::quiet_NaN(), m_state.x,
+      im.onMove({MoveKind::Predictor, 0, g, t, std::numeric_limits<double>::quiet_NaN(), m_state.x,
                  m_state.xMean});
     m_state.step = k + 1;
-    m_state.done = m_state.step >= c.steps;
-    m_state.t = m_state.done ? im.tEnd : im.times[static_cast<size_t>(k + 1)];
+    m_state.done = g + 1 >= c.steps;
+    m_state.t = m_state.done ? im.tEnd : im.times[static_cast<size_t>(g + 1)];
   } else {
     auto drift = detail::probabilityFlowDrift(ctx);
     double t = m_state.t;
     if (c.solver == OdeSolver::Rk45) {
       im.rk45.step(drift, m_state.x, t);
-      m_state.done = t <= im.sde->eps();
+      m_state.done = t == im.tEnd;  // its last step lands on tEnd exactly
     } else {
       const double t1 = im.times[static_cast<size_t>(k + 1)];
       m_state.x = detail::fixedOdeStep(c.solver, drift, m_state.x, t, t1 - t);
       t = t1;
-      m_state.done = k + 1 >= c.steps;
+      m_state.done = k + 2 >= static_cast<int64_t>(im.times.size());
     }
-    m_state.t = m_state.done ? im.sde->eps() : t;
+    m_state.t = m_state.done ? im.tEnd : t;
     m_state.xMean = m_state.x;
     m_state.step = k + 1;
     if (im.conditioned()) {
@@ -321,7 +365,8 @@ void SamplerRun::correctMoves(double t) {
       if (im.conditioned()) project(t);
       u = {m_state.x, m_state.xMean};
     }
-    im.onMove({MoveKind::Corrector, k, m_state.step, t, stepSize.item<double>(), u.x, u.xMean});
+    im.onMove({MoveKind::Corrector, k, im.first + m_state.step, t, stepSize.item<double>(), u.x,
+               u.xMean});
   }
 }
 

@@ -54,11 +54,23 @@ struct Conditioning {
   bool active() const { return observation.defined(); }
 };
 
+// The stretch of time a run covers: by default from T down to its end (ε, or the PC grid's
+// end, pcEndTime). A later `from` starts there with x(from) = the given batch: PC then takes
+// its grid's steps from the first at or below `from` (the full run's steps from there on,
+// the noise stream from its start), the ODE integrates from `from`. `to` (ODE only) may lie
+// above `from`: the probability-flow ODE then runs forward, encoding x(from) into x(to).
+// Both lie in [ε, T]. A fixed-step ODE solver takes a share of `steps` proportional to
+// |to − from| / (T − ε), at least one step.
+struct RunSpan {
+  double from = std::numeric_limits<double>::quiet_NaN();  // NaN: T
+  double to = std::numeric_limits<double>::quiet_NaN();    // NaN: the run's own end
+};
+
 struct RunState {
-  double t = 0;         // current time (T at the start)
+  double t = 0;         // current time (the span's start at the start)
   torch::Tensor x;      // [B, ...] current sample
   torch::Tensor xMean;  // [B, ...] last step's mean x̄ (x before the noise), = x for ODEs
-  int64_t step = 0;     // steps taken
+  int64_t step = 0;     // steps taken (since the span's start)
   int64_t nfe = 0;      // score evaluations so far
   bool done = false;
 };
@@ -67,10 +79,12 @@ class SamplerRun {
  public:
   // Starts from the given x(T) [B, ...]. `generator` drives every noise draw (predictor and
   // corrector), so a rewound run replays the same noise. Throws ss::Failure on an invalid
-  // config (the message names the field and the valid choices).
+  // config or span (the message names the field and the valid choices). `xT` is x at the
+  // span's start (T unless `span` says otherwise).
   SamplerRun(std::shared_ptr<const score::ScoreFn> score, std::shared_ptr<const sde::Sde> sde,
              SamplerConfig config, torch::Tensor xT, uint64_t noiseSeed,
-             TrajectoryOptions trajectories = {}, Conditioning conditioning = {});
+             TrajectoryOptions trajectories = {}, Conditioning conditioning = {},
+             RunSpan span = {});
   // x(T) ~ p_T from `priorSeed`: n samples of the SDE's data shape `shape` (e.g. {2}).
   static torch::Tensor priorDraw(const sde::Sde& sde, int64_t n, at::IntArrayRef shape,
                                  uint64_t priorSeed, torch::Device device = torch::kCPU);
@@ -79,7 +93,7 @@ class SamplerRun {
   // A state that turns NaN/Inf throws ss::Failure naming the step and t.
   void step();
   void runToEnd();
-  void rewind();  // back to x(T) with the same noise sequence
+  void rewind();  // back to the span's start, x(T), with the same noise sequence
 
   const RunState& state() const { return m_state; }
   // The sample: x̄ of the last step when config.denoise, else x (with the observation pasted
@@ -93,6 +107,7 @@ class SamplerRun {
  private:
   struct Impl;
   static void setUpConditioning(Impl& im, const Conditioning& c, const torch::Tensor& xT);
+  void setUpTimes(const RunSpan& span);
   void project(double t);
   void correctMoves(double t);  // the Langevin steps one by one, reporting each (onMove)
   std::shared_ptr<Impl> m_impl;

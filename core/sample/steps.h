@@ -66,11 +66,6 @@ struct Update {
 // s(x, t) (counted in nfe), with t in x's dtype.
 torch::Tensor evalScore(StepContext& c, const torch::Tensor& x, double t);
 
-// The last time of a PC grid of `steps` steps: ε, or for a stiff score (the exact
-// empirical one) on VP and sub-VP max(ε, T/steps), so the last step ends at t = 0 instead
-// of overshooting past it (sampler.cpp's grid notes; SamplerRun and the probes use it).
-double pcEndTime(const sde::Sde& sde, int steps, const score::ScoreFn& score);
-
 // Δt = −T/steps for Euler–Maruyama; Predictor::None returns {x, x}.
 Update predictorUpdate(Predictor p, StepContext& c, const torch::Tensor& x, double t);
 // `n` Langevin steps with target signal-to-noise ratio `snr` at time t (MATH.md §4).

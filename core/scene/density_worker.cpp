@@ -120,11 +120,6 @@ void computeDensityWorker(DensityRequest& req, RequestWorker<DensityRequest, Den
   }
 }
 
-DensityWorker::DensityWorker()
-    : RequestWorker<DensityRequest, DensityGrid>(
-          [cache = std::make_shared<DensityWorkerCache>()](
-              DensityRequest& req, RequestWorker<DensityRequest, DensityGrid>& w) {
-            computeDensityWorker(req, w, *cache);
-          }) {}
+DensityWorker::DensityWorker() : RequestWorker(withCache(computeDensityWorker)) {}
 
 }  // namespace ss::scene

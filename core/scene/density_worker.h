@@ -7,19 +7,9 @@
 #pragma once
 
 #include <array>
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
 
-#include "core/common/request_worker.h"
+#include "core/scene/scene_worker.h"
 #include "core/scene/vector_field.h"
-#include "core/sde/sde_config.h"
-
-namespace ss::train {
-struct ModelSnapshot;
-}
 
 namespace ss::scene {
 
@@ -58,9 +48,7 @@ std::vector<std::array<int, 2>> densityLevels(const DensityRequest& r);
 // `render` hands the model's density to the canvas through the one field it draws.
 VectorField withModelDensity(VectorField field, const DensityGrid& grid);
 
-// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
-// function object that owns this worker's cache, so the cache lives exactly as long as the
-// thread that uses it.
+// request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.
 class DensityWorker : public RequestWorker<DensityRequest, DensityGrid> {
  public:
   DensityWorker();

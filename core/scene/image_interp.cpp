@@ -127,12 +127,6 @@ void computeInterpolationWorker(InterpolationRequest& req,
   }
 }
 
-InterpolationWorker::InterpolationWorker()
-    : RequestWorker<InterpolationRequest, InterpolationResult>(
-          [cache = std::make_shared<InterpolationWorkerCache>()](
-              InterpolationRequest& req,
-              RequestWorker<InterpolationRequest, InterpolationResult>& w) {
-            computeInterpolationWorker(req, w, *cache);
-          }) {}
+InterpolationWorker::InterpolationWorker() : RequestWorker(withCache(computeInterpolationWorker)) {}
 
 }  // namespace ss::scene

@@ -6,17 +6,7 @@
 // includes it and never waits.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include "core/common/request_worker.h"
-
-namespace ss::train {
-struct ModelSnapshot;
-}
+#include "core/scene/scene_worker.h"
 
 namespace ss::scene {
 
@@ -57,9 +47,7 @@ struct InterpolationResult {
   bool done = false;
 };
 
-// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
-// function object that owns this worker's cache, so the cache lives exactly as long as the
-// thread that uses it.
+// request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.
 class InterpolationWorker : public RequestWorker<InterpolationRequest, InterpolationResult> {
  public:
   InterpolationWorker();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 
 #include "core/data/image_dataset.h"
 #include "core/data/toy.h"
@@ -31,15 +32,10 @@ bool looksLikeImageDataset(const std::string& spec) {
 }
 
 const char* toString(ImageTask task) {
-  switch (task) {
-    case ImageTask::Unconditional:
-      return "unconditional";
-    case ImageTask::Inpaint:
-      return "inpaint";
-    case ImageTask::Colorize:
-      return "colorize";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"unconditional", "inpaint",
+                                           "colorize"};  // in the enum's order
+  const auto i = static_cast<size_t>(task);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 std::shared_ptr<const ImageFrame> ImageRunResult::frameAt(double t) const {
@@ -242,11 +238,6 @@ void computeImageRunWorker(ImageRunRequest& req, RequestWorker<ImageRunRequest, 
   }
 }
 
-ImageRunWorker::ImageRunWorker()
-    : RequestWorker<ImageRunRequest, ImageRunResult>(
-          [cache = std::make_shared<ImageRunWorkerCache>()](
-              ImageRunRequest& req, RequestWorker<ImageRunRequest, ImageRunResult>& w) {
-            computeImageRunWorker(req, w, *cache);
-          }) {}
+ImageRunWorker::ImageRunWorker() : RequestWorker(withCache(computeImageRunWorker)) {}
 
 }  // namespace ss::scene

@@ -5,21 +5,8 @@
 // one stops between steps. Torch-free header: the UI includes it and never waits.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include "core/common/request_worker.h"
 #include "core/sample/masks.h"
-#include "core/sample/sampler_config.h"
-#include "core/sde/sde_config.h"
-
-namespace ss::train {
-struct ModelSnapshot;
-struct ClassifierSnapshot;
-}  // namespace ss::train
+#include "core/scene/scene_worker.h"
 
 namespace ss::scene {
 
@@ -81,9 +68,7 @@ struct ImageRunResult {
   std::shared_ptr<const ImageFrame> frameAt(double t) const;
 };
 
-// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
-// function object that owns this worker's cache, so the cache lives exactly as long as the
-// thread that uses it.
+// request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.
 class ImageRunWorker : public RequestWorker<ImageRunRequest, ImageRunResult> {
  public:
   ImageRunWorker();

@@ -5,19 +5,7 @@
 // requests and polls, and the UI never waits.
 #pragma once
 
-#include <chrono>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
-#include "core/common/request_worker.h"
-#include "core/sample/sampler_config.h"
-#include "core/sde/sde_config.h"
-
-namespace ss::train {
-struct ModelSnapshot;
-}
+#include "core/scene/scene_worker.h"
 
 namespace ss::scene {
 
@@ -53,9 +41,7 @@ struct ProbeResult {
   std::string scoreName;
 };
 
-// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
-// function object that owns this worker's cache, so the cache lives exactly as long as the
-// thread that uses it.
+// request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.
 class ProbeWorker : public RequestWorker<ProbeRequest, ProbeResult> {
  public:
   ProbeWorker();

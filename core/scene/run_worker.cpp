@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 
 #include "core/data/toy.h"
@@ -22,15 +23,9 @@
 namespace ss::scene {
 
 const char* toString(RunMode m) {
-  switch (m) {
-    case RunMode::Forward:
-      return "forward";
-    case RunMode::ReverseSde:
-      return "sde";
-    case RunMode::ProbabilityFlow:
-      return "ode";
-  }
-  return "?";
+  static constexpr const char* kNames[] = {"forward", "sde", "ode"};  // in the enum's order
+  const auto i = static_cast<size_t>(m);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 double RunResult::secondsLeft() const {
@@ -287,11 +282,6 @@ void computeRunWorker(RunRequest& req, RequestWorker<RunRequest, RunResult>& w,
   }
 }
 
-RunWorker::RunWorker()
-    : RequestWorker<RunRequest, RunResult>(
-          [cache = std::make_shared<RunWorkerCache>()](RunRequest& req,
-                                                       RequestWorker<RunRequest, RunResult>& w) {
-            computeRunWorker(req, w, *cache);
-          }) {}
+RunWorker::RunWorker() : RequestWorker(withCache(computeRunWorker)) {}
 
 }  // namespace ss::scene

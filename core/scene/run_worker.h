@@ -5,26 +5,9 @@
 // running one between steps. Torch-free header: the UI includes it and never waits.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <cstdint>
 #include <limits>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
 
-#include "core/common/latest.h"
-#include "core/common/request_worker.h"
-#include "core/sample/sampler_config.h"
-#include "core/sde/sde_config.h"
-
-namespace ss::train {
-struct ModelSnapshot;
-struct ClassifierSnapshot;
-}  // namespace ss::train
+#include "core/scene/scene_worker.h"
 
 namespace ss::scene {
 
@@ -112,9 +95,7 @@ struct RunResult {
   std::shared_ptr<const RunFrame> frameAt(double t) const;
 };
 
-// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
-// function object that owns this worker's cache, so the cache lives exactly as long as the
-// thread that uses it.
+// request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.
 class RunWorker : public RequestWorker<RunRequest, RunResult> {
  public:
   RunWorker();

@@ -120,11 +120,6 @@ void setStreamGrid(FieldRequest& r, int linesAcross) {
   r.streamSeparation = w / static_cast<float>(std::clamp(linesAcross, 2, 128));
 }
 
-FieldWorker::FieldWorker()
-    : RequestWorker<FieldRequest, VectorField>(
-          [cache = std::make_shared<FieldWorkerCache>()](
-              FieldRequest& req, RequestWorker<FieldRequest, VectorField>& w) {
-            computeFieldWorker(req, w, *cache);
-          }) {}
+FieldWorker::FieldWorker() : RequestWorker(withCache(computeFieldWorker)) {}
 
 }  // namespace ss::scene

@@ -5,23 +5,9 @@
 #pragma once
 
 #include <array>
-#include <chrono>
-#include <condition_variable>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
 
-#include "core/common/latest.h"
-#include "core/common/request_worker.h"
+#include "core/scene/scene_worker.h"
 #include "core/scene/streamlines.h"
-#include "core/sde/sde_config.h"
-
-namespace ss::train {
-struct ModelSnapshot;
-}
 
 namespace ss::scene {
 
@@ -62,9 +48,7 @@ struct VectorField {
   int64_t modelStep = -1;
 };
 
-// request / latest / lastError / busy / waitIdle are RequestWorker's; the computation is a
-// function object that owns this worker's cache, so the cache lives exactly as long as the
-// thread that uses it.
+// request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.
 class FieldWorker : public RequestWorker<FieldRequest, VectorField> {
  public:
   FieldWorker();

@@ -2,6 +2,7 @@
 // PF-ODE from t down to ε with their whole paths kept; a data point encodes through the ODE.
 // Checked on one narrow Gaussian, whose exact score sends every path to its mean.
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/sample/sampler.h"
 #include "core/scene/probe_worker.h"
+#include "core/score/exact_score_cache.h"
 
 namespace {
 
@@ -95,6 +98,38 @@ TEST(ProbeWorker, ExactEmpiricalProbesEndOnAPoint) {
     const float dx = std::min(std::abs(x), std::abs(x - 1)),
                 dy = std::min(std::abs(y), std::abs(y - 1));
     EXPECT_LT(std::hypot(dx, dy), 0.05f) << "point " << i << " at " << x << ", " << y;
+  }
+}
+
+// The contract: a probe of one particle dropped at T follows the main run's path for that
+// particle, SamplerRun's with the same noise seed, step for step (the ODE path likewise).
+TEST(ProbeWorker, APathIsTheSamplerRunOfItsParticle) {
+  ProbeWorker w;
+  ProbeRequest req = dropAt(1.0, {0.3f, -0.2f});
+  req.sampler.steps = 40;
+  auto r = run(w, req);
+  ASSERT_TRUE(r);
+  ss::score::ExactScoreCache cache;
+  auto score = cache.get(req.data, req.sde).exact;
+  auto sde = ss::sde::Sde::create(req.sde);
+  const auto x = torch::tensor({{0.3f, -0.2f}});
+  for (auto kind : {ss::sample::SamplerKind::Pc, ss::sample::SamplerKind::Ode}) {
+    const auto& path = kind == ss::sample::SamplerKind::Pc ? r->sde : r->ode;
+    auto cfg = req.sampler;
+    cfg.kind = kind;
+    ss::sample::SamplerRun full(score, sde, cfg, x, req.seed, {{0}, 1});
+    full.runToEnd();
+    const auto& traj = full.trajectory();
+    ASSERT_EQ(path.records(), traj.size());
+    EXPECT_EQ(path.nfe, full.state().nfe);
+    for (size_t i = 0; i + 1 < traj.size(); ++i) {
+      EXPECT_EQ(path.xy[2 * i], traj[i][0][0].item<float>()) << "record " << i;
+      EXPECT_EQ(path.xy[2 * i + 1], traj[i][0][1].item<float>()) << "record " << i;
+      if (i > 0) EXPECT_EQ(path.times[i], full.trajectoryTimes()[i]) << "record " << i;
+    }
+    auto [ex, ey] = endOf(path, 1, 0);  // the last record is the run's result
+    EXPECT_EQ(ex, full.result()[0][0].item<float>());
+    EXPECT_EQ(ey, full.result()[0][1].item<float>());
   }
 }
 

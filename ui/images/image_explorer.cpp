@@ -30,6 +30,7 @@
 #include "ui/panels/interp_panel.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/widgets.h"
+#include "ui/session/requests.h"
 #include "ui/theme.h"
 #include "ui/views/caption_overlay.h"
 #include "ui/views/image_view.h"
@@ -135,12 +136,9 @@ std::shared_ptr<const train::ModelSnapshot> ImageExplorer::liveSnapshot() const 
 // The strip through the panel's score (the exact one, the checkpoint, or the U-Net training
 // here) and the interpolation panel's images, frames and method.
 void ImageExplorer::sendStrip() {
-  scene::InterpolationRequest r;
-  r.data = m_view.draft.data;
-  r.limit = m_view.draft.limit;
-  r.model = m_view.draft.model;
-  r.snapshot = liveSnapshot();
-  applyInterpolationPanel(m_interpView, r);
+  scene::ImageRunRequest run = m_view.draft;
+  run.snapshot = liveSnapshot();
+  auto r = interpolationRequestFor(run, stripOf(m_interpView));
   m_stripAsked = r;
   m_interpWorker.request(std::move(r));
 }
@@ -454,9 +452,7 @@ void ImageExplorer::exportAndRecord(const FileAction& fileAction) {
   saved.guideClass = m_view.guide ? m_view.guideClass : -1;
   saved.guidance = m_view.guidance;
   Scene::Interpolation interpolation;
-  if (m_interpView.started)
-    interpolation = {m_interpView.indexA, m_interpView.indexB, m_interpView.frames,
-                     m_interpView.spherical};
+  if (m_interpView.started) interpolation = stripOf(m_interpView);
   handleFileAction(m_shell, fileAction, m_state, &saved, drawExport, nullptr,
                    m_view.compare ? m_view.comparePreset : std::string(), interpolation);
   auto& recorder = m_shell.recorder();

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/common/assets.h"
+#include "ui/session/requests.h"
 
 namespace ss::ui {
 
@@ -17,9 +18,7 @@ void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view
   state.sde.eps = 1e-3;
   state.t = state.sde.T;
   state.playing = true;
-  view.draft = s.images;
-  view.draft.data = s.state.data.data;
-  view.draft.sampler = s.state.sampler;
+  view.draft = imageRunRequestFor(s);
   view.samplerPreset = s.state.samplerPreset;
   view.modelPath = view.draft.model;
   view.live = false;
@@ -41,6 +40,10 @@ void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view
                               std::filesystem::is_regular_file(bundled, ec)
                           ? bundled
                           : std::string();
+}
+
+Scene::Interpolation stripOf(const InterpPanelState& interp) {
+  return {interp.indexA, interp.indexB, interp.frames, interp.spherical};
 }
 
 }  // namespace ss::ui

@@ -15,4 +15,8 @@ namespace ss::ui {
 void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view,
                      InterpPanelState& interp);
 
+// The interpolation panel's strip as a scene holds it (what a request and a saved scene ask
+// for, whether or not it was started).
+Scene::Interpolation stripOf(const InterpPanelState& interp);
+
 }  // namespace ss::ui

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "ui/panels/widgets.h"
+#include "ui/session/requests.h"
 
 namespace ss::ui {
 
@@ -293,12 +294,7 @@ const std::vector<std::string>& imageSamplerPresets() {
 }
 
 Expected<scene::ImageRunRequest> compareRequest(const ImagePanelState& view) {
-  auto p = sample::samplerPreset(view.comparePreset);
-  if (!p) return p.error();
-  scene::ImageRunRequest r = view.draft;
-  r.sampler = p.value();
-  r.sampler.steps = view.draft.sampler.steps;
-  return r;
+  return compareRunRequestFor(view.draft, view.comparePreset);
 }
 
 void drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, bool busy,

@@ -52,11 +52,4 @@ void drawInterpolationPanel(InterpPanelState& view, CommandSink& sink) {
   if (pressed || (edited && view.started)) sink.send(cmd::RequestInterpolation{});
 }
 
-void applyInterpolationPanel(const InterpPanelState& view, scene::InterpolationRequest& request) {
-  request.indexA = view.indexA;
-  request.indexB = view.indexB;
-  request.frames = std::clamp(view.frames, 2, 32);
-  request.spherical = view.spherical;
-}
-
 }  // namespace ss::ui

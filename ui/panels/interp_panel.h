@@ -22,8 +22,4 @@ struct InterpPanelState {
 // (Enter or leaving a field, a changed method) after the first interpolation.
 void drawInterpolationPanel(InterpPanelState& view, CommandSink& sink);
 
-// The panel's part of a request: indices, frames and method written into `request` (data,
-// limit, model and snapshot are the caller's).
-void applyInterpolationPanel(const InterpPanelState& view, scene::InterpolationRequest& request);
-
 }  // namespace ss::ui

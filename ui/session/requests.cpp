@@ -96,4 +96,49 @@ std::optional<scene::DensityRequest> modelDensityRequestFor(
   return r;
 }
 
+scene::ProbeRequest probeRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
+                                    std::shared_ptr<const train::ModelSnapshot> model,
+                                    scene::ProbeKind kind, uint64_t id) {
+  scene::ProbeRequest r;
+  r.kind = kind;
+  r.id = id;
+  r.model = state.useModel ? std::move(model) : nullptr;
+  r.data = state.data.data;
+  r.sde = resolvedSde(state, cloud);
+  r.sampler = state.sampler;
+  r.t = state.t;
+  r.seed = state.data.seed + id;
+  return r;
+}
+
+scene::ImageRunRequest imageRunRequestFor(const Scene& scene) {
+  scene::ImageRunRequest r = scene.images;
+  r.data = scene.state.data.data;
+  r.sampler = scene.state.sampler;
+  if (r.model.empty()) r.model = scene.model.checkpoint;
+  return r;
+}
+
+Expected<scene::ImageRunRequest> compareRunRequestFor(const scene::ImageRunRequest& run,
+                                                      const std::string& preset) {
+  auto p = sample::samplerPreset(preset);
+  if (!p) return p.error();
+  scene::ImageRunRequest r = run;
+  r.sampler = p.value();
+  r.sampler.steps = run.sampler.steps;
+  return r;
+}
+
+scene::InterpolationRequest interpolationRequestFor(const scene::ImageRunRequest& run,
+                                                    const Scene::Interpolation& strip) {
+  return {.data = run.data,
+          .limit = run.limit,
+          .model = run.model,
+          .snapshot = run.snapshot,
+          .indexA = strip.a,
+          .indexB = strip.b,
+          .frames = std::clamp(strip.frames, 2, 32),
+          .spherical = strip.spherical};
+}
+
 }  // namespace ss::ui

@@ -1,16 +1,22 @@
-// The requests the 2D explorer's workers get, from the session alone: the window's
-// controller and `scorescope render` both build theirs here, so an export asks for what the
-// window shows. Pure functions, GL-free, any thread.
+// The requests the workers get, from the session alone: the 2D explorer's (field, model
+// density, probes) and the image explorer's (the run, its compare grid, the interpolation
+// strip). The window's controllers and `scorescope render` both build theirs here, so an
+// export asks for what the window shows. Pure functions, GL-free, any thread.
 #pragma once
 
 #include <array>
 #include <memory>
 #include <optional>
 
+#include "core/common/error.h"
 #include "core/scene/density_worker.h"
+#include "core/scene/image_interp.h"
+#include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
+#include "core/scene/probe_worker.h"
 #include "core/scene/vector_field.h"
 #include "ui/session/explorer_state.h"
+#include "ui/session/scene_file.h"
 
 namespace ss::ui {
 
@@ -46,5 +52,26 @@ enum class DensityDetail { Refined, Coarse, Recording, FinestOnly };
 std::optional<scene::DensityRequest> modelDensityRequestFor(
     const ExplorerState& state, const scene::PointCloud& cloud,
     std::shared_ptr<const train::ModelSnapshot> model, const Viewport& view, DensityDetail detail);
+
+// A canvas probe of `kind` at the state's t: its data, resolved SDE and sampler, the model
+// when the state samples with one, numbered `id` and seeded by the data's seed + id. The
+// points are the caller's (the tool's click, its cluster, or the snapped data point).
+scene::ProbeRequest probeRequestFor(const ExplorerState& state, const scene::PointCloud* cloud,
+                                    std::shared_ptr<const train::ModelSnapshot> model,
+                                    scene::ProbeKind kind, uint64_t id);
+
+// The image run a scene asks for: its image run with the scene's data and sampler, and the
+// scene's checkpoint when the run names no model.
+scene::ImageRunRequest imageRunRequestFor(const Scene& scene);
+
+// The compare grid's run: `run` through the sampler preset `preset` with `run`'s steps, so
+// both grids start from the same prior draw. An unknown preset is an error.
+Expected<scene::ImageRunRequest> compareRunRequestFor(const scene::ImageRunRequest& run,
+                                                      const std::string& preset);
+
+// The latent interpolation strip through `run`'s score (data, limit, model, live snapshot)
+// between the strip's two dataset images, its frames clamped to [2, 32].
+scene::InterpolationRequest interpolationRequestFor(const scene::ImageRunRequest& run,
+                                                    const Scene::Interpolation& strip);
 
 }  // namespace ss::ui

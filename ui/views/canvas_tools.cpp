@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <random>
 
+#include "ui/session/requests.h"
+
 namespace ss::ui {
 
 const char* toString(CanvasTool tool) {
@@ -68,16 +70,10 @@ Vec2 snapToData(Vec2 at, const scene::PointCloud* cloud, float radius) {
 void CanvasTools::probe(CanvasTool kind, Vec2 at, const ExplorerState& state,
                         const scene::PointCloud* cloud,
                         std::shared_ptr<const train::ModelSnapshot> model, float unitsPerPixel) {
-  scene::ProbeRequest r;
-  r.id = m_nextId++;
-  r.model = state.useModel ? std::move(model) : nullptr;
-  r.data = state.data.data;
-  r.sde = resolvedSde(state, cloud);
-  r.sampler = state.sampler;
-  r.t = state.t;
-  r.seed = state.data.seed + r.id;
+  auto r = probeRequestFor(
+      state, cloud, std::move(model),
+      kind == CanvasTool::Encode ? scene::ProbeKind::Encode : scene::ProbeKind::Drop, m_nextId++);
   if (kind == CanvasTool::Encode) {
-    r.kind = scene::ProbeKind::Encode;
     const Vec2 p = snapToData(at, cloud, kSnapPixels * unitsPerPixel);
     r.points = {p.x, p.y};
   } else if (kind == CanvasTool::DropCluster) {
