@@ -141,7 +141,7 @@ Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::S
   c.rtol = s.rtol;
   c.atol = s.atol;
   c.denoise = !s.noDenoise;
-  if (std::string e = c.validate(sde); !e.empty()) return Error{e};
+  if (auto e = c.validate(sde); !e) return e.error();
   return c;
 }
 
@@ -331,7 +331,7 @@ int runNll(const AppOptions& o, const SampleOptions& s) {
   auto probe = likelihood::parseProbe(s.probe);
   if (!probe) return fail(cmd, probe.error().message);
   cfg.probe = probe.value();
-  if (std::string e = cfg.validate(); !e.empty()) return fail(cmd, e);
+  if (auto e = cfg.validate(); !e) return fail(cmd, e.error().message);
   if (!s.json)
     std::printf(
         "NLL through the probability-flow ODE (RK45, rtol %g, atol %g) of %lld fresh "

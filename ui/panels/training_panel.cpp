@@ -76,7 +76,7 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
     ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
     ImGui::PopItemWidth();
     ImGui::SameLine();
-    const std::string netError = view.netDraft.validate();
+    const std::string netError = messageOf(view.netDraft.validate());
     if (ImGui::Button("Apply") && netError.empty()) applyNet = true;
     tooltip("MLP hidden width and layers: applying restarts training from scratch");
     if (!netError.empty()) errorText(netError);
@@ -113,7 +113,7 @@ bool drawTrainingPanel(train::Trainer& trainer, const train::TrainerStats* stats
     edited = true;
   }
   if (edited) {
-    view.error = d.validate();
+    view.error = messageOf(d.validate());
     if (view.error.empty()) trainer.setTrainConfig(d);
   }
   if (!view.error.empty()) errorText(view.error);
