@@ -1,6 +1,7 @@
 #include "ui/prefs.h"
 
 #include "core/common/atomic_file.h"
+#include "core/common/field_list.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,6 +13,33 @@
 namespace ss::ui {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The JSON keys of the settings besides the recent scenes, each with its field: one list that
+// loading and saving share. P: (const) Prefs.
+template <class P, class F>
+void forEachSetting(P& p, F&& f) {
+  // clang-format off
+  eachField(f, "export_width", p.exportWidth, "export_height", p.exportHeight,
+            "animation_frames", p.animationFrames, "animation_fps", p.animationFps,
+            "animation_format", p.animationFormat, "presentation_scale", p.presentationScale,
+            "transparent_png", p.transparentPng, "workers_yield", p.workersYield);
+  // clang-format on
+}
+
+// Values out of range come back to the nearest allowed one (an unknown format to gif).
+void clampSettings(Prefs& p) {
+  p.exportWidth = std::clamp(p.exportWidth, 16, 16384);
+  p.exportHeight = std::clamp(p.exportHeight, 16, 16384);
+  p.animationFrames = std::clamp(p.animationFrames, 2, 10000);
+  p.animationFps = std::clamp(p.animationFps, 1.0, 120.0);
+  if (p.animationFormat != "gif" && p.animationFormat != "mp4" && p.animationFormat != "png")
+    p.animationFormat = "gif";
+  p.presentationScale = std::clamp(p.presentationScale, 1.0f, 4.0f);
+}
+
+}  // namespace
 
 void Prefs::addRecent(const std::string& path) {
   std::error_code ec;
@@ -42,17 +70,8 @@ Prefs loadPrefs(const std::string& path, std::string* warning) {
       for (const auto& r : *it)
         if (r.is_string() && p.recentScenes.size() < Prefs::kMaxRecent)
           p.recentScenes.push_back(r.get<std::string>());
-    p.exportWidth = std::clamp(j.value("export_width", p.exportWidth), 16, 16384);
-    p.exportHeight = std::clamp(j.value("export_height", p.exportHeight), 16, 16384);
-    p.animationFrames = std::clamp(j.value("animation_frames", p.animationFrames), 2, 10000);
-    p.animationFps = std::clamp(j.value("animation_fps", p.animationFps), 1.0, 120.0);
-    p.animationFormat = j.value("animation_format", p.animationFormat);
-    if (p.animationFormat != "gif" && p.animationFormat != "mp4" && p.animationFormat != "png")
-      p.animationFormat = "gif";
-    p.presentationScale =
-        std::clamp(j.value("presentation_scale", p.presentationScale), 1.0f, 4.0f);
-    p.transparentPng = j.value("transparent_png", p.transparentPng);
-    p.workersYield = j.value("workers_yield", p.workersYield);
+    forEachSetting(p, [&](const char* key, auto& field) { field = j.value(key, field); });
+    clampSettings(p);
   } catch (const std::exception& e) {
     if (warning) *warning = path + ": unreadable preferences, defaults used (" + e.what() + ")";
     return Prefs{};
@@ -61,15 +80,8 @@ Prefs loadPrefs(const std::string& path, std::string* warning) {
 }
 
 Expected<bool> savePrefs(const std::string& path, const Prefs& p) {
-  const nlohmann::json j = {{"recent_scenes", p.recentScenes},
-                            {"export_width", p.exportWidth},
-                            {"export_height", p.exportHeight},
-                            {"animation_frames", p.animationFrames},
-                            {"animation_fps", p.animationFps},
-                            {"animation_format", p.animationFormat},
-                            {"presentation_scale", p.presentationScale},
-                            {"transparent_png", p.transparentPng},
-                            {"workers_yield", p.workersYield}};
+  nlohmann::json j = {{"recent_scenes", p.recentScenes}};
+  forEachSetting(p, [&](const char* key, const auto& field) { j[key] = field; });
   std::error_code ec;
   const fs::path out(path);
   if (out.has_parent_path()) fs::create_directories(out.parent_path(), ec);

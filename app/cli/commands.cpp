@@ -81,9 +81,9 @@ int runGuiCommand(const AppOptions& o) {
   if (o.arrows > 0) state.value().canvas.fieldResolution = std::clamp(o.arrows, 2, 128);
   if (o.exactField) state.value().canvas.showExactField = true;
   if (o.play) state.value().playing = true;
-  if (!ui::parseColourName(o.colour, state.value().canvas.colourMode))
-    return fail(nullptr,
-                "unknown --colour '" + o.colour + "': choose auto, class, attribute or speed");
+  const auto colour = ui::parseColourName(o.colour);
+  if (!colour) return fail(nullptr, "--colour: " + colour.error().message);
+  state.value().canvas.colourMode = colour.value();
   ui::GuiOptions g;
   g.frameTimes = o.frameTimes;
   g.initial = state.value();

@@ -225,12 +225,11 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
         if (!m) return fail(cmd, m.error().message);
         mask = (m.value()[0] > 0.5f).to(torch::kFloat32);  // white = known
       } else {
-        sample::MaskPreset preset = sample::MaskPreset::LeftHalf;
-        if (!s.maskPreset.empty() && !sample::parseMaskPreset(s.maskPreset, &preset))
-          return fail(cmd, "unknown --mask-preset '" + s.maskPreset + "': choose " +
-                               sample::maskPresetNames());
-        mask = sample::maskTensor(sample::makeMask(preset, src.size, src.size, o.seed), src.size,
-                                  src.size);
+        auto preset = s.maskPreset.empty() ? sample::MaskPreset::LeftHalf
+                                           : sample::parseMaskPreset(s.maskPreset);
+        if (!preset) return fail(cmd, "--mask-preset: " + preset.error().message);
+        mask = sample::maskTensor(sample::makeMask(preset.value(), src.size, src.size, o.seed),
+                                  src.size, src.size);
       }
       if (mask.sum().item<double>() == 0)
         return fail(cmd, "the mask marks no pixel as known (white = known)");

@@ -70,16 +70,16 @@ void addFieldOptions(CLI::App& app, AppOptions& o) {
 
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
   auto kind = sde::parseSdeKind(o.sde);
-  if (!kind) return Error{"unknown --sde '" + o.sde + "': choose vp, subvp or ve"};
+  if (!kind) return Error{"--sde: " + kind.error().message};
   sde::SdeConfig c;
-  c.kind = *kind;
+  c.kind = kind.value();
   c.betaMin = o.betaMin;
   c.betaMax = o.betaMax;
   c.sigmaMin = o.sigmaMin;
   c.sigmaMax = o.sigmaMax;
   c.N = o.N;
   c.eps = o.eps;
-  if (std::string err = c.validate(); !err.empty()) return Error{err};
+  if (auto err = c.validate(); !err) return err.error();
   return c;
 }
 
@@ -100,7 +100,7 @@ Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
   if (!o.epsGiven || o.eps == c.eps) return own;
   sde::SdeConfig with = c;
   with.eps = o.eps;
-  if (std::string err = with.validate(); !err.empty()) return Error{"--eps: " + err};
+  if (auto err = with.validate(); !err) return Error{"--eps: " + err.error().message};
   return sde::Sde::create(with);
 }
 

@@ -203,8 +203,8 @@ int renderCompare(const AppOptions& o, ui::ExplorerState& st,
   std::vector<std::unique_ptr<scene::RunWorker>> workers;
   for (size_t i = 0; i < n; ++i) {
     const ui::ExplorerState pane = ui::paneState(st, i);
-    if (std::string e = pane.sampler.validate(ui::resolvedSde(pane, cloud.get())); !e.empty())
-      return fail("render", "pane " + std::to_string(i + 1) + ": " + e);
+    if (auto e = pane.sampler.validate(ui::resolvedSde(pane, cloud.get())); !e)
+      return fail("render", "pane " + std::to_string(i + 1) + ": " + e.error().message);
     workers.push_back(std::make_unique<scene::RunWorker>());
     workers.back()->request(ui::paneRequestFor(st, i, cloud.get(), model));
   }
@@ -241,7 +241,7 @@ int renderCompare(const AppOptions& o, ui::ExplorerState& st,
 Expected<std::shared_ptr<const scene::RunResult>> reverseRun(
     const ui::ExplorerState& st, const scene::PointCloud& cloud,
     std::shared_ptr<const train::ModelSnapshot> model) {
-  if (std::string e = st.sampler.validate(ui::resolvedSde(st, &cloud)); !e.empty()) return Error{e};
+  if (auto e = st.sampler.validate(ui::resolvedSde(st, &cloud)); !e) return e.error();
   std::shared_ptr<const train::ClassifierSnapshot> clf;
   if (st.guideClass >= 0 && st.trainedClassifier) {          // trained here, as the GUI's would be
     if (const int k = cloud.numClasses; st.guideClass >= k)  // before any training

@@ -29,30 +29,27 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
     return Error{
         "--streamlines draws the probability flow of a score: use --field learned, exact or both"};
   const auto length = ui::parseFieldLength(o.arrowLength);
-  if (!length)
-    return Error{"unknown --arrow-length '" + o.arrowLength +
-                 "': choose scaled, normalized or true"};
+  if (!length) return Error{"--arrow-length: " + length.error().message};
   if (!(o.arrowScale > 0 && o.arrowScale <= 100))
     return Error{"--arrow-scale must be in (0, 100] world units per unit of score"};
   st.canvas.fieldDifference = difference;
   st.canvas.fieldStreamlines = o.streamlines;
-  st.canvas.fieldLength = *length;
+  st.canvas.fieldLength = length.value();
   st.canvas.arrowScale = static_cast<float>(o.arrowScale);
   if (o.scoreError && o.model.empty())
     return Error{"--score-error needs --model FILE (a checkpoint)"};
   st.canvas.showExactField = exact;
   st.canvas.showLearnedField = learned;
   st.canvas.showDensity = o.density;
-  if (o.densitySource == "model" || o.densitySource == "exact")
-    st.canvas.densitySource =
-        o.densitySource == "model" ? ui::DensitySource::Model : ui::DensitySource::Exact;
-  else
-    return Error{"unknown --density-source '" + o.densitySource + "': choose exact or model"};
+  const auto source = ui::parseDensitySource(o.densitySource);
+  if (!source) return Error{"--density-source: " + source.error().message};
+  st.canvas.densitySource = source.value();
   if (o.densitySource == "model" && o.model.empty())
     return Error{"--density-source model needs --model FILE (a checkpoint)"};
   st.canvas.showScoreError = o.scoreError;
-  if (!ui::parseColourName(o.colour, st.canvas.colourMode))
-    return Error{"unknown --colour '" + o.colour + "': choose auto, class, attribute or speed"};
+  const auto colour = ui::parseColourName(o.colour);
+  if (!colour) return Error{"--colour: " + colour.error().message};
+  st.canvas.colourMode = colour.value();
   st.canvas.fieldResolution = 28;
   scene.model.checkpoint = o.model;
   st.useModel = !o.model.empty();

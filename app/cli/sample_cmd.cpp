@@ -129,7 +129,7 @@ Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::S
   c.rtol = s.rtol;
   c.atol = s.atol;
   c.denoise = !s.noDenoise;
-  if (std::string e = c.validate(sde); !e.empty()) return Error{e};
+  if (auto e = c.validate(sde); !e) return e.error();
   return c;
 }
 
@@ -309,7 +309,7 @@ Expected<likelihood::LikelihoodConfig> likelihoodConfigFrom(const AppOptions& o,
   auto probe = likelihood::parseProbe(s.probe);
   if (!probe) return probe.error();
   cfg.probe = probe.value();
-  if (std::string e = cfg.validate(); !e.empty()) return Error{e};
+  if (auto e = cfg.validate(); !e) return e.error();
   return cfg;
 }
 

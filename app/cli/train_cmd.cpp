@@ -41,12 +41,14 @@ Expected<train::TrainConfig> trainConfigFrom(const AppOptions& o, const TrainOpt
   cfg.emaDecay = t.ema;
   cfg.warmup = t.warmup;
   cfg.gradClip = t.clip;
-  if (!train::parseWeighting(t.weighting, &cfg.loss.weighting))
-    return Error{"unknown --weighting '" + t.weighting + "': choose sigma2, g2 or one"};
-  if (!train::parseObjective(t.objective, &cfg.loss.objective))
-    return Error{"unknown --objective '" + t.objective + "': choose dsm or ssm"};
+  auto weighting = train::parseWeighting(t.weighting);
+  if (!weighting) return Error{"--weighting: " + weighting.error().message};
+  auto objective = train::parseObjective(t.objective);
+  if (!objective) return Error{"--objective: " + objective.error().message};
+  cfg.loss.weighting = weighting.value();
+  cfg.loss.objective = objective.value();
   cfg.loss.importanceSampling = t.importanceSampling;
-  if (std::string e = cfg.validate(); !e.empty()) return Error{e};
+  if (auto e = cfg.validate(); !e) return e.error();
   if (t.net != "auto" && t.net != "mlp" && t.net != "unet")
     return Error{"unknown --net '" + t.net + "': choose auto, mlp or unet"};
   if (images && t.net == "mlp") return Error{"images train the U-Net: drop --net mlp"};
@@ -68,7 +70,7 @@ Expected<nn::NetConfig> netConfigFrom(const TrainOptions& t, bool images,
     net.kind = nn::NetKind::UNet;
     net.unet = unet.value();
   }
-  if (std::string e = net.validate(); !e.empty()) return Error{e};
+  if (auto e = net.validate(); !e) return e.error();
   return net;
 }
 

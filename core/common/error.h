@@ -3,6 +3,7 @@
 // Torch-free: ui/ may include this. Any thread.
 #pragma once
 
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -41,5 +42,24 @@ class Expected {
  private:
   std::variant<T, Error> m_v;
 };
+
+// What a check returns: Ok or the Error saying what is wrong. `return Ok{};` is success.
+struct Ok {};
+using Status = Expected<Ok>;
+
+// The error's message, or "" when `e` holds a value (a status line that is empty when fine).
+template <class T>
+std::string messageOf(const Expected<T>& e) {
+  return e.ok() ? std::string() : e.error().message;
+}
+
+// "field (value) rule", e.g. "sigma_min (-1) must be a positive number": how a check names
+// the offending setting and its value.
+template <class V>
+Error invalid(const std::string& field, const V& value, const std::string& rule) {
+  std::ostringstream s;
+  s << field << " (" << value << ") " << rule;
+  return Error{s.str()};
+}
 
 }  // namespace ss

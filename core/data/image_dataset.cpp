@@ -37,13 +37,13 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-std::string validate(const ImageLoadOptions& opt) {
+Status validate(const ImageLoadOptions& opt) {
   if (opt.size < 0 || opt.size > kMaxSize)
-    return "size " + std::to_string(opt.size) + " is outside 0.." + std::to_string(kMaxSize);
+    return Error{"size " + std::to_string(opt.size) + " is outside 0.." + std::to_string(kMaxSize)};
   if (opt.channels != 0 && opt.channels != 1 && opt.channels != 3)
-    return "channels must be 0 (native), 1 or 3, got " + std::to_string(opt.channels);
-  if (opt.limit < 0) return "limit must not be negative";
-  return {};
+    return Error{"channels must be 0 (native), 1 or 3, got " + std::to_string(opt.channels)};
+  if (opt.limit < 0) return Error{"limit must not be negative"};
+  return Ok{};
 }
 
 // Reports opt.progress about every 1% and watches opt.cancel.
@@ -284,7 +284,7 @@ std::string ImageDataset::summary() const {
 
 Expected<ImageDataset> loadIdx(const std::string& imagesPath, const std::string& labelsPath,
                                const ImageLoadOptions& opt, std::vector<std::string> classNames) {
-  if (auto e = validate(opt); !e.empty()) return fail(imagesPath, e);
+  if (auto e = validate(opt); !e) return fail(imagesPath, e.error().message);
   return guarded(imagesPath, [&]() -> Expected<ImageDataset> {
     GzFile fi(imagesPath);
     std::vector<int64_t> dims;
@@ -373,7 +373,7 @@ Expected<ImageDataset> loadFashionMnist(bool train, const ImageLoadOptions& opt,
 }
 
 Expected<ImageDataset> loadImageFolder(const std::string& dir, const ImageLoadOptions& opt) {
-  if (auto e = validate(opt); !e.empty()) return fail(dir, e);
+  if (auto e = validate(opt); !e) return fail(dir, e.error().message);
   std::error_code ec;
   if (!fs::exists(dir, ec)) return fail(dir, "no such folder");
   if (!fs::is_directory(dir, ec)) return fail(dir, "not a folder");

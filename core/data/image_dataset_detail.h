@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 Error fail(const std::string& where, const std::string& what);  // "where: what"
 std::string env(const char* name);                              // "" when unset
 std::string homeDir();
-std::string validate(const ImageLoadOptions& opt);  // "" or what is wrong
+Status validate(const ImageLoadOptions& opt);  // Ok, or what is wrong
 
 // The entries of dir (not hidden), sorted; folders or image files.
 std::vector<fs::path> listDir(const fs::path& dir, bool folders);

@@ -27,7 +27,7 @@ std::string twemojiDir() {
 }
 
 Expected<ImageDataset> loadTwemoji(const ImageLoadOptions& opt, const std::string& dir) {
-  if (auto e = validate(opt); !e.empty()) return Error{"twemoji: " + e};
+  if (auto e = validate(opt); !e) return Error{"twemoji: " + e.error().message};
   std::string d = dir.empty() ? env("SCORESCOPE_TWEMOJI") : dir;
   if (d.empty()) d = twemojiDir();
   const fs::path json = fs::path(d) / "emoji.json", pngs = fs::path(d) / "img/twitter/64";

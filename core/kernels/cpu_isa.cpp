@@ -2,7 +2,8 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <cstring>
+
+#include "core/common/enum_names.h"
 
 namespace ss::kernels {
 
@@ -19,12 +20,14 @@ Isa clampToCpu(Isa want) {
   return static_cast<int>(want) <= static_cast<int>(best) ? want : best;
 }
 
+constexpr EnumName<Isa> kNames[] = {
+    {Isa::Scalar, "scalar"}, {Isa::Avx2, "avx2"}, {Isa::Avx512, "avx512"}};
+
+// SCORESCOPE_ISA names one (kept within what the CPU has); unset or unknown: the best.
 Isa fromEnvironment() {
   const char* env = std::getenv("SCORESCOPE_ISA");
-  if (!env) return bestIsa();
-  if (!std::strcmp(env, "scalar")) return Isa::Scalar;
-  if (!std::strcmp(env, "avx2")) return clampToCpu(Isa::Avx2);
-  return bestIsa();
+  auto isa = parseName(kNames, env ? env : "", "ISA");
+  return isa ? clampToCpu(isa.value()) : bestIsa();
 }
 
 std::atomic<int>& active() {
@@ -43,16 +46,6 @@ Isa activeIsa() { return static_cast<Isa>(active().load(std::memory_order_relaxe
 
 void setActiveIsaForTesting(Isa isa) { active().store(static_cast<int>(clampToCpu(isa))); }
 
-std::string toString(Isa isa) {
-  switch (isa) {
-    case Isa::Avx512:
-      return "avx512";
-    case Isa::Avx2:
-      return "avx2";
-    case Isa::Scalar:
-      break;
-  }
-  return "scalar";
-}
+std::string toString(Isa isa) { return nameOf(kNames, isa, "scalar"); }
 
 }  // namespace ss::kernels

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/common/enum_names.h"
 #include "core/sample/steps.h"
 
 namespace ss::likelihood {
@@ -17,10 +18,11 @@ namespace {
 
 constexpr int64_t kExactMaxDims = 16;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+constexpr EnumName<Divergence> kDivergences[] = {{Divergence::Auto, "auto"},
+                                                 {Divergence::Exact, "exact"},
+                                                 {Divergence::Hutchinson, "hutchinson"}};
+constexpr EnumName<Probe> kProbes[] = {{Probe::Gaussian, "gaussian"},
+                                       {Probe::Rademacher, "rademacher"}};
 
 torch::Tensor timeLike(const torch::Tensor& x, double t) {
   return torch::full({x.size(0)}, t, x.options());
@@ -81,45 +83,25 @@ OdeResult integrate(const score::ScoreFn& score, const sde::Sde& sde, const torc
 
 }  // namespace
 
-std::string LikelihoodConfig::validate() const {
-  std::ostringstream s;
+Status LikelihoodConfig::validate() const {
   if (!(rtol > 0) || !std::isfinite(rtol))
-    s << "rtol (" << rtol << ") must be positive and finite";
-  else if (!(atol > 0) || !std::isfinite(atol))
-    s << "atol (" << atol << ") must be positive and finite";
-  else if (probes < 1)
-    s << "probes (" << probes << ") must be at least 1";
-  return s.str();
+    return invalid("rtol", rtol, "must be positive and finite");
+  if (!(atol > 0) || !std::isfinite(atol))
+    return invalid("atol", atol, "must be positive and finite");
+  if (probes < 1) return invalid("probes", probes, "must be at least 1");
+  return Ok{};
 }
 
 Expected<Divergence> parseDivergence(const std::string& text) {
-  const auto s = lower(text);
-  if (s == "auto") return Divergence::Auto;
-  if (s == "exact") return Divergence::Exact;
-  if (s == "hutchinson") return Divergence::Hutchinson;
-  return Error{"unknown divergence '" + text + "': choose auto, exact or hutchinson"};
+  return parseName(kDivergences, text, "divergence", NameMatch::Loose);
 }
 
 Expected<Probe> parseProbe(const std::string& text) {
-  const auto s = lower(text);
-  if (s == "gaussian") return Probe::Gaussian;
-  if (s == "rademacher") return Probe::Rademacher;
-  return Error{"unknown probe '" + text + "': choose gaussian or rademacher"};
+  return parseName(kProbes, text, "probe", NameMatch::Loose);
 }
 
-std::string toString(Divergence d) {
-  switch (d) {
-    case Divergence::Auto:
-      return "auto";
-    case Divergence::Exact:
-      return "exact";
-    case Divergence::Hutchinson:
-      return "hutchinson";
-  }
-  return "?";
-}
-
-std::string toString(Probe p) { return p == Probe::Gaussian ? "gaussian" : "rademacher"; }
+std::string toString(Divergence d) { return nameOf(kDivergences, d); }
+std::string toString(Probe p) { return nameOf(kProbes, p); }
 
 LikelihoodResult logLikelihood(const score::ScoreFn& score, const sde::Sde& sde,
                                const torch::Tensor& x, const LikelihoodConfig& cfg,
@@ -135,7 +117,7 @@ LikelihoodResult logLikelihoodAt(const score::ScoreFn& score, const sde::Sde& sd
     s << "likelihood: the start time (" << t0 << ") must be finite and non-negative";
     throw Failure(s.str());
   }
-  if (std::string e = cfg.validate(); !e.empty()) throw Failure("likelihood: " + e);
+  if (auto e = cfg.validate(); !e) throw Failure("likelihood: " + e.error().message);
   if (!x.defined() || x.dim() < 1 || x.size(0) == 0)
     throw Failure("likelihood needs a non-empty batch [B, ...]");
   if (!x.is_floating_point()) throw Failure("likelihood needs floating-point data");

@@ -35,8 +35,8 @@ struct LikelihoodConfig {
   // stops the integration early and the result comes back with `stopped` set.
   std::function<bool()> stop;
 
-  // Empty when valid, else names the field and the valid range.
-  std::string validate() const;
+  // Ok, or an error naming the field and the valid range.
+  Status validate() const;
 };
 
 Expected<Divergence> parseDivergence(const std::string& s);  // auto | exact | hutchinson

@@ -10,6 +10,8 @@
 namespace ss::nn {
 
 enum class NetKind { Mlp, UNet };
+std::string toString(NetKind kind);  // "mlp", "unet"
+Expected<NetKind> parseNetKind(const std::string& name);
 
 // The 2D (or any flat-vector) score network: random Fourier features of t (and optionally
 // of x) → `depth` hidden layers of `width` with SiLU → dim outputs (MATH.md §3).
@@ -45,7 +47,7 @@ struct NetConfig {
   MlpConfig mlp;
   UNetConfig unet;
 
-  std::string validate() const;  // empty when valid, else names the field
+  Status validate() const;  // Ok, or an error naming the field and its value
   std::string toJson() const;
   static Expected<NetConfig> fromJson(const std::string& json);
   bool operator==(const NetConfig& o) const { return toJson() == o.toJson(); }

@@ -47,7 +47,7 @@ void copyAll(const torch::OrderedDict<std::string, torch::Tensor>& from,
 }  // namespace
 
 std::shared_ptr<ScoreNet> makeNet(const NetConfig& config, uint64_t seed) {
-  if (std::string e = config.validate(); !e.empty()) throw Failure(e);
+  config.validate().take();
   // A private generator: the weights depend on (config, seed) only; the global RNG is not
   // reseeded (the default initialization still draws from it once, then is overwritten).
   auto gen = at::detail::createCPUGenerator(seed);

@@ -2,44 +2,52 @@
 
 #include <random>
 
+#include "core/common/enum_names.h"
+
 namespace ss::sample {
 
 namespace {
-struct Named {
-  MaskPreset p;
-  const char* name;
-};
-constexpr Named kNames[] = {
-    {MaskPreset::LeftHalf, "left-half"},
-    {MaskPreset::RightHalf, "right-half"},
-    {MaskPreset::TopHalf, "top-half"},
-    {MaskPreset::BottomHalf, "bottom-half"},
-    {MaskPreset::CentreBox, "centre-box"},
-    {MaskPreset::Random50, "random-50"},
-    {MaskPreset::EveryOtherRow, "every-other-row"},
-};
+constexpr EnumName<MaskPreset> kNames[] = {{MaskPreset::LeftHalf, "left-half"},
+                                           {MaskPreset::RightHalf, "right-half"},
+                                           {MaskPreset::TopHalf, "top-half"},
+                                           {MaskPreset::BottomHalf, "bottom-half"},
+                                           {MaskPreset::CentreBox, "centre-box"},
+                                           {MaskPreset::Random50, "random-50"},
+                                           {MaskPreset::EveryOtherRow, "every-other-row"}};
 }  // namespace
 
-std::string toString(MaskPreset p) {
-  for (const auto& n : kNames)
-    if (n.p == p) return n.name;
-  return "?";
+std::string toString(MaskPreset p) { return nameOf(kNames, p); }
+
+Expected<MaskPreset> parseMaskPreset(const std::string& s) {
+  return parseName(kNames, s, "mask preset");
 }
 
-bool parseMaskPreset(const std::string& s, MaskPreset* out) {
-  for (const auto& n : kNames)
-    if (s == n.name) {
-      *out = n.p;
-      return true;
-    }
+namespace {
+
+// Pixel (x, y) of an h×w mask of a preset other than Random50: known or to generate.
+bool isKnown(MaskPreset p, int x, int y, int h, int w) {
+  const bool left = 2 * x < w, top = 2 * y < h;
+  const bool centre = 4 * x >= w && 4 * x < 3 * w && 4 * y >= h && 4 * y < 3 * h;
+  switch (p) {
+    case MaskPreset::LeftHalf:
+      return left;
+    case MaskPreset::RightHalf:
+      return !left;
+    case MaskPreset::TopHalf:
+      return top;
+    case MaskPreset::BottomHalf:
+      return !top;
+    case MaskPreset::CentreBox:
+      return !centre;
+    case MaskPreset::EveryOtherRow:
+      return y % 2 == 0;
+    case MaskPreset::Random50:
+      break;
+  }
   return false;
 }
 
-std::string maskPresetNames() {
-  std::string s;
-  for (const auto& n : kNames) s += (s.empty() ? "" : ", ") + std::string(n.name);
-  return s;
-}
+}  // namespace
 
 std::vector<float> makeMask(MaskPreset p, int h, int w, uint64_t seed) {
   std::vector<float> m(static_cast<size_t>(h > 0 && w > 0 ? h * w : 0), 0.f);
@@ -47,30 +55,7 @@ std::vector<float> makeMask(MaskPreset p, int h, int w, uint64_t seed) {
   std::bernoulli_distribution coin(0.5);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      bool known = false;
-      switch (p) {
-        case MaskPreset::LeftHalf:
-          known = 2 * x < w;
-          break;
-        case MaskPreset::RightHalf:
-          known = 2 * x >= w;
-          break;
-        case MaskPreset::TopHalf:
-          known = 2 * y < h;
-          break;
-        case MaskPreset::BottomHalf:
-          known = 2 * y >= h;
-          break;
-        case MaskPreset::CentreBox:
-          known = !(4 * x >= w && 4 * x < 3 * w && 4 * y >= h && 4 * y < 3 * h);
-          break;
-        case MaskPreset::Random50:
-          known = coin(rng);
-          break;
-        case MaskPreset::EveryOtherRow:
-          known = y % 2 == 0;
-          break;
-      }
+      const bool known = p == MaskPreset::Random50 ? coin(rng) : isKnown(p, x, y, h, w);
       m[static_cast<size_t>(y * w + x)] = known ? 1.f : 0.f;
     }
   return m;

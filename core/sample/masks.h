@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/common/error.h"
+
 namespace ss::sample {
 
 enum class MaskPreset {
@@ -19,8 +21,8 @@ enum class MaskPreset {
 };
 
 std::string toString(MaskPreset p);  // "left-half", "centre-box", "random-50", "every-other-row", …
-bool parseMaskPreset(const std::string& s, MaskPreset* out);
-std::string maskPresetNames();  // "left-half, right-half, …" for help and errors
+// An error names the text and lists the presets.
+Expected<MaskPreset> parseMaskPreset(const std::string& s);
 
 // Row-major h×w, 1 = known. CentreBox hides the middle half in each direction; Random50 keeps
 // each pixel with probability ½ from `seed`; EveryOtherRow keeps the even rows.

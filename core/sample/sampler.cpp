@@ -141,7 +141,7 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
     : m_config(config) {
   if (!score) throw Failure("SamplerRun needs a score");
   if (!sde) throw Failure("SamplerRun needs an SDE");
-  if (std::string err = config.validate(sde->config()); !err.empty()) throw Failure(err);
+  config.validate(sde->config()).take();
   if (!xT.defined() || xT.dim() < 1 || xT.size(0) == 0)
     throw Failure("SamplerRun needs a non-empty batch x(T) [B, ...]");
   if (!xT.is_floating_point()) throw Failure("x(T) must be a floating-point tensor");

@@ -1,114 +1,66 @@
 // SamplerConfig validation, presets and names. Torch-free (ui/ includes the header).
 #include "core/sample/sampler_config.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <sstream>
-#include <utility>
+
+#include "core/common/enum_names.h"
 
 namespace ss::sample {
 
 namespace {
 
-template <class E>
-using NameTable = std::vector<std::pair<E, const char*>>;
-
-const NameTable<Predictor>& predictorNames() {
-  static const NameTable<Predictor> k = {{Predictor::EulerMaruyama, "euler-maruyama"},
-                                         {Predictor::ReverseDiffusion, "reverse-diffusion"},
-                                         {Predictor::Ancestral, "ancestral"},
-                                         {Predictor::None, "none"}};
-  return k;
-}
-const NameTable<Corrector>& correctorNames() {
-  static const NameTable<Corrector> k = {{Corrector::Langevin, "langevin"},
-                                         {Corrector::None, "none"}};
-  return k;
-}
-const NameTable<OdeSolver>& solverNames() {
-  static const NameTable<OdeSolver> k = {{OdeSolver::Euler, "euler"},
-                                         {OdeSolver::Heun, "heun"},
-                                         {OdeSolver::Rk4, "rk4"},
-                                         {OdeSolver::Rk45, "rk45"}};
-  return k;
-}
-
-template <class E>
-std::string nameOf(const NameTable<E>& table, E e) {
-  for (const auto& [v, n] : table)
-    if (v == e) return n;
-  return "?";
-}
-
-template <class E>
-std::string joined(const NameTable<E>& table) {
-  std::string s;
-  for (const auto& [v, n] : table) s += (s.empty() ? "" : ", ") + std::string(n);
-  return s;
-}
-
-// Lower case, '_' and ' ' read as '-': "Euler_Maruyama" parses like "euler-maruyama".
-std::string normalized(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    if (c == '_' || c == ' ') c = '-';
-    r += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return r;
-}
-
-template <class E>
-Expected<E> parseName(const NameTable<E>& table,
-                      const std::vector<std::pair<const char*, E>>& aliases, const std::string& s,
-                      const char* what) {
-  const std::string n = normalized(s);
-  for (const auto& [v, name] : table)
-    if (n == name) return v;
-  for (const auto& [alias, v] : aliases)
-    if (n == alias) return v;
-  return Error{"unknown " + std::string(what) + " '" + s + "'; valid: " + joined(table)};
-}
+// Names first, then aliases (parsed, never printed). Parsing is loose: "Euler_Maruyama" works.
+constexpr EnumName<Predictor> kPredictors[] = {{Predictor::EulerMaruyama, "euler-maruyama"},
+                                               {Predictor::ReverseDiffusion, "reverse-diffusion"},
+                                               {Predictor::Ancestral, "ancestral"},
+                                               {Predictor::None, "none"},
+                                               {Predictor::EulerMaruyama, "em"},
+                                               {Predictor::ReverseDiffusion, "reverse"},
+                                               {Predictor::ReverseDiffusion, "rd"},
+                                               {Predictor::Ancestral, "ddpm"}};
+constexpr EnumName<Corrector> kCorrectors[] = {
+    {Corrector::Langevin, "langevin"}, {Corrector::None, "none"}, {Corrector::Langevin, "ald"}};
+constexpr EnumName<OdeSolver> kSolvers[] = {{OdeSolver::Euler, "euler"},
+                                            {OdeSolver::Heun, "heun"},
+                                            {OdeSolver::Rk4, "rk4"},
+                                            {OdeSolver::Rk45, "rk45"},
+                                            {OdeSolver::Rk45, "dopri5"}};
 
 bool positive(double v) { return std::isfinite(v) && v > 0; }
 
-template <class T>
-std::string describe(const char* field, T value, const char* rule) {
-  std::ostringstream s;
-  s << field << " (" << value << ") " << rule;
-  return s.str();
-}
-
 }  // namespace
 
-std::string SamplerConfig::validate(sde::SdeKind sdeKind) const {
-  if (steps < 1) return describe("steps", steps, "must be at least 1");
+Status SamplerConfig::validate(sde::SdeKind sdeKind) const {
+  if (steps < 1) return invalid("steps", steps, "must be at least 1");
   if (this->kind == SamplerKind::Ode) {
     if (solver == OdeSolver::Rk45) {
-      if (!positive(rtol)) return describe("rtol", rtol, "must be a positive number");
-      if (!positive(atol)) return describe("atol", atol, "must be a positive number");
+      if (!positive(rtol)) return invalid("rtol", rtol, "must be a positive number");
+      if (!positive(atol)) return invalid("atol", atol, "must be a positive number");
     }
-    return {};
+    return Ok{};
   }
   if (predictor == Predictor::Ancestral && sdeKind == sde::SdeKind::SubVP)
-    return "predictor 'ancestral' has no sub-VP form; valid predictors for subvp: "
-           "euler-maruyama, reverse-diffusion, none";
+    return Error{
+        "predictor 'ancestral' has no sub-VP form; valid predictors for subvp: "
+        "euler-maruyama, reverse-diffusion, none"};
   if (predictor == Predictor::None && corrector == Corrector::None)
-    return "predictor and corrector are both 'none': nothing would move the samples; valid "
-           "predictors: " +
-           joined(predictorNames()) + "; valid correctors: " + joined(correctorNames());
+    return Error{
+        "predictor and corrector are both 'none': nothing would move the samples; valid "
+        "predictors: " +
+        namesOf(kPredictors) + "; valid correctors: " + namesOf(kCorrectors)};
   if (corrector == Corrector::Langevin) {
-    if (!positive(snr)) return describe("snr", snr, "must be a positive number");
+    if (!positive(snr)) return invalid("snr", snr, "must be a positive number");
     if (correctorSteps < 1)
-      return describe("corrector_steps", correctorSteps,
-                      "must be at least 1 for the Langevin corrector");
+      return invalid("corrector_steps", correctorSteps,
+                     "must be at least 1 for the Langevin corrector");
   }
-  return {};
+  return Ok{};
 }
 
-std::string SamplerConfig::validate(const sde::SdeConfig& sdeConfig) const {
-  if (std::string err = validate(sdeConfig.kind); !err.empty()) return err;
-  if (this->kind != SamplerKind::Pc || sdeConfig.kind == sde::SdeKind::VE) return {};
+Status SamplerConfig::validate(const sde::SdeConfig& sdeConfig) const {
+  if (auto err = validate(sdeConfig.kind); !err) return err;
+  if (this->kind != SamplerKind::Pc || sdeConfig.kind == sde::SdeKind::VE) return Ok{};
   const bool vp = sdeConfig.kind == sde::SdeKind::VP;
   const char* user = nullptr;
   if (corrector == Corrector::Langevin) user = "the Langevin corrector";
@@ -118,14 +70,14 @@ std::string SamplerConfig::validate(const sde::SdeConfig& sdeConfig) const {
     std::ostringstream s;
     s << "steps (" << steps << ") must exceed beta_max (" << sdeConfig.betaMax << ") for " << user
       << ": it uses the DDPM betas beta/steps, which must stay below 1";
-    return s.str();
+    return Error{s.str()};
   }
-  return {};
+  return Ok{};
 }
 
 Expected<SamplerConfig> samplerPreset(const std::string& name) {
   SamplerConfig c;  // "pc": the reference's VP/sub-VP default, EM predictor, no corrector
-  const std::string n = normalized(name);
+  const std::string n = looseName(name);
   if (n == "pc") return c;
   if (n == "ald") {
     c.predictor = Predictor::None;
@@ -155,25 +107,20 @@ std::vector<std::string> samplerPresetNames() {
   return {"pc", "ald", "ddpm", "ode", "euler", "heun", "euler_a"};
 }
 
-std::string toString(Predictor p) { return nameOf(predictorNames(), p); }
-std::string toString(Corrector c) { return nameOf(correctorNames(), c); }
-std::string toString(OdeSolver s) { return nameOf(solverNames(), s); }
+std::string toString(Predictor p) { return nameOf(kPredictors, p); }
+std::string toString(Corrector c) { return nameOf(kCorrectors, c); }
+std::string toString(OdeSolver s) { return nameOf(kSolvers, s); }
 
 Expected<Predictor> parsePredictor(const std::string& s) {
-  return parseName<Predictor>(predictorNames(),
-                              {{"em", Predictor::EulerMaruyama},
-                               {"reverse", Predictor::ReverseDiffusion},
-                               {"rd", Predictor::ReverseDiffusion},
-                               {"ddpm", Predictor::Ancestral}},
-                              s, "predictor");
+  return parseName(kPredictors, s, "predictor", NameMatch::Loose);
 }
 
 Expected<Corrector> parseCorrector(const std::string& s) {
-  return parseName<Corrector>(correctorNames(), {{"ald", Corrector::Langevin}}, s, "corrector");
+  return parseName(kCorrectors, s, "corrector", NameMatch::Loose);
 }
 
 Expected<OdeSolver> parseOdeSolver(const std::string& s) {
-  return parseName<OdeSolver>(solverNames(), {{"dopri5", OdeSolver::Rk45}}, s, "ODE solver");
+  return parseName(kSolvers, s, "ODE solver", NameMatch::Loose);
 }
 
 }  // namespace ss::sample

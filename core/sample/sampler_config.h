@@ -27,13 +27,13 @@ struct SamplerConfig {
   double rtol = 1e-5, atol = 1e-5;  // RK45
   bool denoise = true;  // return the last step's mean x̄ (the reference's final denoising)
 
-  // Empty when valid (for this SDE: ancestral has no sub-VP form), else names the field and
-  // the valid choices.
-  std::string validate(sde::SdeKind kind) const;
+  // Ok when valid for this SDE (ancestral has no sub-VP form), else an error naming the field
+  // and the valid choices.
+  Status validate(sde::SdeKind kind) const;
   // The same, plus the checks that need the SDE's parameters: on VP the reverse-diffusion
   // and ancestral predictors and the Langevin corrector (VP, sub-VP) use the DDPM betas
   // b_i = β/steps, which must stay below 1 (steps > beta_max).
-  std::string validate(const sde::SdeConfig& sde) const;
+  Status validate(const sde::SdeConfig& sde) const;
 };
 
 // Named presets: "pc" (EM predictor), "ald" (annealed Langevin: no predictor + Langevin),

@@ -179,7 +179,7 @@ void computeImageRunWorker(ImageRunRequest& req, RequestWorker<ImageRunRequest, 
     result->T = c.sde->T();
     result->sde = c.sde->config();
     result->scoreName = c.scoreName;
-    if (std::string e = req.sampler.validate(c.sde->config()); !e.empty()) throw failure(e);
+    if (auto e = req.sampler.validate(c.sde->config()); !e) throw failure(e.error().message);
     std::shared_ptr<const score::ScoreFn> scoreFn = guidedScore(req, c, *result);
 
     sample::Conditioning cond = observe(req, c, cache.scores, *result);

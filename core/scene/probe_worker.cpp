@@ -67,8 +67,8 @@ void computeProbeWorker(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResu
     throw Failure("a probe takes at most " + std::to_string(kMaxPoints) + " points");
   for (float v : req.points)
     if (!std::isfinite(v)) throw Failure("a probe point is NaN or infinite");
-  if (std::string err = req.sde.validate(); !err.empty()) throw Failure(err);
-  if (std::string err = req.sampler.validate(req.sde); !err.empty()) throw Failure(err);
+  req.sde.validate().take();
+  req.sampler.validate(req.sde).take();
 
   const auto& exact = cache.exact.get(req.data, req.sde).exact;
   std::shared_ptr<const score::ScoreFn> scoreFn = exact;

@@ -18,7 +18,7 @@ torch::Tensor gather(const torch::Tensor& grid, const torch::Tensor& index,
 }  // namespace
 
 std::shared_ptr<const Sde> Sde::create(const SdeConfig& cfg) {
-  if (std::string err = cfg.validate(); !err.empty()) throw Failure(err);
+  cfg.validate().take();
   switch (cfg.kind) {
     case SdeKind::VE:
       if (cfg.sigmaMaxIsAuto())

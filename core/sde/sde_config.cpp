@@ -5,71 +5,59 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/common/enum_names.h"
+
 namespace ss::sde {
 
-std::string_view toString(SdeKind kind) {
-  switch (kind) {
-    case SdeKind::VE:
-      return "ve";
-    case SdeKind::VP:
-      return "vp";
-    case SdeKind::SubVP:
-      return "subvp";
-  }
-  return "?";
-}
-
-std::optional<SdeKind> parseSdeKind(std::string_view name) {
-  if (name == "ve") return SdeKind::VE;
-  if (name == "vp") return SdeKind::VP;
-  if (name == "subvp" || name == "sub-vp") return SdeKind::SubVP;
-  return std::nullopt;
-}
-
 namespace {
-std::string describe(const char* field, double value, const char* rule) {
-  std::ostringstream s;
-  s << field << " (" << value << ") " << rule;
-  return s.str();
-}
+constexpr EnumName<SdeKind> kKinds[] = {{SdeKind::VE, "ve"},
+                                        {SdeKind::VP, "vp"},
+                                        {SdeKind::SubVP, "subvp"},
+                                        {SdeKind::SubVP, "sub-vp"}};
 bool finite(double v) { return std::isfinite(v); }
 }  // namespace
 
-std::string SdeConfig::validate() const {
-  if (!finite(T) || T <= 0) return describe("T", T, "must be a positive number");
+std::string_view toString(SdeKind kind) { return nameOf(kKinds, kind); }
+
+Expected<SdeKind> parseSdeKind(std::string_view name) {
+  return parseName(kKinds, name, "SDE kind");
+}
+
+Status SdeConfig::validate() const {
+  if (!finite(T) || T <= 0) return invalid("T", T, "must be a positive number");
   if (!finite(eps) || eps <= 0 || eps >= T)
-    return describe("eps", eps, "must be positive and smaller than T");
-  if (N < 1) return describe("N", N, "must be at least 1");
+    return invalid("eps", eps, "must be positive and smaller than T");
+  if (N < 1) return invalid("N", N, "must be at least 1");
   if (kind == SdeKind::VE) {
     if (!finite(sigmaMin) || sigmaMin <= 0)
-      return describe("sigma_min", sigmaMin, "must be a positive number");
+      return invalid("sigma_min", sigmaMin, "must be a positive number");
     if (!finite(sigmaMax) || sigmaMax < 0)
-      return describe("sigma_max", sigmaMax,
-                      "must be positive (or 0 for auto: the data's diameter)");
+      return invalid("sigma_max", sigmaMax,
+                     "must be positive (or 0 for auto: the data's diameter)");
     if (sigmaMax > 0 && sigmaMin >= sigmaMax) {
       std::ostringstream s;
       s << "sigma_min (" << sigmaMin << ") must be smaller than sigma_max (" << sigmaMax << ")";
-      return s.str();
+      return Error{s.str()};
     }
   } else {
     if (!finite(betaMin) || betaMin <= 0)
-      return describe("beta_min", betaMin, "must be a positive number");
+      return invalid("beta_min", betaMin, "must be a positive number");
     if (!finite(betaMax) || betaMax <= 0)
-      return describe("beta_max", betaMax, "must be a positive number");
+      return invalid("beta_max", betaMax, "must be a positive number");
     if (betaMin > betaMax) {
       std::ostringstream s;
       s << "beta_min (" << betaMin << ") must not exceed beta_max (" << betaMax << ")";
-      return s.str();
+      return Error{s.str()};
     }
     // VP's DDPM grid uses b_i ≤ βmax/N as a per-step variance: it must stay below 1.
     if (kind == SdeKind::VP && betaMax / N >= 1.0) {
       std::ostringstream s;
       s << "N (" << N << ") must exceed beta_max (" << betaMax
         << ") so the DDPM betas beta/N stay below 1";
-      return s.str();
+      return Error{s.str()};
     }
   }
-  return {};
+  return Ok{};
 }
 
 SdeConfig SdeConfig::resolved(double dataDiameter) const {
@@ -131,14 +119,8 @@ double snr(const SdeConfig& c, double t) {
 }
 
 std::string SdeConfig::toJson() const {
-  const nlohmann::json j = {{"kind", std::string(toString(kind))},
-                            {"beta_min", betaMin},
-                            {"beta_max", betaMax},
-                            {"sigma_min", sigmaMin},
-                            {"sigma_max", sigmaMax},
-                            {"N", N},
-                            {"T", T},
-                            {"eps", eps}};
+  nlohmann::json j = {{"kind", std::string(toString(kind))}};
+  forEachNumber(*this, [&](const char* key, const auto& value) { j[key] = value; });
   return j.dump();
 }
 

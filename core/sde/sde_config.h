@@ -4,16 +4,19 @@
 // Pure functions: any thread.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/common/error.h"
+#include "core/common/field_list.h"
 
 namespace ss::sde {
 
 enum class SdeKind { VE, VP, SubVP };
 
 std::string_view toString(SdeKind kind);  // "ve", "vp", "subvp"
-std::optional<SdeKind> parseSdeKind(std::string_view name);
+// Also "sub-vp"; an error names the text and lists the kinds.
+Expected<SdeKind> parseSdeKind(std::string_view name);
 
 struct SdeConfig {
   SdeKind kind = SdeKind::VP;
@@ -25,9 +28,9 @@ struct SdeConfig {
   double T = 1.0;          // end time
   double eps = 1e-5;       // smallest time used by training and samplers
 
-  // Empty when valid; otherwise one message naming the offending field and value,
+  // Ok, or one message naming the offending field and value,
   // e.g. "sigma_min (0.5) must be smaller than sigma_max (0.1)".
-  std::string validate() const;
+  Status validate() const;
   // {"kind", "beta_min", "beta_max", "sigma_min", "sigma_max", "N", "T", "eps"} as JSON text:
   // what checkpoints and scene files store.
   std::string toJson() const;
@@ -36,6 +39,16 @@ struct SdeConfig {
   bool sigmaMaxIsAuto() const { return sigmaMax <= 0.0; }
   bool operator==(const SdeConfig&) const = default;
 };
+
+// The JSON keys of the numbers, each with its field, in one list that toJson writes and
+// scene files read: f("beta_min", c.betaMin), …, f("eps", c.eps). C: (const) SdeConfig.
+template <class C, class F>
+void forEachNumber(C& c, F&& f) {
+  // clang-format off
+  eachField(f, "beta_min", c.betaMin, "beta_max", c.betaMax, "sigma_min", c.sigmaMin,
+            "sigma_max", c.sigmaMax, "N", c.N, "T", c.T, "eps", c.eps);
+  // clang-format on
+}
 
 // The marginal p_0t(x(t) | x(0)) = N(a(t) x(0), σ(t)² I).
 struct Marginal {

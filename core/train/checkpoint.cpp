@@ -17,9 +17,7 @@ constexpr int kFormatVersion = 1;
 
 sde::SdeConfig sdeFromJson(const nlohmann::json& j) {
   sde::SdeConfig c;
-  auto kind = sde::parseSdeKind(j.at("kind").get<std::string>());
-  if (!kind) throw Failure("unknown SDE kind '" + j.at("kind").get<std::string>() + "'");
-  c.kind = *kind;
+  c.kind = sde::parseSdeKind(j.at("kind").get<std::string>()).take();
   c.betaMin = j.at("beta_min").get<double>();
   c.betaMax = j.at("beta_max").get<double>();
   c.sigmaMin = j.at("sigma_min").get<double>();
@@ -66,11 +64,11 @@ Expected<CheckpointMeta> metaFromArchive(const std::string& path,
     m.train = train.value();
     m.step = j.at("step").get<int64_t>();
     m.appVersion = j.value("app_version", "");
-    if (std::string e = m.sde.validate(); !e.empty()) return Error{path + ": SDE: " + e};
+    if (auto e = m.sde.validate(); !e) return Error{path + ": SDE: " + e.error().message};
     if (m.sde.kind == sde::SdeKind::VE && m.sde.sigmaMaxIsAuto())
       return Error{path + ": SDE: sigma_max is not resolved"};
-    if (std::string e = m.net.validate(); !e.empty()) return Error{path + ": network: " + e};
-    if (std::string e = m.train.validate(); !e.empty()) return Error{path + ": training: " + e};
+    if (auto e = m.net.validate(); !e) return Error{path + ": network: " + e.error().message};
+    if (auto e = m.train.validate(); !e) return Error{path + ": training: " + e.error().message};
     if (m.step < 0) return Error{path + ": negative step count"};
     return m;
   } catch (const std::exception& e) {

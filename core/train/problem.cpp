@@ -7,7 +7,7 @@ namespace ss::train {
 
 Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sdeConfig, int64_t n,
                                uint64_t seed, int64_t imageLimit, const std::atomic<bool>* cancel) {
-  if (std::string e = sdeConfig.validate(); !e.empty()) return Error{e};
+  if (auto e = sdeConfig.validate(); !e) return e.error();
   if (data::isImageDatasetSpec(data)) {
     if (imageLimit < 0) return Error{"the image limit must be 0 (all) or positive"};
     data::ImageLoadOptions opt;

@@ -12,7 +12,7 @@ namespace ss::train {
 Expected<std::shared_ptr<const ModelSnapshot>> trainSnapshot(
     const TrainProblemSpec& spec, int64_t steps, const std::function<void(int64_t)>& progress) {
   if (steps < 1) return Error{"train steps (" + std::to_string(steps) + ") must be at least 1"};
-  if (std::string e = spec.train.validate(); !e.empty()) return Error{e};
+  if (auto e = spec.train.validate(); !e) return e.error();
   auto problem = buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed);
   if (!problem) return problem.error();
   try {

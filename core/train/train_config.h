@@ -14,8 +14,9 @@ enum class Objective { Dsm, Ssm };
 
 std::string toString(Weighting w);  // "sigma2", "g2", "one"
 std::string toString(Objective o);  // "dsm", "ssm"
-bool parseWeighting(const std::string& s, Weighting* out);
-bool parseObjective(const std::string& s, Objective* out);
+// Exact names; an error names the text and lists the valid names.
+Expected<Weighting> parseWeighting(const std::string& s);
+Expected<Objective> parseObjective(const std::string& s);
 
 struct LossConfig {
   Objective objective = Objective::Dsm;
@@ -39,7 +40,7 @@ struct TrainConfig {
   int datasetSize = 65536;        // points pre-drawn from a toy distribution to train on
   double divergenceFactor = 1e3;  // a loss this many times the smoothed loss is a divergence
 
-  std::string validate() const;  // empty when valid, else names the field
+  Status validate() const;  // Ok, or an error naming the field and its value
   std::string toJson() const;
   static Expected<TrainConfig> fromJson(const std::string& json);
 };

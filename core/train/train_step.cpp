@@ -35,8 +35,8 @@ at::Generator generatorFor(const torch::Device& device, uint64_t seed) {
 TrainStep::~TrainStep() = default;
 
 TrainStep::TrainStep(Setup setup) : m_setup(std::move(setup)) {
-  if (std::string e = m_setup.config.validate(); !e.empty()) throw Failure(e);
-  if (std::string e = m_setup.net.validate(); !e.empty()) throw Failure(e);
+  m_setup.config.validate().take();
+  m_setup.net.validate().take();
   if (!m_setup.sde) throw Failure("training needs an SDE");
   if (!m_setup.data.defined() || m_setup.data.size(0) < 1) throw Failure("training needs data");
   m_setup.data = m_setup.data.to(m_setup.device, torch::kFloat32).contiguous();
@@ -287,7 +287,7 @@ double TrainStep::fastUpdate() {
 }
 
 void TrainStep::setConfig(const TrainConfig& config) {
-  if (std::string e = config.validate(); !e.empty()) throw Failure(e);
+  config.validate().take();
   m_setup.config = config;
 }
 

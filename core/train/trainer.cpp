@@ -7,6 +7,7 @@
 #include <thread>
 #include <variant>
 
+#include "core/common/enum_names.h"
 #include "core/common/latest.h"
 #include "core/common/runtime.h"
 #include "core/train/checkpoint.h"
@@ -16,23 +17,14 @@
 
 namespace ss::train {
 
-std::string toString(TrainerStatus s) {
-  switch (s) {
-    case TrainerStatus::Preparing:
-      return "preparing";
-    case TrainerStatus::Idle:
-      return "idle";
-    case TrainerStatus::Running:
-      return "running";
-    case TrainerStatus::Paused:
-      return "paused";
-    case TrainerStatus::Diverged:
-      return "diverged";
-    case TrainerStatus::Failed:
-      return "failed";
-  }
-  return "?";
-}
+namespace {
+constexpr EnumName<TrainerStatus> kStatusNames[] = {
+    {TrainerStatus::Preparing, "preparing"}, {TrainerStatus::Idle, "idle"},
+    {TrainerStatus::Running, "running"},     {TrainerStatus::Paused, "paused"},
+    {TrainerStatus::Diverged, "diverged"},   {TrainerStatus::Failed, "failed"}};
+}  // namespace
+
+std::string toString(TrainerStatus s) { return nameOf(kStatusNames, s); }
 
 namespace {
 
@@ -228,8 +220,8 @@ struct Trainer::Impl {
           } else if constexpr (std::is_same_v<T, Reset>) {
             prepare(m_spec);
           } else if constexpr (std::is_same_v<T, SetConfig>) {
-            if (std::string e = cmd.config.validate(); !e.empty()) {
-              m_message = "settings not applied: " + e;
+            if (auto e = cmd.config.validate(); !e) {
+              m_message = "settings not applied: " + e.error().message;
             } else {
               if (m_step) m_step->setConfig(cmd.config);
               m_spec.train = cmd.config;

@@ -192,12 +192,14 @@ TEST(MaskPresets, ShapesAndNames) {
   for (auto p :
        {MaskPreset::LeftHalf, MaskPreset::RightHalf, MaskPreset::TopHalf, MaskPreset::BottomHalf,
         MaskPreset::CentreBox, MaskPreset::Random50, MaskPreset::EveryOtherRow}) {
-    MaskPreset back{};
-    ASSERT_TRUE(ss::sample::parseMaskPreset(ss::sample::toString(p), &back));
-    EXPECT_EQ(back, p);
+    auto back = ss::sample::parseMaskPreset(ss::sample::toString(p));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), p);
   }
-  MaskPreset unused{};
-  EXPECT_FALSE(ss::sample::parseMaskPreset("nope", &unused));
+  auto bad = ss::sample::parseMaskPreset("nope");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("'nope'"), std::string::npos);
+  EXPECT_NE(bad.error().message.find("every-other-row"), std::string::npos);
 }
 
 }  // namespace

@@ -136,11 +136,11 @@ TEST(Likelihood, ConfigAndInputErrors) {
   ss::score::MixtureScore score(gm, sde);
   LikelihoodConfig c;
   c.rtol = 0;
-  EXPECT_NE(c.validate().find("rtol"), std::string::npos);
+  EXPECT_NE(ss::messageOf(c.validate()).find("rtol"), std::string::npos);
   EXPECT_THROW(ss::likelihood::logLikelihood(score, *sde, torch::zeros({4, 2}), c), ss::Failure);
   c = {};
   c.probes = 0;
-  EXPECT_NE(c.validate().find("probes"), std::string::npos);
+  EXPECT_NE(ss::messageOf(c.validate()).find("probes"), std::string::npos);
   EXPECT_THROW(ss::likelihood::logLikelihood(score, *sde, torch::zeros({0, 2}), {}), ss::Failure);
   EXPECT_FALSE(ss::likelihood::parseDivergence("trace"));
   EXPECT_EQ(ss::likelihood::parseProbe("Gaussian").value(), ss::likelihood::Probe::Gaussian);

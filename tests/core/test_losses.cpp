@@ -503,34 +503,31 @@ TEST(LossImportance, MatchesUniformEstimateAndCutsVariance) {
 
 TEST(TrainConfig, EnumNamesRoundTrip) {
   for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One}) {
-    Weighting back = Weighting::One;
-    ASSERT_TRUE(parseWeighting(toString(w), &back));
-    EXPECT_EQ(back, w);
+    auto back = parseWeighting(toString(w));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), w);
   }
   for (auto o : {Objective::Dsm, Objective::Ssm}) {
-    Objective back = Objective::Ssm;
-    ASSERT_TRUE(parseObjective(toString(o), &back));
-    EXPECT_EQ(back, o);
+    auto back = parseObjective(toString(o));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), o);
   }
   EXPECT_EQ(toString(Weighting::Sigma2), "sigma2");
   EXPECT_EQ(toString(Weighting::G2), "g2");
   EXPECT_EQ(toString(Weighting::One), "one");
   EXPECT_EQ(toString(Objective::Dsm), "dsm");
   EXPECT_EQ(toString(Objective::Ssm), "ssm");
-  Weighting w = Weighting::G2;
-  EXPECT_FALSE(parseWeighting("sigma", &w));
-  EXPECT_EQ(w, Weighting::G2);
-  Objective o = Objective::Ssm;
-  EXPECT_FALSE(parseObjective("DSM", &o));
-  EXPECT_EQ(o, Objective::Ssm);
+  EXPECT_EQ(parseWeighting("sigma").error().message,
+            "unknown weighting 'sigma' (expected sigma2, g2, one)");
+  EXPECT_FALSE(parseObjective("DSM").ok());  // names are exact
 }
 
 TEST(TrainConfig, ValidateNamesTheField) {
-  EXPECT_EQ(TrainConfig{}.validate(), "");
+  EXPECT_EQ(ss::messageOf(TrainConfig{}.validate()), "");
   auto bad = [](auto edit) {
     TrainConfig c;
     edit(c);
-    return c.validate();
+    return ss::messageOf(c.validate());
   };
   EXPECT_EQ(bad([](TrainConfig& c) { c.lr = -1; }), "lr (-1) must be a positive number");
   EXPECT_NE(bad([](TrainConfig& c) { c.lr = 0; }).find("lr (0)"), std::string::npos);

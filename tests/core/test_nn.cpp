@@ -55,7 +55,7 @@ bool contains(const std::string& s, const std::string& part) {
 template <class Edit>
 std::string invalidBecause(NetConfig c, Edit edit) {
   edit(c);
-  return c.validate();
+  return ss::messageOf(c.validate());
 }
 
 torch::Tensor sampleX(int64_t b, int64_t dim) { return torch::randn({b, dim}); }
@@ -64,9 +64,9 @@ torch::Tensor sampleT(int64_t b) { return torch::rand({b}) * 0.98 + 0.01; }
 // ---- NetConfig -------------------------------------------------------------------------
 
 TEST(NetConfig, DefaultsAreValid) {
-  EXPECT_EQ(mlpConfig().validate(), "");
-  EXPECT_EQ(unetConfig(1, 28).validate(), "");
-  EXPECT_EQ(unetConfig(3, 32).validate(), "");
+  EXPECT_EQ(ss::messageOf(mlpConfig().validate()), "");
+  EXPECT_EQ(ss::messageOf(unetConfig(1, 28).validate()), "");
+  EXPECT_EQ(ss::messageOf(unetConfig(3, 32).validate()), "");
 }
 
 TEST(NetConfig, ValidationNamesTheField) {
@@ -108,7 +108,7 @@ TEST(NetConfig, ValidationNamesTheField) {
   // Only the active network is checked: a broken U-Net draft does not block the MLP.
   NetConfig both = mlpConfig();
   both.unet.channels = 2;
-  EXPECT_EQ(both.validate(), "");
+  EXPECT_EQ(ss::messageOf(both.validate()), "");
   NetConfig bad = mlpConfig();
   bad.mlp.width = 0;
   EXPECT_THROW(ss::nn::makeNet(bad, 0), ss::Failure);
@@ -167,8 +167,8 @@ TEST(NetConfig, JsonErrorsAreClear) {
   expectError("{not json", "not valid JSON");
   expectError("", "not valid JSON");
   expectError("[1, 2]", "expected a JSON object");
-  expectError(R"({"kind": "transformer"})", "kind must be");
-  expectError(R"({"kind": 3})", "kind must be");
+  expectError(R"({"kind": "transformer"})", "kind: unknown network kind 'transformer'");
+  expectError(R"({"kind": 3})", "kind must be a string");
   expectError(R"({"mlp": {"width": "wide"}})", "mlp.width must be an integer");
   expectError(R"({"mlp": {"width": 1.5}})", "mlp.width must be an integer");
   expectError(R"({"mlp": {"width": 1e12}})", "out of range");

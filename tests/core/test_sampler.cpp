@@ -574,11 +574,12 @@ TEST(SamplerRun, NanStateThrowsNamingStepAndTime) {
 
 TEST(SamplerConfig, ValidateNamesTheField) {
   auto expectError = [](const SamplerConfig& c, SdeKind kind, const std::string& field) {
-    const std::string err = c.validate(kind);
+    const std::string err = ss::messageOf(c.validate(kind));
     EXPECT_NE(err.find(field), std::string::npos) << "expected '" << field << "' in: " << err;
   };
   SamplerConfig ok;
-  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) EXPECT_EQ(ok.validate(k), "");
+  for (SdeKind k : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP})
+    EXPECT_EQ(ss::messageOf(ok.validate(k)), "");
 
   auto c = ok;
   c.steps = 0;
@@ -600,23 +601,25 @@ TEST(SamplerConfig, ValidateNamesTheField) {
   c.atol = 0;
   expectError(c, SdeKind::VP, "atol");
   c = pc(Predictor::Ancestral, Corrector::None, 100);
-  EXPECT_EQ(c.validate(SdeKind::VP), "");
-  EXPECT_EQ(c.validate(SdeKind::VE), "");
-  const std::string err = c.validate(SdeKind::SubVP);
+  EXPECT_EQ(ss::messageOf(c.validate(SdeKind::VP)), "");
+  EXPECT_EQ(ss::messageOf(c.validate(SdeKind::VE)), "");
+  const std::string err = ss::messageOf(c.validate(SdeKind::SubVP));
   EXPECT_NE(err.find("ancestral"), std::string::npos) << err;
   EXPECT_NE(err.find("euler-maruyama"), std::string::npos) << err;
   EXPECT_NE(err.find("reverse-diffusion"), std::string::npos) << err;
 
   // With the SDE's parameters: DDPM betas β/steps must stay below 1.
   c = pc(Predictor::ReverseDiffusion, Corrector::None, 10);
-  EXPECT_EQ(c.validate(SdeKind::VP), "");
-  const std::string vp = c.validate(sdeConfig(SdeKind::VP, 1000));
+  EXPECT_EQ(ss::messageOf(c.validate(SdeKind::VP)), "");
+  const std::string vp = ss::messageOf(c.validate(sdeConfig(SdeKind::VP, 1000)));
   EXPECT_NE(vp.find("steps (10)"), std::string::npos) << vp;
   EXPECT_NE(vp.find("beta_max"), std::string::npos) << vp;
-  EXPECT_EQ(c.validate(sdeConfig(SdeKind::VE, 1000)), "");
-  EXPECT_EQ(c.validate(sdeConfig(SdeKind::SubVP, 1000)), "");
+  EXPECT_EQ(ss::messageOf(c.validate(sdeConfig(SdeKind::VE, 1000))), "");
+  EXPECT_EQ(ss::messageOf(c.validate(sdeConfig(SdeKind::SubVP, 1000))), "");
   EXPECT_EQ(
-      pc(Predictor::EulerMaruyama, Corrector::None, 10).validate(sdeConfig(SdeKind::VP, 1000)), "");
+      ss::messageOf(
+          pc(Predictor::EulerMaruyama, Corrector::None, 10).validate(sdeConfig(SdeKind::VP, 1000))),
+      "");
 }
 
 TEST(SamplerConfig, ConstructorThrowsTheValidationMessage) {
@@ -639,8 +642,8 @@ TEST(SamplerConfig, PresetsAndNames) {
   for (const auto& name : ss::sample::samplerPresetNames()) {
     auto p = ss::sample::samplerPreset(name);
     ASSERT_TRUE(p.ok()) << name;
-    EXPECT_EQ(p.value().validate(SdeKind::VP), "") << name;
-    EXPECT_EQ(p.value().validate(SdeKind::VE), "") << name;
+    EXPECT_EQ(ss::messageOf(p.value().validate(SdeKind::VP)), "") << name;
+    EXPECT_EQ(ss::messageOf(p.value().validate(SdeKind::VE)), "") << name;
   }
   EXPECT_EQ(ss::sample::samplerPreset("ddpm").value().predictor, Predictor::Ancestral);
   EXPECT_EQ(ss::sample::samplerPreset("ald").value().predictor, Predictor::None);

@@ -608,8 +608,8 @@ TEST(SdeConfig, DefaultsValidate) {
   for (SdeKind kind : kAllKinds) {
     SdeConfig c;
     c.kind = kind;
-    EXPECT_EQ(c.validate(), "") << name(kind);
-    EXPECT_EQ(makeConfig(kind).validate(), "") << name(kind);
+    EXPECT_EQ(ss::messageOf(c.validate()), "") << name(kind);
+    EXPECT_EQ(ss::messageOf(makeConfig(kind).validate()), "") << name(kind);
   }
   SdeConfig c;
   EXPECT_EQ(c.kind, SdeKind::VP);
@@ -622,13 +622,16 @@ TEST(SdeConfig, DefaultsValidate) {
 }
 
 TEST(SdeConfig, KindNamesRoundTrip) {
-  for (SdeKind kind : kAllKinds) EXPECT_EQ(ss::sde::parseSdeKind(ss::sde::toString(kind)), kind);
+  for (SdeKind kind : kAllKinds)
+    EXPECT_EQ(ss::sde::parseSdeKind(ss::sde::toString(kind)).value(), kind);
   EXPECT_EQ(ss::sde::toString(SdeKind::VE), "ve");
   EXPECT_EQ(ss::sde::toString(SdeKind::VP), "vp");
   EXPECT_EQ(ss::sde::toString(SdeKind::SubVP), "subvp");
-  EXPECT_EQ(ss::sde::parseSdeKind("sub-vp"), SdeKind::SubVP);
-  EXPECT_FALSE(ss::sde::parseSdeKind("vpsde").has_value());
-  EXPECT_FALSE(ss::sde::parseSdeKind("").has_value());
+  EXPECT_EQ(ss::sde::parseSdeKind("sub-vp").value(), SdeKind::SubVP);
+  auto bad = ss::sde::parseSdeKind("vpsde");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "unknown SDE kind 'vpsde' (expected ve, vp, subvp)");
+  EXPECT_FALSE(ss::sde::parseSdeKind("").ok());
 }
 
 struct BadConfig {
@@ -711,7 +714,7 @@ std::vector<BadConfig> badConfigs() {
 
 TEST(SdeConfig, ValidateNamesOffendingField) {
   for (const auto& bad : badConfigs()) {
-    const std::string msg = bad.cfg.validate();
+    const std::string msg = ss::messageOf(bad.cfg.validate());
     EXPECT_FALSE(msg.empty()) << bad.label;
     EXPECT_NE(msg.find(bad.field), std::string::npos)
         << bad.label << ": message \"" << msg << "\" does not name " << bad.field;
@@ -720,12 +723,12 @@ TEST(SdeConfig, ValidateNamesOffendingField) {
   SdeConfig c = makeConfig(SdeKind::VE);
   c.sigmaMin = 0.5;
   c.sigmaMax = 0.1;
-  EXPECT_EQ(c.validate(), "sigma_min (0.5) must be smaller than sigma_max (0.1)");
+  EXPECT_EQ(ss::messageOf(c.validate()), "sigma_min (0.5) must be smaller than sigma_max (0.1)");
 }
 
 TEST(SdeConfig, CreateThrowsValidateMessage) {
   for (const auto& bad : badConfigs()) {
-    const std::string msg = bad.cfg.validate();
+    const std::string msg = ss::messageOf(bad.cfg.validate());
     try {
       (void)Sde::create(bad.cfg);
       ADD_FAILURE() << bad.label << ": create did not throw";
@@ -741,7 +744,7 @@ TEST(SdeConfig, VeAutoSigmaMaxMustBeResolved) {
   SdeConfig c;
   c.kind = SdeKind::VE;  // sigmaMax = 0: auto
   ASSERT_TRUE(c.sigmaMaxIsAuto());
-  EXPECT_EQ(c.validate(), "");                      // valid as a setting ...
+  EXPECT_EQ(ss::messageOf(c.validate()), "");       // valid as a setting ...
   EXPECT_THROW((void)Sde::create(c), ss::Failure);  // ... but not usable until resolved
   try {
     (void)Sde::create(c);
@@ -752,7 +755,7 @@ TEST(SdeConfig, VeAutoSigmaMaxMustBeResolved) {
   const SdeConfig r = c.resolved(4.0);
   EXPECT_EQ(r.sigmaMax, 4.0);
   EXPECT_FALSE(r.sigmaMaxIsAuto());
-  EXPECT_EQ(r.validate(), "");
+  EXPECT_EQ(ss::messageOf(r.validate()), "");
   const auto sde = Sde::create(r);
   ASSERT_TRUE(sde);
   EXPECT_EQ(sde->kind(), SdeKind::VE);
@@ -763,7 +766,7 @@ TEST(SdeConfig, VeAutoSigmaMaxMustBeResolved) {
   for (double d : {0.0, kNaN, -1.0, 1e-9}) {
     const SdeConfig rd = c.resolved(d);
     EXPECT_GT(rd.sigmaMax, rd.sigmaMin) << "diameter " << d;
-    EXPECT_EQ(rd.validate(), "") << "diameter " << d;
+    EXPECT_EQ(ss::messageOf(rd.validate()), "") << "diameter " << d;
     EXPECT_NO_THROW((void)Sde::create(rd)) << "diameter " << d;
   }
   // An explicit σmax is kept; VP / sub-VP are unaffected.

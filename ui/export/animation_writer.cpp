@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/common/enum_names.h"
 #include "ui/export/ffmpeg_pipe.h"
 #include "ui/export/gif_encoder.h"
 
@@ -198,15 +199,11 @@ Expected<AnimationFormat> animationFormatFor(const std::string& out) {
 }
 
 const char* animationFormatName(AnimationFormat format) {
-  switch (format) {
-    case AnimationFormat::Gif:
-      return "GIF";
-    case AnimationFormat::Mp4:
-      return "MP4";
-    case AnimationFormat::PngSequence:
-      return "PNG sequence";
-  }
-  return "?";
+  static constexpr EnumName<AnimationFormat> kNames[] = {
+      {AnimationFormat::Gif, "GIF"},
+      {AnimationFormat::Mp4, "MP4"},
+      {AnimationFormat::PngSequence, "PNG sequence"}};
+  return nameOf(kNames, format);
 }
 
 bool ffmpegAvailable(const std::string& program) { return !findProgram(program).empty(); }

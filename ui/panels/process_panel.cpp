@@ -6,7 +6,7 @@
 namespace ss::ui {
 
 void applySdeDraft(ExplorerState& state, ProcessPanelState& view) {
-  view.error = view.draft.validate();
+  view.error = messageOf(view.draft.validate());
   if (view.error.empty()) state.sde = view.seen = view.draft;
 }
 

@@ -77,8 +77,8 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
     sample::SamplerConfig check = c;
     check.kind = p.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
                                                            : sample::SamplerKind::Pc;
-    if (std::string e = check.validate(state.sde); !e.empty() && view.error.empty())
-      view.error = "pane " + std::to_string(i + 1) + ": " + e;
+    if (auto e = check.validate(state.sde); !e && view.error.empty())
+      view.error = "pane " + std::to_string(i + 1) + ": " + e.error().message;
     ImGui::PopID();
   }
   ImGui::Separator();
@@ -311,7 +311,7 @@ void drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
                                        : sample::SamplerKind::Pc;
   sample::SamplerConfig check = c;
   check.kind = kind;
-  view.error = check.validate(state.sde);
+  view.error = messageOf(check.validate(state.sde));
   if (edited && view.error.empty()) resample = true;
   if (!view.error.empty()) errorText(view.error);
 

@@ -50,7 +50,7 @@ void drawLiveKnobs(TrainingPanelState& view, CommandSink& sink) {
     edited = true;
   }
   if (edited) {
-    view.error = d.validate();
+    view.error = messageOf(d.validate());
     if (view.error.empty()) sink.send(cmd::SetTrainConfig{d});
   }
   if (!view.error.empty()) errorText(view.error);
@@ -132,7 +132,7 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
     ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
     ImGui::PopItemWidth();
     ImGui::SameLine();
-    const std::string netError = view.netDraft.validate();
+    const std::string netError = messageOf(view.netDraft.validate());
     if (ImGui::Button("Apply") && netError.empty()) sink.send(cmd::ApplyNet{view.netDraft});
     tooltip("MLP hidden width and layers: applying restarts training from scratch");
     if (!netError.empty()) errorText(netError);

@@ -1,51 +1,37 @@
 #include "ui/session/canvas_options.h"
 
+#include "core/common/enum_names.h"
+
 namespace ss::ui {
 
-const char* colourName(std::optional<ColourMode> mode) {
-  if (!mode) return "auto";
-  switch (*mode) {
-    case ColourMode::Class:
-      return "class";
-    case ColourMode::Attribute:
-      return "attribute";
-    case ColourMode::Speed:
-      return "speed";
-  }
-  return "auto";
+namespace {
+constexpr EnumName<std::optional<ColourMode>> kColours[] = {{std::nullopt, "auto"},
+                                                            {ColourMode::Class, "class"},
+                                                            {ColourMode::Attribute, "attribute"},
+                                                            {ColourMode::Speed, "speed"}};
+constexpr EnumName<FieldLength> kLengths[] = {{FieldLength::Scaled, "scaled"},
+                                              {FieldLength::Normalized, "normalized"},
+                                              {FieldLength::True, "true"}};
+constexpr EnumName<DensitySource> kSources[] = {{DensitySource::Exact, "exact"},
+                                                {DensitySource::Model, "model"}};
+}  // namespace
+
+const char* colourName(std::optional<ColourMode> mode) { return nameOf(kColours, mode, "auto"); }
+
+Expected<std::optional<ColourMode>> parseColourName(const std::string& name) {
+  return parseName(kColours, name, "colour");
 }
 
-bool parseColourName(const std::string& name, std::optional<ColourMode>& out) {
-  if (name == "auto")
-    out.reset();
-  else if (name == "class")
-    out = ColourMode::Class;
-  else if (name == "attribute")
-    out = ColourMode::Attribute;
-  else if (name == "speed")
-    out = ColourMode::Speed;
-  else
-    return false;
-  return true;
+const char* toString(FieldLength length) { return nameOf(kLengths, length, "scaled"); }
+
+Expected<FieldLength> parseFieldLength(const std::string& name) {
+  return parseName(kLengths, name, "arrow length");
 }
 
-const char* toString(FieldLength length) {
-  switch (length) {
-    case FieldLength::Normalized:
-      return "normalized";
-    case FieldLength::True:
-      return "true";
-    default:
-      return "scaled";
-  }
-}
+const char* toString(DensitySource s) { return nameOf(kSources, s, "exact"); }
 
-std::optional<FieldLength> parseFieldLength(const std::string& name) {
-  for (auto l : {FieldLength::Scaled, FieldLength::Normalized, FieldLength::True})
-    if (name == toString(l)) return l;
-  return std::nullopt;
+Expected<DensitySource> parseDensitySource(const std::string& name) {
+  return parseName(kSources, name, "density source");
 }
-
-const char* toString(DensitySource s) { return s == DensitySource::Model ? "model" : "exact"; }
 
 }  // namespace ss::ui

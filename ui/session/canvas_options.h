@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "core/common/error.h"
+
 namespace ss::ui {
 
 // The plot a request is drawn into: the world box it shows (xmin, ymin, xmax, ymax) and its
@@ -20,21 +22,21 @@ struct Viewport {
 // How particles are coloured: by class, by where they start (attribute), or by speed.
 enum class ColourMode { Class = 0, Attribute = 1, Speed = 2 };
 // Scene-file and command-line names: auto (no mode: by class when there are 2..10 classes),
-// class, attribute, speed. parseColourName returns false for an unknown name and leaves
-// `out` alone.
+// class, attribute, speed. A parse error names the text and lists the names.
 const char* colourName(std::optional<ColourMode> mode);
-bool parseColourName(const std::string& name, std::optional<ColourMode>& out);
+Expected<std::optional<ColourMode>> parseColourName(const std::string& name);
 
 // How score arrows encode magnitude: length ∝ magnitude up to a cell (colour = which field),
 // all the same length with the magnitude as colour, or true length s·Δ in world units.
 enum class FieldLength { Scaled, Normalized, True };
 const char* toString(FieldLength length);  // "scaled", "normalized", "true"
-std::optional<FieldLength> parseFieldLength(const std::string& name);
+Expected<FieldLength> parseFieldLength(const std::string& name);
 
 // Where the density heatmap comes from: the closed form of the data (instant), or the
 // trained model through the probability-flow ODE (a worker refines it coarse to fine).
 enum class DensitySource { Exact, Model };
 const char* toString(DensitySource s);  // "exact", "model"
+Expected<DensitySource> parseDensitySource(const std::string& name);
 
 struct CanvasOptions {
   float pointSize = 4.0f;  // logical pixels

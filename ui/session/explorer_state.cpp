@@ -5,18 +5,15 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/common/enum_names.h"
+
 namespace ss::ui {
 
 std::string sdeLabel(sde::SdeKind kind) {
-  switch (kind) {
-    case sde::SdeKind::VE:
-      return "VE SDE";
-    case sde::SdeKind::VP:
-      return "VP SDE";
-    case sde::SdeKind::SubVP:
-      return "sub-VP SDE";
-  }
-  return "SDE";
+  static constexpr EnumName<sde::SdeKind> kLabels[] = {{sde::SdeKind::VE, "VE SDE"},
+                                                       {sde::SdeKind::VP, "VP SDE"},
+                                                       {sde::SdeKind::SubVP, "sub-VP SDE"}};
+  return nameOf(kLabels, kind, "SDE");
 }
 
 sde::SdeConfig resolvedSde(const ExplorerState& state, const scene::PointCloud* cloud) {
@@ -234,15 +231,11 @@ std::string runProgress(const scene::RunResult& r) {
 }
 
 const char* runLabel(const ExplorerState& state) {
-  switch (state.mode) {
-    case scene::RunMode::Forward:
-      return "forward process";
-    case scene::RunMode::ReverseSde:
-      return "reverse SDE";
-    case scene::RunMode::ProbabilityFlow:
-      return "probability-flow ODE";
-  }
-  return "";
+  static constexpr EnumName<scene::RunMode> kLabels[] = {
+      {scene::RunMode::Forward, "forward process"},
+      {scene::RunMode::ReverseSde, "reverse SDE"},
+      {scene::RunMode::ProbabilityFlow, "probability-flow ODE"}};
+  return nameOf(kLabels, state.mode, "");
 }
 
 // Speed colouring: the colour bar's top and its legend.

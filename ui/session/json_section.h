@@ -60,6 +60,17 @@ class Section {
                            " has the wrong type, default kept");
     }
   }
+  // A name that `parse` (an enum's parser, returning Expected) reads into `out`; an unknown
+  // name warns with the parser's message and keeps `out`, whose name is `current`.
+  template <class E, class Parse>
+  void getName(const char* key, E& out, Parse parse, const std::string& current) {
+    std::string name = current;
+    get(key, name);
+    if (auto v = parse(name))
+      out = v.value();
+    else
+      warn(std::string(key) + ": " + v.error().message + "; " + current + " used");
+  }
   // A value that may be absent without a warning.
   const json* optional(const char* key) {
     m_seen.insert(key);

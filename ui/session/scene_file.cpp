@@ -191,13 +191,13 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   if (top.optional("caption")) top.get("caption", scene.caption);
   readData(root, scene, w, baseDir);
   readSde(root, scene.state.sde, w);
-  if (std::string e = scene.state.sde.validate(); !e.empty()) return Error{"sde: " + e};
+  if (auto e = scene.state.sde.validate(); !e) return Error{"sde: " + e.error().message};
   if (auto m = readModel(top, scene, w, baseDir); !m) return m.error();
   readSampler(root, scene.state.sampler, scene.state.samplerPreset, w);
   readMode(top, scene, w);
-  if (std::string e = scene.state.sampler.validate(scene.state.sde.kind);
-      !e.empty() && scene.state.mode != scene::RunMode::Forward)
-    return Error{"sampler: " + e};
+  if (auto e = scene.state.sampler.validate(scene.state.sde.kind);
+      !e && scene.state.mode != scene::RunMode::Forward)
+    return Error{"sampler: " + e.error().message};
   readTime(root, scene, w);
   readLayers(root, scene, w);
   readCamera(root, scene, w);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/common/field_list.h"
+
 namespace ss::ui {
 
 namespace fs = std::filesystem;
@@ -32,13 +34,8 @@ void readFieldStyle(Section& s, CanvasOptions& c) {
   };
   flag("field_difference", c.fieldDifference);
   flag("streamlines", c.fieldStreamlines);
-  if (const json* v = s.optional("arrow_length")) {
-    const auto length = v->is_string() ? parseFieldLength(v->get<std::string>()) : std::nullopt;
-    if (length)
-      c.fieldLength = *length;
-    else
-      s.warn("arrow_length " + v->dump() + " is not scaled, normalized or true; default kept");
-  }
+  if (s.optional("arrow_length"))
+    s.getName("arrow_length", c.fieldLength, parseFieldLength, toString(c.fieldLength));
   if (const json* v = s.optional("arrow_scale")) {
     if (v->is_number() && v->get<double>() > 0 && v->get<double>() <= 100)
       c.arrowScale = v->get<float>();
@@ -111,39 +108,52 @@ void readImageCompare(Section& s, Scene& scene) {
   scene.imageCompare = compare;
 }
 
+// The plain keys of a part, each with its field, in one list that the writer and the reader
+// share (f(key, field)); the keys with names or checks of their own are handled beside it.
+template <class C, class F>
+void samplerNumbers(C& c, F&& f) {
+  // clang-format off
+  eachField(f, "steps", c.steps, "snr", c.snr, "corrector_steps", c.correctorSteps, "rtol", c.rtol,
+            "atol", c.atol, "denoise", c.denoise);
+  // clang-format on
+}
+
+template <class C, class F>
+void layerSwitches(C& c, F&& f) {
+  // clang-format off
+  eachField(f, "point_size", c.pointSize, "alpha", c.alpha, "grid", c.showGrid, "means", c.showMeans,
+            "learned_field", c.showLearnedField, "exact_field", c.showExactField,
+            "field_resolution", c.fieldResolution, "trails", c.showTrails, "density", c.showDensity,
+            "log_density", c.logDensity, "score_error", c.showScoreError);
+  // clang-format on
+}
+
+// A reader or writer for those lists: s.get(key, field) or j[key] = field.
+auto reader(Section& s) {
+  return [&s](const char* key, auto& field) { s.get(key, field); };
+}
+auto writer(json& j) {
+  return [&j](const char* key, const auto& field) { j[key] = field; };
+}
+
 }  // namespace
 
 json sdeJson(const sde::SdeConfig& c) { return json::parse(c.toJson()); }
 
 json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
-  return {{"preset", preset},
-          {"predictor", sample::toString(s.predictor)},
-          {"corrector", sample::toString(s.corrector)},
-          {"ode", s.kind == sample::SamplerKind::Ode},
-          {"solver", sample::toString(s.solver)},
-          {"steps", s.steps},
-          {"snr", s.snr},
-          {"corrector_steps", s.correctorSteps},
-          {"rtol", s.rtol},
-          {"atol", s.atol},
-          {"denoise", s.denoise}};
+  json j = {{"preset", preset},
+            {"predictor", sample::toString(s.predictor)},
+            {"corrector", sample::toString(s.corrector)},
+            {"ode", s.kind == sample::SamplerKind::Ode},
+            {"solver", sample::toString(s.solver)}};
+  samplerNumbers(s, writer(j));
+  return j;
 }
 
 void readSde(const json& root, sde::SdeConfig& c, std::vector<std::string>& w) {
   Section s(root, "sde", "sde", w);
-  std::string kind(sde::toString(c.kind));
-  s.get("kind", kind);
-  if (auto k = sde::parseSdeKind(kind))
-    c.kind = *k;
-  else
-    s.warn("kind '" + kind + "' is not vp, subvp or ve; vp used");
-  s.get("beta_min", c.betaMin);
-  s.get("beta_max", c.betaMax);
-  s.get("sigma_min", c.sigmaMin);
-  s.get("sigma_max", c.sigmaMax);
-  s.get("N", c.N);
-  s.get("T", c.T);
-  s.get("eps", c.eps);
+  s.getName("kind", c.kind, sde::parseSdeKind, std::string(sde::toString(c.kind)));
+  sde::forEachNumber(c, reader(s));
 }
 
 void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset,
@@ -154,32 +164,13 @@ void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset
     c = p.value();
   else
     s.warn("preset '" + preset + "' is unknown; pc used"), preset = "pc";
-  std::string predictor = sample::toString(c.predictor), corrector = sample::toString(c.corrector),
-              solver = sample::toString(c.solver);
   bool ode = c.kind == sample::SamplerKind::Ode;
-  s.get("predictor", predictor);
-  s.get("corrector", corrector);
+  s.getName("predictor", c.predictor, sample::parsePredictor, sample::toString(c.predictor));
+  s.getName("corrector", c.corrector, sample::parseCorrector, sample::toString(c.corrector));
   s.get("ode", ode);
-  s.get("solver", solver);
-  s.get("steps", c.steps);
-  s.get("snr", c.snr);
-  s.get("corrector_steps", c.correctorSteps);
-  s.get("rtol", c.rtol);
-  s.get("atol", c.atol);
-  s.get("denoise", c.denoise);
+  s.getName("solver", c.solver, sample::parseOdeSolver, sample::toString(c.solver));
+  samplerNumbers(c, reader(s));
   c.kind = ode ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
-  if (auto p = sample::parsePredictor(predictor))
-    c.predictor = p.value();
-  else
-    s.warn(p.error().message);
-  if (auto p = sample::parseCorrector(corrector))
-    c.corrector = p.value();
-  else
-    s.warn(p.error().message);
-  if (auto p = sample::parseOdeSolver(solver))
-    c.solver = p.value();
-  else
-    s.warn(p.error().message);
 }
 
 void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
@@ -223,31 +214,12 @@ void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
 void readLayers(const json& root, Scene& scene, std::vector<std::string>& w) {
   auto& c = scene.state.canvas;
   Section s(root, "layers", "layers", w);
-  s.get("point_size", c.pointSize);
-  s.get("alpha", c.alpha);
-  std::string colour = colourName(c.colourMode);
-  s.get("colour", colour);
-  if (!parseColourName(colour, c.colourMode))
-    s.warn("colour '" + colour + "' is not auto, class, attribute or speed; auto used");
-  s.get("grid", c.showGrid);
-  s.get("means", c.showMeans);
-  s.get("learned_field", c.showLearnedField);
-  s.get("exact_field", c.showExactField);
-  s.get("field_resolution", c.fieldResolution);
+  layerSwitches(c, reader(s));
   c.fieldResolution = std::clamp(c.fieldResolution, 2, 128);
+  s.getName("colour", c.colourMode, parseColourName, colourName(c.colourMode));
   readFieldStyle(s, c);
-  s.get("trails", c.showTrails);
-  s.get("density", c.showDensity);
-  s.get("log_density", c.logDensity);
-  std::string source = toString(c.densitySource);
-  if (s.optional("density_source")) s.get("density_source", source);
-  if (source == "exact")
-    c.densitySource = DensitySource::Exact;
-  else if (source == "model")
-    c.densitySource = DensitySource::Model;
-  else
-    s.warn("density_source '" + source + "' is not exact or model; exact used");
-  s.get("score_error", c.showScoreError);
+  if (s.optional("density_source"))
+    s.getName("density_source", c.densitySource, parseDensitySource, toString(c.densitySource));
 }
 
 void readCamera(const json& root, Scene& scene, std::vector<std::string>& w) {
@@ -285,9 +257,8 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w,
   r.n = std::clamp<int64_t>(n, 1, 256);
   r.seed = seed;
   r.imageIndex = std::max<int64_t>(0, index);
-  std::string task = scene::toString(r.task), mask = sample::toString(r.mask);
+  std::string task = scene::toString(r.task);
   s.get("task", task);
-  s.get("mask", mask);
   if (task == "unconditional")
     r.task = scene::ImageTask::Unconditional;
   else if (task == "inpaint")
@@ -296,8 +267,7 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w,
     r.task = scene::ImageTask::Colorize;
   else
     s.warn("task '" + task + "' is not unconditional, inpaint or colorize; unconditional used");
-  if (!sample::parseMaskPreset(mask, &r.mask))
-    s.warn("mask '" + mask + "' is unknown; left-half used");
+  s.getName("mask", r.mask, sample::parseMaskPreset, sample::toString(r.mask));
   readImageGuidance(s, r);
   readInterpolation(s, scene);
   readImageCompare(s, scene);
@@ -313,23 +283,11 @@ json compareJson(const CompareSpec& c) {
 }
 
 json layersJson(const CanvasOptions& c) {
-  return {{"point_size", c.pointSize},
-          {"alpha", c.alpha},
-          {"colour", colourName(c.colourMode)},
-          {"grid", c.showGrid},
-          {"means", c.showMeans},
-          {"learned_field", c.showLearnedField},
-          {"exact_field", c.showExactField},
-          {"field_resolution", c.fieldResolution},
-          {"field_difference", c.fieldDifference},
-          {"streamlines", c.fieldStreamlines},
-          {"arrow_length", toString(c.fieldLength)},
-          {"arrow_scale", c.arrowScale},
-          {"trails", c.showTrails},
-          {"density", c.showDensity},
-          {"log_density", c.logDensity},
-          {"density_source", toString(c.densitySource)},
-          {"score_error", c.showScoreError}};
+  json j = {{"colour", colourName(c.colourMode)}, {"field_difference", c.fieldDifference},
+            {"streamlines", c.fieldStreamlines},  {"arrow_length", toString(c.fieldLength)},
+            {"arrow_scale", c.arrowScale},        {"density_source", toString(c.densitySource)}};
+  layerSwitches(c, writer(j));
+  return j;
 }
 
 json cameraJson(const CanvasOptions& c) {

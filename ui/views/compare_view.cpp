@@ -155,7 +155,7 @@ void CompareRuns::update(const ExplorerState& state, const scene::PointCloud* cl
         r.sampler;  // an invalid pane keeps its last run (the panel says why)
     check.kind = r.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
                                                            : sample::SamplerKind::Pc;
-    const bool valid = check.validate(r.sde).empty();
+    const bool valid = check.validate(r.sde).ok();
     if (valid && (resample || !sameRun(r, m_sent[i]) || m_sent[i].data.empty())) {
       m_sent[i] = r;
       m_workers[i]->request(std::move(r));
