@@ -149,189 +149,230 @@ bool isImageRun(const AppOptions& o, const SampleOptions& s,
   return true;
 }
 
+namespace {
+
+// Class guidance: a time-dependent classifier trained here on the dataset's perturbed
+// images (under the score's SDE), then s + w ∇ log p_t(k | x) becomes src's score. Returns
+// the guidance's JSON (null without --class).
+Expected<nlohmann::json> guideImages(ImageSource& src, const AppOptions& o,
+                                     const SampleOptions& s) {
+  if (s.classLabel < 0) return nlohmann::json();
+  if (s.classifierSteps < 1) return Error{"--classifier-steps must be at least 1"};
+  auto spec = train::imageClassifierSpec(src.data, src.sde->config());
+  spec.steps = s.classifierSteps;
+  spec.seed = o.seed;
+  spec.imageLimit = o.limit;
+  if (!s.json)
+    std::printf("training the classifier: %lld steps, batch %d…\n",
+                static_cast<long long>(spec.steps), spec.batch);
+  auto trained = train::trainClassifierAndWait(spec, s.classLabel);
+  if (!trained) return Error{"--class: " + trained.error().message};
+  const auto stats = trained.value().stats;
+  const auto clf = trained.value().snapshot;
+  try {
+    auto guided =
+        std::make_shared<score::GuidedScore>(src.score, clf->classifier, s.classLabel, s.guidance);
+    src.scoreName = guided->name();
+    src.score = guided;
+  } catch (const std::exception& e) {
+    return Error{e.what()};
+  }
+  const std::string name = stats->classNames.at(static_cast<size_t>(s.classLabel));
+  if (!s.json) {
+    std::printf("guiding toward class %lld (%s), w = %g; classifier held-out accuracy",
+                static_cast<long long>(s.classLabel), name.c_str(), s.guidance);
+    for (size_t i = 0; i < stats->times.size() && i < stats->accuracy.size(); ++i)
+      std::printf("%s %.3f at t = %.1f", i ? "," : "", stats->accuracy[i], stats->times[i]);
+    std::printf(" (%lld images)\n", static_cast<long long>(stats->heldOut));
+  }
+  return nlohmann::json{{"class", s.classLabel},     {"class_name", name},
+                        {"scale", s.guidance},       {"classifier_steps", stats->step},
+                        {"times", stats->times},     {"accuracy", stats->accuracy},
+                        {"held_out", stats->heldOut}};
+}
+
+// The observation of an inpainting or colorization run and what the grid's first tile shows
+// of it; an unconditional run has none.
+struct Observation {
+  bool inpaint = false, colorize = false;
+  sample::Conditioning cond;
+  torch::Tensor shown;
+  std::string task = "unconditional";
+};
+
+// --mask (a PNG, white = known) or --mask-preset (left-half by default), [H, W] 0/1.
+Expected<torch::Tensor> inpaintingMask(const ImageSource& src, const AppOptions& o,
+                                       const SampleOptions& s) {
+  torch::Tensor mask;
+  if (!s.mask.empty()) {
+    auto m = data::readImage(s.mask, src.size, 1);
+    if (!m) return m.error();
+    mask = (m.value()[0] > 0.5f).to(torch::kFloat32);
+  } else {
+    auto preset =
+        s.maskPreset.empty() ? sample::MaskPreset::LeftHalf : sample::parseMaskPreset(s.maskPreset);
+    if (!preset) return Error{"--mask-preset: " + preset.error().message};
+    mask = sample::maskTensor(sample::makeMask(preset.value(), src.size, src.size, o.seed),
+                              src.size, src.size);
+  }
+  if (mask.sum().item<double>() == 0)
+    return Error{"the mask marks no pixel as known (white = known)"};
+  return mask;
+}
+
+Expected<bool> observe(Observation& ob, ImageSource& src, const AppOptions& o,
+                       const SampleOptions& s) {
+  if (ob.inpaint) {
+    auto y = pickImage(src, o, s.inpaint, s.inpaintIndex, "--inpaint-index");
+    if (!y) return y.error();
+    auto mask = inpaintingMask(src, o, s);
+    if (!mask) return mask.error();
+    const torch::Tensor& m = mask.value();
+    ob.cond = sample::inpainting(y.value(), m);
+    ob.shown = y.value() * m + 0.5f * (1 - m);
+    ob.task = "inpainting (" + std::to_string(static_cast<int>(100 * m.mean().item<double>())) +
+              " % known)";
+  } else if (ob.colorize) {
+    auto y = pickImage(src, o, s.colorize, s.colorizeIndex, "--colorize-index");
+    if (!y) return y.error();
+    auto grey = sample::toGrey(y.value());
+    ob.cond = sample::colorization(grey);
+    ob.shown = grey.expand({3, -1, -1}).clone();
+    ob.task = "colorization";
+  }
+  return true;
+}
+
+// A finished image run: the samples (CPU float32), its steps and score evaluations, how far
+// the known pixels (or the grey level) moved from the observation, and its wall time.
+struct ImageSamples {
+  torch::Tensor samples;
+  int64_t nfe = 0, steps = 0;
+  double knownError = 0, wall = 0;
+};
+
+ImageSamples sampleImages(const ImageSource& src, const sample::SamplerConfig& cfg, Observation& ob,
+                          int64_t n, const AppOptions& o, const SampleOptions& s) {
+  const auto start = Clock::now();
+  ImageSamples r;
+  auto& cond = ob.cond;
+  const torch::Device dev(src.device);
+  auto xT =
+      sample::SamplerRun::priorDraw(*src.sde, n, {src.channels, src.size, src.size}, o.seed, dev);
+  if (cond.active()) {
+    cond.observation = cond.observation.to(dev);
+    cond.mask = cond.mask.to(dev);
+    if (cond.basis.defined()) cond.basis = cond.basis.to(dev);
+  }
+  sample::SamplerRun run(src.score, src.sde, cfg, xT, o.seed + 1, {}, cond);
+  runToEnd(run, cfg, src.sde->T(), !s.json && isatty(STDERR_FILENO));
+  r.samples = run.result().to(torch::kCPU, torch::kFloat32);
+  r.nfe = run.state().nfe;
+  r.steps = run.state().step;
+  if (ob.inpaint) {
+    auto m = cond.mask.to(torch::kCPU);
+    r.knownError = ((r.samples - cond.observation.to(torch::kCPU)).abs() * m).max().item<double>();
+  } else if (ob.colorize) {
+    r.knownError = (sample::toGrey(r.samples) - sample::toGrey(cond.observation.to(torch::kCPU)))
+                       .abs()
+                       .max()
+                       .item<double>();
+  }
+  r.wall = secondsSince(start);
+  return r;
+}
+
+// Mean RMS distance (per pixel) of each sample to its nearest training image when the exact
+// score's set is at hand (memorization shows as ~0); -1 otherwise.
+double nearestTrainingRms(const ImageSource& src, const SampleOptions& s,
+                          const torch::Tensor& samples) {
+  if (src.set.size() == 0 || !s.model.empty()) return -1;
+  auto d = torch::cdist(samples.reshape({samples.size(0), -1}),
+                        src.set.images.reshape({src.set.size(), -1}));
+  return std::get<0>(d.min(1)).mean().item<double>() /
+         std::sqrt(static_cast<double>(samples[0].numel()));
+}
+
+void reportImageSamples(const ImageSource& src, const Observation& ob, const ImageSamples& r,
+                        int64_t n, double nearest, const nlohmann::json& guidance,
+                        const SampleOptions& s) {
+  nlohmann::json j = {{"data", src.data},
+                      {"task", ob.task},
+                      {"score", src.scoreName},
+                      {"sde", std::string(sde::toString(src.sde->kind()))},
+                      {"n", n},
+                      {"steps", r.steps},
+                      {"nfe", r.nfe},
+                      {"wall_s", r.wall},
+                      {"device", src.device},
+                      {"shape", {src.channels, src.size, src.size}}};
+  if (ob.cond.active()) j["known_max_error"] = r.knownError;
+  if (!guidance.is_null()) j["guidance"] = guidance;
+  if (nearest >= 0) j["nearest_training_rms"] = nearest;
+  if (!s.out.empty()) j["out"] = s.out;
+  if (s.json) return (void)std::printf("%s\n", j.dump().c_str());
+  std::printf("%lld samples in %.1f s (%lld steps, %lld score evaluations)%s%s\n",
+              static_cast<long long>(n), r.wall, static_cast<long long>(r.steps),
+              static_cast<long long>(r.nfe), s.out.empty() ? "" : ", wrote ", s.out.c_str());
+  if (ob.inpaint) std::printf("known pixels: max |x - observation| = %.3g\n", r.knownError);
+  if (ob.colorize) std::printf("grey level: max |grey(x) - observation| = %.3g\n", r.knownError);
+  if (nearest >= 0)
+    std::printf("RMS distance to the nearest training image: %.4f per pixel (0 = memorized)\n",
+                nearest);
+}
+
+// The task flags that contradict each other or lack their partner; "" when they agree.
+std::string taskFlagsError(const SampleOptions& s, bool inpaint, bool colorize) {
+  if (inpaint && colorize) return "choose one of inpainting and colorization";
+  if (!inpaint && (!s.mask.empty() || !s.maskPreset.empty()))
+    return "--mask and --mask-preset need --inpaint IMAGE.png or --inpaint-index K";
+  if (!s.mask.empty() && !s.maskPreset.empty()) return "choose one of --mask and --mask-preset";
+  return "";
+}
+
+}  // namespace
+
 int runImageSample(const AppOptions& o, const SampleOptions& s,
                    std::shared_ptr<const train::ModelSnapshot> snap) {
   const char* cmd = "sample";
   const int64_t n = s.nGiven ? s.n : 64;
   if (n < 1 || n > 1024)
     return fail(cmd, "--n (" + std::to_string(n) + ") must lie in [1, 1024] for images");
-  const bool inpaint = !s.inpaint.empty() || s.inpaintIndex >= 0;
-  const bool colorize = !s.colorize.empty() || s.colorizeIndex >= 0;
-  if (inpaint && colorize) return fail(cmd, "choose one of inpainting and colorization");
-  if (!inpaint && (!s.mask.empty() || !s.maskPreset.empty()))
-    return fail(cmd, "--mask and --mask-preset need --inpaint IMAGE.png or --inpaint-index K");
-  if (!s.mask.empty() && !s.maskPreset.empty())
-    return fail(cmd, "choose one of --mask and --mask-preset");
+  Observation ob;
+  ob.inpaint = !s.inpaint.empty() || s.inpaintIndex >= 0;
+  ob.colorize = !s.colorize.empty() || s.colorizeIndex >= 0;
+  if (auto e = taskFlagsError(s, ob.inpaint, ob.colorize); !e.empty()) return fail(cmd, e);
   auto srcOr = imageSourceFrom(o, s, std::move(snap));
   if (!srcOr) return fail(cmd, srcOr.error().message);
   auto& src = srcOr.value();
-  if (colorize && src.channels != 3)
+  if (ob.colorize && src.channels != 3)
     return fail(cmd, "colorization needs an RGB dataset (this one has " +
                          std::to_string(src.channels) + " channel)");
-
-  auto cfgOr = samplerFrom(s, src.sde->config());
-  if (!cfgOr) return fail(cmd, cfgOr.error().message);
-  const sample::SamplerConfig cfg = cfgOr.value();
-
-  // Class guidance: a time-dependent classifier trained here on the dataset's perturbed
-  // images (under the score's SDE), then s + w ∇ log p_t(k | x).
-  nlohmann::json guidanceJson;
-  if (s.classLabel >= 0) {
-    if (s.classifierSteps < 1) return fail(cmd, "--classifier-steps must be at least 1");
-    auto spec = train::imageClassifierSpec(src.data, src.sde->config());
-    spec.steps = s.classifierSteps;
-    spec.seed = o.seed;
-    spec.imageLimit = o.limit;
+  auto cfg = samplerFrom(s, src.sde->config());
+  if (!cfg) return fail(cmd, cfg.error().message);
+  auto guidance = guideImages(src, o, s);
+  if (!guidance) return fail(cmd, guidance.error().message);
+  ImageSamples r;
+  try {
+    if (auto seen = observe(ob, src, o, s); !seen) return fail(cmd, seen.error().message);
     if (!s.json)
-      std::printf("training the classifier: %lld steps, batch %d…\n",
-                  static_cast<long long>(spec.steps), spec.batch);
-    auto trained = train::trainClassifierAndWait(spec, s.classLabel);
-    if (!trained) return fail(cmd, "--class: " + trained.error().message);
-    const auto stats = trained.value().stats;
-    const auto clf = trained.value().snapshot;
-    try {
-      auto guided = std::make_shared<score::GuidedScore>(src.score, clf->classifier, s.classLabel,
-                                                         s.guidance);
-      src.scoreName = guided->name();
-      src.score = guided;
-    } catch (const std::exception& e) {
-      return fail(cmd, e.what());
-    }
-    const std::string name = stats->classNames.at(static_cast<size_t>(s.classLabel));
-    guidanceJson = {{"class", s.classLabel},     {"class_name", name},
-                    {"scale", s.guidance},       {"classifier_steps", stats->step},
-                    {"times", stats->times},     {"accuracy", stats->accuracy},
-                    {"held_out", stats->heldOut}};
-    if (!s.json) {
-      std::printf("guiding toward class %lld (%s), w = %g; classifier held-out accuracy",
-                  static_cast<long long>(s.classLabel), name.c_str(), s.guidance);
-      for (size_t i = 0; i < stats->times.size() && i < stats->accuracy.size(); ++i)
-        std::printf("%s %.3f at t = %.1f", i ? "," : "", stats->accuracy[i], stats->times[i]);
-      std::printf(" (%lld images)\n", static_cast<long long>(stats->heldOut));
-    }
-  }
-
-  // The observation and what the grid's first tile shows of it.
-  sample::Conditioning cond;
-  torch::Tensor shown;
-  std::string task = "unconditional";
-  try {
-    if (inpaint) {
-      auto y = pickImage(src, o, s.inpaint, s.inpaintIndex, "--inpaint-index");
-      if (!y) return fail(cmd, y.error().message);
-      torch::Tensor mask;
-      if (!s.mask.empty()) {
-        auto m = data::readImage(s.mask, src.size, 1);
-        if (!m) return fail(cmd, m.error().message);
-        mask = (m.value()[0] > 0.5f).to(torch::kFloat32);  // white = known
-      } else {
-        auto preset = s.maskPreset.empty() ? sample::MaskPreset::LeftHalf
-                                           : sample::parseMaskPreset(s.maskPreset);
-        if (!preset) return fail(cmd, "--mask-preset: " + preset.error().message);
-        mask = sample::maskTensor(sample::makeMask(preset.value(), src.size, src.size, o.seed),
-                                  src.size, src.size);
-      }
-      if (mask.sum().item<double>() == 0)
-        return fail(cmd, "the mask marks no pixel as known (white = known)");
-      cond = sample::inpainting(y.value(), mask);
-      shown = y.value() * mask + 0.5f * (1 - mask);
-      task = "inpainting (" + std::to_string(static_cast<int>(100 * mask.mean().item<double>())) +
-             " % known)";
-    } else if (colorize) {
-      auto y = pickImage(src, o, s.colorize, s.colorizeIndex, "--colorize-index");
-      if (!y) return fail(cmd, y.error().message);
-      auto grey = sample::toGrey(y.value());
-      cond = sample::colorization(grey);
-      shown = grey.expand({3, -1, -1}).clone();
-      task = "colorization";
-    }
+      std::printf("%s of %s (%d×%d×%d), %s SDE, score: %s, %s, %lld samples, %s\n", ob.task.c_str(),
+                  src.data.c_str(), src.channels, src.size, src.size,
+                  std::string(sde::toString(src.sde->kind())).c_str(), src.scoreName.c_str(),
+                  cfg.value().kind == sample::SamplerKind::Ode ? "probability-flow ODE"
+                                                               : "reverse SDE (PC)",
+                  static_cast<long long>(n), src.device.c_str());
+    r = sampleImages(src, cfg.value(), ob, n, o, s);
   } catch (const std::exception& e) {
     return fail(cmd, e.what());
   }
-
-  if (!s.json)
-    std::printf("%s of %s (%d×%d×%d), %s SDE, score: %s, %s, %lld samples, %s\n", task.c_str(),
-                src.data.c_str(), src.channels, src.size, src.size,
-                std::string(sde::toString(src.sde->kind())).c_str(), src.scoreName.c_str(),
-                cfg.kind == sample::SamplerKind::Ode ? "probability-flow ODE" : "reverse SDE (PC)",
-                static_cast<long long>(n), src.device.c_str());
-
-  const auto start = Clock::now();
-  torch::Tensor samples;
-  int64_t nfe = 0, steps = 0;
-  double knownError = 0;
-  try {
-    const torch::Device dev(src.device);
-    auto xT =
-        sample::SamplerRun::priorDraw(*src.sde, n, {src.channels, src.size, src.size}, o.seed, dev);
-    if (cond.active()) {
-      cond.observation = cond.observation.to(dev);
-      cond.mask = cond.mask.to(dev);
-      if (cond.basis.defined()) cond.basis = cond.basis.to(dev);
-    }
-    sample::SamplerRun run(src.score, src.sde, cfg, xT, o.seed + 1, {}, cond);
-    runToEnd(run, cfg, src.sde->T(), !s.json && isatty(STDERR_FILENO));
-    samples = run.result().to(torch::kCPU, torch::kFloat32);
-    nfe = run.state().nfe;
-    steps = run.state().step;
-    if (inpaint) {
-      auto m = cond.mask.to(torch::kCPU);
-      knownError = ((samples - cond.observation.to(torch::kCPU)).abs() * m).max().item<double>();
-    } else if (colorize) {
-      knownError = (sample::toGrey(samples) - sample::toGrey(cond.observation.to(torch::kCPU)))
-                       .abs()
-                       .max()
-                       .item<double>();
-    }
-  } catch (const std::exception& e) {
-    return fail(cmd, e.what());
-  }
-  const double wall = secondsSince(start);
-
-  // Nearest training image of each sample (L2), when the exact score's set is at hand: shows
-  // memorization.
-  double nearest = -1;
-  if (src.set.size() > 0 && s.model.empty()) {
-    auto d = torch::cdist(samples.reshape({samples.size(0), -1}),
-                          src.set.images.reshape({src.set.size(), -1}));
-    nearest = std::get<0>(d.min(1)).mean().item<double>() /
-              std::sqrt(static_cast<double>(samples[0].numel()));
-  }
-
   if (!s.out.empty()) {
-    auto tiles = samples.clamp(0, 1);
-    if (shown.defined()) tiles = torch::cat({shown.unsqueeze(0).to(torch::kCPU), tiles});
-    auto grid = data::imageGrid(tiles, s.cols > 0 ? s.cols : 8);
-    auto written = data::writePng(s.out, grid);
+    auto tiles = r.samples.clamp(0, 1);
+    if (ob.shown.defined()) tiles = torch::cat({ob.shown.unsqueeze(0).to(torch::kCPU), tiles});
+    auto written = data::writePng(s.out, data::imageGrid(tiles, s.cols > 0 ? s.cols : 8));
     if (!written) return fail(cmd, written.error().message);
   }
-
-  nlohmann::json j = {{"data", src.data},
-                      {"task", task},
-                      {"score", src.scoreName},
-                      {"sde", std::string(sde::toString(src.sde->kind()))},
-                      {"n", n},
-                      {"steps", steps},
-                      {"nfe", nfe},
-                      {"wall_s", wall},
-                      {"device", src.device},
-                      {"shape", {src.channels, src.size, src.size}}};
-  if (cond.active()) j["known_max_error"] = knownError;
-  if (!guidanceJson.is_null()) j["guidance"] = guidanceJson;
-  if (nearest >= 0) j["nearest_training_rms"] = nearest;
-  if (!s.out.empty()) j["out"] = s.out;
-  if (s.json) {
-    std::printf("%s\n", j.dump().c_str());
-  } else {
-    std::printf("%lld samples in %.1f s (%lld steps, %lld score evaluations)%s%s\n",
-                static_cast<long long>(n), wall, static_cast<long long>(steps),
-                static_cast<long long>(nfe), s.out.empty() ? "" : ", wrote ", s.out.c_str());
-    if (inpaint) std::printf("known pixels: max |x - observation| = %.3g\n", knownError);
-    if (colorize) std::printf("grey level: max |grey(x) - observation| = %.3g\n", knownError);
-    if (nearest >= 0)
-      std::printf("RMS distance to the nearest training image: %.4f per pixel (0 = memorized)\n",
-                  nearest);
-  }
+  reportImageSamples(src, ob, r, n, nearestTrainingRms(src, s, r.samples), guidance.value(), s);
   return 0;
 }
 

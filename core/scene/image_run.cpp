@@ -149,6 +149,32 @@ sample::Conditioning observe(const ImageRunRequest& req, const ImageScore& c,
   return cond;
 }
 
+// Loads the request's images and score (or finds them cached), publishing the load's
+// progress: a large folder takes a while, and a newer request waits for the load, which the
+// next one then finds cached. Fills the result's shape, SDE and score name.
+const ImageScore& loadScore(const ImageRunRequest& req,
+                            RequestWorker<ImageRunRequest, ImageRunResult>& w,
+                            ImageRunWorkerCache& cache, ImageRunResult& result) {
+  using Clock = std::chrono::steady_clock;
+  auto lastProgress = Clock::now();
+  auto progress = [&](double f) {
+    if (Clock::now() - lastProgress < std::chrono::milliseconds(100)) return;
+    lastProgress = Clock::now();
+    result.loadProgress = f;
+    result.status = "loading " + req.data + ": " + std::to_string(static_cast<int>(100 * f)) + " %";
+    w.publish(std::make_shared<const ImageRunResult>(result));
+  };
+  const ImageScore& c = cache.scores.load(req.data, req.limit, req.model, req.snapshot, progress);
+  result.loadProgress = 1.0;
+  result.channels = c.channels;
+  result.size = c.size;
+  result.n = req.n;
+  result.T = c.sde->T();
+  result.sde = c.sde->config();
+  result.scoreName = c.scoreName;
+  return c;
+}
+
 }  // namespace
 
 void computeImageRunWorker(ImageRunRequest& req, RequestWorker<ImageRunRequest, ImageRunResult>& w,
@@ -160,25 +186,7 @@ void computeImageRunWorker(ImageRunRequest& req, RequestWorker<ImageRunRequest, 
   try {
     if (req.n < 1 || req.n > 1024) throw failure("n must lie in [1, 1024]");
     if (req.maxFrames < 2) throw failure("a run keeps at least 2 frames");
-    // Loading publishes its progress (a large folder takes a while); a newer request waits
-    // for the load, which the next one then finds cached.
-    auto lastProgress = Clock::now();
-    auto progress = [&](double f) {
-      if (Clock::now() - lastProgress < std::chrono::milliseconds(100)) return;
-      lastProgress = Clock::now();
-      result->loadProgress = f;
-      result->status =
-          "loading " + req.data + ": " + std::to_string(static_cast<int>(100 * f)) + " %";
-      w.publish(std::make_shared<const ImageRunResult>(*result));
-    };
-    const ImageScore& c = cache.scores.load(req.data, req.limit, req.model, req.snapshot, progress);
-    result->loadProgress = 1.0;
-    result->channels = c.channels;
-    result->size = c.size;
-    result->n = req.n;
-    result->T = c.sde->T();
-    result->sde = c.sde->config();
-    result->scoreName = c.scoreName;
+    const ImageScore& c = loadScore(req, w, cache, *result);
     if (auto e = req.sampler.validate(c.sde->config()); !e) throw failure(e.error().message);
     std::shared_ptr<const score::ScoreFn> scoreFn = guidedScore(req, c, *result);
 

@@ -226,6 +226,43 @@ std::string exportPath(const FileMenuState& s, ExportKind kind, const std::strin
   return defaultExportPath(kind, s.scenePath, stemOr(s.scenePath, fallback) + suffix, processEnv());
 }
 
+// View: presentation mode and its type scale, and how background work shares the CPU.
+void drawViewMenu(FileMenuState& s, Prefs& prefs, FileAction& action) {
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Presentation mode", "F5", s.presentation))
+      action.kind = FileAction::Kind::TogglePresentation;
+    ImGui::SliderFloat("presentation type scale", &prefs.presentationScale, 1.0f, 3.0f, "%.2f×");
+    ImGui::MenuItem("Background work yields to the display", nullptr, &prefs.workersYield);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "On: training, sampling and fields run only on CPU time the window does not want, so\n"
+          "frames stay even (they slow down when software OpenGL needs every core).\n"
+          "Off: they keep a steady smaller share (nice +10) and finish sooner.");
+    ImGui::EndMenu();
+  }
+}
+
+// Right of the menus: a recording's progress and Cancel, else the last message.
+void drawMenuBarStatus(const FileMenuState& s, const RecordingStatus& recording,
+                       FileAction& action) {
+  if (recording.active) {
+    ImGui::Separator();
+    char label[64];
+    std::snprintf(label, sizeof label, "recording %d/%d", recording.framesDone,
+                  recording.framesTotal);
+    ImGui::ProgressBar(
+        recording.framesTotal > 0 ? float(recording.framesDone) / recording.framesTotal : 0.0f,
+        ImVec2(12 * ImGui::GetFontSize(), 0), label);
+    if (ImGui::SmallButton("Cancel")) action.kind = FileAction::Kind::CancelRecord;
+  } else if (!s.message.empty()) {
+    ImGui::Separator();
+    ImGui::PushStyleColor(ImGuiCol_Text, s.messageIsError ? ImVec4(1.0f, 0.45f, 0.42f, 1.0f)
+                                                          : ImVec4(0.6f, 0.8f, 0.6f, 1.0f));
+    ImGui::TextUnformatted(s.message.c_str());
+    ImGui::PopStyleColor();
+  }
+}
+
 }  // namespace
 
 std::string lessonLabel(const std::string& path) {
@@ -288,34 +325,8 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
       if (ImGui::MenuItem("Quit", "Ctrl+Q")) action.kind = FileAction::Kind::Quit;
       ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
-      if (ImGui::MenuItem("Presentation mode", "F5", s.presentation))
-        action.kind = FileAction::Kind::TogglePresentation;
-      ImGui::SliderFloat("presentation type scale", &prefs.presentationScale, 1.0f, 3.0f, "%.2f×");
-      ImGui::MenuItem("Background work yields to the display", nullptr, &prefs.workersYield);
-      if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(
-            "On: training, sampling and fields run only on CPU time the window does not want, so\n"
-            "frames stay even (they slow down when software OpenGL needs every core).\n"
-            "Off: they keep a steady smaller share (nice +10) and finish sooner.");
-      ImGui::EndMenu();
-    }
-    if (recording.active) {
-      ImGui::Separator();
-      char label[64];
-      std::snprintf(label, sizeof label, "recording %d/%d", recording.framesDone,
-                    recording.framesTotal);
-      ImGui::ProgressBar(
-          recording.framesTotal > 0 ? float(recording.framesDone) / recording.framesTotal : 0.0f,
-          ImVec2(12 * ImGui::GetFontSize(), 0), label);
-      if (ImGui::SmallButton("Cancel")) action.kind = FileAction::Kind::CancelRecord;
-    } else if (!s.message.empty()) {
-      ImGui::Separator();
-      ImGui::PushStyleColor(ImGuiCol_Text, s.messageIsError ? ImVec4(1.0f, 0.45f, 0.42f, 1.0f)
-                                                            : ImVec4(0.6f, 0.8f, 0.6f, 1.0f));
-      ImGui::TextUnformatted(s.message.c_str());
-      ImGui::PopStyleColor();
-    }
+    drawViewMenu(s, prefs, action);
+    drawMenuBarStatus(s, recording, action);
     ImGui::EndMainMenuBar();
   }
   return action;

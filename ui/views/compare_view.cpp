@@ -298,13 +298,43 @@ void CompareView::drawSplit(ExplorerState& state,
   ImGui::SetCursorScreenPos(ImVec2(start.x, start.y + size.y));
 }
 
+namespace {
+
+// Every run's particles as one cloud, interleaved (particle i of each run in turn) so no run
+// is painted over the other; the class is the run. Keeps the data's facts from `cloud`.
+std::shared_ptr<scene::PointCloud> interleavedCloud(
+    const std::vector<const scene::RunFrame*>& frames, const std::vector<const RunView*>& views,
+    const std::shared_ptr<const scene::PointCloud>& cloud) {
+  const size_t n = frames.size();
+  auto c = std::make_shared<scene::PointCloud>();
+  int64_t per = std::numeric_limits<int64_t>::max();
+  for (auto* f : frames) per = std::min<int64_t>(per, static_cast<int64_t>(f->x.size() / 2));
+  c->n = per * static_cast<int64_t>(n);
+  c->x0.resize(static_cast<size_t>(c->n) * 2);
+  c->label.resize(static_cast<size_t>(c->n));
+  for (int64_t p = 0; p < per; ++p)
+    for (size_t i = 0; i < n; ++i) {
+      const size_t j = static_cast<size_t>(p) * n + i;
+      c->x0[2 * j] = frames[i]->x[2 * p];
+      c->x0[2 * j + 1] = frames[i]->x[2 * p + 1];
+      c->label[j] = static_cast<int>(i);
+    }
+  c->noise.assign(c->x0.size(), 0.0f);
+  c->colour.assign(static_cast<size_t>(c->n), 0.5f);
+  c->numClasses = static_cast<int>(n);
+  c->name = views[0]->cloud ? views[0]->cloud->name : "";
+  c->request.data = cloud ? cloud->request.data : views[0]->run->request.data;
+  if (cloud) c->copyDataFacts(*cloud);
+  return c;
+}
+
+}  // namespace
+
 void CompareView::drawOverlay(ExplorerState& state,
                               const std::shared_ptr<const scene::PointCloud>& cloud,
                               const std::vector<const RunView*>& views, Vec2 size, bool interactive,
                               const std::shared_ptr<const scene::VectorField>& field) {
   const size_t n = std::min(views.size(), state.compare.panes.size());
-  // One cloud of every run's particles, interleaved (particle i of each run in turn) so no
-  // run is painted over the other; the class is the run.
   std::vector<const scene::RunFrame*> frames;
   for (size_t i = 0; i < n; ++i)
     frames.push_back(views[i] && views[i]->frame ? views[i]->frame.get() : nullptr);
@@ -314,26 +344,7 @@ void CompareView::drawOverlay(ExplorerState& state,
     m_overlay.reset();
     m_overlayFrames.clear();
   } else if (frames != m_overlayFrames) {
-    auto c = std::make_shared<scene::PointCloud>();
-    int64_t per = std::numeric_limits<int64_t>::max();
-    for (auto* f : frames) per = std::min<int64_t>(per, static_cast<int64_t>(f->x.size() / 2));
-    c->n = per * static_cast<int64_t>(n);
-    c->x0.resize(static_cast<size_t>(c->n) * 2);
-    c->label.resize(static_cast<size_t>(c->n));
-    for (int64_t p = 0; p < per; ++p)
-      for (size_t i = 0; i < n; ++i) {
-        const size_t j = static_cast<size_t>(p) * n + i;
-        c->x0[2 * j] = frames[i]->x[2 * p];
-        c->x0[2 * j + 1] = frames[i]->x[2 * p + 1];
-        c->label[j] = static_cast<int>(i);
-      }
-    c->noise.assign(c->x0.size(), 0.0f);
-    c->colour.assign(static_cast<size_t>(c->n), 0.5f);
-    c->numClasses = static_cast<int>(n);
-    c->name = views[0]->cloud ? views[0]->cloud->name : "";
-    c->request.data = cloud ? cloud->request.data : views[0]->run->request.data;
-    if (cloud) c->copyDataFacts(*cloud);
-    m_overlay = std::move(c);
+    m_overlay = interleavedCloud(frames, views, cloud);
     m_overlayFrames = frames;
     ++m_overlayVersion;
   }
