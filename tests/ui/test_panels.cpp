@@ -78,8 +78,8 @@ TEST(TrainingPanel, OnlyAValidArchitectureIsApplied) {
   EXPECT_EQ(f.view.netDraft.mlp.width, 0);
   f.h.press({"##training", "Apply"});
   EXPECT_TRUE(f.sink.sent.empty());
-  EXPECT_FALSE(f.view.netDraft.validate().empty());
-  EXPECT_TRUE(f.h.shows(f.view.netDraft.validate()));
+  EXPECT_FALSE(f.view.netDraft.validate().ok());
+  EXPECT_TRUE(f.h.shows(messageOf(f.view.netDraft.validate())));
   f.h.type({"##training", "width"}, "48");
   f.h.press({"##training", "Apply"});
   const auto* apply = f.sink.only<ui::cmd::ApplyNet>();
