@@ -24,28 +24,39 @@ ImVec4 statusColour(train::TrainerStatus s) {
 }
 
 // Live knobs: applied before the next step, without a restart (only when valid).
-void drawLiveKnobs(TrainingPanelState& view, CommandSink& sink) {
+// A knob's label, also shown on its own line above the knob when the column is narrow: the
+// knob then spans the column and the column clips the label ImGui draws right of it (the
+// label stays the widget's ID either way).
+const char* knobLabel(const char* label, bool narrow) {
+  if (narrow) ImGui::TextUnformatted(label);
+  return label;
+}
+
+void drawLiveKnobs(TrainingPanelState& view, CommandSink& sink, bool narrow) {
   train::TrainConfig& d = view.draft;
   bool edited = false;
   float lr = static_cast<float>(d.lr);
-  if (ImGui::SliderFloat("learning rate", &lr, 1e-5f, 1e-1f, "%.1e",
+  if (ImGui::SliderFloat(knobLabel("learning rate", narrow), &lr, 1e-5f, 1e-1f, "%.1e",
                          ImGuiSliderFlags_Logarithmic)) {
     d.lr = lr;
     edited = true;
   }
-  edited |= ImGui::SliderInt("batch", &d.batch, 16, 8192, "%d", ImGuiSliderFlags_Logarithmic);
+  edited |= ImGui::SliderInt(knobLabel("batch", narrow), &d.batch, 16, 8192, "%d",
+                             ImGuiSliderFlags_Logarithmic);
   int w = static_cast<int>(d.loss.weighting);
-  if (ImGui::Combo("weighting", &w, "σ(t)² (noise prediction)\0g(t)² (likelihood)\0one\0")) {
+  if (ImGui::Combo(knobLabel("weighting", narrow), &w,
+                   "σ(t)² (noise prediction)\0g(t)² (likelihood)\0one\0")) {
     d.loss.weighting = static_cast<train::Weighting>(w);
     edited = true;
   }
   float ema = static_cast<float>(d.emaDecay);
-  if (ImGui::SliderFloat("EMA decay", &ema, 0.0f, 0.9999f, "%.4f")) {
+  if (ImGui::SliderFloat(knobLabel("EMA decay", narrow), &ema, 0.0f, 0.9999f, "%.4f")) {
     d.emaDecay = ema;
     edited = true;
   }
   float clip = static_cast<float>(d.gradClip);
-  if (ImGui::SliderFloat("grad clip", &clip, 0.0f, 10.0f, clip == 0 ? "off" : "%.2f")) {
+  if (ImGui::SliderFloat(knobLabel("grad clip", narrow), &clip, 0.0f, 10.0f,
+                         clip == 0 ? "off" : "%.2f")) {
     d.gradClip = clip;
     edited = true;
   }
@@ -98,14 +109,15 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
   ImGui::TableSetupColumn("knobs", ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableNextRow();
   ImGui::TableSetColumnIndex(0);
+  const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   ImGui::TextUnformatted("Training");
   ImGui::SameLine();
   const bool running = stats->status == train::TrainerStatus::Running;
   if (ImGui::Button(running ? "Pause" : "Start", ImVec2(5.0f * ImGui::GetFontSize(), 0)))
     sink.send(running ? Command{cmd::PauseTraining{}} : Command{cmd::StartTraining{}});
-  ImGui::SameLine();
+  sameLineIfFits(buttonWidth("Step"), right);
   if (ImGui::Button("Step")) sink.send(cmd::StepTraining{});
-  ImGui::SameLine();
+  sameLineIfFits(buttonWidth("Reset"), right);
   if (ImGui::Button("Reset")) sink.send(cmd::ResetTraining{});
   tooltip("Re-initialise the model (same seed): training starts over");
 
@@ -141,9 +153,11 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
   lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
            std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
   ImGui::TableSetColumnIndex(2);
-  ImGui::PushItemWidth(-9.0f * ImGui::GetFontSize());
-
-  drawLiveKnobs(view, sink);
+  // Labels right of the knobs when the column has room for both, else above them (at a
+  // projector's type scale), so a knob never shrinks to nothing.
+  const bool narrow = ImGui::GetContentRegionAvail().x < 16.0f * ImGui::GetFontSize();
+  ImGui::PushItemWidth(narrow ? -FLT_MIN : -9.0f * ImGui::GetFontSize());
+  drawLiveKnobs(view, sink, narrow);
   drawCheckpointRow(view, sink);
   ImGui::PopItemWidth();
   ImGui::EndTable();

@@ -17,6 +17,16 @@ inline void errorText(const std::string& message) {
 }
 
 // A hover tooltip on the last item (shown on a disabled item too: it says why).
+// SameLine when an item `w` pixels wide still fits left of `right` (screen x), else a new row:
+// rows of buttons wrap instead of running off a narrow column (a projector's type scale).
+inline void sameLineIfFits(float w, float right) {
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
+}
+
+inline float buttonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 inline void tooltip(const char* text) {
   if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", text);
 }

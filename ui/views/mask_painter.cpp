@@ -31,15 +31,6 @@ void upload(gl::Texture2D& t, int w, int h, const std::vector<unsigned char>& rg
   gl::uploadRgba(t, w, h, rgba.data(), /*nearest=*/true);
 }
 
-// SameLine when an item `w` pixels wide still fits left of `right` (screen x), else a new row.
-void sameLineIfFits(float w, float right) {
-  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w <= right) ImGui::SameLine();
-}
-
-float buttonWidth(const char* label) {
-  return ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
-}
-
 float radioWidth(const char* label) {
   return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
          ImGui::CalcTextSize(label).x;
