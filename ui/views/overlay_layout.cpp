@@ -38,7 +38,7 @@ ScreenRect grown(const ScreenRect& r, float by) {
 }
 
 // The widths worth trying: the natural one (narrowed to the canvas when it wraps), and for
-// text that wraps, the free strips beside each data box.
+// text that wraps, the free strips beside each data box (taken only where they clear it).
 std::vector<float> widthsToTry(const OverlayLayoutInput& in, const OverlayBox& b, float ex) {
   const ScreenRect& c = in.canvas;
   const float room = c.width() - 2 * ex;
@@ -95,7 +95,9 @@ OverlayPlacement place(const OverlayLayoutInput& in, const std::vector<OverlayPl
   OverlayPlacement best;
   Cost bestCost{1e30f, 1e30f, 1e30f, 1e30f};
   std::vector<float> xs, ys;
-  for (const float w : widthsToTry(in, b, ex)) {
+  const std::vector<float> widths = widthsToTry(in, b, ex);
+  for (size_t i = 0; i < widths.size(); ++i) {
+    const float w = widths[i];
     const bool wrapped = w < b.width - 0.5f;
     const float h = wrapped ? b.heightAt(w) : b.height;
     const float ax = right ? c.x1 - ex - w : c.x0 + ex, ay = bottom ? c.y1 - ey - h : c.y0 + ey;
@@ -105,6 +107,9 @@ OverlayPlacement place(const OverlayLayoutInput& in, const std::vector<OverlayPl
         const float x0 = clampStart(x, c.x0, c.x1, w), y0 = clampStart(y, c.y0, c.y1, h);
         const ScreenRect r{x0, y0, x0 + w, y0 + h};
         Cost cost = costOf(in, placed, r, b.gap);
+        // A strip beside the data is worth its narrow lines only when it clears the data:
+        // where the cloud fills the plot, text keeps its natural width in its corner.
+        if (i > 0 && cost.data > 0.5f) continue;
         cost.far = std::abs(x0 - ax) + std::abs(y0 - ay) + (h - b.height);
         if (!cheaper(cost, bestCost)) continue;
         bestCost = cost;
