@@ -29,6 +29,33 @@ float widestWord(ImFont* font, float px, const std::string& text) {
   return widest;
 }
 
+// `text` with its lines broken at spaces so that none is wider than `w` (a word wider than
+// `w` keeps a line of its own). ImGui's own wrap also breaks after a '.', splitting "0.630".
+std::string wrapAtSpaces(ImFont* font, float px, const std::string& text, float w) {
+  auto width = [&](const std::string& s) {
+    return font->CalcTextSizeA(px, FLT_MAX, 0, s.c_str()).x;
+  };
+  std::string out, line;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t sep = text.find_first_not_of(' ', i);  // the run of spaces before a word
+    if (sep == std::string::npos) break;
+    size_t end = text.find_first_of(" \n", sep);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(sep, end - sep);
+    const std::string joined = line.empty() ? word : line + text.substr(i, sep - i) + word;
+    if (!line.empty() && width(joined) > w) {
+      out += line + "\n";
+      line = word;
+    } else {
+      line = joined;
+    }
+    i = end;
+    if (i < text.size() && text[i] == '\n') out += line + "\n", line.clear(), ++i;
+  }
+  return out + line;
+}
+
 // A caption in `font` at `px` on a translucent backing (legible over dense particles), that
 // wraps when the layout gives it less than its natural width.
 CanvasOverlay caption(const LayerFrame& fr, const char* name, ImFont* font, float px,
@@ -38,17 +65,17 @@ CanvasOverlay caption(const LayerFrame& fr, const char* name, ImFont* font, floa
   o.box = {name, ts.x, ts.y, Corner::TopLeft};
   o.box.minWidth = std::max(6.0f * fonts().size, widestWord(font, px, text));
   o.box.heightAt = [font, px, text](float w) {
-    return font->CalcTextSizeA(px, FLT_MAX, w, text.c_str()).y;
+    return font->CalcTextSizeA(px, FLT_MAX, 0, wrapAtSpaces(font, px, text, w).c_str()).y;
   };
   o.box.gap = 0.3f * fonts().size;  // under the title
   o.rank = rank;
   ImDrawList* dl = fr.drawList;
   o.draw = [dl, font, px, text = std::move(text)](const OverlayPlacement& p) {
-    const float wrap = p.wrapped ? p.rect.width() : 0.0f;
+    const std::string shown = p.wrapped ? wrapAtSpaces(font, px, text, p.rect.width()) : text;
     const ImVec2 at(p.rect.x0, p.rect.y0);
-    const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, wrap, text.c_str());
+    const ImVec2 ts = font->CalcTextSizeA(px, FLT_MAX, 0, shown.c_str());
     legendBacking(dl, ImVec2(at.x - 4, at.y - 2), ImVec2(at.x + ts.x + 4, at.y + ts.y + 2), 170);
-    dl->AddText(font, px, at, canvasColours().text, text.c_str(), nullptr, wrap);
+    dl->AddText(font, px, at, canvasColours().text, shown.c_str());
   };
   return o;
 }
