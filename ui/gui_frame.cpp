@@ -97,6 +97,9 @@ void handleFileAction(LessonShell& shell, const FileAction& a, const ExplorerSta
     case FileAction::Kind::Save:
       shell.save(a.path, state, images, imageCompare, imageInterpolation);
       break;
+    case FileAction::Kind::OpenModel:
+      shell.openModel(a.path, a.metaFile, state);
+      break;
     case FileAction::Kind::ExportPng: {
       auto image = draw(a.width, a.height, a.transparent);
       auto written = image ? writePng(a.path, image.value()) : Expected<bool>(image.error());

@@ -69,6 +69,20 @@ void LessonShell::open(const std::string& path) {
   m_opened = m_scene;
 }
 
+void LessonShell::openModel(const std::string& path, const std::string& metaFile,
+                            const ExplorerState& state) {
+  Scene shown = m_scene;
+  shown.state = state;
+  auto with = withModel(shown, path, metaFile);
+  if (!with) {
+    m_menu.report(with.error().message, true);
+    return;
+  }
+  m_scene = with.value();
+  m_opened = m_scene;
+  m_menu.report("opening " + path + "…", false);
+}
+
 void LessonShell::goToStage(int index) {
   if (m_scene.stages.empty()) return;
   index = std::clamp(index, 0, static_cast<int>(m_scene.stages.size()) - 1);

@@ -43,6 +43,9 @@ class LessonShell {
             const scene::ImageRunRequest* images, const std::string& imageCompare = "",
             const Scene::Interpolation& imageInterpolation = {});
   void report(const std::string& message, bool error) { m_menu.report(message, error); }
+  // File > Open model: the scene as it is shown (`state`) with this model (withModel); the
+  // explorer applies it as an opened scene. A bad file is reported and changes nothing.
+  void openModel(const std::string& path, const std::string& metaFile, const ExplorerState& state);
 
   float top() const { return menuBarHeight(m_menu); }  // pixels the menu bar takes
   bool presentation() const { return m_menu.presentation; }

@@ -41,6 +41,9 @@ void addGuiOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--screenshot", o.screenshot, "With --frames: save the last frame as PNG");
   // Hidden (empty group): drops canvas probes once the data is in, for screenshots and tests.
   app.add_option("--probe", o.probes, "X,Y | cluster:X,Y | encode:X,Y")->group("");
+  app.add_option("--model", o.model,
+                 "Open this model: a checkpoint, or a TorchScript model in "
+                 "docs/MODEL_FORMAT.md's format (it brings its SDE and dataset)");
   app.add_option("--scene", o.scene,
                  "Open this scene file (assets/scenes/ holds the built-in lessons)");
   app.add_option(
@@ -64,7 +67,9 @@ void addRenderOptions(CLI::App* render, AppOptions& o) {
           "exact, needs --model)")
       ->capture_default_str();
   addFieldOptions(*render, o);
-  render->add_option("--model", o.model, "Checkpoint whose EMA model gives the learned score");
+  render->add_option(
+      "--model", o.model,
+      "Checkpoint or TorchScript model (docs/MODEL_FORMAT.md) giving the learned score");
   render->add_option("--score", o.score,
                      "exact: the exact score only (as without --model; with --scene, its model "
                      "is set aside), as sample and nll take it");
@@ -150,7 +155,8 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
 void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
   for (auto* sub : {sample, nll}) {
     sub->add_option("--model", so.model,
-                    "Checkpoint whose EMA model gives the score (its data and SDE are used)");
+                    "Checkpoint or TorchScript model (docs/MODEL_FORMAT.md) giving the score (its "
+                    "data and SDE are used)");
     sub->add_option("--score", so.score,
                     "exact: the toy's exact score (mixture, or empirical on 4096 points)");
     sub->add_option("--rtol", so.rtol, "RK45 relative tolerance")->capture_default_str();
@@ -230,6 +236,7 @@ void buildCommandLine(CLI::App& app, CommandLine& c) {
       "nll", "Exact log-likelihood of fresh data samples through the probability-flow ODE");
   for (auto* sub : {c.render, c.train, c.sample, c.nll}) addSharedOptions(*sub, o);
   c.interpolate = addInterpolateCommand(app, o, c.io);
+  c.models = addModelCommands(app, o, c.mo);
   addRenderOptions(c.render, o);
   addTrainOptions(c.train, c.to);
   addSampleOptions(c.sample, c.nll, c.so);
@@ -241,6 +248,12 @@ int runCommandLine(CommandLine& c) {
   auto& so = c.so;
   auto *render = c.render, *train = c.train, *sample = c.sample, *nll = c.nll;
   if (o.version) return printVersion(o);
+  const bool modelGiven = !o.model.empty() || !so.model.empty() || !c.io.model.empty() ||
+                          !c.mo.model.empty() || !o.scene.empty();
+  if (!o.modelMeta.empty() && (train->parsed() || c.models.exportModel->parsed() || !modelGiven))
+    return fail("scorescope",
+                "--model-meta describes a TorchScript model: give it with --model FILE (sample, "
+                "nll, render, interpolate, score or the window)");
   for (auto* sub : {train, sample, nll}) {
     if (!sub->parsed()) continue;
     o.epsGiven = sub->get_option("--eps")->count() > 0;
@@ -262,6 +275,8 @@ int runCommandLine(CommandLine& c) {
     return runNll(o, so);
   }
   if (c.interpolate->parsed()) return runInterpolate(o, c.io);
+  if (c.models.score->parsed()) return runScore(o, c.mo);
+  if (c.models.exportModel->parsed()) return runExport(o, c.mo);
   return runGuiCommand(o);
 }
 

@@ -15,6 +15,8 @@ struct CommandLine {
   TrainOptions to;
   SampleOptions so;
   InterpolateOptions io;  // interpolate: the latent interpolation strip (interpolate_cmd.cpp)
+  ModelCmdOptions mo;     // score and export (model_cmds.cpp)
+  ModelCommands models;
   CLI::App *render = nullptr, *train = nullptr, *sample = nullptr, *nll = nullptr,
            *interpolate = nullptr;
 };

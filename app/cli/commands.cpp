@@ -117,6 +117,12 @@ int runGuiCommand(const AppOptions& o) {
     g.scene = loaded.value().scene;
     g.scenePath = o.scene;
   }
+  if (!o.model.empty()) {  // with the scene's (or the options') view
+    auto with =
+        ui::withModel(g.scene ? *g.scene : ui::sceneFromState(g.initial), o.model, o.modelMeta);
+    if (!with) return fail(nullptr, with.error().message);
+    g.scene = with.value();
+  }
   return ui::runGui(g);
 }
 

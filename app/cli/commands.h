@@ -125,4 +125,18 @@ struct InterpolateOptions {
 CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions& io);
 int runInterpolate(const AppOptions& o, const InterpolateOptions& io);
 
+// score and export (model_cmds.cpp): a model's score at given points; a checkpoint written
+// as a TorchScript model (docs/MODEL_FORMAT.md).
+struct ModelCmdOptions {
+  std::string model, out, points, name;
+  double t = 0.5;
+  int64_t classLabel = -1;
+};
+struct ModelCommands {
+  CLI::App *score = nullptr, *exportModel = nullptr;
+};
+ModelCommands addModelCommands(CLI::App& app, AppOptions& o, ModelCmdOptions& mo);
+int runScore(const AppOptions& o, const ModelCmdOptions& mo);
+int runExport(const AppOptions& o, const ModelCmdOptions& mo);
+
 }  // namespace ss::app

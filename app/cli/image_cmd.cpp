@@ -23,6 +23,7 @@
 #include "core/score/exact_score.h"
 #include "core/score/guided_score.h"
 #include "core/train/classifier.h"
+#include "core/train/model_open.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
 
@@ -39,28 +40,31 @@ struct ImageSource {
   std::shared_ptr<const sde::Sde> sde;
   std::string data, scoreName, device;
   int channels = 1, size = 28;
-  data::ImageDataset set;  // the exact score's images; with a model, loaded when needed
+  bool conditional = false;  // a class-conditional imported model: --class goes to the model
+  data::ImageDataset set;    // the exact score's images; with a model, loaded when needed
 };
 
 Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& s,
                                       std::shared_ptr<const train::ModelSnapshot> snap) {
   if (s.model.empty() == s.score.empty())
-    return Error{"choose exactly one of --model FILE (a checkpoint) or --score exact"};
+    return Error{
+        "choose exactly one of --model FILE (a checkpoint or TorchScript model) or --score exact"};
   auto device = computeDeviceFrom(o);
   if (!device) return device.error();
   ImageSource src;
   src.device = device.value();
   if (snap) {
-    if (snap->net.kind != nn::NetKind::UNet)
-      return Error{s.model + " holds a 2D model, not an image model"};
+    if (!snap->isImage()) return Error{s.model + " holds a 2D model, not an image model"};
     src.score = snap->scoreFn();
     auto sde = modelSde(o, snap->sde);
     if (!sde) return sde.error();
     src.sde = sde.value();
     src.data = snap->data;
-    src.channels = snap->net.unet.channels;
-    src.size = snap->net.unet.size;
-    src.scoreName = "learned U-Net (" + s.model + ", step " + std::to_string(snap->step) + ")";
+    src.channels = snap->channels();
+    src.size = snap->imageSize();
+    src.conditional = snap->meta && snap->meta->classes > 0;
+    src.scoreName = std::string(snap->imported ? "imported model (" : "learned U-Net (") + s.model +
+                    ", " + snap->provenance() + ")";
     return src;
   }
   if (s.score != "exact")
@@ -130,14 +134,15 @@ void progressBar(double frac, const std::string& right) {
 bool isImageRun(const AppOptions& o, const SampleOptions& s,
                 std::shared_ptr<const train::ModelSnapshot>* snapOut, std::string* error) {
   if (s.model.empty()) return data::isImageDatasetSpec(o.data);
-  auto snap = train::loadModelSnapshot(s.model, "cpu");
+  auto snap = train::loadModelSnapshot(s.model, "cpu", modelOpenOptions(o, s.classLabel));
   if (!snap) {
     *error = snap.error().message;
     return false;
   }
-  if (snap.value()->net.kind != nn::NetKind::UNet) return false;
+  if (!snap.value()->isImage()) return false;
   if (auto device = computeDeviceFrom(o); device && device.value() != "cpu") {
-    auto moved = train::loadModelSnapshot(s.model, device.value());
+    auto moved =
+        train::loadModelSnapshot(s.model, device.value(), modelOpenOptions(o, s.classLabel));
     if (!moved) {
       *error = moved.error().message;
       return false;
@@ -156,7 +161,7 @@ namespace {
 // the guidance's JSON (null without --class).
 Expected<nlohmann::json> guideImages(ImageSource& src, const AppOptions& o,
                                      const SampleOptions& s) {
-  if (s.classLabel < 0) return nlohmann::json();
+  if (s.classLabel < 0 || src.conditional) return nlohmann::json();
   if (s.classifierSteps < 1) return Error{"--classifier-steps must be at least 1"};
   auto spec = train::imageClassifierSpec(src.data, src.sde->config());
   spec.steps = s.classifierSteps;

@@ -13,6 +13,7 @@
 #include "core/common/runtime.h"
 #include "core/data/image_dataset.h"
 #include "core/scene/image_interp.h"
+#include "core/train/model_open.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
 
@@ -47,7 +48,8 @@ CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions
                          "eps = 1e-3, as in the image explorer; a model brings its own SDE");
   addSharedOptions(*sub, o);
   sub->add_option("--model", io.model,
-                  "U-Net checkpoint (default: the exact empirical score of --limit images)");
+                  "U-Net checkpoint or TorchScript image model (default: the exact empirical score "
+                  "of --limit images)");
   sub->add_option("--score", io.score,
                   "exact: the exact empirical score of --limit images (the default without "
                   "--model), as sample and render take it");
@@ -75,7 +77,7 @@ Expected<scene::InterpolationRequest> interpolationRequest(const AppOptions& o,
   if (!io.score.empty() && io.score != "exact")
     return Error{"unknown --score '" + io.score + "': the only choice is exact"};
   if (!io.score.empty() && !io.model.empty())
-    return Error{"choose one of --model FILE (a checkpoint) or --score exact"};
+    return Error{"choose one of --model FILE (a checkpoint or TorchScript model) or --score exact"};
   scene::InterpolationRequest req;
   req.data = o.data;
   req.limit = o.limit > 0 ? o.limit : kDefaultExactImages;
@@ -87,12 +89,11 @@ Expected<scene::InterpolationRequest> interpolationRequest(const AppOptions& o,
   req.atol = io.atol;
   if (!io.model.empty()) {
     // The checkpoint names its data: it is used unless --data names an image dataset.
-    auto snap = train::loadModelSnapshot(io.model, device);
+    auto snap = train::loadModelSnapshot(io.model, device, modelOpenOptions(o));
     if (!snap) return snap.error();
-    if (snap.value()->net.kind != nn::NetKind::UNet)
-      return Error{io.model + " holds a 2D model, not an image model"};
+    if (!snap.value()->isImage()) return Error{io.model + " holds a 2D model, not an image model"};
     if (!data::isImageDatasetSpec(o.data)) req.data = snap.value()->data;
-    if (device == "cpu")
+    if (device == "cpu" && !snap.value()->imported)
       req.model = io.model;  // the worker loads it (and names it) itself
     else
       req.snapshot = snap.value();  // on the GPU

@@ -7,6 +7,13 @@
 
 namespace ss::app {
 
+train::ModelOpenOptions modelOpenOptions(const AppOptions& o, int64_t classLabel) {
+  train::ModelOpenOptions m;
+  m.metaFile = o.modelMeta;
+  if (classLabel >= 0) m.label = classLabel;
+  return m;
+}
+
 void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option(
          "--data", o.data,
@@ -14,6 +21,9 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
          "pinwheel, spirals, or a mixture .json / points .csv file; images: fashion-mnist "
          "(:train, :test), twemoji, or a folder of images (one sub-folder per class)")
       ->capture_default_str();
+  app.add_option("--model-meta", o.modelMeta,
+                 "Metadata JSON for a TorchScript --model without its own scorescope.json "
+                 "(docs/MODEL_FORMAT.md)");
   app.add_option("--limit", o.limit,
                  "Image datasets: use the first N images (0 = all; the exact score: 1000)");
   app.add_option("--sde", o.sde, "Forward SDE: vp, subvp or ve")->capture_default_str();

@@ -11,6 +11,7 @@
 
 #include "core/common/error.h"
 #include "core/sde/sde_config.h"
+#include "core/train/model_open.h"
 
 namespace ss::sde {
 class Sde;
@@ -53,6 +54,7 @@ struct AppOptions {
   std::string colour = "auto";         // render and GUI: auto | class | attribute | speed
   double arrowScale = 0.05;            // render: --arrow-length true: an arrow is s·Δ world units
   std::string model;             // checkpoint for the learned field (and, with --mode, the sampler)
+  std::string modelMeta;         // --model-meta: metadata for a TorchScript model without its own
   std::string score;             // render --score exact: no model, the scene's included
   std::string mode = "forward";  // forward | sde | ode | compare (render)
   std::string compare =
@@ -105,6 +107,11 @@ Expected<std::string> computeDeviceFrom(const AppOptions& o);
 // The SDE a command samples a model with: the model's own, with --eps (when given) as the
 // sampling ε. The SDE's shape is the model's: --sde, --beta-min, --beta-max, --sigma-min and
 // --sigma-max given with --model are an error that says so.
+// How --model is opened: --model-meta's metadata for a TorchScript file without its own, and
+// the class a class-conditional model is asked for.
+// `classLabel` < 0: none.
+train::ModelOpenOptions modelOpenOptions(const AppOptions& o, int64_t classLabel = -1);
+
 Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
                                                    std::shared_ptr<const sde::Sde> own);
 

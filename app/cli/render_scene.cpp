@@ -24,7 +24,7 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
     return Error{"unknown --field '" + o.field +
                  "': choose none, exact, learned, both or difference"};
   if (learned && o.model.empty())
-    return Error{"--field " + o.field + " needs --model FILE (a checkpoint)"};
+    return Error{"--field " + o.field + " needs --model FILE (a checkpoint or TorchScript model)"};
   if (o.streamlines && (difference || o.field == "none"))
     return Error{
         "--streamlines draws the probability flow of a score: use --field learned, exact or both"};
@@ -37,7 +37,7 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   st.canvas.fieldLength = length.value();
   st.canvas.arrowScale = static_cast<float>(o.arrowScale);
   if (o.scoreError && o.model.empty())
-    return Error{"--score-error needs --model FILE (a checkpoint)"};
+    return Error{"--score-error needs --model FILE (a checkpoint or TorchScript model)"};
   st.canvas.showExactField = exact;
   st.canvas.showLearnedField = learned;
   st.canvas.showDensity = o.density;
@@ -45,13 +45,17 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   if (!source) return Error{"--density-source: " + source.error().message};
   st.canvas.densitySource = source.value();
   if (o.densitySource == "model" && o.model.empty())
-    return Error{"--density-source model needs --model FILE (a checkpoint)"};
+    return Error{"--density-source model needs --model FILE (a checkpoint or TorchScript model)"};
   st.canvas.showScoreError = o.scoreError;
   const auto colour = ui::parseColourName(o.colour);
   if (!colour) return Error{"--colour: " + colour.error().message};
   st.canvas.colourMode = colour.value();
   st.canvas.fieldResolution = 28;
-  scene.model.checkpoint = o.model;
+  if (!o.model.empty()) {
+    auto with = ui::withModel(scene, o.model, o.modelMeta);  // an import brings data and SDE
+    if (!with) return with.error();
+    scene = std::move(with.value());
+  }
   st.useModel = !o.model.empty();
   if (o.mode == "sde") {
     st.mode = scene::RunMode::ReverseSde;
@@ -112,7 +116,7 @@ Expected<ui::Scene> sceneForRender(const AppOptions& o) {
   if (!o.score.empty() && o.score != "exact")
     return Error{"unknown --score '" + o.score + "': the only choice is exact"};
   if (!o.score.empty() && !o.model.empty())
-    return Error{"choose one of --model FILE (a checkpoint) or --score exact"};
+    return Error{"choose one of --model FILE (a checkpoint or TorchScript model) or --score exact"};
   ui::Scene scene;
   if (!o.scene.empty()) {
     auto loaded = ui::loadScene(o.scene);
@@ -146,7 +150,8 @@ Expected<ui::Scene> sceneForRender(const AppOptions& o) {
 Expected<std::shared_ptr<const train::ModelSnapshot>> sceneModel(const ui::Scene& scene,
                                                                  const AppOptions& o) {
   if (!scene.model.checkpoint.empty())
-    return train::loadModelSnapshot(scene.model.checkpoint, "cpu");
+    return train::loadModelSnapshot(scene.model.checkpoint, "cpu",
+                                    train::ModelOpenOptions{scene.model.meta, {}});
   if (scene.model.trainSteps <= 0) return std::shared_ptr<const train::ModelSnapshot>();
   train::TrainProblemSpec spec;
   spec.data = scene.state.data.data;

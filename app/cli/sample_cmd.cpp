@@ -17,6 +17,7 @@
 #include "core/sample/sampler.h"
 #include "core/score/exact_score.h"
 #include "core/score/guided_score.h"
+#include "core/train/model_open.h"
 #include "core/train/problem.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
@@ -27,30 +28,40 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+constexpr const char* kNoDataset =
+    "the model's metadata names no dataset, so there is no data to compare with (add "
+    "\"dataset\" to its scorescope.json or --model-meta)";
+
 // What every sample/nll run needs: the score, its SDE and the data it models.
 struct Source {
   std::shared_ptr<const score::ScoreFn> score;
   std::shared_ptr<const sde::Sde> sde;
   std::shared_ptr<const data::ToyDistribution> toy;
   std::string data, scoreName, device;
+  bool conditional = false;  // a class-conditional imported model: --class goes to the model
+  int64_t dim = 2;           // the data's dimension
 };
 
 Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
   if (s.model.empty() == s.score.empty())
-    return Error{"choose exactly one of --model FILE (a checkpoint) or --score exact"};
+    return Error{
+        "choose exactly one of --model FILE (a checkpoint or TorchScript model) or --score exact"};
   auto device = computeDeviceFrom(o);
   if (!device) return device.error();
   Source src;
   src.device = device.value();
   if (!s.model.empty()) {
-    auto snap = train::loadModelSnapshot(s.model, src.device);
+    auto snap = train::loadModelSnapshot(s.model, src.device, modelOpenOptions(o, s.classLabel));
     if (!snap) return snap.error();
+    src.conditional = snap.value()->meta && snap.value()->meta->classes > 0;
+    if (snap.value()->meta) src.dim = snap.value()->meta->dim;
     src.score = snap.value()->scoreFn();
     auto sde = modelSde(o, snap.value()->sde);
     if (!sde) return sde.error();
     src.sde = sde.value();
     src.data = snap.value()->data;
-    src.scoreName = "learned (" + s.model + ", step " + std::to_string(snap.value()->step) + ")";
+    src.scoreName = std::string(snap.value()->imported ? "imported (" : "learned (") + s.model +
+                    ", " + snap.value()->provenance() + ")";
   } else {
     if (s.score != "exact")
       return Error{"unknown --score '" + s.score + "': the only choice is exact"};
@@ -61,6 +72,7 @@ Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
     src.sde = problem.value().sdeObject;
     src.data = o.data;
   }
+  if (src.data.empty()) return src;  // an imported model that names no dataset: samples only
   auto toy = data::makeToy(src.data);
   if (!toy) return toy.error();
   src.toy = toy.value();
@@ -137,7 +149,8 @@ namespace {
 
 // --class: guidance toward a mixture component by its exact posterior (MATH.md §6).
 Expected<bool> guideByClass(Source& src, const SampleOptions& s) {
-  auto gm = src.toy->mixture();
+  std::optional<data::GaussianMixture> gm;
+  if (src.toy) gm = src.toy->mixture();
   if (!gm)
     return Error{"--class needs a mixture dataset (its components are the classes); " + src.data +
                  " has none"};
@@ -161,7 +174,8 @@ struct SampledRun {
 Expected<SampledRun> runSampler(const AppOptions& o, const SampleOptions& s, const Source& sc,
                                 const sample::SamplerConfig& cfg) {
   try {
-    auto xT = sample::SamplerRun::priorDraw(*sc.sde, s.n, {2}, o.seed, torch::Device(sc.device));
+    auto xT =
+        sample::SamplerRun::priorDraw(*sc.sde, s.n, {sc.dim}, o.seed, torch::Device(sc.device));
     sample::SamplerRun run(sc.score, sc.sde, cfg, xT, o.seed + 1);
     runToEnd(run, cfg, sc.sde->T(), !s.json && isatty(STDERR_FILENO));
     return SampledRun{run.result().to(torch::kCPU, torch::kFloat64), run.state().nfe,
@@ -175,6 +189,7 @@ Expected<SampledRun> runSampler(const AppOptions& o, const SampleOptions& s, con
 // mixture also nll_true, the Monte Carlo entropy and the mode weights.
 Expected<bool> addMetrics(nlohmann::json& j, const AppOptions& o, const SampleOptions& s,
                           const Source& sc, const torch::Tensor& samples) {
+  if (!sc.toy) return Error{kNoDataset};
   try {
     torch::NoGradGuard noGrad;
     auto truth = sc.toy->sample(s.n, o.seed + 101).x.to(torch::kFloat64);
@@ -251,7 +266,7 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   if (!src) return fail(cmd, src.error().message);
   auto cfg = samplerFrom(s, src.value().sde->config());
   if (!cfg) return fail(cmd, cfg.error().message);
-  if (s.classLabel >= 0)
+  if (s.classLabel >= 0 && !src.value().conditional)
     if (auto g = guideByClass(src.value(), s); !g) return fail(cmd, g.error().message);
   const auto& sc = src.value();
   if (!s.json) {
@@ -325,6 +340,7 @@ int runNll(const AppOptions& o, const SampleOptions& s) {
   auto src = sourceFrom(o, s);
   if (!src) return fail(cmd, src.error().message);
   const auto& sc = src.value();
+  if (!sc.toy) return fail(cmd, kNoDataset);
   auto cfgOr = likelihoodConfigFrom(o, s);
   if (!cfgOr) return fail(cmd, cfgOr.error().message);
   const likelihood::LikelihoodConfig cfg = cfgOr.value();

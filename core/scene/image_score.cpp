@@ -5,6 +5,7 @@
 #include "core/common/error.h"
 #include "core/data/toy.h"
 #include "core/score/exact_score.h"
+#include "core/train/model_open.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
 
@@ -31,15 +32,16 @@ const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit,
       snap = loaded.value();
     }
     const std::string what = snapshot ? std::string("the trained model") : model;
-    if (snap->net.kind != nn::NetKind::UNet)
-      throw Failure(what + " holds a 2D model, not an image model");
+    if (!snap->isImage()) throw Failure(what + " holds a 2D model, not an image model");
     s.score = snap->scoreFn();
     s.sde = snap->sde;
-    s.channels = snap->net.unet.channels;
-    s.size = snap->net.unet.size;
+    s.channels = snap->channels();
+    s.size = snap->imageSize();
     s.device = snap->device;
-    s.scoreName = std::string(snapshot ? "training U-Net" : "learned U-Net") + " (step " +
-                  std::to_string(snap->step) + ")";
+    s.scoreName = std::string(snapshot         ? "training U-Net"
+                              : snap->imported ? "imported model"
+                                               : "learned U-Net") +
+                  " (" + snap->provenance() + ")";
   } else {
     if (limit < 1) throw Failure("the image limit must be at least 1");
     data::ImageLoadOptions opt;

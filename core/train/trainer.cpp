@@ -11,6 +11,7 @@
 #include "core/common/latest.h"
 #include "core/common/runtime.h"
 #include "core/train/checkpoint.h"
+#include "core/train/model_open.h"
 #include "core/train/problem.h"
 #include "core/train/snapshot.h"
 #include "core/train/train_step.h"
@@ -44,7 +45,7 @@ struct Save {
   std::string path;
 };
 struct Load {
-  std::string path;
+  std::string path, metaFile;
 };
 using Command = std::variant<Start, Pause, StepOnce, Reset, SetConfig, SetProblem, Save, Load>;
 
@@ -238,7 +239,7 @@ struct Trainer::Impl {
           } else if constexpr (std::is_same_v<T, Save>) {
             save(cmd.path);
           } else if constexpr (std::is_same_v<T, Load>) {
-            load(cmd.path);
+            load(cmd.path, cmd.metaFile);
           }
         },
         c);
@@ -257,7 +258,26 @@ struct Trainer::Impl {
     publish(false);
   }
 
-  void load(const std::string& path) {
+  // An imported TorchScript model is published as the snapshot as it is: it is not trained
+  // here (Start trains a model of our own on the same problem).
+  void loadImported(const std::string& path, const std::string& metaFile) {
+    auto snap = loadModelSnapshot(path, m_device.str(), ModelOpenOptions{metaFile, {}});
+    if (!snap) {
+      m_message = snap.error().message;
+      publish(false);
+      return;
+    }
+    m_running = false;
+    m_status = TrainerStatus::Paused;
+    m_message = "opened " + path + " (" + model::summary(*snap.value()->meta) +
+                "); Start trains a model of our own";
+    publish(false);
+    m_snapshot.publish(snap.value());
+  }
+
+  void load(const std::string& path, const std::string& metaFile) {
+    auto d = describeModelFile(path, metaFile, /*checkpointDetails=*/false);
+    if (d && d.value().meta) return loadImported(path, metaFile);
     auto meta = readCheckpointMeta(path);
     if (!meta) {
       m_message = meta.error().message;
@@ -387,26 +407,6 @@ struct Trainer::Impl {
   }
 };
 
-Expected<std::shared_ptr<const ModelSnapshot>> loadModelSnapshot(const std::string& path,
-                                                                 const std::string& device) {
-  auto meta = readCheckpointMeta(path);
-  if (!meta) return meta.error();
-  auto problem = buildProblem(meta.value().data, meta.value().sde, meta.value().train.datasetSize,
-                              meta.value().train.seed);
-  if (!problem) return Error{path + ": its dataset cannot be loaded: " + problem.error().message};
-  auto step = loadCheckpoint(path, problem.value().data, torch::Device(device));
-  if (!step) return step.error();
-  auto snap = std::make_shared<ModelSnapshot>();
-  snap->ema = nn::cloneNet(step.value()->ema(), meta.value().net);
-  snap->ema->eval();
-  snap->net = meta.value().net;
-  snap->sde = problem.value().sdeObject;
-  snap->data = meta.value().data;
-  snap->step = meta.value().step;
-  snap->device = torch::Device(device);
-  return std::shared_ptr<const ModelSnapshot>(std::move(snap));
-}
-
 Trainer::Trainer(TrainProblemSpec spec) : m_impl(std::make_unique<Impl>(std::move(spec))) {}
 
 Trainer::~Trainer() {
@@ -423,7 +423,9 @@ void Trainer::reset() { m_impl->send(Reset{}); }
 void Trainer::setTrainConfig(const TrainConfig& config) { m_impl->send(SetConfig{config}); }
 void Trainer::setProblem(const TrainProblemSpec& spec) { m_impl->send(SetProblem{spec}); }
 void Trainer::saveCheckpoint(const std::string& path) { m_impl->send(Save{path}); }
-void Trainer::loadCheckpoint(const std::string& path) { m_impl->send(Load{path}); }
+void Trainer::loadCheckpoint(const std::string& path, const std::string& metaFile) {
+  m_impl->send(Load{path, metaFile});
+}
 
 std::shared_ptr<const TrainerStats> Trainer::stats(uint64_t* version) const {
   return m_impl->m_stats.latest(version);

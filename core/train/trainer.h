@@ -21,11 +21,6 @@ namespace ss::train {
 
 struct ModelSnapshot;  // core/train/snapshot.h (LibTorch); opaque to ui/
 
-// Loads a checkpoint's EMA model as a snapshot for the views (render, scenes). `device` is
-// a resolved device string. Errors name the file and the problem.
-Expected<std::shared_ptr<const ModelSnapshot>> loadModelSnapshot(const std::string& path,
-                                                                 const std::string& device);
-
 struct TrainProblemSpec {
   std::string data = "8gaussians";
   sde::SdeConfig sde;
@@ -71,7 +66,9 @@ class Trainer {
   void setProblem(const TrainProblemSpec& spec);
   // Asynchronous: the result appears in stats().message ("saved …" or the error).
   void saveCheckpoint(const std::string& path);
-  void loadCheckpoint(const std::string& path);
+  // A checkpoint continues training; a TorchScript model (docs/MODEL_FORMAT.md, with
+  // `metaFile` when it has no metadata of its own) becomes the snapshot, untrained here.
+  void loadCheckpoint(const std::string& path, const std::string& metaFile = "");
 
   std::shared_ptr<const TrainerStats> stats(uint64_t* version = nullptr) const;
   // The newest EMA model (null before the first publish).

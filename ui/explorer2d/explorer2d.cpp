@@ -74,7 +74,7 @@ void Explorer2D::applyModel(const SceneModel& m) {
   if (m.trainSteps > 0) m_spec.train.seed = m.trainSeed;
   setTrainerProblem();  // a fresh model on the scene's data and SDE, then:
   if (!m.checkpoint.empty())
-    m_trainer.loadCheckpoint(m.checkpoint);
+    m_trainer.loadCheckpoint(m.checkpoint, m.meta);
   else
     m_trainer.start(), m_pauseAtStep = m.trainSteps;
 }

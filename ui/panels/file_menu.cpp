@@ -118,10 +118,19 @@ FileAction drawLessons(FileMenuState& s) {
 // Cancel clears `open`.
 bool drawPathForm(FileMenuState& s, Prefs& prefs, bool focus, bool& open) {
   bool accept = false;
-  const char* hint =
-      s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/" : "path";
+  const char* hint = s.dialog == Dialog::Record ? "output: demo.gif, demo.mp4 or a folder/"
+                     : s.dialog == Dialog::OpenModel
+                         ? "a ScoreScope checkpoint, or a TorchScript model (docs/MODEL_FORMAT.md)"
+                         : "path";
   ImGui::TextDisabled("%s", hint);
   accept = pathField("##path", s.path, focus);
+  if (s.dialog == Dialog::OpenModel) {
+    ImGui::TextDisabled("metadata JSON, for a TorchScript file without scorescope.json (optional)");
+    accept |= pathField("##meta", s.metaPath, false);
+    ImGui::TextWrapped(
+        "An imported model brings its SDE and dataset; the learned layers, samplers and "
+        "likelihood use it. Start trains a model of our own instead.");
+  }
   if (s.dialog == Dialog::ExportPng || s.dialog == Dialog::Record) {
     int size[2] = {prefs.exportWidth, prefs.exportHeight};
     ImGui::InputInt2("size (pixels)", size);
@@ -146,9 +155,9 @@ bool drawPathForm(FileMenuState& s, Prefs& prefs, bool focus, bool& open) {
     for (const auto& r : prefs.recentScenes)
       if (ImGui::Selectable(r.c_str())) s.path = r, accept = true;
   }
-  accept |= ImGui::Button(s.dialog == Dialog::Open     ? "Open"
-                          : s.dialog == Dialog::Record ? "Record"
-                                                       : "Save");
+  accept |= ImGui::Button(s.dialog == Dialog::Open || s.dialog == Dialog::OpenModel ? "Open"
+                          : s.dialog == Dialog::Record                              ? "Record"
+                                                                                    : "Save");
   ImGui::SameLine();
   if (ImGui::Button("Cancel")) open = false;
   return accept;
@@ -168,6 +177,7 @@ FileAction acceptedAction(FileMenuState& s, Prefs& prefs) {
                              Kind::ExportPng, Kind::ExportCsv, Kind::Record};
   if (static_cast<size_t>(s.dialog) < std::size(kKinds))
     action.kind = kKinds[static_cast<size_t>(s.dialog)];
+  if (s.dialog == Dialog::OpenModel) action.kind = Kind::OpenModel, action.metaFile = s.metaPath;
   if (s.dialog == Dialog::Record) {
     const std::string ext = fs::path(s.path).extension().string();  // remembered for next time
     prefs.animationFormat = ext == ".mp4" ? "mp4" : ext == ".gif" ? "gif" : "png";
@@ -180,9 +190,14 @@ FileAction acceptedAction(FileMenuState& s, Prefs& prefs) {
 FileAction drawFileDialog(FileMenuState& s, Prefs& prefs) {
   FileAction action;
   if (s.dialog == Dialog::None) return action;
-  const char* titles[] = {"",           "Open scene",           "Save scene as",
-                          "Export PNG", "Export samples (CSV)", "Record animation",
-                          "Lessons"};
+  const char* titles[] = {"",
+                          "Open scene",
+                          "Save scene as",
+                          "Export PNG",
+                          "Export samples (CSV)",
+                          "Record animation",
+                          "Lessons",
+                          "Open model"};
   const char* title = titles[static_cast<int>(s.dialog)];
   if (s.dialogJustOpened) ImGui::OpenPopup(title);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -296,6 +311,7 @@ FileAction drawFileMenu(FileMenuState& s, Prefs& prefs, const RecordingStatus& r
     if (ImGui::BeginMenu("File")) {
       if (ImGui::MenuItem("Lessons…")) openDialog(s, Dialog::Lessons, "");
       if (ImGui::MenuItem("Open scene…", "Ctrl+O")) openDialog(s, Dialog::Open, s.scenePath);
+      if (ImGui::MenuItem("Open model…")) openDialog(s, Dialog::OpenModel, "");
       if (ImGui::BeginMenu("Open recent", !prefs.recentScenes.empty())) {
         for (const auto& r : prefs.recentScenes)
           if (ImGui::MenuItem(r.c_str())) action = {FileAction::Kind::Open, r};

@@ -1,8 +1,8 @@
 // The main menu bar (File, View) and its dialogs: open/save scenes (Ctrl+O, Ctrl+S, recent
-// files, the built-in lessons with thumbnails), export the view as PNG at any size or the
-// samples as CSV, record the timeline as GIF/MP4/PNGs with a progress bar and Cancel, and
-// presentation mode (F5). It only edits paths and settings and returns what to do; the app
-// does it. UI thread, inside an ImGui frame.
+// files, the built-in lessons with thumbnails), open a model (ours or TorchScript), export the view
+// as PNG at any size or the samples as CSV, record the timeline as GIF/MP4/PNGs with a progress bar
+// and Cancel, and presentation mode (F5). It only edits paths and settings and returns what to do;
+// the app does it. UI thread, inside an ImGui frame.
 #pragma once
 
 #include <map>
@@ -18,6 +18,7 @@ struct FileAction {
   enum class Kind {
     None,
     Open,
+    OpenModel,  // path: a checkpoint or TorchScript model; metaFile: its metadata, if apart
     Save,
     ExportPng,
     ExportCsv,
@@ -27,7 +28,7 @@ struct FileAction {
     Quit
   };
   Kind kind = Kind::None;
-  std::string path;
+  std::string path, metaFile;
   int width = 0, height = 0;  // ExportPng, Record
   int frames = 0;             // Record
   double fps = 30;            // Record
@@ -47,10 +48,11 @@ struct FileMenuState {
   bool messageIsError = false;
   bool presentation = false;
   // dialog state
-  enum class Dialog { None, Open, SaveAs, ExportPng, ExportCsv, Record, Lessons };
+  enum class Dialog { None, Open, SaveAs, ExportPng, ExportCsv, Record, Lessons, OpenModel };
   Dialog dialog = Dialog::None;
   bool dialogJustOpened = false;
-  std::string path;                                 // the dialog's path field
+  std::string path;      // the dialog's path field
+  std::string metaPath;  // Open model: a TorchScript model's metadata file, if apart
   std::map<std::string, gl::Texture2D> thumbnails;  // lesson file → its thumbnail (loaded lazily)
   std::vector<std::string> missingThumbnails;
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/common/atomic_file.h"
+#include "core/train/model_open.h"
 #include "ui/session/scene_json_parts.h"
 
 namespace ss::ui {
@@ -40,9 +41,13 @@ Expected<bool> readModel(Section& top, Scene& scene, std::vector<std::string>& w
           "model must be an object: {\"checkpoint\": FILE} or {\"train_steps\": N, \"seed\": S}"};
     Section s(*m, "model", w);
     if (s.optional("checkpoint")) s.get("checkpoint", scene.model.checkpoint);
+    if (s.optional("model_meta")) s.get("model_meta", scene.model.meta);
     if (s.optional("train_steps")) s.get("train_steps", scene.model.trainSteps);
     if (s.optional("seed")) s.get("seed", scene.model.trainSeed);
     scene.model.checkpoint = resolvePath(scene.model.checkpoint, baseDir);
+    scene.model.meta = resolvePath(scene.model.meta, baseDir);
+    if (!scene.model.meta.empty() && scene.model.checkpoint.empty())
+      return Error{"model.model_meta describes a TorchScript model: give it with checkpoint"};
     if (!scene.model.checkpoint.empty() && scene.model.trainSteps > 0)
       return Error{"model: give a checkpoint or train_steps, not both"};
     s.finish();
@@ -154,6 +159,27 @@ bool isImageScene(const Scene& scene) {
   return scene::looksLikeImageDataset(scene.state.data.data);
 }
 
+Expected<Scene> withModel(Scene scene, const std::string& path, const std::string& metaFile) {
+  auto d = train::describeModelFile(path, metaFile, /*checkpointDetails=*/false);
+  if (!d) return d.error();
+  scene.model = SceneModel{};
+  scene.model.checkpoint = path;
+  scene.model.meta = metaFile;
+  if (!d.value().meta) return scene;
+  const auto& m = *d.value().meta;
+  if (!m.dataset.empty()) scene.state.data.data = m.dataset;
+  scene.state.sde = m.sde;
+  if (m.image) {
+    if (!metaFile.empty())
+      return Error{path +
+                   ": an image model carries its metadata inside (scorescope.json); "
+                   "--model-meta is for 2D models"};
+    scene.images.data = scene.state.data.data;
+    scene.images.model = path;
+  }
+  return scene;
+}
+
 Scene sceneFromState(const ExplorerState& state) {
   Scene s;
   s.state = state;
@@ -237,9 +263,10 @@ std::string sceneToJson(const Scene& scene) {
   j["caption"] = scene.caption;
   j["data"] = {{"name", s.data.data}, {"n", s.data.n}, {"seed", s.data.seed}};
   j["sde"] = sdeJson(s.sde);
-  if (!scene.model.checkpoint.empty())
+  if (!scene.model.checkpoint.empty()) {
     j["model"] = {{"checkpoint", scene.model.checkpoint}};
-  else if (scene.model.trainSteps > 0)
+    if (!scene.model.meta.empty()) j["model"]["model_meta"] = scene.model.meta;
+  } else if (scene.model.trainSteps > 0)
     j["model"] = {{"train_steps", scene.model.trainSteps}, {"seed", scene.model.trainSeed}};
   else
     j["model"] = nullptr;

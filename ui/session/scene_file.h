@@ -17,7 +17,10 @@ namespace ss::ui {
 // The model a scene samples with: a checkpoint, or "train for N steps with seed S", or none
 // (the exact score).
 struct SceneModel {
-  std::string checkpoint;  // absolute once read (relative paths are the scene file's)
+  // Our checkpoint or a TorchScript model (docs/MODEL_FORMAT.md); absolute once read
+  // (relative paths are the scene file's). `meta`: a TorchScript model's metadata file when
+  // it has none of its own ("model_meta").
+  std::string checkpoint, meta;
   int64_t trainSteps = 0;  // > 0: train this many steps instead
   uint64_t trainSeed = 0;
   bool none() const { return checkpoint.empty() && trainSteps <= 0; }
@@ -72,6 +75,13 @@ Expected<bool> saveScene(const std::string& path, const Scene& scene);
 // The scene with stage `index`'s patch applied over it (the stage's caption replaces the
 // scene's when set); an index out of range is an error.
 Expected<LoadedScene> sceneAtStage(const Scene& scene, int index);
+
+// The scene with the model at `path` (our checkpoint, or a TorchScript model with
+// `metaFile` when it has no metadata of its own). An imported model brings its SDE and, when
+// its metadata names one, its dataset (an image model's makes it an image scene); a
+// checkpoint is described on the trainer's thread when it loads. Reads only the archive's
+// small metadata record: fit for the UI thread. Errors name the file and the problem.
+Expected<Scene> withModel(Scene scene, const std::string& path, const std::string& metaFile);
 
 // The scene a GUI/command-line state describes (no model, no stages).
 Scene sceneFromState(const ExplorerState& state);

@@ -1,0 +1,21 @@
+// Our U-Net's forward written out as TorchScript source over its parameters, flattened
+// ("down.0.norm1.weight" → self.down_0_norm1_weight), for model_export. The same blocks in
+// the same order as nn::UNet::forward; nearest ×2 upsampling as repeat_interleave cropped to
+// the skip's size (what nearest interpolation to that size picks). Any thread. LibTorch.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/nn/net_config.h"
+
+namespace ss::model {
+
+// The flattened attribute name of a parameter or buffer.
+std::string flatName(const std::string& dotted);
+
+// `hasSkip(i)`: whether block i of path `path` ("down", "mid", "up") has a 1×1 skip conv.
+std::string unetSource(const nn::UNetConfig& config,
+                       const std::function<bool(const std::string& block)>& hasSkip);
+
+}  // namespace ss::model
