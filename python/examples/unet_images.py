@@ -10,7 +10,8 @@ The network (this file's own, not ScoreScope's) predicts the noise ε and takes 
 score_sde_pytorch's continuous VP models do: the label 999·t, embedded with DDPM's sinusoids.
 So the file says "output": "eps", "time_input": "999t". Images are grey, --size² pixels, in
 [0, 1]; the data is the first --images of Fashion-MNIST (Debian's dataset-fashion-mnist) or
-every PNG in --data (8-bit, not interlaced), averaged to grey and resized by area.
+every PNG in --data (8-bit, not interlaced) as ScoreScope reads a folder: over white, grey by
+luma, centre-cropped to a square and resized by area.
 """
 import argparse
 import gzip
@@ -86,9 +87,15 @@ def read_png_grey(path):
         raise SystemExit(f"{path}: only 8-bit grey/RGB(A) PNGs without interlacing are read")
     pixels = _unfilter(zlib.decompress(b"".join(idat)), h, w * channels, channels)
     img = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).view(h, w, channels).float()
-    colour_channels = img[..., : 1 if channels < 3 else 3]
-    alpha = img[..., -1:] / 255 if channels in (2, 4) else 1.0
-    return (colour_channels.mean(-1, keepdim=True) * alpha + 255 * (1 - alpha))[..., 0]
+    grey = img[..., 0] if channels < 3 else img[..., :3] @ torch.tensor([0.299, 0.587, 0.114])
+    alpha = img[..., -1] / 255 if channels in (2, 4) else 1.0
+    return grey * alpha + 255 * (1 - alpha)  # over white, as ScoreScope composites
+
+
+def centre_square(img):
+    h, w = img.shape
+    k = min(h, w)
+    return img[(h - k) // 2:(h - k) // 2 + k, (w - k) // 2:(w - k) // 2 + k]
 
 
 def load_images(args):
@@ -100,7 +107,7 @@ def load_images(args):
         files = sorted(f for f in os.listdir(args.data) if f.lower().endswith(".png"))
         if not files:
             raise SystemExit(f"{args.data}: no .png files")
-        imgs = [read_png_grey(os.path.join(args.data, f))[None, None] / 255
+        imgs = [centre_square(read_png_grey(os.path.join(args.data, f)))[None, None] / 255
                 for f in files[:args.images]]
         x = torch.cat([F.interpolate(i, size=(args.size, args.size), mode="area") for i in imgs])
         name = os.path.abspath(args.data)
