@@ -7,11 +7,13 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/model/model_export.h"
 #include "core/train/model_open.h"
@@ -21,29 +23,49 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Median of `reps` timed calls (after two warm-up calls), in ms.
-double timeMs(const ss::score::ScoreFn& score, const torch::Tensor& x, const torch::Tensor& t,
-              int reps) {
-  for (int i = 0; i < 2; ++i) score(x, t);
-  std::vector<double> ms;
-  for (int i = 0; i < reps; ++i) {
-    const auto start = Clock::now();
-    auto s = score(x, t);
-    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+double elapsedMs(const ss::score::ScoreFn& score, const torch::Tensor& x, const torch::Tensor& t) {
+  const auto start = Clock::now();
+  auto s = score(x, t);
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// Median ms of each score over `reps` rounds (after two warm-up rounds). The scores take
+// turns within a round, so a busy machine slows them alike and their ratios hold.
+std::vector<double> medianMs(const std::vector<const ss::score::ScoreFn*>& scores,
+                             const torch::Tensor& x, const torch::Tensor& t, int reps) {
+  std::vector<std::vector<double>> ms(scores.size());
+  for (int r = 0; r < reps + 2; ++r)
+    for (size_t i = 0; i < scores.size(); ++i) {
+      const double e = elapsedMs(*scores[i], x, t);
+      if (r >= 2) ms[i].push_back(e);
+    }
+  std::vector<double> median;
+  for (auto& m : ms) {
+    std::sort(m.begin(), m.end());
+    median.push_back(m[m.size() / 2]);
   }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
+  return median;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   int threads = 1, n = 10000, reps = 41;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool tSpread = false;
+  for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--threads") threads = std::stoi(argv[i + 1]);
-    else if (a == "--n") n = std::stoi(argv[i + 1]);
-    else if (a == "--reps") reps = std::stoi(argv[i + 1]);
+    if (a == "--t-spread") {
+      tSpread = true;
+      continue;
+    }
+    if (i + 1 >= argc) break;
+    if (a == "--threads")
+      threads = std::stoi(argv[i + 1]);
+    else if (a == "--n")
+      n = std::stoi(argv[i + 1]);
+    else if (a == "--reps")
+      reps = std::stoi(argv[i + 1]);
+    ++i;
   }
   torch::set_num_threads(threads);
   auto snap = std::make_shared<ss::train::ModelSnapshot>();
@@ -67,11 +89,14 @@ int main(int argc, char** argv) {
   }
   torch::manual_seed(0);
   const auto x = torch::randn({n, 2});
-  const auto t = torch::rand({n}) * (1.0 - 1e-3) + 1e-3;
+  // One time for all particles, as in a sampler's step (--t-spread: a time per particle).
+  const auto t = tSpread ? torch::rand({n}) * (1.0 - 1e-3) + 1e-3 : torch::full({n}, 0.5);
   const ss::nn::NetScoreFn fast(snap->ema, snap->sde, true), module(snap->ema, snap->sde, false);
-  const double fastMs = timeMs(fast, x, t, reps), moduleMs = timeMs(module, x, t, reps);
-  const double scriptMs = timeMs(*imported.value()->scoreFn(), x, t, reps);
+  const auto script = imported.value()->scoreFn();
+  const auto ms = medianMs({&fast, &module, script.get()}, x, t, reps);
+  const double fastMs = ms[0], moduleMs = ms[1], scriptMs = ms[2];
   nlohmann::json j = {{"n", n},
+                      {"t", tSpread ? "one per particle in [1e-3, 1]" : "0.5 for all"},
                       {"threads", threads},
                       {"native_fast_ms", fastMs},
                       {"native_module_ms", moduleMs},

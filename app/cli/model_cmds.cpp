@@ -38,9 +38,11 @@ int runScore(const AppOptions& o, const ModelCmdOptions& mo) {
   const char* cmd = "score";
   auto device = computeDeviceFrom(o);
   if (!device) return fail(cmd, device.error().message);
-  auto snap = train::loadModelSnapshot(mo.model, device.value(), modelOpenOptions(o, mo.classLabel));
+  auto snap =
+      train::loadModelSnapshot(mo.model, device.value(), modelOpenOptions(o, mo.classLabel));
   if (!snap) return fail(cmd, snap.error().message);
-  if (snap.value()->isImage()) return fail(cmd, mo.model + " is an image model: score takes points");
+  if (snap.value()->isImage())
+    return fail(cmd, mo.model + " is an image model: score takes points");
   const auto& sde = *snap.value()->sde;
   if (!(mo.t >= sde.eps() && mo.t <= sde.T()))
     return fail(cmd, "--t " + std::to_string(mo.t) + " is outside [eps, T] = [" +

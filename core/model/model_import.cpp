@@ -46,8 +46,9 @@ Expected<ModelMeta> readModelMeta(const std::string& path, const std::string& me
     try {
       caffe2::serialize::PyTorchStreamReader reader(path);
       if (!reader.hasRecord(kExtra))
-        return Error{path + " has no scorescope.json: give its metadata with --model-meta FILE "
-                            "(docs/MODEL_FORMAT.md)"};
+        return Error{path +
+                     " has no scorescope.json: give its metadata with --model-meta FILE "
+                     "(docs/MODEL_FORMAT.md)"};
       auto [data, size] = reader.getRecord(kExtra);
       text.assign(static_cast<const char*>(data.get()), size);
       source = path + " (scorescope.json)";

@@ -54,7 +54,11 @@ Status readData(const Json& j, ModelMeta& m) {
 
 Status readSde(const Json& j, const std::string& dataset, ModelMeta& m) {
   if (!j.is_object()) return jsonread::typeError("sde", "an object", j);
-  if (auto s = jsonread::readKey(j, "type", "sde.", +[](const std::string& n) { return sde::parseSdeKind(n); }, m.sde.kind); !s) return s;
+  if (auto s = jsonread::readKey(
+          j, "type", "sde.", +[](const std::string& n) { return sde::parseSdeKind(n); },
+          m.sde.kind);
+      !s)
+    return s;
   if (!j.contains("type")) return Error{"sde.type is missing (expected ve, vp, subvp)"};
   Status s = Ok{};
   sde::forEachNumber(m.sde, [&](const char* key, auto& field) {
@@ -78,8 +82,8 @@ Status readClasses(const Json& j, ModelMeta& m) {
     }
     if (m.classes == 0) m.classes = static_cast<int>(m.classNames.size());
     if (static_cast<int>(m.classNames.size()) != m.classes)
-      return Error{"class_names has " + std::to_string(m.classNames.size()) + " names but classes = " +
-                   std::to_string(m.classes)};
+      return Error{"class_names has " + std::to_string(m.classNames.size()) +
+                   " names but classes = " + std::to_string(m.classes)};
   }
   return Ok{};
 }
@@ -133,13 +137,14 @@ Expected<ModelMeta> parseModelMeta(const std::string& text) {
 }
 
 std::string toJson(const ModelMeta& m) {
-  Json data = m.image ? Json{{"kind", "image"}, {"shape", m.shape}, {"range", {m.rangeLo, m.rangeHi}}}
-                      : Json{{"kind", "points"}, {"dim", m.dim}};
+  Json data = m.image
+                  ? Json{{"kind", "image"}, {"shape", m.shape}, {"range", {m.rangeLo, m.rangeHi}}}
+                  : Json{{"kind", "points"}, {"dim", m.dim}};
   Json sde = {{"type", std::string(sde::toString(m.sde.kind))}};
   sde::forEachNumber(m.sde, [&](const char* key, const auto& v) { sde[key] = v; });
-  Json j = {{"format", kFormat},        {"version", m.version},
-            {"data", data},             {"sde", sde},
-            {"output", toString(m.output)}, {"time_input", toString(m.timeInput)}};
+  Json j = {
+      {"format", kFormat}, {"version", m.version},         {"data", data},
+      {"sde", sde},        {"output", toString(m.output)}, {"time_input", toString(m.timeInput)}};
   if (m.classes > 0) j["classes"] = m.classes;
   if (!m.classNames.empty()) j["class_names"] = m.classNames;
   if (!m.dataset.empty()) j["dataset"] = m.dataset;

@@ -30,8 +30,8 @@ Expected<TimeInput> parseTimeInput(const std::string& s);
 struct ModelMeta {
   int version = 1;
   bool image = false;
-  int dim = 0;                 // points: D
-  std::vector<int64_t> shape;  // images: {C, H, W}
+  int dim = 0;                      // points: D
+  std::vector<int64_t> shape;       // images: {C, H, W}
   double rangeLo = 0, rangeHi = 1;  // images: the pixel range the model was trained on
   sde::SdeConfig sde;
   Output output = Output::Score;

@@ -73,7 +73,8 @@ torch::Tensor ScriptScoreFn::raw(const torch::Tensor& x, const torch::Tensor& t)
     result = m_module->forward(args);
   } catch (const std::exception& e) {
     std::string what = e.what();
-    throw Failure(m_source + ": its forward(" + std::string(m_meta.classes > 0 ? "x, t, y" : "x, t") +
+    throw Failure(m_source + ": its forward(" +
+                  std::string(m_meta.classes > 0 ? "x, t, y" : "x, t") +
                   ") failed: " + what.substr(0, what.find('\n')));
   }
   if (!result.isTensor()) throw Failure(m_source + ": forward must return a tensor");

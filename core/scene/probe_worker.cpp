@@ -81,7 +81,7 @@ void computeProbeWorker(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResu
     scoreFn = req.model->scoreFn();
     sdeObj = req.model->sde;
     device = req.model->device;
-    result->scoreName = "learned (step " + std::to_string(req.model->step) + ")";
+    result->scoreName = "learned (" + req.model->label() + ")";
   }
   result->kind = req.kind;
   result->id = req.id;

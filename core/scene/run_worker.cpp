@@ -92,7 +92,7 @@ RunScore runScore(const RunRequest& req, const score::ExactScoreCache::Entry& ca
     s.fn = req.model->scoreFn();
     s.sde = req.model->sde;
     s.device = req.model->device;
-    s.name = "learned (step " + std::to_string(req.model->step) + ")";
+    s.name = "learned (" + req.model->label() + ")";
   }
   if (req.guideClass < 0 || req.mode == RunMode::Forward) return s;
   std::shared_ptr<const score::TimeClassifier> clf;

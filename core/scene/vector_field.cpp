@@ -60,6 +60,7 @@ void computeFieldWorker(FieldRequest& req, RequestWorker<FieldRequest, VectorFie
     auto t = torch::full({xd.size(0)}, req.t, xd.options());
     field->learned = toFloats((*m.scoreFn())(xd, t));
     field->modelStep = m.step;
+    field->modelLabel = m.label();
   }
   const bool stream =
       req.streamNx > 1 && req.streamNy > 1 && (req.streamLearned || req.streamExact);
@@ -74,6 +75,7 @@ void computeFieldWorker(FieldRequest& req, RequestWorker<FieldRequest, VectorFie
     field->streamMillis +=
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     field->modelStep = m.step;
+    field->modelLabel = m.label();
   }
   const bool density = req.densityNx > 0 && req.densityNy > 0;
   if (density && static_cast<int64_t>(req.densityNx) * req.densityNy > 1024 * 1024)

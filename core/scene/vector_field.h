@@ -46,6 +46,7 @@ struct VectorField {
   std::vector<Streamline> streamLearned, streamExact;
   double streamMillis = 0;  // time the tracing took (both sets)
   int64_t modelStep = -1;
+  std::string modelLabel;  // "step 1200", or "imported" (ModelSnapshot::label)
 };
 
 // request / latest / lastError / busy / waitIdle are RequestWorker's; its cache is withCache's.

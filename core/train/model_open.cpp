@@ -38,12 +38,12 @@ Expected<std::shared_ptr<const ModelSnapshot>> openCheckpoint(const std::string&
 // The imported model's SDE: resolved against its dataset when it names one (VE's σmax),
 // whose sample shape must match the metadata's.
 Expected<std::shared_ptr<const sde::Sde>> importedSde(const std::string& path,
-                                                     const model::ModelMeta& m) {
+                                                      const model::ModelMeta& m) {
   if (m.dataset.empty()) return sde::Sde::create(m.sde);
   auto problem = buildProblem(m.dataset, m.sde, 4096, 0, /*imageLimit=*/64);
   if (!problem)
-    return Error{path + ": its dataset '" + m.dataset + "' cannot be loaded: " +
-                 problem.error().message};
+    return Error{path + ": its dataset '" + m.dataset +
+                 "' cannot be loaded: " + problem.error().message};
   const auto sizes = problem.value().data.sizes().slice(1);
   if (std::vector<int64_t>(sizes.begin(), sizes.end()) != m.sampleShape()) {
     std::ostringstream s;
@@ -73,8 +73,8 @@ Expected<std::shared_ptr<const ModelSnapshot>> openImported(const std::string& p
   if (!sde) return sde.error();
   auto module = model::loadModule(path, m, torch::Device(device));
   if (!module) return module.error();
-  auto score = std::make_shared<model::ScriptScoreFn>(
-      module.value(), m, sde.value(), path, m.classes > 0 ? o.label : std::nullopt);
+  auto score = std::make_shared<model::ScriptScoreFn>(module.value(), m, sde.value(), path,
+                                                      m.classes > 0 ? o.label : std::nullopt);
   if (auto ok = model::probe(*score, *sde.value(), torch::Device(device)); !ok) return ok.error();
   auto snap = std::make_shared<ModelSnapshot>();
   snap->imported = score;
@@ -95,8 +95,9 @@ Expected<std::shared_ptr<const ModelSnapshot>> loadModelSnapshot(const std::stri
   if (!std::filesystem::exists(path, ec)) return Error{path + ": no such file"};
   const auto kind = model::fileKind(path);
   if (kind == FileKind::Other)
-    return Error{path + ": neither a ScoreScope checkpoint nor a TorchScript model (not a "
-                        "PyTorch archive)"};
+    return Error{path +
+                 ": neither a ScoreScope checkpoint nor a TorchScript model (not a "
+                 "PyTorch archive)"};
   if (kind == FileKind::TorchScriptWithMeta || !o.metaFile.empty()) {
     if (kind == FileKind::ZipArchive && readCheckpointMeta(path))
       return Error{path + " is a ScoreScope checkpoint: --model-meta is for TorchScript models"};
@@ -117,8 +118,9 @@ Expected<ModelDescription> describeModelFile(const std::string& path, const std:
   ModelDescription d;
   const auto kind = model::fileKind(path);
   if (kind == FileKind::Other)
-    return Error{path + ": neither a ScoreScope checkpoint nor a TorchScript model (not a "
-                        "PyTorch archive)"};
+    return Error{path +
+                 ": neither a ScoreScope checkpoint nor a TorchScript model (not a "
+                 "PyTorch archive)"};
   if (kind == FileKind::TorchScriptWithMeta || !metaFile.empty()) {
     auto m = model::readModelMeta(path, metaFile);
     if (!m) return m.error();

@@ -35,9 +35,17 @@ struct ModelSnapshot {
   bool isImage() const { return meta ? meta->image : net.kind == nn::NetKind::UNet; }
   int channels() const { return meta ? static_cast<int>(meta->shape[0]) : net.unet.channels; }
   int imageSize() const { return meta ? static_cast<int>(meta->shape[2]) : net.unet.size; }
-  // "step 1200" for ours, "imported" for a TorchScript model.
-  std::string provenance() const {
+  // Whether views should use it: an imported model always, ours once it has trained (a
+  // step-0 network is noise).
+  bool trained() const { return imported || step > 0; }
+  // Short, for legends: "step 1200" for ours, "imported" for a TorchScript model.
+  std::string label() const {
     return imported ? std::string("imported") : "step " + std::to_string(step);
+  }
+  // "step 1200" for ours; "eps, time input 999t" for a TorchScript model.
+  std::string provenance() const {
+    if (!meta) return "step " + std::to_string(step);
+    return model::toString(meta->output) + ", time input " + model::toString(meta->timeInput);
   }
 };
 
@@ -45,7 +53,7 @@ struct ModelSnapshot {
 // use it in place of the exact score. VE's σmax is resolved against each side's own draw of the
 // data, so it only has to agree up to sampling (5 %).
 inline bool snapshotFits(const ModelSnapshot& m, const std::string& data, const sde::SdeConfig& b) {
-  if ((m.step <= 0 && !m.imported) || m.data != data || !m.sde) return false;
+  if (!m.trained() || m.data != data || !m.sde) return false;
   const auto& a = m.sde->config();
   if (a.kind != b.kind || a.betaMin != b.betaMin || a.betaMax != b.betaMax ||
       a.sigmaMin != b.sigmaMin || a.T != b.T || a.eps != b.eps)

@@ -101,6 +101,7 @@ struct Trainer::Impl {
   Problem m_problem;
   torch::Device m_device = torch::kCPU;
   bool m_running = false;
+  bool m_imported = false;  // the published snapshot is an imported model
   TrainerStatus m_status = TrainerStatus::Preparing;
   std::string m_message;
   double m_loss = 0, m_smoothed = 0, m_gradNorm = 0, m_stepsPerSecond = 0;
@@ -271,6 +272,7 @@ struct Trainer::Impl {
     m_status = TrainerStatus::Paused;
     m_message = "opened " + path + " (" + model::summary(*snap.value()->meta) +
                 "); Start trains a model of our own";
+    m_imported = true;
     publish(false);
     m_snapshot.publish(snap.value());
   }
@@ -367,7 +369,9 @@ struct Trainer::Impl {
 
   void publish(bool withSnapshot) {
     m_lastPublish = Clock::now();
+    if (withSnapshot) m_imported = false;  // our own model replaces an imported one
     auto s = std::make_shared<TrainerStats>();
+    s->imported = m_imported;
     s->status = m_status;
     s->message = m_message;
     s->device = m_device.str();

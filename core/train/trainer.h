@@ -37,6 +37,7 @@ struct TrainerStats {
   TrainerStatus status = TrainerStatus::Preparing;
   std::string message;  // plain-language status or error
   int64_t step = 0;
+  bool imported = false;  // the snapshot is an imported model (trained elsewhere, step 0 here)
   double loss = 0, lossSmoothed = 0;
   double stepsPerSecond = 0, samplesPerSecond = 0;
   double gradNorm = 0;

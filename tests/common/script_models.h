@@ -101,9 +101,8 @@ inline std::string pointsMeta(model::Output out, model::TimeInput ti, const std:
   return std::string("{\"format\": \"scorescope-score-model\", \"version\": 1, ") +
          "\"data\": {\"kind\": \"points\", \"dim\": 2}, " +
          "\"sde\": {\"type\": \"vp\", \"beta_min\": 0.1, \"beta_max\": 20, \"eps\": 1e-5}, " +
-         "\"output\": \"" + model::toString(out) + "\", \"time_input\": \"" +
-         model::toString(ti) + "\"" + (dataset.empty() ? "" : ", \"dataset\": \"" + dataset + "\"") +
-         extra + "}";
+         "\"output\": \"" + model::toString(out) + "\", \"time_input\": \"" + model::toString(ti) +
+         "\"" + (dataset.empty() ? "" : ", \"dataset\": \"" + dataset + "\"") + extra + "}";
 }
 
 }  // namespace ss::testing

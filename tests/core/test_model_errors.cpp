@@ -32,7 +32,7 @@ class ModelErrors : public ::testing::Test {
   std::string openError(const std::string& source, const std::string& meta,
                         ss::train::ModelOpenOptions o = {}) {
     auto m = ss::testing::moduleWith(source);
-    const auto p = path("m" + std::to_string(m_files.size()) + ".pt");
+    const auto p = path(std::to_string(m_files.size()) + "_m.pt");
     ss::testing::saveWithMeta(m, p.string(), meta);
     auto snap = ss::train::loadModelSnapshot(p.string(), "cpu", o);
     return snap.ok() ? std::string() : snap.error().message;
@@ -88,9 +88,9 @@ TEST_F(ModelErrors, AWrongForwardOrOutput) {
   EXPECT_NE(openError("def forward(self, x, t):\n    return x[:, :1]\n", meta())
                 .find("forward returned shape [2, 1] for an input of shape [2, 2]"),
             std::string::npos);
-  EXPECT_NE(openError("def forward(self, x, t):\n    return x * 0.0 / 0.0\n", meta())
-                .find("not finite"),
-            std::string::npos);
+  EXPECT_NE(
+      openError("def forward(self, x, t):\n    return x * 0.0 / 0.0\n", meta()).find("not finite"),
+      std::string::npos);
 }
 
 TEST_F(ModelErrors, ClassConditionalModels) {
@@ -148,8 +148,8 @@ TEST(ModelMeta, RoundTripsAndTakesDefaults) {
   EXPECT_EQ(image.value().sampleShape(), (std::vector<int64_t>{1, 28, 28}));
   EXPECT_NE(ss::messageOf(ss::model::parseModelMeta(R"({"format": "x"})")).find("format must be"),
             std::string::npos);
-  EXPECT_NE(ss::messageOf(ss::model::parseModelMeta(
-                              R"({"format": "scorescope-score-model", "version": 2})"))
+  EXPECT_NE(ss::messageOf(
+                ss::model::parseModelMeta(R"({"format": "scorescope-score-model", "version": 2})"))
                 .find("version 2 is not supported"),
             std::string::npos);
 }

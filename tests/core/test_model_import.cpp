@@ -96,9 +96,9 @@ TEST_P(EveryConvention, GivesTheExactScoreSamplesAndLikelihoods) {
 
 INSTANTIATE_TEST_SUITE_P(
     ModelImport, EveryConvention,
-    ::testing::Values(Convention{Output::Score, TimeInput::T}, Convention{Output::Eps, TimeInput::T},
-                      Convention{Output::X0, TimeInput::T}, Convention{Output::V, TimeInput::T},
-                      Convention{Output::Eps, TimeInput::T999},
+    ::testing::Values(Convention{Output::Score, TimeInput::T},
+                      Convention{Output::Eps, TimeInput::T}, Convention{Output::X0, TimeInput::T},
+                      Convention{Output::V, TimeInput::T}, Convention{Output::Eps, TimeInput::T999},
                       Convention{Output::Score, TimeInput::Sigma},
                       Convention{Output::X0, TimeInput::LogSigma},
                       Convention{Output::V, TimeInput::Sigma}),
@@ -137,9 +137,9 @@ TEST(ModelExport, AnExportedMlpOpensWithTheSameScore) {
   }
   // An imported model is not exported again; a missing folder is refused.
   EXPECT_FALSE(ss::model::exportModel(*opened.value(), tempPath("again.pt").string()).ok());
-  EXPECT_NE(ss::messageOf(ss::model::exportModel(*snap, "/nonexistent-dir/m.pt"))
-                .find("does not exist"),
-            std::string::npos);
+  EXPECT_NE(
+      ss::messageOf(ss::model::exportModel(*snap, "/nonexistent-dir/m.pt")).find("does not exist"),
+      std::string::npos);
   fs::remove(path);
 }
 

@@ -73,6 +73,7 @@ void Explorer2D::applyModel(const SceneModel& m) {
   m_spec.sde = m_state.sde;
   if (m.trainSteps > 0) m_spec.train.seed = m.trainSeed;
   setTrainerProblem();  // a fresh model on the scene's data and SDE, then:
+  m_awaitingModel = !m.checkpoint.empty();
   if (!m.checkpoint.empty())
     m_trainer.loadCheckpoint(m.checkpoint, m.meta);
   else

@@ -94,7 +94,8 @@ class Explorer2D : public CommandSink {
   bool m_retrainClassifier = false;  // the guidance panel asked to (re)train it
   RunView m_runView;
   RunKey m_lastRun;
-  bool m_firstRun = false;  // a reverse mode was opened: run once the data is in
+  bool m_firstRun = false;       // a reverse mode was opened: run once the data is in
+  bool m_awaitingModel = false;  // a model file is loading: its arrival reruns the run once
   bool m_scriptedProbes = false;
   // Scenes: what the open one asks of the model ("train N steps" pauses at N), and whether
   // the camera must re-frame on the next draw.

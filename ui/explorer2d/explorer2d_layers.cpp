@@ -20,7 +20,14 @@ void Explorer2D::updateRun() {
   if (!cloud || m_state.mode == scene::RunMode::Forward || m_state.compare.enabled) return;
   const RunKey key{m_state.data.data,           m_state.data.n,    m_state.data.seed,
                    resolvedSde(m_state, cloud), m_state.fixedAxis, m_state.fixedValue};
-  if (m_resample || m_firstRun || !(key == m_lastRun)) {
+  // A model opened from a file reaches the trainer a moment after the scene: a run that
+  // started before it (with the exact score) runs again with it, once.
+  bool modelArrived = false;
+  if (m_awaitingModel && m_model && m_stats && (m_stats->step > 0 || m_stats->imported)) {
+    m_awaitingModel = false;
+    modelArrived = !m_firstRun;
+  }
+  if (m_resample || m_firstRun || modelArrived || !(key == m_lastRun)) {
     m_firstRun = false;
     m_lastRun = key;
     m_runRequestedAt = glfwGetTime();
@@ -80,8 +87,9 @@ void Explorer2D::requestLayers() {
         m_tools.probe(p.value().tool, p.value().at, m_state, cloud, m_model,
                       m_canvas.geometry().camera.unitsPerPixel);
   m_tools.poll();
-  // An untrained network's arrows would only mislead: the learned field starts after step 0.
-  const bool trained = m_stats && m_stats->step > 0;
+  // An untrained network's arrows would only mislead: the learned field starts after step 0
+  // (an imported model is trained).
+  const bool trained = m_stats && (m_stats->step > 0 || m_stats->imported);
   const Viewport view = m_canvas.viewport();
   if (auto r = m_fieldRequests.next(m_state, cloud, trained ? m_model : nullptr, view))
     m_fields.request(std::move(*r));
@@ -113,8 +121,8 @@ void Explorer2D::exportAndRecord(const FileAction& fileAction) {
 bool Explorer2D::recordingFrameReady() const {
   const auto f = shownField();
   const auto md = m_modelDensity.latest();
-  const auto ts = m_trainer.stats();
   const auto model = m_trainer.snapshot();
+  const auto ts = m_trainer.stats();
   const auto& c = m_state.canvas;
   FrameReadiness r;
   r.cloud = m_cloud != nullptr;
@@ -123,8 +131,8 @@ bool Explorer2D::recordingFrameReady() const {
   r.fieldNeeded =
       c.showDensity || c.showExactField || c.showScoreError || (c.showLearnedField && model);
   if (f) r.fieldT = f->request.t;
-  r.modelDensityNeeded =
-      c.showDensity && c.densitySource == DensitySource::Model && ts && ts->step > 0 && model;
+  r.modelDensityNeeded = c.showDensity && c.densitySource == DensitySource::Model && model && ts &&
+                         (ts->step > 0 || ts->imported);
   if (md) r.densityT = md->request.t, r.densityFinest = md->finest();
   return frameReady(r, evaluationTime(resolvedSde(m_state, m_cloud.get()), m_state.t));
 }

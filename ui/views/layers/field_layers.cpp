@@ -13,6 +13,11 @@ namespace ss::ui {
 
 namespace {
 
+// The model behind the learned arrows, for legends: "step 1200" or "imported".
+std::string modelLabel(const scene::VectorField& f) {
+  return f.modelLabel.empty() ? "step " + std::to_string(f.modelStep) : f.modelLabel;
+}
+
 // Magnitude ramp for normalized arrows, u in [0, 1]: blue (small) → cyan → yellow → red
 // (large); every key stays bright enough to read on the dark canvas.
 ImU32 magnitudeColour(float u, int alpha = 235) {
@@ -186,7 +191,7 @@ CanvasOverlay arrowsLegend(const LayerFrame& fr, const scene::VectorField& f, co
   const auto& o = fr.options;
   const bool normalized = o.fieldLength == FieldLength::Normalized;
   std::vector<std::string> lines;
-  const std::string step = " (step " + std::to_string(f.modelStep) + ")";
+  const std::string step = " (" + modelLabel(f) + ")";
   const char* tint = normalized ? "" : s.difference ? "pink: " : "white: ";
   if (s.difference) {
     lines.push_back(std::string(tint) + "learned − exact score, s_θ − ∇log p_t" + step);
@@ -299,7 +304,7 @@ class StreamlinesLayer final : public CanvasLayer {
     const bool exact = fr.options.showExactField && !f.streamExact.empty();
     if (!learned && !exact) return;
     std::string text;
-    if (learned) text += "white: learned (step " + std::to_string(f.modelStep) + ")";
+    if (learned) text += "white: learned (" + modelLabel(f) + ")";
     if (exact) text += std::string(text.empty() ? "" : "   ") + "orange: exact";
     out.push_back(
         legendBlock(fr, "streamlines legend",
