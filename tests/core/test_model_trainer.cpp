@@ -40,7 +40,8 @@ TEST(ModelTrainer, OpensAnImportedModelKeepsItOnBadInputAndTrainsOverIt) {
   auto m = ss::testing::moduleWith("def forward(self, x, t):\n    return -x\n");
   ss::testing::saveWithMeta(m, good.string(), ss::testing::pointsMeta(Output::Score, TimeInput::T));
   auto bad = ss::testing::moduleWith("def forward(self, x, t):\n    return x * float('nan')\n");
-  ss::testing::saveWithMeta(bad, nan.string(), ss::testing::pointsMeta(Output::Score, TimeInput::T));
+  ss::testing::saveWithMeta(bad, nan.string(),
+                            ss::testing::pointsMeta(Output::Score, TimeInput::T));
 
   ss::train::TrainProblemSpec spec;  // 8gaussians, VP: the model's own problem
   spec.net.mlp.width = 32;
@@ -58,9 +59,8 @@ TEST(ModelTrainer, OpensAnImportedModelKeepsItOnBadInputAndTrainsOverIt) {
   EXPECT_TRUE(torch::allclose((*snap->scoreFn())(x, torch::full({5}, 0.3)), -x));
 
   trainer.loadCheckpoint(nan.string());
-  ASSERT_TRUE(waitFor(trainer, [](const auto& s) {
-    return s.message.find("nan.pt") != std::string::npos;
-  }));
+  ASSERT_TRUE(waitFor(trainer,
+                      [](const auto& s) { return s.message.find("nan.pt") != std::string::npos; }));
   EXPECT_TRUE(trainer.stats()->imported) << trainer.stats()->message;
   EXPECT_EQ(trainer.snapshot(), snap) << "a bad file replaced the open model";
 

@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "core/common/assets.h"
+#include "core/train/model_open.h"
 #include "ui/panels/widgets.h"
 #include "ui/session/export_paths.h"
 #include "ui/session/scene_file.h"
@@ -21,6 +22,25 @@ namespace fs = std::filesystem;
 namespace {
 
 using Dialog = FileMenuState::Dialog;
+
+// Open model: what the typed file holds, shown under the fields before it is opened (the
+// metadata sits in a small record of the archive; checkpoints are only named).
+void describeTypedModel(FileMenuState& s) {
+  if (s.path != s.describedPath || s.metaPath != s.describedMeta) {
+    s.describedPath = s.path, s.describedMeta = s.metaPath;
+    s.description.clear(), s.descriptionIsError = false;
+    std::error_code ec;
+    if (!s.path.empty() && fs::is_regular_file(s.path, ec)) {
+      auto d = train::describeModelFile(s.path, s.metaPath, /*checkpointDetails=*/false);
+      s.descriptionIsError = !d.ok();
+      s.description = d ? d.value().summary : d.error().message;
+    }
+  }
+  if (s.description.empty()) return;
+  if (s.descriptionIsError) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.42f, 1.0f));
+  ImGui::TextWrapped("%s", s.description.c_str());
+  if (s.descriptionIsError) ImGui::PopStyleColor();
+}
 
 void openDialog(FileMenuState& s, Dialog d, std::string path) {
   s.dialog = d;
@@ -127,6 +147,7 @@ bool drawPathForm(FileMenuState& s, Prefs& prefs, bool focus, bool& open) {
   if (s.dialog == Dialog::OpenModel) {
     ImGui::TextDisabled("metadata JSON, for a TorchScript file without scorescope.json (optional)");
     accept |= pathField("##meta", s.metaPath, false);
+    describeTypedModel(s);
     ImGui::TextWrapped(
         "An imported model brings its SDE and dataset; the learned layers, samplers and "
         "likelihood use it. Start trains a model of our own instead.");

@@ -53,6 +53,10 @@ struct FileMenuState {
   bool dialogJustOpened = false;
   std::string path;      // the dialog's path field
   std::string metaPath;  // Open model: a TorchScript model's metadata file, if apart
+  // Open model: what the typed file holds (its metadata's summary, or why it cannot open),
+  // read again only when the path or the metadata file changes.
+  std::string describedPath, describedMeta, description;
+  bool descriptionIsError = false;
   std::map<std::string, gl::Texture2D> thumbnails;  // lesson file → its thumbnail (loaded lazily)
   std::vector<std::string> missingThumbnails;
 
