@@ -58,8 +58,7 @@ TEST_F(FileMenuKeys, OpenModelDescribesTheTypedFile) {
   state.dialogJustOpened = true;
   state.path = "/nonexistent/model.pt";
   auto frame = [&] {
-    pointerFrame(900, 600, ImVec2(-1, -1), false, 0,
-                 [&] { ui::drawFileDialog(state, prefs); });
+    pointerFrame(900, 600, ImVec2(-1, -1), false, 0, [&] { ui::drawFileDialog(state, prefs); });
   };
   frame();
   EXPECT_EQ(state.description, "") << "no file yet: nothing to describe";
