@@ -65,7 +65,7 @@ Expected<std::shared_ptr<const ModelSnapshot>> openImported(const std::string& p
   if (m.classes > 0 && !o.label)
     return Error{path + " is class-conditional (" + std::to_string(m.classes) +
                  " classes): choose a class with --class K"};
-  if (o.label && (*o.label < 0 || *o.label >= m.classes))
+  if (m.classes > 0 && o.label && (*o.label < 0 || *o.label >= m.classes))
     return Error{"--class " + std::to_string(*o.label) + " is out of range: " + path + " has " +
                  std::to_string(m.classes) + " classes (0 to " + std::to_string(m.classes - 1) +
                  ")"};

@@ -113,6 +113,8 @@ TEST_F(ModelErrors, ClassConditionalModels) {
   ASSERT_TRUE(snap.ok()) << ss::messageOf(snap);
   const auto x = torch::randn({4, 2});
   EXPECT_TRUE(torch::allclose((*snap.value()->scoreFn())(x, torch::full({4}, 0.5)), x + 2.0));
+  // An unconditional model opens with a class asked for: classifier guidance takes it.
+  EXPECT_EQ(openError(kIdentity, meta(), o), "");
 }
 
 TEST_F(ModelErrors, MetadataGivenBesideTheFile) {
