@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/common/runtime.h"
 #include "core/model/model_export.h"
 #include "core/train/model_open.h"
 #include "core/train/snapshot.h"
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
       reps = std::stoi(argv[i + 1]);
     ++i;
   }
-  torch::set_num_threads(threads);
+  ss::setComputeThreads(threads);  // LibTorch and OpenBLAS alike
   auto snap = std::make_shared<ss::train::ModelSnapshot>();
   snap->net = ss::nn::NetConfig{};
   snap->ema = ss::nn::makeNet(snap->net, 1);

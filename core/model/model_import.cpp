@@ -71,6 +71,12 @@ Expected<std::shared_ptr<torch::jit::Module>> loadModule(const std::string& path
     return Error{path + ": not a loadable TorchScript module (" + firstLine(e.what()) + ")"};
   }
   module->eval();
+  // Frozen (weights as constants, the graph folded for inference): 5-10 % faster on a 2D
+  // MLP (bench/import_speed). A module freezing refuses still runs as it is.
+  try {
+    module = std::make_shared<torch::jit::Module>(torch::jit::freeze(*module));
+  } catch (const std::exception&) {
+  }
   auto forward = module->find_method("forward");
   if (!forward) return Error{path + ": the module has no forward method"};
   const auto& args = forward->function().getSchema().arguments();  // self, x, t[, y]

@@ -100,7 +100,18 @@ torch::Tensor ScriptScoreFn::evaluate(const torch::Tensor& x, const torch::Tenso
 
 torch::Tensor ScriptScoreFn::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
   torch::NoGradGuard noGrad;
-  return evaluate(x, t);
+  // Points on the CPU go through in blocks of 4096 rows, whose activations stay closer to
+  // the cache than a 20k-particle batch's: the network is per row, so only the time changes
+  // (7 % at 10k particles, bench/import_speed).
+  constexpr int64_t kRows = 4096;
+  if (x.dim() != 2 || !x.device().is_cpu() || x.size(0) <= kRows) return evaluate(x, t);
+  const auto tt = t.dim() == 0 ? t.expand({x.size(0)}) : t;
+  auto out = torch::empty_like(x);
+  for (int64_t i = 0; i < x.size(0); i += kRows) {
+    const int64_t n = std::min(kRows, x.size(0) - i);
+    out.narrow(0, i, n).copy_(evaluate(x.narrow(0, i, n), tt.narrow(0, i, n)));
+  }
+  return out;
 }
 
 torch::Tensor ScriptScoreFn::differentiable(const torch::Tensor& x, const torch::Tensor& t) const {
