@@ -117,6 +117,7 @@ def cmd_compare(args):
         raise SystemExit(f"compare: shapes differ: {list(want.shape)} vs {list(got.shape)}")
     err = ((got - want).abs() / want.abs().clamp_min(1.0)).max().item()
     print(f"max |diff| / max(1, |score|) = {err:.3g} (tolerance {args.tol:g}), "
+          f"max |diff| {(got - want).abs().max().item():.3g}, "
           f"max |score| {want.abs().max().item():.4g}")
     sys.exit(0 if err <= args.tol else 1)
 
