@@ -69,11 +69,13 @@ Status SamplerConfig::validate(sde::SdeKind sdeKind) const {
     }
     return validateSolver(*this);
   }
-  if (schedule != TimeSchedule::Default && schedule != TimeSchedule::Uniform)
-    return Error{"PC samplers run on the reference's grid linspace(T, eps, steps); schedule '" +
-                 toString(schedule) +
-                 "' applies to the ODE solvers euler, heun, rk4, ddim, dpmpp-2m, dpm-solver-3, "
-                 "edm-heun"};
+  if (schedule != TimeSchedule::Default)
+    return Error{
+        "PC samplers run on the reference's own grid (linspace(T, eps, steps), DDPM and "
+        "SMLD indices) and take no schedule; schedule '" +
+        toString(schedule) +
+        "' applies to the ODE solvers euler, heun, rk4, ddim, dpmpp-2m, dpm-solver-3, "
+        "edm-heun"};
   if (eta != 0) return Error{"eta applies to the ddim solver only, not to PC samplers"};
   if (churn != 0) return Error{"churn applies to the edm-heun solver only, not to PC samplers"};
   if (predictor == Predictor::Ancestral && sdeKind == sde::SdeKind::SubVP)
