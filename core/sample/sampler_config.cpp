@@ -147,6 +147,15 @@ Expected<SamplerConfig> samplerPreset(const std::string& name) {
   return Error{"unknown sampler preset '" + name + "'; valid: " + valid};
 }
 
+SamplerConfig forKind(SamplerConfig c, SamplerKind kind) {
+  c.kind = kind;
+  if (kind == SamplerKind::Pc) {
+    c.schedule = TimeSchedule::Default;
+    c.eta = c.churn = 0;
+  }
+  return c;
+}
+
 std::vector<std::string> samplerPresetNames() {
   return {"pc",      "ald",  "ddpm",     "ode",          "euler",   "heun",
           "euler_a", "ddim", "dpmpp_2m", "dpm_solver_3", "edm_heun"};

@@ -55,6 +55,10 @@ struct SamplerConfig {
 // "euler" (PF-ODE Euler), "heun" (PF-ODE Heun), "euler_a" (ancestral); and the field's
 // solvers "ddim", "dpmpp_2m", "dpm_solver_3", "edm_heun".
 Expected<SamplerConfig> samplerPreset(const std::string& name);
+// The settings as a run of `kind` takes them: `kind` set and, for PC, the PF-ODE solvers' own
+// schedule, η and churn dropped, so one SamplerConfig serves the explorer's reverse-SDE and
+// PF-ODE modes (validate() refuses them on PC, where they mean nothing).
+SamplerConfig forKind(SamplerConfig c, SamplerKind kind);
 std::vector<std::string> samplerPresetNames();
 
 std::string toString(Predictor p);  // "euler-maruyama", "reverse-diffusion", "ancestral", "none"

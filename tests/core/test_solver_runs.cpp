@@ -208,6 +208,21 @@ TEST(SolverConfig, RefusesBadSettingsWithAMessage) {
   }
 }
 
+// One config serves the explorer's two modes: as a PC run it drops η, churn and the grid.
+TEST(SolverConfig, ForKindDropsTheOdeSettingsOnPc) {
+  auto c = preset("ddim", 10);
+  c.eta = 0.5;
+  c.schedule = TimeSchedule::LogSnr;
+  EXPECT_TRUE(ss::sample::forKind(c, SamplerKind::Ode).validate(SdeKind::VP).ok());
+  c.kind = SamplerKind::Pc;
+  EXPECT_FALSE(c.validate(SdeKind::VP).ok());
+  auto pc = ss::sample::forKind(c, SamplerKind::Pc);
+  EXPECT_TRUE(pc.validate(SdeKind::VP).ok()) << refusal(pc);
+  EXPECT_EQ(pc.eta, 0.0);
+  EXPECT_EQ(pc.schedule, TimeSchedule::Default);
+  EXPECT_EQ(ss::sample::forKind(c, SamplerKind::Ode).eta, 0.5);
+}
+
 TEST(SolverConfig, PresetsNamesAndDefaultGrids) {
   EXPECT_EQ(ss::sample::samplerPreset("dpmpp_2m").value().solver, OdeSolver::DpmPp2m);
   EXPECT_EQ(ss::sample::samplerPreset("DPM_Solver_3").value().solver, OdeSolver::DpmSolver3);

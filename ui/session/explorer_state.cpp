@@ -200,7 +200,7 @@ Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, in
       p.samplerPreset = parts[1];
     } else if (parts[0] == "ode") {
       auto solver = sample::parseOdeSolver(parts[1]);
-      if (!solver) return bad("an ODE solver is euler, heun, rk4 or rk45");
+      if (!solver) return bad(solver.error().message);
       p.mode = scene::RunMode::ProbabilityFlow;
       p.sampler.kind = sample::SamplerKind::Ode;
       p.sampler.solver = solver.value();
