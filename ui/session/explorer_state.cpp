@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "core/common/enum_names.h"
 
@@ -140,8 +141,17 @@ scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane,
 std::string paneLabel(const ComparePane& pane, bool withScore) {
   std::string s;
   if (pane.mode == scene::RunMode::ProbabilityFlow) {
-    static const char* solvers[] = {"Euler", "Heun", "RK4", "RK45"};
-    s = std::string("PF-ODE · ") + solvers[static_cast<int>(pane.sampler.solver) & 3];
+    // In OdeSolver's order.
+    static const char* solvers[] = {
+        "Euler", "Heun", "RK4", "RK45", "DDIM", "DPM-Solver++(2M)", "DPM-Solver-3", "EDM Heun"};
+    const auto& c = pane.sampler;
+    s = std::string("PF-ODE · ") + solvers[static_cast<size_t>(c.solver) % std::size(solvers)];
+    char buf[32] = "";
+    if (c.solver == sample::OdeSolver::Ddim && c.eta > 0)
+      std::snprintf(buf, sizeof buf, " η %.2g", c.eta);
+    if (c.solver == sample::OdeSolver::EdmHeun && c.churn > 0)
+      std::snprintf(buf, sizeof buf, " churn %.3g", c.churn);
+    s += buf;
   } else {
     const auto& c = pane.sampler;
     s = "reverse SDE · ";
