@@ -155,6 +155,23 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
   train->add_flag("--json", to.json, "End with one JSON object on the last line");
 }
 
+// sample's PF-ODE solver and the fixed-step solvers' grid, eta, churn and rho.
+void addSolverOptions(CLI::App* sample, SampleOptions& so) {
+  sample->add_option("--solver", so.solver,
+                     "PF-ODE solver: euler, heun, rk4, rk45, ddim, dpmpp_2m, dpm_solver_3 or "
+                     "edm_heun (implies the ODE)");
+  sample->add_option(
+      "--schedule", so.schedule,
+      "Time grid of the fixed-step solvers: uniform (in t), logsnr (uniform in log(a/sigma)) or "
+      "karras (rho); default: the solver's own (uniform; logsnr for dpmpp_2m and dpm_solver_3; "
+      "karras for edm_heun). Not for PC samplers or rk45");
+  sample->add_option("--eta", so.eta, "ddim: eta >= 0 (0: deterministic DDIM, 1: DDPM-like)")
+      ->capture_default_str();
+  sample->add_option("--churn", so.churn, "edm_heun: S_churn >= 0 (0: deterministic)")
+      ->capture_default_str();
+  sample->add_option("--rho", so.rho, "karras grid: rho > 0")->capture_default_str();
+}
+
 void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
   for (auto* sub : {sample, nll}) {
     sub->add_option("--model", so.model,
@@ -186,19 +203,7 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
       ->capture_default_str();
   sample->add_option("--steps", so.steps, "Time steps (PC and fixed-step ODE solvers)")
       ->capture_default_str();
-  sample->add_option("--solver", so.solver,
-                     "PF-ODE solver: euler, heun, rk4, rk45, ddim, dpmpp_2m, dpm_solver_3 or "
-                     "edm_heun (implies the ODE)");
-  sample->add_option(
-      "--schedule", so.schedule,
-      "Time grid of the fixed-step solvers: uniform (in t), logsnr (uniform in log(a/sigma)) or "
-      "karras (rho); default: the solver's own (uniform; logsnr for dpmpp_2m and dpm_solver_3; "
-      "karras for edm_heun). Not for PC samplers or rk45");
-  sample->add_option("--eta", so.eta, "ddim: eta >= 0 (0: deterministic DDIM, 1: DDPM-like)")
-      ->capture_default_str();
-  sample->add_option("--churn", so.churn, "edm_heun: S_churn >= 0 (0: deterministic)")
-      ->capture_default_str();
-  sample->add_option("--rho", so.rho, "karras grid: rho > 0")->capture_default_str();
+  addSolverOptions(sample, so);
   sample->add_flag("--no-denoise", so.noDenoise, "Return the last x, not the last step's mean");
   sample->add_option("--out", so.out,
                      "Write the samples as CSV, or for images a PNG grid (atomically)");
