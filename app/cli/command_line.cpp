@@ -84,13 +84,16 @@ void addRenderOptions(CLI::App* render, AppOptions& o) {
       ->add_option(
           "--compare", o.compare,
           "With --mode compare: 2 or 3 panes MODE:SAMPLER[:exact|learned], MODE sde (pc, ald, "
-          "ddpm) or ode (euler, heun, rk4, rk45); learned needs --model")
+          "ddpm) or ode (euler, heun, rk4, rk45, ddim, dpmpp_2m, dpm_solver_3, edm_heun); learned "
+          "needs --model")
       ->capture_default_str();
   render->add_flag("--overlay", o.overlay,
                    "With --mode compare: draw every run in one pane, one colour each");
   render
-      ->add_option("--sampler", o.sampler,
-                   "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4 or rk45")
+      ->add_option(
+          "--sampler", o.sampler,
+          "With --mode sde: pc, ald or ddpm; with --mode ode: euler, heun, rk4, rk45, ddim, "
+          "dpmpp_2m, dpm_solver_3 or edm_heun")
       ->capture_default_str();
   render->add_flag("--density", o.density,
                    "Draw the exact density p_t at --t as a heatmap (log scale)");
@@ -152,6 +155,23 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
   train->add_flag("--json", to.json, "End with one JSON object on the last line");
 }
 
+// sample's PF-ODE solver and the fixed-step solvers' grid, eta, churn and rho.
+void addSolverOptions(CLI::App* sample, SampleOptions& so) {
+  sample->add_option("--solver", so.solver,
+                     "PF-ODE solver: euler, heun, rk4, rk45, ddim, dpmpp_2m, dpm_solver_3 or "
+                     "edm_heun (implies the ODE)");
+  sample->add_option(
+      "--schedule", so.schedule,
+      "Time grid of the fixed-step solvers: uniform (in t), logsnr (uniform in log(a/sigma)) or "
+      "karras (rho); default: the solver's own (uniform; logsnr for dpmpp_2m and dpm_solver_3; "
+      "karras for edm_heun). Not for PC samplers or rk45");
+  sample->add_option("--eta", so.eta, "ddim: eta >= 0 (0: deterministic DDIM, 1: DDPM-like)")
+      ->capture_default_str();
+  sample->add_option("--churn", so.churn, "edm_heun: S_churn >= 0 (0: deterministic)")
+      ->capture_default_str();
+  sample->add_option("--rho", so.rho, "karras grid: rho > 0")->capture_default_str();
+}
+
 void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
   for (auto* sub : {sample, nll}) {
     sub->add_option("--model", so.model,
@@ -168,7 +188,11 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
       ->add_option("--sampler", so.sampler,
                    "Preset: pc (Euler-Maruyama predictor), ald (annealed Langevin, SMLD), ddpm "
                    "(ancestral), ode (PF-ODE RK45); diffusers-style names: euler (= PF-ODE Euler), "
-                   "heun (= PF-ODE Heun), euler_a (~ ancestral)")
+                   "heun (= PF-ODE Heun), euler_a (~ ancestral); the field's solvers (20 steps "
+                   "unless --steps): ddim (diffusers DDIMScheduler, --eta), dpmpp_2m (diffusers "
+                   "DPMSolverMultistepScheduler dpmsolver++ order 2, k-diffusion sample_dpmpp_2m), "
+                   "dpm_solver_3 (diffusers DPMSolverSinglestepScheduler order 3, 3 NFE/step), "
+                   "edm_heun (k-diffusion sample_heun, EDM Algorithm 2, --churn; 2 NFE/step)")
       ->capture_default_str();
   sample->add_option("--predictor", so.predictor,
                      "PC predictor: euler-maruyama, reverse-diffusion, ancestral (VP, VE) or none");
@@ -179,8 +203,7 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
       ->capture_default_str();
   sample->add_option("--steps", so.steps, "Time steps (PC and fixed-step ODE solvers)")
       ->capture_default_str();
-  sample->add_option("--solver", so.solver,
-                     "PF-ODE solver: euler, heun, rk4 or rk45 (implies the ODE)");
+  addSolverOptions(sample, so);
   sample->add_flag("--no-denoise", so.noDenoise, "Return the last x, not the last step's mean");
   sample->add_option("--out", so.out,
                      "Write the samples as CSV, or for images a PNG grid (atomically)");
@@ -267,6 +290,7 @@ int runCommandLine(CommandLine& c) {
   if (train->parsed()) return runTrain(o, c.to);
   if (sample->parsed()) {
     so.nGiven = sample->get_option("--n")->count() > 0;  // images: 64
+    so.stepsGiven = sample->get_option("--steps")->count() > 0;
     return runSample(o, so);
   }
   if (nll->parsed()) {

@@ -56,12 +56,15 @@ struct TrainOptions {
 // sample and nll: a checkpoint (--model) or the exact score (--score exact).
 struct SampleOptions {
   std::string model;
-  std::string score;                         // "exact"
-  std::string sampler = "pc";                // preset: pc, ald, ddpm, ode, euler, heun, euler_a
+  std::string score;           // "exact"
+  std::string sampler = "pc";  // preset: pc, ald, ddpm, ode, euler, heun, euler_a, ddim, …
   std::string predictor, corrector, solver;  // empty: the preset's
   double snr = 0.16;
   int correctorSteps = 1;
   int steps = 1000;
+  bool stepsGiven = true;  // --steps on the command line (else the preset's: 20 for ddim, …)
+  std::string schedule;    // empty: the solver's default grid
+  double eta = 0.0, churn = 0.0, rho = 7.0;
   double rtol = 1e-5, atol = 1e-5;
   int64_t n = 20000;
   bool noDenoise = false;

@@ -87,9 +87,13 @@ std::string describe(const sample::SamplerConfig& c) {
   if (c.kind == sample::SamplerKind::Ode) {
     std::string d = "probability-flow ODE, " + sample::toString(c.solver);
     if (c.solver == sample::OdeSolver::Rk45)
-      d += " (rtol " + std::to_string(c.rtol) + ", atol " + std::to_string(c.atol) + ")";
-    else
-      d += ", " + std::to_string(c.steps) + " steps";
+      return d + " (rtol " + std::to_string(c.rtol) + ", atol " + std::to_string(c.atol) + ")";
+    d += ", " + std::to_string(c.steps) + " steps on the " +
+         sample::toString(sample::scheduleOf(c)) + " grid";
+    if (sample::scheduleOf(c) == sample::TimeSchedule::Karras)
+      d += " (rho " + std::to_string(c.rho) + ")";
+    if (c.eta > 0) d += ", eta " + std::to_string(c.eta);
+    if (c.churn > 0) d += ", churn " + std::to_string(c.churn);
     return d;
   }
   std::string d = "PC: " + sample::toString(c.predictor) + " + " + sample::toString(c.corrector);
@@ -137,7 +141,15 @@ Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::S
   }
   c.snr = s.snr;
   c.correctorSteps = s.correctorSteps;
-  c.steps = s.steps;
+  if (s.stepsGiven) c.steps = s.steps;
+  if (!s.schedule.empty()) {
+    auto g = sample::parseTimeSchedule(s.schedule);
+    if (!g) return Error{"--schedule: " + g.error().message};
+    c.schedule = g.value();
+  }
+  c.eta = s.eta;
+  c.churn = s.churn;
+  c.rho = s.rho;
   c.rtol = s.rtol;
   c.atol = s.atol;
   c.denoise = !s.noDenoise;

@@ -28,9 +28,13 @@ torch::Tensor fixedOdeStep(OdeSolver solver, const Drift& f, const torch::Tensor
       return x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
     }
     case OdeSolver::Rk45:
+    case OdeSolver::Ddim:
+    case OdeSolver::DpmPp2m:
+    case OdeSolver::DpmSolver3:
+    case OdeSolver::EdmHeun:
       break;
   }
-  throw Failure("fixedOdeStep: not a fixed-step solver");
+  throw Failure("fixedOdeStep: " + toString(solver) + " is not Euler, Heun or RK4");
 }
 
 namespace {

@@ -6,8 +6,10 @@
 // reverse-diffusion and ancestral predictors and the Langevin step size index by
 // floor(t (N−1)/T) are built with N = config.steps (the given Sde itself when its N equals
 // steps), so changing `steps` runs exactly the reference with sde.N = steps.
-// Fixed-step ODE solvers take `steps` equal steps over linspace(T, eps, steps + 1), so they
-// end exactly at eps. RK45 runs from T to eps, one accepted step per step().
+// Fixed-step ODE solvers take `steps` steps over steps + 1 times from T to eps, equal in t
+// (linspace) or spaced by config.schedule (time_grid.h: log-SNR, Karras), so they end exactly
+// at eps; DDIM, DPM-Solver++(2M), DPM-Solver-3 and EDM's Heun among them (solver_steps.cpp).
+// RK45 runs from T to eps, one accepted step per step().
 // state().t: PC, the time the next step evaluates at (t_k after k steps, its end at the end);
 // ODE, the integration time. A RunSpan starts PC later on the same grid (the first grid time
 // at or below its start) and runs the ODE between any two times, either way.
@@ -21,6 +23,7 @@
 
 #include "core/common/error.h"
 #include "core/sample/steps.h"
+#include "core/sample/time_grid.h"
 
 namespace ss::sample {
 
@@ -36,10 +39,11 @@ struct SamplerRun::Impl {
   uint64_t noiseSeed;
   detail::Noise noise;
   detail::DormandPrince rk45;
-  std::vector<double> times;  // PC: steps times; fixed-step ODE: its steps + 1 times
-  double tStart = 0;          // the span's start (T by default)
-  double tEnd = 0;            // PC: the last time a step evaluates at (pcEndTime); ODE: its end
-  int64_t first = 0;          // PC: the grid index of the span's first step
+  detail::SolverStepper solver;  // DDIM, DPM-Solver++(2M), DPM-Solver-3, EDM Heun
+  std::vector<double> times;     // PC: steps times; fixed-step ODE: its steps + 1 times
+  double tStart = 0;             // the span's start (T by default)
+  double tEnd = 0;               // PC: the last time a step evaluates at (pcEndTime); ODE: its end
+  int64_t first = 0;             // PC: the grid index of the span's first step
   // Conditioning (undefined when none): y in the mixed basis [1 or B, ...], the mask, the
   // basis and its own noise stream (replayed by rewind), and the ODE's fixed z.
   torch::Tensor condY, condMask, basis, odeZ;
@@ -49,6 +53,7 @@ struct SamplerRun::Impl {
       : noiseSeed(seed),
         noise(seed),
         rk45(cfg.rtol, cfg.atol, s.eps()),
+        solver(cfg),
         condNoise(seed ^ 0x9e3779b97f4a7c15ull) {}
 
   bool conditioned() const { return condY.defined(); }
@@ -75,6 +80,12 @@ namespace {
 std::vector<double> linspace(double a, double b, int n) {
   auto t = torch::linspace(a, b, n, torch::kFloat64);
   return {t.data_ptr<double>(), t.data_ptr<double>() + n};
+}
+
+// The solvers SolverStepper runs (the rest of the fixed-step ones are fixedOdeStep's).
+bool fieldSolver(OdeSolver s) {
+  return s == OdeSolver::Ddim || s == OdeSolver::DpmPp2m || s == OdeSolver::DpmSolver3 ||
+         s == OdeSolver::EdmHeun;
 }
 
 std::string shapeString(at::IntArrayRef s) {
@@ -214,7 +225,10 @@ void SamplerRun::setUpTimes(const RunSpan& span) {
     // The whole span [ε, T] in `steps` steps; the share is exactly 1 for the whole span.
     const double share = std::abs(im.tEnd - im.tStart) / (sc.T - sc.eps);
     const int n = std::max(1, static_cast<int>(std::ceil(c.steps * share)));
-    im.times = linspace(im.tStart, im.tEnd, n + 1);
+    const TimeSchedule schedule = scheduleOf(c);
+    im.times = schedule == TimeSchedule::Uniform
+                   ? linspace(im.tStart, im.tEnd, n + 1)
+                   : solverTimes(sc, schedule, c.rho, im.tStart, im.tEnd, n);
   }
 }
 
@@ -231,6 +245,7 @@ void SamplerRun::rewind() {
   auto& im = *m_impl;
   im.noise.reseed(im.noiseSeed);
   im.rk45.reset();
+  im.solver.reset();
   m_state = RunState{};
   const bool pc = m_config.kind == SamplerKind::Pc;
   const auto steps = static_cast<int64_t>(im.times.size());
@@ -303,7 +318,9 @@ void SamplerRun::step() {
       m_state.done = t == im.tEnd;  // its last step lands on tEnd exactly
     } else {
       const double t1 = im.times[static_cast<size_t>(k + 1)];
-      m_state.x = detail::fixedOdeStep(c.solver, drift, m_state.x, t, t1 - t);
+      m_state.x = fieldSolver(c.solver)
+                      ? im.solver.step(ctx, m_state.x, t, t1)
+                      : detail::fixedOdeStep(c.solver, drift, m_state.x, t, t1 - t);
       t = t1;
       m_state.done = k + 2 >= static_cast<int64_t>(im.times.size());
     }

@@ -25,9 +25,38 @@ constexpr EnumName<OdeSolver> kSolvers[] = {{OdeSolver::Euler, "euler"},
                                             {OdeSolver::Heun, "heun"},
                                             {OdeSolver::Rk4, "rk4"},
                                             {OdeSolver::Rk45, "rk45"},
-                                            {OdeSolver::Rk45, "dopri5"}};
+                                            {OdeSolver::Ddim, "ddim"},
+                                            {OdeSolver::DpmPp2m, "dpmpp-2m"},
+                                            {OdeSolver::DpmSolver3, "dpm-solver-3"},
+                                            {OdeSolver::EdmHeun, "edm-heun"},
+                                            {OdeSolver::Rk45, "dopri5"},
+                                            {OdeSolver::DpmPp2m, "dpm++2m"},
+                                            {OdeSolver::DpmSolver3, "dpm3"},
+                                            {OdeSolver::EdmHeun, "edm"}};
+constexpr EnumName<TimeSchedule> kSchedules[] = {
+    {TimeSchedule::Default, "default"}, {TimeSchedule::Uniform, "uniform"},
+    {TimeSchedule::LogSnr, "logsnr"},   {TimeSchedule::Karras, "karras"},
+    {TimeSchedule::LogSnr, "log-snr"},  {TimeSchedule::Uniform, "time-uniform"}};
 
 bool positive(double v) { return std::isfinite(v) && v > 0; }
+bool nonNegative(double v) { return std::isfinite(v) && v >= 0; }
+
+// The checks of the fixed-step solvers' settings: η, churn, ρ and the grid.
+Status validateSolver(const SamplerConfig& c) {
+  if (!nonNegative(c.eta)) return invalid("eta", c.eta, "must be a number >= 0 (0: deterministic)");
+  if (!nonNegative(c.churn))
+    return invalid("churn", c.churn, "must be a number >= 0 (0: deterministic)");
+  if (!positive(c.rho)) return invalid("rho", c.rho, "must be a positive number (Karras: 7)");
+  if (c.eta != 0 && c.solver != OdeSolver::Ddim)
+    return Error{"eta applies to the ddim solver only, not " + toString(c.solver)};
+  if (c.churn != 0 && c.solver != OdeSolver::EdmHeun)
+    return Error{"churn applies to the edm-heun solver only, not " + toString(c.solver)};
+  if (c.solver == OdeSolver::Rk45 && c.schedule != TimeSchedule::Default)
+    return Error{
+        "rk45 chooses its own steps and takes no schedule; schedules (uniform, logsnr, "
+        "karras) apply to euler, heun, rk4, ddim, dpmpp-2m, dpm-solver-3, edm-heun"};
+  return Ok{};
+}
 
 }  // namespace
 
@@ -38,8 +67,17 @@ Status SamplerConfig::validate(sde::SdeKind sdeKind) const {
       if (!positive(rtol)) return invalid("rtol", rtol, "must be a positive number");
       if (!positive(atol)) return invalid("atol", atol, "must be a positive number");
     }
-    return Ok{};
+    return validateSolver(*this);
   }
+  if (schedule != TimeSchedule::Default)
+    return Error{
+        "PC samplers run on the reference's own grid (linspace(T, eps, steps), DDPM and "
+        "SMLD indices) and take no schedule; schedule '" +
+        toString(schedule) +
+        "' applies to the ODE solvers euler, heun, rk4, ddim, dpmpp-2m, dpm-solver-3, "
+        "edm-heun"};
+  if (eta != 0) return Error{"eta applies to the ddim solver only, not to PC samplers"};
+  if (churn != 0) return Error{"churn applies to the edm-heun solver only, not to PC samplers"};
   if (predictor == Predictor::Ancestral && sdeKind == sde::SdeKind::SubVP)
     return Error{
         "predictor 'ancestral' has no sub-VP form; valid predictors for subvp: "
@@ -98,18 +136,87 @@ Expected<SamplerConfig> samplerPreset(const std::string& name) {
     c.solver = OdeSolver::Heun;
     return c;
   }
+  for (auto s : {OdeSolver::Ddim, OdeSolver::DpmPp2m, OdeSolver::DpmSolver3, OdeSolver::EdmHeun})
+    if (n == toString(s)) {
+      c.solver = s;
+      c.steps = 20;  // their regime: tens of steps (`--steps` overrides)
+      return c;
+    }
   std::string valid;
   for (const auto& p : samplerPresetNames()) valid += (valid.empty() ? "" : ", ") + p;
   return Error{"unknown sampler preset '" + name + "'; valid: " + valid};
 }
 
+SamplerConfig forKind(SamplerConfig c, SamplerKind kind) {
+  c.kind = kind;
+  if (kind == SamplerKind::Pc) {
+    c.schedule = TimeSchedule::Default;
+    c.eta = c.churn = 0;
+  }
+  return c;
+}
+
 std::vector<std::string> samplerPresetNames() {
-  return {"pc", "ald", "ddpm", "ode", "euler", "heun", "euler_a"};
+  return {"pc",      "ald",  "ddpm",     "ode",          "euler",   "heun",
+          "euler_a", "ddim", "dpmpp_2m", "dpm_solver_3", "edm_heun"};
+}
+
+TimeSchedule defaultSchedule(OdeSolver s) {
+  switch (s) {
+    case OdeSolver::DpmPp2m:
+    case OdeSolver::DpmSolver3:
+      return TimeSchedule::LogSnr;
+    case OdeSolver::EdmHeun:
+      return TimeSchedule::Karras;
+    default:
+      return TimeSchedule::Uniform;
+  }
+}
+
+TimeSchedule scheduleOf(const SamplerConfig& c) {
+  return c.schedule == TimeSchedule::Default ? defaultSchedule(c.solver) : c.schedule;
+}
+
+int nfePerStep(OdeSolver s) {
+  switch (s) {
+    case OdeSolver::Rk45:
+      return 0;
+    case OdeSolver::Heun:
+    case OdeSolver::EdmHeun:
+      return 2;
+    case OdeSolver::DpmSolver3:
+      return 3;
+    case OdeSolver::Rk4:
+      return 4;
+    default:
+      return 1;
+  }
+}
+
+std::string fieldName(OdeSolver s) {
+  switch (s) {
+    case OdeSolver::Euler:
+      return "diffusers EulerDiscreteScheduler, k-diffusion sample_euler";
+    case OdeSolver::Heun:
+      return "diffusers HeunDiscreteScheduler, k-diffusion sample_heun (churn 0)";
+    case OdeSolver::Ddim:
+      return "diffusers DDIMScheduler (eta)";
+    case OdeSolver::DpmPp2m:
+      return "diffusers DPMSolverMultistepScheduler (dpmsolver++, order 2), k-diffusion "
+             "sample_dpmpp_2m";
+    case OdeSolver::DpmSolver3:
+      return "diffusers DPMSolverSinglestepScheduler (dpmsolver, order 3), DPM-Solver-3";
+    case OdeSolver::EdmHeun:
+      return "k-diffusion sample_heun (s_churn), EDM Algorithm 2";
+    default:
+      return "";
+  }
 }
 
 std::string toString(Predictor p) { return nameOf(kPredictors, p); }
 std::string toString(Corrector c) { return nameOf(kCorrectors, c); }
 std::string toString(OdeSolver s) { return nameOf(kSolvers, s); }
+std::string toString(TimeSchedule s) { return nameOf(kSchedules, s); }
 
 Expected<Predictor> parsePredictor(const std::string& s) {
   return parseName(kPredictors, s, "predictor", NameMatch::Loose);
@@ -121,6 +228,10 @@ Expected<Corrector> parseCorrector(const std::string& s) {
 
 Expected<OdeSolver> parseOdeSolver(const std::string& s) {
   return parseName(kSolvers, s, "ODE solver", NameMatch::Loose);
+}
+
+Expected<TimeSchedule> parseTimeSchedule(const std::string& s) {
+  return parseName(kSchedules, s, "schedule", NameMatch::Loose);
 }
 
 }  // namespace ss::sample

@@ -79,6 +79,31 @@ Drift probabilityFlowDrift(StepContext& c);
 torch::Tensor fixedOdeStep(OdeSolver solver, const Drift& f, const torch::Tensor& x, double t,
                            double h);
 
+// The field's solvers (MATH.md §8, docs/SAMPLERS.md): DDIM (η), DPM-Solver++(2M),
+// DPM-Solver-3 singlestep and EDM's Heun (churn), one step from t to tNext, written through
+// a(t), σ(t), λ = log(a/σ) and the data prediction x̂0 = (x + σ² s)/a, so any SDE whose λ
+// decreases in t takes them. Holds DPM-Solver++(2M)'s previous x̂0 and step (reset() forgets
+// them). Noise (η > 0, churn > 0) comes from the context's stream, only on backward steps.
+class SolverStepper {
+ public:
+  explicit SolverStepper(const SamplerConfig& c) : m_c(c) {}
+  void reset() {
+    m_prevD = torch::Tensor();
+    m_prevH = 0;
+  }
+  torch::Tensor step(StepContext& c, const torch::Tensor& x, double t, double tNext);
+
+ private:
+  torch::Tensor ddim(StepContext& c, const torch::Tensor& x, double t, double s);
+  torch::Tensor dpmpp2m(StepContext& c, const torch::Tensor& x, double t, double s);
+  torch::Tensor dpmSolver3(StepContext& c, const torch::Tensor& x, double t, double s);
+  torch::Tensor edmHeun(StepContext& c, const torch::Tensor& x, double t, double s);
+
+  SamplerConfig m_c;
+  torch::Tensor m_prevD;  // DPM-Solver++(2M): x̂0 at the previous step's start
+  double m_prevH = 0;     // and that step's h
+};
+
 // Adaptive Dormand–Prince 5(4) as scipy's solve_ivp(method="RK45") runs it: the initial step
 // from its heuristic, error norm RMS(err / (atol + rtol·max(|y|, |y_new|))) over all
 // elements (the batch is one system), safety 0.9, step factor clamped to [0.2, 10], FSAL.

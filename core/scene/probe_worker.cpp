@@ -40,7 +40,8 @@ ProbePath follow(std::shared_ptr<const score::ScoreFn> score, std::shared_ptr<co
                  uint64_t seed, sample::RunSpan span, double t0, Stop stop) {
   ProbePath path;
   append(path, x, t0);
-  cfg.kind = kind;
+  cfg = sample::forKind(cfg, kind);
+  if (span.to > span.from) cfg.eta = cfg.churn = 0;  // an encoding: the deterministic ODE
   const char* what = kind == sample::SamplerKind::Pc ? "reverse SDE" : "ODE";
   try {
     sample::SamplerRun run(std::move(score), std::move(s), cfg, x, seed, {}, {}, span);
@@ -68,7 +69,7 @@ void computeProbeWorker(ProbeRequest& req, RequestWorker<ProbeRequest, ProbeResu
   for (float v : req.points)
     if (!std::isfinite(v)) throw Failure("a probe point is NaN or infinite");
   req.sde.validate().take();
-  req.sampler.validate(req.sde).take();
+  sample::forKind(req.sampler, req.sampler.kind).validate(req.sde).take();
 
   const auto& exact = cache.exact.get(req.data, req.sde).exact;
   std::shared_ptr<const score::ScoreFn> scoreFn = exact;

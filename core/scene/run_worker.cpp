@@ -173,9 +173,9 @@ Stepper makeStepper(const RunRequest& req, const data::ToyDistribution& toy, con
         req.sampler.steps, req.seed + 1, traj);
     return s;
   }
-  auto cfg = req.sampler;
-  cfg.kind =
-      req.mode == RunMode::ProbabilityFlow ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
+  auto cfg =
+      sample::forKind(req.sampler, req.mode == RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
+                                                                        : sample::SamplerKind::Pc);
   auto xT = sample::SamplerRun::priorDraw(*sc.sde, n, {2}, req.seed, sc.device);
   result.colour = angleColour(xT);
   const bool adaptive =

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <vector>
 
 #include "ui/panels/panels.h"
@@ -16,7 +17,33 @@ namespace {
 const char* kPresets[] = {"pc", "ald", "ddpm"};
 const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)",
                                "ancestral (ddpm, euler_a)"};
-const char* kSolvers[] = {"Euler", "Heun", "RK4", "RK45 (adaptive)"};
+// In OdeSolver's order (the combo's index is the enum's value).
+const char* kSolvers[] = {"Euler",           "Heun",        "RK4",
+                          "RK45 (adaptive)", "DDIM (ddim)", "DPM-Solver++(2M)",
+                          "DPM-Solver-3",    "EDM Heun"};
+constexpr int kSolverCount = static_cast<int>(std::size(kSolvers));
+
+// Picks a solver: η and churn belong to DDIM and EDM's Heun only, so they reset elsewhere.
+void pickSolver(sample::SamplerConfig& c, int solver) {
+  c.solver = static_cast<sample::OdeSolver>(solver);
+  if (c.solver != sample::OdeSolver::Ddim) c.eta = 0;
+  if (c.solver != sample::OdeSolver::EdmHeun) c.churn = 0;
+}
+
+// DDIM's η and EDM's churn, for the solver that takes one. True when edited.
+bool drawSolverNoise(sample::SamplerConfig& c) {
+  bool edited = false;
+  if (c.solver == sample::OdeSolver::Ddim) {
+    float eta = static_cast<float>(c.eta);
+    if (ImGui::SliderFloat("eta", &eta, 0.0f, 1.0f, "%.2f")) c.eta = eta, edited = true;
+    tooltip("DDIM's η: 0 is the deterministic PF-ODE step, 1 about DDPM's ancestral noise");
+  } else if (c.solver == sample::OdeSolver::EdmHeun) {
+    float churn = static_cast<float>(c.churn);
+    if (ImGui::SliderFloat("churn", &churn, 0.0f, 80.0f, "%.1f")) c.churn = churn, edited = true;
+    tooltip("EDM's S_churn: each step first adds noise up to σ(1 + γ), γ = min(churn/steps, 0.41)");
+  }
+  return edited;
+}
 
 // Compare mode's panes: count, overlay, and per pane its mode, sampler, steps and score.
 // Edits re-run only the panes they change (CompareRuns compares requests); returns true
@@ -61,8 +88,8 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
       }
     } else {
       int solver = static_cast<int>(c.solver);
-      if (ImGui::Combo("solver", &solver, kSolvers, 4))
-        c.solver = static_cast<sample::OdeSolver>(solver);
+      if (ImGui::Combo("solver", &solver, kSolvers, kSolverCount)) pickSolver(c, solver);
+      drawSolverNoise(c);
     }
     if (p.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45)
       ImGui::SliderInt("steps", &c.steps, 10, 2000);
@@ -74,9 +101,9 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
       ImGui::SameLine();
       ImGui::TextDisabled("(no model yet: exact)");
     }
-    sample::SamplerConfig check = c;
-    check.kind = p.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
-                                                           : sample::SamplerKind::Pc;
+    const sample::SamplerConfig check =
+        sample::forKind(c, p.mode == scene::RunMode::ProbabilityFlow ? sample::SamplerKind::Ode
+                                                                     : sample::SamplerKind::Pc);
     if (auto e = check.validate(state.sde); !e && view.error.empty())
       view.error = "pane " + std::to_string(i + 1) + ": " + e.error().message;
     ImGui::PopID();
@@ -183,10 +210,11 @@ bool drawSolverSettings(ExplorerState& state) {
     edited |= drawStepThroughControls(state);
   } else {
     int solver = static_cast<int>(c.solver);
-    if (ImGui::Combo("solver", &solver, kSolvers, 4)) {
-      c.solver = static_cast<sample::OdeSolver>(solver);
+    if (ImGui::Combo("solver", &solver, kSolvers, kSolverCount)) {
+      pickSolver(c, solver);
       edited = true;
     }
+    edited |= drawSolverNoise(c);
     if (c.solver == sample::OdeSolver::Rk45) {
       float logTol = static_cast<float>(std::log10(c.rtol));
       if (ImGui::SliderFloat("log10 tol", &logTol, -6.0f, -1.0f, "%.1f")) {
@@ -309,8 +337,7 @@ void drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   const sample::SamplerKind kind = state.mode == scene::RunMode::ProbabilityFlow
                                        ? sample::SamplerKind::Ode
                                        : sample::SamplerKind::Pc;
-  sample::SamplerConfig check = c;
-  check.kind = kind;
+  const sample::SamplerConfig check = sample::forKind(c, kind);
   view.error = messageOf(check.validate(state.sde));
   if (edited && view.error.empty()) resample = true;
   if (!view.error.empty()) errorText(view.error);

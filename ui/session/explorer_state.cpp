@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "core/common/enum_names.h"
 
@@ -140,8 +141,17 @@ scene::RunRequest paneRequestFor(const ExplorerState& state, size_t pane,
 std::string paneLabel(const ComparePane& pane, bool withScore) {
   std::string s;
   if (pane.mode == scene::RunMode::ProbabilityFlow) {
-    static const char* solvers[] = {"Euler", "Heun", "RK4", "RK45"};
-    s = std::string("PF-ODE · ") + solvers[static_cast<int>(pane.sampler.solver) & 3];
+    // In OdeSolver's order.
+    static const char* solvers[] = {
+        "Euler", "Heun", "RK4", "RK45", "DDIM", "DPM-Solver++(2M)", "DPM-Solver-3", "EDM Heun"};
+    const auto& c = pane.sampler;
+    s = std::string("PF-ODE · ") + solvers[static_cast<size_t>(c.solver) % std::size(solvers)];
+    char buf[32] = "";
+    if (c.solver == sample::OdeSolver::Ddim && c.eta > 0)
+      std::snprintf(buf, sizeof buf, " η %.2g", c.eta);
+    if (c.solver == sample::OdeSolver::EdmHeun && c.churn > 0)
+      std::snprintf(buf, sizeof buf, " churn %.3g", c.churn);
+    s += buf;
   } else {
     const auto& c = pane.sampler;
     s = "reverse SDE · ";
@@ -200,7 +210,7 @@ Expected<std::vector<ComparePane>> parseComparePanes(const std::string& text, in
       p.samplerPreset = parts[1];
     } else if (parts[0] == "ode") {
       auto solver = sample::parseOdeSolver(parts[1]);
-      if (!solver) return bad("an ODE solver is euler, heun, rk4 or rk45");
+      if (!solver) return bad(solver.error().message);
       p.mode = scene::RunMode::ProbabilityFlow;
       p.sampler.kind = sample::SamplerKind::Ode;
       p.sampler.solver = solver.value();

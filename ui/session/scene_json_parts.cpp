@@ -114,7 +114,7 @@ template <class C, class F>
 void samplerNumbers(C& c, F&& f) {
   // clang-format off
   eachField(f, "steps", c.steps, "snr", c.snr, "corrector_steps", c.correctorSteps, "rtol", c.rtol,
-            "atol", c.atol, "denoise", c.denoise);
+            "atol", c.atol, "denoise", c.denoise, "eta", c.eta, "churn", c.churn, "rho", c.rho);
   // clang-format on
 }
 
@@ -145,7 +145,8 @@ json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
             {"predictor", sample::toString(s.predictor)},
             {"corrector", sample::toString(s.corrector)},
             {"ode", s.kind == sample::SamplerKind::Ode},
-            {"solver", sample::toString(s.solver)}};
+            {"solver", sample::toString(s.solver)},
+            {"schedule", sample::toString(s.schedule)}};
   samplerNumbers(s, writer(j));
   return j;
 }
@@ -169,6 +170,7 @@ void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset
   s.getName("corrector", c.corrector, sample::parseCorrector, sample::toString(c.corrector));
   s.get("ode", ode);
   s.getName("solver", c.solver, sample::parseOdeSolver, sample::toString(c.solver));
+  s.getName("schedule", c.schedule, sample::parseTimeSchedule, sample::toString(c.schedule));
   samplerNumbers(c, reader(s));
   c.kind = ode ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
 }

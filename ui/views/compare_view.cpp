@@ -25,7 +25,8 @@ bool sameRun(const scene::RunRequest& a, const scene::RunRequest& b) {
          a.seed == b.seed && (a.model == nullptr) == (b.model == nullptr) && x.kind == y.kind &&
          x.predictor == y.predictor && x.corrector == y.corrector && x.snr == y.snr &&
          x.correctorSteps == y.correctorSteps && x.steps == y.steps && x.solver == y.solver &&
-         x.rtol == y.rtol && x.atol == y.atol && x.denoise == y.denoise;
+         x.rtol == y.rtol && x.atol == y.atol && x.denoise == y.denoise &&
+         x.schedule == y.schedule && x.rho == y.rho && x.eta == y.eta && x.churn == y.churn;
 }
 
 ImU32 paneColour(size_t i) {
