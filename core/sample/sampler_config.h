@@ -27,7 +27,7 @@ struct SamplerConfig {
   double rtol = 1e-5, atol = 1e-5;  // RK45
   bool denoise = true;  // return the last step's mean x̄ (the reference's final denoising)
 
-  // Ok when valid for this SDE (ancestral has no sub-VP form), else an error naming the field
+  // Ok when valid for this SDE (ancestral: vp and ve only), else an error naming the field
   // and the valid choices.
   Status validate(sde::SdeKind kind) const;
   // The same, plus the checks that need the SDE's parameters: on VP the reverse-diffusion
