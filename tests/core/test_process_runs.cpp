@@ -101,7 +101,8 @@ TEST_P(ProcessRuns, ForwardSimulationMatchesTheMarginal) {
   auto x = torch::tensor({1.5, -0.5}, kF64).repeat({n, 1});
   for (int k = 0; k < steps; ++k) {
     auto c = sde->sde(x, torch::full({n}, k * dt, kF64));
-    x = x + c.drift * dt + c.diffusion.unsqueeze(1) * std::sqrt(dt) * torch::randn({n, 2}, gen, kF64);
+    x = x + c.drift * dt +
+        c.diffusion.unsqueeze(1) * std::sqrt(dt) * torch::randn({n, 2}, gen, kF64);
   }
   const auto m = sde::marginal(cfg, tEnd);
   const double v = m.sigma * m.sigma, se = std::sqrt(v / n);
@@ -130,16 +131,15 @@ TEST_P(ProcessRuns, TrainingLossFallsOnAToy) {
       if (i < 50) early += l / 50;
       if (i >= 350) late += l / 50;
     }
-    std::printf("%s %s: loss %.4g -> %.4g\n", name(kind).c_str(), train::toString(w).c_str(),
-                early, late);
+    std::printf("%s %s: loss %.4g -> %.4g\n", name(kind).c_str(), train::toString(w).c_str(), early,
+                late);
     EXPECT_TRUE(finite) << name(kind) << " " << train::toString(w);
     EXPECT_LT(late, 0.8 * early) << name(kind) << " " << train::toString(w);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(NewProcesses, ProcessRuns,
-                         ::testing::Values(SdeKind::RF, SdeKind::VPCosine),
-                         [](const auto& info) {
+                         ::testing::Values(SdeKind::RF, SdeKind::VPCosine), [](const auto& info) {
                            return info.param == SdeKind::RF ? std::string("rf")
                                                             : std::string("vpcosine");
                          });

@@ -88,9 +88,8 @@ TEST(Processes, CosineVpMatchesTheClosedFormAndCapsBeta) {
     // β = −d ln ā/dt by central differences (at t = 0 the second-order one-sided formula).
     const double h = 1e-6;
     auto lnAb = [](double u) { return std::log(cosineAlphaBar(u)); };
-    const double fd =
-        t == 0.0 ? -(-3 * lnAb(0) + 4 * lnAb(h) - lnAb(2 * h)) / (2 * h)
-                 : -(lnAb(t + h) - lnAb(t - h)) / (2 * h);
+    const double fd = t == 0.0 ? -(-3 * lnAb(0) + 4 * lnAb(h) - lnAb(2 * h)) / (2 * h)
+                               : -(lnAb(t + h) - lnAb(t - h)) / (2 * h);
     EXPECT_NEAR(sde::betaAt(cfg, t), fd, 1e-5 * fd);
   }
   // Past the cap β is constant and a(t)² keeps falling as exp(−β Δt), continuously.
@@ -165,12 +164,12 @@ TEST(Processes, RectifiedFlowExactScoresAreGradientsOfTheirLogDensities) {
     auto x = (torch::randn({64, 2}, kF64) * 2.5).requires_grad_(true);
     const double a = 1 - t;
     // Σ_k w_k N(a μ_k, (a² s_k² + t²) I) and (1/M) Σ_j N(a y_j, t² I), in 2D.
-    auto var = a * a * sd * sd + t * t;                             // [K]
+    auto var = a * a * sd * sd + t * t;                              // [K]
     auto d2 = (x.unsqueeze(1) - a * mu.unsqueeze(0)).pow(2).sum(2);  // [B, K]
     auto logMix = torch::logsumexp(torch::log(w) - torch::log(2 * M_PI * var) - d2 / (2 * var), 1);
     auto e2 = (x.unsqueeze(1) - a * points.unsqueeze(0)).pow(2).sum(2);
-    auto logEmp = torch::logsumexp(-e2 / (2 * t * t), 1) - std::log(50.0) -
-                  std::log(2 * M_PI * t * t);
+    auto logEmp =
+        torch::logsumexp(-e2 / (2 * t * t), 1) - std::log(50.0) - std::log(2 * M_PI * t * t);
     auto gradMix = torch::autograd::grad({logMix.sum()}, {x})[0];
     auto gradEmp = torch::autograd::grad({logEmp.sum()}, {x})[0];
     auto tt = torch::full({64}, t, kF64);
