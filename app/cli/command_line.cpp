@@ -146,7 +146,9 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
   train->add_option("--clip", to.clip, "Max gradient norm (0 = off)")->capture_default_str();
   train->add_option("--width", to.width, "MLP hidden width")->capture_default_str();
   train->add_option("--depth", to.depth, "MLP hidden layers")->capture_default_str();
-  train->add_option("--weighting", to.weighting, "sigma2, g2 (likelihood) or one")
+  train
+      ->add_option("--weighting", to.weighting,
+                   "sigma2, g2 (likelihood), one or flow (flow matching, g^4/4)")
       ->capture_default_str();
   train->add_option("--objective", to.objective, "dsm or ssm (sliced score matching)")
       ->capture_default_str();

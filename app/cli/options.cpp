@@ -26,7 +26,10 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
                  "(docs/MODEL_FORMAT.md)");
   app.add_option("--limit", o.limit,
                  "Image datasets: use the first N images (0 = all; the exact score: 1000)");
-  app.add_option("--sde", o.sde, "Forward SDE: vp, subvp or ve")->capture_default_str();
+  app.add_option("--sde", o.sde,
+                 "Forward SDE: vp, subvp, ve, vp-cosine (VP with the cosine beta) or rf "
+                 "(rectified flow, T = 0.999)")
+      ->capture_default_str();
   app.add_option("--beta-min", o.betaMin, "VP/sub-VP: beta(0)")->capture_default_str();
   app.add_option("--beta-max", o.betaMax, "VP/sub-VP: beta(1)")->capture_default_str();
   app.add_option("--sigma-min", o.sigmaMin, "VE: smallest noise scale")->capture_default_str();
@@ -81,8 +84,7 @@ void addFieldOptions(CLI::App& app, AppOptions& o) {
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
   auto kind = sde::parseSdeKind(o.sde);
   if (!kind) return Error{"--sde: " + kind.error().message};
-  sde::SdeConfig c;
-  c.kind = kind.value();
+  sde::SdeConfig c = sde::defaultsFor(kind.value());
   c.betaMin = o.betaMin;
   c.betaMax = o.betaMax;
   c.sigmaMin = o.sigmaMin;

@@ -111,4 +111,14 @@ torch::Tensor modeWeights(const data::GaussianMixture& gm, const torch::Tensor& 
   return torch::bincount(nearest, {}, k).to(torch::kFloat64) / static_cast<double>(X.size(0));
 }
 
+double straightness(const std::vector<torch::Tensor>& path) {
+  if (path.size() < 2) throw Failure("straightness needs a path of at least two positions");
+  auto flat = [](const torch::Tensor& x) { return x.to(torch::kFloat64).reshape({x.size(0), -1}); };
+  auto length = torch::zeros({path.front().size(0)}, torch::kFloat64);
+  for (size_t k = 1; k < path.size(); ++k) length += (flat(path[k]) - flat(path[k - 1])).norm(2, 1);
+  auto chord = (flat(path.back()) - flat(path.front())).norm(2, 1);
+  auto ratio = torch::where(length > 0, chord / length.clamp_min(1e-300), torch::ones_like(length));
+  return ratio.mean().item<double>();
+}
+
 }  // namespace ss::metrics

@@ -24,4 +24,10 @@ double mixtureNll(const data::GaussianMixture& gm, const torch::Tensor& x);
 // Fraction of samples nearest to each component mean: [K] summing to 1.
 torch::Tensor modeWeights(const data::GaussianMixture& gm, const torch::Tensor& x);
 
+// Straightness of recorded paths: `path` holds the same K particles at successive times, each
+// [K, ...]; per particle ‖x_last − x_first‖ over its polyline length Σ‖x_{k+1} − x_k‖, then the
+// mean over particles. 1 for straight paths, smaller the more they bend (a particle that does
+// not move counts as straight). At least two positions.
+double straightness(const std::vector<torch::Tensor>& path);
+
 }  // namespace ss::metrics

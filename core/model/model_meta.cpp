@@ -59,7 +59,10 @@ Status readSde(const Json& j, const std::string& dataset, ModelMeta& m) {
           m.sde.kind);
       !s)
     return s;
-  if (!j.contains("type")) return Error{"sde.type is missing (expected ve, vp, subvp)"};
+  if (!j.contains("type"))
+    return Error{"sde.type is missing (expected ve, vp, subvp, vp-cosine, rf)"};
+  // The kind's defaults under the parameters given: rf's T is 0.999 (its g is singular at 1).
+  m.sde = sde::defaultsFor(m.sde.kind);
   Status s = Ok{};
   sde::forEachNumber(m.sde, [&](const char* key, auto& field) {
     if (s) s = jsonread::readKey(j, key, "sde.", field);

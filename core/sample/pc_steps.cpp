@@ -69,7 +69,7 @@ Update ancestral(StepContext& c, const torch::Tensor& x, double t) {
     auto xMean = x + dv * s;
     return {xMean + std::sqrt(prev * prev * dv / (sigma * sigma)) * z, xMean};
   }
-  throw Failure("the ancestral predictor has no sub-VP form");
+  throw Failure("the ancestral predictor is defined for vp and ve only");
 }
 
 }  // namespace

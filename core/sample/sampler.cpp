@@ -192,8 +192,8 @@ SamplerRun::SamplerRun(std::shared_ptr<const score::ScoreFn> score,
     if (sc.kind == sde::SdeKind::VE)
       im.smldSigmas = torch::exp(
           torch::linspace(std::log(sc.sigmaMin), std::log(sc.sigmaMax), n, torch::kFloat64));
-    else  // the VpSde's DDPM betas; sub-VP borrows them for the Langevin α (MATH.md §4)
-      im.ddpmBetas = torch::linspace(sc.betaMin / n, sc.betaMax / n, n, torch::kFloat64);
+    else  // the DDPM betas; sub-VP borrows VP's for the Langevin α (MATH.md §4), RF's are 0
+      im.ddpmBetas = sde::ddpmBetas(sc, n);
   }
   setUpTimes(span);
   rewind();

@@ -78,10 +78,11 @@ Status SamplerConfig::validate(sde::SdeKind sdeKind) const {
         "edm-heun"};
   if (eta != 0) return Error{"eta applies to the ddim solver only, not to PC samplers"};
   if (churn != 0) return Error{"churn applies to the edm-heun solver only, not to PC samplers"};
-  if (predictor == Predictor::Ancestral && sdeKind == sde::SdeKind::SubVP)
-    return Error{
-        "predictor 'ancestral' has no sub-VP form; valid predictors for subvp: "
-        "euler-maruyama, reverse-diffusion, none"};
+  if (predictor == Predictor::Ancestral && sdeKind != sde::SdeKind::VP &&
+      sdeKind != sde::SdeKind::VE)
+    return Error{"predictor 'ancestral' has no " + std::string(sde::toString(sdeKind)) +
+                 " form (it is DDPM's for vp, SMLD's for ve); valid predictors for " +
+                 std::string(sde::toString(sdeKind)) + ": euler-maruyama, reverse-diffusion, none"};
   if (predictor == Predictor::None && corrector == Corrector::None)
     return Error{
         "predictor and corrector are both 'none': nothing would move the samples; valid "
@@ -98,7 +99,10 @@ Status SamplerConfig::validate(sde::SdeKind sdeKind) const {
 
 Status SamplerConfig::validate(const sde::SdeConfig& sdeConfig) const {
   if (auto err = validate(sdeConfig.kind); !err) return err;
-  if (this->kind != SamplerKind::Pc || sdeConfig.kind == sde::SdeKind::VE) return Ok{};
+  // Cosine VP's betas are capped below 1 and RF has none: only VP and sub-VP are checked.
+  if (this->kind != SamplerKind::Pc ||
+      (sdeConfig.kind != sde::SdeKind::VP && sdeConfig.kind != sde::SdeKind::SubVP))
+    return Ok{};
   const bool vp = sdeConfig.kind == sde::SdeKind::VP;
   const char* user = nullptr;
   if (corrector == Corrector::Langevin) user = "the Langevin corrector";

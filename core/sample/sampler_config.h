@@ -41,7 +41,7 @@ struct SamplerConfig {
   double eta = 0.0;    // DDIM's η ≥ 0 (0: deterministic)
   double churn = 0.0;  // EDM's S_churn ≥ 0 (0: deterministic); γ = min(churn/steps, √2 − 1)
 
-  // Ok when valid for this SDE (ancestral has no sub-VP form), else an error naming the field
+  // Ok when valid for this SDE (ancestral: vp and ve only), else an error naming the field
   // and the valid choices.
   Status validate(sde::SdeKind kind) const;
   // The same, plus the checks that need the SDE's parameters: on VP the reverse-diffusion

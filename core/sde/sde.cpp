@@ -28,6 +28,10 @@ std::shared_ptr<const Sde> Sde::create(const SdeConfig& cfg) {
       return std::make_shared<VpSde>(cfg);
     case SdeKind::SubVP:
       return std::make_shared<SubVpSde>(cfg);
+    case SdeKind::VPCosine:
+      return std::make_shared<VpCosineSde>(cfg);
+    case SdeKind::RF:
+      return std::make_shared<RfSde>(cfg);
   }
   throw Failure("unknown SDE kind");
 }

@@ -1,8 +1,9 @@
-// Tensor-level forward SDEs (MATH.md §1, §2, §4): VE, VP and sub-VP with the reference
-// implementation's conventions: drift/diffusion, marginal, prior, the discrete SMLD/DDPM
-// grids, `discretize` for the reverse-diffusion and ancestral predictors, and the
-// reverse-time SDE / probability-flow ODE given a score. Immutable after construction,
-// so one Sde may be shared by any threads. Uses LibTorch: not for ui/.
+// Tensor-level forward SDEs (MATH.md §1, §2, §4, §8): VE, VP and sub-VP with the reference
+// implementation's conventions, cosine VP and the rectified flow (docs/PROCESSES.md):
+// drift/diffusion, marginal, prior, the discrete SMLD/DDPM grids, `discretize` for the
+// reverse-diffusion and ancestral predictors, and the reverse-time SDE / probability-flow ODE given
+// a score. Immutable after construction, so one Sde may be shared by any threads. Uses LibTorch:
+// not for ui/.
 #pragma once
 
 #include <torch/torch.h>
@@ -50,7 +51,7 @@ class Sde {
   torch::Tensor priorLogProb(const torch::Tensor& z) const;
 
   // One step of the discretized forward SDE, x_{i+1} = x_i + f_i + G_i z (MATH.md §4).
-  // VP: DDPM betas; VE: SMLD sigma grid; sub-VP: Euler–Maruyama with Δt = T/N.
+  // VP: DDPM betas; VE: SMLD sigma grid; sub-VP, cosine VP, RF: Euler–Maruyama, Δt = T/N.
   struct Discretized {
     torch::Tensor f;  // shaped like x
     torch::Tensor G;  // [B]
@@ -113,5 +114,28 @@ class SubVpSde final : public Sde {
   Coefficients sde(const torch::Tensor& x, const torch::Tensor& t) const override;
   MarginalCoefficients marginal(const torch::Tensor& t) const override;
 };
+
+// VP with the cosine β(t) (sde_config.h): a(t)² = cos²θ(t)/cos²θ(0) up to the β cap.
+class VpCosineSde final : public Sde {
+ public:
+  explicit VpCosineSde(const SdeConfig& cfg);
+  Coefficients sde(const torch::Tensor& x, const torch::Tensor& t) const override;
+  MarginalCoefficients marginal(const torch::Tensor& t) const override;
+};
+
+// The rectified flow: a(t) = 1 − t, σ(t) = t, f = −x/(1 − t), g² = 2t/(1 − t), T < 1.
+class RfSde final : public Sde {
+ public:
+  explicit RfSde(const SdeConfig& cfg);
+  Coefficients sde(const torch::Tensor& x, const torch::Tensor& t) const override;
+  MarginalCoefficients marginal(const torch::Tensor& t) const override;
+};
+
+// The per-step variances b_i of a DDPM chain on an n-step grid, float64 [n], as the
+// ancestral predictor and the Langevin corrector's α = 1 − b_i use them (MATH.md §4):
+// VP and sub-VP the linear b_i = βmin/n + i(βmax − βmin)/(n(n − 1)); cosine VP
+// b_i = min(β(t_i) T/n, 0.999) at t_i = iT/(n − 1) (the same rule gives the linear betas);
+// VE and RF have no such chain: zeros (so the corrector's α is 1, as the reference's for VE).
+torch::Tensor ddpmBetas(const SdeConfig& cfg, int n);
 
 }  // namespace ss::sde

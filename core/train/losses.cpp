@@ -65,6 +65,11 @@ torch::Tensor weightOf(Weighting w, const sde::Sde& sde, const torch::Tensor& t)
       return diffusionSquared(sde, t);
     case Weighting::One:
       return torch::ones_like(t);
+    case Weighting::Flow: {
+      // v_θ − (a′x0 + σ′z) = −½g²(s + z/σ) with v_θ = f − ½g²s: λ = g⁴/4 (docs/PROCESSES.md).
+      auto g2 = diffusionSquared(sde, t);
+      return 0.25 * g2 * g2;
+    }
   }
   throw Failure("unknown loss weighting");
 }

@@ -20,8 +20,10 @@ namespace ss::train {
 
 namespace {
 
-constexpr EnumName<Weighting> kWeightings[] = {
-    {Weighting::Sigma2, "sigma2"}, {Weighting::G2, "g2"}, {Weighting::One, "one"}};
+constexpr EnumName<Weighting> kWeightings[] = {{Weighting::Sigma2, "sigma2"},
+                                               {Weighting::G2, "g2"},
+                                               {Weighting::One, "one"},
+                                               {Weighting::Flow, "flow"}};
 constexpr EnumName<Objective> kObjectives[] = {{Objective::Dsm, "dsm"}, {Objective::Ssm, "ssm"}};
 
 }  // namespace

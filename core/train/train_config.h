@@ -9,10 +9,13 @@
 
 namespace ss::train {
 
-enum class Weighting { Sigma2, G2, One };
+// Flow: λ(t) = g(t)⁴/4, which makes DSM the flow-matching loss ‖v_θ − (a′x0 + σ′ε)‖² with
+// v_θ = f − ½g²s_θ the PF-ODE drift; for rf that is ‖v_θ − (ε − x0)‖², λ = t²/(1 − t)²
+// (docs/PROCESSES.md).
+enum class Weighting { Sigma2, G2, One, Flow };
 enum class Objective { Dsm, Ssm };
 
-std::string toString(Weighting w);  // "sigma2", "g2", "one"
+std::string toString(Weighting w);  // "sigma2", "g2", "one", "flow"
 std::string toString(Objective o);  // "dsm", "ssm"
 // Exact names; an error names the text and lists the valid names.
 Expected<Weighting> parseWeighting(const std::string& s);

@@ -47,6 +47,8 @@ double lambdaOf(Weighting w, const SdeConfig& c, double t) {
       return std::pow(ss::sde::diffusion(c, t), 2);
     case Weighting::One:
       return 1.0;
+    case Weighting::Flow:  // flow matching: g⁴/4 (docs/PROCESSES.md)
+      return std::pow(ss::sde::diffusion(c, t), 4) / 4;
   }
   return NAN;
 }
@@ -112,7 +114,7 @@ TEST(LossWeight, MatchesTheScalarSchedule) {
   for (auto kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) {
     auto sde = makeSde(kind);
     auto t = torch::tensor({1e-5, 0.01, 0.3, 0.77, 1.0}, kF64);
-    for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One}) {
+    for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One, Weighting::Flow}) {
       auto l = weightOf(w, *sde, t);
       ASSERT_EQ(l.sizes(), t.sizes());
       for (int64_t i = 0; i < t.size(0); ++i) {
@@ -131,7 +133,7 @@ TEST(LossDsm, MatchesHandComputationForEveryWeighting) {
   for (auto kind : {SdeKind::VE, SdeKind::VP, SdeKind::SubVP}) {
     auto sde = makeSde(kind);
     const auto& cfg = sde->config();
-    for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One}) {
+    for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One, Weighting::Flow}) {
       LossConfig lc;
       lc.weighting = w;
       auto r = scoreMatchingLoss(fakeScore, *sde, x0, lc, gen(42));
@@ -502,7 +504,7 @@ TEST(LossImportance, MatchesUniformEstimateAndCutsVariance) {
 // ---- TrainConfig --------------------------------------------------------------------------
 
 TEST(TrainConfig, EnumNamesRoundTrip) {
-  for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One}) {
+  for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One, Weighting::Flow}) {
     auto back = parseWeighting(toString(w));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back.value(), w);
@@ -518,7 +520,7 @@ TEST(TrainConfig, EnumNamesRoundTrip) {
   EXPECT_EQ(toString(Objective::Dsm), "dsm");
   EXPECT_EQ(toString(Objective::Ssm), "ssm");
   EXPECT_EQ(parseWeighting("sigma").error().message,
-            "unknown weighting 'sigma' (expected sigma2, g2, one)");
+            "unknown weighting 'sigma' (expected sigma2, g2, one, flow)");
   EXPECT_FALSE(parseObjective("DSM").ok());  // names are exact
 }
 

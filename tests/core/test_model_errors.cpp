@@ -148,6 +148,20 @@ TEST(ModelMeta, RoundTripsAndTakesDefaults) {
           "sde": {"type": "vp"}, "time_input": "999t"})");
   ASSERT_TRUE(image.ok()) << ss::messageOf(image);
   EXPECT_EQ(image.value().sampleShape(), (std::vector<int64_t>{1, 28, 28}));
+  // A rectified-flow model (docs/PROCESSES.md) takes rf's T = 0.999 unless it gives T < 1.
+  const std::string rfHead = R"({"format": "scorescope-score-model", "version": 1,
+      "output": "eps", "time_input": "t", "data": {"kind": "points", "dim": 2}, "sde": )";
+  auto rf = ss::model::parseModelMeta(rfHead + R"({"type": "rf"}})");
+  ASSERT_TRUE(rf.ok()) << ss::messageOf(rf);
+  EXPECT_EQ(rf.value().sde.kind, ss::sde::SdeKind::RF);
+  EXPECT_EQ(rf.value().sde.T, 0.999);
+  EXPECT_EQ(ss::model::parseModelMeta(ss::model::toJson(rf.value())).value().sde, rf.value().sde);
+  EXPECT_NE(ss::messageOf(ss::model::parseModelMeta(rfHead + R"({"type": "rf", "T": 1}})"))
+                .find("singular"),
+            std::string::npos);
+  auto cosine = ss::model::parseModelMeta(rfHead + R"({"type": "vp-cosine"}})");
+  ASSERT_TRUE(cosine.ok()) << ss::messageOf(cosine);
+  EXPECT_EQ(cosine.value().sde.T, 1.0);
   EXPECT_NE(ss::messageOf(ss::model::parseModelMeta(R"({"format": "x"})")).find("format must be"),
             std::string::npos);
   EXPECT_NE(ss::messageOf(

@@ -30,9 +30,22 @@ void drawProcessPanel(ExplorerState& state, ProcessPanelState& view,
   ImGui::SameLine();
   edited |= ImGui::RadioButton("VE", &kind, static_cast<int>(sde::SdeKind::VE));
   tooltip("Variance exploding (SMLD limit): dx = √(d[σ²(t)]/dt) dw");
+  edited |= ImGui::RadioButton("cosine VP", &kind, static_cast<int>(sde::SdeKind::VPCosine));
+  tooltip(
+      "VP with Nichol and Dhariwal's cosine schedule: a(t)² = "
+      "cos²((t+s)/(1+s)·π/2)/cos²(s/(1+s)·π/2), "
+      "s = 0.008, β(t) = -d ln a²/dt capped at 999");
+  ImGui::SameLine();
+  edited |= ImGui::RadioButton("rectified flow", &kind, static_cast<int>(sde::SdeKind::RF));
+  tooltip(
+      "Rectified flow, the linear interpolant x_t = (1-t)x0 + tε: dx = -x/(1-t) dt + √(2t/(1-t)) "
+      "dw, "
+      "singular at t = 1, so it stops at T = 0.999");
   if (static_cast<sde::SdeKind>(kind) != d.kind) {
-    // VE's spread grows to σmax ≫ the data: follow it by default; VP/sub-VP stay in N(0, I).
+    // VE's spread grows to σmax ≫ the data: follow it by default; the others stay in N(0, I).
     state.canvas.followSpread = static_cast<sde::SdeKind>(kind) == sde::SdeKind::VE;
+    // RF ends before t = 1; the others at 1.
+    if (d.T == sde::defaultT(d.kind)) d.T = sde::defaultT(static_cast<sde::SdeKind>(kind));
   }
   d.kind = static_cast<sde::SdeKind>(kind);
 
@@ -48,18 +61,18 @@ void drawProcessPanel(ExplorerState& state, ProcessPanelState& view,
     } else {
       edited |= ImGui::InputDouble("σ max", &d.sigmaMax, 0.0, 0.0, "%.4g");
     }
-  } else {
+  } else if (d.kind == sde::SdeKind::VP || d.kind == sde::SdeKind::SubVP) {
     edited |= ImGui::InputDouble("β min", &d.betaMin, 0.0, 0.0, "%.4g");
     edited |= ImGui::InputDouble("β max", &d.betaMax, 0.0, 0.0, "%.4g");
+  } else if (d.kind == sde::SdeKind::RF) {
+    ImGui::TextDisabled("T = %.4g (g(t) is singular at t = 1)", d.T);
   }
   edited |= ImGui::InputInt("N (steps)", &d.N);
   edited |= ImGui::InputDouble("ε (t min)", &d.eps, 0.0, 0.0, "%.1e");
   if (edited) applySdeDraft(state, view);
   if (!view.error.empty()) errorText(view.error + " (showing the last valid SDE)");
   if (ImGui::SmallButton("defaults")) {
-    const sde::SdeKind k = d.kind;
-    d = sde::SdeConfig{};
-    d.kind = k;
+    d = sde::defaultsFor(d.kind);
     state.sde = d;
     view.error.clear();
   }

@@ -13,7 +13,9 @@ namespace ss::ui {
 std::string sdeLabel(sde::SdeKind kind) {
   static constexpr EnumName<sde::SdeKind> kLabels[] = {{sde::SdeKind::VE, "VE SDE"},
                                                        {sde::SdeKind::VP, "VP SDE"},
-                                                       {sde::SdeKind::SubVP, "sub-VP SDE"}};
+                                                       {sde::SdeKind::SubVP, "sub-VP SDE"},
+                                                       {sde::SdeKind::VPCosine, "cosine VP SDE"},
+                                                       {sde::SdeKind::RF, "rectified flow"}};
   return nameOf(kLabels, kind, "SDE");
 }
 

@@ -153,7 +153,10 @@ json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
 
 void readSde(const json& root, sde::SdeConfig& c, std::vector<std::string>& w) {
   Section s(root, "sde", "sde", w);
+  const sde::SdeKind before = c.kind;
   s.getName("kind", c.kind, sde::parseSdeKind, std::string(sde::toString(c.kind)));
+  // A scene naming rf without T gets rf's T < 1 (docs/PROCESSES.md), as --sde rf does.
+  if (c.kind != before && c.T == sde::defaultT(before)) c.T = sde::defaultT(c.kind);
   sde::forEachNumber(c, reader(s));
 }
 
