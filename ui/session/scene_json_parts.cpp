@@ -114,8 +114,14 @@ template <class C, class F>
 void samplerNumbers(C& c, F&& f) {
   // clang-format off
   eachField(f, "steps", c.steps, "snr", c.snr, "corrector_steps", c.correctorSteps, "rtol", c.rtol,
-            "atol", c.atol, "denoise", c.denoise, "eta", c.eta, "churn", c.churn, "rho", c.rho);
+            "atol", c.atol, "denoise", c.denoise);
   // clang-format on
+}
+
+// The field's solvers' keys: optional (scenes written before them load quietly).
+template <class C, class F>
+void solverNumbers(C& c, F&& f) {
+  eachField(f, "eta", c.eta, "churn", c.churn, "rho", c.rho);
 }
 
 template <class C, class F>
@@ -148,6 +154,7 @@ json samplerJson(const sample::SamplerConfig& s, const std::string& preset) {
             {"solver", sample::toString(s.solver)},
             {"schedule", sample::toString(s.schedule)}};
   samplerNumbers(s, writer(j));
+  solverNumbers(s, writer(j));
   return j;
 }
 
@@ -173,8 +180,12 @@ void readSampler(const json& root, sample::SamplerConfig& c, std::string& preset
   s.getName("corrector", c.corrector, sample::parseCorrector, sample::toString(c.corrector));
   s.get("ode", ode);
   s.getName("solver", c.solver, sample::parseOdeSolver, sample::toString(c.solver));
-  s.getName("schedule", c.schedule, sample::parseTimeSchedule, sample::toString(c.schedule));
+  if (s.optional("schedule"))
+    s.getName("schedule", c.schedule, sample::parseTimeSchedule, sample::toString(c.schedule));
   samplerNumbers(c, reader(s));
+  solverNumbers(c, [&](const char* key, auto& field) {
+    if (s.optional(key)) reader(s)(key, field);
+  });
   c.kind = ode ? sample::SamplerKind::Ode : sample::SamplerKind::Pc;
 }
 
