@@ -138,6 +138,8 @@ Expected<sample::SamplerConfig> samplerFrom(const SampleOptions& s, const sde::S
     if (!v) return v.error();
     c.solver = v.value();
     c.kind = sample::SamplerKind::Ode;
+    // Its steps as the preset of the same name takes them (20 for ddim, dpmpp_2m, …).
+    if (auto p = sample::samplerPreset(sample::toString(c.solver)); p) c.steps = p.value().steps;
   }
   c.snr = s.snr;
   c.correctorSteps = s.correctorSteps;

@@ -84,6 +84,8 @@ expect_contains("reverse-diffusion")
 # The field's solvers (docs/SAMPLERS.md): their default grid, and settings that mean nothing.
 run_app(0 sample --score exact --sampler dpmpp_2m --n 500 --metrics)
 expect_contains("20 steps on the logsnr grid")
+run_app(0 sample --score exact --solver ddim --n 500)  # --solver takes the preset's steps too
+expect_contains("ddim, 20 steps on the uniform grid")
 run_app(1 sample --score exact --sampler ddim --eta -0.5)
 expect_contains("eta (-0.5) must be a number >= 0")
 run_app(1 sample --score exact --sampler edm_heun --rho 0)
