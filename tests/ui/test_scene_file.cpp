@@ -231,5 +231,27 @@ TEST(SceneFile, ReopenedSceneRendersIdentically) {
   EXPECT_TRUE(std::abs(halfWidth - 3.0f) < 0.02f || std::abs(halfHeight - 2.5f) < 0.02f);
 }
 
+// The field's solvers' settings (docs/SAMPLERS.md) survive a save and an open, in the main
+// run and in a compare pane.
+TEST(SceneFile, FieldSolverSettingsRoundTrip) {
+  Scene s = sampleScene();
+  s.state.sampler.solver = sample::OdeSolver::Ddim;
+  s.state.sampler.eta = 0.4;
+  s.state.sampler.schedule = sample::TimeSchedule::Karras;
+  s.state.sampler.rho = 5.0;
+  s.state.compare.panes[1].sampler.solver = sample::OdeSolver::EdmHeun;
+  s.state.compare.panes[1].sampler.churn = 1.5;
+  auto back = parseScene(sceneToJson(s));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back.value().warnings.empty()) << back.value().warnings.front();
+  const auto& r = back.value().scene.state;
+  EXPECT_EQ(r.sampler.solver, sample::OdeSolver::Ddim);
+  EXPECT_DOUBLE_EQ(r.sampler.eta, 0.4);
+  EXPECT_EQ(r.sampler.schedule, sample::TimeSchedule::Karras);
+  EXPECT_DOUBLE_EQ(r.sampler.rho, 5.0);
+  EXPECT_EQ(r.compare.panes[1].sampler.solver, sample::OdeSolver::EdmHeun);
+  EXPECT_DOUBLE_EQ(r.compare.panes[1].sampler.churn, 1.5);
+}
+
 }  // namespace
 }  // namespace ss::ui
