@@ -31,6 +31,7 @@ struct GuiOptions {
   std::string device = "cpu";  // resolved compute device for training
   int threads = 1;             // LibTorch threads for the workers
   bool startTraining = false;  // press Start on launch
+  bool solverLab = false;      // open the solver lab on launch and run it (2D)
   int maxFrames = 0;           // > 0: close after this many frames (smoke tests)
   // Benchmark (hidden --exit-when-done): close once the reverse run (2D) or the image run is
   // done, printing how long it took as one JSON line; frames stay paced as in normal use.

@@ -14,6 +14,7 @@
 #include "core/scene/vector_field.h"
 #include "ui/gl/objects.h"
 #include "ui/views/compare_view.h"
+#include "ui/views/solver_lab_plot.h"
 
 namespace ss::ui {
 
@@ -143,6 +144,18 @@ Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& c
   ImageView view;
   return renderWindow(ui, width, height, [&](int) {
     view.draw(content, static_cast<float>(width), static_cast<float>(height));
+  });
+}
+
+Expected<RenderedImage> renderSolverLab(UiContext& ui, const sample::SolverLabResult& lab,
+                                        int width, int height) {
+  return renderWindow(ui, width, height, [&](int) {
+    const float pad = ImGui::GetFontSize() * 0.6f;
+    ImGui::SetCursorPos(ImVec2(pad, pad));
+    ImGui::TextUnformatted(solverLabSummary(lab).c_str());
+    ImGui::SetCursorPosX(pad);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    solverLabPlots(lab, avail.x - pad, avail.y - pad);
   });
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/common/error.h"
+#include "core/sample/solver_lab.h"
 #include "core/scene/image_run.h"
 #include "core/scene/point_cloud.h"
 #include "ui/session/explorer_state.h"
@@ -54,8 +55,10 @@ Expected<RenderedImage> renderCompare(UiContext& ui, const ExplorerState& state,
                                       const std::vector<const RunView*>& views, int width,
                                       int height);
 
-// The image explorer's grid (x_t | x̂₀ per cell, with its labels) at `frame`, as the GUI
-// draws it.
+// The solver lab's summary line over its two plots (ui/views/solver_lab_plot.h).
+Expected<RenderedImage> renderSolverLab(UiContext& ui, const sample::SolverLabResult& lab,
+                                        int width, int height);
+
 // The image explorer's view (one grid or two, and the interpolation strip), as the window
 // draws it (ui/views/image_view).
 Expected<RenderedImage> renderImageView(UiContext& ui, const ImageViewContent& content, int width,

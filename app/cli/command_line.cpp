@@ -18,6 +18,9 @@ void addGuiOptions(CLI::App& app, AppOptions& o) {
                  "PF-ODE panes from the same prior draw) mode")
       ->capture_default_str();
   app.add_flag("--density", o.density, "Show the exact density heatmap");
+  app.add_flag("--solver-lab", o.solverLab,
+               "Open the solver lab and run it (2D; the exact score; scorescope solvers is its "
+               "command-line form)");
   app.add_option("--arrows", o.arrows, "Score arrows across the view (8..128)");
   app.add_flag("--exact-field", o.exactField, "Show the exact score's arrows");
   app.add_flag("--play", o.play,
@@ -262,6 +265,7 @@ void buildCommandLine(CLI::App& app, CommandLine& c) {
   for (auto* sub : {c.render, c.train, c.sample, c.nll}) addSharedOptions(*sub, o);
   c.interpolate = addInterpolateCommand(app, o, c.io);
   c.models = addModelCommands(app, o, c.mo);
+  c.solvers = addSolversCommand(app, o, c.lo);
   addRenderOptions(c.render, o);
   addTrainOptions(c.train, c.to);
   addSampleOptions(c.sample, c.nll, c.so);
@@ -279,7 +283,7 @@ int runCommandLine(CommandLine& c) {
     return fail("scorescope",
                 "--model-meta describes a TorchScript model: give it with --model FILE (sample, "
                 "nll, render, interpolate, score or the window)");
-  for (auto* sub : {train, sample, nll}) {
+  for (auto* sub : {train, sample, nll, c.solvers}) {
     if (!sub->parsed()) continue;
     o.epsGiven = sub->get_option("--eps")->count() > 0;
     for (const char* flag : {"--sde", "--beta-min", "--beta-max", "--sigma-min", "--sigma-max"})
@@ -301,6 +305,10 @@ int runCommandLine(CommandLine& c) {
     return runNll(o, so);
   }
   if (c.interpolate->parsed()) return runInterpolate(o, c.io);
+  if (c.solvers->parsed()) {
+    const auto given = [&](const char* f) { return c.solvers->get_option(f)->count() > 0; };
+    return runSolvers(o, c.lo, {given("--particles"), given("--N"), given("--limit")});
+  }
   if (c.models.score->parsed()) return runScore(o, c.mo);
   if (c.models.exportModel->parsed()) return runExport(o, c.mo);
   return runGuiCommand(o);

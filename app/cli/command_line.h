@@ -17,8 +17,9 @@ struct CommandLine {
   InterpolateOptions io;  // interpolate: the latent interpolation strip (interpolate_cmd.cpp)
   ModelCmdOptions mo;     // score and export (model_cmds.cpp)
   ModelCommands models;
+  SolversOptions lo;  // solvers: the solver lab (solvers_cmd.cpp)
   CLI::App *render = nullptr, *train = nullptr, *sample = nullptr, *nll = nullptr,
-           *interpolate = nullptr;
+           *interpolate = nullptr, *solvers = nullptr;
 };
 
 // Attaches the GUI's options and every subcommand to `app`.

@@ -96,6 +96,7 @@ int runGuiCommand(const AppOptions& o) {
   g.maxFps = o.maxFps;
   g.exitWhenDone = o.exitWhenDone;
   g.startTraining = o.train;
+  g.solverLab = o.solverLab;
   if (!o.workers.empty()) g.workersYield = o.workers == "yield";
   g.device = dev.value();
   g.threads = threads;

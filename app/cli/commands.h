@@ -142,4 +142,19 @@ ModelCommands addModelCommands(CLI::App& app, AppOptions& o, ModelCmdOptions& mo
 int runScore(const AppOptions& o, const ModelCmdOptions& mo);
 int runExport(const AppOptions& o, const ModelCmdOptions& mo);
 
+// solvers (solvers_cmd.cpp): the solver lab (docs/SAMPLERS.md).
+struct SolversOptions {
+  SampleOptions sample;  // --model / --score
+  std::string solvers = "euler,heun,ddim,dpmpp_2m,dpm_solver_3,edm_heun";
+  std::string nfes = "5,10,20,50,100,200";
+  double referenceTol = 1e-8;
+  std::string out, plot, size = "1600x700";
+};
+// Which shared options the command line gave (--particles: else the lab's 10000).
+struct SolversGiven {
+  bool particles = false, N = false, limit = false;
+};
+CLI::App* addSolversCommand(CLI::App& app, AppOptions& o, SolversOptions& lo);
+int runSolvers(const AppOptions& o, SolversOptions& lo, const SolversGiven& given);
+
 }  // namespace ss::app

@@ -79,9 +79,10 @@ struct AppOptions {
   int stage = 0;         // render: show this stage of the scene (1-based; 0 = the scene itself)
   double fps = 30;       // render --frames: animation frame rate
   // GUI smoke tests
-  int frames = 0;       // GUI: close after this many frames; render: animation frames (0 = one PNG)
-  bool train = false;   // GUI: start training on launch
-  std::string workers;  // GUI: yield | share (empty: as saved)
+  int frames = 0;      // GUI: close after this many frames; render: animation frames (0 = one PNG)
+  bool train = false;  // GUI: start training on launch
+  bool solverLab = false;  // GUI: open the solver lab on launch and run it
+  std::string workers;     // GUI: yield | share (empty: as saved)
   std::string screenshot;
   std::vector<std::string> probes;  // GUI (hidden --probe): scripted canvas probes
   bool version = false;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/score_source.h"
 #include "core/common/runtime.h"
 #include "core/data/toy.h"
 #include "core/likelihood/likelihood.h"
@@ -32,15 +33,7 @@ constexpr const char* kNoDataset =
     "the model's metadata names no dataset, so there is no data to compare with (add "
     "\"dataset\" to its scorescope.json or --model-meta)";
 
-// What every sample/nll run needs: the score, its SDE and the data it models.
-struct Source {
-  std::shared_ptr<const score::ScoreFn> score;
-  std::shared_ptr<const sde::Sde> sde;
-  std::shared_ptr<const data::ToyDistribution> toy;
-  std::string data, scoreName, device;
-  bool conditional = false;  // a class-conditional imported model: --class goes to the model
-  int64_t dim = 2;           // the data's dimension
-};
+}  // namespace
 
 Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
   if (s.model.empty() == s.score.empty())
@@ -82,6 +75,8 @@ Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
   }
   return src;
 }
+
+namespace {
 
 std::string describe(const sample::SamplerConfig& c) {
   if (c.kind == sample::SamplerKind::Ode) {

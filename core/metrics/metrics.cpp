@@ -68,18 +68,29 @@ torch::Tensor subsample(const torch::Tensor& x, int64_t maxPoints, at::Generator
 
 }  // namespace
 
-double slicedWasserstein2(const torch::Tensor& a, const torch::Tensor& b, int projections,
-                          uint64_t seed) {
+SlicedW2To::SlicedW2To(const torch::Tensor& b, int projections, uint64_t seed) {
   torch::NoGradGuard noGrad;
-  auto A = flat64(a, "the first point set"), B = flat64(b, "the second point set");
-  sameDim(A, B);
+  auto B = flat64(b, "the second point set");
   if (projections < 1) throw Failure("slicedWasserstein2 needs at least one projection");
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  auto dirs = torch::randn({projections, A.size(1)}, gen, torch::kFloat64);
-  dirs = dirs / dirs.norm(2, 1, true).clamp_min(1e-300);
-  auto pa = std::get<0>(torch::mm(dirs, A.t()).sort(1));  // [P, N]
-  auto pb = std::get<0>(torch::mm(dirs, B.t()).sort(1));  // [P, M]
-  return std::sqrt(w2SquaredSorted(pa, pb).mean().item<double>());
+  m_dirs = torch::randn({projections, B.size(1)}, gen, torch::kFloat64);
+  m_dirs = m_dirs / m_dirs.norm(2, 1, true).clamp_min(1e-300);
+  m_sorted = std::get<0>(torch::mm(m_dirs, B.t()).sort(1));  // [P, M]
+}
+
+double SlicedW2To::operator()(const torch::Tensor& a) const {
+  torch::NoGradGuard noGrad;
+  auto A = flat64(a, "the first point set");
+  sameDim(A, m_dirs);
+  auto pa = std::get<0>(torch::mm(m_dirs, A.t()).sort(1));  // [P, N]
+  return std::sqrt(w2SquaredSorted(pa, m_sorted).mean().item<double>());
+}
+
+double slicedWasserstein2(const torch::Tensor& a, const torch::Tensor& b, int projections,
+                          uint64_t seed) {
+  auto A = flat64(a, "the first point set"), B = flat64(b, "the second point set");
+  sameDim(A, B);
+  return SlicedW2To(B, projections, seed)(A);
 }
 
 double energyDistance(const torch::Tensor& a, const torch::Tensor& b, int64_t maxPoints,

@@ -14,6 +14,18 @@ namespace ss::metrics {
 double slicedWasserstein2(const torch::Tensor& a, const torch::Tensor& b, int projections = 256,
                           uint64_t seed = 0);
 
+// The same distance from many point sets to one fixed set `b`, whose projections are drawn
+// and sorted once (the solver lab's many runs against one true set): equal to
+// slicedWasserstein2(a, b, projections, seed) for every a.
+class SlicedW2To {
+ public:
+  explicit SlicedW2To(const torch::Tensor& b, int projections = 256, uint64_t seed = 0);
+  double operator()(const torch::Tensor& a) const;
+
+ private:
+  torch::Tensor m_dirs, m_sorted;  // [P, d] unit directions; [P, M] b's sorted projections
+};
+
 // Energy distance 2E‖X−Y‖ − E‖X−X'‖ − E‖Y−Y'‖ (V-statistic; subsampled to ≤ maxPoints each).
 double energyDistance(const torch::Tensor& a, const torch::Tensor& b, int64_t maxPoints = 4000,
                       uint64_t seed = 0);

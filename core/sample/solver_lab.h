@@ -21,7 +21,7 @@ struct SolverLabSpec {
                                       "dpmpp_2m", "dpm_solver_3", "edm_heun"};
   std::vector<int> nfes = {5, 10, 20, 50, 100, 200};  // budgets; each solver's steps fit in one
   int64_t particles = 10000;
-  uint64_t seed = 0;        // the prior draw (seed), the true sets (seed + 101, seed + 202)
+  uint64_t seed = 0;           // the prior draw (seed), the true sets (seed + 101, seed + 202)
   double referenceTol = 1e-8;  // RK45 rtol = atol of the reference, in float64
 
   // Ok, or an error naming the bad field: an unknown or stochastic solver, an NFE < 1, no
@@ -40,8 +40,8 @@ struct SolverLabPoint {
 };
 
 struct SolverLabCurve {
-  std::string solver;  // the preset name
-  std::string grid;    // its default time grid ("uniform", "logsnr", "karras")
+  std::string solver;                  // the preset name
+  std::string grid;                    // its default time grid ("uniform", "logsnr", "karras")
   std::vector<SolverLabPoint> points;  // by budget, as computed
   // The least-squares slope of log(error) on log(nfe) over the points (the measured order is
   // its negative); NaN with fewer than two points.
@@ -54,10 +54,10 @@ struct SolverLabCurve {
 
 struct SolverLabResult {
   SolverLabSpec spec;
-  std::string data, sde, score;  // what was run: the data, the SDE, the score's name
-  int64_t referenceNfe = 0;      // the RK45 reference's evaluations (0: not yet)
-  double referenceSw2 = 0;       // the reference's own sw2
-  double floor = 0;              // sw2 of two true sets
+  std::string data, sde, score;                // what was run: the data, the SDE, the score's name
+  int64_t referenceNfe = 0;                    // the RK45 reference's evaluations (0: not yet)
+  double referenceSw2 = 0;                     // the reference's own sw2
+  double floor = 0;                            // sw2 of two true sets
   double band() const { return 2.5 * floor; }  // the perfect-sampler band (docs/SAMPLERS.md)
   std::vector<SolverLabCurve> curves;          // in spec order; filled as results come
   int pointsDone() const;

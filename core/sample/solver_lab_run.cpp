@@ -62,12 +62,10 @@ SolverLabResult runSolverLab(const SolverLabSpec& spec, const SolverLabInputs& i
 
   const auto shape = in.toy->sample(1, spec.seed).x.sizes().slice(1).vec();
   auto xT = SamplerRun::priorDraw(*in.sde, spec.particles, shape, spec.seed, in.device).to(dtype);
-  auto truth = in.toy->sample(spec.particles, spec.seed + 101).x.to(torch::kFloat64);
-  out.floor = metrics::slicedWasserstein2(
-      in.toy->sample(spec.particles, spec.seed + 202).x.to(torch::kFloat64), truth);
-  const auto sw2 = [&](const torch::Tensor& x) {
-    return metrics::slicedWasserstein2(x.to(torch::kCPU, torch::kFloat64), truth);
-  };
+  const metrics::SlicedW2To toTruth(
+      in.toy->sample(spec.particles, spec.seed + 101).x.to(torch::kFloat64));
+  out.floor = toTruth(in.toy->sample(spec.particles, spec.seed + 202).x);
+  const auto sw2 = [&](const torch::Tensor& x) { return toTruth(x.to(torch::kCPU)); };
 
   SamplerConfig refCfg;
   refCfg.kind = SamplerKind::Ode;

@@ -20,8 +20,13 @@ void computeSolverLab(SolverLabRequest& req,
   torch::NoGradGuard noGrad;
   if (auto ok = req.spec.validate(); !ok) throw std::runtime_error(ok.error().message);
   const auto& cached = cache.exact.get(req.data, req.sde);
-  sample::SolverLabInputs in{cached.exact, sde::Sde::create(req.sde), cached.toy, torch::kCPU,
-                             true, req.data, std::string(sde::toString(req.sde.kind))};
+  sample::SolverLabInputs in{cached.exact,
+                             sde::Sde::create(req.sde),
+                             cached.toy,
+                             torch::kCPU,
+                             true,
+                             req.data,
+                             std::string(sde::toString(req.sde.kind))};
   if (req.model && train::snapshotFits(*req.model, req.data, req.sde)) {
     in.score = req.model->scoreFn();
     in.sde = req.model->sde;

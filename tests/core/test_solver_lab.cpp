@@ -77,8 +77,8 @@ TEST(SolverLab, MeasuresEachSolversOrderAgainstTheReference) {
   spec.nfes = {10, 20, 40};
   spec.particles = 500;
   int reports = 0;
-  const auto r = ss::sample::runSolverLab(spec, mixtureInputs(),
-                                          [&](const SolverLabResult&) { ++reports; });
+  const auto r =
+      ss::sample::runSolverLab(spec, mixtureInputs(), [&](const SolverLabResult&) { ++reports; });
   ASSERT_TRUE(r.done);
   EXPECT_EQ(reports, 1 + 9 + 1);  // the reference, each point, the end
   EXPECT_GT(r.referenceNfe, 100);
@@ -89,9 +89,9 @@ TEST(SolverLab, MeasuresEachSolversOrderAgainstTheReference) {
     ASSERT_EQ(c.points.size(), 3u);
     EXPECT_LT(c.points[2].error, c.points[0].error) << c.solver;
   }
-  EXPECT_GT(-r.curves[0].errorSlope(), 0.8);   // Euler
-  EXPECT_GT(-r.curves[1].errorSlope(), 0.8);   // DDIM
-  EXPECT_GT(-r.curves[2].errorSlope(), 1.5);   // DPM-Solver++(2M)
+  EXPECT_GT(-r.curves[0].errorSlope(), 0.8);  // Euler
+  EXPECT_GT(-r.curves[1].errorSlope(), 0.8);  // DDIM
+  EXPECT_GT(-r.curves[2].errorSlope(), 1.5);  // DPM-Solver++(2M)
   EXPECT_LT(r.curves[2].points[1].error, r.curves[0].points[1].error / 2);
   EXPECT_GT(r.floor, 0);
   const auto j = nlohmann::json::parse(r.toJson());

@@ -60,6 +60,10 @@ Explorer2D::Explorer2D(UiContext& ui, const GuiOptions& options, LessonShell& sh
   m_state.uiScale = opened.state.uiScale > 0 ? opened.state.uiScale : shell.uiScale;
   m_data.request(m_state.data);
   if (options.startTraining) m_trainer.start();
+  if (options.solverLab) {  // --solver-lab: open it and run its defaults with the exact score
+    m_solverLabView.open = true;
+    m_solverLabPending = cmd::RunSolverLab{solverLabSpec(m_solverLabView, 0).take(), false};
+  }
   applyModel(opened.model);
   m_compareView.setLeader(&m_canvas);
   m_frameStart = m_last = glfwGetTime();
@@ -186,6 +190,7 @@ bool Explorer2D::frame(std::optional<Scene>* next) {
     drawTrainingStrip(panelWidth, display.y - stripHeight, display.x - panelWidth, stripHeight);
   }
   drawCanvasWindow(panelWidth, top, display.x - panelWidth, display.y - stripHeight - top);
+  drawSolverLab();
   // Smoke tests: stop after maxFrames once the first cloud has arrived (or a while after).
   const bool lastFrame =
       isLastFrame(m_options, m_shell, m_frames, (m_cloud && m_tools.idle()), 600);
@@ -258,6 +263,10 @@ void Explorer2D::send(const Command& command) {
     m_spec.net = net->net;  // a fresh model with the settings in force
     if (m_stats) m_spec.train = m_stats->train;
     setTrainerProblem();
+  } else if (std::holds_alternative<cmd::OpenSolverLab>(command)) {
+    m_solverLabView.open = true;
+  } else if (const auto* lab = std::get_if<cmd::RunSolverLab>(&command)) {
+    m_solverLabPending = *lab;  // sent by drawSolverLab once the data's cloud is in
   }
   // (TrainImageModel is the image explorer's.)
 }
@@ -285,8 +294,20 @@ void Explorer2D::drawCanvasWindow(float x, float y, float width, float height) {
   ImGui::PopStyleVar();
 }
 
-// A reverse mode (not compare): (re)request the run when what it depends on changed, and
-// pick its frame at t.
+// The solver lab's window; a run it asked for goes to the worker once the cloud (VE's σmax)
+// is in, with the data and SDE in force and the model when it fits them.
+void Explorer2D::drawSolverLab() {
+  if (m_solverLabPending && m_cloud) {
+    scene::SolverLabRequest r{m_solverLabPending->spec, m_state.data.data,
+                              resolvedSde(m_state, m_cloud.get()),
+                              m_solverLabPending->learned ? m_model : nullptr};
+    m_solverLab.request(std::move(r));
+    m_solverLabPending.reset();
+  }
+  const auto lab = m_solverLab.latest();
+  drawSolverLabWindow(m_solverLabView, lab.get(), m_solverLab.busy(), m_solverLab.lastError(),
+                      m_model != nullptr, m_state.data.seed, *this);
+}
 
 }  // namespace detail
 

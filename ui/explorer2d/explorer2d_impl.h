@@ -13,6 +13,7 @@
 #include "core/scene/density_worker.h"
 #include "core/scene/point_cloud.h"
 #include "core/scene/run_worker.h"
+#include "core/scene/solver_lab_worker.h"
 #include "core/scene/vector_field.h"
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
@@ -22,6 +23,7 @@
 #include "ui/panels/canvas_tools_panel.h"
 #include "ui/panels/commands.h"
 #include "ui/panels/panels.h"
+#include "ui/panels/solver_lab_panel.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/canvas_tools.h"
 #include "ui/views/compare_view.h"
@@ -59,6 +61,7 @@ class Explorer2D : public CommandSink {
   void drawSidePanel(float width, float top, float height);
   void drawTrainingStrip(float x, float y, float width, float height);
   void drawCanvasWindow(float x, float y, float width, float height);
+  void drawSolverLab();
   void updateRun();
   void drawPlot(Vec2 size);
   void requestLayers();
@@ -79,12 +82,15 @@ class Explorer2D : public CommandSink {
   train::ClassifierTrainer m_classifier;  // class guidance's trained classifier (on demand)
   scene::RunWorker m_runs;
   CompareRuns m_compareRuns;  // compare mode: one run per pane
-  CanvasTools m_tools;        // probes and drawing on the canvas (owns the probe worker)
+  scene::SolverLabWorker m_solverLab;
+  CanvasTools m_tools;  // probes and drawing on the canvas (owns the probe worker)
   // Panels' own state.
   DataPanelState m_dataView;
   ProcessPanelState m_processView;
   TrainingPanelState m_trainingView;
   SamplingPanelState m_samplingView;
+  SolverLabPanelState m_solverLabView;
+  std::optional<cmd::RunSolverLab> m_solverLabPending;  // sent once the data is in
   // Change detection.
   FieldRequester m_fieldRequests;
   ModelDensityRequester m_densityRequests;

@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "core/nn/net_config.h"
+#include "core/sample/solver_lab.h"
 #include "core/train/trainer.h"
 
 namespace ss::ui {
@@ -35,6 +36,12 @@ struct LoadCheckpoint {
 struct ApplyNet {  // restart the model with this (valid) architecture
   nn::NetConfig net;
 };
+// The solver lab: open its window; run it (the exact score, or the trained model's).
+struct OpenSolverLab {};
+struct RunSolverLab {
+  sample::SolverLabSpec spec;
+  bool learned = false;
+};
 // The image explorer: (re)send the latent interpolation strip's request.
 struct RequestInterpolation {};
 // The image explorer: make the U-Net trainer for the panel's dataset and start it, from
@@ -44,11 +51,11 @@ struct TrainImageModel {
 };
 }  // namespace cmd
 
-using Command =
-    std::variant<cmd::RequestData, cmd::RequestRun, cmd::FitView, cmd::TrainClassifier,
-                 cmd::StartTraining, cmd::PauseTraining, cmd::StepTraining, cmd::ResetTraining,
-                 cmd::SetTrainConfig, cmd::SaveCheckpoint, cmd::LoadCheckpoint, cmd::ApplyNet,
-                 cmd::TrainImageModel, cmd::RequestInterpolation>;
+using Command = std::variant<cmd::RequestData, cmd::RequestRun, cmd::FitView, cmd::TrainClassifier,
+                             cmd::StartTraining, cmd::PauseTraining, cmd::StepTraining,
+                             cmd::ResetTraining, cmd::SetTrainConfig, cmd::SaveCheckpoint,
+                             cmd::LoadCheckpoint, cmd::ApplyNet, cmd::TrainImageModel,
+                             cmd::RequestInterpolation, cmd::OpenSolverLab, cmd::RunSolverLab>;
 
 class CommandSink {
  public:

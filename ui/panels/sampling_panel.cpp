@@ -346,6 +346,10 @@ void drawSamplingPanel(ExplorerState& state, SamplingPanelState& view, const sce
   tooltip("Re-run from the same prior draw with the newest model (R)");
   ImGui::SameLine();
   drawRunStatus(run, busy, runError);
+  if (ImGui::Button("Solver lab…")) sink.send(cmd::OpenSolverLab{});
+  tooltip(
+      "Every PF-ODE solver at 5 to 200 score evaluations from one prior draw: the error against "
+      "a tight RK45 reference and the sliced W2 to the data, with each solver's measured order");
   if (resample && view.error.empty()) sink.send(cmd::RequestRun{});
 }
 
