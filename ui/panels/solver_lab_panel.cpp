@@ -66,10 +66,14 @@ void drawSolverLabWindow(SolverLabPanelState& view, const sample::SolverLabResul
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   ImGui::SetNextWindowSize(ImVec2(display.x * 0.7f, display.y * 0.7f), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowPos(ImVec2(display.x * 0.15f, display.y * 0.15f), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Solver lab", &view.open)) {
-    ImGui::End();
-    return;
-  }
+  if (ImGui::Begin("Solver lab", &view.open))
+    drawSolverLabContents(view, lab, busy, labError, hasModel, seed, sink);
+  ImGui::End();
+}
+
+void drawSolverLabContents(SolverLabPanelState& view, const sample::SolverLabResult* lab, bool busy,
+                           const std::string& labError, bool hasModel, uint64_t seed,
+                           CommandSink& sink) {
   if (drawLabControls(view, hasModel)) {
     auto spec = solverLabSpec(view, seed);
     view.error = messageOf(spec);
@@ -85,7 +89,6 @@ void drawSolverLabWindow(SolverLabPanelState& view, const sample::SolverLabResul
     ImGui::TextDisabled(busy ? "computing the RK45 reference…"
                              : "Run compares the solvers from one prior draw");
   }
-  ImGui::End();
 }
 
 }  // namespace ss::ui

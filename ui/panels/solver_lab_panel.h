@@ -29,7 +29,13 @@ struct SolverLabPanelState {
 // The spec the checkboxes describe, validated.
 Expected<sample::SolverLabSpec> solverLabSpec(const SolverLabPanelState& view, uint64_t seed);
 
-// Draws the window while view.open. `lab`: the newest published result (null: none yet).
+// The window's contents, in the current window. `lab`: the newest published result (null:
+// none yet).
+void drawSolverLabContents(SolverLabPanelState& view, const sample::SolverLabResult* lab, bool busy,
+                           const std::string& labError, bool hasModel, uint64_t seed,
+                           CommandSink& sink);
+
+// The floating window "Solver lab" around them, while view.open (its close box clears it).
 void drawSolverLabWindow(SolverLabPanelState& view, const sample::SolverLabResult* lab, bool busy,
                          const std::string& labError, bool hasModel, uint64_t seed,
                          CommandSink& sink);
