@@ -59,8 +59,7 @@ Expected<sample::SolverLabSpec> specFrom(const AppOptions& o, const SolversOptio
 Expected<bool> writePlot(const sample::SolverLabResult& lab, const std::string& path,
                          const std::string& size) {
   int w = 0, h = 0;
-  if (std::sscanf(size.c_str(), "%dx%d", &w, &h) != 2 || w < 320 || h < 240 || w > 8192 ||
-      h > 8192)
+  if (std::sscanf(size.c_str(), "%dx%d", &w, &h) != 2 || w < 320 || h < 240 || w > 8192 || h > 8192)
     return Error{"--size '" + size + "' must be WxH between 320x240 and 8192x8192"};
   ui::WindowOptions win;
   win.visible = false;
@@ -90,9 +89,13 @@ int runSolvers(const AppOptions& o, SolversOptions& lo, const SolversGiven& give
   if (!src) return fail(cmd, src.error().message);
   if (!src.value().toy) return fail(cmd, "the model names no dataset: the lab compares with data");
   if (src.value().dim != 2) return fail(cmd, "the solver lab runs on 2D data");
-  sample::SolverLabInputs in{src.value().score, src.value().sde, src.value().toy,
-                             torch::Device(src.value().device), lo.sample.model.empty(),
-                             src.value().data, std::string(sde::toString(src.value().sde->kind()))};
+  sample::SolverLabInputs in{src.value().score,
+                             src.value().sde,
+                             src.value().toy,
+                             torch::Device(src.value().device),
+                             lo.sample.model.empty(),
+                             src.value().data,
+                             std::string(sde::toString(src.value().sde->kind()))};
   sample::SolverLabResult lab;
   try {
     torch::NoGradGuard noGrad;

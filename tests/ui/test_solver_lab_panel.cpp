@@ -19,8 +19,10 @@ struct LabFixture {
   const sample::SolverLabResult* shown = nullptr;
   bool hasModel = false;
   PanelHarness h{[this] {
-    if (view.open) ui::drawSolverLabContents(view, shown, false, "", hasModel, 7, sink);
-  }, 1200, 900};
+                   if (view.open)
+                     ui::drawSolverLabContents(view, shown, false, "", hasModel, 7, sink);
+                 },
+                 1200, 900};
   LabFixture() {
     view.open = true;
     h.frame(2);
@@ -30,15 +32,14 @@ struct LabFixture {
 TEST(SolverLabPanel, RunSendsTheCheckedSolversAndBudgets) {
   LabFixture f;
   ASSERT_TRUE(f.h.shows("Run compares the solvers from one prior draw"));
-  f.h.press({"rk4"});    // on (off by default)
-  f.h.press({"heun"});   // off
-  f.h.press({"400"});    // on
+  f.h.press({"rk4"});   // on (off by default)
+  f.h.press({"heun"});  // off
+  f.h.press({"400"});   // on
   f.h.press({"Run"});
   const auto* run = f.sink.only<ui::cmd::RunSolverLab>();
   ASSERT_TRUE(run);
-  EXPECT_EQ(run->spec.solvers,
-            (std::vector<std::string>{"euler", "rk4", "ddim", "dpmpp_2m", "dpm_solver_3",
-                                      "edm_heun"}));
+  EXPECT_EQ(run->spec.solvers, (std::vector<std::string>{"euler", "rk4", "ddim", "dpmpp_2m",
+                                                         "dpm_solver_3", "edm_heun"}));
   EXPECT_EQ(run->spec.nfes, (std::vector<int>{5, 10, 20, 50, 100, 200, 400}));
   EXPECT_EQ(run->spec.particles, 10000);
   EXPECT_EQ(run->spec.seed, 7u);
@@ -76,7 +77,8 @@ TEST(SolverLabPanel, ARunningLabShowsWhatItHas) {
   f.result.score = "exact mixture";
   f.result.referenceNfe = 416;
   f.result.floor = 0.1;
-  f.result.curves = {{"dpmpp_2m", "logsnr", {{5, 5, 5, 0.3, 0.2, 0.1}, {10, 10, 10, 0.07, 0.1, 0.1}}}};
+  f.result.curves = {
+      {"dpmpp_2m", "logsnr", {{5, 5, 5, 0.3, 0.2, 0.1}, {10, 10, 10, 0.07, 0.1, 0.1}}}};
   f.shown = &f.result;
   f.h.frame();
   EXPECT_TRUE(f.h.shows("2 of 36 points"));
