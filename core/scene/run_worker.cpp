@@ -65,6 +65,15 @@ RunMetrics metricsOf(const data::ToyDistribution& toy, const torch::Tensor& samp
   return m;
 }
 
+// The recorded frames' paths' straightness (every particle, through every frame).
+double framesStraightness(const std::vector<std::shared_ptr<const RunFrame>>& frames, int64_t n) {
+  std::vector<torch::Tensor> path;
+  for (const auto& f : frames)
+    path.push_back(torch::from_blob(const_cast<float*>(f->x.data()), {n, 2}, torch::kFloat32)
+                       .to(torch::kFloat64));
+  return path.size() < 2 ? std::numeric_limits<double>::quiet_NaN() : metrics::straightness(path);
+}
+
 // Colour by the angle of a start position around the origin: neighbouring starts share a
 // hue, so where each region of the prior (or of the data) ends up is visible.
 std::vector<float> angleColour(const torch::Tensor& x) {
@@ -274,6 +283,9 @@ void computeRunWorker(RunRequest& req, RequestWorker<RunRequest, RunResult>& w,
     if (st.done || st.step % every == 0) addFrame();
     if (st.done && run.reverse)
       result->metrics = metricsOf(*cached.toy, run.reverse->result(), req.seed);
+    if (st.done && req.mode == RunMode::ProbabilityFlow) {
+      result->metrics.straightness = framesStraightness(result->frames, req.particles);
+    }
     if (st.done || Clock::now() - lastPublish > std::chrono::milliseconds(100)) {
       result->done = st.done;
       publish();

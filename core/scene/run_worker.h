@@ -67,6 +67,9 @@ struct RunMetrics {
   double nllTrue = 0, entropy = 0;  // mixtures: mean NLL under the true density; its MC entropy
   bool hasDensity = false;
   std::vector<double> modeWeights, trueWeights;  // mixtures
+  // PF-ODE runs: the mean over particles of ‖x(end) − x(start)‖ over the path's length
+  // through the recorded frames (1: straight; metrics::straightness). NaN for SDE runs.
+  double straightness = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct RunResult {

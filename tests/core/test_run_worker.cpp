@@ -125,6 +125,29 @@ TEST(RunWorker, FinishedReverseRunsCarryMetrics) {
   EXPECT_NEAR(m.nllTrue, m.entropy, 0.15);
   ASSERT_EQ(m.modeWeights.size(), 8u);
   for (double x : m.modeWeights) EXPECT_NEAR(x, 0.125, 0.04);
+  EXPECT_TRUE(std::isnan(m.straightness)) << "an SDE path's length is its noise's";
+}
+
+// A PF-ODE run's paths through its frames: for 8gaussians the exact marginal flow bends
+// (docs/PROCESSES.md: VP 0.80, the rectified flow 0.67 at 200 Heun steps).
+TEST(RunWorker, FinishedOdeRunsCarryTheirStraightness) {
+  for (auto kind : {ss::sde::SdeKind::VP, ss::sde::SdeKind::RF}) {
+    RunWorker w;
+    auto r = request(RunMode::ProbabilityFlow);
+    r.sde = ss::sde::defaultsFor(kind);
+    r.sampler.kind = ss::sample::SamplerKind::Ode;
+    r.sampler.solver = ss::sample::OdeSolver::Heun;
+    r.maxFrames = 201;
+    w.request(r);
+    ASSERT_TRUE(w.waitIdle(120s));
+    auto res = w.latest();
+    ASSERT_TRUE(res && res->done) << w.lastError();
+    const double s = res->metrics.straightness;
+    if (kind == ss::sde::SdeKind::VP)
+      EXPECT_NEAR(s, 0.80, 0.03);
+    else
+      EXPECT_NEAR(s, 0.67, 0.03);
+  }
 }
 
 }  // namespace

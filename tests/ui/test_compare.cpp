@@ -143,6 +143,29 @@ TEST(CompareSpec, ParsesPanes) {
   EXPECT_FALSE(ui::parseComparePanes("ode:pc,sde:pc", 100).ok());      // not a solver
   EXPECT_FALSE(ui::parseComparePanes("sde:pc,ode:rk45:maybe", 100).ok());
   EXPECT_EQ(ui::paneLabel(ui::CompareSpec::defaultComparePanes()[1]), "PF-ODE · RK45");
+  EXPECT_FALSE(ui::parseComparePanes("ode:heun@vp,ode:heun@flow", 100).ok());  // no such SDE
+}
+
+// "…@SDE": a pane with its own forward process, from the same prior draw as the others.
+TEST(CompareSpec, APaneMayRunItsOwnSde) {
+  auto p = ui::parseComparePanes("ode:heun@vp,ode:heun:exact@rf", 200);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_TRUE(p.value()[1].sde.has_value());
+  EXPECT_EQ(*p.value()[1].sde, sde::SdeKind::RF);
+  EXPECT_FALSE(p.value()[1].useModel);
+  EXPECT_EQ(ui::paneLabel(p.value()[1]), "PF-ODE · Heun · rectified flow · exact score");
+  ui::ExplorerState state;
+  state.sde.kind = sde::SdeKind::VE;
+  state.sde.eps = 1e-3;
+  ui::setCompare(state, true);
+  state.compare.panes = p.value();
+  const auto vp = ui::paneRequestFor(state, 0, nullptr, nullptr);
+  const auto rf = ui::paneRequestFor(state, 1, nullptr, nullptr);
+  EXPECT_EQ(vp.sde.kind, sde::SdeKind::VP);
+  EXPECT_EQ(rf.sde.kind, sde::SdeKind::RF);
+  EXPECT_DOUBLE_EQ(rf.sde.T, sde::kRfT);
+  EXPECT_DOUBLE_EQ(rf.sde.eps, 1e-3);  // the explorer's ε
+  EXPECT_EQ(vp.seed, rf.seed);         // the same prior noise
 }
 
 // The same prior draw, different paths, the same final distribution.

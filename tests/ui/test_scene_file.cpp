@@ -48,6 +48,7 @@ Scene sampleScene() {
   s.state.compare.picked = 12;
   s.state.compare.panes[1].sampler.solver = sample::OdeSolver::Heun;
   s.state.compare.panes[1].samplerPreset = "heun";
+  s.state.compare.panes[1].sde = sde::SdeKind::RF;
   s.state.fixedAxis = 1;
   s.state.fixedValue = -0.25;
   return s;
@@ -76,6 +77,9 @@ TEST(SceneFile, RoundTripKeepsEveryField) {
   ASSERT_TRUE(r.state.canvas.view.has_value());
   EXPECT_FLOAT_EQ((*r.state.canvas.view)[2], 3.0f);
   EXPECT_TRUE(r.model == s.model);
+  EXPECT_FALSE(r.state.compare.panes[0].sde.has_value());
+  ASSERT_TRUE(r.state.compare.panes[1].sde.has_value());
+  EXPECT_EQ(*r.state.compare.panes[1].sde, sde::SdeKind::RF);
   ASSERT_EQ(r.stages.size(), 1u);
   EXPECT_EQ(r.stages[0].caption, "first");
   EXPECT_TRUE(r.state.compare.enabled);

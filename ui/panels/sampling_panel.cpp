@@ -46,6 +46,19 @@ bool drawSolverNoise(sample::SamplerConfig& c) {
 }
 
 // Compare mode's panes: count, overlay, and per pane its mode, sampler, steps and score.
+// A pane's own forward process (default parameters), or the explorer's: VP beside the
+// rectified flow from the same prior noise shows which paths are straighter.
+void drawPaneSde(ComparePane& p) {
+  static constexpr const char* kLabels =
+      "same as the panel\0VE\0VP\0sub-VP\0cosine VP\0rectified flow\0";
+  int item = p.sde ? static_cast<int>(*p.sde) + 1 : 0;  // SdeKind's order
+  if (ImGui::Combo("process", &item, kLabels))
+    p.sde = item == 0 ? std::nullopt : std::optional(static_cast<sde::SdeKind>(item - 1));
+  tooltip(
+      "The pane's forward SDE (with its default parameters), from the same prior noise as the "
+      "other panes; a PF-ODE pane prints its paths' straightness once done");
+}
+
 // Edits re-run only the panes they change (CompareRuns compares requests); returns true
 // for "Sample now" (every pane again, with the newest model).
 bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool busy,
@@ -93,6 +106,7 @@ bool drawCompareControls(ExplorerState& state, SamplingPanelState& view, bool bu
     }
     if (p.mode == scene::RunMode::ReverseSde || c.solver != sample::OdeSolver::Rk45)
       ImGui::SliderInt("steps", &c.steps, 10, 2000);
+    drawPaneSde(p);
     ImGui::Checkbox("learned score", &p.useModel);
     tooltip(
         "On: the trainer's latest EMA snapshot (when one exists). Off: the exact score. A learned "

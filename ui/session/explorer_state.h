@@ -24,6 +24,9 @@ struct ComparePane {
   sample::SamplerConfig sampler;                     // its preset/solver and steps
   std::string samplerPreset = "pc";                  // ReverseSde: pc | ald | ddpm
   bool useModel = true;  // the learned snapshot when one exists, else the exact score
+  // The pane's own forward process, with its default parameters (e.g. VP beside the
+  // rectified flow, from the same prior noise); none: the explorer's SDE.
+  std::optional<sde::SdeKind> sde;
 };
 
 // Compare mode: two or three reverse runs from the same prior draw (the same seed), side by

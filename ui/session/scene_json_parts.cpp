@@ -214,6 +214,14 @@ void readCompare(const json& c, Scene& scene, std::vector<std::string>& w) {
     std::string mode = "sde";
     ps.get("mode", mode);
     ps.get("use_model", p.useModel);
+    if (const json* kind = ps.optional("sde")) {  // the pane's own SDE (absent: the scene's)
+      auto parsed = kind->is_string() ? sde::parseSdeKind(kind->get<std::string>())
+                                      : Expected<sde::SdeKind>(Error{"not a name"});
+      if (parsed)
+        p.sde = parsed.value();
+      else
+        ps.warn("sde " + kind->dump() + ": " + parsed.error().message + "; the scene's used");
+    }
     if (mode != "sde" && mode != "ode")
       ps.warn("mode '" + mode + "' is not sde or ode; sde used"), mode = "sde";
     p.mode = mode == "ode" ? scene::RunMode::ProbabilityFlow : scene::RunMode::ReverseSde;
@@ -291,10 +299,13 @@ void readImages(const json& root, Scene& scene, std::vector<std::string>& w,
 
 json compareJson(const CompareSpec& c) {
   json panes = json::array();
-  for (const auto& p : c.panes)
-    panes.push_back({{"mode", p.mode == scene::RunMode::ProbabilityFlow ? "ode" : "sde"},
-                     {"sampler", samplerJson(p.sampler, p.samplerPreset)},
-                     {"use_model", p.useModel}});
+  for (const auto& p : c.panes) {
+    json pj = {{"mode", p.mode == scene::RunMode::ProbabilityFlow ? "ode" : "sde"},
+               {"sampler", samplerJson(p.sampler, p.samplerPreset)},
+               {"use_model", p.useModel}};
+    if (p.sde) pj["sde"] = std::string(sde::toString(*p.sde));
+    panes.push_back(std::move(pj));
+  }
   return {{"enabled", c.enabled}, {"overlay", c.overlay}, {"picked", c.picked}, {"panes", panes}};
 }
 

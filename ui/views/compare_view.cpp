@@ -132,8 +132,10 @@ std::string paneMetrics(const scene::RunResult& run, const char* separator) {
   char buf[160];
   int len = std::snprintf(buf, sizeof buf, "sw2 %.4f (floor %.4f)", m.sw2, m.sw2Floor);
   if (m.hasDensity && len > 0 && static_cast<size_t>(len) < sizeof buf)
-    std::snprintf(buf + len, sizeof buf - len, "%sNLL %.3f (entropy %.3f)", separator, m.nllTrue,
-                  m.entropy);
+    len += std::snprintf(buf + len, sizeof buf - len, "%sNLL %.3f (entropy %.3f)", separator,
+                         m.nllTrue, m.entropy);
+  if (std::isfinite(m.straightness) && len > 0 && static_cast<size_t>(len) < sizeof buf)
+    std::snprintf(buf + len, sizeof buf - len, "%sstraightness %.3f", separator, m.straightness);
   return buf;
 }
 
