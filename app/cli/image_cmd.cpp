@@ -364,9 +364,8 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
       std::printf("%s of %s (%d×%d×%d), %s SDE, score: %s, %s, %lld samples, %s\n", ob.task.c_str(),
                   src.data.c_str(), src.channels, src.size, src.size,
                   std::string(sde::toString(src.sde->kind())).c_str(), src.scoreName.c_str(),
-                  cfg.value().kind == sample::SamplerKind::Ode ? "probability-flow ODE"
-                                                               : "reverse SDE (PC)",
-                  static_cast<long long>(n), src.device.c_str());
+                  sample::runKindLabel(cfg.value()).c_str(), static_cast<long long>(n),
+                  src.device.c_str());
     r = sampleImages(src, cfg.value(), ob, n, o, s);
   } catch (const std::exception& e) {
     return fail(cmd, e.what());

@@ -2,6 +2,7 @@
 #include "core/sample/sampler_config.h"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "core/common/enum_names.h"
@@ -149,6 +150,22 @@ Expected<SamplerConfig> samplerPreset(const std::string& name) {
   std::string valid;
   for (const auto& p : samplerPresetNames()) valid += (valid.empty() ? "" : ", ") + p;
   return Error{"unknown sampler preset '" + name + "'; valid: " + valid};
+}
+
+bool addsNoise(const SamplerConfig& c) {
+  return c.kind == SamplerKind::Pc || (c.solver == OdeSolver::Ddim && c.eta > 0) ||
+         (c.solver == OdeSolver::EdmHeun && c.churn > 0);
+}
+
+std::string runKindLabel(const SamplerConfig& c) {
+  if (c.kind == SamplerKind::Pc) return "reverse SDE (PC)";
+  if (!addsNoise(c)) return "probability-flow ODE";
+  char buf[64];
+  if (c.solver == OdeSolver::Ddim)
+    std::snprintf(buf, sizeof buf, "DDIM, η = %.3g (stochastic)", c.eta);
+  else
+    std::snprintf(buf, sizeof buf, "EDM Heun, churn %.3g (stochastic)", c.churn);
+  return buf;
 }
 
 SamplerConfig forKind(SamplerConfig c, SamplerKind kind) {

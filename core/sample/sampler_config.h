@@ -60,6 +60,12 @@ Expected<SamplerConfig> samplerPreset(const std::string& name);
 // PF-ODE modes (validate() refuses them on PC, where they mean nothing).
 SamplerConfig forKind(SamplerConfig c, SamplerKind kind);
 std::vector<std::string> samplerPresetNames();
+// Whether the sampler draws noise as it runs: PC always; DDIM with η > 0 and EDM's Heun with
+// churn > 0 (the ODE solvers' stochastic extensions); the other ODE solvers never.
+bool addsNoise(const SamplerConfig& c);
+// What a caption calls the run: "reverse SDE (PC)", "probability-flow ODE", or for the
+// stochastic extensions "DDIM, η = 0.5 (stochastic)" / "EDM Heun, churn 10 (stochastic)".
+std::string runKindLabel(const SamplerConfig& c);
 
 std::string toString(Predictor p);  // "euler-maruyama", "reverse-diffusion", "ancestral", "none"
 std::string toString(Corrector c);  // "langevin", "none"

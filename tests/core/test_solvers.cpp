@@ -242,3 +242,17 @@ TEST(TimeGrid, LogSnrAndKarrasGridsHitTheirSpacing) {
 }
 
 }  // namespace
+
+// A caption names the stochastic extensions as such, not as the probability-flow ODE.
+TEST(SolverNames, StochasticSolversAreNotCalledTheOde) {
+  auto ddim = ss::sample::samplerPreset("ddim").take();
+  EXPECT_FALSE(ss::sample::addsNoise(ddim));
+  EXPECT_EQ(ss::sample::runKindLabel(ddim), "probability-flow ODE");
+  ddim.eta = 0.5;
+  EXPECT_TRUE(ss::sample::addsNoise(ddim));
+  EXPECT_EQ(ss::sample::runKindLabel(ddim), "DDIM, η = 0.5 (stochastic)");
+  auto edm = ss::sample::samplerPreset("edm_heun").take();
+  edm.churn = 10;
+  EXPECT_EQ(ss::sample::runKindLabel(edm), "EDM Heun, churn 10 (stochastic)");
+  EXPECT_EQ(ss::sample::runKindLabel(ss::sample::samplerPreset("pc").take()), "reverse SDE (PC)");
+}

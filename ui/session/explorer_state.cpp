@@ -123,11 +123,14 @@ std::string runProgress(const scene::RunResult& r) {
   return buf;
 }
 
-const char* runLabel(const ExplorerState& state) {
+// The PF-ODE mode's stochastic solvers (DDIM η > 0, EDM churn > 0) are named as such.
+std::string runLabel(const ExplorerState& state) {
   static constexpr EnumName<scene::RunMode> kLabels[] = {
       {scene::RunMode::Forward, "forward process"},
       {scene::RunMode::ReverseSde, "reverse SDE"},
       {scene::RunMode::ProbabilityFlow, "probability-flow ODE"}};
+  if (state.mode == scene::RunMode::ProbabilityFlow)
+    return sample::runKindLabel(sample::forKind(state.sampler, sample::SamplerKind::Ode));
   return nameOf(kLabels, state.mode, "");
 }
 
@@ -153,13 +156,13 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
   s.title = (cloud ? cloud->name : state.data.data) + "  ·  " + sdeLabel(cfg.kind);
   char buf[320];
   std::snprintf(buf, sizeof buf, "t = %.3f    a(t) = %.3f    σ(t) = %.3f    %s", t, m.a, m.sigma,
-                runLabel(state));
+                runLabel(state).c_str());
   s.subtitle = buf;
   s.colourLegend = "colour: position along the data";
   if (state.mode != scene::RunMode::Forward) {
     if (run && run->cloud && run->frame) {
       std::snprintf(buf, sizeof buf, "t = %.3f    σ(t) = %.3f    %s    NFE %lld%s    score: %s",
-                    run->frame->t, sde::marginal(cfg, run->frame->t).sigma, runLabel(state),
+                    run->frame->t, sde::marginal(cfg, run->frame->t).sigma, runLabel(state).c_str(),
                     static_cast<long long>(run->frame->nfe), runProgress(*run->run).c_str(),
                     run->run->scoreName.c_str());
       s.subtitle = buf;
@@ -181,7 +184,7 @@ CanvasScene makeCanvasScene(const ExplorerState& state,
                      "    reverse SDE, step-through    score: " + run->run->scoreName;
       }
     } else {
-      s.subtitle = std::string(runLabel(state)) + ": sampling…";
+      s.subtitle = runLabel(state) + ": sampling…";
       s.placeholder = "Sampling…";
     }
     colourBySpeed(state, s);
