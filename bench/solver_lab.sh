@@ -14,21 +14,25 @@ mkdir -p "$out"
 cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -n 1)
 plot=()
 if [ -n "${DISPLAY:-}" ]; then plot=(--plot "$out/solver_lab.png" --size 1600x700); fi
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 walls=()
 for i in $(seq "$runs"); do
   "$build/app/scorescope" solvers --out "$out/solver_lab.json" "${plot[@]}" 2>"$out/.solver_lab.log"
   walls+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["seconds"])' \
     "$out/solver_lab.json")")
 done
-python3 - "$out/solver_lab.json" "$out/solver_lab.md" "$cpu" "${walls[@]}" <<'PY'
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+python3 - "$out/solver_lab.json" "$out/solver_lab.md" "$cpu" "$load_before / $load_after" \
+  "${walls[@]}" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
-walls = [float(w) for w in sys.argv[4:]]
+walls = [float(w) for w in sys.argv[5:]]
 n = len(j["solvers"]) * len(j["nfe_budgets"])
 L = [f"Solver lab sweep: {j['data']}, {j['sde']}, {j['score']} score, {j['particles']} particles, "
      f"{len(j['solvers'])} solvers × {len(j['nfe_budgets'])} budgets ({n} runs) plus the RK45 "
      f"reference at tol {j['reference']['rtol']} ({j['reference']['nfe']} NFE, float64).",
-     f"CPU: {sys.argv[3]}; one compute thread (the default on 2 cores).", "",
+     f"CPU: {sys.argv[3]}; one compute thread (the default on 2 cores); load average "
+     f"(1, 5, 15 min) before / after: {sys.argv[4]}.", "",
      "Wall time of each run (s): " + ", ".join(f"{w:.1f}" for w in walls) +
      f" (goal ≤ 30 s; max {max(walls):.1f} s).", "",
      f"sw2 floor (two true sets of {j['particles']}) {j['sw2_floor']:.4f}, band ≤ "

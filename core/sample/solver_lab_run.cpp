@@ -62,8 +62,9 @@ SolverLabResult runSolverLab(const SolverLabSpec& spec, const SolverLabInputs& i
 
   const auto shape = in.toy->sample(1, spec.seed).x.sizes().slice(1).vec();
   auto xT = SamplerRun::priorDraw(*in.sde, spec.particles, shape, spec.seed, in.device).to(dtype);
+  // 128 projections, as the window's run metrics: the sort is most of a cheap point's cost.
   const metrics::SlicedW2To toTruth(
-      in.toy->sample(spec.particles, spec.seed + 101).x.to(torch::kFloat64));
+      in.toy->sample(spec.particles, spec.seed + 101).x.to(torch::kFloat64), 128);
   out.floor = toTruth(in.toy->sample(spec.particles, spec.seed + 202).x);
   const auto sw2 = [&](const torch::Tensor& x) { return toTruth(x.to(torch::kCPU)); };
 
