@@ -104,6 +104,28 @@ TEST(ImagePanel, DisabledControlsSendNothing) {
   EXPECT_TRUE(f.sink.sent.empty());  // the painter opens; its edits are the explorer's
 }
 
+// Stale state (issue 21): unticking "Paint mask…" closes the painter and keeps the painted
+// mask (it reset the mask to the left-half preset); the list then names it "painted".
+TEST(ImagePanel, UntickingPaintMaskKeepsThePaintedMask) {
+  ImagePanelFixture f;
+  f.view.draft.task = scene::ImageTask::Inpaint;
+  f.view.draft.mask = sample::MaskPreset::LeftHalf;
+  f.h.frame();
+  ASSERT_TRUE(f.h.click({"Paint mask…"}));
+  ASSERT_TRUE(f.view.paintMask);
+  std::vector<uint8_t> painted(28 * 28, 1);
+  painted[0] = painted[28 * 28 - 1] = 0;  // what the painter handed back (an edit finished)
+  f.view.draft.customMask = painted;
+  f.h.frame();
+  f.sink.sent.clear();
+  ASSERT_TRUE(f.h.click({"Paint mask…"}));
+  EXPECT_FALSE(f.view.paintMask);
+  EXPECT_EQ(f.view.draft.customMask, painted);
+  EXPECT_TRUE(f.sink.sent.empty());  // the same mask: no new run
+  f.h.frame();
+  EXPECT_TRUE(f.h.shows("painted"));
+}
+
 // Edits re-send the strip only once Interpolate has made one.
 TEST(InterpolationPanel, InterpolateSendsTheStripThenEditsDo) {
   ui::InterpPanelState view;

@@ -257,5 +257,33 @@ TEST(SceneFile, FieldSolverSettingsRoundTrip) {
   EXPECT_DOUBLE_EQ(r.compare.panes[1].sampler.churn, 1.5);
 }
 
+// Opening a U-Net on an image dataset (--model, File > Open model…) starts the grid that
+// finishes in seconds: 16 images through 100 ancestral steps, not the exact score's 64 × 1000
+// (about 24 minutes with the bundled U-Net on a 2-core CPU). A 2D scene is left as it was.
+TEST(SceneFile, AnImageModelOpensOnTheQuickGrid) {
+  const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
+  ASSERT_TRUE(std::filesystem::is_regular_file(bundled)) << bundled;
+  ExplorerState images;
+  images.data.data = "fashion-mnist";
+  Scene before = sceneFromState(images);
+  ASSERT_EQ(before.images.n, 64);
+  ASSERT_EQ(before.state.sampler.steps, 1000);
+  auto opened = withModel(before, bundled, "");
+  ASSERT_TRUE(opened) << opened.error().message;
+  const Scene& s = opened.value();
+  EXPECT_EQ(s.model.checkpoint, bundled);
+  EXPECT_EQ(s.images.n, kQuickNetworkImages);
+  EXPECT_EQ(s.state.samplerPreset, "ddpm");
+  EXPECT_EQ(s.state.sampler.predictor, sample::Predictor::Ancestral);
+  EXPECT_EQ(s.state.sampler.steps, kQuickNetworkSteps);
+  EXPECT_EQ(s.images.sampler.steps, kQuickNetworkSteps);
+  ExplorerState moons;
+  moons.data.data = "moons";
+  auto flat = withModel(sceneFromState(moons), bundled, "");
+  ASSERT_TRUE(flat) << flat.error().message;
+  EXPECT_EQ(flat.value().state.sampler.steps, 1000);
+  EXPECT_EQ(flat.value().state.samplerPreset, "pc");
+}
+
 }  // namespace
 }  // namespace ss::ui

@@ -13,6 +13,7 @@
 #include "core/train/classifier.h"
 #include "core/train/trainer.h"
 #include "ui/panels/commands.h"
+#include "ui/session/scene_file.h"  // kQuickNetworkImages, kQuickNetworkSteps
 
 namespace ss::ui {
 
@@ -39,11 +40,6 @@ struct ImagePanelState {
   float guidance = 2.0f;
   std::string guideNote;  // why the class shown is not the one asked for
 };
-
-// The grid a U-Net score starts with (chosen in the panel): 16 images through 100 ancestral
-// steps, seconds on a CPU, where 64 × 1000 takes about 20 minutes.
-inline constexpr int64_t kQuickNetworkImages = 16;
-inline constexpr int kQuickNetworkSteps = 100;
 
 // A live run waits for this many training steps: sampling a freshly initialised network
 // shows only noise and takes the CPU the first steps need.

@@ -165,7 +165,10 @@ Expected<Scene> withModel(Scene scene, const std::string& path, const std::strin
   scene.model = SceneModel{};
   scene.model.checkpoint = path;
   scene.model.meta = metaFile;
-  if (!d.value().meta) return scene;
+  if (!d.value().meta) {  // a checkpoint: its SDE is read when it loads
+    if (isImageScene(scene)) setQuickNetworkGrid(scene);
+    return scene;
+  }
   const auto& m = *d.value().meta;
   if (!m.dataset.empty()) scene.state.data.data = m.dataset;
   scene.state.sde = m.sde;
@@ -177,7 +180,19 @@ Expected<Scene> withModel(Scene scene, const std::string& path, const std::strin
     scene.images.data = scene.state.data.data;
     scene.images.model = path;
   }
+  if (isImageScene(scene)) setQuickNetworkGrid(scene);
   return scene;
+}
+
+void setQuickNetworkGrid(Scene& scene) {
+  // Ancestral sampling is DDPM's (VP) or SMLD's (VE); another SDE gets Euler–Maruyama.
+  const auto kind = scene.state.sde.kind;
+  const bool ancestral = kind == sde::SdeKind::VP || kind == sde::SdeKind::VE;
+  scene.state.samplerPreset = ancestral ? kQuickNetworkPreset : "pc";
+  scene.state.sampler = sample::samplerPreset(scene.state.samplerPreset).value();
+  scene.state.sampler.steps = kQuickNetworkSteps;
+  scene.images.sampler = scene.state.sampler;
+  scene.images.n = kQuickNetworkImages;
 }
 
 Scene sceneFromState(const ExplorerState& state) {

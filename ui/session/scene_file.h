@@ -81,7 +81,18 @@ Expected<LoadedScene> sceneAtStage(const Scene& scene, int index);
 // its metadata names one, its dataset (an image model's makes it an image scene); a
 // checkpoint is described on the trainer's thread when it loads. Reads only the archive's
 // small metadata record: fit for the UI thread. Errors name the file and the problem.
+// An image scene gets the grid a network starts with (setQuickNetworkGrid).
 Expected<Scene> withModel(Scene scene, const std::string& path, const std::string& metaFile);
+
+// The grid a U-Net score starts with (opened with --model or File > Open model…, or chosen
+// in the image panel): a few seconds on a CPU, where 64 images × 1000 steps take about 24
+// minutes with the bundled U-Net; the panel's "Full run" puts those back.
+inline constexpr int64_t kQuickNetworkImages = 16;
+inline constexpr int kQuickNetworkSteps = 100;
+inline constexpr const char* kQuickNetworkPreset = "ddpm";
+// Sets that grid on an image scene: the ancestral sampler, kQuickNetworkSteps steps,
+// kQuickNetworkImages images.
+void setQuickNetworkGrid(Scene& scene);
 
 // The scene a GUI/command-line state describes (no model, no stages).
 Scene sceneFromState(const ExplorerState& state);
