@@ -10,6 +10,8 @@ void addGuiOptions(CLI::App& app, AppOptions& o) {
   addViewOptions(app, o);
   app.add_option("--ui-scale", o.uiScale,
                  "Type and widget scale (default: the monitor's; raise it for a projector)");
+  app.add_option("--window", o.window,
+                 "Window size WIDTHxHEIGHT in screen coordinates (default 1600x900)");
   app.add_flag("--train", o.train,
                "Start training on launch (image datasets: a small U-Net, sampled as it learns)");
   app.add_option("--mode", o.mode,

@@ -88,6 +88,11 @@ int runGuiCommand(const AppOptions& o) {
   g.frameTimes = o.frameTimes;
   g.initial = state.value();
   g.window.fontScale = o.uiScale;
+  if (!o.window.empty()) {
+    auto size = parseSize(o.window, "--window");
+    if (!size) return fail(nullptr, size.error().message);
+    g.window.width = size.value().first, g.window.height = size.value().second;
+  }
   g.runtimeLine =
       "ScoreScope " + appVersion() + " · LibTorch " + torchVersion() + " · " + dev.value();
   g.maxFrames = o.frames;

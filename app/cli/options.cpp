@@ -116,13 +116,13 @@ Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
   return sde::Sde::create(with);
 }
 
-Expected<std::pair<int, int>> parseSize(const std::string& text) {
+Expected<std::pair<int, int>> parseSize(const std::string& text, const std::string& option) {
   int w = 0, h = 0;
   char x = 0, extra = 0;
   if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
-    return Error{"--size '" + text + "': expected WIDTHxHEIGHT, e.g. 1280x800"};
+    return Error{option + " '" + text + "': expected WIDTHxHEIGHT, e.g. 1280x800"};
   if (w < 16 || h < 16 || w > 16384 || h > 16384)
-    return Error{"--size '" + text + "': each side must be between 16 and 16384 pixels"};
+    return Error{option + " '" + text + "': each side must be between 16 and 16384 pixels"};
   return std::pair{w, h};
 }
 

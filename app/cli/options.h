@@ -43,6 +43,7 @@ struct AppOptions {
   int move = -1;             // render --step-through: the move shown (0-based; -1: the scene's)
   bool follow = false, noFollow = false;  // zoom follows the spread (default: on for VE)
   float uiScale = 0;                      // GUI scale; 0 = the monitor's content scale
+  std::string window;                     // GUI window size WIDTHxHEIGHT; empty: 1600x900
   // render
   std::string size = "1280x800";
   int supersample = 1;       // render: draw at k× the size and box-filter down
@@ -117,6 +118,7 @@ Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
                                                    std::shared_ptr<const sde::Sde> own);
 
 // "1280x800" → {1280, 800}, each in [16, 16384].
-Expected<std::pair<int, int>> parseSize(const std::string& text);
+Expected<std::pair<int, int>> parseSize(const std::string& text,
+                                        const std::string& option = "--size");
 
 }  // namespace ss::app

@@ -87,6 +87,39 @@ TEST(TrainingPanel, OnlyAValidArchitectureIsApplied) {
   EXPECT_EQ(apply->net.mlp.width, 48);
 }
 
+// Every scale (issue 21): the strip as narrow, in type heights, as a 1280×800 window gives it
+// at UI scale 1.75 (768 px for 31 px type, ~25 type heights; here 13 px type in 320 px):
+// Start sits in its own column (it ran under the loss plot, clipped to "Sta"), and every
+// button is there to click with the mouse.
+TEST(TrainingPanel, ANarrowStripKeepsEveryButtonClickable) {
+  train::TrainerStats stats;
+  stats.status = train::TrainerStatus::Paused;
+  stats.message = "ready";
+  stats.device = "cpu";
+  stats.parameters = 37762;
+  ui::TrainingPanelState view;
+  RecordingSink sink;
+  PanelHarness h([&] { ui::drawTrainingPanel(&stats, view, sink); }, 320, 1800);
+  h.frame(2);
+  ASSERT_TRUE(h.click({"##training", "Start"}));
+  EXPECT_TRUE(sink.only<ui::cmd::StartTraining>());
+  sink.sent.clear();
+  ASSERT_TRUE(h.click({"##training", "Step"}));
+  EXPECT_TRUE(sink.only<ui::cmd::StepTraining>());
+  sink.sent.clear();
+  ASSERT_TRUE(h.click({"##training", "Reset"}));
+  EXPECT_TRUE(sink.only<ui::cmd::ResetTraining>());
+  sink.sent.clear();
+  ASSERT_TRUE(h.click({"##training", "Apply"}));
+  EXPECT_TRUE(sink.only<ui::cmd::ApplyNet>());
+  sink.sent.clear();
+  ASSERT_TRUE(h.click({"##training", "Save"}));
+  EXPECT_TRUE(sink.only<ui::cmd::SaveCheckpoint>());
+  sink.sent.clear();
+  ASSERT_TRUE(h.click({"##training", "Load"}));
+  EXPECT_TRUE(sink.only<ui::cmd::LoadCheckpoint>());
+}
+
 struct SamplingFixture {
   ui::ExplorerState state;
   ui::SamplingPanelState view;

@@ -242,8 +242,11 @@ void Explorer2D::drawSidePanel(float width, float top, float height) {
 void Explorer2D::drawTrainingStrip(float x, float y, float width, float height) {
   ImGui::SetNextWindowPos(ImVec2(x, y));
   ImGui::SetNextWindowSize(ImVec2(width, height));
+  // A scrollbar when the strip overflows (a projector's type scale on a small screen): every
+  // control stays reachable.
   ImGui::Begin("##training", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+               ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   drawTrainingPanel(m_stats.get(), m_trainingView, *this);
   ImGui::End();

@@ -33,14 +33,17 @@ void drawProbeControls(CanvasTools& tools) {
   else if (tools.tool != CanvasTool::Draw && tools.tool != CanvasTool::Erase &&
            tools.tool != CanvasTool::Pan)
     ImGui::TextDisabled("click: reverse SDE and PF-ODE from the shown t to ε");
+  // Side by side while they fit (a projector's type scale puts them on their own rows).
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const float font = ImGui::GetFontSize(), spacing = ImGui::GetStyle().ItemSpacing.x;
   legendSwatch(c.sde, "reverse SDE path");
-  ImGui::SameLine();
+  sameLineIfFits(1.6f * font + spacing + ImGui::CalcTextSize("PF-ODE path").x, right);
   legendSwatch(c.ode, "PF-ODE path");
   legendSwatch(c.encode, "encode (square: x(T))");
   ImGui::TextDisabled("%zu probe%s kept (the newest %zu)%s", tools.probes().size(),
                       tools.probes().size() == 1 ? "" : "s", CanvasTools::kKeptProbes,
                       tools.idle() ? "" : " · computing…");
-  ImGui::SameLine();
+  sameLineIfFits(buttonWidth("Clear probes"), right);
   if (ImGui::Button("Clear probes")) tools.clearProbes();
 }
 

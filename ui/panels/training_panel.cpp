@@ -72,20 +72,23 @@ void drawLiveKnobs(TrainingPanelState& view, CommandSink& sink, bool narrow) {
 void drawCheckpointRow(TrainingPanelState& view, CommandSink& sink) {
   char path[512];
   std::snprintf(path, sizeof path, "%s", view.checkpointPath.c_str());
-  // The path field leaves room for both buttons on the same row.
+  // The path field leaves room for both buttons on the same row; in a narrow column (a
+  // projector's type scale) it takes the row and the buttons go below it.
   const ImGuiStyle& style = ImGui::GetStyle();
   const float buttons =
       ImGui::CalcTextSize("SaveLoad").x + 4 * style.FramePadding.x + 2 * style.ItemSpacing.x;
-  ImGui::SetNextItemWidth(
-      std::max(4.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().x - buttons));
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float right = ImGui::GetCursorScreenPos().x + avail;
+  const bool oneRow = avail - buttons >= 6.0f * ImGui::GetFontSize();
+  ImGui::SetNextItemWidth(oneRow ? avail - buttons : -FLT_MIN);
   if (ImGui::InputTextWithHint("##checkpoint", "checkpoint path", path, sizeof path))
     view.checkpointPath = path;
   tooltip(
       "Checkpoint file: Save writes it atomically, Load replaces the model (a bad file changes "
       "nothing)");
-  ImGui::SameLine();
+  if (oneRow) ImGui::SameLine();
   if (ImGui::Button("Save")) sink.send(cmd::SaveCheckpoint{view.checkpointPath});
-  ImGui::SameLine();
+  sameLineIfFits(buttonWidth("Load"), right);
   if (ImGui::Button("Load")) {
     sink.send(cmd::LoadCheckpoint{view.checkpointPath});
     view.initialized = false;  // show the loaded settings
@@ -112,9 +115,10 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
   ImGui::TableSetColumnIndex(0);
   const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
   ImGui::TextUnformatted("Training");
-  ImGui::SameLine();
+  const float startW = 5.0f * ImGui::GetFontSize();
+  sameLineIfFits(startW, right);  // else below: a narrow column clipped it
   const bool running = stats->status == train::TrainerStatus::Running;
-  if (ImGui::Button(running ? "Pause" : "Start", ImVec2(5.0f * ImGui::GetFontSize(), 0)))
+  if (ImGui::Button(running ? "Pause" : "Start", ImVec2(startW, 0)))
     sink.send(running ? Command{cmd::PauseTraining{}} : Command{cmd::StartTraining{}});
   sameLineIfFits(buttonWidth("Step"), right);
   if (ImGui::Button("Step")) sink.send(cmd::StepTraining{});
@@ -127,10 +131,12 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
   ImGui::TextUnformatted((train::toString(stats->status) + ": " + stats->message).c_str());
   ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
+  ImGui::PushTextWrapPos(0);  // a narrow column wraps these lines instead of clipping them
   ImGui::Text("step %lld   loss %.4g", static_cast<long long>(stats->step), stats->lossSmoothed);
   ImGui::Text("%.0f steps/s   %.3g samples/s", stats->stepsPerSecond, stats->samplesPerSecond);
   ImGui::TextDisabled("%s · %lld parameters · |grad| %.3g", stats->device.c_str(),
                       static_cast<long long>(stats->parameters), stats->gradNorm);
+  ImGui::PopTextWrapPos();
   // Architecture: applying it restarts the model.
   if (view.netDraft.kind == nn::NetKind::UNet) {
     const auto& u = view.netDraft.unet;
@@ -139,12 +145,14 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
                         u.size, u.baseChannels, u.multipliers.size());
     ImGui::PopTextWrapPos();
   } else {
-    ImGui::PushItemWidth(3.2f * ImGui::GetFontSize());
+    // Each input with its label, on the row while it fits (a projector's scale wraps them).
+    const float field = 3.2f * ImGui::GetFontSize();
+    ImGui::PushItemWidth(field);
     ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
-    ImGui::SameLine();
+    sameLineIfFits(field + ImGui::GetStyle().ItemInnerSpacing.x + buttonWidth("depth"), right);
     ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
     ImGui::PopItemWidth();
-    ImGui::SameLine();
+    sameLineIfFits(buttonWidth("Apply"), right);
     const std::string netError = messageOf(view.netDraft.validate());
     if (ImGui::Button("Apply") && netError.empty()) sink.send(cmd::ApplyNet{view.netDraft});
     tooltip("MLP hidden width and layers: applying restarts training from scratch");

@@ -80,32 +80,45 @@ CanvasOverlay caption(const LayerFrame& fr, const char* name, ImFont* font, floa
   return o;
 }
 
+// A class's name in the legend: the scene's, else its number from 1.
+std::string className(const CanvasScene& scene, int i) {
+  return static_cast<size_t>(i) < scene.classNames.size() ? scene.classNames[i]
+                                                          : std::to_string(i + 1);
+}
+
+// The class swatches under their header, in as many columns as keep the legend under 40 %
+// of the plot's height (ten classes at a projector's type scale on a small screen took the
+// whole right side and ran over the title).
 CanvasOverlay classLegend(const LayerFrame& fr, int numClasses) {
   const Fonts& f = fonts();
-  const float sw = 0.8f * f.size, rowH = f.size * 1.2f;
+  const float sw = 0.8f * f.size, rowH = f.size * 1.2f, colGap = f.size;
   const int k = std::min(numClasses, 10);
-  float w = 5.5f * f.size;
-  for (const auto& name : fr.scene.classNames)
-    w = std::max(w, 1.6f * sw + ImGui::CalcTextSize(name.c_str()).x);
+  float colW = 0;  // the widest swatch and name
+  for (int i = 0; i < k; ++i)
+    colW = std::max(colW, 1.6f * sw + ImGui::CalcTextSize(className(fr.scene, i).c_str()).x);
+  int cols = 1;
+  while (cols < k && rowH * ((k + cols - 1) / cols + 1) > 0.4f * fr.plot.y) ++cols;
+  const int rows = (k + cols - 1) / cols;
+  const float w = cols == 1 ? std::max(5.5f * f.size, colW) : colW + colGap;  // column stride
+  const float boxW =
+      cols == 1 ? w
+                : std::max(ImGui::CalcTextSize(fr.scene.classHeader.c_str()).x, cols * w - colGap);
   CanvasOverlay o;
-  o.box = {"class legend", w, rowH * (k + 1), Corner::TopRight};
+  o.box = {"class legend", boxW, rowH * (rows + 1), Corner::TopRight};
   o.box.gap = 0.6f * f.size;
   ImDrawList* dl = fr.drawList;
-  o.draw = [dl, &scene = fr.scene, k, w, sw, rowH](const OverlayPlacement& pl) {
+  o.draw = [dl, &scene = fr.scene, k, w, sw, rowH, rows, boxW](const OverlayPlacement& pl) {
     const ImVec2 p(pl.rect.x0, pl.rect.y0);
     const auto& colours = canvasColours();
-    legendBacking(dl, ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + w, p.y + rowH * (k + 1) + 2));
+    legendBacking(dl, ImVec2(p.x - 6, p.y - 4), ImVec2(p.x + boxW, p.y + rowH * (rows + 1) + 2));
     dl->AddText(ImVec2(p.x, p.y), colours.dimText, scene.classHeader.c_str());
     const float* pal = categoricalPalette();
     for (int i = 0; i < k; ++i) {
-      const float y = p.y + rowH * (i + 1);
+      const float x = p.x + (i / rows) * w, y = p.y + rowH * (i % rows + 1);
       dl->AddCircleFilled(
-          ImVec2(p.x + 0.5f * sw, y + 0.5f * fonts().size), 0.4f * sw,
+          ImVec2(x + 0.5f * sw, y + 0.5f * fonts().size), 0.4f * sw,
           ImGui::ColorConvertFloat4ToU32(ImVec4(pal[3 * i], pal[3 * i + 1], pal[3 * i + 2], 1)));
-      const std::string name = static_cast<size_t>(i) < scene.classNames.size()
-                                   ? scene.classNames[i]
-                                   : std::to_string(i + 1);
-      dl->AddText(ImVec2(p.x + 1.4f * sw, y), colours.text, name.c_str());
+      dl->AddText(ImVec2(x + 1.4f * sw, y), colours.text, className(scene, i).c_str());
     }
   };
   return o;
