@@ -105,18 +105,13 @@ void Explorer2D::restartTrainer(bool keepSettings) {
 }
 
 void Explorer2D::setTrainerProblem() {
-  m_staleModel = m_trainer.snapshot();
+  m_shownModel.problemChanged(m_trainer.snapshot());
   m_trainer.setProblem(m_spec);
 }
 
 // Probes show paths under the data and SDE they were dropped on: another clears them.
 void Explorer2D::forgetStaleProbes() {
-  if (!m_cloud) return;
-  const auto sde = resolvedSde(m_state, m_cloud.get());
-  if (m_cloud->request.data == m_probesData && sde == m_probesSde) return;
-  if (!m_probesData.empty()) m_tools.clearProbes();
-  m_probesData = m_cloud->request.data;
-  m_probesSde = sde;
+  if (m_cloud) m_tools.followShown(m_cloud->request.data, resolvedSde(m_state, m_cloud.get()));
 }
 
 // The newest field, if it is still of the shown data and SDE (not while a new one computes).
@@ -146,11 +141,7 @@ void Explorer2D::beginFrame() {
   m_last = now;
   m_cloud = m_data.latest(&m_cloudVersion);
   m_stats = m_trainer.stats();
-  m_model = m_trainer.snapshot(&m_modelVersion);
-  if (m_model && m_model == m_staleModel)
-    m_model = nullptr;
-  else if (m_model)
-    m_staleModel.reset();
+  m_model = m_shownModel.shown(m_trainer.snapshot(&m_modelVersion));
   forgetStaleProbes();
   // The trainer follows the explorer's dataset and SDE (a change restarts the model).
   if (m_spec.data != m_state.data.data || !(m_spec.sde == m_state.sde)) restartTrainer(true);

@@ -24,6 +24,7 @@
 #include "ui/panels/commands.h"
 #include "ui/panels/panels.h"
 #include "ui/panels/solver_lab_panel.h"
+#include "ui/session/shown_model.h"
 #include "ui/views/canvas2d.h"
 #include "ui/views/canvas_tools.h"
 #include "ui/views/compare_view.h"
@@ -116,9 +117,7 @@ class Explorer2D : public CommandSink {
   uint64_t m_modelVersion = 0;
   // The snapshot in force when the trainer got a new problem: it models the old data or SDE,
   // so it is not used until the trainer publishes a new one.
-  std::shared_ptr<const train::ModelSnapshot> m_staleModel;
-  std::string m_probesData;  // the data and SDE the canvas tools' probes were made on
-  sde::SdeConfig m_probesSde;
+  ShownModel m_shownModel;  // hides the old problem's snapshot after setProblem
   bool m_resample = false;
   // Views (GL objects: destroyed before the UiContext, with this explorer).
   Canvas2D m_canvas;

@@ -139,6 +139,13 @@ void CanvasTools::poll() {
   }
 }
 
+void CanvasTools::followShown(const std::string& data, const sde::SdeConfig& sde) {
+  if (data == m_shownData && sde == m_shownSde) return;
+  if (!m_shownData.empty()) clearProbes();
+  m_shownData = data;
+  m_shownSde = sde;
+}
+
 void CanvasTools::decorate(CanvasScene& scene) const {
   scene.probes.assign(m_probes.begin(), m_probes.end());
   const bool drawing = tool == CanvasTool::Draw || tool == CanvasTool::Erase;

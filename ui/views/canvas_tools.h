@@ -56,6 +56,10 @@ class CanvasTools {
   void poll();
   bool idle() const { return m_pending.empty() && !m_inFlight && !m_worker.busy(); }
   void clearProbes() { m_probes.clear(), m_pending.clear(); }
+  // Once per frame with the shown data and (resolved) SDE: probes are paths under the data
+  // and SDE they were dropped on, so a change ("Use as dataset", another dataset or SDE, a
+  // scene) clears them.
+  void followShown(const std::string& data, const sde::SdeConfig& sde);
   const std::deque<std::shared_ptr<const scene::ProbeResult>>& probes() const { return m_probes; }
 
   // The probes, the drawing (Draw/Erase tools, or while points are drawn) and the brush ring.
@@ -80,6 +84,8 @@ class CanvasTools {
   DrawModel m_drawing;
   std::string m_message;
   bool m_messageError = false;
+  std::string m_shownData;  // the data and SDE the probes were dropped on (followShown)
+  sde::SdeConfig m_shownSde;
   scene::ProbeWorker m_worker;  // last: its thread stops first
 };
 
