@@ -8,6 +8,7 @@
 #include <stb/stb_image_write.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -167,7 +168,19 @@ void beginSidePanel(LessonShell& shell, float width, float top, float height) {
   ImGui::SetNextWindowSize(ImVec2(width, height));
   ImGui::Begin("ScoreScope", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse);
+  // ImGui's default: widgets take 65 % of the width and labels the rest; a panel narrowed by
+  // a large type scale (26 type heights wanted, 40 % of the window given) keeps 8 type
+  // heights for labels, so "dataset" or "particles" are not cut at the panel's edge.
+  const float labels = 8.0f * ImGui::GetFontSize();
+  float item = std::floor(0.65f * width);
+  if (width - item < labels) item = std::max(0.5f * width, width - labels);
+  ImGui::PushItemWidth(item);
   if (!shell.scene().title.empty()) drawLessonHeader(shell);
+}
+
+void endSidePanel() {
+  ImGui::PopItemWidth();
+  ImGui::End();
 }
 
 bool isLastFrame(const GuiOptions& options, LessonShell& shell, int frames, bool finished,

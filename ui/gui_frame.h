@@ -49,8 +49,9 @@ bool writeFrameTimes(const std::string& path, std::vector<double> ms,
                      const std::string& extra = {});
 
 // The side panel on the left (`width` wide from `top` down, `height` tall), with the open
-// lesson's header; the caller draws its panels and calls ImGui::End().
+// lesson's header; the caller draws its panels and calls endSidePanel().
 void beginSidePanel(LessonShell& shell, float width, float top, float height);
+void endSidePanel();
 
 // Smoke tests (--frames N): the frame to stop at is frame N once `finished`, or `grace`
 // frames later at the latest; never while an animation records.

@@ -236,6 +236,11 @@ if(NOT EXISTS ${WORK}/gui.png)
   message(FATAL_ERROR "the GUI did not save gui.png")
 endif()
 message(STATUS "gui smoke ok")
+# --window sets the window's size (the screenshot is the window); a bad size is refused.
+run_app(0 --frames 10 --window 1280x800 --ui-scale 1.75 --screenshot gui-1280.png)
+expect_png_size(gui-1280.png 1280 800)
+run_app(1 --window 1280by800 --frames 1)
+expect_contains("--window '1280by800': expected WIDTHxHEIGHT")
 
 # Classifier guidance toward one component of a mixture, with the exact posterior.
 run_app(0 sample --score exact --data 8gaussians --class 2 --n 500 --steps 300 --metrics --json)

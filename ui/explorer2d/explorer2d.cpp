@@ -226,7 +226,7 @@ void Explorer2D::drawSidePanel(float width, float top, float height) {
   drawPanelFooter(m_options,
                   " · " + (cloud ? std::to_string(cloud->n) : std::string("–")) + " particles");
   if (!m_canvas.error().empty()) errorText(m_canvas.error());
-  ImGui::End();
+  endSidePanel();
 }
 
 // Along the bottom, under the canvas: controls | loss plot | knobs.

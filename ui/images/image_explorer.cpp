@@ -326,7 +326,7 @@ void ImageExplorer::drawSidePanel(float width, float top, float height) {
   drawTimelinePanel(m_state, nullptr);
   ImGui::SliderFloat("UI scale", &m_state.uiScale, 0.75f, 3.0f, "%.2f×");
   drawPanelFooter(m_options);
-  ImGui::End();
+  endSidePanel();
 }
 
 void ImageExplorer::send(const Command& command) {

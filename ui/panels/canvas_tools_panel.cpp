@@ -113,8 +113,11 @@ CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state,
   const CanvasTool all[] = {CanvasTool::Pan,    CanvasTool::DropParticle, CanvasTool::DropCluster,
                             CanvasTool::Encode, CanvasTool::Draw,         CanvasTool::Erase};
   const char* shortNames[] = {"Pan", "Particle", "Cluster", "Encode", "Draw", "Erase"};
-  for (int i = 0; i < 6; ++i) {
-    if (i % 3 != 0) ImGui::SameLine();
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  for (int i = 0; i < 6; ++i) {  // three to a row, fewer where they do not fit
+    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+                    ImGui::CalcTextSize(shortNames[i]).x;
+    if (i % 3 != 0) sameLineIfFits(w, right);
     int current = static_cast<int>(tools.tool);
     if (ImGui::RadioButton(shortNames[i], &current, i)) tools.tool = all[i];
     tooltip(toString(all[i]));
