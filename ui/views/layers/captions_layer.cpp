@@ -86,7 +86,7 @@ std::string className(const CanvasScene& scene, int i) {
                                                           : std::to_string(i + 1);
 }
 
-// The class swatches under their header, in as many columns as keep the legend under 40 %
+// The class swatches under their header, in as many columns as keep the legend at most half
 // of the plot's height (ten classes at a projector's type scale on a small screen took the
 // whole right side and ran over the title).
 CanvasOverlay classLegend(const LayerFrame& fr, int numClasses) {
@@ -97,7 +97,7 @@ CanvasOverlay classLegend(const LayerFrame& fr, int numClasses) {
   for (int i = 0; i < k; ++i)
     colW = std::max(colW, 1.6f * sw + ImGui::CalcTextSize(className(fr.scene, i).c_str()).x);
   int cols = 1;
-  while (cols < k && rowH * ((k + cols - 1) / cols + 1) > 0.4f * fr.plot.y) ++cols;
+  while (cols < k && rowH * ((k + cols - 1) / cols + 1) > 0.5f * fr.plot.y) ++cols;
   const int rows = (k + cols - 1) / cols;
   const float w = cols == 1 ? std::max(5.5f * f.size, colW) : colW + colGap;  // column stride
   const float boxW =
