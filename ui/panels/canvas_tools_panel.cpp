@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ui/panels/widgets.h"
@@ -113,11 +114,22 @@ CanvasToolsAction drawCanvasToolsPanel(CanvasTools& tools, ExplorerState& state,
   const CanvasTool all[] = {CanvasTool::Pan,    CanvasTool::DropParticle, CanvasTool::DropCluster,
                             CanvasTool::Encode, CanvasTool::Draw,         CanvasTool::Erase};
   const char* shortNames[] = {"Pan", "Particle", "Cluster", "Encode", "Draw", "Erase"};
-  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  for (int i = 0; i < 6; ++i) {  // three to a row, fewer where they do not fit
-    const float w = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
-                    ImGui::CalcTextSize(shortNames[i]).x;
-    if (i % 3 != 0) sameLineIfFits(w, right);
+  // Three to a row, or two (or one) where three do not fit: rows of equal count.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  auto rowWidth = [&](int first, int count) {
+    float w = 0;
+    for (int i = first; i < first + count && i < 6; ++i)
+      w += ImGui::GetFrameHeight() + style.ItemInnerSpacing.x +
+           ImGui::CalcTextSize(shortNames[i]).x + (i > first ? style.ItemSpacing.x : 0);
+    return w;
+  };
+  const float avail = ImGui::GetContentRegionAvail().x;
+  int perRow = 3;
+  while (perRow > 1 && std::max({rowWidth(0, perRow), rowWidth(perRow, perRow),
+                                 rowWidth(2 * perRow, perRow)}) > avail)
+    --perRow;
+  for (int i = 0; i < 6; ++i) {
+    if (i % perRow != 0) ImGui::SameLine();
     int current = static_cast<int>(tools.tool);
     if (ImGui::RadioButton(shortNames[i], &current, i)) tools.tool = all[i];
     tooltip(toString(all[i]));
