@@ -117,6 +117,13 @@ int runGuiCommand(const AppOptions& o) {
       std::fprintf(stderr, "scorescope: %s: %s\n", o.scene.c_str(), w.c_str());
     g.scene = loaded.value().scene;
     g.scenePath = o.scene;
+    const int stages = static_cast<int>(g.scene->stages.size());
+    if (o.stage < 0 || o.stage > stages)
+      return fail(nullptr, "--stage " + std::to_string(o.stage) + ": " + o.scene + " has " +
+                               std::to_string(stages) + " stages (1-based)");
+    g.stage = o.stage;
+  } else if (o.stage != 0) {
+    return fail(nullptr, "--stage K opens a lesson's stage: add --scene FILE");
   }
   if (!o.model.empty()) {  // with the scene's (or the options') view
     auto with =

@@ -19,7 +19,8 @@ void checkGuidanceScale(double w) {
 CfgScore::CfgScore(std::shared_ptr<const ScoreFn> unconditional,
                    std::shared_ptr<const ScoreFn> conditional, int64_t label, double w)
     : m_uncond(std::move(unconditional)), m_cond(std::move(conditional)), m_label(label), m_w(w) {
-  if (!m_uncond || !m_cond) throw Failure("CfgScore needs an unconditional and a conditional score");
+  if (!m_uncond || !m_cond)
+    throw Failure("CfgScore needs an unconditional and a conditional score");
   checkGuidanceScale(w);
 }
 

@@ -129,8 +129,9 @@ TEST(CfgScore, ScaleAboveOnePushesSamplesAwayFromTheOtherClass) {
 TEST(CfgScore, BadSettingsAreRefusedWithAMessage) {
   const auto gm = eightGaussians();
   const auto sde = vp();
-  EXPECT_NE(messageOf([&] { score::exactCfgScore(gm, sde, 8, 1.0); }).find("class 8 is outside [0, 8)"),
-            std::string::npos);
+  EXPECT_NE(
+      messageOf([&] { score::exactCfgScore(gm, sde, 8, 1.0); }).find("class 8 is outside [0, 8)"),
+      std::string::npos);
   EXPECT_NE(messageOf([&] { score::exactCfgScore(gm, sde, -1, 1.0); }).find("outside"),
             std::string::npos);
   for (double w : {-0.5, std::nan(""), double(INFINITY)}) {
@@ -139,8 +140,9 @@ TEST(CfgScore, BadSettingsAreRefusedWithAMessage) {
   }
   auto s = std::make_shared<score::MixtureScore>(gm, sde);
   EXPECT_THROW(score::CfgScore(nullptr, s, 0, 1.0), Failure);
-  EXPECT_NE(score::exactCfgScore(gm, sde, 3, 2.0)->name().find("2× classifier-free guidance to class 4"),
-            std::string::npos);
+  EXPECT_NE(
+      score::exactCfgScore(gm, sde, 3, 2.0)->name().find("2× classifier-free guidance to class 4"),
+      std::string::npos);
 }
 
 }  // namespace

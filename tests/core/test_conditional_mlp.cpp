@@ -118,7 +118,7 @@ TEST(ConditionalMlp, TrainedOnComponentsItsGuidedSamplesLandInTheAskedClass) {
   cfg.batch = 256;
   cfg.lr = 3e-3;
   auto step = conditionalStep("8gaussians", cfg, conditionalNet(8, 128));
-  for (int i = 0; i < 1500; ++i) step->step();
+  for (int i = 0; i < 1000; ++i) step->step();
   const auto gm = *data::makeToy("8gaussians").value()->mixture();
   const auto sde = step->setup().sde;
   auto ema = std::shared_ptr<nn::ScoreNet>(nn::cloneNet(step->ema(), step->setup().net));
@@ -134,8 +134,8 @@ TEST(ConditionalMlp, TrainedOnComponentsItsGuidedSamplesLandInTheAskedClass) {
       run.runToEnd();
       const double f = fractionNearest(run.result(), gm, k);
       EXPECT_GT(f, 0.8) << "class " << k << ", w " << w;
-      std::printf("class %lld, w = %g: %.1f %% nearest to its mean\n", static_cast<long long>(k),
-                  w, 100 * f);
+      std::printf("class %lld, w = %g: %.1f %% nearest to its mean\n", static_cast<long long>(k), w,
+                  100 * f);
     }
   }
 }
@@ -150,8 +150,7 @@ TEST(ConditionalMlp, CheckpointRoundTripKeepsTheClasses) {
   const auto path = (std::filesystem::path(testing::TempDir()) / "conditional.pt").string();
   auto p = train::buildProblem("8gaussians", sde::SdeConfig{}, cfg.datasetSize, cfg.seed);
   ASSERT_TRUE(p.ok());
-  auto saved =
-      train::saveCheckpoint(path, *step, {"8gaussians", p.value().sde, net, cfg, 20, ""});
+  auto saved = train::saveCheckpoint(path, *step, {"8gaussians", p.value().sde, net, cfg, 20, ""});
   ASSERT_TRUE(saved.ok()) << saved.error().message;
   auto meta = train::readCheckpointMeta(path);
   ASSERT_TRUE(meta.ok()) << meta.error().message;
