@@ -120,7 +120,8 @@ int runGuiCommand(const AppOptions& o) {
     const int stages = static_cast<int>(g.scene->stages.size());
     if (o.stage < 0 || o.stage > stages)
       return fail(nullptr, "--stage " + std::to_string(o.stage) + ": " + o.scene + " has " +
-                               std::to_string(stages) + " stages (1-based)");
+                               std::to_string(stages) + (stages == 1 ? " stage" : " stages") +
+                               " (1-based)");
     g.stage = o.stage;
   } else if (o.stage != 0) {
     return fail(nullptr, "--stage K opens a lesson's stage: add --scene FILE");

@@ -84,4 +84,13 @@ expect_contains("give one")
 run_app(0 train --data 8gaussians --steps 5 --out plain.pt)
 run_app(1 sample --model plain.pt --class 1 --cfg 2)
 expect_contains("needs a class-conditional model")
+
+# --stage opens a lesson's stage in the window: a stage the scene lacks, or no scene, is refused
+# before a window opens.
+file(WRITE ${WORK}/staged.json [=[{"format": "scorescope-scene", "version": 1, "title": "t",
+  "caption": "c", "stages": [{"caption": "a", "set": {"time": {"t": 0.5}}}]}]=])
+run_app(1 --scene staged.json --stage 2)
+expect_contains("has 1 stage (1-based)")
+run_app(1 --stage 1)
+expect_contains("add --scene FILE")
 message(STATUS "cfg cli ok")
