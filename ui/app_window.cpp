@@ -32,6 +32,7 @@ int runGui(const GuiOptions& options) {
   LessonShell shell(ui, first, options.scenePath);
   if (options.workersYield) shell.prefs().workersYield = *options.workersYield;
   shell.uiScale = options.initial.uiScale > 0 ? options.initial.uiScale : ui.scale();
+  if (options.stage > 0) shell.requestStage(options.stage - 1);
   if (options.presentation) shell.togglePresentation();
   if (options.lessons == GuiOptions::Lessons::Yes ||
       (options.lessons == GuiOptions::Lessons::FirstLaunch && shell.firstLaunch()))

@@ -22,6 +22,7 @@ struct GuiOptions {
   std::optional<Scene> scene;
   std::string scenePath;
   bool presentation = false;  // start in presentation mode (F5 toggles it)
+  int stage = 0;              // open the scene at this stage (1-based; 0: the scene itself)
   std::string record;         // record the timeline here on launch (File > Record animation…)
   // Open the lesson browser on launch: true, or "auto" = only on the very first launch (no
   // preferences saved yet).

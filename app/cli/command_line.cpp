@@ -61,6 +61,7 @@ void addGuiOptions(CLI::App& app, AppOptions& o) {
       "--present", o.present,
       "Start in presentation mode: full screen, large type, panels hidden, the lesson's caption "
       "(F5 or Esc leaves it; arrows and Page Up/Down step the lesson's stages)");
+  app.add_option("--stage", o.stage, "With --scene: open the lesson at stage K (1-based)");
 }
 
 void addRenderOptions(CLI::App* render, AppOptions& o) {
@@ -159,6 +160,13 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
       ->capture_default_str();
   train->add_flag("--importance-sampling", to.importanceSampling, "With g2: importance-sample t");
   train->add_option("--out", to.out, "Checkpoint to write (atomically)")->capture_default_str();
+  train->add_flag("--conditional", to.conditional,
+                  "2D: train a class-conditional MLP on the data's labels (mixture components, "
+                  "a labelled CSV's x,y,label classes) for classifier-free guidance "
+                  "(sample --class K --cfg W)");
+  train->add_option("--cfg-dropout", to.cfgDropout,
+                    "With --conditional: the probability that a label is dropped to the null "
+                    "class, so the same network learns the unconditional score (default 0.15)");
   train->add_flag("--json", to.json, "End with one JSON object on the last line");
 }
 
@@ -229,10 +237,16 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
   sample->add_option(
       "--class", so.classLabel,
       "Guide toward class K (0-based): mixtures with the exact time-dependent posterior p_t(k | "
-      "x); "
-      "labelled image datasets with a time-dependent classifier trained first on perturbed images");
+      "x); labelled image datasets with a time-dependent classifier trained first on perturbed "
+      "images; a class-conditional checkpoint (train --conditional) samples class K (with --cfg "
+      "W: classifier-free guidance)");
   sample->add_option("--guidance", so.guidance, "Guidance scale w (1 = the exact conditional)")
       ->capture_default_str();
+  sample->add_option(
+      "--cfg", so.cfg,
+      "2D, with --class K: classifier-free guidance s + w (s(x|K) - s) with weight w >= 0 (0 = "
+      "unconditional, 1 = conditional, > 1 sharper): with --score exact on a mixture the exact "
+      "scores, with --model a class-conditional checkpoint (train --conditional)");
   sample
       ->add_option("--classifier-steps", so.classifierSteps,
                    "Images with --class: training steps of the classifier (a small CNN, batch 64)")
@@ -299,6 +313,8 @@ int runCommandLine(CommandLine& c) {
   if (sample->parsed()) {
     so.nGiven = sample->get_option("--n")->count() > 0;  // images: 64
     so.stepsGiven = sample->get_option("--steps")->count() > 0;
+    so.guidanceGiven = sample->get_option("--guidance")->count() > 0;
+    so.cfgGiven = sample->get_option("--cfg")->count() > 0;
     return runSample(o, so);
   }
   if (nll->parsed()) {

@@ -53,6 +53,30 @@ int printVersion(const AppOptions& o) {
   return 0;
 }
 
+namespace {
+
+// --scene FILE (its warnings printed) and --stage K into the window's options.
+Expected<bool> openScene(const AppOptions& o, ui::GuiOptions& g) {
+  if (o.scene.empty()) {
+    if (o.stage != 0) return Error{"--stage K opens a lesson's stage: add --scene FILE"};
+    return true;
+  }
+  auto loaded = ui::loadScene(o.scene);
+  if (!loaded) return loaded.error();
+  for (const auto& w : loaded.value().warnings)
+    std::fprintf(stderr, "scorescope: %s: %s\n", o.scene.c_str(), w.c_str());
+  g.scene = loaded.value().scene;
+  g.scenePath = o.scene;
+  const int stages = static_cast<int>(g.scene->stages.size());
+  if (o.stage < 0 || o.stage > stages)
+    return Error{"--stage " + std::to_string(o.stage) + ": " + o.scene + " has " +
+                 std::to_string(stages) + (stages == 1 ? " stage" : " stages") + " (1-based)"};
+  g.stage = o.stage;
+  return true;
+}
+
+}  // namespace
+
 int runGuiCommand(const AppOptions& o) {
   auto state = explorerFrom(o);
   if (!state) return fail(nullptr, state.error().message);
@@ -115,14 +139,7 @@ int runGuiCommand(const AppOptions& o) {
   g.lessons = o.lessons                          ? ui::GuiOptions::Lessons::Yes
               : o.frames == 0 && o.scene.empty() ? ui::GuiOptions::Lessons::FirstLaunch
                                                  : ui::GuiOptions::Lessons::No;
-  if (!o.scene.empty()) {
-    auto loaded = ui::loadScene(o.scene);
-    if (!loaded) return fail(nullptr, loaded.error().message);
-    for (const auto& w : loaded.value().warnings)
-      std::fprintf(stderr, "scorescope: %s: %s\n", o.scene.c_str(), w.c_str());
-    g.scene = loaded.value().scene;
-    g.scenePath = o.scene;
-  }
+  if (auto opened = openScene(o, g); !opened) return fail(nullptr, opened.error().message);
   if (!o.model.empty()) {  // with the scene's (or the options') view
     auto with =
         ui::withModel(g.scene ? *g.scene : ui::sceneFromState(g.initial), o.model, o.modelMeta);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,10 @@ struct TrainOptions {
   std::string out = "model.pt";
   std::string net = "auto";      // auto (mlp for 2D, unet for images), mlp or unet
   std::string preset = "small";  // U-Net size: small (CPU) or large (GPU)
+  // A class-conditional MLP for classifier-free guidance, its labels dropped to the null
+  // class with probability cfgDropout (< 0: not given, the default 0.15).
+  bool conditional = false;
+  double cfgDropout = -1;
   bool json = false;
 };
 
@@ -77,6 +82,11 @@ struct SampleOptions {
   // posterior; images: the dataset's classes, with a classifier trained first)
   int64_t classLabel = -1;
   double guidance = 1.0;
+  bool guidanceGiven = false;  // --guidance on the command line
+  // Classifier-free guidance toward --class (2D): its weight w (exact scores on a mixture, or
+  // a class-conditional checkpoint); NaN: not given.
+  double cfg = std::numeric_limits<double>::quiet_NaN();
+  bool cfgGiven = false;
   int64_t classifierSteps = 1500;  // images: the classifier's training steps
   bool metrics = false;
   bool json = false;

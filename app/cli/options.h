@@ -77,8 +77,8 @@ struct AppOptions {
   bool present = false;  // GUI: start in presentation mode
   bool lessons = false;  // GUI: open the lesson browser on launch
   std::string record;    // GUI: record the timeline on launch
-  int stage = 0;         // render: show this stage of the scene (1-based; 0 = the scene itself)
-  double fps = 30;       // render --frames: animation frame rate
+  int stage = 0;  // render and the window: this stage of the scene (1-based; 0 = the scene itself)
+  double fps = 30;  // render --frames: animation frame rate
   // GUI smoke tests
   int frames = 0;      // GUI: close after this many frames; render: animation frames (0 = one PNG)
   bool train = false;  // GUI: start training on launch

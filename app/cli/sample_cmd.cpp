@@ -16,6 +16,7 @@
 #include "core/likelihood/likelihood.h"
 #include "core/metrics/metrics.h"
 #include "core/sample/sampler.h"
+#include "core/score/cfg_score.h"
 #include "core/score/exact_score.h"
 #include "core/score/guided_score.h"
 #include "core/train/model_open.h"
@@ -47,6 +48,7 @@ Expected<Source> sourceFrom(const AppOptions& o, const SampleOptions& s) {
     auto snap = train::loadModelSnapshot(s.model, src.device, modelOpenOptions(o, s.classLabel));
     if (!snap) return snap.error();
     src.conditional = snap.value()->meta && snap.value()->meta->classes > 0;
+    src.snap = snap.value();
     if (snap.value()->meta) src.dim = snap.value()->meta->dim;
     src.score = snap.value()->scoreFn();
     auto sde = modelSde(o, snap.value()->sde);
@@ -174,6 +176,46 @@ Expected<bool> guideByClass(Source& src, const SampleOptions& s) {
   return true;
 }
 
+// --class K --cfg W: classifier-free guidance s + w (s(x | K) − s) (MATH.md §6), with the
+// exact scores of a mixture (--score exact) or a class-conditional checkpoint's two outputs.
+// A conditional checkpoint with --class alone samples its conditional (w = 1).
+Expected<bool> guideFree(Source& src, const SampleOptions& s) {
+  if (s.classLabel < 0) return Error{"--cfg W guides toward a class: add --class K"};
+  if (s.guidanceGiven)
+    return Error{
+        "--cfg (classifier-free guidance) and --guidance (classifier guidance) are two "
+        "ways to guide toward --class: give one"};
+  const double w = s.cfgGiven ? s.cfg : 1.0;
+  try {
+    score::checkGuidanceScale(w);
+    if (src.snap) {
+      if (src.snap->cfgClasses() == 0)
+        return Error{"--cfg needs a class-conditional model (scorescope train --conditional); " +
+                     s.model +
+                     " is unconditional (--class with --guidance W guides it by a "
+                     "classifier instead)"};
+      if (const int k = src.snap->cfgClasses(); s.classLabel >= k)
+        return Error{"--class " + std::to_string(s.classLabel) + " is outside [0, " +
+                     std::to_string(k) + ") (the model's classes, 0-based)"};
+      auto cond = std::make_shared<nn::ClassScoreFn>(src.snap->ema, src.snap->sde, s.classLabel);
+      src.score = std::make_shared<score::CfgScore>(src.score, cond, s.classLabel, w);
+    } else {
+      std::optional<data::GaussianMixture> gm;
+      if (src.toy) gm = src.toy->mixture();
+      if (!gm)
+        return Error{
+            "--cfg with --score exact needs a mixture dataset (its components are the "
+            "classes, with exact scores); " +
+            src.data + " has none"};
+      src.score = score::exactCfgScore(*gm, src.sde, s.classLabel, w);
+    }
+  } catch (const std::exception& e) {
+    return Error{std::string("--cfg: ") + e.what()};
+  }
+  src.scoreName = src.score->name();
+  return true;
+}
+
 struct SampledRun {
   torch::Tensor samples;  // [n, 2] float64 on the CPU
   int64_t nfe = 0, steps = 0;
@@ -263,7 +305,13 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   {
     std::shared_ptr<const train::ModelSnapshot> snap;
     std::string error;
-    if (isImageRun(o, s, &snap, &error)) return runImageSample(o, s, snap);
+    if (isImageRun(o, s, &snap, &error)) {
+      if (s.cfgGiven)
+        return fail(cmd,
+                    "--cfg (classifier-free guidance) works on 2D data; images are guided by a "
+                    "classifier (--class K --guidance W) or a class-conditional imported model");
+      return runImageSample(o, s, snap);
+    }
     if (!error.empty()) return fail(cmd, error);
   }
   if (!s.inpaint.empty() || s.inpaintIndex >= 0 || !s.colorize.empty() || s.colorizeIndex >= 0)
@@ -275,8 +323,12 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
   if (!src) return fail(cmd, src.error().message);
   auto cfg = samplerFrom(s, src.value().sde->config());
   if (!cfg) return fail(cmd, cfg.error().message);
-  if (s.classLabel >= 0 && !src.value().conditional)
+  const bool cfgModel = src.value().snap && src.value().snap->cfgClasses() > 0;
+  if (s.cfgGiven || (cfgModel && s.classLabel >= 0)) {
+    if (auto g = guideFree(src.value(), s); !g) return fail(cmd, g.error().message);
+  } else if (s.classLabel >= 0 && !src.value().conditional) {
     if (auto g = guideByClass(src.value(), s); !g) return fail(cmd, g.error().message);
+  }
   const auto& sc = src.value();
   if (!s.json) {
     std::printf("%s on %s, %s SDE, score: %s, %lld particles, %s\n", describe(cfg.value()).c_str(),
@@ -309,6 +361,8 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
                       {"wall_s", wall},
                       {"device", sc.device}};
   if (!s.out.empty()) j["out"] = s.out;
+  if (s.classLabel >= 0) j["class"] = s.classLabel;
+  if (auto* c = dynamic_cast<const score::CfgScore*>(sc.score.get())) j["cfg"] = c->scale();
   if (s.metrics)
     if (auto m = addMetrics(j, o, s, sc, samples); !m) return fail(cmd, m.error().message);
 

@@ -11,6 +11,10 @@
 #include "core/score/score_fn.h"
 #include "core/sde/sde.h"
 
+namespace ss::train {
+struct ModelSnapshot;
+}
+
 namespace ss::app {
 
 struct Source {
@@ -20,6 +24,7 @@ struct Source {
   std::string data, scoreName, device;
   bool conditional = false;  // a class-conditional imported model: --class goes to the model
   int64_t dim = 2;           // the data's dimension
+  std::shared_ptr<const train::ModelSnapshot> snap;  // --model's (classifier-free guidance)
 };
 
 // --model FILE or --score exact (exactly one), with the shared options' data, SDE, seed and

@@ -48,7 +48,18 @@ Expected<train::TrainConfig> trainConfigFrom(const AppOptions& o, const TrainOpt
   cfg.loss.weighting = weighting.value();
   cfg.loss.objective = objective.value();
   cfg.loss.importanceSampling = t.importanceSampling;
-  if (auto e = cfg.validate(); !e) return e.error();
+  if (t.cfgDropout >= 0 && !t.conditional)
+    return Error{"--cfg-dropout drops labels of a class-conditional model: add --conditional"};
+  if (t.conditional && images)
+    return Error{
+        "--conditional trains the 2D MLP on labelled points; image datasets train the "
+        "unconditional U-Net (classifier guidance: sample --class K)"};
+  if (t.cfgDropout >= 0) cfg.cfgDropout = t.cfgDropout;
+  if (auto e = cfg.validate(); !e) {
+    if (e.error().message.rfind("cfg_dropout", 0) == 0)
+      return Error{"--cfg-dropout (" + std::to_string(t.cfgDropout) + ") must be in [0, 1)"};
+    return e.error();
+  }
   if (t.net != "auto" && t.net != "mlp" && t.net != "unet")
     return Error{"unknown --net '" + t.net + "': choose auto, mlp or unet"};
   if (images && t.net == "mlp") return Error{"images train the U-Net: drop --net mlp"};
@@ -63,6 +74,14 @@ Expected<nn::NetConfig> netConfigFrom(const TrainOptions& t, bool images,
   nn::NetConfig net;
   net.mlp.width = t.width;
   net.mlp.depth = t.depth;
+  if (t.conditional) {
+    if (problem.classes < 2)
+      return Error{
+          "--conditional needs labelled data (mixture components, a CSV with x,y,label "
+          "rows, two or more classes); this data has " +
+          std::to_string(problem.classes) + " class"};
+    net.mlp.classes = problem.classes;
+  }
   if (images) {
     const auto& x = problem.data;
     auto unet = nn::unetPreset(t.preset, static_cast<int>(x.size(1)), static_cast<int>(x.size(2)));
@@ -125,13 +144,17 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
   if (images && !t.json) std::printf("%s\n", problem.value().summary.c_str());
   if (sde.value().kind == sde::SdeKind::VE && sde.value().sigmaMaxIsAuto() && !t.json)
     std::printf("VE: sigma_max = %.4g (the data's diameter)\n", problem.value().sde.sigmaMax);
+  if (t.conditional && !t.json)
+    std::printf("class-conditional: %d classes, labels dropped to the null class with p = %g\n",
+                net.value().mlp.classes, cfg.value().cfgDropout);
 
   const auto start = Clock::now();
   std::unique_ptr<train::TrainStep> step;
   try {
-    step = std::make_unique<train::TrainStep>(
-        train::TrainStep::Setup{net.value(), problem.value().sdeObject, problem.value().data,
-                                cfg.value(), torch::Device(device.value())});
+    train::TrainStep::Setup setup{net.value(), problem.value().sdeObject, problem.value().data,
+                                  cfg.value(), torch::Device(device.value())};
+    setup.labels = problem.value().labels;
+    step = std::make_unique<train::TrainStep>(std::move(setup));
   } catch (const std::exception& e) {
     return fail("train", e.what());
   }
@@ -155,6 +178,7 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
                         {"batch", cfg.value().batch},
                         {"data", o.data},
                         {"sde", o.sde},
+                        {"classes", net.value().mlp.classes},
                         {"out", t.out}};
     std::printf("%s\n", j.dump().c_str());
   } else {

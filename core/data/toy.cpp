@@ -75,6 +75,7 @@ class PointSetToy final : public ToyDistribution {
   std::string description() const override { return m_description; }
   int numClasses() const override { return m_classes; }
   std::optional<torch::Tensor> points() const override { return m_points; }
+  std::optional<torch::Tensor> pointLabels() const override { return m_labels; }
 
   ToySample sample(int64_t n, uint64_t seed) const override {
     n = std::max<int64_t>(n, 0);

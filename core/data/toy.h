@@ -46,6 +46,9 @@ class ToyDistribution {
   virtual std::optional<GaussianMixture> mixture() const { return std::nullopt; }
   // For finite point sets (CSV): all the points, [M, 2] float32; sample() draws from them.
   virtual std::optional<torch::Tensor> points() const { return std::nullopt; }
+  // For finite point sets: their labels, [M] int64 in the order of points() (zeros when the
+  // CSV has no label column).
+  virtual std::optional<torch::Tensor> pointLabels() const { return std::nullopt; }
 };
 
 // Built-in names: 8gaussians, 25gaussians, moons, swissroll, circles, rings,

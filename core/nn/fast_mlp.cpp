@@ -275,7 +275,9 @@ int64_t fastScoreChunkRows() {
 
 std::unique_ptr<FastMlpScore> FastMlpScore::create(const ScoreNet& net) {
   const auto* mlp = dynamic_cast<const MlpNet*>(&net);
-  if (!mlp || mlp->config().xFeatures > 0 || mlp->hidden().empty()) return nullptr;
+  // Class-conditional MLPs (a one-hot label in the input) take the module's forward.
+  if (!mlp || mlp->config().xFeatures > 0 || mlp->config().classes > 0 || mlp->hidden().empty())
+    return nullptr;
   return std::unique_ptr<FastMlpScore>(new FastMlpScore(*mlp));
 }
 

@@ -6,7 +6,8 @@
 // division by σ(t) are one pass. When t is the same for the whole batch (every sampler step)
 // the time features and their part of the first layer are one [width] bias, computed once.
 // Internal to core/nn: NetScoreFn takes this path when it can and falls back to the module's
-// forward otherwise (CUDA, other dtypes, x features, the U-Net). LibTorch.
+// forward otherwise (CUDA, other dtypes, x features,
+// class-conditional MLPs, the U-Net). LibTorch.
 #pragma once
 
 #include <torch/torch.h>
@@ -24,7 +25,8 @@ namespace ss::nn::detail {
 
 class FastMlpScore {
  public:
-  // Null when `net` is not a network this path handles (an MlpNet without x features).
+  // Null when `net` is not a network this path handles (an unconditional MlpNet without x
+  // features).
   // The network must outlive the result (NetScoreFn holds both).
   static std::unique_ptr<FastMlpScore> create(const ScoreNet& net);
 

@@ -21,12 +21,17 @@ void seededInit(torch::nn::Module& module, at::Generator& gen);
 
 // input = [x or Fourier(x), Fourier(t)] → `depth` × (Linear(width), SiLU) → Linear(dim).
 // Buffers (saved and copied, never trained): "time_W" [timeFeatures/2] ~ N(0, timeScale²)
-// and, with xFeatures > 0, "x_W" [dim, xFeatures/2] ~ N(0, xScale²).
+// and, with xFeatures > 0, "x_W" [dim, xFeatures/2] ~ N(0, xScale²). With classes > 0 the
+// input ends with a one-hot label over classes + 1 entries (the last the null class), and
+// forward(x, t) is the unconditional output (every row the null class).
 class MlpNet final : public ScoreNet {
  public:
   MlpNet(const MlpConfig& config, at::Generator& gen);
   // x: [B, dim]; t: [B] (or a scalar, shared by the batch). Returns [B, dim].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) override;
+  torch::Tensor forwardClass(const torch::Tensor& x, const torch::Tensor& t,
+                             const torch::Tensor& labels) override;
+  int64_t classes() const override { return m_cfg.classes; }
 
   // Read access for the hand-written inference path (fast_mlp.h): the layers as registered.
   const MlpConfig& config() const { return m_cfg; }
@@ -36,6 +41,8 @@ class MlpNet final : public ScoreNet {
   const torch::nn::Linear& out() const { return m_out; }
 
  private:
+  // [B, classes + 1]: labels (undefined: the null class for every row; one label: all rows).
+  torch::Tensor oneHot(const torch::Tensor& labels, const torch::Tensor& x) const;
   MlpConfig m_cfg;
   torch::Tensor m_timeW, m_xW;
   std::vector<torch::nn::Linear> m_hidden;

@@ -2,7 +2,8 @@
 // nlohmann/json is linked privately to core. JSON keys are snake_case, the same names that
 // validation messages use:
 //   {"kind": "mlp" | "unet",
-//    "mlp":  {"dim", "width", "depth", "time_features", "time_scale", "x_features", "x_scale"},
+//    "mlp":  {"dim", "width", "depth", "time_features", "time_scale", "x_features", "x_scale",
+//             "classes"},
 //    "unet": {"channels", "size", "base_channels", "multipliers", "groups", "time_features",
 //             "time_scale"}}
 // Missing fields keep their defaults; unknown keys are ignored (newer files stay readable).
@@ -32,6 +33,7 @@ constexpr int kMaxSize = 1024;
 constexpr int kMaxChannels = 1024;
 constexpr int kMaxLevels = 6;
 constexpr int kMaxMultiplier = 16;
+constexpr int kMaxClasses = 1024;
 
 // Ok when lo ≤ v ≤ hi. Values print as doubles, as the messages always have.
 Status checkRange(const std::string& field, int v, int lo, int hi) {
@@ -63,6 +65,7 @@ Status validateMlp(const MlpConfig& c) {
   if (s) s = checkScale("mlp.time_scale", c.timeScale);
   if (s) s = checkEvenFeatures("mlp.x_features", c.xFeatures, true);
   if (s && c.xFeatures > 0) s = checkScale("mlp.x_scale", c.xScale);
+  if (s && c.classes != 0) s = checkRange("mlp.classes", c.classes, 2, kMaxClasses);
   return s;
 }
 
@@ -133,7 +136,8 @@ constexpr EnumName<NetKind> kKinds[] = {{NetKind::Mlp, "mlp"}, {NetKind::UNet, "
 constexpr auto kMlpFields = [](auto& c, auto&& f) {
   // clang-format off
   eachField(f, "dim", c.dim, "width", c.width, "depth", c.depth, "time_features", c.timeFeatures,
-            "time_scale", c.timeScale, "x_features", c.xFeatures, "x_scale", c.xScale);
+            "time_scale", c.timeScale, "x_features", c.xFeatures, "x_scale", c.xScale,
+            "classes", c.classes);
   // clang-format on
 };
 

@@ -23,6 +23,10 @@ struct MlpConfig {
   double timeScale = 16.0;
   int xFeatures = 0;  // 0 = feed x directly; else sin/cos Fourier features of x too
   double xScale = 1.0;
+  // Class-conditional (classifier-free guidance, MATH.md §6): 0 = unconditional; else the
+  // network also takes a one-hot label over classes + 1 entries, the last the null class
+  // ("no label": the unconditional score). Missing in older checkpoints: 0.
+  int classes = 0;
 };
 
 // The image score network: a small time-conditioned U-Net (residual blocks, GroupNorm,

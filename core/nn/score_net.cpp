@@ -84,9 +84,20 @@ int64_t parameterCount(const torch::nn::Module& net) {
   return n;
 }
 
+torch::Tensor ScoreNet::forwardClass(const torch::Tensor& x, const torch::Tensor& t,
+                                     const torch::Tensor& labels) {
+  if (labels.defined()) throw Failure("an unconditional network was given class labels");
+  return forward(x, t);
+}
+
 torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
                       const torch::Tensor& t) {
-  auto out = net.forward(x, t);
+  return scoreOf(net, sde, x, t, torch::Tensor());
+}
+
+torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
+                      const torch::Tensor& t, const torch::Tensor& labels) {
+  auto out = labels.defined() ? net.forwardClass(x, t, labels) : net.forward(x, t);
   auto sigma = sde.marginal(t).sigma.to(out.scalar_type());
   std::vector<int64_t> shape(out.dim(), 1);
   shape[0] = sigma.numel();
@@ -110,13 +121,13 @@ namespace {
 
 // The module's forward in the network's dtype and device, returned in x's.
 torch::Tensor moduleScore(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
-                          const torch::Tensor& t) {
+                          const torch::Tensor& t, const torch::Tensor& labels = {}) {
   const auto params = net.parameters();
   if (params.empty() ||
       (params.front().scalar_type() == x.scalar_type() && params.front().device() == x.device()))
-    return scoreOf(net, sde, x, t);
+    return scoreOf(net, sde, x, t, labels);
   const auto opts = params.front().options();
-  return scoreOf(net, sde, x.to(opts), t.to(opts)).to(x.options());
+  return scoreOf(net, sde, x.to(opts), t.to(opts), labels).to(x.options());
 }
 
 }  // namespace
@@ -135,6 +146,40 @@ torch::Tensor NetScoreFn::operator()(const torch::Tensor& x, const torch::Tensor
   // mix with autograd-tracked ones later.
   torch::NoGradGuard noGrad;
   return moduleScore(*m_net, *m_sde, x, t);
+}
+
+ClassScoreFn::ClassScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde,
+                           int64_t label)
+    : m_net(std::move(net)), m_sde(std::move(sde)), m_label(label) {
+  if (!m_net || !m_sde) throw Failure("ClassScoreFn needs a network and an SDE");
+  const int64_t k = m_net->classes();
+  if (k < 1) throw Failure("the network is not class-conditional (it was trained without labels)");
+  if (label < 0 || label > k) {
+    std::ostringstream s;
+    s << "class " << label << " is outside [0, " << k << ") (the network's classes; " << k
+      << " is the null class)";
+    throw Failure(s.str());
+  }
+}
+
+torch::Tensor ClassScoreFn::eval(const torch::Tensor& x, const torch::Tensor& t) const {
+  auto labels = torch::full({x.size(0)}, m_label, torch::TensorOptions().dtype(torch::kLong));
+  return moduleScore(*m_net, *m_sde, x, t, labels);
+}
+
+torch::Tensor ClassScoreFn::operator()(const torch::Tensor& x, const torch::Tensor& t) const {
+  torch::NoGradGuard noGrad;
+  return eval(x, t);
+}
+
+torch::Tensor ClassScoreFn::differentiable(const torch::Tensor& x, const torch::Tensor& t) const {
+  torch::AutoGradMode on(true);
+  return eval(x, t);
+}
+
+std::string ClassScoreFn::name() const {
+  if (m_label == m_net->classes()) return "learned (unconditional)";
+  return "learned (class " + std::to_string(m_label) + ")";
 }
 
 }  // namespace ss::nn

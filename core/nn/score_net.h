@@ -19,6 +19,12 @@ class ScoreNet : public torch::nn::Module {
  public:
   // x: [B, dim] (MLP) or [B, C, H, W] (U-Net); t: [B]. Returns [shape of x].
   virtual torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) = 0;
+  // A class-conditional network (classes() > 0): the output given labels [B] (or one label
+  // for the batch) in [0, classes()], classes() being the null class; forward(x, t) is the
+  // null class's. Others throw ss::Failure when given labels.
+  virtual torch::Tensor forwardClass(const torch::Tensor& x, const torch::Tensor& t,
+                                     const torch::Tensor& labels);
+  virtual int64_t classes() const { return 0; }
 };
 
 // A freshly initialized network, the same for the same (config, seed). Throws ss::Failure
@@ -36,6 +42,9 @@ int64_t parameterCount(const torch::nn::Module& net);
 // s(x, t) = net(x, t) / σ(t), σ broadcast over x's trailing dimensions.
 torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
                       const torch::Tensor& t);
+// The same given class labels (forwardClass); undefined labels: scoreOf above.
+torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
+                      const torch::Tensor& t, const torch::Tensor& labels);
 
 namespace detail {
 class FastMlpScore;
@@ -64,6 +73,24 @@ class NetScoreFn final : public score::ScoreFn {
   std::shared_ptr<ScoreNet> m_net;
   std::shared_ptr<const sde::Sde> m_sde;
   std::unique_ptr<detail::FastMlpScore> m_fast;  // null: always the module's forward
+};
+
+// A class-conditional network's score for one class `label` in [0, classes()] (classes()
+// = the null class: the unconditional score), always through the module's forward (the
+// hand-written path takes unconditional MLPs only). Throws ss::Failure on an unconditional
+// network or a label out of range.
+class ClassScoreFn final : public score::ScoreFn {
+ public:
+  ClassScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde, int64_t label);
+  torch::Tensor operator()(const torch::Tensor& x, const torch::Tensor& t) const override;
+  torch::Tensor differentiable(const torch::Tensor& x, const torch::Tensor& t) const override;
+  std::string name() const override;
+
+ private:
+  torch::Tensor eval(const torch::Tensor& x, const torch::Tensor& t) const;
+  std::shared_ptr<ScoreNet> m_net;
+  std::shared_ptr<const sde::Sde> m_sde;
+  int64_t m_label;
 };
 
 }  // namespace ss::nn

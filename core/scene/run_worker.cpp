@@ -15,6 +15,7 @@
 #include "core/sample/conditional.h"
 #include "core/sample/forward.h"
 #include "core/sample/sampler.h"
+#include "core/scene/cfg_views.h"
 #include "core/score/exact_score_cache.h"
 #include "core/score/guided_score.h"
 #include "core/train/classifier.h"
@@ -93,6 +94,26 @@ struct RunScore {
   std::string name;
 };
 
+// Classifier-free guidance: the model's own when it is class-conditional, else exact.
+RunScore classifierFree(const RunRequest& req, const score::ExactScoreCache::Entry& cached,
+                        RunScore s) {
+  const bool useModel = req.model && train::snapshotFits(*req.model, req.data, req.sde);
+  auto fn = useModel ? learnedCfg(req.model.get(), req.guideClass, req.guidance) : nullptr;
+  if (!fn) {
+    fn = exactCfg(*cached.toy, sde::Sde::create(req.sde), req.guideClass, req.guidance);
+    if (!fn)
+      throw std::runtime_error(
+          "classifier-free guidance needs a class-conditional model or a mixture (whose "
+          "components' exact scores give the exact CFG score)");
+    s.sde = sde::Sde::create(req.sde);
+    s.device = torch::kCPU;
+  }
+  s.fn = fn;
+  s.name = fn->name();
+  if (useModel && req.model->cfgClasses() == 0) s.name += " (the model is unconditional)";
+  return s;
+}
+
 RunScore runScore(const RunRequest& req, const score::ExactScoreCache::Entry& cached) {
   RunScore s{cached.exact, sde::Sde::create(req.sde), torch::kCPU, cached.exact->name()};
   if (req.model && !train::snapshotFits(*req.model, req.data, req.sde)) {
@@ -104,6 +125,7 @@ RunScore runScore(const RunRequest& req, const score::ExactScoreCache::Entry& ca
     s.name = "learned (" + req.model->label() + ")";
   }
   if (req.guideClass < 0 || req.mode == RunMode::Forward) return s;
+  if (req.classifierFree) return classifierFree(req, cached, std::move(s));
   std::shared_ptr<const score::TimeClassifier> clf;
   if (req.classifier) {
     clf = req.classifier->classifier;

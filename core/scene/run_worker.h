@@ -35,6 +35,9 @@ struct RunRequest {
   int guideClass = -1;
   double guidance = 1.0;
   std::shared_ptr<const train::ClassifierSnapshot> classifier;
+  // Classifier-free guidance instead (MATH.md §6): s + w (s(x | k) − s), learned when `model`
+  // is class-conditional, else with the exact scores of the data's mixture components.
+  bool classifierFree = false;
   // Step-through (reverse SDE only): keep every predictor and corrector sub-move of the
   // first max(traced, moveParticles) particles (RunResult::moves). Off: no extra cost.
   bool recordMoves = false;

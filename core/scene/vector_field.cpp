@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "core/data/toy.h"
+#include "core/scene/cfg_views.h"
 #include "core/score/exact_score_cache.h"
 #include "core/train/snapshot.h"
 
@@ -54,11 +55,17 @@ void computeFieldWorker(FieldRequest& req, RequestWorker<FieldRequest, VectorFie
                              " is out of range");
   auto field = std::make_shared<VectorField>();
   auto x = gridPoints(req);
+  std::shared_ptr<const score::ScoreFn> learnedFn;
+  if (req.model) {
+    learnedFn =
+        req.cfgClass >= 0 ? learnedCfg(req.model.get(), req.cfgClass, req.cfgScale) : nullptr;
+    if (!learnedFn) learnedFn = req.model->scoreFn();
+  }
   if (req.model) {
     const auto& m = *req.model;
     auto xd = x.to(m.device);
     auto t = torch::full({xd.size(0)}, req.t, xd.options());
-    field->learned = toFloats((*m.scoreFn())(xd, t));
+    field->learned = toFloats((*learnedFn)(xd, t));
     field->modelStep = m.step;
     field->modelLabel = m.label();
   }
@@ -71,7 +78,7 @@ void computeFieldWorker(FieldRequest& req, RequestWorker<FieldRequest, VectorFie
     auto xs = gridPoints(req, req.streamNx, req.streamNy).to(m.device);
     const auto t0 = std::chrono::steady_clock::now();
     field->streamLearned = streamlinesOf(
-        req, toFloats((*m.scoreFn())(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+        req, toFloats((*learnedFn)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
     field->streamMillis +=
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     field->modelStep = m.step;
@@ -82,17 +89,22 @@ void computeFieldWorker(FieldRequest& req, RequestWorker<FieldRequest, VectorFie
     throw std::runtime_error("density grid is out of range");
   const bool streamExact = stream && req.streamExact;
   if ((req.exact || density || streamExact) && !req.data.empty()) {
-    const auto& exactScore = cache.exact.get(req.data, req.sde).exact;
+    const auto& entry = cache.exact.get(req.data, req.sde);
+    const auto& exactScore = entry.exact;
+    std::shared_ptr<const score::ScoreFn> exactFn;
+    if (req.cfgClass >= 0)
+      exactFn = exactCfg(*entry.toy, sde::Sde::create(req.sde), req.cfgClass, req.cfgScale);
+    if (!exactFn) exactFn = exactScore;
     if (req.exact) {
       auto t = torch::full({x.size(0)}, req.t, x.options());
-      field->exact = toFloats((*exactScore)(x, t));
+      field->exact = toFloats((*exactFn)(x, t));
     }
     if (streamExact) {
       if (w.superseded()) return;  // a newer view or t is waiting: skip the tracing
       auto xs = gridPoints(req, req.streamNx, req.streamNy);
       const auto t0 = std::chrono::steady_clock::now();
       field->streamExact = streamlinesOf(
-          req, toFloats((*exactScore)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
+          req, toFloats((*exactFn)(xs, torch::full({xs.size(0)}, req.t, xs.options()))));
       field->streamMillis +=
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     }

@@ -29,6 +29,12 @@ struct FieldRequest {
   bool streamLearned = false, streamExact = false;
   int streamNx = 0, streamNy = 0;
   float streamSeparation = 0.25f;
+  // Classifier-free guidance toward class cfgClass (-1: off) with weight cfgScale (MATH.md §6):
+  // the exact field (and its streamlines) becomes a mixture's exact CFG field s + w (s_k − s),
+  // the learned one a class-conditional model's CFG field (an unconditional model's stays
+  // unguided). The density and the score error stay those of the data.
+  int cfgClass = -1;
+  double cfgScale = 1.0;
   bool operator==(const FieldRequest&) const = default;
 };
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/score/cfg_score.h"
 
 namespace ss::score {
 
@@ -38,11 +39,7 @@ GuidedScore::GuidedScore(std::shared_ptr<const ScoreFn> base,
     s << "class " << label << " is outside [0, " << m_classifier->classes() << ")";
     throw Failure(s.str());
   }
-  if (!(w >= 0) || !std::isfinite(w)) {
-    std::ostringstream s;
-    s << "the guidance scale (" << w << ") must be a finite number ≥ 0";
-    throw Failure(s.str());
-  }
+  checkGuidanceScale(w);
 }
 
 torch::Tensor GuidedScore::guidance(const torch::Tensor& x, const torch::Tensor& t,

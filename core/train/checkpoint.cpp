@@ -137,7 +137,7 @@ Expected<CheckpointMeta> readCheckpointMeta(const std::string& path) {
 }
 
 Expected<std::unique_ptr<TrainStep>> loadCheckpoint(const std::string& path, torch::Tensor data,
-                                                    torch::Device device) {
+                                                    torch::Device device, torch::Tensor labels) {
   torch::serialize::InputArchive archive;
   if (auto ok = openArchive(path, archive); !ok) return ok.error();
   auto meta = metaFromArchive(path, archive);
@@ -148,6 +148,7 @@ Expected<std::unique_ptr<TrainStep>> loadCheckpoint(const std::string& path, tor
     setup.net = m.net;
     setup.sde = sde::Sde::create(m.sde);
     setup.data = std::move(data);
+    setup.labels = std::move(labels);
     setup.config = m.train;
     setup.device = device;
     const int64_t inputDim = m.net.kind == nn::NetKind::Mlp ? m.net.mlp.dim : -1;

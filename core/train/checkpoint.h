@@ -32,8 +32,10 @@ Expected<bool> saveCheckpoint(const std::string& path, const TrainStep& step,
 Expected<CheckpointMeta> readCheckpointMeta(const std::string& path);
 
 // Builds a TrainStep from the checkpoint: same weights, EMA, optimizer state, RNG and step.
-// `data` is the training set to continue on ([M, ...], matching the net's input).
+// `data` is the training set to continue on ([M, ...], matching the net's input); `labels`
+// its labels ([M] int64), which a class-conditional network needs.
 Expected<std::unique_ptr<TrainStep>> loadCheckpoint(const std::string& path, torch::Tensor data,
-                                                    torch::Device device);
+                                                    torch::Device device = torch::kCPU,
+                                                    torch::Tensor labels = {});
 
 }  // namespace ss::train

@@ -21,7 +21,8 @@ Expected<std::shared_ptr<const ModelSnapshot>> openCheckpoint(const std::string&
   auto problem = buildProblem(meta.value().data, meta.value().sde, meta.value().train.datasetSize,
                               meta.value().train.seed);
   if (!problem) return Error{path + ": its dataset cannot be loaded: " + problem.error().message};
-  auto step = loadCheckpoint(path, problem.value().data, torch::Device(device));
+  auto step =
+      loadCheckpoint(path, problem.value().data, torch::Device(device), problem.value().labels);
   if (!step) return step.error();
   auto snap = std::make_shared<ModelSnapshot>();
   snap->ema = nn::cloneNet(step.value()->ema(), meta.value().net);

@@ -20,6 +20,7 @@ Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sd
       p.data = set.value().images;
       p.labels = set.value().labels;
       p.classNames = set.value().classNames;
+      p.classes = static_cast<int>(p.classNames.size());
       p.summary = set.value().summary();
       p.sde = sdeConfig.resolved(data::diameter(p.data));
       p.sdeObject = sde::Sde::create(p.sde);
@@ -33,11 +34,16 @@ Expected<Problem> buildProblem(const std::string& data, const sde::SdeConfig& sd
   if (!toy) return toy.error();
   try {
     Problem p;
-    if (auto pts = toy.value()->points()) {
+    const auto& t = *toy.value();
+    if (auto pts = t.points()) {
       p.data = pts->to(torch::kFloat32).contiguous();
+      if (auto y = t.pointLabels()) p.labels = y->to(torch::kLong).contiguous();
     } else {
-      p.data = toy.value()->sample(n, seed).x.to(torch::kFloat32).contiguous();
+      auto draw = t.sample(n, seed);
+      p.data = draw.x.to(torch::kFloat32).contiguous();
+      p.labels = draw.label.to(torch::kLong).contiguous();
     }
+    p.classes = t.numClasses();
     p.sde = sdeConfig.resolved(data::diameter(p.data));
     p.sdeObject = sde::Sde::create(p.sde);
     return p;

@@ -16,8 +16,11 @@
 namespace ss::train {
 
 struct Problem {
-  torch::Tensor data;    // [M, 2] points, or [M, C, H, W] images in [0, 1]; float32, CPU
-  torch::Tensor labels;  // images: [M] int64 when the dataset has classes
+  torch::Tensor data;  // [M, 2] points, or [M, C, H, W] images in [0, 1]; float32, CPU
+  // [M] int64 when the data has classes: an image dataset's, a toy's components or classes
+  // (2D: every toy, 0 for a toy without classes), a labelled CSV's labels.
+  torch::Tensor labels;
+  int classes = 0;                      // 2D: the toy's numClasses(); images: classNames.size()
   std::vector<std::string> classNames;  // images: index = label
   std::string summary;                  // images: what was loaded (data::ImageDataset::summary)
   sde::SdeConfig sde;                   // resolved

@@ -17,8 +17,10 @@ Expected<std::shared_ptr<const ModelSnapshot>> trainSnapshot(
   if (!problem) return problem.error();
   try {
     const torch::Device device(spec.device);
-    TrainStep step(TrainStep::Setup{spec.net, problem.value().sdeObject, problem.value().data,
-                                    spec.train, device});
+    TrainStep::Setup setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train,
+                           device};
+    setup.labels = problem.value().labels;
+    TrainStep step(std::move(setup));
     for (int64_t i = 0; i < steps; ++i) {
       const auto r = step.step();
       if (!std::isfinite(r.loss))

@@ -31,6 +31,11 @@ struct ModelSnapshot {
     if (imported) return imported;
     return std::make_shared<nn::NetScoreFn>(ema, sde);
   }
+  // The classes of our class-conditional MLP (classifier-free guidance), else 0 (imported
+  // conditional models say so in `meta`).
+  int cfgClasses() const {
+    return !imported && ema && net.kind == nn::NetKind::Mlp ? net.mlp.classes : 0;
+  }
   // Whether it models images, and their channels and (square) size.
   bool isImage() const { return meta ? meta->image : net.kind == nn::NetKind::UNet; }
   int channels() const { return meta ? static_cast<int>(meta->shape[0]) : net.unet.channels; }

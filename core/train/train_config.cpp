@@ -3,7 +3,7 @@
 //   {"loss": {"objective": "dsm", "weighting": "sigma2", "importance_sampling": false,
 //             "ssm_projections": 1, "rademacher": true},
 //    "lr": 0.002, "batch": 512, "grad_clip": 1, "warmup": 100, "ema_decay": 0.999,
-//    "seed": 0, "dataset_size": 65536, "divergence_factor": 1000}
+//    "seed": 0, "dataset_size": 65536, "divergence_factor": 1000, "cfg_dropout": 0.15}
 // Missing keys keep their defaults and unknown keys are ignored (older and newer files load);
 // a key of the wrong type, an unknown enum name or a value that fails validate() is an error.
 #include "core/train/train_config.h"
@@ -50,6 +50,8 @@ Status TrainConfig::validate() const {
   if (datasetSize < 1) return invalid("dataset_size", datasetSize, "must be at least 1");
   if (!std::isfinite(divergenceFactor) || divergenceFactor <= 1)
     return invalid("divergence_factor", divergenceFactor, "must be a number greater than 1");
+  if (!std::isfinite(cfgDropout) || cfgDropout < 0 || cfgDropout >= 1)
+    return invalid("cfg_dropout", cfgDropout, "must be in [0, 1)");
   if (loss.ssmProjections < 1)
     return invalid("loss.ssm_projections", loss.ssmProjections, "must be at least 1");
   // loss.importanceSampling with a weighting other than g2 is allowed and ignored: the UI
@@ -70,7 +72,7 @@ constexpr auto kFields = [](auto& c, auto&& f) {
   // clang-format off
   eachField(f, "lr", c.lr, "batch", c.batch, "grad_clip", c.gradClip, "warmup", c.warmup,
             "ema_decay", c.emaDecay, "seed", c.seed, "dataset_size", c.datasetSize,
-            "divergence_factor", c.divergenceFactor);
+            "divergence_factor", c.divergenceFactor, "cfg_dropout", c.cfgDropout);
   // clang-format on
 };
 

@@ -42,6 +42,10 @@ struct TrainConfig {
   uint64_t seed = 0;
   int datasetSize = 65536;        // points pre-drawn from a toy distribution to train on
   double divergenceFactor = 1e3;  // a loss this many times the smoothed loss is a divergence
+  // Class-conditional networks (classifier-free guidance, MATH.md §6): the probability that a
+  // training example's label is replaced by the null class, so one network learns the
+  // conditional and the unconditional score. Ignored by unconditional networks.
+  double cfgDropout = 0.15;
 
   Status validate() const;  // Ok, or an error naming the field and its value
   std::string toJson() const;

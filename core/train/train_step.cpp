@@ -40,6 +40,7 @@ TrainStep::TrainStep(Setup setup) : m_setup(std::move(setup)) {
   if (!m_setup.sde) throw Failure("training needs an SDE");
   if (!m_setup.data.defined() || m_setup.data.size(0) < 1) throw Failure("training needs data");
   m_setup.data = m_setup.data.to(m_setup.device, torch::kFloat32).contiguous();
+  checkLabels();
   m_net = nn::makeNet(m_setup.net, m_setup.config.seed);
   m_net->to(m_setup.device);
   m_net->train();
@@ -52,8 +53,40 @@ TrainStep::TrainStep(Setup setup) : m_setup(std::move(setup)) {
       std::make_unique<torch::optim::Adam>(m_params, torch::optim::AdamOptions(m_setup.config.lr));
   m_gen = generatorFor(m_setup.device, m_setup.config.seed + 0x5EED);
   if (m_setup.fastPath && m_setup.net.kind == nn::NetKind::Mlp && m_setup.net.mlp.xFeatures == 0 &&
-      m_setup.device.is_cpu())
+      m_setup.net.mlp.classes == 0 && m_setup.device.is_cpu())
     buildFast();
+}
+
+void TrainStep::checkLabels() {
+  const int64_t k = m_setup.net.kind == nn::NetKind::Mlp ? m_setup.net.mlp.classes : 0;
+  if (k == 0) return;
+  const auto& y = m_setup.labels;
+  const int64_t m = m_setup.data.size(0);
+  if (!y.defined() || y.numel() == 0)
+    throw Failure(
+        "a class-conditional network needs labelled data (mixture components, a "
+        "labelled CSV x,y,label, painted classes); this data has no labels");
+  if (y.dim() != 1 || y.size(0) != m)
+    throw Failure("training labels: " + std::to_string(y.numel()) + " labels for " +
+                  std::to_string(m) + " examples");
+  const int64_t lo = y.min().item<int64_t>(), hi = y.max().item<int64_t>();
+  if (lo < 0 || hi >= k)
+    throw Failure("training labels lie in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                  "], outside the network's " + std::to_string(k) + " classes");
+  m_setup.labels = y.to(m_setup.device, torch::kLong).contiguous();
+}
+
+torch::Tensor TrainStep::drawLabels(const torch::Tensor& idx) {
+  const int64_t k = m_setup.net.kind == nn::NetKind::Mlp ? m_setup.net.mlp.classes : 0;
+  if (k == 0) return {};
+  return dropLabels(m_setup.labels.index_select(0, idx), k, m_setup.config.cfgDropout, m_gen);
+}
+
+torch::Tensor dropLabels(const torch::Tensor& labels, int64_t nullClass, double p,
+                         at::Generator& gen) {
+  auto drop =
+      torch::rand({labels.size(0)}, gen, torch::TensorOptions().device(labels.device())) < p;
+  return torch::where(drop, torch::full_like(labels, nullClass), labels);
 }
 
 void TrainStep::buildFast() {
@@ -174,11 +207,13 @@ TrainStep::Result TrainStep::genericStep() {
   auto idx = torch::randint(data.size(0), {c.batch}, m_gen,
                             torch::TensorOptions().dtype(torch::kLong).device(data.device()));
   auto x0 = data.index_select(0, idx);
+  const auto labels = drawLabels(idx);
   auto& net = *m_net;
   const auto& sde = *m_setup.sde;
-  auto result = scoreMatchingLoss(
-      [&](const torch::Tensor& x, const torch::Tensor& t) { return nn::scoreOf(net, sde, x, t); },
-      sde, x0, c.loss, m_gen);
+  auto result =
+      scoreMatchingLoss([&](const torch::Tensor& x,
+                            const torch::Tensor& t) { return nn::scoreOf(net, sde, x, t, labels); },
+                        sde, x0, c.loss, m_gen);
   Result r;
   r.loss = result.loss.item<double>();
   if (!std::isfinite(r.loss)) {

@@ -14,6 +14,11 @@
 
 namespace ss::train {
 
+// Classifier-free guidance's label dropout: each label replaced by `nullClass` with
+// probability p (drawn from `gen`), the others kept.
+torch::Tensor dropLabels(const torch::Tensor& labels, int64_t nullClass, double p,
+                         at::Generator& gen);
+
 class TrainStep {
  public:
   struct Fast;  // the fast MLP path's state (train_step_fast.h), opaque here
@@ -24,10 +29,15 @@ class TrainStep {
     TrainConfig config;
     torch::Device device = torch::kCPU;
     // The hand-written MLP step (flat parameters, manual backward, fused SiLU and Adam + EMA,
-    // data parallel over LibTorch's threads) where it applies: an MLP fed x directly
+    // data parallel over LibTorch's threads) where it applies: an unconditional MLP fed x directly
     // (xFeatures 0), DSM with any weighting, CPU, float32. Other objectives (SSM) run the
     // generic autograd step; false forces it always. See bench/README.md.
     bool fastPath = true;
+    // A class-conditional MLP (net.mlp.classes > 0): the label of every training example,
+    // [M] int64 in [0, classes); each drawn label becomes the null class with probability
+    // config.cfgDropout (classifier-free guidance). Such a network always takes the generic
+    // step. Unused (may be undefined) for unconditional networks.
+    torch::Tensor labels = {};
   };
   // Builds the network from config.seed, its EMA copy and Adam. Throws ss::Failure on an
   // invalid setup.
@@ -40,7 +50,8 @@ class TrainStep {
     double loss = 0;      // minibatch loss before the update
     double gradNorm = 0;  // global gradient norm before clipping
   };
-  // One optimizer step: draw a batch, loss, backward, clip, warm-up lr, Adam, EMA update.
+  // One optimizer step: draw a batch (and its labels, some dropped to the null class, for a
+  // class-conditional network), loss, backward, clip, warm-up lr, Adam, EMA update.
   // A non-finite loss skips the update (weights untouched) and is returned as is.
   Result step();
 
@@ -65,6 +76,10 @@ class TrainStep {
 
  private:
   double currentLr() const;
+  void checkLabels();  // a class-conditional network's labels: present, one per example, in range
+  // The batch's labels with cfgDropout of them replaced by the null class; undefined for an
+  // unconditional network (which draws nothing here, so its random stream is unchanged).
+  torch::Tensor drawLabels(const torch::Tensor& idx);
   Result genericStep();
   Result fastStep();
   double fastUpdate();  // clipping, Adam and the EMA; returns the gradient norm

@@ -178,6 +178,7 @@ struct Trainer::Impl {
     m_device = torch::Device(spec.device);
     TrainStep::Setup setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train,
                            m_device};
+    setup.labels = problem.value().labels;
     auto step = std::make_unique<TrainStep>(std::move(setup));
     // Only now replace the current state: a failed preparation keeps the old model.
     m_step = std::move(step);
@@ -293,7 +294,8 @@ struct Trainer::Impl {
       publish(false);
       return;
     }
-    auto step = ::ss::train::loadCheckpoint(path, problem.value().data, m_device);
+    auto step =
+        ::ss::train::loadCheckpoint(path, problem.value().data, m_device, problem.value().labels);
     if (!step) {
       m_message = step.error().message;
       publish(false);

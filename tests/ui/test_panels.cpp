@@ -6,6 +6,7 @@
 #include "core/scene/point_cloud.h"
 #include "tests/ui/panel_harness.h"
 #include "ui/panels/panels.h"
+#include "ui/session/explorer_state.h"
 
 using namespace ss;
 using test::PanelHarness;
@@ -240,6 +241,26 @@ TEST(GuidancePanel, ItsControlsAreDeadWhileGuidanceIsOff) {
   ASSERT_TRUE(f.h.click({"class"}));  // the middle of 1..8
   EXPECT_GT(f.state.guideClass, 0);
   EXPECT_TRUE(f.sink.only<ui::cmd::RequestRun>());
+}
+
+TEST(GuidancePanel, ClassifierFreeIsAChoiceBesideTheClassifiers) {
+  GuidanceFixture f(cloudOf(8, true));
+  f.h.press({"guide toward a class"});
+  f.sink.sent.clear();
+  ASSERT_TRUE(f.h.click({"classifier"}));
+  ASSERT_TRUE(f.h.popupOpen());
+  f.h.press({2, "none: classifier-free"}, "##Combo_00");  // the combo's third item
+  EXPECT_TRUE(f.state.classifierFree);
+  EXPECT_FALSE(f.state.trainedClassifier);
+  EXPECT_TRUE(f.sink.only<ui::cmd::RequestRun>());
+  f.h.frame();
+  EXPECT_TRUE(f.h.shows("exact on a mixture unless the model is class-conditional"));
+  EXPECT_FALSE(f.h.shows("Train classifier"));
+  // The run asks for classifier-free guidance, with no classifier to wait for.
+  const auto r = ui::runRequestFor(f.state, &f.cloud, nullptr);
+  EXPECT_TRUE(r.classifierFree);
+  EXPECT_EQ(r.guideClass, 0);
+  EXPECT_EQ(r.classifier, nullptr);
 }
 
 }  // namespace

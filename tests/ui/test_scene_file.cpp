@@ -182,6 +182,33 @@ TEST(SceneFile, SaveIsAtomicAndRefusesAMissingFolder) {
   fs::remove_all(dir);
 }
 
+// Classifier-free guidance: "classifier": "free" reads and writes back; the CFG lesson's
+// stages turn the weight w from 0 (unconditional) through 1 to 3.
+TEST(SceneFile, ClassifierFreeGuidanceRoundTripsAndTheLessonStagesTheWeight) {
+  Scene s = sampleScene();
+  s.state.guideClass = 2;
+  s.state.guidance = 3.0;
+  s.state.classifierFree = true;
+  const std::string text = sceneToJson(s);
+  EXPECT_NE(text.find("\"free\""), std::string::npos);
+  auto back = parseScene(text);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back.value().scene.state.classifierFree);
+  EXPECT_FALSE(back.value().scene.state.trainedClassifier);
+  EXPECT_EQ(back.value().scene.state.guideClass, 2);
+  auto lesson = loadScene(assetsDir() + "/scenes/12-classifier-free-guidance.json");
+  ASSERT_TRUE(lesson) << lesson.error().message;
+  EXPECT_TRUE(lesson.value().scene.state.classifierFree);
+  const double weights[] = {0.0, 1.0, 3.0, 3.0};
+  for (int i = 0; i < 4; ++i) {
+    auto st = sceneAtStage(lesson.value().scene, i);
+    ASSERT_TRUE(st) << st.error().message;
+    EXPECT_TRUE(st.value().scene.state.classifierFree) << "stage " << i + 1;
+    EXPECT_EQ(st.value().scene.state.guideClass, 2) << "stage " << i + 1;
+    EXPECT_DOUBLE_EQ(st.value().scene.state.guidance, weights[i]) << "stage " << i + 1;
+  }
+}
+
 // Every lesson in assets/scenes reads without a single warning: a preset is complete.
 TEST(SceneFile, BuiltinPresetsReadCleanly) {
   const auto presets = builtinScenes();

@@ -97,10 +97,12 @@ scene::RunRequest runRequestFor(const ExplorerState& state, const scene::PointCl
   r.fixedAxis = state.mode == scene::RunMode::Forward ? -1 : state.fixedAxis;
   r.fixedValue = state.fixedValue;
   if (state.mode != scene::RunMode::Forward && state.guideClass >= 0 &&
-      (!state.trainedClassifier || classifier)) {
+      (state.classifierFree || !state.trainedClassifier || classifier)) {
     r.guideClass = state.guideClass;
     r.guidance = state.guidance;
-    r.classifier = state.trainedClassifier ? std::move(classifier) : nullptr;
+    r.classifierFree = state.classifierFree;
+    r.classifier =
+        state.trainedClassifier && !state.classifierFree ? std::move(classifier) : nullptr;
   }
   if (stepThroughActive(state)) {
     r.recordMoves = true;

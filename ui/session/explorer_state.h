@@ -64,6 +64,9 @@ struct ExplorerState {
   int guideClass = -1;
   double guidance = 1.0;
   bool trainedClassifier = false;
+  // Classifier-free instead (MATH.md §6): s + w (s(x | k) − s), learned with a
+  // class-conditional model, else exact on a mixture; trainedClassifier is then unused.
+  bool classifierFree = false;
   CompareSpec compare;
   // PC step-through (reverse SDE): the timeline advances one sub-move at a time (each
   // Langevin corrector step, then the predictor) and the canvas draws the shown move's

@@ -41,6 +41,10 @@ std::optional<scene::FieldRequest> fieldRequestFor(
   r.sde = resolvedSde(state, &cloud);
   r.t = evaluationTime(r.sde, state.t);
   r.bounds = view.bounds;
+  if (state.classifierFree && state.guideClass >= 0 && state.mode != scene::RunMode::Forward) {
+    r.cfgClass = state.guideClass;  // the fields of the guided runs (MATH.md §6)
+    r.cfgScale = state.guidance;
+  }
   const float aspect = aspectOf(view.bounds);
   r.nx = std::clamp(o.fieldResolution, 2, 128);
   r.ny = std::clamp(static_cast<int>(std::lround(r.nx * aspect)), 2, 128);

@@ -118,10 +118,14 @@ void readConditions(Section& top, Scene& scene, std::vector<std::string>& w) {
     Section g(*f, "guidance", w);
     g.get("class", scene.state.guideClass);
     g.get("scale", scene.state.guidance);
-    std::string by = scene.state.trainedClassifier ? "trained" : "exact";
+    std::string by = scene.state.classifierFree      ? "free"
+                     : scene.state.trainedClassifier ? "trained"
+                                                     : "exact";
     if (g.optional("classifier")) g.get("classifier", by);
-    if (by != "exact" && by != "trained") g.warn("classifier must be exact or trained; exact used");
+    if (by != "exact" && by != "trained" && by != "free")
+      g.warn("classifier must be exact, trained or free (classifier-free); exact used");
     scene.state.trainedClassifier = by == "trained";
+    scene.state.classifierFree = by == "free";
     if (scene.state.guideClass < -1) scene.state.guideClass = -1;
     if (!(scene.state.guidance >= 0) || !std::isfinite(scene.state.guidance)) {
       g.warn("scale must be ≥ 0; 1 used");
@@ -300,7 +304,9 @@ std::string sceneToJson(const Scene& scene) {
   if (s.guideClass >= 0)
     j["guidance"] = {{"class", s.guideClass},
                      {"scale", s.guidance},
-                     {"classifier", s.trainedClassifier ? "trained" : "exact"}};
+                     {"classifier", s.classifierFree      ? "free"
+                                    : s.trainedClassifier ? "trained"
+                                                          : "exact"}};
   if (isImageScene(scene)) j["images"] = imagesJson(scene);
   json stages = json::array();
   for (const auto& st : scene.stages) {

@@ -203,6 +203,10 @@ CanvasOverlay arrowsLegend(const LayerFrame& fr, const scene::VectorField& f, co
               (normalized && !s.learned ? "" : "orange: ") + "exact score";
     lines.push_back(text);
   }
+  if (const int k = f.request.cfgClass; k >= 0)  // the guided runs' fields (MATH.md §6)
+    lines.push_back("classifier-free guidance to class " + std::to_string(k + 1) +
+                    ", w = " + shortNumber(static_cast<float>(f.request.cfgScale)) +
+                    ": s + w (s(x|k) − s), exact; learned with a class-conditional model");
   if (o.fieldDifference && o.showLearnedField && o.showExactField && !s.learned)
     lines.push_back("the difference s_θ − ∇log p_t needs a trained model");
   if (o.fieldLength == FieldLength::True)
