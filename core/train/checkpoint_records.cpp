@@ -92,8 +92,8 @@ Status checkRecordLengths(const std::string& path, torch::serialize::InputArchiv
       --it->second;
       continue;
     }
-    return Error{"record '" + name + "' is cut short: its data needs " +
-                 std::to_string(declared) + " bytes, no record in the file holds that many"};
+    return Error{"record '" + name + "' is cut short: its data needs " + std::to_string(declared) +
+                 " bytes, no record in the file holds that many"};
   }
   return Ok{};
 }
@@ -112,8 +112,8 @@ Status checkRecordBounds(const torch::Tensor& t, const std::string& name) {
   const auto needed = static_cast<uint64_t>(last + 1) * t.element_size();
   const auto held = static_cast<uint64_t>(t.storage().nbytes());
   if (needed > held)
-    return Error{"record '" + name + "' is cut short: its shape " + shapeOf(t.sizes()) +
-                 " needs " + std::to_string(needed) + " bytes, it holds " + std::to_string(held)};
+    return Error{"record '" + name + "' is cut short: its shape " + shapeOf(t.sizes()) + " needs " +
+                 std::to_string(needed) + " bytes, it holds " + std::to_string(held)};
   return Ok{};
 }
 
