@@ -309,7 +309,11 @@ int runCommandLine(CommandLine& c) {
     o.tGiven = render->get_option("--t")->count() > 0;
     return runRender(o);
   }
-  if (train->parsed()) return runTrain(o, c.to);
+  if (train->parsed()) {
+    c.to.batchGiven = train->get_option("--batch")->count() > 0;
+    c.to.lrGiven = train->get_option("--lr")->count() > 0;
+    return runTrain(o, c.to);
+  }
   if (sample->parsed()) {
     so.nGiven = sample->get_option("--n")->count() > 0;  // images: 64
     so.stepsGiven = sample->get_option("--steps")->count() > 0;

@@ -39,8 +39,9 @@ void runToEnd(sample::SamplerRun& run, const sample::SamplerConfig& cfg, double 
 
 struct TrainOptions {
   int64_t steps = 4000;
-  int batch = 0;  // 0: 512 for 2D, 32 for images
-  double lr = 0;  // 0: 2e-3 for 2D, 5e-4 for images
+  int batch = 0;  // when not given (batchGiven false): 512 for 2D, 32 for images
+  double lr = 0;  // when not given (lrGiven false): 2e-3 for 2D, 5e-4 for images
+  bool batchGiven = false, lrGiven = false;  // a given 0 is refused, never replaced
   double ema = 0.999;
   int warmup = 100;
   double clip = 1.0;

@@ -11,6 +11,7 @@
 #include "core/common/runtime.h"
 #include "core/data/image_dataset.h"
 #include "core/train/checkpoint.h"
+#include "core/train/divergence.h"
 #include "core/train/problem.h"
 #include "core/train/train_step.h"
 
@@ -35,8 +36,15 @@ namespace {
 Expected<train::TrainConfig> trainConfigFrom(const AppOptions& o, const TrainOptions& t,
                                              bool images) {
   train::TrainConfig cfg;
-  cfg.lr = t.lr != 0 ? t.lr : (images ? 5e-4 : 2e-3);  // a negative one is refused below
-  cfg.batch = t.batch != 0 ? t.batch : (images ? 32 : 512);
+  if (t.lrGiven && !(t.lr > 0)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", t.lr);
+    return Error{std::string("--lr must be a positive number (got ") + got + ")"};
+  }
+  if (t.batchGiven && t.batch < 1)
+    return Error{"--batch must be at least 1 (got " + std::to_string(t.batch) + ")"};
+  cfg.lr = t.lrGiven ? t.lr : (images ? 5e-4 : 2e-3);
+  cfg.batch = t.batchGiven ? t.batch : (images ? 32 : 512);
   cfg.seed = o.seed;
   cfg.emaDecay = t.ema;
   cfg.warmup = t.warmup;
@@ -98,7 +106,8 @@ struct TrainedLoss {
   double smoothed = 0;  // the exponential average at the end
 };
 
-// Runs t.steps steps with a progress bar on a terminal; a non-finite loss stops it.
+// Runs t.steps steps with a progress bar on a terminal; a diverging loss (non-finite, or
+// grown by orders of magnitude: train::DivergenceWatch) stops it before anything is written.
 Expected<TrainedLoss> trainSteps(train::TrainStep& step, const TrainOptions& t, double lr) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -106,12 +115,16 @@ Expected<TrainedLoss> trainSteps(train::TrainStep& step, const TrainOptions& t, 
   double first = 0, smoothed = 0;
   int64_t firstCount = 0;
   auto lastDraw = Clock::now();
+  train::DivergenceWatch watch;
   for (int64_t i = 0; i < t.steps; ++i) {
     const auto r = step.step();
-    if (!std::isfinite(r.loss))
-      return Error{"training diverged at step " + std::to_string(i + 1) +
-                   " (loss is not finite); nothing was written. Lower --lr (now " +
-                   std::to_string(lr) + ")."};
+    if (watch.diverged(r.loss)) {
+      char now[32];
+      std::snprintf(now, sizeof now, "%g", lr);
+      if (bar) std::fprintf(stderr, "\n");
+      return Error{"training diverged at step " + std::to_string(i + 1) + ": " + watch.reason() +
+                   "; nothing was written. Try a smaller --lr (now " + now + ")."};
+    }
     if (i < 20) first += r.loss, ++firstCount;
     smoothed = i == 0 ? r.loss : 0.98 * smoothed + 0.02 * r.loss;
     if (bar && (Clock::now() - lastDraw > std::chrono::milliseconds(100) || i + 1 == t.steps)) {

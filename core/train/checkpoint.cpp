@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/runtime.h"
+#include "core/train/checkpoint_records.h"
 
 namespace ss::train {
 
@@ -14,6 +15,9 @@ namespace {
 
 constexpr const char* kFormat = "scorescope-checkpoint";
 constexpr int kFormatVersion = 1;
+// CRC-32 of the weights (checkpoint_records.h). Checkpoints written before it was added
+// have none and still load.
+constexpr const char* kHashKey = "weights_crc32";
 
 sde::SdeConfig sdeFromJson(const nlohmann::json& j) {
   sde::SdeConfig c;
@@ -89,6 +93,18 @@ Expected<bool> openArchive(const std::string& path, torch::serialize::InputArchi
   return true;
 }
 
+// The stored hash, when there is one, against the loaded weights' own.
+Status checkHash(torch::serialize::InputArchive& archive, TrainStep& step) {
+  c10::IValue stored;
+  if (!archive.try_read(kHashKey, stored)) return Ok{};
+  if (!stored.isString()) return Error{std::string("record '") + kHashKey + "' is not a string"};
+  const std::string actual = weightsHash(step.net(), step.ema());
+  if (stored.toStringRef() != actual)
+    return Error{"the weights are damaged: their checksum is " + actual + ", the file says " +
+                 stored.toStringRef()};
+  return Ok{};
+}
+
 bool allFinite(torch::nn::Module& m) {
   for (const auto& p : m.parameters())
     if (!torch::isfinite(p).all().item<bool>()) return false;
@@ -111,6 +127,7 @@ Expected<bool> saveCheckpoint(const std::string& path, const TrainStep& step,
     if (m.appVersion.empty()) m.appVersion = appVersion();
     archive.write("scorescope_meta", c10::IValue(metaToJson(m)));
     step.save(archive);
+    archive.write(kHashKey, c10::IValue(weightsHash(step.net(), step.ema())));
     archive.save_to(tmp);
   } catch (const std::exception& e) {
     fs::remove(tmp, ec);
@@ -143,6 +160,8 @@ Expected<std::unique_ptr<TrainStep>> loadCheckpoint(const std::string& path, tor
   auto meta = metaFromArchive(path, archive);
   if (!meta) return meta.error();
   const auto& m = meta.value();
+  if (auto ok = checkRecordLengths(path, archive); !ok)
+    return Error{path + ": " + ok.error().message};
   try {
     TrainStep::Setup setup;
     setup.net = m.net;
@@ -156,7 +175,8 @@ Expected<std::unique_ptr<TrainStep>> loadCheckpoint(const std::string& path, tor
       return Error{path + ": the network takes " + std::to_string(inputDim) +
                    "-dimensional data, the dataset has shape " + c10::str(setup.data.sizes())};
     auto step = std::make_unique<TrainStep>(std::move(setup));
-    step->load(archive, m.step);
+    if (auto ok = step->load(archive, m.step); !ok) return Error{path + ": " + ok.error().message};
+    if (auto ok = checkHash(archive, *step); !ok) return Error{path + ": " + ok.error().message};
     if (!allFinite(step->net()) || !allFinite(step->ema()))
       return Error{path + ": the checkpoint's weights contain NaN or infinity"};
     return step;

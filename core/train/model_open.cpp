@@ -25,7 +25,11 @@ Expected<std::shared_ptr<const ModelSnapshot>> openCheckpoint(const std::string&
       loadCheckpoint(path, problem.value().data, torch::Device(device), problem.value().labels);
   if (!step) return step.error();
   auto snap = std::make_shared<ModelSnapshot>();
-  snap->ema = nn::cloneNet(step.value()->ema(), meta.value().net);
+  try {  // the loader checked every record: a throw here is a bug, still not a crash
+    snap->ema = nn::cloneNet(step.value()->ema(), meta.value().net);
+  } catch (const std::exception& e) {
+    return Error{path + ": " + e.what()};
+  }
   snap->ema->eval();
   snap->net = meta.value().net;
   snap->sde = problem.value().sdeObject;

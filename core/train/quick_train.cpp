@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/common/runtime.h"
+#include "core/train/divergence.h"
 #include "core/train/problem.h"
 #include "core/train/snapshot.h"
 #include "core/train/train_step.h"
@@ -21,11 +22,12 @@ Expected<std::shared_ptr<const ModelSnapshot>> trainSnapshot(
                            device};
     setup.labels = problem.value().labels;
     TrainStep step(std::move(setup));
+    DivergenceWatch watch;
     for (int64_t i = 0; i < steps; ++i) {
       const auto r = step.step();
-      if (!std::isfinite(r.loss))
-        return Error{"training diverged at step " + std::to_string(i + 1) +
-                     " (the loss is not finite)"};
+      if (watch.diverged(r.loss))
+        return Error{"training diverged at step " + std::to_string(i + 1) + ": " + watch.reason() +
+                     "; try a smaller learning rate"};
       if (progress && (i % 50 == 49 || i + 1 == steps)) progress(i + 1);
     }
     auto snap = std::make_shared<ModelSnapshot>();

@@ -58,6 +58,8 @@ class TrainStep {
   int64_t steps() const { return m_steps; }
   nn::ScoreNet& net() { return *m_net; }
   nn::ScoreNet& ema() { return *m_ema; }
+  const nn::ScoreNet& net() const { return *m_net; }
+  const nn::ScoreNet& ema() const { return *m_ema; }
   const Setup& setup() const { return m_setup; }
   const TrainConfig& config() const { return m_setup.config; }
   // Whether step() runs the hand-written MLP step (see Setup::fastPath).
@@ -72,7 +74,9 @@ class TrainStep {
 
   // Checkpoint support: everything needed to resume bit-identically.
   void save(torch::serialize::OutputArchive& archive) const;
-  void load(torch::serialize::InputArchive& archive, int64_t steps);
+  // Every record is checked against the networks built from the description first; an
+  // Error names the record. Throws only for what LibTorch itself refuses.
+  Status load(torch::serialize::InputArchive& archive, int64_t steps);
 
  private:
   double currentLr() const;

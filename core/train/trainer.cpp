@@ -11,6 +11,7 @@
 #include "core/common/latest.h"
 #include "core/common/runtime.h"
 #include "core/train/checkpoint.h"
+#include "core/train/divergence.h"
 #include "core/train/model_open.h"
 #include "core/train/problem.h"
 #include "core/train/snapshot.h"
@@ -105,6 +106,7 @@ struct Trainer::Impl {
   TrainerStatus m_status = TrainerStatus::Preparing;
   std::string m_message;
   double m_loss = 0, m_smoothed = 0, m_gradNorm = 0, m_stepsPerSecond = 0;
+  DivergenceWatch m_watch;  // non-finite or orders-of-magnitude growth of the loss
   LossHistory m_history;
   std::shared_ptr<nn::ScoreNet> m_goodNet, m_goodEma;
   int64_t m_goodStep = 0;
@@ -155,6 +157,8 @@ struct Trainer::Impl {
       f();
     } catch (const std::exception& e) {
       halt(TrainerStatus::Failed, "training failed: ", e);
+    } catch (...) {
+      halt(TrainerStatus::Failed, "training failed: ", std::runtime_error("an unknown error"));
     }
   }
 
@@ -193,6 +197,7 @@ struct Trainer::Impl {
 
   void resetCounters() {
     m_loss = m_smoothed = m_gradNorm = m_stepsPerSecond = 0;
+    m_watch.reset();
     m_history.clear();
     m_goodNet = nn::cloneNet(m_step->net(), m_spec.net);
     m_goodEma = nn::cloneNet(m_step->ema(), m_spec.net);
@@ -325,7 +330,7 @@ struct Trainer::Impl {
       m_gradNorm = r.gradNorm;
       const bool spike = m_step->steps() > 200 && m_smoothed > 0 &&
                          r.loss > m_spec.train.divergenceFactor * m_smoothed;
-      if (!std::isfinite(r.loss) || spike) {
+      if (m_watch.diverged(r.loss) || spike) {
         divergence(r.loss);
         return;
       }
@@ -350,6 +355,7 @@ struct Trainer::Impl {
   void divergence(double loss) {
     const int64_t at = m_step->steps();
     m_step->restoreWeights(*m_goodNet, *m_goodEma, m_goodStep);
+    m_watch.reset();  // the rolled-back run starts a fresh watch
     m_running = false;
     m_status = TrainerStatus::Diverged;
     char buf[320];

@@ -176,6 +176,33 @@ expect_contains("diverged")
 if(EXISTS ${WORK}/never.pt)
   message(FATAL_ERROR "a failed training run wrote a checkpoint")
 endif()
+# A loss grown by orders of magnitude is divergence too, with the default warm-up and
+# clipping (the loss stays finite); a given 0 is refused, never replaced by the default.
+foreach(lr 10 1000)
+  run_app(1 train --data moons --lr ${lr} --steps 300 --out never.pt)
+  expect_contains("diverged at step")
+  expect_contains("Try a smaller --lr")
+endforeach()
+run_app(1 train --steps 10 --lr 0 --out never.pt)
+expect_contains("--lr must be a positive number")
+run_app(1 train --steps 10 --batch 0 --out never.pt)
+expect_contains("--batch must be at least 1")
+if(EXISTS ${WORK}/never.pt)
+  message(FATAL_ERROR "a failed training run wrote a checkpoint")
+endif()
+
+# A checkpoint whose description says width 64 while its weights are 128 wide: refused
+# with a message naming the record, exit 1, no abort (tests/cli/doctor_checkpoint.py).
+if(PYTHON)
+  run_app(0 train --data moons --steps 5 --width 128 --out wide.pt)
+  execute_process(COMMAND ${PYTHON} ${CMAKE_CURRENT_LIST_DIR}/doctor_checkpoint.py
+                          ${WORK}/wide.pt ${WORK}/bad.pt RESULT_VARIABLE code)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "doctor_checkpoint.py failed")
+  endif()
+  run_app(1 sample --model bad.pt --n 100)
+  expect_contains("bad.pt: record 'net.hidden0.weight' has shape [128, 34]")
+endif()
 
 # A render: the PNG exists with the asked size (PNG header: width, height big-endian).
 run_app(0 render --data 8gaussians --sde vp --t 0.3 --size 320x200 --out shot.png)
