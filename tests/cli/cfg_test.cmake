@@ -4,21 +4,7 @@
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
-function(run_app expect_code)
-  execute_process(COMMAND ${APP} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  WORKING_DIRECTORY ${WORK} TIMEOUT 300)
-  if(NOT code EQUAL expect_code)
-    message(FATAL_ERROR "scorescope ${ARGN}: exit ${code}, expected ${expect_code}\nstdout: ${out}\nstderr: ${err}")
-  endif()
-  set(OUT "${out}${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect_contains text)
-  string(FIND "${OUT}" "${text}" pos)
-  if(pos EQUAL -1)
-    message(FATAL_ERROR "expected output to contain '${text}', got:\n${OUT}")
-  endif()
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 # The last line's JSON mode weight of class `k` is above `floor`.
 function(expect_mode_weight k floor what)

@@ -3,14 +3,7 @@
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 
-function(run_app expect_code)
-  execute_process(COMMAND ${APP} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err
-                  WORKING_DIRECTORY ${WORK} TIMEOUT 300)
-  if(NOT code EQUAL expect_code)
-    message(FATAL_ERROR "scorescope ${ARGN}: exit ${code}, expected ${expect_code}\nstdout: ${out}\nstderr: ${err}")
-  endif()
-  set(OUT "${out}${err}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 # The PNG in WORK has this width and height (the IHDR chunk: big-endian, after the signature).
 function(expect_png_size file width height)
@@ -21,13 +14,6 @@ function(expect_png_size file width height)
   math(EXPR h "0x${h}")
   if(NOT w EQUAL width OR NOT h EQUAL height)
     message(FATAL_ERROR "${file} is ${w}x${h}, expected ${width}x${height}")
-  endif()
-endfunction()
-
-function(expect_contains text)
-  string(FIND "${OUT}" "${text}" pos)
-  if(pos EQUAL -1)
-    message(FATAL_ERROR "expected output to contain '${text}', got:\n${OUT}")
   endif()
 endfunction()
 
