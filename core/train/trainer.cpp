@@ -171,6 +171,17 @@ struct Trainer::Impl {
     publish(false);
   }
 
+  // A conditional spec's MLP takes the data's classes (the trainer follows data changes).
+  static TrainProblemSpec withDataClasses(TrainProblemSpec spec, const Problem& problem) {
+    if (!spec.conditional || spec.net.kind != nn::NetKind::Mlp) return spec;
+    if (problem.classes < 2)
+      throw Failure(spec.data +
+                    " has no classes to condition on (a class-conditional model needs labelled "
+                    "data: mixture components, a labelled CSV, painted classes)");
+    spec.net.mlp.classes = problem.classes;
+    return spec;
+  }
+
   void prepare(const TrainProblemSpec& spec) {
     m_status = TrainerStatus::Preparing;
     m_message = "preparing " + spec.data;
@@ -180,14 +191,15 @@ struct Trainer::Impl {
         buildProblem(spec.data, spec.sde, spec.train.datasetSize, spec.train.seed, 0, &m_closing);
     if (!problem) throw Failure(problem.error().message);
     m_device = torch::Device(spec.device);
-    TrainStep::Setup setup{spec.net, problem.value().sdeObject, problem.value().data, spec.train,
-                           m_device};
+    const TrainProblemSpec resolved = withDataClasses(spec, problem.value());
+    TrainStep::Setup setup{resolved.net, problem.value().sdeObject, problem.value().data,
+                           spec.train, m_device};
     setup.labels = problem.value().labels;
     auto step = std::make_unique<TrainStep>(std::move(setup));
     // Only now replace the current state: a failed preparation keeps the old model.
     m_step = std::move(step);
     m_problem = std::move(problem.value());
-    m_spec = spec;
+    m_spec = resolved;
     m_running = false;
     resetCounters();
     m_status = TrainerStatus::Idle;
@@ -385,6 +397,7 @@ struct Trainer::Impl {
     s->device = m_device.str();
     s->sde = m_problem.sde;
     s->train = m_spec.train;
+    s->classes = m_spec.net.kind == nn::NetKind::Mlp ? m_spec.net.mlp.classes : 0;
     if (m_step) {
       s->step = m_step->steps();
       s->loss = m_loss;

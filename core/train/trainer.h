@@ -28,6 +28,9 @@ struct TrainProblemSpec {
   TrainConfig train;
   std::string device = "cpu";  // resolved device string ("cpu", "cuda:0")
   int threads = 1;             // LibTorch intra-op threads for the worker
+  // A class-conditional MLP for classifier-free guidance: net.mlp.classes follows the data's
+  // class count at every (re)preparation (data without classes fails with the reason).
+  bool conditional = false;
 };
 
 enum class TrainerStatus { Preparing, Idle, Running, Paused, Diverged, Failed };
@@ -48,6 +51,7 @@ struct TrainerStats {
   std::vector<float> historyLoss, historySmoothed;
   sde::SdeConfig sde;  // resolved
   TrainConfig train;   // in force
+  int classes = 0;     // a class-conditional model's classes (0: unconditional)
 };
 
 class Trainer {

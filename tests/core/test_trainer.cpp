@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -307,6 +308,36 @@ TEST(Trainer, BadProblemKeepsTheCurrentModel) {
   EXPECT_NE(s->message.find("model.pt"), std::string::npos) << s->message;
   trainer.stepOnce();
   EXPECT_TRUE(trainer.waitForStep(2, 60000)) << "the trainer must still work";
+}
+
+// The window's "conditional" switch: the MLP takes the data's classes, follows a change of
+// data, and data without classes is refused with the reason (the current model kept).
+TEST(Trainer, AConditionalSpecTakesTheDatasClasses) {
+  train::TrainProblemSpec spec;
+  spec.net = smallNet();
+  spec.conditional = true;
+  train::Trainer trainer(spec);
+  trainer.stepOnce();
+  ASSERT_TRUE(trainer.waitForStep(1, 60000));
+  EXPECT_EQ(trainer.snapshot()->net.mlp.classes, 8);
+  EXPECT_EQ(trainer.stats()->classes, 8);
+  // Preparation is asynchronous: wait (up to 60 s) until the trainer reports `done`.
+  const auto until = [&](const std::function<bool()>& done) {
+    for (int i = 0; i < 600 && !done(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  };
+  auto moons = spec;
+  moons.data = "moons";
+  trainer.setProblem(moons);
+  until([&] { return trainer.snapshot()->net.mlp.classes == 2; });
+  EXPECT_EQ(trainer.snapshot()->net.mlp.classes, 2);
+  auto roll = spec;
+  roll.data = "swissroll";
+  trainer.setProblem(roll);
+  until([&] { return trainer.stats()->message.find("no classes") != std::string::npos; });
+  const auto s = trainer.stats();
+  EXPECT_NE(s->message.find("no classes to condition on"), std::string::npos) << s->message;
+  EXPECT_EQ(trainer.snapshot()->net.mlp.classes, 2) << "the moons model stays";
 }
 
 TEST(Trainer, CommandsHammeredFromAnotherThreadNeverDeadlock) {

@@ -86,6 +86,12 @@ TEST(TrainingPanel, OnlyAValidArchitectureIsApplied) {
   const auto* apply = f.sink.only<ui::cmd::ApplyNet>();
   ASSERT_TRUE(apply);
   EXPECT_EQ(apply->net.mlp.width, 48);
+  EXPECT_FALSE(apply->conditional);
+  f.sink.sent.clear();
+  f.h.press({"##training", "conditional"});  // classifier-free guidance's model
+  f.h.press({"##training", "Apply"});
+  ASSERT_TRUE(f.sink.only<ui::cmd::ApplyNet>());
+  EXPECT_TRUE(f.sink.only<ui::cmd::ApplyNet>()->conditional);
 }
 
 // Every scale (issue 21): the strip as narrow, in type heights, as a 1280×800 window gives it

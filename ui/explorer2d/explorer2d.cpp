@@ -255,6 +255,7 @@ void Explorer2D::send(const Command& command) {
     m_retrainClassifier = true;  // followClassifier starts it, right after the panel
   } else if (const auto* net = std::get_if<cmd::ApplyNet>(&command)) {
     m_spec.net = net->net;  // a fresh model with the settings in force
+    m_spec.conditional = net->conditional;
     if (m_stats) m_spec.train = m_stats->train;
     setTrainerProblem();
   } else if (std::holds_alternative<cmd::OpenSolverLab>(command)) {

@@ -35,6 +35,7 @@ struct LoadCheckpoint {
 };
 struct ApplyNet {  // restart the model with this (valid) architecture
   nn::NetConfig net;
+  bool conditional = false;  // class-conditional on the data's classes (classifier-free guidance)
 };
 // The solver lab: open its window; run it (the exact score, or the trained model's).
 struct OpenSolverLab {};

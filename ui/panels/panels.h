@@ -67,7 +67,8 @@ struct TrainingPanelState {
   bool initialized = false;
   std::string error;
   std::string checkpointPath = "model.pt";
-  nn::NetConfig netDraft;  // architecture fields; applied with a restart
+  nn::NetConfig netDraft;    // architecture fields; applied with a restart
+  bool conditional = false;  // class-conditional MLP (classifier-free guidance); with Apply
 };
 
 // Start/pause/step/reset, live knobs, stats, the loss plot, checkpoint save/load: each sends

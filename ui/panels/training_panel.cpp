@@ -105,6 +105,7 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
   }
   if (!view.initialized) {
     view.draft = stats->train;
+    view.conditional = stats->classes > 0;
     view.initialized = true;
   }
   if (!ImGui::BeginTable("##training", 3, ImGuiTableFlags_SizingStretchProp)) return;
@@ -152,9 +153,16 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
     sameLineIfFits(field + ImGui::GetStyle().ItemInnerSpacing.x + buttonWidth("depth"), right);
     ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
     ImGui::PopItemWidth();
+    sameLineIfFits(ImGui::GetFrameHeight() + buttonWidth("conditional"), right);
+    ImGui::Checkbox("conditional", &view.conditional);
+    tooltip(
+        "Class-conditional MLP for classifier-free guidance: the data's classes (mixture "
+        "components, a labelled CSV, painted classes) with label dropout to a null class. "
+        "Applies with Apply");
     sameLineIfFits(buttonWidth("Apply"), right);
     const std::string netError = messageOf(view.netDraft.validate());
-    if (ImGui::Button("Apply") && netError.empty()) sink.send(cmd::ApplyNet{view.netDraft});
+    if (ImGui::Button("Apply") && netError.empty())
+      sink.send(cmd::ApplyNet{view.netDraft, view.conditional});
     tooltip("MLP hidden width and layers: applying restarts training from scratch");
     if (!netError.empty()) errorText(netError);
   }
