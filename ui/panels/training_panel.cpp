@@ -95,6 +95,38 @@ void drawCheckpointRow(TrainingPanelState& view, CommandSink& sink) {
   }
 }
 
+// The architecture row: the U-Net's summary, or the MLP's width, depth and conditional switch
+// with Apply (applying restarts the model).
+void drawArchitecture(TrainingPanelState& view, float right, CommandSink& sink) {
+  if (view.netDraft.kind == nn::NetKind::UNet) {
+    const auto& u = view.netDraft.unet;
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size,
+                        u.size, u.baseChannels, u.multipliers.size());
+    ImGui::PopTextWrapPos();
+  } else {
+    // Each input with its label, on the row while it fits (a projector's scale wraps them).
+    const float field = 3.2f * ImGui::GetFontSize();
+    ImGui::PushItemWidth(field);
+    ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
+    sameLineIfFits(field + ImGui::GetStyle().ItemInnerSpacing.x + buttonWidth("depth"), right);
+    ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
+    ImGui::PopItemWidth();
+    sameLineIfFits(ImGui::GetFrameHeight() + buttonWidth("conditional"), right);
+    ImGui::Checkbox("conditional", &view.conditional);
+    tooltip(
+        "Class-conditional MLP for classifier-free guidance: the data's classes (mixture "
+        "components, a labelled CSV, painted classes) with label dropout to a null class. "
+        "Applies with Apply");
+    sameLineIfFits(buttonWidth("Apply"), right);
+    const std::string netError = messageOf(view.netDraft.validate());
+    if (ImGui::Button("Apply") && netError.empty())
+      sink.send(cmd::ApplyNet{view.netDraft, view.conditional});
+    tooltip("MLP hidden width and layers: applying restarts training from scratch");
+    if (!netError.empty()) errorText(netError);
+  }
+}
+
 }  // namespace
 
 void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& view,
@@ -138,34 +170,7 @@ void drawTrainingPanel(const train::TrainerStats* stats, TrainingPanelState& vie
   ImGui::TextDisabled("%s · %lld parameters · |grad| %.3g", stats->device.c_str(),
                       static_cast<long long>(stats->parameters), stats->gradNorm);
   ImGui::PopTextWrapPos();
-  // Architecture: applying it restarts the model.
-  if (view.netDraft.kind == nn::NetKind::UNet) {
-    const auto& u = view.netDraft.unet;
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextDisabled("U-Net %d×%d×%d · %d base channels · %zu resolutions", u.channels, u.size,
-                        u.size, u.baseChannels, u.multipliers.size());
-    ImGui::PopTextWrapPos();
-  } else {
-    // Each input with its label, on the row while it fits (a projector's scale wraps them).
-    const float field = 3.2f * ImGui::GetFontSize();
-    ImGui::PushItemWidth(field);
-    ImGui::InputInt("width", &view.netDraft.mlp.width, 0);
-    sameLineIfFits(field + ImGui::GetStyle().ItemInnerSpacing.x + buttonWidth("depth"), right);
-    ImGui::InputInt("depth", &view.netDraft.mlp.depth, 0);
-    ImGui::PopItemWidth();
-    sameLineIfFits(ImGui::GetFrameHeight() + buttonWidth("conditional"), right);
-    ImGui::Checkbox("conditional", &view.conditional);
-    tooltip(
-        "Class-conditional MLP for classifier-free guidance: the data's classes (mixture "
-        "components, a labelled CSV, painted classes) with label dropout to a null class. "
-        "Applies with Apply");
-    sameLineIfFits(buttonWidth("Apply"), right);
-    const std::string netError = messageOf(view.netDraft.validate());
-    if (ImGui::Button("Apply") && netError.empty())
-      sink.send(cmd::ApplyNet{view.netDraft, view.conditional});
-    tooltip("MLP hidden width and layers: applying restarts training from scratch");
-    if (!netError.empty()) errorText(netError);
-  }
+  drawArchitecture(view, right, sink);
   ImGui::TableSetColumnIndex(1);
   lossPlot(stats->historySteps, stats->historyLoss, stats->historySmoothed,
            std::max(5.0f * ImGui::GetFontSize(), ImGui::GetContentRegionAvail().y - 4.0f));
