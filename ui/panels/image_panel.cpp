@@ -222,7 +222,12 @@ bool drawSamplerChoice(ImagePanelState& view) {
   ImGui::SliderInt("images", &n, 1, 256);
   d.n = n;
   changed |= ImGui::IsItemDeactivatedAfterEdit();
-  if (ImGui::Button("Full run: 1000 steps, 64 images")) {
+  // The long label where it fits (a projector's scale leaves half of it); the tooltip says all.
+  const char* full = "Full run: 1000 steps, 64 images";
+  const float pad = 2 * ImGui::GetStyle().FramePadding.x;
+  if (ImGui::CalcTextSize(full).x + pad > ImGui::GetContentRegionAvail().x)
+    full = "Full run (1000 x 64)";
+  if (ImGui::Button(full)) {
     d.sampler.steps = 1000, d.n = 64;
     changed = true;
   }
