@@ -45,7 +45,8 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--device", o.device, "auto, cpu or cuda (auto = CUDA when available)")
       ->capture_default_str();
   app.add_option("--threads", o.threads,
-                 "LibTorch compute threads (0 = 1 on 2 cores, else cores-1)")
+                 "Compute threads (0 = LibTorch 1 on 2 cores, else cores-1; the exact score's "
+                 "kernel every core)")
       ->capture_default_str();
 }
 
@@ -97,6 +98,7 @@ Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
 
 Expected<std::string> computeDeviceFrom(const AppOptions& o) {
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  setKernelThreads(o.threads);  // 0: every core (runtime.h)
   auto choice = parseDeviceChoice(o.device);
   if (!choice) return choice.error();
   return resolveDevice(choice.value());

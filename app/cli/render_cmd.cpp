@@ -275,6 +275,7 @@ int runRender(const AppOptions& o) {
     return fail("render", "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
   if (!(o.fps > 0 && o.fps <= 120)) return fail("render", "--fps must lie in (0, 120]");
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
+  setKernelThreads(o.threads);  // 0: every core (runtime.h)
 
   auto loaded = sceneForRender(o);
   if (!loaded) return fail("render", loaded.error().message);

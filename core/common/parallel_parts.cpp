@@ -1,8 +1,11 @@
 #include "core/common/parallel_parts.h"
 
+#include "core/common/runtime.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <latch>
 #include <vector>
@@ -23,8 +26,10 @@ void runInParts(int64_t n, int64_t parts,
       errors[static_cast<size_t>(k)] = std::current_exception();
     }
   };
+  const bool worker = currentThreadIsWorker();
   for (int64_t k = 1; k < parts; ++k)
     at::launch([&, k] {
+      if (worker && !currentThreadIsWorker()) lowerCurrentThreadPriority();
       run(k);
       done.count_down();
     });
@@ -32,6 +37,17 @@ void runInParts(int64_t n, int64_t parts,
   done.wait();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+void runInChunks(int64_t n, int64_t chunk, int threads,
+                 const std::function<void(int64_t begin, int64_t end)>& body) {
+  chunk = std::max<int64_t>(chunk, 1);
+  const int64_t chunks = (n + chunk - 1) / chunk;
+  std::atomic<int64_t> next{0};
+  runInParts(chunks, std::min<int64_t>(threads, chunks), [&](int64_t, int64_t, int64_t) {
+    for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < chunks;)
+      body(c * chunk, std::min(n, (c + 1) * chunk));
+  });
 }
 
 }  // namespace ss

@@ -11,7 +11,16 @@
 namespace ss {
 
 // body(part, begin, end) for `parts` contiguous shares of [0, n) (parts ≤ 1: one call).
+// Called from a background worker (runtime.h), the pool threads running its shares take the
+// worker's priority: the window's threads still come first.
 void runInParts(int64_t n, int64_t parts,
                 const std::function<void(int64_t part, int64_t begin, int64_t end)>& body);
+
+// body(begin, end) over [0, n) in chunks of at most `chunk`, taken in turn by `threads`
+// threads (the caller and runInParts' pool) until none is left: a thread the window
+// preempts delays only the chunk it holds, where a fixed half would stall the call. For
+// bodies that need no per-share state.
+void runInChunks(int64_t n, int64_t chunk, int threads,
+                 const std::function<void(int64_t begin, int64_t end)>& body);
 
 }  // namespace ss

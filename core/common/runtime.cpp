@@ -51,6 +51,19 @@ int defaultComputeThreads() {
   return cores <= 2 ? 1 : static_cast<int>(cores - 1);
 }
 
+namespace {
+std::atomic<int> g_kernelThreads{0};  // 0: every core
+}  // namespace
+
+void setKernelThreads(int threads) {
+  g_kernelThreads.store(std::max(threads, 0), std::memory_order_relaxed);
+}
+
+int kernelThreads() {
+  const int n = g_kernelThreads.load(std::memory_order_relaxed);
+  return n > 0 ? n : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 void setComputeThreads(int threads) {
   if (threads <= 0) return;
   torch::set_num_threads(threads);
@@ -132,7 +145,14 @@ WorkerPriority workerPriority() {
   return r.priority;
 }
 
+namespace {
+thread_local bool t_isWorker = false;
+}  // namespace
+
+bool currentThreadIsWorker() { return t_isWorker; }
+
 void lowerCurrentThreadPriority() {
+  t_isWorker = true;
 #ifdef __linux__
   thread_local WorkerRegistration registration;
   const auto tid = static_cast<pid_t>(syscall(SYS_gettid));

@@ -34,6 +34,13 @@ std::string appVersion();    // ScoreScope's version
 void setComputeThreads(int threads);
 int defaultComputeThreads();
 
+// Threads the project's own kernels split one call across (the exact empirical score,
+// parallel_parts.h's runInChunks): every core by default, since their shares take work in
+// chunks (a share the window preempts holds nobody up) and, started by a worker, run at the
+// worker's priority. An explicit --threads sets it too; n ≤ 0 restores the default.
+void setKernelThreads(int threads);
+int kernelThreads();
+
 // Sets OpenBLAS (when it is the BLAS) to one thread for the guard's life, if it had more:
 // the hand-written data-parallel paths (training step, inference) split rows across
 // LibTorch's pool themselves, and OpenBLAS's own pool would fight them.
@@ -65,6 +72,7 @@ WorkerPriority workerPriority();
 // Marks the calling thread as a background worker for the rest of its life: it takes the
 // current WorkerPriority (and follows later changes). A no-op where unsupported.
 void lowerCurrentThreadPriority();
+bool currentThreadIsWorker();  // lowerCurrentThreadPriority ran on this thread
 
 // Test hook for "the UI never waits on a worker": with a delay set, every background worker
 // (the trainer before each training step; the data, field, run, probe and image workers

@@ -5,6 +5,7 @@
 
 #include "core/common/error.h"
 #include "core/common/parallel_parts.h"
+#include "core/common/runtime.h"
 #include "core/kernels/empirical.h"
 #include "core/kernels/far_field.h"
 
@@ -56,13 +57,14 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
   if (m_pruneTol > 0 && d == 2 && b >= kFarFieldMinQueries && (A == A[0]).all().item<bool>() &&
       (S == S[0]).all().item<bool>())
     far.emplace(m_tiles, ap[0], sp[0]);
-  // One share per LibTorch thread, of at least 64 queries (each up to M pairs).
-  const int64_t parts = std::min<int64_t>(at::get_num_threads(), b / 64);
-  runInParts(b, parts, [&](int64_t, int64_t begin, int64_t end) {
-    kernels::EmpiricalQueries q{xp + begin * d, ap + begin, sp + begin, end - begin};
-    kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
-    kernels::empiricalEval(m_tiles, q, out, m_pruneTol, far ? &*far : nullptr);
-  });
+  // Every kernel thread, in chunks of at least 64 queries (each up to M pairs), ~16 a thread.
+  const int threads = kernelThreads();
+  runInChunks(
+      b, std::max<int64_t>(64, b / (16 * threads)), threads, [&](int64_t begin, int64_t end) {
+        kernels::EmpiricalQueries q{xp + begin * d, ap + begin, sp + begin, end - begin};
+        kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
+        kernels::empiricalEval(m_tiles, q, out, m_pruneTol, far ? &*far : nullptr);
+      });
 }
 
 }  // namespace ss::score
