@@ -145,8 +145,12 @@ void Explorer2D::beginFrame() {
   forgetStaleProbes();
   // The trainer follows the explorer's dataset and SDE (a change restarts the model).
   if (m_spec.data != m_state.data.data || !(m_spec.sde == m_state.sde)) restartTrainer(true);
-  if (m_pauseAtStep > 0 && m_stats && m_stats->step >= m_pauseAtStep)
+  if (m_pauseAtStep > 0 && m_stats && m_stats->step > 0 && m_trainStep0 < 0)
+    m_trainStep0 = m_stats->step, m_trainAt0 = now;
+  if (m_pauseAtStep > 0 && m_stats && m_stats->step >= m_pauseAtStep) {
     m_trainer.pause(), m_pauseAtStep = 0;
+    m_trainStep1 = m_stats->step, m_trainAt1 = now;
+  }
   auto& recorder = m_shell.recorder();
   if (recorder.active()) showRecordedFrame(m_state, recorder.targetFrame(), recorder.targetT());
   if (!ImGui::IsAnyItemActive())
@@ -190,8 +194,16 @@ bool Explorer2D::frame(std::optional<Scene>* next) {
   return !lastFrame && !runFinishedForBenchmark();
 }
 
-// --exit-when-done: the shown reverse run is done; prints how long it took in the window.
+// --exit-when-done: the shown reverse run is done (or the scene's training reached its step
+// count); prints how long it took in the window.
 bool Explorer2D::runFinishedForBenchmark() const {
+  if (m_options.exitWhenDone && m_trainStep1 > m_trainStep0 && m_trainStep0 >= 0) {
+    std::printf("{\"train_steps\":%lld,\"train_seconds\":%.3f,\"frames\":%d,\"max_fps\":%.0f}\n",
+                static_cast<long long>(m_trainStep1 - m_trainStep0), m_trainAt1 - m_trainAt0,
+                m_pacer.framesDrawn(), m_pacer.maxFps());
+    std::fflush(stdout);
+    return true;
+  }
   const auto& run = m_runView.run;
   if (!m_options.exitWhenDone || !run || !run->done || m_runRequestedAt < 0) return false;
   std::printf(

@@ -126,6 +126,10 @@ class Explorer2D : public CommandSink {
   FramePacer m_pacer;
   bool m_heldByRun = false;
   double m_runRequestedAt = -1;  // --exit-when-done: when the shown run was asked for
+  // --exit-when-done with a scene that trains N steps: the first step and time seen, and the
+  // last (training's throughput in the window, without its start-up).
+  int64_t m_trainStep0 = -1, m_trainStep1 = -1;
+  double m_trainAt0 = 0, m_trainAt1 = 0;
   // Frame timing (the frame-time benchmark) and the smoke test's frame count.
   int m_frames = 0;
   std::vector<double> m_frameMs;
