@@ -1,7 +1,7 @@
 // The body of one tile's float32 sums (empirical.h, TileFn32), written once over a float
 // vector type V that each ISA file defines before including this (scalar, AVX2, AVX-512)
 // with: kWidth, load, splat, add, sub, mul, fmadd, min, anyLe, exp2 (float32, within
-// 3e-7 relative on [−126, 0]), hmin, hsum. Each ISA file includes it inside its own namespace.
+// 3e-7 relative on [−100, 0]), hmin, hsum. Each ISA file includes it inside its own namespace.
 //
 // With the points relative to the tile's centre c (y = point − c) and the query relative to
 // a·c (xr = x − a c, formed in float64 by the caller), ‖x − a·point‖² = ‖xr‖² + e with
@@ -26,7 +26,8 @@ void tileSums32(const float* rel, const float* norm, const double* xr, double a,
 #pragma GCC unroll 16
   for (int v = 0; v < kVecs; ++v) {
     e[v] = mul(b, load(norm + v * kWidth));
-    for (int k = 0; k < Dim; ++k) e[v] = fmadd(va[k], load(rel + k * kTileSlots + v * kWidth), e[v]);
+    for (int k = 0; k < Dim; ++k)
+      e[v] = fmadd(va[k], load(rel + k * kTileSlots + v * kWidth), e[v]);
     vmin = min(vmin, e[v]);
   }
   const float emin = hmin(vmin), ref = static_cast<float>(refE);

@@ -32,7 +32,7 @@ inline constexpr double kCoeffs[kTerms] = {2.75573192239858906526e-06,
 namespace ss::kernels::exp_poly_f32 {
 
 inline constexpr double kLog2e = 1.4426950408889634;
-inline constexpr float kMinArg = -126.0f;  // 2^k stays normal
+inline constexpr float kMinArg = -100.0f;  // 2^k and its products with y stay normal (fast)
 // P(r), in Horner order.
 inline constexpr int kTerms = 6;
 inline constexpr float kCoeffs[kTerms] = {1.535336188319500e-4f, 1.339887440266574e-3f,

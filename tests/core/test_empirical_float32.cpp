@@ -57,15 +57,14 @@ Eval eval(const kernels::PointTiles& tiles, const torch::Tensor& x, double a, do
   Eval r{std::vector<double>(b * tiles.dim), std::vector<double>(b)};
   std::vector<double> av(b, a), sv(b, sigma);
   auto X = x.contiguous();
-  r.pairs = kernels::empiricalEval(tiles, {X.data_ptr<double>(), av.data(), sv.data(), b},
-                                   {r.score.data(), r.logp.data(), &r.float32Pairs}, 0.0,
-                                   nullptr, p);
+  r.pairs =
+      kernels::empiricalEval(tiles, {X.data_ptr<double>(), av.data(), sv.data(), b},
+                             {r.score.data(), r.logp.data(), &r.float32Pairs}, 0.0, nullptr, p);
   return r;
 }
 
 // E_w ‖x − a y‖ under the posterior weights of each query.
-torch::Tensor meanDistance(const torch::Tensor& y, const torch::Tensor& x, double a,
-                           double sigma) {
+torch::Tensor meanDistance(const torch::Tensor& y, const torch::Tensor& x, double a, double sigma) {
   auto u = (a * y.unsqueeze(0) - x.unsqueeze(1)).norm(2, 2);  // [B, M]
   auto w = torch::softmax(-u.pow(2) / (2 * sigma * sigma), 1);
   return (w * u).sum(1);
@@ -162,7 +161,8 @@ TEST(EmpiricalFloat32, ReportsItsShareAndErrorAcrossT) {
         se = std::max(se, std::hypot(got.score[2 * i] - ref.score[2 * i],
                                      got.score[2 * i + 1] - ref.score[2 * i + 1]) /
                               sn);
-        le = std::max(le, std::abs(got.logp[i] - ref.logp[i]) / std::max(1.0, std::abs(ref.logp[i])));
+        le = std::max(le,
+                      std::abs(got.logp[i] - ref.logp[i]) / std::max(1.0, std::abs(ref.logp[i])));
       }
       std::printf("t %-6g %-7s float32 share %.3f, score %.1e relative, log p %.1e\n", t,
                   p == kernels::Precision::Auto ? "auto" : "float32",
