@@ -1,7 +1,7 @@
 // The float32 tile path of the empirical kernel (core/kernels/empirical.h, Precision) against
 // the float64 path: Auto stays within the bound stated there on every ISA path this CPU has,
 // t from ε to T, near and far queries, duplicated points, 1 to 4 dimensions; it takes float32
-// at large σ and falls back to float64 at tiny σ.
+// at large σ and falls back to float64 at tiny σ; on the pruned walk with the far field too.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -12,6 +12,7 @@
 
 #include "core/kernels/cpu_isa.h"
 #include "core/kernels/empirical.h"
+#include "core/kernels/far_field.h"
 #include "core/sde/sde.h"
 
 namespace {
@@ -52,14 +53,14 @@ struct Eval {
   int64_t pairs = 0, float32Pairs = 0;
 };
 Eval eval(const kernels::PointTiles& tiles, const torch::Tensor& x, double a, double sigma,
-          kernels::Precision p) {
+          kernels::Precision p, double relTol = 0.0, const kernels::FarField* far = nullptr) {
   const int64_t b = x.size(0);
   Eval r{std::vector<double>(b * tiles.dim), std::vector<double>(b)};
   std::vector<double> av(b, a), sv(b, sigma);
   auto X = x.contiguous();
   r.pairs =
       kernels::empiricalEval(tiles, {X.data_ptr<double>(), av.data(), sv.data(), b},
-                             {r.score.data(), r.logp.data(), &r.float32Pairs}, 0.0, nullptr, p);
+                             {r.score.data(), r.logp.data(), &r.float32Pairs}, relTol, far, p);
   return r;
 }
 
@@ -141,6 +142,39 @@ TEST(EmpiricalFloat32, AutoFallsBackToFloat64AtTinySigma) {
   EXPECT_EQ(got.float32Pairs, 0);
   EXPECT_EQ(got.score, ref.score);
   EXPECT_EQ(got.logp, ref.logp);
+}
+
+// Auto on the pruned walk with the far field (the leaf tiles it sums, with the walk's cut):
+// within the float32 bound plus what pruning may drop (1e-7 of the weight).
+TEST(EmpiricalFloat32, AutoWithPruningAndFarFieldStaysWithinBothBounds) {
+  auto sde = sde::Sde::create(sde::SdeConfig{});
+  for (double t : {1e-3, 0.1, 0.3, 1.0}) {
+    auto mt = sde->marginal(torch::full({1}, t, kF64));
+    const double a = mt.a.item<double>(), sigma = mt.sigma.item<double>();
+    auto c = makeCase(4096, 2, a, sigma, 17);
+    auto pts = c.points.contiguous();
+    auto tiles = kernels::buildPointTiles(pts.data_ptr<double>(), pts.size(0), 2);
+    kernels::FarField far(tiles, a, sigma);
+    const Eval ref = eval(tiles, c.x, a, sigma, kernels::Precision::Float64);
+    const Eval got =
+        eval(tiles, c.x, a, sigma, kernels::Precision::Auto, kernels::kDefaultPruneTol, &far);
+    auto maxDist = std::get<0>(torch::cdist(c.x, a * c.points).max(1));
+    auto ew = meanDistance(c.points, c.x, a, sigma);
+    const double R = *std::max_element(tiles.extent.begin(), tiles.extent.end());
+    SCOPED_TRACE("t " + std::to_string(t));
+    for (int64_t i = 0; i < c.x.size(0); ++i) {
+      const double err = std::hypot(got.score[2 * i] - ref.score[2 * i],
+                                    got.score[2 * i + 1] - ref.score[2 * i + 1]);
+      const double norm = std::hypot(ref.score[2 * i], ref.score[2 * i + 1]);
+      const double bound = (6.5e-6 * ew[i].item<double>() + 13 * kU * a * R +
+                            2 * kernels::kDefaultPruneTol * maxDist[i].item<double>()) /
+                           (sigma * sigma);
+      EXPECT_LE(err, bound + 1e-9 * norm) << "query " << i;
+      EXPECT_LE(std::abs(got.logp[i] - ref.logp[i]),
+                3.5e-6 + kernels::kDefaultPruneTol + 8 * 2.2e-16 * std::abs(ref.logp[i]))
+          << "query " << i;
+    }
+  }
 }
 
 // How much of each t's work Auto does in float32 and how far it is from float64 (printed).
