@@ -21,7 +21,8 @@ for k in r.get("kernel", []):
                f"{k['pruned_effective_pairs_per_s']:.3g} |")
 # The float32 columns: from a kernel run of their own ("float32") or from a whole run's kernel rows.
 f = r.get("float32")
-if f is None and any("kernel_f32_pairs_per_s" in k for k in r.get("kernel", [])):
+if f is None and "fma_peak_gflops_1core_avx512_f32" in r and any(
+        "kernel_f32_pairs_per_s" in k for k in r.get("kernel", [])):
     f = {"load_before": r["load_before"], "kernel": r["kernel"],
          "fma_peak_gflops_1core_avx512": r["fma_peak_gflops_1core_avx512"],
          "fma_peak_gflops_1core_avx512_f32": r["fma_peak_gflops_1core_avx512_f32"],
