@@ -1,6 +1,7 @@
 // The exact empirical score (MATH.md §7): query–point pairs per second of the fused kernel
 // (core/kernels/empirical.h) unpruned and pruned, against the LibTorch float64 path it
-// replaces and against one core's float64 FMA peak measured here; the wall time of reverse
+// replaces and against one core's float64 FMA peak measured here, and its float32 tile path
+// (forced and Auto) against the float32 FMA peak; the wall time of reverse
 // runs with the exact score beside the same runs with the default 2D MLP; and the image
 // case (Fashion-MNIST, 64 queries) as a share of the sgemm peak. Prints one JSON object.
 //
@@ -8,6 +9,10 @@
 //                   [--images N1,N2] [--big-run] (adds the GUI's default 20k × 1000 run)
 #include <immintrin.h>
 #include <torch/torch.h>
+
+// GCC 12 warns inside its own avx512fintrin.h (_mm512_reduce_add_ps) for these intrinsics.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #include <algorithm>
 #include <chrono>
@@ -79,6 +84,23 @@ __attribute__((target("avx512f"))) double fmaPeak512() {
   return 2.0 * 8 * 16 * iters / s / 1e9;
 }
 
+// The same in float32 (16 lanes).
+__attribute__((target("avx512f"))) double fmaPeak512f32() {
+  __m512 acc[16];
+  for (auto& a : acc) a = _mm512_set1_ps(1.0f);
+  const __m512 m = _mm512_set1_ps(0.999999f), c = _mm512_set1_ps(1e-7f);
+  const long iters = 20'000'000;
+  const auto t0 = Clock::now();
+  for (long i = 0; i < iters; ++i)
+#pragma GCC unroll 16
+    for (auto& a : acc) a = _mm512_fmadd_ps(a, m, c);
+  const double s = since(t0);
+  float sink = 0;
+  for (auto& a : acc) sink += _mm512_reduce_add_ps(a);
+  if (sink == 42) std::cerr << "";
+  return 2.0 * 16 * 16 * iters / s / 1e9;
+}
+
 __attribute__((target("avx2,fma"))) double fmaPeak256() {
   __m256d acc[12];
   for (auto& a : acc) a = _mm256_set1_pd(1.0);
@@ -101,6 +123,10 @@ __attribute__((target("avx2,fma"))) double fmaPeak256() {
 // (2); exp: max, mul, round (3), 2 FMA (4), a degree-9 Horner (18), scale (1); the weight sum
 // (1) and the 2 weighted sums (4): 42.
 constexpr double kFlopsPerPair2D = 42;
+// The float32 tile path (empirical_tile32_impl.h), counted the same way: e by a mul and 2
+// FMA (5) and a min (1); the exponent's sub and mul (2); 2^x: max, round, sub (3), 6 FMA
+// (12), scale (1); the sums (5): 29.
+constexpr double kFlopsPerPair2DF32 = 29;
 
 torch::Tensor moonsPoints(int64_t n) { return ss::data::makeToy("moons").take()->sample(n, 0).x; }
 
@@ -108,7 +134,11 @@ json kernelSection(const std::vector<int>& threads, int reps) {
   auto sde = ss::sde::Sde::create(ss::sde::SdeConfig{});
   auto pts = moonsPoints(4096).to(torch::kFloat64);
   const int64_t b = 4096;
+  using ss::kernels::Precision;
   ss::score::TiledEmpirical exact(pts, 0.0), pruned(pts, ss::kernels::kDefaultPruneTol);
+  ss::score::TiledEmpirical exact32(pts, 0.0, Precision::Float32),
+      exactAuto(pts, 0.0, Precision::Auto),
+      prunedAuto(pts, ss::kernels::kDefaultPruneTol, Precision::Auto);
   json rows = json::array();
   for (int th : threads) {
     ss::setComputeThreads(th);
@@ -121,12 +151,19 @@ json kernelSection(const std::vector<int>& threads, int reps) {
           bestSeconds([&] { ss::score::empiricalScore(pts, x, mt.a, mt.sigma); }, reps);
       const double tExact = bestSeconds([&] { exact.score(x, mt.a, mt.sigma); }, reps);
       const double tPruned = bestSeconds([&] { pruned.score(x, mt.a, mt.sigma); }, reps);
+      // Back to back with the float64 kernel, so their ratio holds on a loaded machine.
+      const double t32 = bestSeconds([&] { exact32.score(x, mt.a, mt.sigma); }, reps);
+      const double tAuto = bestSeconds([&] { exactAuto.score(x, mt.a, mt.sigma); }, reps);
+      const double tPrunedAuto = bestSeconds([&] { prunedAuto.score(x, mt.a, mt.sigma); }, reps);
       rows.push_back({{"threads", th},
                       {"t", t},
                       {"sigma", mt.sigma.item<double>()},
                       {"libtorch_pairs_per_s", pairs / tRef},
                       {"kernel_pairs_per_s", pairs / tExact},
-                      {"pruned_effective_pairs_per_s", pairs / tPruned}});
+                      {"pruned_effective_pairs_per_s", pairs / tPruned},
+                      {"kernel_f32_pairs_per_s", pairs / t32},
+                      {"kernel_auto_pairs_per_s", pairs / tAuto},
+                      {"pruned_auto_effective_pairs_per_s", pairs / tPrunedAuto}});
       std::cerr << rows.back().dump() << "\n";
     }
   }
@@ -293,8 +330,10 @@ int main(int argc, char** argv) {
   json out;
   out["isa"] = ss::kernels::toString(ss::kernels::activeIsa());
   if (__builtin_cpu_supports("avx512f")) out["fma_peak_gflops_1core_avx512"] = fmaPeak512();
+  if (__builtin_cpu_supports("avx512f")) out["fma_peak_gflops_1core_avx512_f32"] = fmaPeak512f32();
   if (__builtin_cpu_supports("avx2")) out["fma_peak_gflops_1core_avx2"] = fmaPeak256();
   out["flops_per_pair_2d"] = kFlopsPerPair2D;
+  out["flops_per_pair_2d_f32"] = kFlopsPerPair2DF32;
   for (const auto& s : sections)
     if (s != "kernel" && s != "mixture" && s != "runs" && s != "density" && s != "images") {
       std::cerr << "unknown section " << s << " (kernel, mixture, runs, density, images)\n";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The exact empirical score: the fused kernel's pairs/s (unpruned and pruned) against the
-# LibTorch float64 path and one core's float64 FMA peak, reverse runs with the exact score
+# The exact empirical score: the fused kernel's pairs/s (unpruned and pruned, float64 and its
+# float32 tile path) against the LibTorch float64 path and one core's FMA peaks, reverse runs with the exact score
 # beside the same runs with the MLP, the exact density heatmap, and the image case against
 # the sgemm peak. Writes bench/results/empirical_score.json (the CPU and load are recorded
 # in it) and its tables, bench/results/empirical_score.md.

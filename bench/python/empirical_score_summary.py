@@ -9,7 +9,8 @@ r = json.load(open(src))
 peak = r.get("fma_peak_gflops_1core_avx512") or r.get("fma_peak_gflops_1core_avx2")
 fpp = r["flops_per_pair_2d"]
 out = [f"# Exact empirical score ({r['cpu']}, ISA {r['isa']}, load before {r['load_before']})", ""]
-out += [f"float64 FMA peak, one core: {peak:.1f} GFLOP/s; {fpp:g} flops per pair (2-D).", ""]
+out += [f"float64 FMA peak, one core: {peak:.1f} GFLOP/s; {fpp:g} flops per pair (2-D)."]
+out += [""]
 out += ["## Pairs per second, moons (4,096 points), 4,096 queries near the data (VP)", "",
         "| threads | t | σ | LibTorch float64 | kernel, every pair | per core, % of peak | pruned + far field (effective) |",
         "|---:|---:|---:|---:|---:|---:|---:|"]
@@ -18,6 +19,30 @@ for k in r.get("kernel", []):
     out.append(f"| {k['threads']} | {k['t']:g} | {k['sigma']:.3g} | {k['libtorch_pairs_per_s']:.3g} | "
                f"{k['kernel_pairs_per_s']:.3g} | {per_core:.3g}, {100 * per_core * fpp / 1e9 / peak:.0f} % | "
                f"{k['pruned_effective_pairs_per_s']:.3g} |")
+# The float32 columns: from a kernel run of their own ("float32") or from a whole run's kernel rows.
+f = r.get("float32")
+if f is None and "fma_peak_gflops_1core_avx512_f32" in r and any(
+        "kernel_f32_pairs_per_s" in k for k in r.get("kernel", [])):
+    f = {"load_before": r["load_before"], "kernel": r["kernel"],
+         "fma_peak_gflops_1core_avx512": r["fma_peak_gflops_1core_avx512"],
+         "fma_peak_gflops_1core_avx512_f32": r["fma_peak_gflops_1core_avx512_f32"],
+         "flops_per_pair_2d_f32": r["flops_per_pair_2d_f32"]}
+if f is not None:
+    p64, p32, fpp32 = (f["fma_peak_gflops_1core_avx512"], f["fma_peak_gflops_1core_avx512_f32"],
+                       f["flops_per_pair_2d_f32"])
+    out += ["", f"## The float32 tile path (core/kernels/empirical.h, Precision), load before {f['load_before']}", "",
+            f"Measured apart from the tables above, float64 and float32 back to back in one process (their "
+            f"ratio holds under load). FMA peaks measured in the same run: float64 {p64:.1f}, float32 "
+            f"{p32:.1f} GFLOP/s; {fpp32:g} flops per pair on the float32 path (2-D).", "",
+            "| threads | t | float64, every pair | float32 forced, every pair | per core, % of float32 peak | float32 / float64 | Auto, every pair | pruned + far field, float64 | pruned + far field, Auto |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for k in f["kernel"]:
+        pc = k["kernel_f32_pairs_per_s"] / k["threads"]
+        out.append(f"| {k['threads']} | {k['t']:g} | {k['kernel_pairs_per_s']:.3g} | "
+                   f"{k['kernel_f32_pairs_per_s']:.3g} | {pc:.3g}, {100 * pc * fpp32 / 1e9 / p32:.0f} % | "
+                   f"{k['kernel_f32_pairs_per_s'] / k['kernel_pairs_per_s']:.2f}× | "
+                   f"{k['kernel_auto_pairs_per_s']:.3g} | {k['pruned_effective_pairs_per_s']:.3g} | "
+                   f"{k['pruned_auto_effective_pairs_per_s']:.3g} |")
 if "mixture" in r:
     out += ["", "## The mixture score (closed form, LibTorch float64, 4,096 queries, 1 thread)", "",
             "| data | components | queries/s | query–component pairs/s |", "|---|---:|---:|---:|"]

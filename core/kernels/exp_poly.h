@@ -24,3 +24,19 @@ inline constexpr double kCoeffs[kTerms] = {2.75573192239858906526e-06,
                                            1.0};
 
 }  // namespace ss::kernels::exp_poly
+
+// The float32 2^x of the float32 tile path (empirical.h): 2^x = 2^k 2^r with k = round(x),
+// r = x − k ∈ [−1/2, 1/2] (exact in float32), and 2^r = 1 + r·P(r), P of degree 5 (Cephes
+// exp2f's minimax coefficients): within 1.7e-7 relative plus the Horner's rounding on
+// [kMinArg, 0], evaluated in float32. The exponent is scaled by log2 e beforehand, once.
+namespace ss::kernels::exp_poly_f32 {
+
+inline constexpr double kLog2e = 1.4426950408889634;
+inline constexpr float kMinArg = -100.0f;  // 2^k and its products with y stay normal (fast)
+// P(r), in Horner order.
+inline constexpr int kTerms = 6;
+inline constexpr float kCoeffs[kTerms] = {1.535336188319500e-4f, 1.339887440266574e-3f,
+                                          9.618437357674640e-3f, 5.550332471162809e-2f,
+                                          2.402264791363012e-1f, 6.931472028550421e-1f};
+
+}  // namespace ss::kernels::exp_poly_f32

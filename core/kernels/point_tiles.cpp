@@ -98,6 +98,34 @@ struct Builder {
       out.hi.push_back(hi);
     }
     for (int64_t i = b; i < e; ++i) bias[i - b] = 0.0;
+    emitRelative(t, e - b);
+  }
+
+  // The float32 copy of tile t (its n points already laid out) relative to its box centre.
+  void emitRelative(int64_t t, int64_t n) {
+    out.rel32.resize(static_cast<size_t>((t + 1) * dim * kTileSlots), 0.0f);
+    out.norm32.resize(static_cast<size_t>((t + 1) * kTileSlots),
+                      std::numeric_limits<float>::infinity());
+    const double* c = out.coords.data() + t * dim * kTileSlots;
+    float* rel = out.rel32.data() + t * dim * kTileSlots;
+    float* norm = out.norm32.data() + t * kTileSlots;
+    double c0[kMaxTileDim];
+    for (int k = 0; k < dim; ++k) {
+      c0[k] = 0.5 * (out.lo[t * dim + k] + out.hi[t * dim + k]);
+      out.centre.push_back(c0[k]);
+    }
+    double r2max = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double r2 = 0;
+      for (int k = 0; k < dim; ++k) {
+        const double v = c[k * kTileSlots + i] - c0[k];
+        rel[k * kTileSlots + i] = static_cast<float>(v);
+        r2 += v * v;
+      }
+      norm[i] = static_cast<float>(r2);
+      r2max = std::max(r2max, r2);
+    }
+    out.extent.push_back(std::sqrt(r2max));
   }
 };
 

@@ -19,8 +19,9 @@ constexpr int64_t kFarFieldMinQueries = 64;
 
 }  // namespace
 
-TiledEmpirical::TiledEmpirical(const torch::Tensor& points, double pruneTol)
-    : m_pruneTol(pruneTol) {
+TiledEmpirical::TiledEmpirical(const torch::Tensor& points, double pruneTol,
+                               kernels::Precision precision)
+    : m_pruneTol(pruneTol), m_precision(precision) {
   auto p = points.detach().to(torch::kCPU, torch::kFloat64).contiguous();
   if (p.dim() != 2 || p.size(0) < 1 || p.size(1) < 1 || p.size(1) > kernels::kMaxTileDim)
     throw Failure("TiledEmpirical needs [M, d] points with M >= 1 and 1 <= d <= 4");
@@ -63,7 +64,7 @@ void TiledEmpirical::eval(const torch::Tensor& x, const torch::Tensor& a,
       b, std::max<int64_t>(64, b / (16 * threads)), threads, [&](int64_t begin, int64_t end) {
         kernels::EmpiricalQueries q{xp + begin * d, ap + begin, sp + begin, end - begin};
         kernels::EmpiricalOut out{scp ? scp + begin * d : nullptr, lpp ? lpp + begin : nullptr};
-        kernels::empiricalEval(m_tiles, q, out, m_pruneTol, far ? &*far : nullptr);
+        kernels::empiricalEval(m_tiles, q, out, m_pruneTol, far ? &*far : nullptr, m_precision);
       });
 }
 

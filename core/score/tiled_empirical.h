@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "core/kernels/empirical.h"
 #include "core/kernels/point_tiles.h"
 #include "core/score/empirical_backend.h"
 
@@ -16,13 +17,16 @@ namespace ss::score {
 class TiledEmpirical final : public EmpiricalBackend {
  public:
   // points: [M, d] float64 on the CPU, 1 ≤ d ≤ kMaxTileDim. pruneTol: the share of the
-  // total weight that skipped tiles may hold (0: every point, for tests).
-  TiledEmpirical(const torch::Tensor& points, double pruneTol);
+  // total weight that skipped tiles may hold (0: every point, for tests). precision: Auto
+  // sums in float32 where the kernel's bound allows (core/kernels/empirical.h).
+  TiledEmpirical(const torch::Tensor& points, double pruneTol,
+                 kernels::Precision precision = kernels::Precision::Float64);
 
   static bool accepts(const torch::Tensor& points, const torch::Tensor& x);
 
   int dim() const { return m_tiles.dim; }
   double pruneTol() const { return m_pruneTol; }
+  kernels::Precision precision() const { return m_precision; }
 
  private:
   // x: [B, d] (any float type, CPU).
@@ -31,6 +35,7 @@ class TiledEmpirical final : public EmpiricalBackend {
 
   kernels::PointTiles m_tiles;
   double m_pruneTol;
+  kernels::Precision m_precision;
 };
 
 }  // namespace ss::score

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""The hostile user's test (issue 19): runs the CLI on several hundred bad inputs (flags out
+of range or unparsable, missing, empty, corrupt and doctored files, impossible
+combinations, outputs it cannot write) and checks each outcome:
+
+  refused   exit status 1..127 (not a signal), a message on stderr that is not a stack
+            trace or an uncaught exception, no output file left behind, within the time
+            and memory bounds;
+  accepted  (the controls) exit 0 and the output written.
+
+Prints one line per case and a summary; with --markdown FILE writes the table that
+docs/RELIABILITY.md quotes. Exit status 1 when any case fails its expectation.
+
+usage: bad_inputs.py [--app build/app/scorescope] [--markdown FILE] [--only SUBSTRING]
+"""
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+from bad_input_cases import cases  # noqa: E402  (the list, beside this file)
+
+TIMEOUT_S = 60
+MAX_RSS_MB = 4096  # far below the machine; a refused request allocates nothing big
+TRACE_MARKS = ("terminate called", "what():", "Exception raised from", "frame #",
+               "Traceback", "Aborted", "Segmentation fault", "AddressSanitizer")
+
+
+def make_fixtures(app, d):
+    """The files the cases corrupt: a small trained checkpoint, and derived bad copies."""
+    ck = os.path.join(d, "moons.pt")
+    r = subprocess.run([app, "train", "--data", "moons", "--steps", "30", "--out", ck],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("could not train the fixture checkpoint:\n" + r.stderr)
+    raw = open(ck, "rb").read()
+    files = {"ckpt": ck}
+
+    def put(name, data, mode="wb"):
+        path = os.path.join(d, name)
+        with open(path, mode) as f:
+            f.write(data)
+        files[name.split(".")[0]] = path
+        return path
+
+    put("empty.pt", b"")
+    put("random.pt", random.Random(1).randbytes(4096))
+    put("text.pt", b"this is not a checkpoint\n")
+    put("half.pt", raw[: len(raw) // 2])
+    put("head.pt", raw[:100])
+    flipped = bytearray(raw)
+    for k in range(len(raw) // 2, len(raw) // 2 + 64):
+        flipped[k] ^= 0xFF
+    put("flipped.pt", bytes(flipped))
+    # Every record cut to 64 bytes (the issue's heap over-read), and the description lying
+    # about the width (the issue's SIGABRT).
+    cut = os.path.join(d, "cut.pt")
+    with zipfile.ZipFile(ck) as zin, zipfile.ZipFile(cut, "w", zipfile.ZIP_STORED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if "/data/" in item.filename:
+                data = data[:64]
+            zout.writestr(item.filename, data)
+    files["cut"] = cut
+    here = os.path.dirname(os.path.abspath(__file__))
+    doctored = os.path.join(d, "width.pt")
+    subprocess.run([sys.executable, os.path.join(here, "..", "cli", "doctor_checkpoint.py"),
+                    ck, doctored], check=True)
+    files["width"] = doctored
+    # Points CSVs and mixtures.
+    put("empty_points.csv", "", "w")
+    put("words.csv", "x,y\nhello,world\n", "w")
+    put("nan.csv", "0,0\nnan,1\n1,1\n", "w")
+    put("inf.csv", "0,0\ninf,1\n1,1\n", "w")
+    put("onecol.csv", "1\n2\n3\n", "w")
+    put("ragged.csv", "1,2\n3\n4,5\n", "w")
+    put("onepoint.csv", "0.5,0.5\n", "w")
+    put("huge.csv", "1e300,1e300\n-1e300,-1e300\n0,0\n", "w")
+    put("mix_bad_json.json", "{\"components\": [", "w")
+    put("mix_empty.json", "{\"components\": []}", "w")
+    put("mix_negstd.json", "{\"components\": [{\"mean\": [0, 0], \"std\": -1}]}", "w")
+    put("mix_hugemean.json", "{\"components\": [{\"mean\": [1e300, 0], \"std\": 1}]}", "w")
+    put("mix_hugestd.json", "{\"components\": [{\"mean\": [0, 0], \"std\": 1e300}]}", "w")
+    put("mix_negweight.json",
+        "{\"components\": [{\"mean\": [0, 0], \"std\": 1, \"weight\": -1}]}", "w")
+    put("mix_3d.json", "{\"components\": [{\"mean\": [0, 0, 0], \"std\": 1}]}", "w")
+    put("mix_words.json", "{\"components\": \"many\"}", "w")
+    # Scenes.
+    put("scene_bad.json", "{\"format\": \"scorescope-scene\", ", "w")
+    put("scene_other.json", "{\"format\": \"something-else\", \"version\": 1}", "w")
+    put("scene_future.json", "{\"format\": \"scorescope-scene\", \"version\": 99}", "w")
+    put("scene_hugeN.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
+        "\"sde\": {\"kind\": \"vp\", \"N\": 1e18}}", "w")
+    put("scene_negsteps.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
+        "\"sampler\": {\"preset\": \"pc\", \"steps\": -5}}", "w")
+    put("scene_hugesteps.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
+        "\"mode\": \"sde\", \"sampler\": {\"preset\": \"pc\", \"steps\": 1000000000}}", "w")
+    put("scene_baddata.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
+        "\"data\": {\"name\": \"no-such-toy\"}}", "w")
+    put("scene_types.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
+        "\"data\": {\"name\": 5}}", "w")
+    # Image folders.
+    os.makedirs(os.path.join(d, "imgs_empty"), exist_ok=True)
+    bad = os.path.join(d, "imgs_corrupt", "a")
+    os.makedirs(bad, exist_ok=True)
+    for k in range(3):
+        with open(os.path.join(bad, f"bad{k}.png"), "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + random.Random(k).randbytes(200))
+    files["imgs_empty"] = os.path.join(d, "imgs_empty")
+    files["imgs_corrupt"] = os.path.join(d, "imgs_corrupt")
+    files["dir"] = d
+    return files
+
+
+def run_case(app, args, out_paths, tmp):
+    """Runs one case; returns (rc or -signal, seconds, max RSS MB, stderr+stdout tail)."""
+    log = os.path.join(tmp, "case.log")
+    t0 = time.time()
+    with open(log, "w") as f:
+        p = subprocess.Popen([app] + args, stdout=f, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+        deadline = t0 + TIMEOUT_S
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.time() > deadline:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                status = -1
+                break
+            time.sleep(0.02)
+    secs = time.time() - t0
+    text = open(log, errors="replace").read()
+    if status == -1:
+        rc = "timeout"
+    elif os.WIFSIGNALED(status):
+        rc = -os.WTERMSIG(status)
+    else:
+        rc = os.WEXITSTATUS(status)
+    return rc, secs, ru.ru_maxrss / 1024, text
+
+
+def judge(expect, rc, secs, rss, text, outs):
+    left = [o for o in outs if os.path.exists(o)]
+    trace = [m for m in TRACE_MARKS if m in text]
+    if rc == "timeout":
+        return f"no answer in {TIMEOUT_S} s"
+    if isinstance(rc, int) and rc < 0:
+        return f"killed by signal {-rc}"
+    if rss > MAX_RSS_MB:
+        return f"used {rss:.0f} MB"
+    if trace:
+        return f"printed {trace[0]!r}"
+    if expect == "accepted":
+        if rc != 0:
+            return f"exit {rc}"
+        return "" if all(os.path.exists(o) for o in outs) else "no output written"
+    if rc == 0:
+        return "exit 0"
+    if not text.strip():
+        return "no message"
+    if left:
+        return f"left {os.path.basename(left[0])}"
+    return ""
+
+
+def first_line(text):
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("Run with --help"):
+            return line.strip()[:150]
+    return ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--app", default=os.path.join(here, "..", "..", "build", "app", "scorescope"))
+    ap.add_argument("--markdown")
+    ap.add_argument("--only", default="")
+    a = ap.parse_args()
+    app = os.path.abspath(a.app)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = make_fixtures(app, tmp)
+        rows, failed = [], 0
+        for group, args, expect, outs in cases(files, tmp):
+            cmdline = " ".join(args)
+            if a.only and a.only not in cmdline:
+                continue
+            for o in outs:
+                if os.path.exists(o):
+                    os.remove(o)
+            rc, secs, rss, text = run_case(app, args, outs, tmp)
+            why = judge(expect, rc, secs, rss, text, outs)
+            failed += bool(why)
+            verdict = "FAIL: " + why if why else "ok"
+            rows.append((group, cmdline.replace(tmp, "$TMP"), expect, rc, secs, first_line(text)
+                         .replace(tmp, "$TMP"), verdict))
+            print(f"{verdict:28s} {rc!s:>7} {secs:5.1f}s  {cmdline.replace(tmp, '$TMP')}",
+                  flush=True)
+    print(f"\n{len(rows)} cases, {failed} failed their expectation")
+    if a.markdown:
+        with open(a.markdown + ".tmp", "w") as f:
+            f.write("| # | group | command (`scorescope` …) | expected | exit | s | first line "
+                    "of the message | verdict |\n|---:|---|---|---|---:|---:|---|---|\n")
+            for k, (g, c, e, rc, s, msg, v) in enumerate(rows, 1):
+                msg = msg.replace("|", "\\|")
+                f.write(f"| {k} | {g} | `{c}` | {e} | {rc} | {s:.1f} | {msg} | {v} |\n")
+        os.replace(a.markdown + ".tmp", a.markdown)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
