@@ -307,6 +307,7 @@ int runCommandLine(CommandLine& c) {
   }
   if (render->parsed()) {
     o.tGiven = render->get_option("--t")->count() > 0;
+    o.samplerGiven = render->get_option("--sampler")->count() > 0;
     return runRender(o);
   }
   if (train->parsed()) {

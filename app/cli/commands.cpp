@@ -129,6 +129,9 @@ int runGuiCommand(const AppOptions& o) {
   if (!o.workers.empty()) g.workersYield = o.workers == "yield";
   g.device = dev.value();
   g.threads = threads;
+  if (!o.screenshot.empty())
+    if (auto ok = checkOutputName(o.screenshot, "--screenshot", ".png", "a PNG"); !ok)
+      return fail(nullptr, ok.error().message);
   g.screenshot = o.screenshot;
   for (const auto& p : o.probes)
     if (auto parsed = ui::parseProbeSpec(p); !parsed) return fail(nullptr, parsed.error().message);

@@ -109,6 +109,9 @@ Expected<scene::InterpolationRequest> interpolationRequest(const AppOptions& o,
 
 int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   using Clock = std::chrono::steady_clock;
+  if (!io.out.empty())
+    if (auto ok = checkOutputName(io.out, "--out", ".png", "the strip as a PNG"); !ok)
+      return fail("interpolate", ok.error().message);
   auto device = computeDeviceFrom(o);
   if (!device) return fail("interpolate", device.error().message);
 

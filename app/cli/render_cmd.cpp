@@ -23,6 +23,7 @@
 #include "core/scene/vector_field.h"
 #include "core/train/classifier.h"
 #include "core/train/quick_train.h"
+#include "core/train/snapshot.h"
 #include "core/train/trainer.h"
 #include "ui/export/animation_writer.h"
 #include "ui/offscreen_render.h"
@@ -262,6 +263,17 @@ Expected<std::shared_ptr<const scene::RunResult>> reverseRun(
   return runs.latest();
 }
 
+// --frames, --fps and --out checked before anything is drawn; empty when fine.
+std::string outputError(const AppOptions& o) {
+  if (o.frames < 0 || o.frames > 10000)
+    return "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]";
+  if (!(o.fps > 0 && o.fps <= 120)) return "--fps must lie in (0, 120]";
+  if (o.frames > 0) return "";  // an animation's --out names its format (AnimationWriter checks)
+  auto ok = checkOutputName(o.out, "--out", ".png",
+                            "one PNG (--frames N animates: .gif, .mp4 or a folder/)");
+  return ok ? "" : ok.error().message;
+}
+
 }  // namespace
 
 int runRender(const AppOptions& o) {
@@ -271,9 +283,7 @@ int runRender(const AppOptions& o) {
   if (o.supersample < 1 || o.supersample > 4)
     return fail("render", "--supersample must lie in [1, 4]");
   const int w = outW * o.supersample, h = outH * o.supersample;  // the size drawn
-  if (o.frames < 0 || o.frames > 10000)
-    return fail("render", "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
-  if (!(o.fps > 0 && o.fps <= 120)) return fail("render", "--fps must lie in (0, 120]");
+  if (auto e = outputError(o); !e.empty()) return fail("render", e);
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
 
   auto loaded = sceneForRender(o);
@@ -299,6 +309,11 @@ int runRender(const AppOptions& o) {
                 st.sde.resolved(cloud.value()->diameter).sigmaMax);
   auto model = sceneModel(scene, o);
   if (!model) return fail("render", model.error().message);
+  if (model.value() && model.value()->isImage())
+    return fail("render", scene.model.checkpoint + " holds an image model of " +
+                              model.value()->data + ": the 2D view of " + st.data.data +
+                              " needs a 2D model (render the images with --data " +
+                              model.value()->data + ")");
   if (!model.value()) dropLearnedLayers(st);
   const auto& c = st.canvas;
   const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;

@@ -319,6 +319,9 @@ int runSample(const AppOptions& o, const SampleOptions& s) {
                 "--inpaint and --colorize work on image datasets (--data fashion-mnist, twemoji, a "
                 "folder)");
   if (s.n < 1) return fail(cmd, "--n (" + std::to_string(s.n) + ") must be at least 1");
+  if (!s.out.empty())
+    if (auto ok = checkOutputName(s.out, "--out", ".csv", "2D samples as CSV"); !ok)
+      return fail(cmd, ok.error().message);
   auto src = sourceFrom(o, s);
   if (!src) return fail(cmd, src.error().message);
   auto cfg = samplerFrom(s, src.value().sde->config());
