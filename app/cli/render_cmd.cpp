@@ -12,6 +12,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/render_scene.h"
+#include "core/common/memory_budget.h"
 #include "core/common/runtime.h"
 #include "core/sample/sampler_config.h"
 #include "core/scene/density_worker.h"
@@ -263,8 +264,15 @@ Expected<std::shared_ptr<const scene::RunResult>> reverseRun(
   return runs.latest();
 }
 
-// --frames, --fps and --out checked before anything is drawn; empty when fine.
-std::string outputError(const AppOptions& o) {
+// --frames, --fps and --out, and the memory a w×h drawing needs, checked before anything
+// is drawn; empty when fine.
+std::string outputError(const AppOptions& o, int w, int h) {
+  // The drawn RGBA image, its read-back, the filtered copy and the encoder's: about 16 bytes
+  // a pixel.
+  const std::string asked =
+      "--size " + o.size +
+      (o.supersample > 1 ? " --supersample " + std::to_string(o.supersample) : "");
+  if (auto m = checkMemory(16.0 * w * h, asked); !m) return m.error().message;
   if (o.frames < 0 || o.frames > 10000)
     return "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]";
   if (!(o.fps > 0 && o.fps <= 120)) return "--fps must lie in (0, 120]";
@@ -283,7 +291,7 @@ int runRender(const AppOptions& o) {
   if (o.supersample < 1 || o.supersample > 4)
     return fail("render", "--supersample must lie in [1, 4]");
   const int w = outW * o.supersample, h = outH * o.supersample;  // the size drawn
-  if (auto e = outputError(o); !e.empty()) return fail("render", e);
+  if (auto e = outputError(o, w, h); !e.empty()) return fail("render", e);
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
 
   auto loaded = sceneForRender(o);

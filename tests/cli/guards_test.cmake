@@ -70,3 +70,24 @@ if(MODEL AND EXISTS ${MODEL})
   expect_contains("skipped 1 file that could not be decoded")
   expect_contains("broken.png")
 endif()
+
+# Bounded requests: what the machine cannot hold is refused at once with the bytes it would
+# need, before any allocation, and nothing is written. The machine's memory is fixed at 24 GB
+# here (SCORESCOPE_MEMORY_BYTES) so the outcome does not depend on the runner.
+set(ENV{SCORESCOPE_MEMORY_BYTES} 24e9)
+run_app(1 sample --score exact --n 100000000 --out huge.csv)
+expect_contains("--n 100000000 needs about 102 GB; this machine has 24 GB available")
+run_app(1 train --batch 100000000 --steps 10 --out huge.pt)
+expect_contains("--batch 100000000 needs about 100 GB")
+run_app(1 render --size 16384x16384 --supersample 4 --out huge.png)
+expect_contains("needs about 69 GB")
+# Steps are bounded too (a run's work and its recorded frames grow with them).
+run_app(1 sample --score exact --steps 1000000000 --n 10 --out steps.csv)
+expect_contains("steps (1000000000) must be at most 1000000")
+file(WRITE ${WORK}/steps.json [=[{"mode": "sde", "sampler": {"preset": "pc", "steps": 1000000000}}]=])
+run_app(1 render --scene steps.json --size 64x64 --out steps.png)
+expect_contains("steps (1000000000) must be at most 1000000")
+foreach(f huge.csv huge.pt huge.png steps.csv steps.png)
+  expect_absent(${f})
+endforeach()
+unset(ENV{SCORESCOPE_MEMORY_BYTES})
