@@ -91,3 +91,17 @@ foreach(f huge.csv huge.pt huge.png steps.csv steps.png)
   expect_absent(${f})
 endforeach()
 unset(ENV{SCORESCOPE_MEMORY_BYTES})
+
+# Leftovers: the temporary a killed write left (PATH.tmp) is gone after the next start of a
+# command writing PATH, even one that is refused; the previous file stays intact.
+file(WRITE ${WORK}/kept.pt "previous")
+file(WRITE ${WORK}/kept.pt.tmp "partial")
+run_app(1 train --steps 10 --lr 0 --out kept.pt)
+expect_absent(kept.pt.tmp)
+file(READ ${WORK}/kept.pt previous)
+if(NOT previous STREQUAL "previous")
+  message(FATAL_ERROR "a refused run changed kept.pt")
+endif()
+file(WRITE ${WORK}/pts.csv.tmp "partial")
+run_app(0 sample --score exact --n 10 --steps 5 --out pts.csv)
+expect_absent(pts.csv.tmp)

@@ -19,7 +19,8 @@ TEST(MemoryBudget, RefusesWhatTheMachineCannotHoldWithBothNumbers) {
   EXPECT_TRUE(ss::checkMemory(1e9, "--n 1000000").ok());
   auto big = ss::checkMemory(1e11, "--n 100000000");
   ASSERT_FALSE(big.ok());
-  EXPECT_EQ(big.error().message, "--n 100000000 needs about 100 GB; this machine has 24 GB available");
+  EXPECT_EQ(big.error().message,
+            "--n 100000000 needs about 100 GB; this machine has 24 GB available");
   EXPECT_FALSE(ss::checkMemory(std::numeric_limits<double>::infinity(), "inf").ok());
   ::unsetenv("SCORESCOPE_MEMORY_BYTES");
 }
