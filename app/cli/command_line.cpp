@@ -309,7 +309,8 @@ static void removeStaleOutputs(CommandLine& c) {
       any = true;
       for (const auto& p : paths) removeStaleTemporaries(p);
     }
-  if (!any) removeStaleTemporaries(o.screenshot);  // the window
+  if (!any)  // the window
+    for (const auto& p : {o.screenshot, o.frameTimes}) removeStaleTemporaries(p);
 }
 
 int runCommandLine(CommandLine& c) {

@@ -109,6 +109,9 @@ int runGuiCommand(const AppOptions& o) {
   if (!colour) return fail(nullptr, "--colour: " + colour.error().message);
   state.value().canvas.colourMode = colour.value();
   ui::GuiOptions g;
+  if (!o.frameTimes.empty())
+    if (auto ok = checkOutputName(o.frameTimes, "--frame-times", ".json", "JSON"); !ok)
+      return fail(nullptr, ok.error().message);
   g.frameTimes = o.frameTimes;
   g.initial = state.value();
   g.window.fontScale = o.uiScale;
