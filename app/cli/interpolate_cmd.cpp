@@ -135,6 +135,7 @@ int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   const auto r = worker.latest();
   if (!r) return fail("interpolate", "the worker published nothing");
   if (!r->error.empty()) return fail("interpolate", r->error);
+  if (!r->warning.empty()) std::fprintf(stderr, "scorescope interpolate: %s\n", r->warning.c_str());
   if (!r->done) return fail("interpolate", "the interpolation stopped before it was done");
 
   if (!io.out.empty()) {

@@ -167,6 +167,7 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
     if (run && (run->done || !run->error.empty()) && !worker.busy()) break;
   }
   if (!run->error.empty()) return fail("render", run->error);
+  if (!run->warning.empty()) std::fprintf(stderr, "scorescope render: %s\n", run->warning.c_str());
   if (!compareWorker.waitIdle(std::chrono::minutes(30)) ||
       !interpWorker.waitIdle(std::chrono::minutes(30)))
     return fail("render", "the compare run or the interpolation did not finish within 30 minutes");

@@ -69,6 +69,10 @@ if(MODEL AND EXISTS ${MODEL})
   run_app(0 sample --score exact --data folder --n 2 --steps 3)
   expect_contains("skipped 1 file that could not be decoded")
   expect_contains("broken.png")
+  run_app(0 interpolate --data folder --frames 2 --out strip.png)
+  expect_contains("skipped 1 file that could not be decoded")
+  run_app(0 render --data folder --score exact --size 200x200 --out folder.png)
+  expect_contains("broken.png")
 endif()
 
 # Bounded requests: what the machine cannot hold is refused at once with the bytes it would
