@@ -60,6 +60,7 @@ std::string configDir() {
 
 Prefs loadPrefs(const std::string& path, std::string* warning) {
   Prefs p;
+  removeStaleTemporaries(path);  // a save killed midway (the window's start reads them first)
   std::ifstream f(path);
   if (!f) return p;
   std::stringstream ss;

@@ -1,5 +1,7 @@
 #include "app/cli/command_line.h"
 
+#include "core/common/atomic_file.h"
+
 namespace ss::app {
 
 namespace {
@@ -288,11 +290,35 @@ void buildCommandLine(CLI::App& app, CommandLine& c) {
   app.require_subcommand(0, 1);
 }
 
+// What an interrupted (kill -9) write of this command's outputs left goes first, so no stale
+// temporary outlives the next run, even a refused one.
+static void removeStaleOutputs(CommandLine& c) {
+  const auto& o = c.o;
+  const std::vector<std::pair<CLI::App*, std::vector<std::string>>> outputs = {
+      {c.render, {o.out}},
+      {c.train, {c.to.out}},
+      {c.sample, {c.so.out}},
+      {c.solvers, {c.lo.out, c.lo.plot}},
+      {c.interpolate, {c.io.out}},
+      {c.models.score, {c.mo.out}},
+      {c.models.exportModel, {c.mo.out}},
+      {c.nll, {}}};
+  bool any = false;
+  for (const auto& [sub, paths] : outputs)
+    if (sub->parsed()) {
+      any = true;
+      for (const auto& p : paths) removeStaleTemporaries(p);
+    }
+  if (!any)  // the window
+    for (const auto& p : {o.screenshot, o.frameTimes}) removeStaleTemporaries(p);
+}
+
 int runCommandLine(CommandLine& c) {
   auto& o = c.o;
   auto& so = c.so;
   auto *render = c.render, *train = c.train, *sample = c.sample, *nll = c.nll;
   if (o.version) return printVersion(o);
+  removeStaleOutputs(c);
   const bool modelGiven = !o.model.empty() || !so.model.empty() || !c.io.model.empty() ||
                           !c.mo.model.empty() || !o.scene.empty();
   if (!o.modelMeta.empty() && (train->parsed() || c.models.exportModel->parsed() || !modelGiven))
@@ -307,6 +333,7 @@ int runCommandLine(CommandLine& c) {
   }
   if (render->parsed()) {
     o.tGiven = render->get_option("--t")->count() > 0;
+    o.samplerGiven = render->get_option("--sampler")->count() > 0;
     return runRender(o);
   }
   if (train->parsed()) {

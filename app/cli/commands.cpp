@@ -109,6 +109,9 @@ int runGuiCommand(const AppOptions& o) {
   if (!colour) return fail(nullptr, "--colour: " + colour.error().message);
   state.value().canvas.colourMode = colour.value();
   ui::GuiOptions g;
+  if (!o.frameTimes.empty())
+    if (auto ok = checkOutputName(o.frameTimes, "--frame-times", ".json", "JSON"); !ok)
+      return fail(nullptr, ok.error().message);
   g.frameTimes = o.frameTimes;
   g.initial = state.value();
   g.window.fontScale = o.uiScale;
@@ -129,6 +132,9 @@ int runGuiCommand(const AppOptions& o) {
   if (!o.workers.empty()) g.workersYield = o.workers == "yield";
   g.device = dev.value();
   g.threads = threads;
+  if (!o.screenshot.empty())
+    if (auto ok = checkOutputName(o.screenshot, "--screenshot", ".png", "a PNG"); !ok)
+      return fail(nullptr, ok.error().message);
   g.screenshot = o.screenshot;
   for (const auto& p : o.probes)
     if (auto parsed = ui::parseProbeSpec(p); !parsed) return fail(nullptr, parsed.error().message);

@@ -44,6 +44,19 @@ struct ImageSource {
   data::ImageDataset set;    // the exact score's images; with a model, loaded when needed
 };
 
+// The images the loader skipped, named on stderr (as train's summary names them): a
+// dataset that silently shrinks would hide a broken folder.
+void reportSkipped(const data::ImageDataset& set) {
+  if (set.skipped == 0) return;
+  std::fprintf(stderr, "scorescope: %s: skipped %lld %s that could not be decoded:\n",
+               set.name.c_str(), static_cast<long long>(set.skipped),
+               set.skipped == 1 ? "file" : "files");
+  for (const auto& e : set.errors) std::fprintf(stderr, "  %s\n", e.c_str());
+  if (set.skipped > static_cast<int64_t>(set.errors.size()))
+    std::fprintf(stderr, "  (and %lld more)\n",
+                 static_cast<long long>(set.skipped - static_cast<int64_t>(set.errors.size())));
+}
+
 Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& s,
                                       std::shared_ptr<const train::ModelSnapshot> snap) {
   if (s.model.empty() == s.score.empty())
@@ -73,6 +86,7 @@ Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& 
   opt.limit = o.limit > 0 ? o.limit : kDefaultExactImages;
   auto set = data::loadImageDataset(o.data, opt);
   if (!set) return set.error();
+  reportSkipped(set.value());
   src.set = std::move(set.value());
   src.data = o.data;
   src.channels = static_cast<int>(src.set.images.size(1));
@@ -104,7 +118,9 @@ Expected<data::ImageDataset> datasetFor(const ImageSource& src, const std::strin
   opt.limit = limit;
   opt.size = src.size;
   opt.channels = src.channels;
-  return data::loadImageDataset(spec, opt);
+  auto set = data::loadImageDataset(spec, opt);
+  if (set) reportSkipped(set.value());
+  return set;
 }
 
 Expected<torch::Tensor> pickImage(ImageSource& src, const AppOptions& o, const std::string& path,
@@ -305,6 +321,7 @@ void reportImageSamples(const ImageSource& src, const Observation& ob, const Ima
                       {"task", ob.task},
                       {"score", src.scoreName},
                       {"sde", std::string(sde::toString(src.sde->kind()))},
+                      {"eps", src.sde->config().eps},
                       {"n", n},
                       {"steps", r.steps},
                       {"nfe", r.nfe},
@@ -343,6 +360,9 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
   const int64_t n = s.nGiven ? s.n : 64;
   if (n < 1 || n > 1024)
     return fail(cmd, "--n (" + std::to_string(n) + ") must lie in [1, 1024] for images");
+  if (!s.out.empty())
+    if (auto ok = checkOutputName(s.out, "--out", ".png", "image samples as a PNG grid"); !ok)
+      return fail(cmd, ok.error().message);
   Observation ob;
   ob.inpaint = !s.inpaint.empty() || s.inpaintIndex >= 0;
   ob.colorize = !s.colorize.empty() || s.colorizeIndex >= 0;

@@ -109,6 +109,9 @@ Expected<scene::InterpolationRequest> interpolationRequest(const AppOptions& o,
 
 int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   using Clock = std::chrono::steady_clock;
+  if (!io.out.empty())
+    if (auto ok = checkOutputName(io.out, "--out", ".png", "the strip as a PNG"); !ok)
+      return fail("interpolate", ok.error().message);
   auto device = computeDeviceFrom(o);
   if (!device) return fail("interpolate", device.error().message);
 
@@ -132,6 +135,7 @@ int runInterpolate(const AppOptions& o, const InterpolateOptions& io) {
   const auto r = worker.latest();
   if (!r) return fail("interpolate", "the worker published nothing");
   if (!r->error.empty()) return fail("interpolate", r->error);
+  if (!r->warning.empty()) std::fprintf(stderr, "scorescope interpolate: %s\n", r->warning.c_str());
   if (!r->done) return fail("interpolate", "the interpolation stopped before it was done");
 
   if (!io.out.empty()) {

@@ -38,6 +38,8 @@ int runScore(const AppOptions& o, const ModelCmdOptions& mo) {
   const char* cmd = "score";
   auto device = computeDeviceFrom(o);
   if (!device) return fail(cmd, device.error().message);
+  if (auto ok = checkOutputName(mo.out, "--out", ".csv", "the scores as CSV"); !ok)
+    return fail(cmd, ok.error().message);
   auto snap =
       train::loadModelSnapshot(mo.model, device.value(), modelOpenOptions(o, mo.classLabel));
   if (!snap) return fail(cmd, snap.error().message);

@@ -1,6 +1,9 @@
 #include "app/cli/options.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/common/runtime.h"
 #include "core/sde/sde.h"
@@ -126,6 +129,15 @@ Expected<std::pair<int, int>> parseSize(const std::string& text, const std::stri
   if (w < 16 || h < 16 || w > 16384 || h > 16384)
     return Error{option + " '" + text + "': each side must be between 16 and 16384 pixels"};
   return std::pair{w, h};
+}
+
+Expected<bool> checkOutputName(const std::string& path, const std::string& option,
+                               const std::string& ext, const std::string& what) {
+  std::string have = std::filesystem::path(path).extension().string();
+  std::transform(have.begin(), have.end(), have.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (have == ext) return true;
+  return Error{option + " '" + path + "': this writes " + what + ": give a file ending in " + ext};
 }
 
 }  // namespace ss::app

@@ -61,6 +61,7 @@ struct AppOptions {
   std::string compare =
       "sde:pc,ode:rk45";       // render --mode compare: the panes, MODE:SAMPLER[:exact|learned]
   bool overlay = false;        // render --mode compare: all runs in one pane
+  bool samplerGiven = false;   // render: --sampler on the command line
   std::string sampler = "pc";  // reverse-SDE preset (pc, ald, ddpm) or ODE solver (rk45, …)
   int steps = 1000;
   bool density = false;                 // render and GUI: the exact p_t heatmap
@@ -120,5 +121,10 @@ Expected<std::shared_ptr<const sde::Sde>> modelSde(const AppOptions& o,
 // "1280x800" → {1280, 800}, each in [16, 16384].
 Expected<std::pair<int, int>> parseSize(const std::string& text,
                                         const std::string& option = "--size");
+
+// Whether `path` ends in `ext` (".png", any case), else the error "OPTION 'x.xyz': this writes
+// WHAT: give a file ending in .png". Outputs follow their extension or are refused.
+Expected<bool> checkOutputName(const std::string& path, const std::string& option,
+                               const std::string& ext, const std::string& what);
 
 }  // namespace ss::app

@@ -12,6 +12,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/render_scene.h"
+#include "core/common/memory_budget.h"
 #include "core/common/runtime.h"
 #include "core/sample/sampler_config.h"
 #include "core/scene/density_worker.h"
@@ -23,6 +24,7 @@
 #include "core/scene/vector_field.h"
 #include "core/train/classifier.h"
 #include "core/train/quick_train.h"
+#include "core/train/snapshot.h"
 #include "core/train/trainer.h"
 #include "ui/export/animation_writer.h"
 #include "ui/offscreen_render.h"
@@ -165,6 +167,7 @@ int renderImages(const AppOptions& o, const ui::Scene& scene, ui::UiContext& ui,
     if (run && (run->done || !run->error.empty()) && !worker.busy()) break;
   }
   if (!run->error.empty()) return fail("render", run->error);
+  if (!run->warning.empty()) std::fprintf(stderr, "scorescope render: %s\n", run->warning.c_str());
   if (!compareWorker.waitIdle(std::chrono::minutes(30)) ||
       !interpWorker.waitIdle(std::chrono::minutes(30)))
     return fail("render", "the compare run or the interpolation did not finish within 30 minutes");
@@ -262,6 +265,24 @@ Expected<std::shared_ptr<const scene::RunResult>> reverseRun(
   return runs.latest();
 }
 
+// --frames, --fps and --out, and the memory a w×h drawing needs, checked before anything
+// is drawn; empty when fine.
+std::string outputError(const AppOptions& o, int w, int h) {
+  // The drawn RGBA image, its read-back, the filtered copy and the encoder's: about 16 bytes
+  // a pixel.
+  const std::string asked =
+      "--size " + o.size +
+      (o.supersample > 1 ? " --supersample " + std::to_string(o.supersample) : "");
+  if (auto m = checkMemory(16.0 * w * h, asked); !m) return m.error().message;
+  if (o.frames < 0 || o.frames > 10000)
+    return "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]";
+  if (!(o.fps > 0 && o.fps <= 120)) return "--fps must lie in (0, 120]";
+  if (o.frames > 0) return "";  // an animation's --out names its format (AnimationWriter checks)
+  auto ok = checkOutputName(o.out, "--out", ".png",
+                            "one PNG (--frames N animates: .gif, .mp4 or a folder/)");
+  return ok ? "" : ok.error().message;
+}
+
 }  // namespace
 
 int runRender(const AppOptions& o) {
@@ -271,9 +292,7 @@ int runRender(const AppOptions& o) {
   if (o.supersample < 1 || o.supersample > 4)
     return fail("render", "--supersample must lie in [1, 4]");
   const int w = outW * o.supersample, h = outH * o.supersample;  // the size drawn
-  if (o.frames < 0 || o.frames > 10000)
-    return fail("render", "--frames (" + std::to_string(o.frames) + ") must lie in [0, 10000]");
-  if (!(o.fps > 0 && o.fps <= 120)) return fail("render", "--fps must lie in (0, 120]");
+  if (auto e = outputError(o, w, h); !e.empty()) return fail("render", e);
   setComputeThreads(o.threads > 0 ? o.threads : defaultComputeThreads());
   setKernelThreads(o.threads);  // 0: every core (runtime.h)
 
@@ -300,6 +319,11 @@ int runRender(const AppOptions& o) {
                 st.sde.resolved(cloud.value()->diameter).sigmaMax);
   auto model = sceneModel(scene, o);
   if (!model) return fail("render", model.error().message);
+  if (model.value() && model.value()->isImage())
+    return fail("render", scene.model.checkpoint + " holds an image model of " +
+                              model.value()->data + ": the 2D view of " + st.data.data +
+                              " needs a 2D model (render the images with --data " +
+                              model.value()->data + ")");
   if (!model.value()) dropLearnedLayers(st);
   const auto& c = st.canvas;
   const bool anyField = c.showExactField || c.showLearnedField || c.showDensity || c.showScoreError;

@@ -11,6 +11,48 @@ namespace ss::app {
 
 namespace {
 
+// --mode and --sampler (and --compare) into the state; a sampler the mode cannot run is an
+// error, never replaced.
+Expected<bool> applyMode(const AppOptions& o, ui::ExplorerState& st) {
+  if (o.samplerGiven && (o.mode == "forward" || o.mode == "compare"))
+    return Error{"--sampler applies to --mode sde or ode; --mode " + o.mode +
+                 (o.mode == "compare" ? " takes its samplers from --compare" : " runs no sampler")};
+  if (o.mode == "sde") {
+    st.mode = scene::RunMode::ReverseSde;
+    auto preset = sample::samplerPreset(o.sampler);
+    if (!preset || preset.value().kind != sample::SamplerKind::Pc)
+      return Error{"--sampler '" + o.sampler + "' with --mode sde: choose pc, ald or ddpm"};
+    st.sampler = preset.value();
+    st.samplerPreset = o.sampler;
+  } else if (o.mode == "ode") {
+    st.mode = scene::RunMode::ProbabilityFlow;
+    auto solver = sample::parseOdeSolver(o.samplerGiven ? o.sampler : "rk45");
+    if (!solver)
+      return Error{"--sampler '" + o.sampler +
+                   "' with --mode ode: choose euler, heun, rk4, rk45, ddim, dpmpp_2m, dpm_solver_3 "
+                   "or edm_heun (pc, ald and ddpm sample the reverse SDE: --mode sde)"};
+    st.sampler.kind = sample::SamplerKind::Ode;
+    st.sampler.solver = solver.value();
+  } else if (o.mode == "compare") {
+    auto panes = ui::parseComparePanes(o.compare, o.steps);
+    if (!panes) return panes.error();
+    const double t = st.t;  // setCompare starts at T; render shows --t
+    ui::setCompare(st, true);
+    st.t = t;
+    st.playing = false;
+    st.compare.panes = panes.value();
+    st.compare.overlay = o.overlay;
+    for (const auto& p : st.compare.panes)
+      if (p.useModel && o.model.empty() && o.compare.find("learned") != std::string::npos)
+        return Error{"--compare '" + o.compare + "' has a learned pane: give --model FILE"};
+    if (o.model.empty())
+      for (auto& p : st.compare.panes) p.useModel = false;
+  } else if (o.mode != "forward") {
+    return Error{"unknown --mode '" + o.mode + "': choose forward, sde, ode or compare"};
+  }
+  return true;
+}
+
 // The scene the command-line options describe (no --scene).
 Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
   auto state = explorerFrom(o);
@@ -57,36 +99,7 @@ Expected<ui::Scene> sceneFromOptions(const AppOptions& o) {
     scene = std::move(with.value());
   }
   st.useModel = !o.model.empty();
-  if (o.mode == "sde") {
-    st.mode = scene::RunMode::ReverseSde;
-    auto preset = sample::samplerPreset(o.sampler);
-    if (!preset || preset.value().kind != sample::SamplerKind::Pc)
-      return Error{"--sampler '" + o.sampler + "' with --mode sde: choose pc, ald or ddpm"};
-    st.sampler = preset.value();
-    st.samplerPreset = o.sampler;
-  } else if (o.mode == "ode") {
-    st.mode = scene::RunMode::ProbabilityFlow;
-    auto solver = sample::parseOdeSolver(o.sampler == "pc" ? "rk45" : o.sampler);
-    if (!solver) return solver.error();
-    st.sampler.kind = sample::SamplerKind::Ode;
-    st.sampler.solver = solver.value();
-  } else if (o.mode == "compare") {
-    auto panes = ui::parseComparePanes(o.compare, o.steps);
-    if (!panes) return panes.error();
-    const double t = st.t;  // setCompare starts at T; render shows --t
-    ui::setCompare(st, true);
-    st.t = t;
-    st.playing = false;
-    st.compare.panes = panes.value();
-    st.compare.overlay = o.overlay;
-    for (const auto& p : st.compare.panes)
-      if (p.useModel && o.model.empty() && o.compare.find("learned") != std::string::npos)
-        return Error{"--compare '" + o.compare + "' has a learned pane: give --model FILE"};
-    if (o.model.empty())
-      for (auto& p : st.compare.panes) p.useModel = false;
-  } else if (o.mode != "forward") {
-    return Error{"unknown --mode '" + o.mode + "': choose forward, sde, ode or compare"};
-  }
+  if (auto e = applyMode(o, st); !e) return e.error();
   st.sampler.steps = o.steps;
   return scene;
 }
@@ -119,6 +132,8 @@ Expected<ui::Scene> sceneForRender(const AppOptions& o) {
     return Error{"choose one of --model FILE (a checkpoint or TorchScript model) or --score exact"};
   ui::Scene scene;
   if (!o.scene.empty()) {
+    if (o.samplerGiven)
+      return Error{"--sampler does not apply with --scene: the scene names its sampler"};
     auto loaded = ui::loadScene(o.scene);
     if (!loaded) return loaded.error();
     for (const auto& warning : loaded.value().warnings)

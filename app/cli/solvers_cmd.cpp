@@ -82,6 +82,9 @@ int runSolvers(const AppOptions& o, SolversOptions& lo, const SolversGiven& give
   const auto& p = lo.plot;
   if (!p.empty() && (p.size() < 4 || p.compare(p.size() - 4, 4, ".png") != 0))
     return fail(cmd, "--plot writes a PNG: give a file ending in .png");
+  if (!lo.out.empty())
+    if (auto ok = checkOutputName(lo.out, "--out", ".json", "the lab's results as JSON"); !ok)
+      return fail(cmd, ok.error().message);
   if (lo.sample.model.empty() && lo.sample.score.empty()) lo.sample.score = "exact";
   auto spec = specFrom(o, lo, given.particles);
   if (!spec) return fail(cmd, spec.error().message);

@@ -18,4 +18,14 @@ Expected<bool> writeFileAtomic(const std::string& path,
 // The same for content already in memory.
 Expected<bool> writeFileAtomic(const std::string& path, const std::string& content);
 
+// The temporary an atomic write of `path` goes through: "PATH.tmp" (checkpoints, exports,
+// PNGs, GIFs and MP4s alike; each frame of a PNG sequence "folder/frame_00001.png.tmp").
+std::string atomicTempPath(const std::string& path);
+
+// Removes what an interrupted (kill -9) write of `path` left behind: PATH.tmp, and for a
+// folder target (a PNG sequence, "out/") the frame_*.png.tmp files in it. Commands call it at start
+// for their outputs, so a stale temporary outlives neither the next run nor a failed one.
+// Returns how many files it removed; errors are ignored (a file that cannot go stays).
+int removeStaleTemporaries(const std::string& path);
+
 }  // namespace ss

@@ -137,6 +137,13 @@ Expected<std::shared_ptr<const ToyDistribution>> makeToy(const std::string& name
     return toy;
   }
 
+  // A path (a folder, a file) that is not there is named as such, not as an unknown toy.
+  std::error_code ec;
+  const bool pathLike = nameOrFile.find('/') != std::string::npos || ext == ".json" ||
+                        ext == ".csv" || nameOrFile.starts_with("~");
+  if (pathLike && !std::filesystem::exists(nameOrFile, ec))
+    return Error{"no such file or folder: " + nameOrFile};
+
   std::ostringstream s;
   s << "unknown toy '" << nameOrFile << "': expected one of ";
   const auto names = builtinToyNames();

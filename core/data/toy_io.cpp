@@ -47,6 +47,10 @@ std::string readNumber(const nlohmann::json& v, const std::string& where, double
   return {};
 }
 
+// A component's means and stds beyond this scale are refused, not dropped: samples, scores and
+// densities are float32 (and squared) downstream, so 1e300 would turn into inf or NaN there.
+constexpr double kMixtureScale = 1e6;
+
 std::string parseMixture(const nlohmann::json& j, GaussianMixture& gm) {
   if (!j.is_object()) return std::string("expected a JSON object ") + kMixtureShape;
   for (const char* field : {"weights", "means", "stds"}) {
@@ -78,8 +82,16 @@ std::string parseMixture(const nlohmann::json& j, GaussianMixture& gm) {
               readNumber(jm[i][c], "means" + idx + "[" + std::to_string(c) + "]", m[2 * i + c]);
           !e.empty())
         return e;
+    for (size_t c = 0; c < 2; ++c)
+      if (std::abs(m[2 * i + c]) > kMixtureScale)
+        return "means" + idx + "[" + std::to_string(c) + "] = " + show(m[2 * i + c]) +
+               ": component " + std::to_string(i) + "'s mean must lie within ±" +
+               show(kMixtureScale);
     if (auto e = readNumber(js[i], "stds" + idx, sd[i]); !e.empty()) return e;
     if (sd[i] <= 0) return "stds" + idx + " = " + show(sd[i]) + " must be positive";
+    if (sd[i] < 1 / kMixtureScale || sd[i] > kMixtureScale)
+      return "stds" + idx + " = " + show(sd[i]) + ": component " + std::to_string(i) +
+             "'s std must lie in [" + show(1 / kMixtureScale) + ", " + show(kMixtureScale) + "]";
   }
   double total = 0;
   for (double v : w) total += v;

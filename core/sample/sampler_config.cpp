@@ -59,10 +59,14 @@ Status validateSolver(const SamplerConfig& c) {
   return Ok{};
 }
 
+constexpr int kMaxSteps = 1'000'000;
+
 }  // namespace
 
 Status SamplerConfig::validate(sde::SdeKind sdeKind) const {
   if (steps < 1) return invalid("steps", steps, "must be at least 1");
+  // A bounded request: a run's work and the frames a view records grow with its steps.
+  if (steps > kMaxSteps) return invalid("steps", steps, "must be at most 1000000");
   if (this->kind == SamplerKind::Ode) {
     if (solver == OdeSolver::Rk45) {
       if (!positive(rtol)) return invalid("rtol", rtol, "must be a positive number");

@@ -66,6 +66,7 @@ void computeInterpolationWorker(InterpolationRequest& req,
     result->channels = s.channels;
     result->size = s.size;
     result->scoreName = s.scoreName;
+    result->warning = s.skipped;
     auto sources = cache.scores.datasetImages({req.indexA, req.indexB});  // [2, C, H, W], CPU
     result->sourceA = toFloats(sources[0]);
     result->sourceB = toFloats(sources[1]);

@@ -44,6 +44,7 @@ struct InterpolationResult {
   double wallSeconds = 0;         // since the request was taken
   std::string scoreName, status;  // e.g. "exact (empirical, 500 images)", "decoding 3 of 9"
   std::string error;              // a bad index, a failed load, a 2D checkpoint…; frames empty
+  std::string warning;            // what the load skipped (ImageScore::skipped), else empty
   bool done = false;
 };
 

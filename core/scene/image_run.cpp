@@ -172,6 +172,7 @@ const ImageScore& loadScore(const ImageRunRequest& req,
   result.T = c.sde->T();
   result.sde = c.sde->config();
   result.scoreName = c.scoreName;
+  result.warning = c.skipped;
   return c;
 }
 

@@ -62,6 +62,7 @@ struct ImageRunResult {
   std::string scoreName, status;   // e.g. "exact (empirical, 500 images)", "done: 1000 steps"
   double secondsLeft = -1;         // while running at a known pace (fixed-step samplers), else -1
   std::string error;               // a failed load or run; then frames may be empty
+  std::string warning;             // what the load skipped (ImageScore::skipped), else empty
   double loadProgress = 0;         // the dataset load's fraction done (1 once loaded)
   bool done = false;
   // The recorded frame nearest to t (null when there is none yet).

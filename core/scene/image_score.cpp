@@ -59,6 +59,12 @@ const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit,
     s.sde = sde::Sde::create(sc);
     s.score = std::make_shared<score::EmpiricalScore>(m_set.images, s.sde);
     s.scoreName = "exact (empirical, " + std::to_string(m_set.size()) + " images)";
+    if (m_set.skipped > 0) {
+      s.skipped = m_set.name + ": skipped " + std::to_string(m_set.skipped) +
+                  (m_set.skipped == 1 ? " file" : " files") + " that could not be decoded";
+      for (size_t i = 0; i < m_set.errors.size(); ++i)
+        s.skipped += (i ? "; " : ": ") + m_set.errors[i];
+    }
   }
   m_score = std::move(s);
   m_data = data;

@@ -30,6 +30,9 @@ struct ImageScore {
   torch::Device device = torch::kCPU;  // where the score evaluates (a snapshot's device)
   bool learned = false;                // a U-Net (checkpoint or live snapshot), not the exact score
   std::string scoreName;  // "exact (empirical, 500 images)", "learned U-Net (step 8000)"
+  // The exact score's images the loader skipped, named: "folder x: skipped 2 files that could
+  // not be decoded: x/a.png: …; …" (empty: none). Runs pass it on as their `warning`.
+  std::string skipped;
 };
 
 class ImageScoreCache {

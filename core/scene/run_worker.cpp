@@ -263,6 +263,14 @@ void computeRunWorker(RunRequest& req, RequestWorker<RunRequest, RunResult>& w,
   const RunScore sc = runScore(req, cached);
   const int traced = static_cast<int>(std::min<int64_t>(std::max(req.traced, 0), req.particles));
   sample::TrajectoryOptions traj;
+  // The traced paths keep at most ~kTraceRecords points each, whatever the steps (1e6
+  // steps must not grow a record per step); step-through records every move, so it is bounded.
+  constexpr int kTraceRecords = 2000, kMaxMoveSteps = 20000;
+  traj.every = std::max(1, req.sampler.steps / kTraceRecords);
+  if (req.recordMoves && req.mode == RunMode::ReverseSde && req.sampler.steps > kMaxMoveSteps)
+    throw std::runtime_error("step-through records every move: at most " +
+                             std::to_string(kMaxMoveSteps) + " steps (this run has " +
+                             std::to_string(req.sampler.steps) + ")");
   traj.particles.resize(static_cast<size_t>(traced));
   std::iota(traj.particles.begin(), traj.particles.end(), 0);
   auto result = std::make_shared<RunResult>();
@@ -284,6 +292,12 @@ void computeRunWorker(RunRequest& req, RequestWorker<RunRequest, RunResult>& w,
     f->step = st.step;
     f->nfe = st.nfe;
     f->x = toFloats(run.shown());
+    // Adaptive runs (RK45) keep their frames within the budget by thinning every other one.
+    if (run.plannedSteps == 0 && static_cast<int64_t>(result->frames.size()) >= maxFrames) {
+      std::vector<std::shared_ptr<const RunFrame>> kept;
+      for (size_t i = 0; i < result->frames.size(); i += 2) kept.push_back(result->frames[i]);
+      result->frames = std::move(kept);
+    }
     result->frames.push_back(std::move(f));
     appendTraces(*result, run, sc, tracesDone);
     result->nfe = st.nfe;

@@ -286,3 +286,21 @@ TEST(RunFrames, SecondsLeftFollowThePaceSoFar) {
   r.done = true;
   EXPECT_EQ(r.secondsLeft(), -1);
 }
+
+// A bounded request: traced paths keep about 2000 records however many steps a run takes
+// (a record per step let 1e9 steps grow without bound), and the frames their budget.
+TEST(RunWorker, LongRunsKeepBoundedRecords) {
+  RunWorker w;
+  auto fwd = request(RunMode::Forward, 50);
+  fwd.simulatedForward = true;
+  fwd.sampler.steps = 20000;
+  fwd.traced = 4;
+  w.request(fwd);
+  ASSERT_TRUE(w.waitIdle(120s));
+  auto r = w.latest();
+  ASSERT_TRUE(r && r->done) << w.lastError();
+  EXPECT_LE(r->frames.size(), 41u);
+  EXPECT_GE(r->traceTimes.size(), 1000u);
+  EXPECT_LE(r->traceTimes.size(), 2001u);
+  EXPECT_EQ(r->traces.size(), r->traceTimes.size() * 4 * 2);
+}

@@ -246,6 +246,13 @@ TEST(ToyMixtureJson, BadFilesNameTheFileAndTheProblem) {
       {"zero_weights.json",
        R"({"weights": [0, 0], "means": [[0, 0], [1, 1]], "stds": [1, 1]})",
        {"weights sum to 0"}},
+      // Values no float32 sampler can carry are refused with the component, not dropped.
+      {"huge_mean.json",
+       R"({"weights": [1, 1], "means": [[0, 0], [1, 1e300]], "stds": [1, 1]})",
+       {"means[1][1] = 1e+300", "component 1's mean"}},
+      {"huge_std.json",
+       R"({"weights": [1, 1], "means": [[0, 0], [1, 1]], "stds": [1e300, 1]})",
+       {"stds[0] = 1e+300", "component 0's std"}},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);
@@ -305,6 +312,8 @@ TEST(ToyPointsCsv, BadFilesNameTheFileLineAndProblem) {
   }
   expectError(loadPointsCsv(tempPath("absent.csv")), {"absent.csv", "no such file"});
   expectError(makeToy(tempPath("absent.csv")), {"absent.csv", "no such file"});
+  // A missing folder is named as one, not as an unknown toy.
+  expectError(makeToy(tempPath("no-such-folder/")), {"no such file or folder", "no-such-folder"});
 }
 
 // A third column is a class label (what the Draw tool writes for painted classes): the toy

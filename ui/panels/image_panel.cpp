@@ -327,6 +327,7 @@ void drawImagePanel(ImagePanelState& view, const scene::ImageRunResult* run, boo
         ImGui::TextDisabled("%d×%d×%d, %lld images · %s", run->channels, run->size, run->size,
                             static_cast<long long>(run->n), run->status.c_str());
       if (!run->error.empty()) errorText(run->error);
+      if (!run->warning.empty()) ImGui::TextWrapped("%s", run->warning.c_str());  // skipped files
     }
     if (!view.error.empty()) errorText(view.error);
   }

@@ -3,7 +3,10 @@
 // reported when it finishes. Internal to ui/session. Any thread.
 #pragma once
 
+#include <cmath>
+#include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
@@ -51,6 +54,11 @@ class Section {
         if (!it->is_boolean()) throw std::runtime_error("");
       } else if constexpr (std::is_arithmetic_v<T>) {
         if (!it->is_number()) throw std::runtime_error("");
+        if (!fits<T>(*it)) {  // the user's value, never a wrapped or overflowed one
+          m_warnings.push_back(m_path + "." + key + ": " + it->dump() + " is out of range (" +
+                               rangeText<T>() + "), default kept");
+          return;
+        }
       } else if constexpr (std::is_same_v<T, std::string>) {
         if (!it->is_string()) throw std::runtime_error("");
       }
@@ -99,6 +107,35 @@ class Section {
   }
 
  private:
+  // Whether the number `v` converts to T exactly enough: an integer within T's range for an
+  // integral T, a finite value within T's range for a floating-point T.
+  template <class T>
+  static bool fits(const json& v) {
+    using L = std::numeric_limits<T>;
+    if constexpr (std::is_integral_v<T>) {
+      if (v.is_number_unsigned()) return v.get<uint64_t>() <= static_cast<uint64_t>(L::max());
+      if (v.is_number_integer()) {
+        const int64_t x = v.get<int64_t>();
+        return x < 0 ? L::is_signed && x >= static_cast<int64_t>(L::min())
+                     : static_cast<uint64_t>(x) <= static_cast<uint64_t>(L::max());
+      }
+      const double d = v.get<double>();
+      return std::isfinite(d) && std::floor(d) == d && d >= static_cast<double>(L::min()) &&
+             d <= static_cast<double>(L::max());
+    } else {
+      const double d = v.get<double>();
+      return std::isfinite(d) && std::abs(d) <= static_cast<double>(L::max());
+    }
+  }
+  template <class T>
+  static std::string rangeText() {
+    using L = std::numeric_limits<T>;
+    if constexpr (std::is_integral_v<T>)
+      return "an integer in [" + std::to_string(L::min()) + ", " + std::to_string(L::max()) + "]";
+    else
+      return "a finite number";
+  }
+
   const json* m_obj = nullptr;
   std::string m_path;
   std::vector<std::string>& m_warnings;
