@@ -1,10 +1,26 @@
 #include "app/cli/command_line.h"
 
+#include <cmath>
+#include <string>
+
 #include "core/common/atomic_file.h"
 
 namespace ss::app {
 
 namespace {
+
+// A tolerance, ratio or scale: a finite number above 0 (CLI11's PositiveNumber takes inf).
+const CLI::Validator kPositiveFinite(
+    [](std::string& v) -> std::string {
+      try {
+        size_t used = 0;
+        const double x = std::stod(v, &used);
+        if (used == v.size() && std::isfinite(x) && x > 0) return "";
+      } catch (const std::exception&) {
+      }
+      return "must be a finite number above 0, not '" + v + "'";
+    },
+    "POSITIVE");
 
 // The GUI's own options (the subcommands share the data, SDE and view ones).
 void addGuiOptions(CLI::App& app, AppOptions& o) {
@@ -148,7 +164,8 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
   train->add_option("--net", to.net, "auto (MLP for 2D, U-Net for images), mlp or unet")
       ->capture_default_str();
   train->add_option("--preset", to.preset, "U-Net size: small (CPU, minutes) or large (GPU)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::IsMember({"small", "large"}));
   train->add_option("--ema", to.ema, "EMA decay of the weights")->capture_default_str();
   train->add_option("--warmup", to.warmup, "Learning-rate warm-up steps")->capture_default_str();
   train->add_option("--clip", to.clip, "Max gradient norm (0 = off)")->capture_default_str();
@@ -166,9 +183,11 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
                   "2D: train a class-conditional MLP on the data's labels (mixture components, "
                   "a labelled CSV's x,y,label classes) for classifier-free guidance "
                   "(sample --class K --cfg W)");
-  train->add_option("--cfg-dropout", to.cfgDropout,
-                    "With --conditional: the probability that a label is dropped to the null "
-                    "class, so the same network learns the unconditional score (default 0.15)");
+  train
+      ->add_option("--cfg-dropout", to.cfgDropout,
+                   "With --conditional: the probability that a label is dropped to the null "
+                   "class, so the same network learns the unconditional score (default 0.15)")
+      ->check(CLI::Range(0.0, 1.0));
   train->add_flag("--json", to.json, "End with one JSON object on the last line");
 }
 
@@ -186,7 +205,9 @@ void addSolverOptions(CLI::App* sample, SampleOptions& so) {
       ->capture_default_str();
   sample->add_option("--churn", so.churn, "edm_heun: S_churn >= 0 (0: deterministic)")
       ->capture_default_str();
-  sample->add_option("--rho", so.rho, "karras grid: rho > 0")->capture_default_str();
+  sample->add_option("--rho", so.rho, "karras grid: rho > 0")
+      ->capture_default_str()
+      ->check(kPositiveFinite);
 }
 
 void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
@@ -196,8 +217,12 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
                     "data and SDE are used)");
     sub->add_option("--score", so.score,
                     "exact: the toy's exact score (mixture, or empirical on 4096 points)");
-    sub->add_option("--rtol", so.rtol, "RK45 relative tolerance")->capture_default_str();
-    sub->add_option("--atol", so.atol, "RK45 absolute tolerance")->capture_default_str();
+    sub->add_option("--rtol", so.rtol, "RK45 relative tolerance")
+        ->capture_default_str()
+        ->check(kPositiveFinite);
+    sub->add_option("--atol", so.atol, "RK45 absolute tolerance")
+        ->capture_default_str()
+        ->check(kPositiveFinite);
     sub->add_flag("--json", so.json, "End with one JSON object on the last line");
   }
   sample->add_option("--n", so.n, "Number of samples (default 20000; images 64)");
@@ -215,9 +240,11 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
                      "PC predictor: euler-maruyama, reverse-diffusion, ancestral (VP, VE) or none");
   sample->add_option("--corrector", so.corrector, "PC corrector: langevin or none");
   sample->add_option("--snr", so.snr, "Langevin target signal-to-noise ratio")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kPositiveFinite);
   sample->add_option("--corrector-steps", so.correctorSteps, "Langevin steps per noise level")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   sample->add_option("--steps", so.steps, "Time steps (PC and fixed-step ODE solvers)")
       ->capture_default_str();
   addSolverOptions(sample, so);
@@ -290,6 +317,22 @@ void buildCommandLine(CLI::App& app, CommandLine& c) {
   app.require_subcommand(0, 1);
 }
 
+// The first option given an empty value ("--predictor ''"), in the parsed command or the
+// window's; empty when none.
+static std::string emptyValue(const CommandLine& c) {
+  std::vector<const CLI::App*> apps = {
+      c.render,  c.train,       c.sample,       c.nll,
+      c.solvers, c.interpolate, c.models.score, c.models.exportModel};
+  const CLI::App* parsed = c.render->get_parent();
+  for (const auto* sub : apps)
+    if (sub->parsed()) parsed = sub;
+  for (const auto* opt : parsed->get_options())
+    if (opt->count() > 0 && opt->get_expected_min() > 0)
+      for (const auto& v : opt->results())
+        if (v.empty()) return opt->get_name();
+  return "";
+}
+
 // What an interrupted (kill -9) write of this command's outputs left goes first, so no stale
 // temporary outlives the next run, even a refused one.
 static void removeStaleOutputs(CommandLine& c) {
@@ -319,10 +362,12 @@ int runCommandLine(CommandLine& c) {
   auto *render = c.render, *train = c.train, *sample = c.sample, *nll = c.nll;
   if (o.version) return printVersion(o);
   removeStaleOutputs(c);
+  if (auto empty = emptyValue(c); !empty.empty())
+    return fail(nullptr, empty + " needs a value (an empty one means nothing)");
   const bool modelGiven = !o.model.empty() || !so.model.empty() || !c.io.model.empty() ||
                           !c.mo.model.empty() || !o.scene.empty();
   if (!o.modelMeta.empty() && (train->parsed() || c.models.exportModel->parsed() || !modelGiven))
-    return fail("scorescope",
+    return fail(nullptr,
                 "--model-meta describes a TorchScript model: give it with --model FILE (sample, "
                 "nll, render, interpolate, score or the window)");
   for (auto* sub : {train, sample, nll, c.solvers}) {
@@ -346,6 +391,8 @@ int runCommandLine(CommandLine& c) {
     so.stepsGiven = sample->get_option("--steps")->count() > 0;
     so.guidanceGiven = sample->get_option("--guidance")->count() > 0;
     so.cfgGiven = sample->get_option("--cfg")->count() > 0;
+    for (const auto* opt : sample->get_options())
+      if (opt->count() > 0) so.given.push_back(opt->get_name());
     return runSample(o, so);
   }
   if (nll->parsed()) {
@@ -356,6 +403,8 @@ int runCommandLine(CommandLine& c) {
   if (c.interpolate->parsed()) return runInterpolate(o, c.io);
   if (c.solvers->parsed()) {
     const auto given = [&](const char* f) { return c.solvers->get_option(f)->count() > 0; };
+    if (given("--size") && c.lo.plot.empty())
+      return fail("solvers", "--size is the plot's size: give --plot FILE.png with it");
     return runSolvers(o, c.lo, {given("--particles"), given("--N"), given("--limit")});
   }
   if (c.models.score->parsed()) return runScore(o, c.mo);

@@ -95,6 +95,7 @@ struct SampleOptions {
   std::string divergence = "auto", probe = "rademacher";
   int probes = 1;
   bool nGiven = false;  // --n given (else sample: 20000 points, 64 images; nll: 5000, 256)
+  std::vector<std::string> given;  // sample: the options on the command line
 };
 
 // The likelihood settings of `nll` (--rtol, --atol, --divergence, --probe, --probes, --seed),

@@ -43,14 +43,18 @@ void addSharedOptions(CLI::App& app, AppOptions& o) {
   app.add_option("--eps", o.eps, "Smallest time used by training and samplers")
       ->capture_default_str();
   app.add_option("--particles", o.particles, "Number of particles drawn from the data")
-      ->capture_default_str();
-  app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
+  app.add_option("--seed", o.seed, "Random seed")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--device", o.device, "auto, cpu or cuda (auto = CUDA when available)")
       ->capture_default_str();
   app.add_option("--threads", o.threads,
                  "Compute threads (0 = LibTorch 1 on 2 cores, else cores-1; the exact score's "
                  "kernel every core)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
 }
 
 void addViewOptions(CLI::App& app, AppOptions& o) {
@@ -88,6 +92,16 @@ void addFieldOptions(CLI::App& app, AppOptions& o) {
 Expected<sde::SdeConfig> sdeConfigFrom(const AppOptions& o) {
   auto kind = sde::parseSdeKind(o.sde);
   if (!kind) return Error{"--sde: " + kind.error().message};
+  // Another SDE's parameter is an error, not ignored (--sigma-min with vp).
+  const bool usesBeta = kind.value() == sde::SdeKind::VP || kind.value() == sde::SdeKind::SubVP;
+  for (const auto& f : o.sdeFlagsGiven) {
+    const bool beta = f == "--beta-min" || f == "--beta-max";
+    const bool sigma = f == "--sigma-min" || f == "--sigma-max";
+    if ((beta && !usesBeta) || (sigma && kind.value() != sde::SdeKind::VE))
+      return Error{f + " does not apply to --sde " + o.sde + ": " +
+                   (beta ? "beta_min and beta_max are vp's and subvp's"
+                         : "sigma_min and sigma_max are ve's")};
+  }
   sde::SdeConfig c = sde::defaultsFor(kind.value());
   c.betaMin = o.betaMin;
   c.betaMax = o.betaMax;
