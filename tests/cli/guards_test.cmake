@@ -20,6 +20,27 @@ expect_contains("--sampler applies to --mode sde or ode")
 expect_absent(ode.png)
 expect_absent(fwd.png)
 
+# An option the chosen sampler or SDE does not use is refused, not ignored; so are numbers
+# out of their range (empty values: tests/reliability/bad_inputs.py).
+run_app(1 sample --score exact --n 10 --steps 5 --rtol 1e-3 --out u.csv)
+expect_contains("--rtol is rk45's tolerance")
+run_app(1 sample --score exact --n 10 --sampler ode --predictor euler-maruyama --out u.csv)
+expect_contains("--predictor applies to PC samplers")
+run_app(1 sample --score exact --n 10 --steps 5 --snr 0.2 --out u.csv)
+expect_contains("--snr applies to the Langevin corrector")
+run_app(1 sample --score exact --n 10 --steps 5 --rho 3 --out u.csv)
+expect_contains("--rho shapes the karras grid")
+run_app(1 sample --score exact --n 10 --steps 5 --sigma-min 0.1 --out u.csv)
+expect_contains("--sigma-min does not apply to --sde vp")
+run_app(105 sample --score exact --n 10 --sampler ode --rtol nan --out u.csv)  # CLI11: 105
+expect_contains("must be a finite number above 0")
+run_app(105 sample --score exact --n 10 --steps 5 --threads 100000 --out u.csv)
+run_app(1 solvers --solvers euler --nfe 5 --particles 100 --size 64x64 --out u.json)
+expect_contains("--size is the plot's size")
+expect_absent(u.csv)
+expect_absent(u.json)
+run_app(0 sample --score exact --n 10 --sampler ode --rtol 1e-3 --atol 1e-3 --out u.csv)
+
 # A missing path is named as one, not as an unknown toy.
 run_app(1 sample --score exact --data missing/folder --n 10)
 expect_contains("no such file or folder: missing/folder")
