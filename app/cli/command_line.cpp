@@ -210,6 +210,27 @@ void addSolverOptions(CLI::App* sample, SampleOptions& so) {
       ->check(kPositiveFinite);
 }
 
+// sample's guidance: classifier guidance and classifier-free guidance toward --class.
+void addGuidanceOptions(CLI::App* sample, SampleOptions& so) {
+  sample->add_option(
+      "--class", so.classLabel,
+      "Guide toward class K (0-based): mixtures with the exact time-dependent posterior p_t(k | "
+      "x); labelled image datasets with a time-dependent classifier trained first on perturbed "
+      "images; a class-conditional checkpoint (train --conditional) samples class K (with --cfg "
+      "W: classifier-free guidance)");
+  sample->add_option("--guidance", so.guidance, "Guidance scale w (1 = the exact conditional)")
+      ->capture_default_str();
+  sample->add_option(
+      "--cfg", so.cfg,
+      "2D, with --class K: classifier-free guidance s + w (s(x|K) - s) with weight w >= 0 (0 = "
+      "unconditional, 1 = conditional, > 1 sharper): with --score exact on a mixture the exact "
+      "scores, with --model a class-conditional checkpoint (train --conditional)");
+  sample
+      ->add_option("--classifier-steps", so.classifierSteps,
+                   "Images with --class: training steps of the classifier (a small CNN, batch 64)")
+      ->capture_default_str();
+}
+
 void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
   for (auto* sub : {sample, nll}) {
     sub->add_option("--model", so.model,
@@ -263,23 +284,7 @@ void addSampleOptions(CLI::App* sample, CLI::App* nll, SampleOptions& so) {
                      "RGB images: colorize the grey level of this image file");
   sample->add_option("--colorize-index", so.colorizeIndex, "RGB images: colorize dataset image K");
   sample->add_option("--cols", so.cols, "Images: grid columns")->capture_default_str();
-  sample->add_option(
-      "--class", so.classLabel,
-      "Guide toward class K (0-based): mixtures with the exact time-dependent posterior p_t(k | "
-      "x); labelled image datasets with a time-dependent classifier trained first on perturbed "
-      "images; a class-conditional checkpoint (train --conditional) samples class K (with --cfg "
-      "W: classifier-free guidance)");
-  sample->add_option("--guidance", so.guidance, "Guidance scale w (1 = the exact conditional)")
-      ->capture_default_str();
-  sample->add_option(
-      "--cfg", so.cfg,
-      "2D, with --class K: classifier-free guidance s + w (s(x|K) - s) with weight w >= 0 (0 = "
-      "unconditional, 1 = conditional, > 1 sharper): with --score exact on a mixture the exact "
-      "scores, with --model a class-conditional checkpoint (train --conditional)");
-  sample
-      ->add_option("--classifier-steps", so.classifierSteps,
-                   "Images with --class: training steps of the classifier (a small CNN, batch 64)")
-      ->capture_default_str();
+  addGuidanceOptions(sample, so);
   sample->add_flag(
       "--metrics", so.metrics,
       "sw2 and energy distance to fresh true samples (with the floor of two true sets); "
