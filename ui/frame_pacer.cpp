@@ -14,7 +14,9 @@ namespace {
 constexpr double kBackgroundFps = 10;  // redraws driven only by workers publishing, at most
 // ... and such redraws take at most this share of the time (a frame drawn in software can
 // take tens of milliseconds, all of it CPU the workers would have had).
-constexpr double kBackgroundDuty = 0.15;
+constexpr double kBackgroundDuty = 0.08;
+// Playback's frames while the user's work computes take at most this share of the time.
+constexpr double kWorkingAnimationDuty = 1.0 / 3.0;
 constexpr double kIdleSeconds = 2.0;  // the longest a still window sleeps
 constexpr int kSettleFrames = 3;      // full-rate frames after input (hover, popups, drags)
 
@@ -37,7 +39,7 @@ FramePacer::FramePacer(double maxFps, bool software, bool immediate)
 
 FramePacer::~FramePacer() { setPublishListener(nullptr); }
 
-void FramePacer::waitForFrame(bool animating, bool interacting) {
+void FramePacer::waitForFrame(bool animating, bool interacting, bool working) {
   ++m_frames;
   if (m_last > 0) m_lastFrameSeconds = glfwGetTime() - m_last;  // the frame just drawn
   if (m_immediate) {
@@ -50,9 +52,12 @@ void FramePacer::waitForFrame(bool animating, bool interacting) {
   for (;;) {
     const double now = glfwGetTime();
     if (fast || g_published.load()) {
-      // Due at the cap's pace; input during the wait is handled in that frame.
+      // Due at the cap's pace; input during the wait is handled in that frame. Input keeps
+      // the full rate: only playback yields to the work.
+      const bool yieldToWork = working && !interacting && m_settle == 0;
       const double due =
-          m_last + (fast ? 1.0 / m_maxFps
+          m_last + (fast ? std::max(1.0 / m_maxFps,
+                                    yieldToWork ? m_lastFrameSeconds / kWorkingAnimationDuty : 0.0)
                          : std::max(1.0 / kBackgroundFps, m_lastFrameSeconds / kBackgroundDuty));
       if (now >= due) break;
       glfwWaitEventsTimeout(due - now);

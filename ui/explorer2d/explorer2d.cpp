@@ -126,7 +126,10 @@ void Explorer2D::beginFrame() {
   // The view changes by itself while the timeline plays (unless it waits for the run) or a
   // recording runs; otherwise only input and the workers' results redraw it.
   const bool animating = (m_state.playing && !m_heldByRun) || m_shell.recorder().active();
-  m_pacer.waitForFrame(animating, ImGui::IsAnyItemActive() || ImGui::GetIO().WantTextInput);
+  const bool working = (m_stats && m_stats->status == train::TrainerStatus::Running) ||
+                       m_runs.busy() || m_compareRuns.busy();
+  m_pacer.waitForFrame(animating, ImGui::IsAnyItemActive() || ImGui::GetIO().WantTextInput,
+                       working && !m_shell.recorder().active());
   const double now = glfwGetTime();
   if (!m_options.frameTimes.empty() && m_frames > 0) {
     m_frameMs.push_back(1000.0 * (now - m_frameStart));

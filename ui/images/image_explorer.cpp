@@ -195,7 +195,10 @@ void ImageExplorer::sendRun() {
 
 void ImageExplorer::beginFrame() {
   const bool animating = (m_state.playing && !m_heldByRun) || m_shell.recorder().active();
-  m_pacer.waitForFrame(animating, ImGui::IsAnyItemActive() || ImGui::GetIO().WantTextInput);
+  const bool working =  // last frame's view of the runs and the trainer
+      m_runsBusy || (m_trainStats && m_trainStats->status == train::TrainerStatus::Running);
+  m_pacer.waitForFrame(animating, ImGui::IsAnyItemActive() || ImGui::GetIO().WantTextInput,
+                       working && !m_shell.recorder().active());
   const double now = glfwGetTime();
   if (!m_options.frameTimes.empty() && m_frames > 0)
     m_frameMs.push_back(1000.0 * (now - m_frameStart));
