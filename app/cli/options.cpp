@@ -66,7 +66,8 @@ void addViewOptions(CLI::App& app, AppOptions& o) {
       "--step-through", o.stepThrough,
       "render, --mode sde: PC step-through, each corrector and predictor move drawn as arrows");
   app.add_option("--move", o.move,
-                 "render --step-through: the move shown, 0-based (with --frames: the first)");
+                 "render --step-through: the move shown, 0-based (with --frames: the first)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--colour", o.colour,
                  "Colour particles by: auto (class when there are 2..10), class, attribute (where "
                  "they start) or "

@@ -6,12 +6,14 @@ combinations, outputs it cannot write) and checks each outcome:
   refused   exit status 1..127 (not a signal), a message on stderr that is not a stack
             trace or an uncaught exception, no output file left behind, within the time
             and memory bounds;
+  warned    (scene files, read as the window reads them) exit 0, the output written, and a
+            warning that names the value replaced;
   accepted  (the controls) exit 0 and the output written.
 
-Prints one line per case and a summary; with --markdown FILE writes the table that
-docs/RELIABILITY.md quotes. Exit status 1 when any case fails its expectation.
+Prints one line per case and a summary; with --markdown docs/RELIABILITY.md writes the
+table into that file (between its cases markers). Exit status 1 when any case fails its expectation.
 
-usage: bad_inputs.py [--app build/app/scorescope] [--markdown FILE] [--only SUBSTRING]
+usage: xvfb-run -a bad_inputs.py [--app build/app/scorescope] [--markdown FILE] [--only SUBSTRING]
 """
 import argparse
 import os
@@ -52,20 +54,24 @@ def make_fixtures(app, d):
     put("text.pt", b"this is not a checkpoint\n")
     put("half.pt", raw[: len(raw) // 2])
     put("head.pt", raw[:100])
-    flipped = bytearray(raw)
-    for k in range(len(raw) // 2, len(raw) // 2 + 64):
-        flipped[k] ^= 0xFF
-    put("flipped.pt", bytes(flipped))
-    # Every record cut to 64 bytes (the issue's heap over-read), and the description lying
-    # about the width (the issue's SIGABRT).
-    cut = os.path.join(d, "cut.pt")
-    with zipfile.ZipFile(ck) as zin, zipfile.ZipFile(cut, "w", zipfile.ZIP_STORED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if "/data/" in item.filename:
-                data = data[:64]
-            zout.writestr(item.filename, data)
-    files["cut"] = cut
+    # Every tensor record cut to 64 bytes (the issue's heap over-read), or with one byte
+    # flipped in its middle (what the weights' CRC is for), and the description lying about
+    # the width (the issue's SIGABRT).
+    def rewrite(name, change):
+        path = os.path.join(d, name + ".pt")
+        with zipfile.ZipFile(ck) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zout:
+            for item in zin.infolist():
+                data = zin.read(item.filename)
+                zout.writestr(item.filename, change(data) if "/data/" in item.filename else data)
+        files[name] = path
+
+    def flip(data):
+        b = bytearray(data)
+        b[len(b) // 2] ^= 0x5A
+        return bytes(b)
+
+    rewrite("cut", lambda data: data[:64])
+    rewrite("flipped", flip)
     here = os.path.dirname(os.path.abspath(__file__))
     doctored = os.path.join(d, "width.pt")
     subprocess.run([sys.executable, os.path.join(here, "..", "cli", "doctor_checkpoint.py"),
@@ -156,6 +162,12 @@ def judge(expect, rc, secs, rss, text, outs):
         return f"used {rss:.0f} MB"
     if trace:
         return f"printed {trace[0]!r}"
+    if expect.startswith("warned:"):  # scenes: a value replaced is a warning naming it
+        if rc != 0:
+            return f"exit {rc}"
+        if expect[len("warned:"):] not in text:
+            return f"no warning naming {expect[len('warned:'):]!r}"
+        return "" if all(os.path.exists(o) for o in outs) else "no output written"
     if expect == "accepted":
         if rc != 0:
             return f"exit {rc}"
@@ -183,6 +195,8 @@ def main():
     ap.add_argument("--markdown")
     ap.add_argument("--only", default="")
     a = ap.parse_args()
+    if not os.environ.get("DISPLAY"):
+        sys.exit("render needs a display: run this under xvfb-run -a")
     app = os.path.abspath(a.app)
     with tempfile.TemporaryDirectory() as tmp:
         files = make_fixtures(app, tmp)
@@ -204,14 +218,30 @@ def main():
                   flush=True)
     print(f"\n{len(rows)} cases, {failed} failed their expectation")
     if a.markdown:
-        with open(a.markdown + ".tmp", "w") as f:
-            f.write("| # | group | command (`scorescope` …) | expected | exit | s | first line "
-                    "of the message | verdict |\n|---:|---|---|---|---:|---:|---|---|\n")
-            for k, (g, c, e, rc, s, msg, v) in enumerate(rows, 1):
-                msg = msg.replace("|", "\\|")
-                f.write(f"| {k} | {g} | `{c}` | {e} | {rc} | {s:.1f} | {msg} | {v} |\n")
-        os.replace(a.markdown + ".tmp", a.markdown)
+        write_table(a.markdown, rows, failed)
     return 1 if failed else 0
+
+
+def write_table(path, rows, failed):
+    """The table between the file's `<!-- cases:begin -->` and `<!-- cases:end -->` lines
+    (docs/RELIABILITY.md), or as the whole file when it has none; atomically."""
+    lines = [f"{len(rows)} cases, {failed} failed their expectation "
+             f"(`tests/reliability/bad_inputs.py`, {time.strftime('%Y-%m-%d')}).\n\n",
+             "| # | group | command (`scorescope` …) | expected | exit | s | first line of the "
+             "message | verdict |\n|---:|---|---|---|---:|---:|---|---|\n"]
+    for k, (g, c, e, rc, s, msg, v) in enumerate(rows, 1):
+        msg = msg.replace("|", "\\|")
+        lines.append(f"| {k} | {g} | `{c}` | {e} | {rc} | {s:.1f} | {msg} | {v} |\n")
+    table = "".join(lines)
+    begin, end = "<!-- cases:begin -->\n", "<!-- cases:end -->\n"
+    text = open(path).read() if os.path.exists(path) else ""
+    if begin in text and end in text:
+        text = text[: text.index(begin) + len(begin)] + table + text[text.index(end):]
+    else:
+        text = table
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":

@@ -110,6 +110,21 @@ TEST(SceneFile, MissingAndUnknownFieldsWarnAndKeepDefaults) {
   EXPECT_TRUE(s.state.sde == sde::SdeConfig{});
 }
 
+// A forward-mode scene runs no sampler, but a bad one is not kept silently: the user may switch
+// to a reverse run. A reverse-mode scene with it is refused.
+TEST(SceneFile, ABadSamplerWarnsInForwardModeAndIsRefusedInReverse) {
+  auto r = parseScene(R"({"format": "scorescope-scene", "mode": "forward",
+                          "sampler": {"preset": "pc", "steps": -5}})");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(mentions(r.value().warnings, "sampler: steps"));
+  EXPECT_TRUE(mentions(r.value().warnings, "the default sampler (pc) kept"));
+  EXPECT_EQ(r.value().scene.state.sampler.steps, sample::SamplerConfig{}.steps);
+  auto reverse = parseScene(R"({"format": "scorescope-scene", "mode": "sde",
+                                "sampler": {"preset": "pc", "steps": -5}})");
+  ASSERT_FALSE(reverse);
+  EXPECT_NE(reverse.error().message.find("sampler: steps"), std::string::npos);
+}
+
 TEST(SceneFile, BrokenFilesAreClearErrors) {
   auto notJson = parseScene("{\"data\": ");
   ASSERT_FALSE(notJson);

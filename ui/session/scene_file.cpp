@@ -240,9 +240,14 @@ Expected<LoadedScene> parseScene(const std::string& text, const std::string& bas
   if (auto m = readModel(top, scene, w, baseDir); !m) return m.error();
   readSampler(root, scene.state.sampler, scene.state.samplerPreset, w);
   readMode(top, scene, w);
-  if (auto e = scene.state.sampler.validate(scene.state.sde.kind);
-      !e && scene.state.mode != scene::RunMode::Forward)
-    return Error{"sampler: " + e.error().message};
+  if (auto e = scene.state.sampler.validate(scene.state.sde.kind); !e) {
+    if (scene.state.mode != scene::RunMode::Forward) return Error{"sampler: " + e.error().message};
+    // Forward mode runs no sampler, but the user may switch to a reverse run: say so, and
+    // keep the default sampler rather than one that would fail then.
+    w.push_back("sampler: " + e.error().message + "; the default sampler (pc) kept");
+    scene.state.sampler = sample::SamplerConfig{};
+    scene.state.samplerPreset = "pc";
+  }
   readTime(root, scene, w);
   readLayers(root, scene, w);
   readCamera(root, scene, w);
