@@ -14,24 +14,15 @@
 #include "core/kernels/empirical.h"
 #include "core/kernels/far_field.h"
 #include "core/sde/sde.h"
+#include "tests/core/isa_testing.h"
 
 namespace {
 
 using namespace ss;
+using ss::testing::IsaScope;
+using ss::testing::isasHere;
 const auto kF64 = torch::TensorOptions().dtype(torch::kFloat64);
 constexpr double kU = 0x1p-24;
-
-struct IsaScope {
-  kernels::Isa saved = kernels::activeIsa();
-  ~IsaScope() { kernels::setActiveIsaForTesting(saved); }
-};
-
-std::vector<kernels::Isa> isasHere() {
-  std::vector<kernels::Isa> r{kernels::Isa::Scalar};
-  if (kernels::bestIsa() != kernels::Isa::Scalar) r.push_back(kernels::Isa::Avx2);
-  if (kernels::bestIsa() == kernels::Isa::Avx512) r.push_back(kernels::Isa::Avx512);
-  return r;
-}
 
 // Points on a moons-like curve with duplicates; queries near them and far away.
 struct Case {

@@ -20,24 +20,14 @@
 #include "core/score/gemm_empirical.h"
 #include "core/score/tiled_empirical.h"
 #include "core/sde/sde.h"
+#include "tests/core/isa_testing.h"
 
 namespace {
 
 using namespace ss;
+using ss::testing::IsaScope;
+using ss::testing::isasHere;
 const auto kF64 = torch::TensorOptions().dtype(torch::kFloat64);
-
-// Restores the ISA the process chose when a test leaves.
-struct IsaScope {
-  kernels::Isa saved = kernels::activeIsa();
-  ~IsaScope() { kernels::setActiveIsaForTesting(saved); }
-};
-
-std::vector<kernels::Isa> isasHere() {
-  std::vector<kernels::Isa> r{kernels::Isa::Scalar};
-  if (kernels::bestIsa() != kernels::Isa::Scalar) r.push_back(kernels::Isa::Avx2);
-  if (kernels::bestIsa() == kernels::Isa::Avx512) r.push_back(kernels::Isa::Avx512);
-  return r;
-}
 
 // log p_t and the score of (1/M) Σ_j N(a y_j, σ² I) at x, from x − a y_j directly.
 struct Direct {

@@ -13,8 +13,11 @@
 
 #include "core/kernels/cpu_isa.h"
 #include "core/kernels/silu.h"
+#include "tests/core/isa_testing.h"
 
 using namespace ss;
+using ss::testing::IsaScope;
+using ss::testing::isasHere;
 
 // GCC 12 warns inside its own avx512fintrin.h (_mm512_undefined_*) where silu16 expands.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -47,11 +50,6 @@ __attribute__((target("avx2,fma"))) void siluInAvx2FmaCaller(const float* a, flo
   for (size_t i = 0; i + 8 <= n; i += 8)
     _mm256_storeu_ps(h + i, kernels::silu8(_mm256_loadu_ps(a + i)));
 }
-
-struct IsaScope {
-  kernels::Isa saved = kernels::activeIsa();
-  ~IsaScope() { kernels::setActiveIsaForTesting(saved); }
-};
 
 }  // namespace
 
