@@ -96,7 +96,7 @@ def cases(f, tmp):
                 f["empty_points"], f["words"], f["nan"], f["inf"], f["onecol"],
                 f["ragged"], f["huge"], f["mix_bad_json"], f["mix_empty"], f["mix_negstd"],
                 f["mix_hugemean"], f["mix_hugestd"], f["mix_negweight"], f["mix_3d"],
-                f["mix_words"], f["imgs_empty"], f["imgs_corrupt"],
+                f["mix_words"], f["mix_mismatch"], f["imgs_empty"], f["imgs_corrupt"],
                 os.path.join(tmp, "missing.json")]
     for d in data_bad:
         refuse("data", sample, {"--data": d}, [out_csv])

@@ -32,6 +32,44 @@ TRACE_MARKS = ("terminate called", "what():", "Exception raised from", "frame #"
                "Traceback", "Aborted", "Segmentation fault", "AddressSanitizer")
 
 
+# Malformed text inputs: points CSVs, mixtures and scenes, by file name.
+TEXT_FIXTURES = {
+    "empty_points.csv": '',
+    "words.csv": 'x,y\nhello,world\n',
+    "nan.csv": '0,0\nnan,1\n1,1\n',
+    "inf.csv": '0,0\ninf,1\n1,1\n',
+    "onecol.csv": '1\n2\n3\n',
+    "ragged.csv": '1,2\n3\n4,5\n',
+    "onepoint.csv": '0.5,0.5\n',
+    "huge.csv": '1e300,1e300\n-1e300,-1e300\n0,0\n',
+    "mix_bad_json.json": '{"weights": [1], "means": [[0, 0]',
+    "mix_empty.json": '{"weights": [], "means": [], "stds": []}',
+    "mix_negstd.json": '{"weights": [1], "means": [[0, 0]], "stds": [-1]}',
+    "mix_hugemean.json": '{"weights": [1], "means": [[1e300, 0]], "stds": [1]}',
+    "mix_hugestd.json": '{"weights": [1], "means": [[0, 0]], "stds": [1e300]}',
+    "mix_negweight.json": '{"weights": [-1, 2], "means": [[0, 0], [1, 1]], "stds": [1, 1]}',
+    "mix_3d.json": '{"weights": [1], "means": [[0, 0, 0]], "stds": [1]}',
+    "mix_words.json": '{"weights": "many", "means": [[0, 0]], "stds": [1]}',
+    "mix_mismatch.json": '{"weights": [1, 1], "means": [[0, 0]], "stds": [1]}',
+    "scene_bad.json": '{"format": "scorescope-scene", ',
+    "scene_other.json": '{"format": "something-else", "version": 1}',
+    "scene_future.json": '{"format": "scorescope-scene", "version": 99}',
+    "scene_hugeN.json":
+        '{"format": "scorescope-scene", '
+        '"version": 1, "sde": {"kind": "vp", "N": 1e18}}',
+    "scene_negsteps.json":
+        '{"format": "scorescope-scene", "version": 1, '
+        '"sampler": {"preset": "pc", "steps": -5}}',
+    "scene_hugesteps.json":
+        '{"format": "scorescope-scene", "version": 1, "mode": "sde", '
+        '"sampler": {"preset": "pc", "steps": 1000000000}}',
+    "scene_baddata.json":
+        '{"format": "scorescope-scene", '
+        '"version": 1, "data": {"name": "no-such-toy"}}',
+    "scene_types.json": '{"format": "scorescope-scene", "version": 1, "data": {"name": 5}}',
+}
+
+
 def make_fixtures(app, d):
     """The files the cases corrupt: a small trained checkpoint, and derived bad copies."""
     ck = os.path.join(d, "moons.pt")
@@ -77,38 +115,8 @@ def make_fixtures(app, d):
     subprocess.run([sys.executable, os.path.join(here, "..", "cli", "doctor_checkpoint.py"),
                     ck, doctored], check=True)
     files["width"] = doctored
-    # Points CSVs and mixtures.
-    put("empty_points.csv", "", "w")
-    put("words.csv", "x,y\nhello,world\n", "w")
-    put("nan.csv", "0,0\nnan,1\n1,1\n", "w")
-    put("inf.csv", "0,0\ninf,1\n1,1\n", "w")
-    put("onecol.csv", "1\n2\n3\n", "w")
-    put("ragged.csv", "1,2\n3\n4,5\n", "w")
-    put("onepoint.csv", "0.5,0.5\n", "w")
-    put("huge.csv", "1e300,1e300\n-1e300,-1e300\n0,0\n", "w")
-    put("mix_bad_json.json", "{\"components\": [", "w")
-    put("mix_empty.json", "{\"components\": []}", "w")
-    put("mix_negstd.json", "{\"components\": [{\"mean\": [0, 0], \"std\": -1}]}", "w")
-    put("mix_hugemean.json", "{\"components\": [{\"mean\": [1e300, 0], \"std\": 1}]}", "w")
-    put("mix_hugestd.json", "{\"components\": [{\"mean\": [0, 0], \"std\": 1e300}]}", "w")
-    put("mix_negweight.json",
-        "{\"components\": [{\"mean\": [0, 0], \"std\": 1, \"weight\": -1}]}", "w")
-    put("mix_3d.json", "{\"components\": [{\"mean\": [0, 0, 0], \"std\": 1}]}", "w")
-    put("mix_words.json", "{\"components\": \"many\"}", "w")
-    # Scenes.
-    put("scene_bad.json", "{\"format\": \"scorescope-scene\", ", "w")
-    put("scene_other.json", "{\"format\": \"something-else\", \"version\": 1}", "w")
-    put("scene_future.json", "{\"format\": \"scorescope-scene\", \"version\": 99}", "w")
-    put("scene_hugeN.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
-        "\"sde\": {\"kind\": \"vp\", \"N\": 1e18}}", "w")
-    put("scene_negsteps.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
-        "\"sampler\": {\"preset\": \"pc\", \"steps\": -5}}", "w")
-    put("scene_hugesteps.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
-        "\"mode\": \"sde\", \"sampler\": {\"preset\": \"pc\", \"steps\": 1000000000}}", "w")
-    put("scene_baddata.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
-        "\"data\": {\"name\": \"no-such-toy\"}}", "w")
-    put("scene_types.json", "{\"format\": \"scorescope-scene\", \"version\": 1, "
-        "\"data\": {\"name\": 5}}", "w")
+    for name, text in TEXT_FIXTURES.items():  # points CSVs, mixtures, scenes
+        put(name, text, "w")
     # Image folders.
     os.makedirs(os.path.join(d, "imgs_empty"), exist_ok=True)
     bad = os.path.join(d, "imgs_corrupt", "a")
