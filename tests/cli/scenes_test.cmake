@@ -95,6 +95,15 @@ file(READ ${WORK}/gui.gif head LIMIT 10 HEX)
 if(NOT head MATCHES "^474946383961c8007800")
   message(FATAL_ERROR "gui.gif: header ${head}, expected GIF89a 200x120")
 endif()
+
+# The default scene shows the learned field, which an untrained model does not have: its
+# recording waits for the layers that are requested, not for that field (it used to hang).
+execute_process(COMMAND ${CMAKE_COMMAND} -E env XDG_CONFIG_HOME=${WORK}/config
+                ${APP} --record default.gif --frames 20
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err WORKING_DIRECTORY ${WORK} TIMEOUT 120)
+if(NOT code EQUAL 0 OR NOT EXISTS ${WORK}/default.gif)
+  message(FATAL_ERROR "GUI default scene --record: exit ${code}, no default.gif\n${out}${err}")
+endif()
 file(READ ${WORK}/config/scorescope/prefs.json prefs)
 string(FIND "${prefs}" "01-forward-destroys-structure.json" pos)
 if(pos EQUAL -1 OR NOT EXISTS ${WORK}/config/scorescope/imgui.ini)

@@ -68,6 +68,8 @@ class Explorer2D : public CommandSink {
   void requestLayers();
   void exportAndRecord(const FileAction& fileAction);
   bool recordingFrameReady() const;
+  // The model the layers show: none until it has trained a step (or was imported).
+  std::shared_ptr<const train::ModelSnapshot> trainedModel() const;
   bool runFinishedForBenchmark() const;
 
   UiContext& m_ui;

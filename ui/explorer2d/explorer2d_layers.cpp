@@ -87,15 +87,19 @@ void Explorer2D::requestLayers() {
         m_tools.probe(p.value().tool, p.value().at, m_state, cloud, m_model,
                       m_canvas.geometry().camera.unitsPerPixel);
   m_tools.poll();
-  // An untrained network's arrows would only mislead: the learned field starts after step 0
-  // (an imported model is trained).
-  const bool trained = m_stats && (m_stats->step > 0 || m_stats->imported);
   const Viewport view = m_canvas.viewport();
-  if (auto r = m_fieldRequests.next(m_state, cloud, trained ? m_model : nullptr, view))
+  if (auto r = m_fieldRequests.next(m_state, cloud, trainedModel(), view))
     m_fields.request(std::move(*r));
   m_modelDensityPending =
-      m_densityRequests.update(m_modelDensity, m_state, cloud, trained ? m_model : nullptr,
-                               m_modelVersion, view, m_shell.recorder().active());
+      m_densityRequests.update(m_modelDensity, m_state, cloud, trainedModel(), m_modelVersion, view,
+                               m_shell.recorder().active());
+}
+
+// An untrained network's arrows would only mislead: the learned field starts after step 0
+// (an imported model is trained).
+std::shared_ptr<const train::ModelSnapshot> Explorer2D::trainedModel() const {
+  const bool trained = m_stats && (m_stats->step > 0 || m_stats->imported);
+  return trained ? m_model : nullptr;
 }
 
 // File actions that render offscreen, and the recording's next frame (between GUI frames).
@@ -115,24 +119,22 @@ void Explorer2D::exportAndRecord(const FileAction& fileAction) {
   if (m_shell.recorder().active()) tickRecording(m_shell, recordingFrameReady(), drawExport);
 }
 
-// A recorded frame is ready when the run is complete and the field (if shown) is for this
-// t; with the model's density shown, also its finished grid at this t (only a model that
-// has trained has one).
+// A recorded frame is ready when the run is complete and the field (when requestLayers asks
+// for one: the same request) is for this t; with the model's density shown, also its
+// finished grid at this t (only a model that has trained has one).
 bool Explorer2D::recordingFrameReady() const {
   const auto f = shownField();
   const auto md = m_modelDensity.latest();
-  const auto model = m_trainer.snapshot();
-  const auto ts = m_trainer.stats();
+  const auto model = trainedModel();
   const auto& c = m_state.canvas;
   FrameReadiness r;
   r.cloud = m_cloud != nullptr;
   r.runNeeded = m_state.mode != scene::RunMode::Forward || m_state.compare.enabled;
   r.runDone = m_state.compare.enabled ? m_compareRuns.done() : m_runView.run && m_runView.run->done;
   r.fieldNeeded =
-      c.showDensity || c.showExactField || c.showScoreError || (c.showLearnedField && model);
+      m_cloud && fieldRequestFor(m_state, *m_cloud, model, m_canvas.viewport()).has_value();
   if (f) r.fieldT = f->request.t;
-  r.modelDensityNeeded = c.showDensity && c.densitySource == DensitySource::Model && model && ts &&
-                         (ts->step > 0 || ts->imported);
+  r.modelDensityNeeded = c.showDensity && c.densitySource == DensitySource::Model && model;
   if (md) r.densityT = md->request.t, r.densityFinest = md->finest();
   return frameReady(r, evaluationTime(resolvedSde(m_state, m_cloud.get()), m_state.t));
 }
