@@ -171,10 +171,14 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
   train->add_option("--clip", to.clip, "Max gradient norm (0 = off)")->capture_default_str();
   train->add_option("--width", to.width, "MLP hidden width")->capture_default_str();
   train->add_option("--depth", to.depth, "MLP hidden layers")->capture_default_str();
+  train->add_option("--weighting", to.weighting,
+                    "sigma2, g2 (likelihood), one, flow (flow matching, g^4/4) or edm (default: "
+                    "edm for the preconditioned U-Net, else sigma2)");
   train
-      ->add_option("--weighting", to.weighting,
-                   "sigma2, g2 (likelihood), one or flow (flow matching, g^4/4)")
-      ->capture_default_str();
+      ->add_option("--precondition", to.precondition,
+                   "Images: edm (default: the U-Net's output corrects the score of Gaussian "
+                   "data, EDM's preconditioning) or none (score = net/sigma, older models)")
+      ->check(CLI::IsMember({"edm", "none"}));
   train->add_option("--objective", to.objective, "dsm or ssm (sliced score matching)")
       ->capture_default_str();
   train->add_flag("--importance-sampling", to.importanceSampling, "With g2: importance-sample t");

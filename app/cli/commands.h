@@ -46,7 +46,8 @@ struct TrainOptions {
   int warmup = 100;
   double clip = 1.0;
   int width = 128, depth = 3;
-  std::string weighting = "sigma2";
+  std::string weighting;     // empty: edm for a preconditioned U-Net, else sigma2
+  std::string precondition;  // images: edm (default) or none; 2D: refused
   std::string objective = "dsm";
   bool importanceSampling = false;
   std::string out = "model.pt";

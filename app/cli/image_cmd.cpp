@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/image_quality.h"
 #include "core/common/runtime.h"
 #include "core/data/image_dataset.h"
 #include "core/likelihood/likelihood.h"
@@ -316,7 +317,7 @@ double nearestTrainingRms(const ImageSource& src, const SampleOptions& s,
 
 void reportImageSamples(const ImageSource& src, const Observation& ob, const ImageSamples& r,
                         int64_t n, double nearest, const nlohmann::json& guidance,
-                        const SampleOptions& s) {
+                        const nlohmann::json& quality, const SampleOptions& s) {
   nlohmann::json j = {{"data", src.data},
                       {"task", ob.task},
                       {"score", src.scoreName},
@@ -332,6 +333,7 @@ void reportImageSamples(const ImageSource& src, const Observation& ob, const Ima
   if (!guidance.is_null()) j["guidance"] = guidance;
   if (nearest >= 0) j["nearest_training_rms"] = nearest;
   if (!s.out.empty()) j["out"] = s.out;
+  if (!quality.is_null()) j.update(quality);
   if (s.json) return (void)std::printf("%s\n", j.dump().c_str());
   std::printf("%lld samples in %.1f s (%lld steps, %lld score evaluations)%s%s\n",
               static_cast<long long>(n), r.wall, static_cast<long long>(r.steps),
@@ -341,6 +343,7 @@ void reportImageSamples(const ImageSource& src, const Observation& ob, const Ima
   if (nearest >= 0)
     std::printf("RMS distance to the nearest training image: %.4f per pixel (0 = memorized)\n",
                 nearest);
+  if (!quality.is_null()) printImageQuality(quality, n);
 }
 
 // The task flags that contradict each other or lack their partner; "" when they agree.
@@ -396,7 +399,14 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
     auto written = data::writePng(s.out, data::imageGrid(tiles, s.cols > 0 ? s.cols : 8));
     if (!written) return fail(cmd, written.error().message);
   }
-  reportImageSamples(src, ob, r, n, nearestTrainingRms(src, s, r.samples), guidance.value(), s);
+  nlohmann::json quality;
+  if (s.metrics) {
+    auto q = imageQuality(r.samples, src.data);
+    if (!q) return fail(cmd, q.error().message);
+    quality = q.value();
+  }
+  reportImageSamples(src, ob, r, n, nearestTrainingRms(src, s, r.samples), guidance.value(),
+                     quality, s);
   return 0;
 }
 

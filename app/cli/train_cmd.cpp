@@ -55,7 +55,11 @@ Expected<train::TrainConfig> trainConfigFrom(const AppOptions& o, const TrainOpt
   cfg.emaDecay = t.ema;
   cfg.warmup = t.warmup;
   cfg.gradClip = t.clip;
-  auto weighting = train::parseWeighting(t.weighting);
+  if (!images && !t.precondition.empty())
+    return Error{"--precondition applies to the image U-Net: 2D trains the MLP"};
+  const bool edm = images && t.precondition != "none";
+  auto weighting =
+      train::parseWeighting(t.weighting.empty() ? (edm ? "edm" : "sigma2") : t.weighting);
   if (!weighting) return Error{"--weighting: " + weighting.error().message};
   auto objective = train::parseObjective(t.objective);
   if (!objective) return Error{"--objective: " + objective.error().message};
@@ -102,6 +106,7 @@ Expected<nn::NetConfig> netConfigFrom(const TrainOptions& t, bool images,
     if (!unet) return unet.error();
     net.kind = nn::NetKind::UNet;
     net.unet = unet.value();
+    if (t.precondition == "none") net.unet.sigmaData = 0;
   }
   if (auto e = net.validate(); !e) return e.error();
   return net;

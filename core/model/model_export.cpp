@@ -46,10 +46,43 @@ torch::jit::Module scriptOf(const torch::nn::Module& net, const std::string& sou
   return m;
 }
 
-torch::jit::Module scriptUNet(const nn::ScoreNet& net, const nn::UNetConfig& config) {
+// TorchScript lines setting a and sig (float32 [B]) to a(t) and σ(t) (docs/MODEL_FORMAT.md's
+// table); "" for an SDE whose closed form the export does not write (vp-cosine: its β cap).
+std::string marginalSource(const sde::SdeConfig& c) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "    t = t.float()\n";
+  switch (c.kind) {
+    case sde::SdeKind::VP:
+    case sde::SdeKind::SubVP:
+      s << "    i = " << c.betaMin << " * t + 0.5 * t * t * " << c.betaMax - c.betaMin << "\n"
+        << "    a = torch.exp(-0.5 * i)\n"
+        << (c.kind == sde::SdeKind::VP ? "    sig = torch.sqrt(-torch.expm1(-i))\n"
+                                       : "    sig = -torch.expm1(-i)\n");
+      break;
+    case sde::SdeKind::VE:
+      s << "    a = torch.ones_like(t)\n"
+        << "    sig = " << c.sigmaMin << " * torch.pow(" << c.sigmaMax / c.sigmaMin << ", t)\n";
+      break;
+    case sde::SdeKind::RF:
+      s << "    a = 1.0 - t\n    sig = t\n";
+      break;
+    case sde::SdeKind::VPCosine:
+      return "";
+  }
+  return s.str();
+}
+
+torch::jit::Module scriptUNet(const nn::ScoreNet& net, const nn::UNetConfig& config,
+                              const sde::SdeConfig& sde) {
   const auto params = net.named_parameters();
+  std::string marginal;
+  if (config.sigmaData > 0 && (marginal = marginalSource(sde)).empty())
+    throw Failure("a preconditioned U-Net on " + std::string(sde::toString(sde.kind)) +
+                  " cannot be exported (only vp, subvp, ve and rf)");
   const auto source = unetSource(
-      config, [&](const std::string& block) { return params.contains(block + ".skip.weight"); });
+      config, [&](const std::string& block) { return params.contains(block + ".skip.weight"); },
+      marginal);
   return scriptOf(net, source, "ScoreScopeUNet");
 }
 
@@ -74,7 +107,8 @@ ModelMeta metaOf(const train::ModelSnapshot& snap, const std::string& name) {
 Expected<torch::jit::Module> scriptedNet(const train::ModelSnapshot& snap) {
   if (snap.imported) return Error{"an imported model is already TorchScript: copy its file"};
   try {
-    if (snap.net.kind == nn::NetKind::UNet) return scriptUNet(*snap.ema, snap.net.unet);
+    if (snap.net.kind == nn::NetKind::UNet)
+      return scriptUNet(*snap.ema, snap.net.unet, snap.sde->config());
     const auto* mlp = dynamic_cast<const nn::MlpNet*>(snap.ema.get());
     if (!mlp) return Error{"the model's network is not an MLP"};
     return scriptOf(*mlp, mlpSource(*mlp), "ScoreScopeMlp");

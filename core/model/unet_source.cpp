@@ -3,6 +3,7 @@
 #include <functional>
 #include <sstream>
 
+#include "core/common/error.h"
 #include "core/nn/unet.h"
 
 namespace ss::model {
@@ -50,14 +51,32 @@ class Emitter {
   std::ostringstream m_s;
 };
 
+// ε = −σ s = σx/q + (a σ_d/√q)·raw(x/√q, t), raw returning −net (nn::scoreOf).
+std::string preconditioned(double sigmaData, const std::string& marginal) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "def forward(self, x, t):\n"
+    << marginal << "    a = a.view(-1, 1, 1, 1)\n"
+    << "    sig = sig.view(-1, 1, 1, 1)\n"
+    << "    q = sig * sig + a * a * " << sigmaData * sigmaData << "\n"
+    << "    rq = torch.sqrt(q)\n"
+    << "    return sig * x / q + (a * " << sigmaData << " / rq) * self.raw(x / rq, t)\n\n";
+  return s.str();
+}
+
 }  // namespace
 
 std::string unetSource(const nn::UNetConfig& c,
-                       const std::function<bool(const std::string& block)>& hasSkip) {
+                       const std::function<bool(const std::string& block)>& hasSkip,
+                       const std::string& marginal) {
   Emitter e(c.groups, hasSkip);
   const int levels = static_cast<int>(c.multipliers.size());
   const int perLevel = nn::UNet::kBlocksPerLevel;
-  std::string src = "def forward(self, x, t):\n";
+  const bool pre = c.sigmaData > 0;
+  if (pre && marginal.empty())
+    throw Failure("a preconditioned U-Net's export needs its SDE's a(t) and sigma(t)");
+  std::string src = pre ? preconditioned(c.sigmaData, marginal) + "def raw(self, x, t):\n"
+                        : "def forward(self, x, t):\n";
   e.line("pt = torch.outer(t.float(), self.time_W) * 6.283185307179586");
   e.line("f = torch.cat([torch.sin(pt), torch.cos(pt)], 1)");
   e.line("e = torch.silu(" + e.linear("torch.silu(" + e.linear("f", "emb1") + ")", "emb2") + ")");

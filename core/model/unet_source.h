@@ -15,7 +15,11 @@ namespace ss::model {
 std::string flatName(const std::string& dotted);
 
 // `hasSkip(i)`: whether block i of path `path` ("down", "mid", "up") has a 1×1 skip conv.
+// forward returns ε = −σ·s; a preconditioned network (config.sigmaData > 0) needs
+// `marginal`: TorchScript lines that set `a` and `sig`, float32 [B], from t (the SDE's a(t)
+// and σ(t)); its raw network becomes the method `raw`.
 std::string unetSource(const nn::UNetConfig& config,
-                       const std::function<bool(const std::string& block)>& hasSkip);
+                       const std::function<bool(const std::string& block)>& hasSkip,
+                       const std::string& marginal = "");
 
 }  // namespace ss::model

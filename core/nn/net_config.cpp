@@ -126,6 +126,8 @@ Status validateUNet(const UNetConfig& c) {
   if (s) s = checkSize(c);
   if (s) s = checkEvenFeatures("unet.time_features", c.timeFeatures, false);
   if (s) s = checkScale("unet.time_scale", c.timeScale);
+  if (s && !(c.sigmaData >= 0 && c.sigmaData <= 100))
+    return invalid("unet.sigma_data", c.sigmaData, "must be in [0, 100] (0: no preconditioning)");
   return s;
 }
 
@@ -145,7 +147,7 @@ constexpr auto kUNetFields = [](auto& c, auto&& f) {
   // clang-format off
   eachField(f, "channels", c.channels, "size", c.size, "base_channels", c.baseChannels,
             "multipliers", c.multipliers, "groups", c.groups, "time_features", c.timeFeatures,
-            "time_scale", c.timeScale);
+            "time_scale", c.timeScale, "sigma_data", c.sigmaData);
   // clang-format on
 };
 
@@ -183,6 +185,7 @@ Expected<UNetConfig> unetPreset(const std::string& name, int channels, int size)
   } else {
     return Error{"unknown U-Net preset '" + name + "': choose small or large"};
   }
+  c.sigmaData = kImageSigmaData;
   if (auto s = validateUNet(c); !s) return s.error();
   return c;
 }

@@ -39,11 +39,21 @@ struct UNetConfig {
   int groups = 8;                            // GroupNorm groups
   int timeFeatures = 64;
   double timeScale = 16.0;
+  // > 0: EDM's preconditioning (Karras et al. 2022) in the SDE's coordinates with this data
+  // scale σ_d: the score is the exact one of N(0, σ_d² I) data, −x/q with q = σ² + a²σ_d²,
+  // plus the network's correction a·σ_d/(σ√q)·net(x/√q, t) (docs/IMAGE_QUALITY.md). 0 (older
+  // checkpoints): score = net(x, t)/σ, whose error at large t reaches x̂0 amplified by σ/a.
+  double sigmaData = 0.0;
 };
+
+// σ_d of the preconditioned U-Net presets: images in [0, 1] (Fashion-MNIST's pixels have an
+// RMS of 0.45), as EDM's 0.5 for images in [−1, 1].
+constexpr double kImageSigmaData = 0.5;
 
 // U-Net presets for a dataset of `channels`×size×size images: "small" (trains on a 2-core
 // CPU in minutes: 16 base channels, two resolutions) and "large" (for a GPU: 64 base
-// channels, three resolutions). Error for other names.
+// channels, three resolutions), both preconditioned (sigmaData = kImageSigmaData). Error for
+// other names.
 Expected<UNetConfig> unetPreset(const std::string& name, int channels, int size);
 
 struct NetConfig {

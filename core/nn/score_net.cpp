@@ -97,11 +97,19 @@ torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x
 
 torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
                       const torch::Tensor& t, const torch::Tensor& labels) {
-  auto out = labels.defined() ? net.forwardClass(x, t, labels) : net.forward(x, t);
-  auto sigma = sde.marginal(t).sigma.to(out.scalar_type());
-  std::vector<int64_t> shape(out.dim(), 1);
-  shape[0] = sigma.numel();
-  return out / sigma.view(shape);
+  auto run = [&](const torch::Tensor& in) {
+    return labels.defined() ? net.forwardClass(in, t, labels) : net.forward(in, t);
+  };
+  std::vector<int64_t> shape(x.dim(), 1);
+  shape[0] = -1;
+  const auto m = sde.marginal(t);
+  auto sigma = m.sigma.to(x.scalar_type()).view(shape);
+  const double sd = net.sigmaData();
+  if (sd <= 0) return run(x) / sigma;
+  auto a = m.a.to(x.scalar_type()).view(shape);
+  auto q = sigma * sigma + a * a * (sd * sd);
+  auto rootQ = q.sqrt();
+  return -x / q + (a * sd / (sigma * rootQ)) * run(x / rootQ);
 }
 
 NetScoreFn::NetScoreFn(std::shared_ptr<ScoreNet> net, std::shared_ptr<const sde::Sde> sde,

@@ -25,6 +25,8 @@ class ScoreNet : public torch::nn::Module {
   virtual torch::Tensor forwardClass(const torch::Tensor& x, const torch::Tensor& t,
                                      const torch::Tensor& labels);
   virtual int64_t classes() const { return 0; }
+  // EDM preconditioning's data scale σ_d (UNetConfig::sigmaData); 0: none.
+  virtual double sigmaData() const { return 0.0; }
 };
 
 // A freshly initialized network, the same for the same (config, seed). Throws ss::Failure
@@ -39,7 +41,9 @@ void copyWeights(const ScoreNet& source, ScoreNet& target);
 
 int64_t parameterCount(const torch::nn::Module& net);
 
-// s(x, t) = net(x, t) / σ(t), σ broadcast over x's trailing dimensions.
+// s(x, t) = net(x, t) / σ(t), σ broadcast over x's trailing dimensions; for a network with
+// σ_d = sigmaData() > 0, −x/q + a·σ_d/(σ√q)·net(x/√q, t) with q = σ² + a²σ_d² (the exact
+// score of N(0, σ_d² I) data plus the network's correction: EDM's preconditioning).
 torch::Tensor scoreOf(ScoreNet& net, const sde::Sde& sde, const torch::Tensor& x,
                       const torch::Tensor& t);
 // The same given class labels (forwardClass); undefined labels: scoreOf above.

@@ -37,6 +37,7 @@ class UNet final : public ScoreNet {
   UNet(const UNetConfig& config, at::Generator& gen);
   // x: [B, C, H, W] (H = W = size); t: [B] or a scalar. Returns [B, C, H, W].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& t) override;
+  double sigmaData() const override { return m_cfg.sigmaData; }
 
   static constexpr int kBlocksPerLevel = 2;
   static constexpr double kOutInitScale = 1e-2;  // the last conv starts near zero

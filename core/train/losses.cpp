@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/common/error.h"
+#include "core/nn/net_config.h"
 
 namespace ss::train {
 
@@ -69,6 +70,12 @@ torch::Tensor weightOf(Weighting w, const sde::Sde& sde, const torch::Tensor& t)
       // v_θ − (a′x0 + σ′z) = −½g²(s + z/σ) with v_θ = f − ½g²s: λ = g⁴/4 (docs/PROCESSES.md).
       auto g2 = diffusionSquared(sde, t);
       return 0.25 * g2 * g2;
+    }
+    case Weighting::Edm: {
+      const auto m = sde.marginal(t);
+      const double sd2 = nn::kImageSigmaData * nn::kImageSigmaData;
+      auto s2 = m.sigma * m.sigma, a2 = m.a * m.a;
+      return s2 * (s2 + a2 * sd2) / (a2 * sd2);
     }
   }
   throw Failure("unknown loss weighting");

@@ -1,7 +1,8 @@
 // Training objectives (MATH.md §3): denoising score matching with λ(t) = σ(t)² (default),
-// g(t)² (likelihood weighting, optionally with importance-sampled t), 1 or g(t)⁴/4 (flow
-// matching: docs/PROCESSES.md), and sliced score matching on perturbed data. Pure functions of
-// their inputs and generator; any thread. Uses LibTorch: not for ui/.
+// g(t)² (likelihood weighting, optionally with importance-sampled t), 1, g(t)⁴/4 (flow
+// matching: docs/PROCESSES.md) or EDM's (the preconditioned U-Net's: train_config.h), and sliced
+// score matching on perturbed data. Pure functions of their inputs and generator; any thread. Uses
+// LibTorch: not for ui/.
 #pragma once
 
 #include <torch/torch.h>

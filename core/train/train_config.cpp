@@ -23,7 +23,8 @@ namespace {
 constexpr EnumName<Weighting> kWeightings[] = {{Weighting::Sigma2, "sigma2"},
                                                {Weighting::G2, "g2"},
                                                {Weighting::One, "one"},
-                                               {Weighting::Flow, "flow"}};
+                                               {Weighting::Flow, "flow"},
+                                               {Weighting::Edm, "edm"}};
 constexpr EnumName<Objective> kObjectives[] = {{Objective::Dsm, "dsm"}, {Objective::Ssm, "ssm"}};
 
 }  // namespace

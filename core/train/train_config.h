@@ -11,11 +11,14 @@ namespace ss::train {
 
 // Flow: λ(t) = g(t)⁴/4, which makes DSM the flow-matching loss ‖v_θ − (a′x0 + σ′ε)‖² with
 // v_θ = f − ½g²s_θ the PF-ODE drift; for rf that is ‖v_θ − (ε − x0)‖², λ = t²/(1 − t)²
-// (docs/PROCESSES.md).
-enum class Weighting { Sigma2, G2, One, Flow };
+// (docs/PROCESSES.md). Edm: λ(t) = σ²q/(a²σ_d²), q = σ² + a²σ_d², σ_d = nn::kImageSigmaData,
+// which puts unit weight on the preconditioned U-Net's output at every t (EDM's λ; it is σ²
+// at small t and grows as σ̃² = σ²/a² at large t, where the PF-ODE is decided:
+// docs/IMAGE_QUALITY.md).
+enum class Weighting { Sigma2, G2, One, Flow, Edm };
 enum class Objective { Dsm, Ssm };
 
-std::string toString(Weighting w);  // "sigma2", "g2", "one", "flow"
+std::string toString(Weighting w);  // "sigma2", "g2", "one", "flow", "edm"
 std::string toString(Objective o);  // "dsm", "ssm"
 // Exact names; an error names the text and lists the valid names.
 Expected<Weighting> parseWeighting(const std::string& s);

@@ -312,6 +312,18 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
   expect_contains("\"steps\":5")
   run_app(0 sample --model unet.pt --n 2 --steps 20 --out unet.png --json)
   expect_contains("learned U-Net")
+  # --metrics on images: the total variation against the held-out images' (median 0.150).
+  run_app(0 sample --model unet.pt --n 2 --steps 20 --metrics --json)
+  string(REGEX MATCH "{[^\n]*}[ \n]*$" json "${OUT}")
+  string(JSON real GET "${json}" tv_real_median)
+  string(JSON speckle GET "${json}" speckle_tiles)
+  execute_process(COMMAND awk "BEGIN { exit !(${real} > 0.14 && ${real} < 0.16 && ${speckle} >= 0 && ${speckle} <= 2) }"
+                  RESULT_VARIABLE bad)
+  if(bad)
+    message(FATAL_ERROR "sample --metrics on images: tv_real_median ${real}, speckle_tiles ${speckle}")
+  endif()
+  run_app(1 train --data moons --steps 5 --precondition edm --out m.pt)
+  expect_contains("applies to the image U-Net")
   run_app(0 nll --model unet.pt --n 2 --rtol 1e-3 --atol 1e-3 --json)
   expect_contains("bits_per_dim")
   # The latent interpolation strip with the exact score: 5 frames between images 0 and 3 in

@@ -504,7 +504,8 @@ TEST(LossImportance, MatchesUniformEstimateAndCutsVariance) {
 // ---- TrainConfig --------------------------------------------------------------------------
 
 TEST(TrainConfig, EnumNamesRoundTrip) {
-  for (auto w : {Weighting::Sigma2, Weighting::G2, Weighting::One, Weighting::Flow}) {
+  for (auto w :
+       {Weighting::Sigma2, Weighting::G2, Weighting::One, Weighting::Flow, Weighting::Edm}) {
     auto back = parseWeighting(toString(w));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back.value(), w);
@@ -520,7 +521,7 @@ TEST(TrainConfig, EnumNamesRoundTrip) {
   EXPECT_EQ(toString(Objective::Dsm), "dsm");
   EXPECT_EQ(toString(Objective::Ssm), "ssm");
   EXPECT_EQ(parseWeighting("sigma").error().message,
-            "unknown weighting 'sigma' (expected sigma2, g2, one, flow)");
+            "unknown weighting 'sigma' (expected sigma2, g2, one, flow, edm)");
   EXPECT_FALSE(parseObjective("DSM").ok());  // names are exact
 }
 

@@ -168,3 +168,47 @@ TEST(ModelExport, AnExportedUNetOpensWithTheSameScore) {
   const auto theirs = scripted.value().forward({x, t}).toTensor();
   EXPECT_LT(maxRel(-theirs, ours), 1e-5);  // the export returns ε = −out
 }
+
+// A preconditioned U-Net (EDM's σ_d) exported on each SDE whose a(t), σ(t) the export writes
+// gives the score nn::scoreOf computes (its last layer scaled up so the network's term
+// counts); on vp-cosine the export is refused by name.
+TEST(ModelExport, APreconditionedUNetExportsItsScoreOnEverySde) {
+  ss::nn::NetConfig net;
+  net.kind = ss::nn::NetKind::UNet;
+  net.unet.baseChannels = 8;
+  net.unet.groups = 4;
+  net.unet.multipliers = {1, 2};
+  net.unet.sigmaData = ss::nn::kImageSigmaData;
+  auto snap = std::make_shared<ss::train::ModelSnapshot>();
+  snap->ema = ss::nn::makeNet(net, 7);
+  snap->ema->eval();
+  {
+    torch::NoGradGuard noGrad;
+    for (auto& p : snap->ema->named_parameters())
+      if (p.key() == "conv_out.weight") p.value().mul_(100.0);
+  }
+  snap->net = net;
+  snap->data = "fashion-mnist";
+  torch::NoGradGuard noGrad;
+  torch::manual_seed(7);
+  const auto x = torch::rand({3, 1, 28, 28});
+  const auto t = torch::tensor({0.01f, 0.4f, 0.9f});
+  using ss::sde::SdeKind;
+  for (auto kind : {SdeKind::VP, SdeKind::SubVP, SdeKind::VE, SdeKind::RF, SdeKind::VPCosine}) {
+    auto c = vp();
+    c.kind = kind;
+    c.sigmaMax = 30.0;
+    if (kind == SdeKind::RF) c.T = 0.999;
+    snap->sde = ss::sde::Sde::create(c);
+    auto scripted = ss::model::scriptedNet(*snap);
+    if (kind == SdeKind::VPCosine) {
+      EXPECT_NE(ss::messageOf(scripted).find("cannot be exported"), std::string::npos);
+      continue;
+    }
+    ASSERT_TRUE(scripted.ok()) << ss::messageOf(scripted);
+    const auto eps = scripted.value().forward({x, t}).toTensor();
+    const auto sigma = snap->sde->marginal(t).sigma.view({-1, 1, 1, 1});
+    const auto ours = ss::nn::scoreOf(*snap->ema, *snap->sde, x, t);
+    EXPECT_LT(maxRel(-eps / sigma, ours), 1e-4) << ss::sde::toString(kind);
+  }
+}

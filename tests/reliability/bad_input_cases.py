@@ -82,6 +82,7 @@ def cases(f, tmp):
                              (sample, [out_csv], "--device"), (sample, [out_csv], "--score"),
                              (train, [out_pt], "--net"), (train, [out_pt], "--preset"),
                              (train, [out_pt], "--weighting"), (train, [out_pt], "--objective"),
+                             (train, [out_pt], "--precondition"),
                              (train, [out_pt], "--sde"), (render, [out_png], "--field"),
                              (render, [out_png], "--colour"), (render, [out_png], "--mode"),
                              (render, [out_png], "--density-source"),
@@ -90,6 +91,7 @@ def cases(f, tmp):
         for v in ["bogus", ""]:
             refuse("choice", base, {flag: v}, outs)
     refuse("choice", sample, {"--device": "cuda"}, [out_csv])  # no CUDA here
+    refuse("choice", train, {"--precondition": "edm"}, [out_pt])  # the 2D MLP has none
 
     # Data: missing, empty and malformed files of every kind the loaders take.
     data_bad = ["no-such-toy", os.path.join(tmp, "missing.csv"), os.path.join(tmp, "missing/"),

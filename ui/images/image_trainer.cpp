@@ -31,6 +31,7 @@ bool ImageTrainerSlot::start(ImagePanelState& view, const std::string& from,
   spec.data = view.draft.data;  // the SDE: VP with the default ε, as `scorescope train`
   spec.net.kind = nn::NetKind::UNet;
   spec.net.unet = unet.value();
+  spec.train.loss.weighting = train::Weighting::Edm;  // the preset's preconditioning's
   spec.train.lr = 5e-4;
   spec.train.batch = 32;
   spec.train.seed = view.draft.seed;

@@ -44,9 +44,9 @@ void drawLiveKnobs(TrainingPanelState& view, CommandSink& sink, bool narrow) {
   edited |= ImGui::SliderInt(knobLabel("batch", narrow), &d.batch, 16, 8192, "%d",
                              ImGuiSliderFlags_Logarithmic);
   int w = static_cast<int>(d.loss.weighting);
-  if (ImGui::Combo(
-          knobLabel("weighting", narrow), &w,
-          "σ(t)² (noise prediction)\0g(t)² (likelihood)\0one\0g(t)⁴/4 (flow matching)\0")) {
+  if (ImGui::Combo(knobLabel("weighting", narrow), &w,
+                   "σ(t)² (noise prediction)\0g(t)² (likelihood)\0one\0g(t)⁴/4 (flow matching)\0"
+                   "EDM (preconditioned U-Net)\0")) {
     d.loss.weighting = static_cast<train::Weighting>(w);
     edited = true;
   }
