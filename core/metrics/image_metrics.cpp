@@ -8,12 +8,10 @@ torch::Tensor totalVariation(const torch::Tensor& images) {
   if (images.dim() != 4) throw Failure("total variation takes images [N, C, H, W]");
   const auto x = images.to(torch::kFloat64);
   auto tv = torch::zeros({x.size(0)}, x.options());
-  if (x.size(3) > 1) tv += (x.narrow(3, 1, x.size(3) - 1) - x.narrow(3, 0, x.size(3) - 1))
-                               .abs()
-                               .mean({1, 2, 3});
-  if (x.size(2) > 1) tv += (x.narrow(2, 1, x.size(2) - 1) - x.narrow(2, 0, x.size(2) - 1))
-                               .abs()
-                               .mean({1, 2, 3});
+  if (x.size(3) > 1)
+    tv += (x.narrow(3, 1, x.size(3) - 1) - x.narrow(3, 0, x.size(3) - 1)).abs().mean({1, 2, 3});
+  if (x.size(2) > 1)
+    tv += (x.narrow(2, 1, x.size(2) - 1) - x.narrow(2, 0, x.size(2) - 1)).abs().mean({1, 2, 3});
   return tv;
 }
 

@@ -88,7 +88,7 @@ struct RunResult {
   int traced = 0;
   std::vector<float> colour;  // n values in [0, 1]: the start position's angle (stable colours)
   int64_t nfe = 0;
-  bool done = false;
+  bool done = false;  // the last step's frame is in; `metrics` follow in a later publish
   int64_t step = 0, plannedSteps = 0;  // steps taken, and planned (0: adaptive, RK45)
   double seconds = 0;                  // compute time so far
   // Seconds left at the pace so far (-1: not known: adaptive, done, or no step yet).

@@ -13,7 +13,8 @@ TEST(TotalVariation, MatchesHandComputations) {
   const auto checker = (ij % 2).to(torch::kFloat64).view({1, 1, 4, 4});
   auto edge = torch::zeros({1, 1, 4, 4}, torch::kFloat64);
   edge.narrow(3, 2, 2).fill_(1.0);
-  const auto tv = ss::metrics::totalVariation(torch::cat({flat.to(torch::kFloat64), checker, edge}));
+  const auto tv =
+      ss::metrics::totalVariation(torch::cat({flat.to(torch::kFloat64), checker, edge}));
   EXPECT_DOUBLE_EQ(tv[0].item<double>(), 0.0);
   EXPECT_DOUBLE_EQ(tv[1].item<double>(), 2.0);
   EXPECT_DOUBLE_EQ(tv[2].item<double>(), 1.0 / 3.0);  // 4 steps of 1 over 4×3 horizontal pairs

@@ -88,9 +88,7 @@ TEST(PreconditionedUNet, TheEdmLossIsTheSquaredErrorOfTheNetworkOutput) {
   const auto f = net->forward(x / q.sqrt(), r.t).detach();
   const auto target = (sig * x / q - r.z) * q.sqrt() / (a * sd);
   const auto want = (f - target).pow(2).sum({1, 2, 3});
-  EXPECT_TRUE(torch::allclose(r.perSample, want, 2e-3, 1e-3))
-      << r.perSample << "\n"
-      << want;
+  EXPECT_TRUE(torch::allclose(r.perSample, want, 2e-3, 1e-3)) << r.perSample << "\n" << want;
 }
 
 // λ_edm = σ²q/(a²σ_d²): σ² where the noise is small, and far above it where a(t) is.
