@@ -116,3 +116,19 @@ TEST(ProbeRequests, AProbeAsksWithTheStateAndItsNumber) {
 }
 
 }  // namespace
+
+// The image panel offers the fast solvers (inpainting and colorization paste the known part
+// back after each of their steps, as for every sampler), and each offered name is a preset.
+TEST(ImageRequests, ThePanelOffersTheFastSolvers) {
+  const auto& names = ui::imageSamplerPresets();
+  for (const char* fast : {"ddim", "dpmpp_2m"})
+    EXPECT_NE(std::find(names.begin(), names.end(), fast), names.end()) << fast;
+  for (const auto& n : names) EXPECT_TRUE(ss::sample::samplerPreset(n).ok()) << n;
+  ui::ImagePanelState view;
+  view.draft.sampler.steps = 20;
+  view.comparePreset = "ddim";
+  auto r = ui::compareRequest(view);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r.value().sampler.solver, ss::sample::OdeSolver::Ddim);
+  EXPECT_EQ(r.value().sampler.steps, 20);
+}

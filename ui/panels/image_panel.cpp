@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 #include "ui/panels/widgets.h"
 #include "ui/session/requests.h"
@@ -13,10 +14,18 @@ namespace ss::ui {
 
 namespace {
 
-const char* kPresets[] = {"pc", "ald", "ddpm", "ode", "euler", "heun"};
-const char* kPresetLabels[] = {"Euler–Maruyama (pc)", "annealed Langevin (ald)",
-                               "ancestral (ddpm)",    "PF-ODE RK45 (ode)",
-                               "PF-ODE Euler",        "PF-ODE Heun"};
+// DDIM and DPM-Solver++(2M) take inpainting and colorization as every sampler does: the
+// known part is pasted back after each step (the ODE's one noise draw per run).
+const char* kPresets[] = {"pc", "ald", "ddpm", "ode", "euler", "heun", "ddim", "dpmpp_2m"};
+const char* kPresetLabels[] = {"Euler–Maruyama (pc)",
+                               "annealed Langevin (ald)",
+                               "ancestral (ddpm)",
+                               "PF-ODE RK45 (ode)",
+                               "PF-ODE Euler",
+                               "PF-ODE Heun",
+                               "DDIM",
+                               "DPM-Solver++(2M)"};
+constexpr int kPresetCount = static_cast<int>(std::size(kPresets));
 constexpr sample::MaskPreset kMasks[] = {
     sample::MaskPreset::LeftHalf,     sample::MaskPreset::RightHalf, sample::MaskPreset::TopHalf,
     sample::MaskPreset::BottomHalf,   sample::MaskPreset::CentreBox, sample::MaskPreset::Random50,
@@ -192,8 +201,8 @@ bool drawSamplerChoice(ImagePanelState& view) {
   int preset =
       static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.samplerPreset) -
                        std::begin(kPresets));
-  if (preset >= 6) preset = 0;
-  if (ImGui::Combo("sampler", &preset, kPresetLabels, 6)) {
+  if (preset >= kPresetCount) preset = 0;
+  if (ImGui::Combo("sampler", &preset, kPresetLabels, kPresetCount)) {
     view.samplerPreset = kPresets[preset];
     changed |= applyPreset(view);
   }
@@ -206,9 +215,9 @@ bool drawSamplerChoice(ImagePanelState& view) {
     int other =
         static_cast<int>(std::find(std::begin(kPresets), std::end(kPresets), view.comparePreset) -
                          std::begin(kPresets));
-    if (other >= 6) other = 3;
+    if (other >= kPresetCount) other = 3;
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::Combo("##compare", &other, kPresetLabels, 6)) {
+    if (ImGui::Combo("##compare", &other, kPresetLabels, kPresetCount)) {
       view.comparePreset = kPresets[other];
       changed = true;
     }

@@ -45,7 +45,8 @@ struct ImagePanelState {
 // shows only noise and takes the CPU the first steps need.
 inline constexpr int64_t kLiveFirstSampleStep = 100;
 
-// The sampler presets the image panel offers ("pc", "ald", "ddpm", "ode", "euler", "heun").
+// The sampler presets the image panel offers ("pc", "ald", "ddpm", "ode", "euler", "heun",
+// "ddim", "dpmpp_2m").
 const std::vector<std::string>& imageSamplerPresets();
 // The request of the compare grid: `draft` with the compare preset's sampler (same steps,
 // same seed, so the same prior draw). Error for an unknown preset.
