@@ -315,16 +315,9 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
   # --metrics on images: the total variation against the held-out images' (median 0.150) and
   # the Fréchet distance with its floor (2 samples: present, not meaningful; core tests check it).
   run_app(0 sample --model unet.pt --n 2 --steps 20 --metrics --json)
-  string(REGEX MATCH "{[^\n]*}[ \n]*$" json "${OUT}")
-  string(JSON real GET "${json}" tv_real_median)
-  string(JSON speckle GET "${json}" speckle_tiles)
-  string(JSON fd GET "${json}" fd)
-  string(JSON fdFloor GET "${json}" fd_floor)
-  execute_process(COMMAND awk "BEGIN { exit !(${real} > 0.14 && ${real} < 0.16 && ${speckle} >= 0 && ${speckle} <= 2 && ${fd} >= 0 && ${fdFloor} >= 0) }"
-                  RESULT_VARIABLE bad)
-  if(bad)
-    message(FATAL_ERROR "sample --metrics on images: tv_real_median ${real}, speckle_tiles ${speckle}, fd ${fd} (floor ${fdFloor})")
-  endif()
+  expect_json("sample --metrics on images"
+              "@tv_real_median@ > 0.14 && @tv_real_median@ < 0.16 && @speckle_tiles@ >= 0 && @speckle_tiles@ <= 2 && @fd@ >= 0 && @fd_floor@ >= 0"
+              tv_real_median speckle_tiles fd fd_floor)
   run_app(1 train --data moons --steps 5 --precondition edm --out m.pt)
   expect_contains("applies to the image U-Net")
   run_app(0 nll --model unet.pt --n 2 --rtol 1e-3 --atol 1e-3 --json)
@@ -333,16 +326,9 @@ if(EXISTS /usr/share/datasets/fashion-mnist)
   # one PNG row (5 frames + the 2 sources: 7 tiles of 28 pixels with 2-pixel pads = 212 × 32),
   # the ends back within 1e-3 of their sources.
   run_app(0 interpolate --data fashion-mnist --limit 20 --a 0 --b 3 --frames 5 --out strip.png --json)
-  string(REGEX MATCH "{[^\n]*}[ \n]*$" json "${OUT}")
-  string(JSON frames GET "${json}" frames)
-  string(JSON nfe GET "${json}" nfe)
-  string(JSON roundtrip GET "${json}" roundtrip_error)
-  string(JSON wall GET "${json}" wall_s)
-  execute_process(COMMAND awk "BEGIN { exit !(${frames} == 5 && ${nfe} > 0 && ${roundtrip} >= 0 && ${roundtrip} < 1e-3 && ${wall} > 0) }"
-                  RESULT_VARIABLE bad)
-  if(bad)
-    message(FATAL_ERROR "interpolate: frames ${frames}, nfe ${nfe}, roundtrip_error ${roundtrip}, wall_s ${wall}")
-  endif()
+  expect_json("interpolate"
+              "@frames@ == 5 && @nfe@ > 0 && @roundtrip_error@ >= 0 && @roundtrip_error@ < 1e-3 && @wall_s@ > 0"
+              frames nfe roundtrip_error wall_s)
   if(NOT EXISTS ${WORK}/strip.png)
     message(FATAL_ERROR "interpolate --out strip.png wrote nothing")
   endif()
