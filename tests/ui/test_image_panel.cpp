@@ -64,7 +64,7 @@ TEST(ImagePanel, AUNetStartsWithAGridOfSecondsAndTheFullRunIsOneClick) {
   EXPECT_EQ(f.view.draft.model, "unet.pt");
   EXPECT_EQ(f.view.draft.n, ui::kQuickNetworkImages);
   EXPECT_EQ(f.view.draft.sampler.steps, ui::kQuickNetworkSteps);
-  EXPECT_EQ(f.view.samplerPreset, "ddpm");
+  EXPECT_EQ(f.view.samplerPreset, "ddim");
   EXPECT_EQ(f.sink.count<ui::cmd::RequestRun>(), 1);
   f.sink.sent.clear();
   f.h.press({"Full run: 1000 steps, 64 images"});

@@ -300,7 +300,7 @@ TEST(SceneFile, FieldSolverSettingsRoundTrip) {
 }
 
 // Opening a U-Net on an image dataset (--model, File > Open model…) starts the grid that
-// finishes in seconds: 16 images through 100 ancestral steps, not the exact score's 64 × 1000
+// finishes in seconds: 16 images through 50 DDIM steps, not the exact score's 64 × 1000
 // (about 24 minutes with the bundled U-Net on a 2-core CPU). A 2D scene is left as it was.
 TEST(SceneFile, AnImageModelOpensOnTheQuickGrid) {
   const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
@@ -315,8 +315,9 @@ TEST(SceneFile, AnImageModelOpensOnTheQuickGrid) {
   const Scene& s = opened.value();
   EXPECT_EQ(s.model.checkpoint, bundled);
   EXPECT_EQ(s.images.n, kQuickNetworkImages);
-  EXPECT_EQ(s.state.samplerPreset, "ddpm");
-  EXPECT_EQ(s.state.sampler.predictor, sample::Predictor::Ancestral);
+  EXPECT_EQ(s.state.samplerPreset, "ddim");
+  EXPECT_EQ(s.state.sampler.kind, sample::SamplerKind::Ode);
+  EXPECT_EQ(s.state.sampler.solver, sample::OdeSolver::Ddim);
   EXPECT_EQ(s.state.sampler.steps, kQuickNetworkSteps);
   EXPECT_EQ(s.images.sampler.steps, kQuickNetworkSteps);
   ExplorerState moons;

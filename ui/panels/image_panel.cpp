@@ -113,7 +113,7 @@ bool drawGuidanceSection(ImagePanelState& view, const train::ClassifierStats* cl
 }
 
 // A U-Net costs far more per step than the exact score: choosing one sets a grid that
-// finishes in seconds on a CPU (16 images, 100 ancestral steps); "Full run" is one click away.
+// finishes in seconds on a CPU (16 images, 50 DDIM steps); "Full run" is one click away.
 void quickNetworkGrid(ImagePanelState& view) {
   view.samplerPreset = kQuickNetworkPreset;
   if (!applyPreset(view)) return;

@@ -189,10 +189,7 @@ Expected<Scene> withModel(Scene scene, const std::string& path, const std::strin
 }
 
 void setQuickNetworkGrid(Scene& scene) {
-  // Ancestral sampling is DDPM's (VP) or SMLD's (VE); another SDE gets Euler–Maruyama.
-  const auto kind = scene.state.sde.kind;
-  const bool ancestral = kind == sde::SdeKind::VP || kind == sde::SdeKind::VE;
-  scene.state.samplerPreset = ancestral ? kQuickNetworkPreset : "pc";
+  scene.state.samplerPreset = kQuickNetworkPreset;
   scene.state.sampler = sample::samplerPreset(scene.state.samplerPreset).value();
   scene.state.sampler.steps = kQuickNetworkSteps;
   scene.images.sampler = scene.state.sampler;
