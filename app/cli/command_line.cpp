@@ -193,6 +193,10 @@ void addTrainOptions(CLI::App* train, TrainOptions& to) {
                    "class, so the same network learns the unconditional score (default 0.15)")
       ->check(CLI::Range(0.0, 1.0));
   train->add_flag("--json", to.json, "End with one JSON object on the last line");
+  train->add_option("--from", to.from,
+                    "Continue this checkpoint (its data, SDE and network, optimizer and EMA) for "
+                    "--steps more steps; --lr, --batch, --weighting, --importance-sampling, "
+                    "--objective, --ema, --warmup and --clip replace its settings");
 }
 
 // sample's PF-ODE solver and the fixed-step solvers' grid, eta, churn and rho.
@@ -393,6 +397,8 @@ int runCommandLine(CommandLine& c) {
   if (train->parsed()) {
     c.to.batchGiven = train->get_option("--batch")->count() > 0;
     c.to.lrGiven = train->get_option("--lr")->count() > 0;
+    for (const auto* opt : train->get_options())
+      if (opt->count() > 0) c.to.given.push_back(opt->get_name());
     return runTrain(o, c.to);
   }
   if (sample->parsed()) {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/cli/options.h"
 #include "core/sample/sampler_config.h"
@@ -58,6 +59,11 @@ struct TrainOptions {
   bool conditional = false;
   double cfgDropout = -1;
   bool json = false;
+  // --from CKPT: continue that checkpoint (its data, SDE and network) for --steps more steps;
+  // `given` names the options on the command line (those that would change the model are
+  // refused, the optimizer and loss ones replace the checkpoint's).
+  std::string from;
+  std::vector<std::string> given;
 };
 
 // sample and nll: a checkpoint (--model) or the exact score (--score exact).

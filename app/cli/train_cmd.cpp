@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/train_run.h"
 #include "core/common/memory_budget.h"
 #include "core/common/runtime.h"
 #include "core/data/image_dataset.h"
@@ -112,13 +113,8 @@ Expected<nn::NetConfig> netConfigFrom(const TrainOptions& t, bool images,
   return net;
 }
 
-struct TrainedLoss {
-  double initial = 0;   // the mean of the first 20 steps' losses
-  double smoothed = 0;  // the exponential average at the end
-};
+}  // namespace
 
-// Runs t.steps steps with a progress bar on a terminal; a diverging loss (non-finite, or
-// grown by orders of magnitude: train::DivergenceWatch) stops it before anything is written.
 Expected<TrainedLoss> trainSteps(train::TrainStep& step, const TrainOptions& t, double lr) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -148,9 +144,8 @@ Expected<TrainedLoss> trainSteps(train::TrainStep& step, const TrainOptions& t, 
   return TrainedLoss{first / std::max<int64_t>(firstCount, 1), smoothed};
 }
 
-}  // namespace
-
 int runTrain(const AppOptions& o, const TrainOptions& t) {
+  if (!t.from.empty()) return runTrainFrom(o, t);
   using Clock = std::chrono::steady_clock;
   auto sde = sdeConfigFrom(o);
   if (!sde) return fail("train", sde.error().message);
@@ -185,31 +180,36 @@ int runTrain(const AppOptions& o, const TrainOptions& t) {
   auto loss = trainSteps(*step, t, cfg.value().lr);
   if (!loss) return fail("train", loss.error().message);
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  train::CheckpointMeta meta{o.data,      problem.value().sde, net.value(),
+                             cfg.value(), step->steps(),       appVersion()};
+  return finishTraining(*step, meta, loss.value(), wall, t, device.value());
+}
+
+int finishTraining(const train::TrainStep& step, const train::CheckpointMeta& meta,
+                   const TrainedLoss& loss, double wall, const TrainOptions& t,
+                   const std::string& device) {
   if (!t.out.empty()) {
-    train::CheckpointMeta meta{o.data,      problem.value().sde, net.value(),
-                               cfg.value(), step->steps(),       appVersion()};
-    auto saved = train::saveCheckpoint(t.out, *step, meta);
+    auto saved = train::saveCheckpoint(t.out, step, meta);
     if (!saved) return fail("train", saved.error().message);
   }
-  const double initial = loss.value().initial, smoothed = loss.value().smoothed;
   if (t.json) {
-    nlohmann::json j = {{"steps", step->steps()},
-                        {"initial_loss", initial},
-                        {"final_loss", smoothed},
-                        {"steps_per_s", step->steps() / wall},
-                        {"device", device.value()},
+    nlohmann::json j = {{"steps", step.steps()},
+                        {"initial_loss", loss.initial},
+                        {"final_loss", loss.smoothed},
+                        {"steps_per_s", t.steps / wall},
+                        {"device", device},
                         {"wall_s", wall},
-                        {"batch", cfg.value().batch},
-                        {"data", o.data},
-                        {"sde", o.sde},
-                        {"classes", net.value().mlp.classes},
+                        {"batch", meta.train.batch},
+                        {"data", meta.data},
+                        {"sde", std::string(sde::toString(meta.sde.kind))},
+                        {"classes", meta.net.mlp.classes},
                         {"out", t.out}};
+    if (!t.from.empty()) j["from"] = t.from;  // "steps" counts the checkpoint's own as well
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("trained %lld steps in %.1f s (%.0f steps/s on %s): loss %.4g -> %.4g%s%s\n",
-                static_cast<long long>(step->steps()), wall, step->steps() / wall,
-                device.value().c_str(), initial, smoothed, t.out.empty() ? "" : ", wrote ",
-                t.out.c_str());
+                static_cast<long long>(t.steps), wall, t.steps / wall, device.c_str(), loss.initial,
+                loss.smoothed, t.out.empty() ? "" : ", wrote ", t.out.c_str());
   }
   return 0;
 }
