@@ -59,10 +59,22 @@ idle_cpu() {
 }
 idle=$(idle_cpu)
 
+# 5. Inpainting with the bundled U-Net (issue 20): lesson 08's 16 completions of a test image
+#    (DDIM, 50 steps; a painted mask's re-run is the same run) in the window, from the run's
+#    request to its last step, against the same run from the CLI.
+model=$root/assets/models/fashion-mnist-small.pt
+cli_inpaint=$("$app" sample --model "$model" --data fashion-mnist:test --inpaint-index 0 \
+  --mask-preset left-half --sampler ddim --steps 50 --n 16 --seed 0 --out "$tmp/fill.png" \
+  --json | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["wall_s"])')
+gui_inpaint=$(xr "$app" --scene "$root/assets/scenes/08-inpainting-fashion-mnist.json" \
+  --ui-scale 1 --window 1600x1000 --exit-when-done 2>/dev/null | grep run_seconds | tail -1)
+
 python3 - "$out" "$cpu" "$cores" "$cli_s" "$yield_json" "$share_json" "$idle" \
-  "$cli_moons_s" "$moons_json" "$cli_train" "$train_still" "$train_playing" "$load" <<'PY'
+  "$cli_moons_s" "$moons_json" "$cli_train" "$train_still" "$train_playing" "$load" \
+  "$cli_inpaint" "$gui_inpaint" <<'PY'
 import json, sys
-out, cpu, cores, cli_s, yj, sj, idle, cli_moons_s, mj, cli_train, tsj, tpj, load = sys.argv[1:]
+(out, cpu, cores, cli_s, yj, sj, idle, cli_moons_s, mj, cli_train, tsj, tpj, load, cli_inp,
+ gij) = sys.argv[1:]
 y, s, m = json.loads(yj), json.loads(sj), json.loads(mj)
 ts, tp = json.loads(tsj), json.loads(tpj)
 rate = lambda r: r["train_steps"] / r["train_seconds"]
@@ -79,6 +91,7 @@ r = {"cpu": cpu, "cores": int(cores), "renderer": "Mesa llvmpipe under Xvfb, 160
      "train_gui_still": ts, "train_gui_playing": tp,
      "train_still_vs_cli": rate(ts) / float(cli_train),
      "train_playing_vs_cli": rate(tp) / float(cli_train),
+     "inpaint_cli_seconds": float(cli_inp), "inpaint_gui": json.loads(gij),
      "load_before": load}
 with open(out, "w") as f:
     json.dump(r, f, indent=2)
@@ -89,6 +102,7 @@ print(f"window, workers yield   {y['run_seconds']:7.1f} s  ({100 * r['gui_yield_
 print(f"window, workers share   {s['run_seconds']:7.1f} s  ({100 * r['gui_share_vs_cli']:.0f} % of the CLI's throughput, {s['frames']} frames)")
 print(f"still window            {100 * r['idle_window_cores']:7.1f} % of a core")
 print(f"training moons: CLI {r['train_cli_steps_per_s']:.0f} steps/s; window, still {rate(ts):.0f} ({100 * r['train_still_vs_cli']:.0f} %), playing {rate(tp):.0f} ({100 * r['train_playing_vs_cli']:.0f} %, {tp['frames']} frames in {tp['train_seconds']:.1f} s)")
+print(f"inpainting, 16 images, DDIM 50 (lesson 08): CLI {float(cli_inp):.1f} s, window {r['inpaint_gui']['run_seconds']:.1f} s")
 print(f"load average before: {load}")
 print(f"moons (empirical score): CLI {r['moons_cli_seconds']:.1f} s, window {m['run_seconds']:.1f} s ({100 * r['moons_gui_vs_cli']:.0f} %)")
 PY

@@ -287,6 +287,12 @@ TEST(ImageExplorer, MaskPainterTintsExactlyTheUnknownPixels1280x800) {
   paintAndCheck(1280, 800, "SCORESCOPE_PAINTER_SCREENSHOT");
 }
 
+// The window size lessons are projected at (issue 20: the grid's right column was cut off
+// beside the painter there).
+TEST(ImageExplorer, MaskPainterTintsExactlyTheUnknownPixels1600x1000) {
+  paintAndCheck(1600, 1000, "SCORESCOPE_PAINTER_SCREENSHOT_1600");
+}
+
 TEST(ImageExplorer, MaskPainterTintsExactlyTheUnknownPixels1920x1080) {
   paintAndCheck(1920, 1080, "SCORESCOPE_PAINTER_SCREENSHOT_1080");
 }

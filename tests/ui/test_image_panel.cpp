@@ -56,6 +56,26 @@ TEST(ImagePanel, ATrainerIsAskedFor) {
   EXPECT_EQ(bundled->from, f.view.bundledModel);
 }
 
+// The dataset's bundled model is one click from the exact score: it takes the path, the quick
+// grid and one run; the button goes once the grid samples with it.
+TEST(ImagePanel, TheBundledModelIsOneClick) {
+  ImagePanelFixture f;
+  f.h.frame();
+  EXPECT_FALSE(f.h.click({"bundled"}));  // no bundled model for this data: no button
+  f.view.bundledModel = "/assets/models/twemoji-small.pt";
+  f.h.frame();
+  f.h.press({"bundled"});
+  EXPECT_EQ(f.view.draft.model, f.view.bundledModel);
+  EXPECT_EQ(f.view.modelPath, f.view.bundledModel);
+  EXPECT_EQ(f.view.draft.n, ui::kQuickNetworkImages);
+  EXPECT_EQ(f.view.samplerPreset, "ddim");
+  EXPECT_EQ(f.sink.count<ui::cmd::RequestRun>(), 1);
+  f.sink.sent.clear();
+  f.h.frame();
+  EXPECT_FALSE(f.h.click({"bundled"}));
+  EXPECT_TRUE(f.sink.sent.empty());
+}
+
 TEST(ImagePanel, AUNetStartsWithAGridOfSecondsAndTheFullRunIsOneClick) {
   ImagePanelFixture f;
   ASSERT_EQ(f.view.draft.n, 64);  // the exact score's grid: cheap at 1000 steps

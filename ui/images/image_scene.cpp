@@ -7,6 +7,16 @@
 
 namespace ss::ui {
 
+std::string bundledModelFor(const std::string& data) {
+  const char* name = data.rfind("fashion-mnist", 0) == 0 ? "fashion-mnist-small.pt"
+                     : data == "twemoji"                 ? "twemoji-small.pt"
+                                                         : nullptr;
+  if (!name || assetsDir().empty()) return {};
+  const std::string path = assetsDir() + "/models/" + name;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) ? path : std::string();
+}
+
 void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view,
                      InterpPanelState& interp) {
   const float scale = state.uiScale;
@@ -34,12 +44,7 @@ void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view
     interp.spherical = in.spherical;
     interp.started = true;
   }
-  const std::string bundled = assetsDir() + "/models/fashion-mnist-small.pt";
-  std::error_code ec;
-  view.bundledModel = view.draft.data.rfind("fashion-mnist", 0) == 0 && !assetsDir().empty() &&
-                              std::filesystem::is_regular_file(bundled, ec)
-                          ? bundled
-                          : std::string();
+  view.bundledModel = bundledModelFor(view.draft.data);
 }
 
 Scene::Interpolation stripOf(const InterpPanelState& interp) {

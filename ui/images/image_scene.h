@@ -4,14 +4,20 @@
 // interpolation panel its strip. UI thread.
 #pragma once
 
+#include <string>
+
 #include "ui/panels/image_panel.h"
 #include "ui/panels/interp_panel.h"
 #include "ui/session/scene_file.h"
 
 namespace ss::ui {
 
+// The checkpoint assets/models holds for an image dataset (fashion-mnist-small.pt for
+// Fashion-MNIST, twemoji-small.pt for Twemoji), or "" when there is none.
+std::string bundledModelFor(const std::string& data);
+
 // Fills `state`, `view` and `interp` from `s` (the UI scale stays `state`'s); `view`'s
-// bundled model is set when the data is Fashion-MNIST and assets/models has one.
+// bundled model is bundledModelFor its data.
 void applyImageScene(const Scene& s, ExplorerState& state, ImagePanelState& view,
                      InterpPanelState& interp);
 

@@ -156,6 +156,16 @@ bool drawScoreChoice(ImagePanelState& view, const train::TrainerStats* training,
     view.modelPath = path;
   }
   tooltip("A checkpoint of `scorescope train --data <images>`; Enter loads it");
+  if (!view.bundledModel.empty() && (d.model != view.bundledModel || view.live)) {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("bundled")) {
+      if (exact) quickNetworkGrid(view);
+      view.modelPath = d.model = view.bundledModel;
+      view.live = false;
+      changed = true;
+    }
+    tooltip(("Sample with the model that comes with ScoreScope: " + view.bundledModel).c_str());
+  }
   if (ImGui::RadioButton("U-Net trained here", view.live) && !view.live) {
     if (exact) quickNetworkGrid(view);
     view.live = true;
