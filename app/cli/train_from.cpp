@@ -21,10 +21,13 @@ bool isGiven(const TrainOptions& t, const char* flag) {
 // The first flag given that describes the model or its data, which --from takes from the
 // checkpoint; empty when there is none.
 std::string modelFlagGiven(const TrainOptions& t) {
-  static const char* const kAllowed[] = {
-      "--from", "--steps",  "--out", "--json",      "--device",    "--threads",
-      "--lr",   "--batch",  "--ema", "--warmup",    "--clip",      "--weighting",
-      "--objective",        "--importance-sampling"};
+  static const char* const kAllowed[] = {"--from",      "--steps",
+                                         "--out",       "--json",
+                                         "--device",    "--threads",
+                                         "--lr",        "--batch",
+                                         "--ema",       "--warmup",
+                                         "--clip",      "--weighting",
+                                         "--objective", "--importance-sampling"};
   for (const auto& f : t.given)
     if (std::none_of(std::begin(kAllowed), std::end(kAllowed),
                      [&](const char* a) { return f == a; }))
@@ -65,8 +68,8 @@ Expected<train::TrainConfig> continuedConfig(train::TrainConfig cfg, const Train
 int runTrainFrom(const AppOptions& o, const TrainOptions& t) {
   using Clock = std::chrono::steady_clock;
   if (auto f = modelFlagGiven(t); !f.empty())
-    return fail("train", f + " describes the model or its data, which --from takes from " +
-                             t.from + ": drop it, or train a new model without --from");
+    return fail("train", f + " describes the model or its data, which --from takes from " + t.from +
+                             ": drop it, or train a new model without --from");
   if (t.steps < 1)
     return fail("train", "--steps (" + std::to_string(t.steps) + ") must be at least 1");
   auto device = computeDeviceFrom(o);
