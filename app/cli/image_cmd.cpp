@@ -21,6 +21,7 @@
 #include "core/sample/conditional.h"
 #include "core/sample/masks.h"
 #include "core/sample/sampler.h"
+#include "core/scene/image_score.h"
 #include "core/score/exact_score.h"
 #include "core/score/guided_score.h"
 #include "core/train/classifier.h"
@@ -98,7 +99,7 @@ Expected<ImageSource> imageSourceFrom(const AppOptions& o, const SampleOptions& 
   // The exact empirical score is stiff near ε (its scale is 1/σ²): the last Euler–Maruyama
   // step at ε = 1e-5 would overshoot a hundredfold, so sample to the reference's 1e-3 unless
   // --eps is given.
-  if (!o.epsGiven) sc.eps = 1e-3;
+  if (!o.epsGiven) sc.eps = scene::kImageSamplingEps;
   try {
     sc = sc.resolved(data::diameter(src.set.images));
     src.sde = sde::Sde::create(sc);
@@ -373,6 +374,7 @@ int runImageSample(const AppOptions& o, const SampleOptions& s,
   auto srcOr = imageSourceFrom(o, s, std::move(snap));
   if (!srcOr) return fail(cmd, srcOr.error().message);
   auto& src = srcOr.value();
+  if (!o.epsGiven) src.sde = scene::imageSamplingSde(src.sde);
   if (ob.colorize && src.channels != 3)
     return fail(cmd, "colorization needs an RGB dataset (this one has " +
                          std::to_string(src.channels) + " channel)");

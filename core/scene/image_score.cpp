@@ -11,6 +11,16 @@
 
 namespace ss::scene {
 
+std::shared_ptr<const sde::Sde> imageSamplingSde(std::shared_ptr<const sde::Sde> own) {
+  const auto& c = own->config();
+  const bool vpFamily = c.kind == sde::SdeKind::VP || c.kind == sde::SdeKind::SubVP ||
+                        c.kind == sde::SdeKind::VPCosine;
+  if (!vpFamily || c.eps >= kImageSamplingEps) return own;
+  sde::SdeConfig with = c;
+  with.eps = kImageSamplingEps;
+  return sde::Sde::create(with);
+}
+
 const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit,
                                         const std::string& model,
                                         const std::shared_ptr<const train::ModelSnapshot>& snapshot,
@@ -34,7 +44,7 @@ const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit,
     const std::string what = snapshot ? std::string("the trained model") : model;
     if (!snap->isImage()) throw Failure(what + " holds a 2D model, not an image model");
     s.score = snap->scoreFn();
-    s.sde = snap->sde;
+    s.sde = imageSamplingSde(snap->sde);
     s.channels = snap->channels();
     s.size = snap->imageSize();
     s.device = snap->device;
@@ -54,7 +64,7 @@ const ImageScore& ImageScoreCache::load(const std::string& data, int64_t limit,
     s.channels = static_cast<int>(m_set.images.size(1));
     s.size = static_cast<int>(m_set.images.size(2));
     sde::SdeConfig sc;  // VP; ε = 1e-3: the empirical score is stiff near 0 (as the CLI)
-    sc.eps = 1e-3;
+    sc.eps = kImageSamplingEps;
     sc = sc.resolved(data::diameter(m_set.images.reshape({m_set.size(), -1})));
     s.sde = sde::Sde::create(sc);
     s.score = std::make_shared<score::EmpiricalScore>(m_set.images, s.sde);

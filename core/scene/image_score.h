@@ -23,6 +23,17 @@ struct ModelSnapshot;
 
 namespace ss::scene {
 
+// Where image sampling ends unless the user says (`--eps`): the reference's sampling ε for
+// VP and sub-VP (score_sde_pytorch: 1e-3). Near ε = 1e-5 a U-Net trained to that ε is as
+// stiff as the exact empirical score (its scale is 1/σ², σ(1e-5) ≈ 1e-3), and one
+// Euler–Maruyama step from 1e-3 down to 1e-5 leaves noise of σ(1e-3) ≈ 0.01 that the last
+// denoising step cannot remove: the reverse SDE's samples end grainy (docs/IMAGE_QUALITY.md).
+inline constexpr double kImageSamplingEps = 1e-3;
+// `own` with ε raised to kImageSamplingEps on VP (linear or cosine β) and sub-VP (VE, rf
+// and a larger ε: `own`).
+// Likelihoods keep the model's own ε.
+std::shared_ptr<const sde::Sde> imageSamplingSde(std::shared_ptr<const sde::Sde> own);
+
 struct ImageScore {
   std::shared_ptr<const score::ScoreFn> score;
   std::shared_ptr<const sde::Sde> sde;

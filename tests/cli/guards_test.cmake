@@ -77,9 +77,12 @@ if(MODEL AND EXISTS ${MODEL})
   if(NOT trace EQUAL -1)
     message(FATAL_ERROR "render printed a stack trace:\n${OUT}")
   endif()
-  # --eps with an image model takes effect (the JSON reports it).
-  run_app(0 sample --model ${MODEL} --n 1 --steps 3 --eps 1e-3 --json --out one.png)
+  # Image sampling ends at the reference's ε = 1e-3 (the model trained to 1e-5), and --eps
+  # takes effect (the JSON reports it).
+  run_app(0 sample --model ${MODEL} --n 1 --steps 3 --json --out one.png)
   expect_contains("\"eps\":0.001")
+  run_app(0 sample --model ${MODEL} --n 1 --steps 3 --eps 1e-5 --json --out one.png)
+  expect_contains("\"eps\":1e-05")
   run_app(1 sample --model ${MODEL} --n 1 --steps 3 --out one.csv)
   expect_contains("image samples as a PNG grid")
   # sample on an image folder names the files it skips (as train does).

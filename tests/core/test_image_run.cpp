@@ -14,6 +14,7 @@
 #include "core/nn/net_config.h"
 #include "core/sample/sampler_config.h"
 #include "core/scene/image_run.h"
+#include "core/scene/image_score.h"
 #include "core/train/classifier.h"
 #include "core/train/snapshot.h"
 #include "core/train/trainer.h"
@@ -215,6 +216,27 @@ TEST(ImageRunWorker, RunsWithTheSameSeedShareThePriorDrawAcrossSamplers) {
 
 // "U-Net trained here": a run takes the trainer's live snapshot (no checkpoint file), names
 // it with its step, and a newer snapshot replaces the score of the next run.
+// Image sampling ends at the reference's ε on the VP family, whatever the model trained to;
+// VE, rectified flow and a larger ε are kept.
+TEST(ImageRunWorker, SamplingEndsAtTheReferenceEps) {
+  using ss::sde::SdeKind;
+  for (auto kind : {SdeKind::VP, SdeKind::SubVP, SdeKind::VPCosine, SdeKind::VE, SdeKind::RF}) {
+    ss::sde::SdeConfig c;
+    c.kind = kind;
+    c.T = ss::sde::defaultT(kind);
+    c.sigmaMax = 10;
+    c.eps = 1e-5;
+    auto own = ss::sde::Sde::create(c);
+    auto s = ss::scene::imageSamplingSde(own);
+    const bool vp = kind != SdeKind::VE && kind != SdeKind::RF;
+    EXPECT_EQ(s->eps(), vp ? ss::scene::kImageSamplingEps : 1e-5) << ss::sde::toString(kind);
+    EXPECT_EQ(s->config().kind, kind);
+    EXPECT_EQ(s->T(), own->T());
+    c.eps = 1e-2;
+    EXPECT_EQ(ss::scene::imageSamplingSde(ss::sde::Sde::create(c))->eps(), 1e-2);
+  }
+}
+
 TEST(ImageRunWorker, SamplesWithALiveTrainerSnapshot) {
   ss::train::TrainProblemSpec spec;
   spec.data = makeFolder();

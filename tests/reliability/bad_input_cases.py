@@ -122,6 +122,14 @@ def cases(f, tmp):
            {"--model": "assets/models/fashion-mnist-small.pt"}, [out_csv])
     refuse("model", render, {"--model": "assets/models/fashion-mnist-small.pt",
                              "--field": "learned"}, [out_png])
+    # train --from: every damaged model refused; flags that would change the model refused.
+    train_from = ["train", "--steps", "5", "--out", out_pt]
+    for m in models:
+        refuse("model", train_from, {"--from": m}, [out_pt])
+    for flag, v in [("--data", "moons"), ("--sde", "ve"), ("--width", "64"), ("--seed", "3"),
+                    ("--limit", "10"), ("--preset", "large"), ("--eps", "1e-3")]:
+        refuse("combination", train_from, {"--from": f["ckpt"], flag: v}, [out_pt])
+    refuse("number", train_from, {"--from": f["ckpt"], "--lr": "0"}, [out_pt])
     refuse("model", sample_model, {"--model": f["ckpt"], "--class": "3"}, [out_csv])
     refuse("model", sample_model, {"--model": f["ckpt"], "--cfg": "2"}, [out_csv])
 
