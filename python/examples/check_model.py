@@ -5,7 +5,7 @@
     check_model.py sw2 MODEL [--n 2000]             # Euler–Maruyama samples vs moons: JSON line
     check_model.py points OUT.csv                   # the fixed points "x,y" (with a header)
     check_model.py score MODEL PTS.csv --t T --out S.csv   # the model's score at the points
-    check_model.py compare EXPECTED.csv GOT.csv [--tol 1e-5]
+    check_model.py compare EXPECTED.csv GOT.csv [--tol 1e-5] [--model MODEL --t T]
 
 `score` converts the output with scorescope_export.score_from_output (float64 after the
 float32 network), the reference for what `scorescope score` must print.
@@ -115,8 +115,15 @@ def cmd_compare(args):
     want, got = read_csv(args.expected), read_csv(args.got)
     if want.shape != got.shape:
         raise SystemExit(f"compare: shapes differ: {list(want.shape)} vs {list(got.shape)}")
-    err = ((got - want).abs() / want.abs().clamp_min(1.0)).max().item()
-    print(f"max |diff| / max(1, |score|) = {err:.3g} (tolerance {args.tol:g}), "
+    # The float32 network's output (ε, x0 or v: order 1) carries an absolute rounding error,
+    # which the score divides by σ(t): with --model and --t the scale is max(1/σ(t), |score|),
+    # i.e. that output within tol or the score within tol relative.
+    floor = 1.0
+    if args.model:
+        _, sigma = marginal(load_metadata(args.model)["sde"], args.t)
+        floor = max(1.0, 1.0 / float(sigma))
+    err = ((got - want).abs() / want.abs().clamp_min(floor)).max().item()
+    print(f"max |diff| / max({floor:.4g}, |score|) = {err:.3g} (tolerance {args.tol:g}), "
           f"max |diff| {(got - want).abs().max().item():.3g}, "
           f"max |score| {want.abs().max().item():.4g}")
     sys.exit(0 if err <= args.tol else 1)
@@ -153,6 +160,8 @@ def main():
     s.add_argument("expected")
     s.add_argument("got")
     s.add_argument("--tol", type=float, default=1e-5)
+    s.add_argument("--model", default="")
+    s.add_argument("--t", type=float, default=1.0)
     args = p.parse_args()
     torch.set_num_threads(1)
     globals()["cmd_" + args.cmd](args)
