@@ -45,7 +45,8 @@ CLI::App* addInterpolateCommand(CLI::App& app, AppOptions& o, InterpolateOptions
                          "probability-flow ODE: encode both to "
                          "x(T), interpolate, decode each frame; writes the strip as one PNG row. "
                          "The exact score is VP with "
-                         "eps = 1e-3, as in the image explorer; a model brings its own SDE");
+                         "eps = 1e-3, as in the image explorer; a model brings its own SDE, "
+                         "ending at eps = 1e-3 on VP as image sampling does");
   addSharedOptions(*sub, o);
   sub->add_option("--model", io.model,
                   "U-Net checkpoint or TorchScript image model (default: the exact empirical score "
